@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Entry point of the `boreas` command: registers one module per command and turns typed errors into
+// exit codes. Expected failures print one clear message; only bugs print a stack trace.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UserError, ValidationFailed } from '../model/errors.js';
+import { formatDiagnostic } from '../model/diagnostic.js';
+import { commands } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('boreas')
+    .description('Declarative GitOps reconciler for Kubernetes, machines and nginx/TLS')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .showHelpAfterError('(run with --help for usage)');
+  let exitCode: number = ExitCode.Ok;
+  for (const register of commands) register(program, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version exit through here with code 0.
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.UsageOrChanges;
+  }
+  if (err instanceof ValidationFailed) {
+    for (const d of err.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    process.stderr.write(`boreas: ${err.diagnostics.length} error(s); nothing was changed\n`);
+    return ExitCode.Failure;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`boreas: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`boreas: internal error (this is a bug): ${(err as Error)?.stack ?? String(err)}\n`);
+  return ExitCode.Failure;
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

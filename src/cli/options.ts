@@ -1,0 +1,35 @@
+// Flags shared by every command that reads manifests (design.md §3), parsed in one place.
+import { Option, type Command } from 'commander';
+import { dirname, resolve } from 'node:path';
+
+export interface CommonOptions {
+  repo: string;
+  ref?: string;
+  path?: string;
+  state: string;
+  output: 'text' | 'json' | 'markdown';
+}
+
+export function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--repo <path|url>', 'manifests repository: a local directory or an http(s) Git URL', '.')
+    .option('--ref <ref>', 'branch, tag or commit SHA to read (default: the working tree, or HEAD of a remote)')
+    .option('--path <subdir>', 'subdirectory of the repository holding the manifests');
+}
+
+export function addStateOption(cmd: Command): Command {
+  return cmd.option('--state <file>', 'SQLite state file', '.boreas/state.db');
+}
+
+export function addOutputOption(cmd: Command, formats: string[] = ['text', 'json']): Command {
+  return cmd.addOption(new Option('--output <format>', 'output format').choices(formats).default('text'));
+}
+
+/** Directory holding the state file; targets and caches live beside it. */
+export function stateDirOf(stateFile: string): string {
+  return dirname(resolve(stateFile));
+}
+
+export function useColor(): boolean {
+  return !process.env.NO_COLOR && !!process.stdout.isTTY;
+}

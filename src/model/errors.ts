@@ -1,0 +1,27 @@
+// Typed errors: an expected failure carries its exit code and is printed without a stack trace;
+// anything else reaching the CLI is a bug and is printed with one.
+
+/** Exit codes shared by every command (design.md §3). */
+export const ExitCode = {
+  Ok: 0,
+  /** validate: invalid; plan: error; reconcile: not converged / failed. */
+  Failure: 1,
+  /** validate/reconcile: usage or infrastructure error; plan --detailed-exitcode: changes present. */
+  UsageOrChanges: 2,
+} as const;
+
+/** An error the user can fix (bad flag, missing repo, unknown ref). Printed as one line, no stack. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode: number = ExitCode.UsageOrChanges, readonly hint?: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** The revision is invalid: the diagnostics say where. Nothing is applied. */
+export class ValidationFailed extends Error {
+  constructor(readonly diagnostics: import('./diagnostic.js').Diagnostic[]) {
+    super(`${diagnostics.length} validation error(s)`);
+    this.name = 'ValidationFailed';
+  }
+}

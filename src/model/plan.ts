@@ -1,0 +1,74 @@
+// The plan is plain data (changesets style): `plan` prints it, `reconcile` executes it, the PR
+// report renders it. Nothing here performs I/O.
+import type { DesiredResource, Json, ObservedResource } from './resource.js';
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'repair';
+
+/** PascalCase reason codes (flux conditions style). */
+export type ChangeReason =
+  | 'NotFound' // desired, not on the target
+  | 'SpecChanged' // desired hash differs from applied hash
+  | 'Drifted' // same spec, but live state differs (process died, file edited)
+  | 'Pruned' // applied before, no longer desired
+  | 'Stopped'; // state: Stopped
+
+export interface FieldDiff {
+  /** Dotted path inside the spec. */
+  path: string;
+  before?: Json;
+  after?: Json;
+}
+
+export interface Change {
+  action: ChangeAction;
+  reason: ChangeReason;
+  /** Human sentence, e.g. "process exited (pid 1234 not running)". */
+  message: string;
+  /** Desired resource (absent for delete). */
+  desired?: DesiredResource;
+  /** Observed resource (absent when never seen). */
+  observed?: ObservedResource;
+  id: string;
+  target: string;
+  kind: DesiredResource['kind'];
+  owner: string;
+  environment: string;
+  name: string;
+  fields: FieldDiff[];
+  /** Unified diffs of rendered text keyed by label (file path), secrets masked. */
+  textDiffs: Record<string, string>;
+}
+
+export interface Plan {
+  revision: string;
+  changes: Change[];
+  /** Resources that are desired and in sync (counted for summaries). */
+  unchanged: number;
+  /** Applied resources no longer desired but kept because of --no-prune. */
+  orphans: Change[];
+}
+
+export type TaskState = 'pending' | 'blocked' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What applying a task did (flux ChangeSet style). */
+export type TaskOutcome = 'created' | 'configured' | 'unchanged' | 'deleted' | 'failed';
+
+export interface Task {
+  /** Idempotency key: sha256 of target, resource, action, desired hash, observed fingerprint, previous key. */
+  key: string;
+  revision: string;
+  resourceId: string;
+  target: string;
+  action: ChangeAction;
+  /** The desired resource for create/update/repair; for delete, the last applied one. */
+  resource: DesiredResource;
+  /** Keys of tasks that must succeed (and be healthy) first. */
+  dependsOn: string[];
+}
+
+export interface TaskResult {
+  outcome: TaskOutcome;
+  message?: string;
+  /** Target facts to record (pid, container id, ...). */
+  details?: Record<string, Json>;
+}
