@@ -1,14 +1,29 @@
-// `boreas status` — not implemented yet.
+// `boreas status [app]`: applications, instances, health (0–100 per app/version/node), drift and the
+// last applied revision, from the state file plus a live look at the targets.
 import type { Command } from 'commander';
-import { UserError } from '../../model/errors.js';
+import { ExitCode, UserError } from '../../model/errors.js';
+import { openSession } from '../../engine/session.js';
+import { collectStatus } from '../../engine/status.js';
+import { addOutputOption, addStateOption } from '../options.js';
+import { renderStatusText, toSeedStatus } from '../../report/index.js';
 import type { SetExit } from './index.js';
 
-export function registerStatus(program: Command, _setExit: SetExit): void {
-  program
-    .command('status')
-    .description('(status: not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('status is not implemented yet');
-    });
+export function registerStatus(program: Command, setExit: SetExit): void {
+  const cmd = program.command('status').argument('[app]', 'one application').description('Show applications, instances, health, drift and the last revision');
+  addStateOption(cmd);
+  addOutputOption(cmd);
+  cmd.action(async (app: string | undefined, flags: { state: string; output: 'text' | 'json' }) => {
+    const session = openSession({ state: flags.state });
+    try {
+      const status = await collectStatus(session, app);
+      if (app && status.length === 0) throw new UserError(`application "${app}" is not in the state file ${flags.state}`, ExitCode.Failure);
+      if (flags.output === 'json') {
+        const seed = status.map(toSeedStatus);
+        process.stdout.write(JSON.stringify(app ? seed[0] : seed, null, 2) + '\n');
+      } else process.stdout.write(renderStatusText(status));
+      setExit(ExitCode.Ok);
+    } finally {
+      await session.close();
+    }
+  });
 }

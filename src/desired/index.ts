@@ -1,0 +1,107 @@
+// The desired graph: validated manifests → resources per target (instances, files, Kubernetes
+// objects; nginx sites and certificates are added by the engine once instance health is known).
+// Pure: everything it needs from the world (previous placement, node liveness) comes in `ctx`.
+import type { ManifestSet } from '../manifests/model.js';
+import type { Application, Environment } from '../manifests/types.generated.js';
+import type { DesiredResource } from '../model/resource.js';
+import type { InstanceSpec } from '../runtime/instance-spec.js';
+import { hashJson } from '../util/hash.js';
+import { buildFileSpecs, filesHash } from './files.js';
+import { fileId, instanceId, localTarget } from './ids.js';
+import { buildInstanceSpecs, type Placement } from './machine-instances.js';
+import { placeOnEnvironment } from './place.js';
+import { endpointsOf, relationView, type RelationView } from './relations.js';
+import { buildKubernetesResources } from './kubernetes/index.js';
+
+export interface DesiredContext {
+  /** Node each ordinal of an app ran on before (from the inventory), so placement is stable. */
+  previousPlacement(app: string): Map<number, string>;
+  /** Whether a node's agent is reachable; unknown nodes count as online. */
+  nodeOnline(node: string): boolean;
+}
+
+export interface DesiredGraph {
+  resources: DesiredResource[];
+  /** Instance specs per application (machine apps only), for ingress upstreams and status. */
+  instances: Map<string, InstanceSpec[]>;
+  /** Non-fatal findings, e.g. instances that found no eligible node. */
+  warnings: string[];
+}
+
+export const defaultDesiredContext: DesiredContext = { previousPlacement: () => new Map(), nodeOnline: () => true };
+
+export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defaultDesiredContext): DesiredGraph {
+  const warnings: string[] = [];
+  const placements = new Map<string, Placement[]>();
+  const instances = new Map<string, InstanceSpec[]>();
+  const resources: DesiredResource[] = [];
+  const byApp = new Map<string, DesiredResource[]>();
+  const add = (owner: string, r: DesiredResource) => {
+    resources.push(r);
+    (byApp.get(owner) ?? byApp.set(owner, []).get(owner)!).push(r);
+  };
+
+  // 1. Place and spec every machine instance (endpoints must be known before files render).
+  for (const [name, { manifest: app }] of manifests.applications) {
+    const env = manifests.environments.get(app.spec.environment)?.manifest;
+    if (!env || env.spec.type === 'kubernetes') continue;
+    const placed = placeOnEnvironment(app, env, manifests, ctx, warnings);
+    placements.set(name, placed);
+    instances.set(name, buildInstanceSpecs(app, manifests.releases.get(name)?.manifest, placed));
+  }
+
+  // 2. Render files with relation endpoints, then emit File and Instance resources.
+  for (const [name, specs] of instances) {
+    const app = manifests.applications.get(name)!.manifest;
+    const relations = relationsOf(app, manifests, instances);
+    specs.forEach((spec, i) => {
+      const target = placements.get(name)![i].target;
+      const files = buildFileSpecs(app, spec, relations);
+      spec.filesHash = filesHash(files);
+      const fileIds: string[] = [];
+      for (const f of files) {
+        const id = fileId(target, spec.instance, f.path);
+        fileIds.push(id);
+        add(name, {
+          id, target, kind: 'File', owner: name, environment: app.spec.environment, name: `${spec.instance}:${f.path}`,
+          spec: f as unknown as DesiredResource['spec'], hash: hashJson(f), dependsOn: [], rendered: { [f.path]: f.content },
+        });
+      }
+      add(name, {
+        id: instanceId(target, spec.instance), target, kind: 'Instance', owner: name, environment: app.spec.environment,
+        name: spec.instance, spec: spec as unknown as DesiredResource['spec'], hash: hashJson(spec), dependsOn: fileIds,
+      });
+    });
+  }
+
+  // 3. Kubernetes applications.
+  for (const [name, located] of manifests.applications) {
+    const env = manifests.environments.get(located.manifest.spec.environment);
+    if (!env || env.manifest.spec.type !== 'kubernetes') continue;
+    for (const r of buildKubernetesResources(located, env, manifests)) add(name, r);
+  }
+
+  // 4. Cross-application ordering: every resource of A waits for the workloads of each dependency.
+  for (const [name, { manifest: app }] of manifests.applications) {
+    const deps = (app.spec.dependsOn ?? []).flatMap((d) => (byApp.get(d) ?? []).filter(isWorkload).map((r) => r.id));
+    if (deps.length === 0) continue;
+    for (const r of byApp.get(name) ?? []) r.dependsOn = [...new Set([...r.dependsOn, ...deps])];
+  }
+  return { resources, instances, warnings };
+}
+
+function isWorkload(r: DesiredResource): boolean {
+  return r.kind === 'Instance' || r.kind === 'KubeObject';
+}
+
+function relationsOf(app: Application, manifests: ManifestSet, instances: Map<string, InstanceSpec[]>): Record<string, RelationView> {
+  const out: Record<string, RelationView> = {};
+  for (const rel of app.spec.relations ?? []) {
+    const target = manifests.applications.get(rel.application)?.manifest;
+    out[rel.name] = relationView(target ? endpointsOf(target, instances.get(rel.application) ?? [], rel.port) : []);
+  }
+  return out;
+}
+
+export type { Environment };
+export { localTarget };

@@ -1,0 +1,77 @@
+// Turns one machine Application (runtime process/container/script/systemd on a local or pm
+// environment) into Instance resources, one per placed ordinal, with ports resolved per node slot.
+// Files and relation endpoints are added afterwards (files.ts), once every app's endpoints are known.
+import type { Application, Release } from '../manifests/types.generated.js';
+import type { HealthCheckSpec, InstanceSpec, Runtime } from '../runtime/instance-spec.js';
+import { versionsByOrdinal } from './release.js';
+import { instanceName } from './ids.js';
+
+export interface Placement {
+  ordinal: number;
+  node: string;
+  /** Index of the instance among this app's instances on the node: ports are declared + slot. */
+  slot: number;
+  /** Target key of the node (`local`, `agent:<node>`). */
+  target: string;
+  /** Address other instances reach this node on. */
+  host: string;
+}
+
+/** Instance specs before files are rendered (filesHash filled in later). */
+export function buildInstanceSpecs(app: Application, release: Release | undefined, placements: Placement[]): InstanceSpec[] {
+  const name = app.metadata.name;
+  const total = placements.length;
+  const versions = versionsByOrdinal(app, release, total);
+  return placements.map((p) => {
+    const slice = versions[p.ordinal] ?? versions[versions.length - 1];
+    const ports: Record<string, number> = {};
+    for (const port of app.spec.ports ?? []) ports[port.name] = port.port + p.slot;
+    const runtime = app.spec.runtime as Runtime;
+    const instance = instanceName(name, p.ordinal);
+    const spec: InstanceSpec = {
+      app: name,
+      instance,
+      ordinal: p.ordinal,
+      node: p.node,
+      host: p.host,
+      version: slice.version,
+      runtime,
+      env: {
+        ...(app.spec.env ?? {}),
+        BOREAS_APP: name,
+        BOREAS_INSTANCE: instance,
+        BOREAS_INSTANCE_ID: String(p.ordinal),
+        BOREAS_VERSION: slice.version,
+        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [`BOREAS_PORT_${k.toUpperCase().replace(/-/g, '_')}`, String(v)])),
+      },
+      ports,
+      filesHash: '',
+      state: app.spec.state ?? 'Running',
+    };
+    const block = slice.overrides[runtime as keyof typeof slice.overrides] ?? app.spec[runtime as 'process'];
+    if (block) (spec as unknown as Record<string, unknown>)[runtime] = block;
+    const health = resolveHealth(app, ports);
+    if (health) spec.health = health;
+    return spec;
+  });
+}
+
+function resolvePort(ref: string | number, ports: Record<string, number>): number {
+  return typeof ref === 'number' ? ref : (ports[ref] ?? Number(ref));
+}
+
+function resolveHealth(app: Application, ports: Record<string, number>): HealthCheckSpec | undefined {
+  const h = app.spec.health;
+  if (!h) return undefined;
+  const base = {
+    intervalSeconds: h.intervalSeconds ?? 10,
+    timeoutSeconds: h.timeoutSeconds ?? 2,
+    initialDelaySeconds: h.initialDelaySeconds ?? 0,
+    failureThreshold: h.failureThreshold ?? 3,
+  };
+  if (h.http) return { ...base, http: { port: resolvePort(h.http.port, ports), path: h.http.path ?? '/', scheme: h.http.scheme ?? 'http' } };
+  if (h.tcp) return { ...base, tcp: { port: resolvePort(h.tcp.port, ports) } };
+  if (h.exec) return { ...base, exec: { command: [...h.exec.command] } };
+  if (h.process) return { ...base, process: {} };
+  return undefined;
+}

@@ -1,0 +1,25 @@
+// Source + load + validate stages: resolves the revision and returns its manifests, or throws
+// ValidationFailed so that an invalid revision is never partially applied.
+import type { ManifestSet } from '../manifests/model.js';
+import { loadManifests } from '../manifests/load.js';
+import { ValidationFailed } from '../model/errors.js';
+import type { ResolvedRevision, Source } from '../source/source.js';
+import type { Session } from './session.js';
+
+export interface LoadedRevision {
+  revision: ResolvedRevision;
+  manifests: ManifestSet;
+  source: Source;
+}
+
+export async function loadValidRevision(session: Session, source?: Source): Promise<LoadedRevision> {
+  const src = source ?? (await session.source());
+  const result = await loadManifests(src, { cacheDir: session.cacheDir });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const known = session.store.getRevision(result.revision.sha);
+  if (!known) {
+    session.store.recordRevision({ sha: result.revision.sha, treeHash: result.revision.treeHash, source: src.description, ref: result.revision.ref, seenAt: new Date().toISOString(), valid: errors.length === 0 });
+  }
+  if (errors.length) throw new ValidationFailed(result.diagnostics);
+  return { revision: result.revision, manifests: result.manifests, source: src };
+}

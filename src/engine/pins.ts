@@ -1,0 +1,35 @@
+// Rollback pins: `boreas rollback <app> --to <rev>` pins the app to that revision's desired resources
+// (as Argo CD suspends auto-sync after a rollback). The pin holds while Git stays at the revision it
+// was made on; the next Git revision that changes anything lifts it.
+import type { DesiredResource } from '../model/resource.js';
+import type { Store } from '../store/store.js';
+
+export interface Pin {
+  /** Revision whose desired resources the app is pinned to. */
+  to: string;
+  /** Git revision current when the pin was made. */
+  madeAt: string;
+}
+
+export function readPins(store: Store): Record<string, Pin> {
+  return JSON.parse(store.getKv('pins', 'apps') ?? '{}');
+}
+
+export function writePins(store: Store, pins: Record<string, Pin>): void {
+  store.setKv('pins', 'apps', Object.keys(pins).length ? JSON.stringify(pins) : undefined);
+}
+
+export function applyPins(resources: DesiredResource[], store: Store, revision: string): DesiredResource[] {
+  const pins = readPins(store);
+  const active = Object.entries(pins).filter(([, p]) => p.madeAt === revision);
+  if (active.length !== Object.keys(pins).length) {
+    writePins(store, Object.fromEntries(active));
+  }
+  if (active.length === 0) return resources;
+  let out = resources;
+  for (const [app, pin] of active) {
+    const pinned = (store.loadDesired(pin.to) ?? []).filter((r) => r.owner === app);
+    out = [...out.filter((r) => r.owner !== app), ...pinned];
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+// `plan --base <ref>`: desired state at two revisions compared with no access to any target, for PR
+// previews. The base revision plays the part of "what is applied": every base resource is taken as
+// present with its own hash, so the ordinary planner yields exactly the desired-vs-desired changes.
+import { buildDesired } from '../desired/index.js';
+import type { Plan } from '../model/plan.js';
+import type { ObservedResource } from '../model/resource.js';
+import { computePlan } from '../plan/compute.js';
+import type { InventoryItem } from '../store/store.js';
+import type { LoadedRevision } from './load-revision.js';
+
+export function planAgainstBase(base: LoadedRevision, head: LoadedRevision): Plan {
+  const before = buildDesired(base.manifests).resources;
+  const after = buildDesired(head.manifests).resources;
+  const observed = new Map<string, ObservedResource>();
+  const inventory = new Map<string, InventoryItem>();
+  for (const r of before) {
+    observed.set(r.id, { id: r.id, exists: true, appliedHash: r.hash, appliedSpec: r.spec, health: { status: 'Healthy', level: 100 } });
+    inventory.set(r.id, { resource: r, appliedHash: r.hash, revision: base.revision.sha, lastTaskKey: '', appliedAt: '' });
+  }
+  return computePlan({ revision: head.revision.sha, desired: after, observed, inventory, prune: true });
+}

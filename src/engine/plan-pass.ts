@@ -1,0 +1,53 @@
+// Desired → observe → plan, shared by `plan` and `reconcile` (the same code path up to execution).
+import { buildDesired, type DesiredContext, type DesiredGraph } from '../desired/index.js';
+import type { ManifestSet } from '../manifests/model.js';
+import type { Plan } from '../model/plan.js';
+import type { DesiredResource, ObservedResource } from '../model/resource.js';
+import { computePlan } from '../plan/compute.js';
+import type { InventoryItem, Store } from '../store/store.js';
+import type { TargetRegistry } from '../targets/registry.js';
+import type { Logger } from '../util/logger.js';
+import { observeAll } from './observe.js';
+import { applyPins } from './pins.js';
+
+export interface PassResult {
+  graph: DesiredGraph;
+  desired: DesiredResource[];
+  observed: Map<string, ObservedResource>;
+  inventory: Map<string, InventoryItem>;
+  plan: Plan;
+}
+
+export interface PassOptions {
+  revision: string;
+  manifests: ManifestSet;
+  store: Store;
+  registry: TargetRegistry;
+  log: Logger;
+  prune: boolean;
+}
+
+export async function planPass(opts: PassOptions): Promise<PassResult> {
+  const inventory = new Map(opts.store.listInventory().map((i) => [i.resource.id, i]));
+  const graph = buildDesired(opts.manifests, desiredContext(inventory, opts.store));
+  const desired = applyPins(graph.resources, opts.store, opts.revision);
+  const desiredIds = new Set(desired.map((r) => r.id));
+  const toObserve = [...desired, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];
+  const observed = await observeAll(toObserve, opts.registry, opts.log);
+  opts.store.saveObserved([...observed.values()]);
+  const plan = computePlan({ revision: opts.revision, desired, observed, inventory, prune: opts.prune });
+  return { graph, desired, observed, inventory, plan };
+}
+
+/** Stable placement inputs from the inventory: the node each ordinal of an app ran on. */
+function desiredContext(inventory: Map<string, InventoryItem>, store: Store): DesiredContext {
+  const previous = new Map<string, Map<number, string>>();
+  for (const { resource } of inventory.values()) {
+    if (resource.kind !== 'Instance') continue;
+    const spec = resource.spec as { ordinal?: number; node?: string };
+    if (spec.ordinal === undefined || !spec.node) continue;
+    (previous.get(resource.owner) ?? previous.set(resource.owner, new Map()).get(resource.owner)!).set(spec.ordinal, spec.node);
+  }
+  const offline = new Set<string>(JSON.parse(store.getKv('nodes', 'offline') ?? '[]'));
+  return { previousPlacement: (app) => previous.get(app) ?? new Map(), nodeOnline: (node) => !offline.has(node) };
+}

@@ -1,0 +1,121 @@
+// The reconcile loop (flux-style fixed stages): source → load → validate → desired → observe → plan →
+// execute → re-observe, until the plan is empty, a pass fails, or the deadline passes. `--once` runs
+// it a single time; the daemon calls it on every trigger.
+import type { Json } from '../model/resource.js';
+import type { Plan } from '../model/plan.js';
+import { planToTasks } from '../plan/tasks.js';
+import { executeTasks } from './executor.js';
+import { loadValidRevision, type LoadedRevision } from './load-revision.js';
+import { planPass } from './plan-pass.js';
+import type { Session } from './session.js';
+import { recordHistory } from './history.js';
+
+export interface ReconcileOptions {
+  timeoutMs: number;
+  dryRun: boolean;
+  prune: boolean;
+  concurrency: number;
+  /** Progress events from the executor (task started/finished). */
+  onEvent?: (event: unknown) => void;
+  /** Called after each plan, before execution (progress output). */
+  onPlan?: (plan: Plan, pass: number) => void;
+  /** Use this revision instead of loading one (rollback, daemon). */
+  loaded?: LoadedRevision;
+}
+
+export interface ReconcileSummary {
+  revision: string;
+  converged: boolean;
+  passes: number;
+  tasks: { run: number; succeeded: number; failed: number; skipped: number; cancelled: number };
+  failures: Array<{ resource: string; message: string }>;
+  /** Applied resources kept because of --no-prune. */
+  orphans: string[];
+  warnings: string[];
+  durationMs: number;
+  /** The last plan computed (empty when converged). */
+  plan: Plan;
+  dryRun: boolean;
+}
+
+const maxPasses = 10;
+
+export async function reconcile(session: Session, opts: ReconcileOptions): Promise<ReconcileSummary> {
+  const started = Date.now();
+  const deadline = started + opts.timeoutMs;
+  const loaded = opts.loaded ?? (await loadValidRevision(session));
+  const revision = loaded.revision.sha;
+  const registry = session.targets(loaded.manifests, loaded.source.rootDir);
+  const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const failures: ReconcileSummary['failures'] = [];
+  let runId: number | undefined;
+  let converged = false;
+  let passes = 0;
+  let last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune });
+  const changedOwners = new Set<string>();
+  while (true) {
+    passes++;
+    opts.onPlan?.(last.plan, passes);
+    if (last.plan.changes.length === 0) {
+      converged = true;
+      break;
+    }
+    if (opts.dryRun || passes > maxPasses || Date.now() > deadline) break;
+    // A run row is written only when there is work: a no-op reconcile writes nothing.
+    runId ??= startRun(session, revision, last);
+    for (const c of last.plan.changes) changedOwners.add(c.owner);
+    const tasks = planToTasks(last.plan, {
+      inventory: last.inventory,
+      batchSize: (owner) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.batchSize,
+    });
+    const summary = await executeTasks(tasks, {
+      store: session.store,
+      runId,
+      targetFor: (key: string) => registry.get(key),
+      log: session.log,
+      concurrency: opts.concurrency,
+      healthTimeoutMs: Math.max(1000, Math.min(deadline - Date.now(), 300_000)),
+      failureThreshold: (owner: string) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.failureThreshold ?? 0,
+      onEvent: opts.onEvent,
+    } as Parameters<typeof executeTasks>[1]);
+    totals.run += summary.total - summary.skipped;
+    totals.succeeded += summary.succeeded;
+    totals.failed += summary.failed;
+    totals.skipped += summary.skipped;
+    totals.cancelled += summary.cancelled;
+    for (const r of summary.results) if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
+    last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune });
+    if (summary.failed > 0 || summary.cancelled > 0) {
+      opts.onPlan?.(last.plan, passes + 1);
+      converged = last.plan.changes.length === 0;
+      break;
+    }
+  }
+  const result: ReconcileSummary = {
+    revision,
+    converged,
+    passes,
+    tasks: totals,
+    failures,
+    orphans: last.plan.orphans.map((o) => o.id),
+    warnings: last.graph.warnings,
+    durationMs: Date.now() - started,
+    plan: last.plan,
+    dryRun: opts.dryRun,
+  };
+  if (runId !== undefined) {
+    session.store.saveDesired(revision, last.desired);
+    recordHistory(session.store, runId, revision, last.desired, changedOwners, result);
+    session.store.finishRun(runId, converged, summaryJson(result));
+  }
+  return result;
+}
+
+function startRun(session: Session, revision: string, pass: { desired: unknown[] }): number {
+  void pass;
+  return session.store.startRun('reconcile', revision);
+}
+
+function summaryJson(s: ReconcileSummary): Json {
+  return { revision: s.revision, converged: s.converged, passes: s.passes, tasks: s.tasks, failures: s.failures, durationMs: s.durationMs };
+}

@@ -1,0 +1,83 @@
+// Changes → tasks. Each task's idempotency key hashes the target, the resource, the action, the
+// desired content, what was observed, and the key of the last task that succeeded on the resource.
+// So: the same work is recognised after a crash (same key → not repeated once succeeded), while a
+// repair of identical content after a later failure (process killed again) is a new key.
+import type { Change, Plan, Task } from '../model/plan.js';
+import type { DesiredResource } from '../model/resource.js';
+import type { InventoryItem } from '../store/store.js';
+import { hashJson } from '../util/hash.js';
+
+export interface TaskOptions {
+  inventory: Map<string, InventoryItem>;
+  /** Rollout batch size per owner (Release strategy.batchSize); undefined = one batch. */
+  batchSize(owner: string): number | undefined;
+}
+
+export function taskKey(change: Change, resource: DesiredResource, previousKey: string | undefined): string {
+  return hashJson({
+    target: change.target,
+    id: change.id,
+    action: change.action,
+    hash: change.action === 'delete' ? null : resource.hash,
+    observed: change.observed?.fingerprint ?? (change.observed?.exists ? 'present' : 'absent'),
+    previous: previousKey ?? null,
+  });
+}
+
+export function planToTasks(plan: Plan, opts: TaskOptions): Task[] {
+  const keyById = new Map<string, string>();
+  const tasks: Task[] = [];
+  for (const change of plan.changes) {
+    const inv = opts.inventory.get(change.id);
+    const resource = change.desired ?? inv?.resource;
+    if (!resource) continue;
+    const key = taskKey(change, resource, inv?.lastTaskKey);
+    keyById.set(change.id, key);
+    tasks.push({ key, revision: plan.revision, resourceId: change.id, target: change.target, action: change.action, resource, dependsOn: [] });
+  }
+  // Dependencies: a resource's declared dependsOn (only those changing in this plan need waiting for);
+  // deletes run in reverse: what depended on a deleted resource is deleted first.
+  const byId = new Map(tasks.map((t) => [t.resourceId, t]));
+  for (const t of tasks) {
+    if (t.action === 'delete') continue;
+    t.dependsOn = t.resource.dependsOn.filter((id) => byId.get(id) && byId.get(id)!.action !== 'delete').map((id) => keyById.get(id)!);
+  }
+  for (const t of tasks) {
+    if (t.action !== 'delete') continue;
+    for (const dep of t.resource.dependsOn) {
+      const depTask = byId.get(dep);
+      if (depTask?.action === 'delete') depTask.dependsOn.push(t.key);
+    }
+  }
+  assignBatches(tasks, opts);
+  return tasks;
+}
+
+/**
+ * Release batches: changed instances of one owner are grouped by ordinal into batches of batchSize;
+ * a file task rides in the batch of its instance. Resources are copied, never mutated in place.
+ */
+function assignBatches(tasks: Task[], opts: TaskOptions): void {
+  const byOwner = new Map<string, Task[]>();
+  for (const t of tasks) if (t.resource.kind === 'Instance' && t.action !== 'delete') (byOwner.get(t.resource.owner) ?? byOwner.set(t.resource.owner, []).get(t.resource.owner)!).push(t);
+  const batchOfInstance = new Map<string, number>();
+  for (const [owner, list] of byOwner) {
+    const size = opts.batchSize(owner);
+    if (!size) continue;
+    list.sort((a, b) => ordinal(a) - ordinal(b));
+    list.forEach((t, i) => batchOfInstance.set(t.resourceId, Math.floor(i / size)));
+  }
+  if (batchOfInstance.size === 0) return;
+  const instanceOfFile = new Map<string, string>();
+  for (const t of tasks) if (t.resource.kind === 'Instance') for (const dep of t.resource.dependsOn) instanceOfFile.set(dep, t.resourceId);
+  for (const t of tasks) {
+    const instance = t.resource.kind === 'File' ? instanceOfFile.get(t.resourceId) : t.resourceId;
+    const batch = instance === undefined ? undefined : batchOfInstance.get(instance);
+    if (batch !== undefined) t.resource = { ...t.resource, batch };
+  }
+}
+
+function ordinal(t: Task): number {
+  const spec = t.resource.spec as { ordinal?: number } | null;
+  return spec?.ordinal ?? 0;
+}
