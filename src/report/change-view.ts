@@ -1,0 +1,30 @@
+// The printable view of one change, with secrets already masked: what every plan format shows.
+import type { Change, FieldDiff } from '../model/plan.js';
+import { maskFieldDiff, maskTextDiffs } from './mask.js';
+
+export interface ChangeView {
+  change: Change;
+  /** Field path as users read it (`spec.version`; Kubernetes objects keep their own paths). */
+  fields: Array<FieldDiff & { label: string }>;
+  textDiffs: Record<string, string>;
+}
+
+/** Masked fields and diffs of a change, ready to print. */
+export function viewChange(change: Change): ChangeView {
+  const fields = change.fields.map((fd) => {
+    const masked = maskFieldDiff(fd, change);
+    return { ...masked, label: fieldLabel(change, fd.path) };
+  });
+  return { change, fields, textDiffs: maskTextDiffs(change) };
+}
+
+/** `version` → `spec.version`; a Kubernetes object's paths already start at the object root. */
+export function fieldLabel(change: Pick<Change, 'kind'>, path: string): string {
+  if (change.kind === 'KubeObject') return path || '(object)';
+  return path ? `spec.${path}` : 'spec';
+}
+
+/** `Application api`, or the owner as given when it already names its kind (`Ingress/shop`). */
+export function ownerLabel(owner: string): string {
+  return owner.includes('/') ? owner.replace('/', ' ') : `Application ${owner}`;
+}

@@ -1,0 +1,58 @@
+// `boreas plan --output json`: one stable object. Keys are fixed and always present so scripts can
+// rely on them; secrets are masked exactly as in the text form.
+import type { Change, Plan } from '../model/plan.js';
+import type { Json } from '../model/resource.js';
+import { viewChange } from './change-view.js';
+import { countActions, countByEnvironment, type ActionCounts } from './plan-summary.js';
+
+export interface PlanJsonChange {
+  action: Change['action'];
+  reason: Change['reason'];
+  message: string;
+  id: string;
+  target: string;
+  kind: Change['kind'];
+  owner: string;
+  environment: string;
+  name: string;
+  fields: Array<{ path: string; before?: Json; after?: Json }>;
+  textDiffs: Record<string, string>;
+}
+
+export interface PlanJson {
+  revision: string;
+  summary: ActionCounts & { unchanged: number };
+  byEnvironment: Record<string, ActionCounts>;
+  changes: PlanJsonChange[];
+  /** Resources kept because of --no-prune. */
+  orphans: PlanJsonChange[];
+}
+
+/** The plan as a JSON-ready object; `extra` keys (e.g. `base`) are added at the top level. */
+export function renderPlanJson(plan: Plan, extra: Record<string, Json> = {}): PlanJson & Record<string, unknown> {
+  return {
+    ...extra,
+    revision: plan.revision,
+    summary: { ...countActions(plan.changes), unchanged: plan.unchanged },
+    byEnvironment: Object.fromEntries(countByEnvironment(plan.changes)),
+    changes: plan.changes.map(changeJson),
+    orphans: plan.orphans.map(changeJson),
+  };
+}
+
+function changeJson(c: Change): PlanJsonChange {
+  const view = viewChange(c);
+  return {
+    action: c.action,
+    reason: c.reason,
+    message: c.message,
+    id: c.id,
+    target: c.target,
+    kind: c.kind,
+    owner: c.owner,
+    environment: c.environment,
+    name: c.name,
+    fields: view.fields.map(({ label: _label, ...f }) => f),
+    textDiffs: view.textDiffs,
+  };
+}

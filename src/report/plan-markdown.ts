@@ -1,0 +1,140 @@
+// `boreas plan --output markdown`: the pull-request comment of design.md §7. A hidden marker first
+// (the comment is found and updated in place by it), a summary line, validation errors inline, one
+// collapsible section per application, and a footer with base → head. It always fits maxChars:
+// the largest diffs are cut first, then whole sections are collapsed, and the summary says so.
+import type { Change, Plan } from '../model/plan.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { viewChange } from './change-view.js';
+import { countLines } from './diff.js';
+import { fitParts, type Part } from './fit-budget.js';
+import { formatValue, plural, shortRevision } from './format.js';
+import { escapeHtml, fencedBlock, inlineCode, table, tableCell } from './markdown.js';
+import { actionSymbol, countActions, countByEnvironment, describeCounts, groupBy } from './plan-summary.js';
+
+/** The line that identifies Boreas's comment on a pull request (upsert key). */
+export const PLAN_COMMENT_MARKER = '<!-- boreas-plan -->';
+
+/** GitHub's limit on an issue comment body. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface PlanMarkdownOptions {
+  baseRevision?: string;
+  diagnostics?: Diagnostic[];
+  title?: string;
+  maxChars?: number;
+}
+
+/** Room kept for the truncation note, which is only known once truncation is done. */
+const noteReserve = 400;
+/** Validation errors listed before "… and N more". */
+const maxDiagnostics = 50;
+
+/** The PR comment body, at most `maxChars` (default 65,536) characters long. */
+export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): string {
+  const maxChars = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const head = renderHead(plan, opts);
+  const diagnostics = renderDiagnostics(opts.diagnostics ?? []);
+  const footer = renderFooter(plan, opts);
+  const sections = [...groupBy(plan.changes, (c) => c.owner)].map(([owner, changes]) => sectionParts(owner, changes));
+  const orphans = renderOrphans(plan);
+
+  const assemble = (note: string, body: string) => head + note + diagnostics + body + orphans + footer;
+  const flat = sections.flat();
+  const untouched = assemble('', join(flat));
+  if (untouched.length <= maxChars) return untouched;
+
+  const budget = maxChars - (head + diagnostics + orphans + footer).length - noteReserve;
+  // Stage 1: cut the largest diffs.
+  const cut = fitParts(flat, budget).get(0) ?? 0;
+  // Stage 2: collapse whole sections, largest first.
+  const whole: Part[] = sections.map((parts, i) => ({ text: join(parts), shrunk: collapsedSection([...groupBy(plan.changes, (c) => c.owner)][i]) }));
+  const collapsed = fitParts(whole, budget).get(0) ?? 0;
+  const out = assemble(truncationNote(cut, collapsed), join(whole));
+  if (out.length <= maxChars) return out;
+  // Last resort (thousands of applications, or a tiny limit): summary and footer only.
+  const minimal = head + truncationNote(cut, sections.length, true) + footer;
+  return minimal.length <= maxChars ? minimal : minimal.slice(0, maxChars);
+}
+
+const join = (parts: Part[]) => parts.map((p) => p.text).join('');
+
+function renderHead(plan: Plan, opts: PlanMarkdownOptions): string {
+  const lines = [PLAN_COMMENT_MARKER, `### ${escapeHtml(opts.title ?? 'Boreas plan')}`, ''];
+  const errors = (opts.diagnostics ?? []).filter((d) => d.severity === 'error').length;
+  if (plan.changes.length === 0) {
+    lines.push(errors > 0 ? `**Not planned:** ${plural(errors, 'validation error')}.` : '**No changes.** Desired state matches actual state.');
+  } else {
+    lines.push(`**Plan: ${describeCounts(countActions(plan.changes))}.**`);
+    const envs = [...countByEnvironment(plan.changes)].map(([env, counts]) => `${inlineCode(env)}: ${describeCounts(counts)}`);
+    lines.push('', `Per environment: ${envs.join(' · ')}`);
+  }
+  return lines.join('\n') + '\n\n';
+}
+
+function truncationNote(cutDiffs: number, collapsedSections: number, everything = false): string {
+  if (cutDiffs === 0 && collapsedSections === 0) return '';
+  const what: string[] = [];
+  if (cutDiffs > 0) what.push(`${plural(cutDiffs, 'diff')} truncated (largest first)`);
+  if (collapsedSections > 0) what.push(everything ? 'all application sections left out' : `${plural(collapsedSections, 'application section')} collapsed`);
+  return `> :warning: This report was shortened to fit the comment size limit: ${what.join(', ')}. Run \`boreas plan\` for the full output.\n\n`;
+}
+
+function renderDiagnostics(diags: Diagnostic[]): string {
+  if (diags.length === 0) return '';
+  const sorted = [...diags].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const errors = diags.filter((d) => d.severity === 'error').length;
+  const lines = [`#### Validation: ${plural(errors, 'error')}, ${plural(diags.length - errors, 'warning')}`, ''];
+  for (const d of sorted.slice(0, maxDiagnostics)) {
+    const icon = d.severity === 'error' ? ':x:' : ':warning:';
+    const what = [d.manifest && escapeHtml(d.manifest), d.field && inlineCode(d.field), escapeHtml(d.message)].filter(Boolean).join(': ');
+    lines.push(`- ${icon} ${inlineCode(`${d.file}:${d.line}:${d.col}`)} ${what}`);
+  }
+  if (sorted.length > maxDiagnostics) lines.push(`- … and ${sorted.length - maxDiagnostics} more (run \`boreas validate\`)`);
+  return lines.join('\n') + '\n\n';
+}
+
+function sectionTitle(owner: string, changes: Change[]): string {
+  const envs = [...new Set(changes.map((c) => c.environment))].sort().join(', ');
+  return `<strong>${escapeHtml(owner)}</strong> · ${escapeHtml(envs)} · ${describeCounts(countActions(changes))}`;
+}
+
+function sectionParts(owner: string, changes: Change[]): Part[] {
+  const views = changes.map(viewChange);
+  const rows = views.map(({ change: c }) => [
+    inlineCode(actionSymbol[c.action]),
+    tableCell(`${c.kind} ${inlineCode(c.name)}`),
+    c.action,
+    tableCell(escapeHtml(`${c.reason}: ${c.message}`)),
+  ]);
+  let intro = `<details><summary>${sectionTitle(owner, changes)}</summary>\n\n` + table(['', 'Resource', 'Action', 'Reason'], rows) + '\n';
+  const fieldLines = views.flatMap((v) => v.fields.map((f) => `- ${v.change.kind} ${inlineCode(v.change.name)} ${inlineCode(f.label)}: ${inlineCode(formatValue(f.before))} → ${inlineCode(formatValue(f.after))}`));
+  if (fieldLines.length > 0) intro += fieldLines.join('\n') + '\n\n';
+  const parts: Part[] = [{ text: intro }];
+  for (const v of views) {
+    for (const [label, diff] of Object.entries(v.textDiffs)) {
+      const note = `*diff of ${inlineCode(label)} truncated (${plural(countLines(diff), 'line')})*\n\n`;
+      parts.push({ text: fencedBlock('diff', diff) + '\n', shrunk: note });
+    }
+  }
+  parts.push({ text: '</details>\n\n' });
+  return parts;
+}
+
+function collapsedSection([owner, changes]: [string, Change[]]): string {
+  return `- ${sectionTitle(owner, changes)} (section left out to fit the size limit)\n\n`;
+}
+
+function renderOrphans(plan: Plan): string {
+  if (plan.orphans.length === 0) return '';
+  const lines = [`<details><summary>${plural(plan.orphans.length, 'resource')} kept although removed from Git (pruning disabled)</summary>`, ''];
+  for (const o of plan.orphans.slice(0, 100)) lines.push(`- ${o.kind} ${inlineCode(o.name)} of ${escapeHtml(o.owner)} on ${inlineCode(o.target)}`);
+  if (plan.orphans.length > 100) lines.push(`- … and ${plan.orphans.length - 100} more`);
+  return lines.join('\n') + '\n\n</details>\n\n';
+}
+
+function renderFooter(plan: Plan, opts: PlanMarkdownOptions): string {
+  const revs = opts.baseRevision
+    ? `base ${inlineCode(shortRevision(opts.baseRevision))} → head ${inlineCode(shortRevision(plan.revision))}`
+    : `revision ${inlineCode(shortRevision(plan.revision))}`;
+  return `---\n<sub>Boreas plan · ${revs} · ${plural(plan.unchanged, 'resource')} unchanged</sub>\n`;
+}

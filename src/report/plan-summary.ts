@@ -1,0 +1,50 @@
+// Counting and grouping a plan's changes, shared by every plan renderer so the three formats agree.
+import type { Change, ChangeAction, Plan } from '../model/plan.js';
+
+export interface ActionCounts {
+  create: number;
+  update: number;
+  delete: number;
+  repair: number;
+}
+
+/** Per-action counts of some changes. */
+export function countActions(changes: Change[]): ActionCounts {
+  const counts: ActionCounts = { create: 0, update: 0, delete: 0, repair: 0 };
+  for (const c of changes) counts[c.action]++;
+  return counts;
+}
+
+/** `N to create, M to change, K to delete` (terraform wording; a drift repair is a change). */
+export function describeCounts(c: ActionCounts): string {
+  return `${c.create} to create, ${c.update + c.repair} to change, ${c.delete} to delete`;
+}
+
+/** Per-environment counts, environments sorted by name. */
+export function countByEnvironment(changes: Change[]): Map<string, ActionCounts> {
+  const out = new Map<string, ActionCounts>();
+  for (const env of [...new Set(changes.map((c) => c.environment))].sort()) {
+    out.set(env, countActions(changes.filter((c) => c.environment === env)));
+  }
+  return out;
+}
+
+/** Changes grouped by a key in first-seen order of the sorted keys. */
+export function groupBy<K extends string>(changes: Change[], key: (c: Change) => K): Map<K, Change[]> {
+  const out = new Map<K, Change[]>();
+  for (const c of changes) {
+    const k = key(c);
+    const list = out.get(k);
+    if (list) list.push(c);
+    else out.set(k, [c]);
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** True when the plan has nothing to do. */
+export function isEmptyPlan(plan: Plan): boolean {
+  return plan.changes.length === 0;
+}
+
+/** The terraform-like symbol of an action. */
+export const actionSymbol: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', repair: '!' };

@@ -1,0 +1,55 @@
+// `boreas plan` (text): terraform-like, per environment, per application, per resource, with
+// field-level before → after lines and unified diffs of rendered files.
+import type { Change, Plan } from '../model/plan.js';
+import { paint, type Paint } from './ansi.js';
+import { viewChange, ownerLabel } from './change-view.js';
+import { formatValue, shortRevision, plural } from './format.js';
+import { actionSymbol, countActions, describeCounts, groupBy } from './plan-summary.js';
+
+export interface PlanTextOptions {
+  /** ANSI colours; the caller decides (TTY and NO_COLOR). */
+  color: boolean;
+}
+
+/** The whole plan as text, ending with the `Plan: ...` or `No changes. ...` line. */
+export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
+  const p = paint(opts.color);
+  const lines: string[] = [];
+  lines.push(p.bold(`Plan for revision ${shortRevision(plan.revision)}`) + p.dim(` (${plural(plan.unchanged, 'resource')} unchanged)`));
+  for (const [env, envChanges] of groupBy(plan.changes, (c) => c.environment)) {
+    lines.push('', p.bold(`Environment ${env}`));
+    for (const [owner, ownerChanges] of groupBy(envChanges, (c) => c.owner)) {
+      lines.push(`  ${p.bold(ownerLabel(owner))}`);
+      for (const c of ownerChanges) lines.push(...renderChange(c, p));
+    }
+  }
+  if (plan.orphans.length > 0) {
+    lines.push('', p.yellow(`Not pruned (--no-prune), ${plural(plan.orphans.length, 'resource')} kept although no longer in Git:`));
+    for (const o of plan.orphans) lines.push(`    ${o.kind} ${o.name} (${o.owner}, ${o.target}): ${o.message}`);
+  }
+  lines.push('');
+  if (plan.changes.length === 0) lines.push(p.green('No changes. Desired state matches actual state.'));
+  else lines.push(p.bold(`Plan: ${describeCounts(countActions(plan.changes))}.`));
+  return lines.join('\n') + '\n';
+}
+
+const actionColor = (p: Paint, c: Change) => ({ create: p.green, update: p.yellow, delete: p.red, repair: p.magenta })[c.action];
+
+function renderChange(c: Change, p: Paint): string[] {
+  const view = viewChange(c);
+  const color = actionColor(p, c);
+  const out = [`    ${color(actionSymbol[c.action])} ${c.kind} ${c.name}` + p.dim(` (${c.reason}: ${c.message})`)];
+  for (const f of view.fields) out.push(`        ${f.label}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+  for (const diff of Object.values(view.textDiffs)) {
+    for (const line of diff.replace(/\n$/, '').split('\n')) out.push(`        ${colorDiffLine(line, p)}`);
+  }
+  return out;
+}
+
+function colorDiffLine(line: string, p: Paint): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return p.bold(line);
+  if (line.startsWith('@@')) return p.cyan(line);
+  if (line.startsWith('+')) return p.green(line);
+  if (line.startsWith('-')) return p.red(line);
+  return line;
+}

@@ -1,0 +1,85 @@
+// The end of `reconcile --once` (and rollback): what ran, what failed and why, and whether drift is
+// zero. The input is structurally the engine's ReconcileSummary, kept as its own type so report/
+// depends on nothing but the model.
+import type { Plan } from '../model/plan.js';
+import type { Json } from '../model/resource.js';
+import { paint } from './ansi.js';
+import { formatDuration, plural, shortRevision } from './format.js';
+import { countActions, describeCounts } from './plan-summary.js';
+import { renderPlanText } from './plan-text.js';
+import { renderPlanJson } from './plan-json.js';
+
+export interface RunSummary {
+  revision: string;
+  converged: boolean;
+  passes?: number;
+  tasks: { run: number; succeeded: number; failed: number; skipped: number; cancelled?: number };
+  failures: Array<{ resource: string; message: string }>;
+  orphans?: string[];
+  warnings?: string[];
+  durationMs: number;
+  /** The last plan computed (what is left to do when not converged; the plan itself on --dry-run). */
+  plan?: Plan;
+  dryRun?: boolean;
+}
+
+/** Changes still listed after a run that did not converge. */
+const maxRemainingListed = 20;
+
+/** Human summary printed after the run. */
+export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolean } = {}): string {
+  const p = paint(!!opts.color);
+  const lines: string[] = [];
+  const rev = shortRevision(summary.revision);
+  if (summary.dryRun && summary.plan) {
+    lines.push(renderPlanText(summary.plan, { color: !!opts.color }).trimEnd(), '', `Dry run: nothing was changed (revision ${rev}).`);
+    return lines.join('\n') + '\n';
+  }
+  const t = summary.tasks;
+  const taskLine = `Tasks: ${t.run} run, ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped${t.cancelled ? `, ${t.cancelled} cancelled` : ''}.`;
+  const took = formatDuration(summary.durationMs);
+  if (summary.converged && t.run === 0 && t.failed === 0) {
+    lines.push(p.green(`No changes. Revision ${rev} is applied and drift is zero (${took}).`));
+    lines.push(taskLine);
+  } else if (summary.converged) {
+    lines.push(p.green(`Converged: revision ${rev} applied, drift is zero (${plural(summary.passes ?? 1, 'pass', 'passes')}, ${took}).`));
+    lines.push(taskLine);
+  } else {
+    const left = summary.plan?.changes ?? [];
+    const what = left.length > 0 ? `${plural(left.length, 'change')} left (${describeCounts(countActions(left))})` : 'failed';
+    lines.push(p.red(`Not converged: revision ${rev}, ${what} after ${plural(summary.passes ?? 1, 'pass', 'passes')} (${took}).`));
+    lines.push(taskLine);
+    for (const c of left.slice(0, maxRemainingListed)) lines.push(`  ${c.action} ${c.id}: ${c.message}`);
+    if (left.length > maxRemainingListed) lines.push(`  … and ${left.length - maxRemainingListed} more`);
+  }
+  if (summary.failures.length > 0) {
+    lines.push(p.red(`Failures (${summary.failures.length}):`));
+    for (const f of summary.failures) lines.push(`  ${f.resource}: ${f.message}`);
+  }
+  if (summary.orphans && summary.orphans.length > 0) {
+    lines.push(p.yellow(`Kept although removed from Git (--no-prune): ${summary.orphans.join(', ')}`));
+  }
+  for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${w}`));
+  return lines.join('\n') + '\n';
+}
+
+/** The one summary object `--output json` ends with. */
+export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {
+    revision: summary.revision,
+    converged: summary.converged,
+    dryRun: !!summary.dryRun,
+    passes: summary.passes ?? 1,
+    tasks: { run: summary.tasks.run, succeeded: summary.tasks.succeeded, failed: summary.tasks.failed, skipped: summary.tasks.skipped, cancelled: summary.tasks.cancelled ?? 0 },
+    durationMs: Math.round(summary.durationMs),
+    duration: formatDuration(summary.durationMs),
+    failures: summary.failures.map((f) => ({ resource: f.resource, message: f.message })),
+    orphans: summary.orphans ?? [],
+    warnings: summary.warnings ?? [],
+  };
+  if (summary.plan) {
+    out.remaining = { ...countActions(summary.plan.changes) };
+    if (summary.dryRun) out.plan = renderPlanJson(summary.plan) as unknown as Json;
+  }
+  return out;
+}

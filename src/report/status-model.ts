@@ -1,0 +1,34 @@
+// The input of `boreas status`: what the engine gathers per application from the state file and a
+// live look at the targets. Renderers (text table, seed 000 JSON) are pure functions of it.
+import type { Health } from '../model/resource.js';
+
+export interface InstanceStatus {
+  /** `<app>-<ordinal>`, or a Kubernetes object name. */
+  instance: string;
+  /** Node (machine) or target the instance runs on. */
+  node: string;
+  version: string;
+  health: Health;
+  /** `host:port` the instance answers on, when it has a port. */
+  endpoint?: string;
+  /** Why the live state differs from what was applied (empty/absent = in sync). */
+  drift?: string[];
+}
+
+export interface CertificateStatus {
+  name: string;
+  domains: string[];
+  /** ISO timestamp of expiry. */
+  notAfter?: string;
+  issuer?: string;
+  message?: string;
+}
+
+export interface AppStatus {
+  app: string;
+  environment: string;
+  /** Last revision applied to the app. */
+  revision: string;
+  instances: InstanceStatus[];
+  certificates?: CertificateStatus[];
+}

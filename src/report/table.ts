@@ -1,0 +1,13 @@
+// Aligned plain-text tables (kubectl style: upper-case headers, two spaces between columns).
+
+/** Renders rows under headers with columns padded to their widest cell. */
+export function textTable(headers: string[], rows: string[][], indent = ''): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    indent +
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+}
