@@ -1,6 +1,6 @@
 // A real nginx for tests: its own prefix dir (pid, logs, temp paths, conf), `daemon off` as a child
 // of the test, listening on 127.0.0.1 ports chosen by the test, including `<confDir>/*.conf` where
-// sites are deployed. Reloads are counted from nginx's own error log ("reconfiguring").
+// sites are deployed. Reloads are counted from nginx's own error log (one "SIGHUP" line each).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
@@ -68,15 +68,15 @@ export async function startNginx(opts: { httpPort?: number; httpsPort?: number }
   }, 5000, 'nginx to listen');
 
   const errorLog = () => readFile(join(dir, 'logs', 'error.log'), 'utf8').catch(() => '');
-  const reloads = async () => (await errorLog()).split('\n').filter((l) => l.includes('reconfiguring')).length;
+  const reloads = async () => (await errorLog()).split('\n').filter((l) => l.includes('(SIGHUP) received')).length;
   return {
     dir, facts, errorLog, reloads,
     async waitForReloads(n, timeoutMs = 5000) {
       await waitFor(async () => {
         const log = await errorLog();
-        const idx = nthIndex(log, 'reconfiguring', n);
-        // after the n-th reconfiguring, the master starts new workers: wait for one of them
-        return idx >= 0 && log.indexOf('start worker process', idx) >= 0;
+        const idx = nthIndex(log, '(SIGHUP) received', n);
+        // the old worker stops accepting once it logs its graceful shutdown; then the new config serves
+        return idx >= 0 && log.indexOf('gracefully shutting down', idx) >= 0;
       }, timeoutMs, `${n} nginx reload(s)`);
       await new Promise((r) => setTimeout(r, 50));
     },
