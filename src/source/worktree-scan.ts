@@ -1,0 +1,63 @@
+// Walks a working tree and returns every file with its git blob SHA, reading only files whose stat
+// is not in the stat cache.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gitBlobSha } from './git-object-hash.js';
+import { StatCache } from './stat-cache.js';
+
+/** Directories never listed: git metadata, dependencies, and Boreas' own state. */
+export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.boreas']);
+
+/** A working-tree file: path relative to the scanned dir, blob SHA and executable bit. */
+export interface ScannedFile {
+  path: string;
+  blobSha: string;
+  executable: boolean;
+}
+
+/** Seams for tests (count reads). */
+export interface ScanIo {
+  readFile(path: string): Promise<Buffer>;
+}
+
+const defaultIo: ScanIo = { readFile: (p) => readFile(p) };
+
+/**
+ * Lists `dir` recursively (sorted by path). Symlinks to files are followed (the manifest is the
+ * content); symlinks to directories are skipped so a link cycle cannot loop.
+ */
+export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = defaultIo): Promise<ScannedFile[]> {
+  const startedMs = Date.now();
+  const cache = await StatCache.load(cacheDir, dir);
+  const files: ScannedFile[] = [];
+
+  async function visit(rel: string): Promise<void> {
+    const abs = rel ? join(dir, rel) : dir;
+    const entries = await readdir(abs, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (e) => {
+        const relPath = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name)) await visit(relPath);
+          return;
+        }
+        if (!e.isFile() && !e.isSymbolicLink()) return; // sockets, fifos: not content
+        const absPath = join(abs, e.name);
+        const st = await stat(absPath, { bigint: false }).catch(() => undefined); // dangling link, raced delete
+        if (!st || !st.isFile()) return;
+        const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+        let blobSha = cache.lookup(relPath, sig);
+        if (!blobSha) {
+          blobSha = gitBlobSha(await io.readFile(absPath));
+          cache.remember(relPath, { ...sig, blobSha });
+        }
+        files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0 });
+      }),
+    );
+  }
+
+  await visit('');
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  await cache.save(new Set(files.map((f) => f.path)), startedMs);
+  return files;
+}

@@ -1,0 +1,67 @@
+// A Source over a local directory as it is on disk (no --ref). The revision is the HEAD commit when
+// the files are exactly HEAD's tree, otherwise `worktree:<treeHash>`, so uncommitted edits are
+// never reported under a commit SHA that does not contain them.
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import { findGitRepo } from './find-git-repo.js';
+import { gitTreeSha } from './git-object-hash.js';
+import type { GitCache } from './git-revision.js';
+import { requireDirectory } from './local-dir.js';
+import type { ResolvedRevision, Source, SourceFile } from './source.js';
+import { normalizeSourcePath } from './source-path.js';
+import { scanWorktree, type ScanIo, type ScannedFile } from './worktree-scan.js';
+
+export interface WorktreeSourceOptions {
+  /** The directory (`--repo`), absolute. */
+  dir: string;
+  /** Manifests dir relative to `dir`. */
+  path?: string;
+  cacheDir: string;
+  /** Test seam: count or fake file reads. */
+  io?: ScanIo;
+}
+
+/**
+ * Opens the working tree. The directory is scanned once, on first use, and that snapshot answers
+ * listFiles() and resolve(); open a new Source to see later edits.
+ */
+export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<Source> {
+  await requireDirectory(opts.dir, `repository not found: ${opts.dir}`);
+  const rel = normalizeSourcePath(opts.path);
+  const manifestsDir = rel ? join(opts.dir, rel) : opts.dir;
+  await requireDirectory(manifestsDir, `path not found: "${rel}" is not a directory in ${opts.dir}`);
+
+  let scan: Promise<ScannedFile[]> | undefined;
+  const files = () => (scan ??= scanWorktree(manifestsDir, opts.cacheDir, opts.io));
+  let revision: Promise<ResolvedRevision> | undefined;
+
+  return {
+    description: opts.dir,
+    rootDir: opts.dir,
+    resolve: () => (revision ??= files().then((f) => worktreeRevision(opts.dir, rel, gitTreeSha(f)))),
+    listFiles: async () => (await files()).map(({ path, blobSha }): SourceFile => ({ path, blobSha })),
+    readFile: (path) => readFile(join(manifestsDir, normalizeSourcePath(path))),
+  };
+}
+
+/** HEAD's SHA if HEAD's tree at the manifests dir has exactly this tree SHA, else a worktree id. */
+async function worktreeRevision(dir: string, rel: string, treeHash: string): Promise<ResolvedRevision> {
+  const uncommitted: ResolvedRevision = { sha: `worktree:${treeHash}`, treeHash };
+  const repo = findGitRepo(dir);
+  if (!repo?.workTree) return uncommitted;
+  const cache: GitCache = {};
+  try {
+    const head = await git.resolveRef({ fs, gitdir: repo.gitdir, ref: 'HEAD' });
+    const treePath = [repo.prefix, rel].filter(Boolean).join('/');
+    const { oid } = await git.readTree({ fs, gitdir: repo.gitdir, oid: head, filepath: treePath || undefined, cache });
+    if (oid !== treeHash) return uncommitted;
+    const { commit } = await git.readCommit({ fs, gitdir: repo.gitdir, oid: head, cache });
+    return { sha: head, treeHash, subject: commit.message.split('\n', 1)[0] };
+  } catch {
+    // No commits yet, or the manifests dir is not committed: the files are simply uncommitted.
+    return uncommitted;
+  }
+}
+
