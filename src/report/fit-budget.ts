@@ -10,6 +10,8 @@ export interface Part {
   stage?: number;
   /** Set by fitParts when the part was replaced. */
   isShrunk?: boolean;
+  /** The text before shrinking, kept so restoreParts can put it back. */
+  original?: string;
 }
 
 /**
@@ -31,10 +33,29 @@ export function fitParts(parts: Part[], budget: number): Map<number, number> {
       const saving = p.text.length - p.shrunk!.length;
       if (saving <= 0) continue;
       total -= saving;
+      p.original = p.text;
       p.text = p.shrunk!;
       p.isShrunk = true;
       shrunkPerStage.set(stage, (shrunkPerStage.get(stage) ?? 0) + 1);
     }
   }
   return shrunkPerStage;
+}
+
+/**
+ * Puts shrunk parts back, smallest first, while the extra length fits in `slack` (the budget kept
+ * for notes is often not all used). Returns how many were restored.
+ */
+export function restoreParts(parts: Part[], slack: number): number {
+  let restored = 0;
+  const shrunk = parts.filter((p) => p.isShrunk && p.original !== undefined).sort((a, b) => a.original!.length - b.original!.length);
+  for (const p of shrunk) {
+    const cost = p.original!.length - p.text.length;
+    if (cost > slack) break;
+    slack -= cost;
+    p.text = p.original!;
+    p.isShrunk = false;
+    restored++;
+  }
+  return restored;
 }

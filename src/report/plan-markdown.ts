@@ -6,7 +6,7 @@ import type { Change, Plan } from '../model/plan.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { viewChange } from './change-view.js';
 import { countLines } from './diff.js';
-import { fitParts, type Part } from './fit-budget.js';
+import { fitParts, restoreParts, type Part } from './fit-budget.js';
 import { formatValue, plural, shortRevision } from './format.js';
 import { escapeHtml, fencedBlock, inlineCode, table, tableCell } from './markdown.js';
 import { actionSymbol, countActions, countByEnvironment, describeCounts, groupBy } from './plan-summary.js';
@@ -45,9 +45,17 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
 
   const budget = maxChars - (head + diagnostics + orphans + footer).length - noteReserve;
   // Stage 1: cut the largest diffs.
-  const cut = fitParts(flat, budget).get(0) ?? 0;
+  let cut = fitParts(flat, budget).get(0) ?? 0;
+  if (join(flat).length <= budget) {
+    // The note turned out shorter than the room kept for it: give small diffs back while they fit.
+    const fixed = (head + diagnostics + orphans + footer + truncationNote(cut, 0)).length;
+    cut -= restoreParts(flat, maxChars - fixed - join(flat).length);
+    const out = assemble(truncationNote(cut, 0), join(flat));
+    if (out.length <= maxChars) return out;
+  }
   // Stage 2: collapse whole sections, largest first.
-  const whole: Part[] = sections.map((parts, i) => ({ text: join(parts), shrunk: collapsedSection([...groupBy(plan.changes, (c) => c.owner)][i]) }));
+  const owners = [...groupBy(plan.changes, (c) => c.owner)];
+  const whole: Part[] = sections.map((parts, i) => ({ text: join(parts), shrunk: collapsedSection(owners[i]) }));
   const collapsed = fitParts(whole, budget).get(0) ?? 0;
   const out = assemble(truncationNote(cut, collapsed), join(whole));
   if (out.length <= maxChars) return out;
