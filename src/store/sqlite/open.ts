@@ -1,0 +1,40 @@
+// Opens the SQLite state file with the settings Boreas relies on: WAL (the daemon and CLI commands
+// such as `status` read while a reconcile writes), a busy timeout instead of immediate SQLITE_BUSY,
+// and enforced foreign keys. Creates the parent directory so `--state` may point anywhere.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { UserError } from '../../model/errors.js';
+import { migrate, type Migration } from './migrations.js';
+
+export interface OpenOptions {
+  /** Milliseconds to wait on a lock held by another Boreas process. */
+  busyTimeoutMs?: number;
+  /** Migrations to apply (tests pass a prefix to build an old-version file). */
+  migrations?: Migration[];
+}
+
+export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
+  const inMemory = file === ':memory:';
+  if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new UserError(`cannot open state file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    // NORMAL is durable against process crashes (kill -9) in WAL mode; a power loss may lose the
+    // last transactions, which only re-runs idempotent tasks.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file, opts.migrations);
+  } catch (err) {
+    db.close();
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot use state file ${file}: ${(err as Error).message}`);
+  }
+  return db;
+}

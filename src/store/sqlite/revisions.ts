@@ -1,0 +1,43 @@
+// Revisions seen and the desired resources of each, stored once per revision (rollback re-applies
+// them; the benchmark's no-op path writes nothing because an existing snapshot is left alone).
+import type { Database } from 'better-sqlite3';
+import type { DesiredResource } from '../../model/resource.js';
+import type { RevisionRecord, Store } from '../store.js';
+import type { Clock, WriteCounter } from './write-counter.js';
+
+type RevisionRow = { sha: string; tree_hash: string; source: string; ref: string | null; seen_at: string; valid: number };
+
+export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'recordRevision' | 'getRevision' | 'saveDesired' | 'loadDesired'> {
+  // First sight wins for seen_at; validity and tree hash are refreshed only when they differ.
+  const upsertRevision = db.prepare(`
+    INSERT INTO revisions (sha, tree_hash, source, ref, seen_at, valid) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT(sha) DO UPDATE SET tree_hash = excluded.tree_hash, valid = excluded.valid, ref = excluded.ref, source = excluded.source
+    WHERE revisions.tree_hash IS NOT excluded.tree_hash OR revisions.valid IS NOT excluded.valid
+       OR revisions.ref IS NOT excluded.ref OR revisions.source IS NOT excluded.source`);
+  const selectRevision = db.prepare('SELECT * FROM revisions WHERE sha = ?');
+  const insertSnapshot = db.prepare('INSERT OR IGNORE INTO desired_snapshots (revision, resources, count, saved_at) VALUES (?, ?, ?, ?)');
+  const existsSnapshot = db.prepare('SELECT 1 FROM desired_snapshots WHERE revision = ?').pluck();
+  const selectSnapshot = db.prepare('SELECT resources FROM desired_snapshots WHERE revision = ?').pluck();
+
+  return {
+    recordRevision(rev: RevisionRecord): void {
+      w.run(upsertRevision, rev.sha, rev.treeHash, rev.source, rev.ref ?? null, rev.seenAt, rev.valid ? 1 : 0);
+    },
+    getRevision(sha: string): RevisionRecord | undefined {
+      const row = selectRevision.get(sha) as RevisionRow | undefined;
+      if (!row) return undefined;
+      const rec: RevisionRecord = { sha: row.sha, treeHash: row.tree_hash, source: row.source, seenAt: row.seen_at, valid: row.valid === 1 };
+      if (row.ref !== null) rec.ref = row.ref;
+      return rec;
+    },
+    saveDesired(revision: string, resources: DesiredResource[]): void {
+      // Checked first so an unchanged revision does not even serialise 10,000 resources.
+      if (existsSnapshot.get(revision)) return;
+      w.run(insertSnapshot, revision, JSON.stringify(resources), resources.length, now().toISOString());
+    },
+    loadDesired(revision: string): DesiredResource[] | undefined {
+      const text = selectSnapshot.get(revision) as string | undefined;
+      return text === undefined ? undefined : (JSON.parse(text) as DesiredResource[]);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// Runs (one row per reconcile/down/rollback that had work to do).
+import type { Database } from 'better-sqlite3';
+import type { Json } from '../../model/resource.js';
+import type { RunRecord, Store } from '../store.js';
+import type { Clock, WriteCounter } from './write-counter.js';
+
+type RunRow = { id: number; command: string; revision: string; started_at: string; finished_at: string | null; converged: number | null; summary: string | null };
+
+export function runsTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'startRun' | 'finishRun' | 'listRuns'> {
+  const insertRun = db.prepare('INSERT INTO runs (command, revision, started_at) VALUES (?, ?, ?)');
+  const updateRun = db.prepare('UPDATE runs SET finished_at = ?, converged = ?, summary = ? WHERE id = ?');
+  const selectRuns = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?');
+
+  return {
+    startRun(command: string, revision: string): number {
+      const info = w.run(insertRun, command, revision, now().toISOString());
+      return Number(info.lastInsertRowid);
+    },
+    finishRun(runId: number, converged: boolean, summary: Json): void {
+      w.run(updateRun, now().toISOString(), converged ? 1 : 0, JSON.stringify(summary), runId);
+    },
+    listRuns(limit = 20): RunRecord[] {
+      return (selectRuns.all(limit) as RunRow[]).map((row) => {
+        const rec: RunRecord = { id: row.id, command: row.command, revision: row.revision, startedAt: row.started_at };
+        if (row.finished_at !== null) rec.finishedAt = row.finished_at;
+        if (row.converged !== null) rec.converged = row.converged === 1;
+        if (row.summary !== null) rec.summary = JSON.parse(row.summary) as Json;
+        return rec;
+      });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// Tasks keyed by idempotency key, and every attempt of each. A key that succeeded is final: the
+// executor skips it, which is what makes a rerun after `kill -9` repeat no side effect.
+import type { Database } from 'better-sqlite3';
+import type { Task, TaskOutcome, TaskState } from '../../model/plan.js';
+import type { Store, TaskRecord } from '../store.js';
+import type { Clock, WriteCounter } from './write-counter.js';
+
+type TaskRow = {
+  key: string; run_id: number; revision: string; resource_id: string; target: string; owner: string;
+  action: string; state: string; outcome: string | null; message: string | null; attempts: number;
+  depends_on: string; created_at: string; updated_at: string;
+};
+
+function toRecord(row: TaskRow): TaskRecord {
+  const rec: TaskRecord = {
+    key: row.key,
+    runId: row.run_id,
+    revision: row.revision,
+    resourceId: row.resource_id,
+    target: row.target,
+    owner: row.owner,
+    action: row.action as Task['action'],
+    state: row.state as TaskState,
+    attempts: row.attempts,
+    dependsOn: JSON.parse(row.depends_on) as string[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.outcome !== null) rec.outcome = row.outcome as TaskOutcome;
+  if (row.message !== null) rec.message = row.message;
+  return rec;
+}
+
+export function tasksTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'listTasks'> {
+  const selectTask = db.prepare('SELECT * FROM tasks WHERE key = ?');
+  const insertTask = db.prepare(`
+    INSERT INTO tasks (key, run_id, revision, resource_id, target, owner, action, state, attempts, depends_on, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`);
+  // Re-attaching keeps attempts (they are history) but clears the previous run's verdict.
+  const reattachTask = db.prepare(`UPDATE tasks SET run_id = ?, state = 'pending', outcome = NULL, message = NULL, depends_on = ?, updated_at = ? WHERE key = ?`);
+  const updateState = db.prepare('UPDATE tasks SET state = ?, outcome = ?, message = ?, updated_at = ? WHERE key = ?');
+  const bumpAttempts = db.prepare('UPDATE tasks SET attempts = attempts + 1, updated_at = ? WHERE key = ? RETURNING attempts, run_id');
+  const insertAttempt = db.prepare('INSERT INTO task_attempts (task_key, attempt, run_id, outcome, message, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const selectFiltered = db.prepare(`
+    SELECT * FROM tasks
+    WHERE (@runId IS NULL OR run_id = @runId) AND (@revision IS NULL OR revision = @revision) AND (@state IS NULL OR state = @state)
+    ORDER BY created_at, key`);
+
+  const getTask = (key: string): TaskRecord | undefined => {
+    const row = selectTask.get(key) as TaskRow | undefined;
+    return row && toRecord(row);
+  };
+
+  return {
+    getTask,
+    upsertTask(task: Task, runId: number, owner: string): TaskRecord {
+      return db.transaction(() => {
+        const existing = getTask(task.key);
+        const at = now().toISOString();
+        if (!existing) {
+          w.run(insertTask, task.key, runId, task.revision, task.resourceId, task.target, owner, task.action, JSON.stringify(task.dependsOn), at, at);
+        } else if (existing.state !== 'succeeded') {
+          w.run(reattachTask, runId, JSON.stringify(task.dependsOn), at, task.key);
+        } else {
+          return existing;
+        }
+        return getTask(task.key)!;
+      })();
+    },
+    setTaskState(key: string, state: TaskState, outcome?: TaskOutcome, message?: string): void {
+      const info = w.run(updateState, state, outcome ?? null, message ?? null, now().toISOString(), key);
+      if (info.changes === 0) throw new Error(`setTaskState: unknown task ${key}`);
+    },
+    recordAttempt(key: string, outcome: TaskOutcome, message: string | undefined, startedAt: string, finishedAt: string): void {
+      db.transaction(() => {
+        const row = bumpAttempts.get(now().toISOString(), key) as { attempts: number; run_id: number } | undefined;
+        if (!row) throw new Error(`recordAttempt: unknown task ${key}`);
+        w.add(1);
+        w.run(insertAttempt, key, row.attempts, row.run_id, outcome, message ?? null, startedAt, finishedAt);
+      })();
+    },
+    listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): TaskRecord[] {
+      const rows = selectFiltered.all({ runId: filter.runId ?? null, revision: filter.revision ?? null, state: filter.state ?? null }) as TaskRow[];
+      return rows.map(toRecord);
+    },
+  };
+}
