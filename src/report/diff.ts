@@ -21,6 +21,8 @@ export function unifiedDiff(label: string, before: string, after: string): strin
     .split('\n')
     .filter((line, i) => !(i === 0 && /^=+$/.test(line)))
     .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
+    // git leaves out a hunk length of 1 (`@@ -3 +3 @@`); so do we, so diffs read the same.
+    .map((line) => (line.startsWith('@@ ') ? line.replace(/^@@ -(\d+),1 /, '@@ -$1 ').replace(/ \+(\d+),1 @@/, ' +$1 @@') : line))
     .join('\n');
 }
 
