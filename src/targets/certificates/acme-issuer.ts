@@ -1,0 +1,77 @@
+// acme issuer: acme-client on the controller. The account key lives in the state store (kv `acme`,
+// sealed like certificate keys); http-01 tokens are published through callbacks the caller provides
+// (they write `<webroot>/.well-known/acme-challenge/<token>` on every edge node); dns-01 runs the
+// configured hook as argv: `hook add|remove <domain> <record-name> <value>`.
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import acme from 'acme-client';
+import type { Certificate } from '../../manifests/types.generated.js';
+import { UserError } from '../../model/errors.js';
+import { runCommand } from '../../runtime/nginx/command.js';
+import { seal, unseal, type CertStoreOptions, type KvStore } from './cert-store.js';
+import type { IssuedPem } from './self-signed.js';
+
+/** Where http-01 key authorizations are made reachable at `/.well-known/acme-challenge/<token>`. */
+export interface ChallengePublisher {
+  publishChallenge(token: string, content: string): Promise<void>;
+  removeChallenge(token: string): Promise<void>;
+}
+
+export interface AcmeOptions extends CertStoreOptions {
+  store: KvStore;
+  challenges?: ChallengePublisher;
+  /** Extra CA (PEM) trusted for the ACME directory, e.g. pebble's listener certificate in tests. */
+  directoryCaPem?: string;
+}
+
+interface StoredAccount {
+  key: ReturnType<typeof seal>;
+  url?: string;
+}
+
+/** Issues a certificate for the Certificate's domains from its ACME directory. */
+export async function issueAcme(cert: Certificate, opts: AcmeOptions): Promise<IssuedPem> {
+  const spec = cert.spec.issuer.acme!;
+  const where = `Certificate/${cert.metadata.name}`;
+  const challenge = spec.challenge ?? 'http-01';
+  if (challenge === 'http-01' && !opts.challenges) throw new UserError(`${where}: http-01 needs edge nodes serving the ACME webroot`);
+  if (challenge === 'dns-01' && !spec.dnsHook) throw new UserError(`${where}: dns-01 needs issuer.acme.dnsHook`);
+  // acme-client shares one axios instance; the extra CA is set on it for this directory.
+  acme.axios.defaults.httpsAgent = opts.directoryCaPem ? new Agent({ ca: [...rootCertificates, opts.directoryCaPem] }) : undefined;
+
+  const accountKv = `account:${spec.directory}:${spec.email}`;
+  const stored = opts.store.getKv('acme', accountKv);
+  const account: StoredAccount = stored ? JSON.parse(stored) : { key: seal((await acme.crypto.createPrivateEcdsaKey()).toString(), opts) };
+  const client = new acme.Client({ directoryUrl: spec.directory, accountKey: unseal(account.key, opts), accountUrl: account.url });
+
+  const [key, csr] = await acme.crypto.createCsr({ commonName: cert.spec.domains[0], altNames: cert.spec.domains }, await acme.crypto.createPrivateEcdsaKey());
+  const domainOf = (authz: { identifier: { value: string } }) => authz.identifier.value;
+  let pem: string;
+  try {
+    pem = await client.auto({
+      csr,
+      email: spec.email,
+      termsOfServiceAgreed: true,
+      // The controller cannot resolve/reach the edge the way the CA does; the CA checks for real.
+      skipChallengeVerification: true,
+      challengePriority: [challenge],
+      challengeCreateFn: async (authz, ch, keyAuthorization) => {
+        if (ch.type === 'http-01') await opts.challenges!.publishChallenge((ch as { token: string }).token, keyAuthorization);
+        else if (ch.type === 'dns-01') await dnsHook(spec.dnsHook!, 'add', domainOf(authz), keyAuthorization);
+      },
+      challengeRemoveFn: async (authz, ch, keyAuthorization) => {
+        if (ch.type === 'http-01') await opts.challenges!.removeChallenge((ch as { token: string }).token);
+        else if (ch.type === 'dns-01') await dnsHook(spec.dnsHook!, 'remove', domainOf(authz), keyAuthorization);
+      },
+    });
+  } catch (err) {
+    throw new UserError(`${where}: ACME issuance from ${spec.directory} failed: ${(err as Error).message}`, 1);
+  }
+  if (!stored || !account.url) opts.store.setKv('acme', accountKv, JSON.stringify({ key: account.key, url: client.getAccountUrl() }));
+  return { certPem: pem, keyPem: key.toString() };
+}
+
+async function dnsHook(hook: string[], action: 'add' | 'remove', domain: string, value: string): Promise<void> {
+  const r = await runCommand([...hook, action, domain, `_acme-challenge.${domain}`, value], 120_000);
+  if (r.code !== 0) throw new Error(`dnsHook ${action} ${domain} failed (exit ${r.code}): ${r.output.trim()}`);
+}
