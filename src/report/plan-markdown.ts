@@ -59,9 +59,24 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
   const collapsed = fitParts(whole, budget).get(0) ?? 0;
   const out = assemble(truncationNote(cut, collapsed), join(whole));
   if (out.length <= maxChars) return out;
-  // Last resort (thousands of applications, or a tiny limit): summary and footer only.
-  const minimal = head + truncationNote(cut, sections.length, true) + footer;
-  return minimal.length <= maxChars ? minimal : minimal.slice(0, maxChars);
+  // Last resort (thousands of applications): one line per application while they fit, then a count.
+  const note = truncationNote(cut, owners.length, true);
+  let room = maxChars - (head + note + diagnostics + orphans + footer).length - 80;
+  let body = '';
+  let shown = 0;
+  for (const owner of owners) {
+    const line = collapsedSection(owner, true);
+    if (line.length > room) break;
+    body += line;
+    room -= line.length;
+    shown++;
+  }
+  if (shown < owners.length) body += `- … and ${owners.length - shown} more applications not shown\n`;
+  body += '\n';
+  const minimal = head + note + diagnostics + body + orphans + footer;
+  if (minimal.length <= maxChars) return minimal;
+  const bare = head + note + footer;
+  return bare.length <= maxChars ? bare : bare.slice(0, maxChars);
 }
 
 const join = (parts: Part[]) => parts.map((p) => p.text).join('');
@@ -83,7 +98,7 @@ function truncationNote(cutDiffs: number, collapsedSections: number, everything 
   if (cutDiffs === 0 && collapsedSections === 0) return '';
   const what: string[] = [];
   if (cutDiffs > 0) what.push(`${plural(cutDiffs, 'diff')} truncated (largest first)`);
-  if (collapsedSections > 0) what.push(everything ? 'all application sections left out' : `${plural(collapsedSections, 'application section')} collapsed`);
+  if (collapsedSections > 0) what.push(everything ? `every application reduced to one line` : `${plural(collapsedSections, 'application section')} collapsed`);
   return `> :warning: This report was shortened to fit the comment size limit: ${what.join(', ')}. Run \`boreas plan\` for the full output.\n\n`;
 }
 
@@ -128,8 +143,9 @@ function sectionParts(owner: string, changes: Change[]): Part[] {
   return parts;
 }
 
-function collapsedSection([owner, changes]: [string, Change[]]): string {
-  return `- ${sectionTitle(owner, changes)} (section left out to fit the size limit)\n\n`;
+/** One line standing for a whole section; `listItem` packs lines into one list (last resort). */
+function collapsedSection([owner, changes]: [string, Change[]], listItem = false): string {
+  return `- ${sectionTitle(owner, changes)} (details left out to fit the size limit)\n${listItem ? '' : '\n'}`;
 }
 
 function renderOrphans(plan: Plan): string {

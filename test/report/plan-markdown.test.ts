@@ -100,3 +100,19 @@ test('diffs containing ``` get a longer fence', () => {
   const md = renderPlanMarkdown(plan);
   assert.ok(md.includes('````diff\n'));
 });
+
+test('thousands of applications: one line each while they fit, then a count; still under the limit', () => {
+  const changes = Array.from({ length: 3000 }, (_, i) =>
+    change('update', resource({ kind: 'File', owner: `app${i}`, name: `/etc/app${i}.conf` }), {
+      fields: [{ path: 'version', before: 'v1', after: 'v2' }],
+      textDiffs: { [`/etc/app${i}.conf`]: unifiedDiff(`/etc/app${i}.conf`, `port: ${i}\n`, `port: ${i + 1}\n`) },
+    }),
+  );
+  const md = renderPlanMarkdown({ revision: headSha, unchanged: 0, orphans: [], changes }, { baseRevision: baseSha });
+  assert.ok(md.length <= 65_536, `length ${md.length}`);
+  assert.ok(md.includes('**Plan: 0 to create, 3000 to change, 0 to delete.**'));
+  assert.ok(md.includes('every application reduced to one line'));
+  assert.ok(md.includes('- <strong>app0</strong> · local · 0 to create, 1 to change, 0 to delete (details left out to fit the size limit)\n'));
+  assert.match(md, /- … and \d+ more applications not shown\n/);
+  assert.ok(md.trimEnd().endsWith('resources unchanged</sub>'), 'footer kept');
+});
