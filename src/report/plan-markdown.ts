@@ -32,36 +32,45 @@ const maxDiagnostics = 50;
 /** The PR comment body, at most `maxChars` (default 65,536) characters long. */
 export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): string {
   const maxChars = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
-  const head = renderHead(plan, opts);
-  const diagnostics = renderDiagnostics(opts.diagnostics ?? []);
-  const footer = renderFooter(plan, opts);
-  const sections = [...groupBy(plan.changes, (c) => c.owner)].map(([owner, changes]) => sectionParts(owner, changes));
-  const orphans = renderOrphans(plan);
-
-  const assemble = (note: string, body: string) => head + note + diagnostics + body + orphans + footer;
+  const frame: Frame = { head: renderHead(plan, opts), diagnostics: renderDiagnostics(opts.diagnostics ?? []), orphans: renderOrphans(plan), footer: renderFooter(plan, opts) };
+  const owners = [...groupBy(plan.changes, (c) => c.owner)];
+  const sections = owners.map(([owner, changes]) => sectionParts(owner, changes));
   const flat = sections.flat();
-  const untouched = assemble('', join(flat));
+  const untouched = assemble(frame, '', join(flat));
   if (untouched.length <= maxChars) return untouched;
 
-  const budget = maxChars - (head + diagnostics + orphans + footer).length - noteReserve;
+  const budget = maxChars - assemble(frame, '', '').length - noteReserve;
   // Stage 1: cut the largest diffs.
   let cut = fitParts(flat, budget).get(0) ?? 0;
   if (join(flat).length <= budget) {
     // The note turned out shorter than the room kept for it: give small diffs back while they fit.
-    const fixed = (head + diagnostics + orphans + footer + truncationNote(cut, 0)).length;
-    cut -= restoreParts(flat, maxChars - fixed - join(flat).length);
-    const out = assemble(truncationNote(cut, 0), join(flat));
+    cut -= restoreParts(flat, maxChars - assemble(frame, truncationNote(cut, 0), join(flat)).length);
+    const out = assemble(frame, truncationNote(cut, 0), join(flat));
     if (out.length <= maxChars) return out;
   }
   // Stage 2: collapse whole sections, largest first.
-  const owners = [...groupBy(plan.changes, (c) => c.owner)];
   const whole: Part[] = sections.map((parts, i) => ({ text: join(parts), shrunk: collapsedSection(owners[i]) }));
   const collapsed = fitParts(whole, budget).get(0) ?? 0;
-  const out = assemble(truncationNote(cut, collapsed), join(whole));
+  const out = assemble(frame, truncationNote(cut, collapsed), join(whole));
   if (out.length <= maxChars) return out;
-  // Last resort (thousands of applications): one line per application while they fit, then a count.
-  const note = truncationNote(cut, owners.length, true);
-  let room = maxChars - (head + note + diagnostics + orphans + footer).length - 80;
+  return oneLinePerApplication(frame, owners, truncationNote(cut, owners.length, true), maxChars);
+}
+
+/** The parts of the comment that are never shortened. */
+interface Frame {
+  head: string;
+  diagnostics: string;
+  orphans: string;
+  footer: string;
+}
+
+function assemble(f: Frame, note: string, body: string): string {
+  return f.head + note + f.diagnostics + body + f.orphans + f.footer;
+}
+
+/** Last resort (thousands of applications): one line per application while they fit, then a count. */
+function oneLinePerApplication(frame: Frame, owners: Array<[string, Change[]]>, note: string, maxChars: number): string {
+  let room = maxChars - assemble(frame, note, '').length - 80;
   let body = '';
   let shown = 0;
   for (const owner of owners) {
@@ -72,10 +81,9 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
     shown++;
   }
   if (shown < owners.length) body += `- … and ${owners.length - shown} more applications not shown\n`;
-  body += '\n';
-  const minimal = head + note + diagnostics + body + orphans + footer;
-  if (minimal.length <= maxChars) return minimal;
-  const bare = head + note + footer;
+  const out = assemble(frame, note, body + '\n');
+  if (out.length <= maxChars) return out;
+  const bare = frame.head + note + frame.footer;
   return bare.length <= maxChars ? bare : bare.slice(0, maxChars);
 }
 
