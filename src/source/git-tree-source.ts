@@ -22,16 +22,16 @@ export interface GitTreeSourceInit {
 /** Opens the tree at `treePath` in the commit; UserError if that path is not a directory there. */
 export async function openGitTreeSource(init: GitTreeSourceInit): Promise<Source> {
   const treeOid = await treeAt(init);
-  let listing: Promise<Map<string, string>> | undefined;
-  const list = () => (listing ??= listTree(init, treeOid));
+  let listing: Promise<Map<string, TreeFile>> | undefined;
+  const list = () => (listing ??= listTreeFiles(init.gitdir, init.cache, treeOid));
   const revision: ResolvedRevision = { sha: init.commit.oid, treeHash: treeOid, ref: init.ref, subject: init.commit.subject };
   return {
     description: init.description,
     rootDir: init.rootDir,
     resolve: async () => revision,
-    listFiles: async () => [...(await list())].map(([path, blobSha]): SourceFile => ({ path, blobSha })),
+    listFiles: async () => [...(await list())].map(([path, f]): SourceFile => ({ path, blobSha: f.oid })),
     readFile: async (path) => {
-      const oid = (await list()).get(normalizeSourcePath(path));
+      const oid = (await list()).get(normalizeSourcePath(path))?.oid;
       if (!oid) throw new UserError(`file not found: "${path}" in ${init.description} at ${init.commit.oid.slice(0, 12)}`);
       const { blob } = await git.readBlob({ fs, gitdir: init.gitdir, oid, cache: init.cache });
       return Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
@@ -53,19 +53,29 @@ async function treeAt(init: GitTreeSourceInit): Promise<string> {
   }
 }
 
-/** path → blob SHA for every regular file below the tree (submodules and symlinks are skipped). */
-async function listTree(init: GitTreeSourceInit, rootTree: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
+/** A file in a git tree: blob SHA and mode (100644, 100755). */
+export interface TreeFile {
+  oid: string;
+  mode: string;
+}
+
+/**
+ * path → blob for every regular file below `treeOid`, sorted by path. Submodules and symlinks are
+ * skipped: a symlink's blob is its target path, not a manifest, and following it could escape the
+ * repository.
+ */
+export async function listTreeFiles(gitdir: string, cache: GitCache, treeOid: string): Promise<Map<string, TreeFile>> {
+  const files = new Map<string, TreeFile>();
   async function visit(oid: string, prefix: string): Promise<void> {
-    const { tree } = await git.readTree({ fs, gitdir: init.gitdir, oid, cache: init.cache });
+    const { tree } = await git.readTree({ fs, gitdir, oid, cache });
     const subtrees: Promise<void>[] = [];
     for (const e of tree) {
       const path = prefix ? `${prefix}/${e.path}` : e.path;
       if (e.type === 'tree') subtrees.push(visit(e.oid, path));
-      else if (e.type === 'blob' && e.mode !== '120000') files.set(path, e.oid);
+      else if (e.type === 'blob' && e.mode !== '120000') files.set(path, { oid: e.oid, mode: e.mode });
     }
     await Promise.all(subtrees);
   }
-  await visit(rootTree, '');
+  await visit(treeOid, '');
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

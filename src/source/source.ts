@@ -39,4 +39,9 @@ export interface SourceOptions {
   path?: string;
   /** Where remote clones and caches live (default `<stateDir>/cache`). */
   cacheDir: string;
+  /**
+   * How remotes are fetched: the system `git` (faster) or embedded isomorphic-git. Default:
+   * $BOREAS_GIT_TRANSPORT, else `git-cli` when git is installed, else `isomorphic-git`.
+   */
+  transport?: 'isomorphic-git' | 'git-cli';
 }

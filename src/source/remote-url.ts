@@ -1,0 +1,22 @@
+// A remote URL as shown to users and used as a cache key: credentials stripped, because a token in
+// `https://user:token@host/repo.git` must never reach logs, error messages or directory names.
+import { UserError } from '../model/errors.js';
+import { sha256 } from '../util/hash.js';
+
+/** The URL without userinfo, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    throw new UserError(`invalid repository URL: ${url.replace(/\/\/[^@/]*@/, '//')}`);
+  }
+}
+
+/** Cache directory name for a remote: same repository, same clone, whatever credentials are used. */
+export function remoteCacheKey(url: string): string {
+  return sha256(redactUrl(url).replace(/\/+$/, '')).slice(0, 32);
+}
