@@ -12,6 +12,14 @@ export interface RunnerObservation {
   /** Identity of what runs now (pid+start time, container id, unit invocation id). */
   fingerprint?: string;
   details?: Record<string, Json>;
+  /** The applied InstanceSpec as recorded by the runner (for field-level diffs). Optional. */
+  appliedSpec?: Json;
+  /** The instance was stopped on purpose (state: Stopped); not running is then not drift. Optional. */
+  stopped?: boolean;
+  /** Why the live instance differs from what was applied (process gone, pid reused). Optional. */
+  drift?: string[];
+  /** When the running instance was started (ISO time), for health initial delays. Optional. */
+  startedAt?: string;
 }
 
 export interface RunnerContext {
@@ -29,8 +37,11 @@ export interface Runner {
    * `env` is fully resolved (secrets included) and must never be logged or persisted.
    */
   ensureRunning(spec: InstanceSpec, specHash: string, env: Record<string, string>): Promise<'created' | 'configured' | 'unchanged'>;
-  /** Stops the instance but keeps its record (state: Stopped). */
-  stop(instance: string): Promise<'configured' | 'unchanged'>;
+  /**
+   * Stops the instance but keeps its record (state: Stopped). `applied` (optional) is the Stopped
+   * spec, recorded so observe reports its hash and the plan sees the stop as applied.
+   */
+  stop(instance: string, applied?: { spec: InstanceSpec; specHash: string }): Promise<'configured' | 'unchanged'>;
   /** Stops and forgets the instance (prune). */
   remove(instance: string): Promise<'deleted' | 'unchanged'>;
   observe(instance: string): Promise<RunnerObservation>;

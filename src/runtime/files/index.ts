@@ -1,0 +1,4 @@
+// Machine-side file helpers shared by the local target, the agent and the nginx/certificate tasks.
+export { writeFileAtomic, parseMode } from './atomic.js';
+export { assertAllowedPath, realPathOf } from './allowed-roots.js';
+export { fileContentHash, observeFile, type FileObservation } from './observe.js';

@@ -1,0 +1,37 @@
+// What a config file looks like on disk, compared by content hash (cheap enough for every observe,
+// exact enough to catch a hand edit).
+import { readFile, stat } from 'node:fs/promises';
+import { sha256 } from '../../util/hash.js';
+import { parseMode } from './atomic.js';
+
+export interface FileObservation {
+  exists: boolean;
+  /** sha256 of the bytes on disk. */
+  contentHash?: string;
+  /** Permission bits on disk. */
+  mode?: number;
+  /** Why disk differs from the desired content/mode; empty when in sync. */
+  drift: string[];
+}
+
+/** sha256 of a file's content, or undefined when it does not exist. */
+export async function fileContentHash(path: string): Promise<string | undefined> {
+  try {
+    return sha256(await readFile(path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Compares the file at `path` with the desired content and mode. */
+export async function observeFile(path: string, desired: { content: string; mode?: string }): Promise<FileObservation> {
+  const contentHash = await fileContentHash(path);
+  if (contentHash === undefined) return { exists: false, drift: [`${path} is missing`] };
+  const mode = (await stat(path)).mode & 0o7777;
+  const drift: string[] = [];
+  if (contentHash !== sha256(desired.content)) drift.push(`${path} was edited on disk`);
+  const want = parseMode(desired.mode);
+  if (mode !== want) drift.push(`${path} has mode ${mode.toString(8).padStart(4, '0')}, want ${want.toString(8).padStart(4, '0')}`);
+  return { exists: true, contentHash, mode, drift };
+}

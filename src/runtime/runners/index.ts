@@ -1,0 +1,67 @@
+// The runner registry: which Runner handles which runtime on a machine. process and script are built
+// in; container (dockerode) and systemd runners register here too (registerRunner), so the local
+// target and the agent pick them up without knowing about them.
+import { UserError } from '../../model/errors.js';
+import type { Runtime } from '../instance-spec.js';
+import type { Runner, RunnerContext } from '../runner.js';
+import { ProcessRunner } from './process.js';
+import { ScriptRunner } from './script.js';
+
+/** Creates the runner of one runtime for one machine work dir. */
+export type RunnerFactory = (ctx: RunnerContext) => Runner;
+
+const factories = new Map<Runtime, RunnerFactory>([
+  ['process', (ctx) => new ProcessRunner(ctx)],
+  ['script', (ctx) => new ScriptRunner(ctx)],
+]);
+
+/** Adds (or replaces) the factory of a runtime, e.g. `registerRunner('container', (ctx) => new ContainerRunner(ctx))`. */
+export function registerRunner(runtime: Runtime, factory: RunnerFactory): void {
+  factories.set(runtime, factory);
+}
+
+export function registeredRuntimes(): Runtime[] {
+  return [...factories.keys()];
+}
+
+/**
+ * The runners of one machine, created lazily per runtime. `overrides` replaces factories for this set
+ * only (tests, agent flags such as --docker-socket or --systemctl).
+ */
+export class RunnerSet {
+  private readonly runners = new Map<Runtime, Runner>();
+
+  constructor(private readonly ctx: RunnerContext, private readonly overrides: Partial<Record<Runtime, RunnerFactory>> = {}) {}
+
+  get(runtime: Runtime): Runner {
+    let r = this.runners.get(runtime);
+    if (!r) {
+      const factory = this.overrides[runtime] ?? factories.get(runtime);
+      if (!factory) throw new UserError(`runtime "${runtime}" is not supported on this machine (available: ${this.runtimes().join(', ')})`);
+      r = factory(this.ctx);
+      this.runners.set(runtime, r);
+    }
+    return r;
+  }
+
+  /** Runtimes available here (registered plus overrides). */
+  runtimes(): Runtime[] {
+    return [...new Set([...factories.keys(), ...(Object.keys(this.overrides) as Runtime[])])];
+  }
+
+  /** Every runner that can be created here; a runtime whose runner fails to start (no docker) is skipped. */
+  all(): Runner[] {
+    const out: Runner[] = [];
+    for (const rt of this.runtimes()) {
+      try {
+        out.push(this.get(rt));
+      } catch {
+        /* runtime unavailable on this machine */
+      }
+    }
+    return out;
+  }
+}
+
+export { ProcessRunner } from './process.js';
+export { ScriptRunner } from './script.js';

@@ -1,0 +1,116 @@
+// Runner for `runtime: script`: start / stop / status commands. A start command that keeps running is
+// tracked like a process; one that exits 0 within the one-shot window has started something else
+// (a daemonising script), and then the status command (or the record) says whether it runs.
+import { UserError } from '../../model/errors.js';
+import type { Json } from '../../model/resource.js';
+import type { InstanceSpec } from '../instance-spec.js';
+import { instanceDir } from '../paths.js';
+import { instanceEnv } from '../process/env.js';
+import { observeRecord } from '../process/observe-record.js';
+import { isSameProcessAlive } from '../process/proc-stat.js';
+import { resolveArgs, resolveCommand } from '../process/resolve-command.js';
+import { runCommand } from '../process/run-command.js';
+import { earlyExit, earlyExitError, startInstance } from '../process/start-instance.js';
+import { terminateProcess } from '../process/terminate.js';
+import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
+import { listRecords, readRecord, writeRecord, type InstanceRecord } from '../state/instance-state.js';
+import { removeDetached, stopDetached, type DetachedRunnerOptions } from './process.js';
+
+export interface ScriptRunnerOptions extends DetachedRunnerOptions {
+  /** A start command exiting 0 within this window is a one-shot. Default 1000 ms. */
+  oneShotWindowMs?: number;
+  /** Timeout of stop/status commands. Default 30 s. */
+  commandTimeoutMs?: number;
+}
+
+/** Literal (non-secret) env of a spec: what stop/status commands get, since resolved env is never stored. */
+function literalEnv(spec: InstanceSpec): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec.env ?? {})) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export class ScriptRunner implements Runner {
+  readonly runtime = 'script' as const;
+
+  constructor(private readonly ctx: RunnerContext, private readonly opts: ScriptRunnerOptions = {}) {}
+
+  private argv(cmd: string[]): [string, ...string[]] {
+    return [resolveCommand(cmd[0], this.ctx.baseDir), ...resolveArgs(cmd.slice(1), this.ctx.baseDir)];
+  }
+
+  /** Runs a stop/status command of the recorded spec; the exit code, or undefined when it could not run. */
+  private async runSpecCommand(rec: InstanceRecord, cmd: string[]): Promise<{ code?: number; output: string }> {
+    const spec = rec.spec as unknown as InstanceSpec;
+    const dir = instanceDir(this.ctx.workDir, rec.instance);
+    const res = await runCommand(this.argv(cmd), { cwd: dir, env: instanceEnv(literalEnv(spec), { BOREAS_INSTANCE_DIR: dir }), timeoutMs: this.opts.commandTimeoutMs ?? 30_000 });
+    return { code: res.code, output: res.error ?? res.output };
+  }
+
+  private async isRunning(rec: InstanceRecord): Promise<boolean> {
+    const status = (rec.spec as unknown as InstanceSpec | null)?.script?.status;
+    if (status) return (await this.runSpecCommand(rec, status)).code === 0;
+    if (rec.oneShot) return rec.desired === 'running';
+    return isSameProcessAlive(rec.pid, rec.startTime);
+  }
+
+  private async stopRunning(rec: InstanceRecord): Promise<void> {
+    const stop = (rec.spec as unknown as InstanceSpec | null)?.script?.stop;
+    if (stop) {
+      const res = await this.runSpecCommand(rec, stop);
+      if (res.code !== 0) throw new Error(`${rec.instance}: stop command failed (${res.code ?? 'not run'}): ${res.output}`);
+    }
+    await terminateProcess(rec.pid, rec.startTime, this.opts.graceMs);
+  }
+
+  async ensureRunning(spec: InstanceSpec, specHash: string, env: Record<string, string>): Promise<'created' | 'configured' | 'unchanged'> {
+    const s = spec.script;
+    if (!s) throw new UserError(`${spec.instance}: runtime script needs a script block`);
+    const rec = await readRecord(this.ctx.workDir, spec.instance);
+    const running = rec ? await this.isRunning(rec) : false;
+    if (rec && running && rec.desired === 'running' && rec.specHash === specHash) return 'unchanged';
+    if (rec && running) await this.stopRunning(rec);
+
+    const dir = instanceDir(this.ctx.workDir, spec.instance);
+    const { started, record } = await startInstance({ workDir: this.ctx.workDir, spec, specHash, argv: this.argv(s.start), cwd: dir, env, rotateBytes: this.opts.rotateBytes });
+    const exit = await earlyExit(started.child, this.opts.oneShotWindowMs ?? 1000);
+    if (exit === 0) {
+      const oneShot: InstanceRecord = { ...record, oneShot: true, pid: undefined, startTime: undefined };
+      await writeRecord(this.ctx.workDir, oneShot);
+      if (s.status && !(await this.isRunning(oneShot))) throw new Error(`${spec.instance}: start exited 0 but the status command reports it is not running`);
+    } else if (exit !== undefined) {
+      throw earlyExitError(spec.instance, exit, started.logs.stderr);
+    }
+    return rec ? 'configured' : 'created';
+  }
+
+  async stop(instance: string, applied?: { spec: InstanceSpec; specHash: string }): Promise<'configured' | 'unchanged'> {
+    const rec = await readRecord(this.ctx.workDir, instance);
+    let stopped = false;
+    if (rec && rec.desired === 'running' && (await this.isRunning(rec))) {
+      await this.stopRunning(rec);
+      stopped = true;
+    }
+    const res = await stopDetached(this.ctx.workDir, this.runtime, instance, applied, this.opts.graceMs);
+    return stopped ? 'configured' : res;
+  }
+
+  async remove(instance: string): Promise<'deleted' | 'unchanged'> {
+    const rec = await readRecord(this.ctx.workDir, instance);
+    if (rec && rec.desired === 'running' && (await this.isRunning(rec))) await this.stopRunning(rec);
+    return removeDetached(this.ctx.workDir, instance, this.opts.graceMs);
+  }
+
+  async observe(instance: string): Promise<RunnerObservation> {
+    const rec = await readRecord(this.ctx.workDir, instance);
+    if (!rec || rec.runtime !== this.runtime) return { exists: false, running: false };
+    const obs = observeRecord(this.ctx.workDir, rec, await this.isRunning(rec));
+    if (rec.oneShot) obs.details = { ...obs.details, oneShot: true as Json };
+    if (!obs.running && obs.drift?.length && (rec.spec as unknown as InstanceSpec | null)?.script?.status) obs.drift = [`status command reports ${instance} is not running`];
+    return obs;
+  }
+
+  async list(): Promise<string[]> {
+    return (await listRecords(this.ctx.workDir, this.runtime)).map((r) => r.instance);
+  }
+}
