@@ -62,7 +62,8 @@ export async function ensureCertificate(cert: Certificate, deps: CertificateDeps
   if (!fresh) {
     deps.log?.info('issuing certificate', { certificate: name, issuer: kind, reason });
     fresh = kind === 'selfSigned'
-      ? await generateSelfSigned(cert.spec.domains, cert.spec.issuer.selfSigned?.days ?? 90, now)
+      ? // validity starts at the real time even when `now` is injected: the certificate must work today
+        await generateSelfSigned(cert.spec.domains, cert.spec.issuer.selfSigned?.days ?? 90)
       : await issueAcme(cert, { store: deps.store, challenges: deps.challenges, directoryCaPem: deps.acmeDirectoryCaPem, secretKey: deps.secretKey });
   }
   if (!keyMatches(fresh.certPem, fresh.keyPem)) throw new Error(`Certificate/${name}: issued key does not match the certificate`);
