@@ -1,0 +1,131 @@
+// The Kubernetes target of one environment (`kubernetes:<env>`): observe = list/get live objects and
+// detect drift with a server-side dry-run; apply = server-side apply or delete; health = rollout rules.
+import type { KubeObject } from '../../desired/kubernetes/object.js';
+import type { Task, TaskResult } from '../../model/plan.js';
+import type { DesiredResource, Health, Json, ObservedResource } from '../../model/resource.js';
+import type { Target, TargetContext } from '../target.js';
+import { apiErrorMessage, isNotFound, type KubeClient, type Live } from './client.js';
+import { CONCURRENCY, MANAGED_SELECTOR, SPEC_HASH_ANNOTATION } from './constants.js';
+import { driftPaths } from './drift.js';
+import { healthOf, missing } from './health.js';
+import { mapLimit } from './pool.js';
+import { resolveEnvRefs } from './secrets.js';
+
+const specOf = (r: DesiredResource) => r.spec as unknown as KubeObject;
+const labelOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+
+export class KubernetesTarget implements Target {
+  constructor(
+    readonly key: string,
+    private readonly client: KubeClient,
+    private readonly ctx: Pick<TargetContext, 'resolveSecret'>,
+  ) {}
+
+  /**
+   * One LIST per kind and namespace (Boreas-labelled objects), a GET for any desired object the lists
+   * did not return, then for each object whose recorded spec hash matches Git a dry-run apply whose
+   * result is compared with the live object (differences = drift). Objects with another hash are
+   * going to be updated anyway, so they cost no dry-run.
+   */
+  async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
+    const live = await this.fetchLive(resources);
+    return mapLimit(resources, CONCURRENCY, async (r) => {
+      const obj = live.get(r.id);
+      if (!obj) return { id: r.id, exists: false, health: missing };
+      const md = (obj.metadata ?? {}) as Record<string, Json>;
+      const appliedHash = (md.annotations as Record<string, string> | undefined)?.[SPEC_HASH_ANNOTATION];
+      const observed: ObservedResource = {
+        id: r.id,
+        exists: true,
+        appliedHash,
+        health: healthOf(obj),
+        fingerprint: `${String(md.uid)}:${String(md.generation ?? 0)}`,
+        details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
+      };
+      if (appliedHash === r.hash) observed.drift = await this.drift(r, obj);
+      return observed;
+    });
+  }
+
+  async apply(task: Task): Promise<TaskResult> {
+    const obj = specOf(task.resource);
+    try {
+      if (task.action === 'delete') {
+        const existed = await this.client.delete(obj);
+        return { outcome: 'deleted', message: existed ? `deleted ${labelOf(obj)}` : `${labelOf(obj)} was already absent` };
+      }
+      const res = await this.client.apply(await this.prepare(task.resource), false);
+      const md = (res.metadata ?? {}) as Record<string, Json>;
+      return {
+        outcome: task.action === 'create' ? 'created' : 'configured',
+        message: `applied ${labelOf(obj)}`,
+        details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
+      };
+    } catch (err) {
+      return { outcome: 'failed', message: `${labelOf(obj)}: ${apiErrorMessage(err)}` };
+    }
+  }
+
+  async health(resource: DesiredResource): Promise<Health> {
+    try {
+      return healthOf(await this.client.get(specOf(resource)));
+    } catch (err) {
+      if (isNotServed(err)) return missing;
+      return { status: 'Unknown', level: 0, message: apiErrorMessage(err) };
+    }
+  }
+
+  /** The object as sent: env references resolved, spec hash annotated. Never stored. */
+  private async prepare(r: DesiredResource): Promise<KubeObject> {
+    const obj = structuredClone(specOf(r));
+    obj.metadata.annotations = { ...obj.metadata.annotations, [SPEC_HASH_ANNOTATION]: r.hash };
+    await resolveEnvRefs(obj as unknown as Record<string, Json>, (s) => this.ctx.resolveSecret(s));
+    return obj;
+  }
+
+  private async drift(r: DesiredResource, live: Live): Promise<string[] | undefined> {
+    try {
+      const dry = await this.client.apply(await this.prepare(r), true);
+      const paths = driftPaths(live, dry);
+      return paths.length ? paths.map((p) => `${p} changed on the cluster`) : undefined;
+    } catch (err) {
+      return [`dry-run apply failed: ${apiErrorMessage(err)}`];
+    }
+  }
+
+  private async fetchLive(resources: DesiredResource[]): Promise<Map<string, Live | undefined>> {
+    const groups = new Map<string, DesiredResource[]>();
+    for (const r of resources) {
+      const o = specOf(r);
+      const k = `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`;
+      (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
+    }
+    const found = new Map<string, Live | undefined>();
+    const unserved = new Set<string>();
+    await mapLimit([...groups], CONCURRENCY, async ([k, list]) => {
+      const [apiVersion, kind, ns] = k.split('|');
+      let items: Live[] | undefined;
+      try {
+        items = await this.client.list(apiVersion, kind, ns || undefined, MANAGED_SELECTOR);
+      } catch (err) {
+        if (!isNotServed(err)) throw err;
+      }
+      if (!items) {
+        // kind not served (its CRD is not applied yet): nothing of it can exist
+        for (const r of list) unserved.add(r.id);
+        return;
+      }
+      const byName = new Map(items.map((i) => [String((i.metadata as Record<string, Json>).name), i]));
+      for (const r of list) if (byName.has(specOf(r).metadata.name)) found.set(r.id, byName.get(specOf(r).metadata.name));
+    });
+    // Objects without the Boreas label (adopted, or relabelled by hand) are still found by name.
+    const rest = resources.filter((r) => !found.has(r.id) && !unserved.has(r.id));
+    await mapLimit(rest, CONCURRENCY, async (r) => found.set(r.id, await this.client.get(specOf(r))));
+    return found;
+  }
+}
+
+/** The client throws a plain Error when discovery does not list the kind (e.g. CRD not applied). */
+function isNotServed(err: unknown): boolean {
+  return isNotFound(err) || (err instanceof Error && /Unrecognized API version and kind/.test(err.message));
+}

@@ -1,0 +1,51 @@
+// Apply creates the objects of a container app; a second reconcile plans nothing and writes nothing.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildNamespaceResource } from '../../../src/desired/kubernetes/index.js';
+import { containerApp, desiredOf, startHarness, withNamespace } from './harness.js';
+
+test('first reconcile creates Namespace, Deployment and Service; second run sends zero writes', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api', { replicas: 3, env: { LOG_LEVEL: 'debug' }, health: { http: { port: 'http', path: '/healthz' } } })]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+
+  const first = await h.reconcile(desired);
+  assert.deepEqual(first.plan.changes.map((c) => `${c.action} ${c.name}`), ['create Deployment/shop/api', 'create Service/shop/api', 'create Namespace/_/shop']);
+  assert.deepEqual(first.order, ['create Namespace/_/shop', 'create Deployment/shop/api', 'create Service/shop/api'], 'the namespace goes first');
+  assert.ok([...first.results.values()].every((r) => r.outcome === 'created'), JSON.stringify([...first.results.values()]));
+
+  const dep = h.server.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' })!;
+  const md = dep.metadata as any;
+  assert.equal(md.labels['app.kubernetes.io/managed-by'], 'boreas');
+  assert.equal(md.labels['boreas.dev/application'], 'api');
+  assert.equal(md.annotations['boreas.dev/spec-hash'], desired.find((d) => d.name === 'Deployment/shop/api')!.hash);
+  assert.deepEqual(md.managedFields.map((m: any) => [m.manager, m.operation]), [['boreas', 'Apply']]);
+  const c = (dep.spec as any).template.spec.containers[0];
+  assert.equal((dep.spec as any).replicas, 3);
+  assert.equal(c.image, 'registry.local/api:1.0');
+  assert.deepEqual(c.env, [{ name: 'LOG_LEVEL', value: 'debug' }]);
+  assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 'http', scheme: 'HTTP' });
+  const svc = h.server.get({ apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'api' })!;
+  assert.deepEqual((svc.spec as any).selector, { 'boreas.dev/application': 'api' });
+
+  h.server.resetCounts();
+  const second = await h.reconcile(desired);
+  assert.equal(second.plan.changes.length, 0, JSON.stringify(second.plan.changes.map((c) => c.message)));
+  assert.equal(second.plan.unchanged, 3);
+  const counts = h.server.counts();
+  assert.equal(counts.writes, 0, `writes sent: ${h.server.requests.filter((r) => !r.startsWith('GET') && !r.includes('dryRun=All')).join(', ')}`);
+  assert.equal(counts.dryRuns, 3, 'one dry-run per object to detect drift');
+});
+
+test('a changed image plans an update with a field diff and applies it', async (t) => {
+  const h = await startHarness(t);
+  const ns = (set: ReturnType<typeof h.manifests>) => withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(ns(h.manifests([containerApp('api')])));
+  const v2 = containerApp('api', { kubernetes: { container: { image: 'registry.local/api:2.0' } } });
+  const r = await h.reconcile(ns(h.manifests([v2])));
+  assert.deepEqual(r.plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`), ['update SpecChanged Deployment/shop/api']);
+  assert.ok(r.plan.changes[0].fields.some((f) => f.path.includes('image') && f.after === 'registry.local/api:2.0'), JSON.stringify(r.plan.changes[0].fields));
+  const dep = h.server.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' })!;
+  assert.equal((dep.spec as any).template.spec.containers[0].image, 'registry.local/api:2.0');
+  assert.equal((dep.metadata as any).generation, 2);
+});
