@@ -1,10 +1,10 @@
 // Renders an instance's config files (content or a logic-less mustache template over the instance and
 // its relations) into File resources, and folds their hash into the instance so a changed file
 // restarts it.
-import Mustache from 'mustache';
 import type { Application } from '../manifests/types.generated.js';
 import type { FileSpec, InstanceSpec } from '../runtime/instance-spec.js';
 import { hashJson } from '../util/hash.js';
+import { renderTemplate } from '../runtime/template.js';
 import type { RelationView } from './relations.js';
 
 /** The variables a template sees. Secrets are never part of it: only literal env values. */
@@ -14,22 +14,20 @@ export function templateView(spec: InstanceSpec, relations: Record<string, Relat
   return { app: spec.app, instance: spec.instance, ordinal: spec.ordinal, version: spec.version, node: spec.node, host: spec.host, ports: spec.ports, env, ...relations };
 }
 
-/** Logic-less rendering with HTML escaping off (config files are not HTML). */
-export function renderTemplate(template: string, view: Record<string, unknown>): string {
-  return Mustache.render(template, view, {}, { escape: (s: string) => s });
-}
-
-export function buildFileSpecs(app: Application, spec: InstanceSpec, relations: Record<string, RelationView>): FileSpec[] {
+/** Files of one instance; template variables the view lacks are reported through `warn`. */
+export function buildFileSpecs(app: Application, spec: InstanceSpec, relations: Record<string, RelationView>, warn: (msg: string) => void = () => {}): FileSpec[] {
   const files = app.spec.files ?? [];
   if (files.length === 0) return [];
   const view = templateView(spec, relations);
-  return files.map((f) => ({
-    app: spec.app,
-    instance: spec.instance,
-    path: f.path,
-    mode: f.mode ?? '0644',
-    content: f.template !== undefined ? renderTemplate(f.template, view) : (f.content ?? ''),
-  }));
+  return files.map((f) => {
+    let content = f.content ?? '';
+    if (f.template !== undefined) {
+      const rendered = renderTemplate(f.template, view);
+      if (rendered.missing.length) warn(`Application/${spec.app}: ${f.path}: template variable(s) not defined: ${rendered.missing.join(', ')}`);
+      content = rendered.text;
+    }
+    return { app: spec.app, instance: spec.instance, path: f.path, mode: f.mode ?? '0644', content };
+  });
 }
 
 export function filesHash(files: FileSpec[]): string {

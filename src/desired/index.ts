@@ -56,7 +56,7 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     const relations = relationsOf(app, manifests, instances);
     specs.forEach((spec, i) => {
       const target = placements.get(name)![i].target;
-      const files = buildFileSpecs(app, spec, relations);
+      const files = buildFileSpecs(app, spec, relations, (m) => { if (spec.ordinal === 0) warnings.push(m); });
       spec.filesHash = filesHash(files);
       const fileIds: string[] = [];
       for (const f of files) {
