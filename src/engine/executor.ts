@@ -1,0 +1,201 @@
+// The task executor (argo sync-task style): runs a plan's tasks as a DAG with bounded concurrency,
+// release batches per owner, retries and health waits, persisting every state change so that a
+// rerun after a crash resumes: a key that already succeeded is never run again.
+import type { Task, TaskState } from '../model/plan.js';
+import { assertAcyclic, localDependencies } from './dag.js';
+import type { ExecuteOptions, ExecutionSummary, ExecutorEvent, TaskExecution } from './executor-types.js';
+import { ReleaseBatches } from './release-batches.js';
+import { defaultRetryPolicy } from './retry.js';
+import { runTask, type TaskRunResult } from './run-task.js';
+
+export type { ExecuteOptions, ExecutionSummary, ExecutorEvent, TaskExecution } from './executor-types.js';
+
+interface Entry {
+  task: Task;
+  owner: string;
+  batch?: number;
+  phase: 'waiting' | 'running' | 'done';
+  /** Unfinished dependencies among the tasks given. */
+  remainingDeps: number;
+  dependents: Entry[];
+  startedAt?: number;
+  result?: TaskExecution;
+}
+
+/** Executes tasks and returns what happened to each; throws only on a malformed graph or a store failure. */
+export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise<ExecutionSummary> {
+  assertAcyclic(tasks);
+  const { store, log } = opts;
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const emit = (ev: ExecutorEvent) => opts.onEvent?.(ev);
+  const runCtx = {
+    store,
+    log,
+    retry: { ...defaultRetryPolicy, ...opts.retries },
+    healthTimeoutMs: opts.healthTimeoutMs ?? 60_000,
+    healthIntervalMs: opts.healthIntervalMs ?? 500,
+    signal: opts.signal,
+    targetFor: opts.targetFor,
+    emit,
+  };
+
+  const entries = tasks.map((task): Entry => ({ task, owner: task.resource.owner, batch: task.resource.batch, phase: 'waiting', remainingDeps: 0, dependents: [] }));
+  const byKey = new Map(entries.map((e) => [e.task.key, e]));
+  const batches = new ReleaseBatches<Entry>();
+  const ready: Entry[] = [];
+  const toCancel: Array<[Entry, string]> = [];
+  const running = new Set<Promise<void>>();
+  const failedByOwner = new Map<string, number>();
+  const stoppedOwners: string[] = [];
+  const startedBatches = new Set<string>();
+  let unfinished = entries.length;
+  let fatal: unknown;
+
+  const finish = (e: Entry, r: Pick<TaskRunResult, 'state' | 'outcome' | 'message' | 'attempts'>, skipped = false) => {
+    e.phase = 'done';
+    unfinished--;
+    e.result = { key: e.task.key, resourceId: e.task.resourceId, owner: e.owner, action: e.task.action, state: r.state, attempts: r.attempts, durationMs: e.startedAt ? Date.now() - e.startedAt : 0 };
+    if (r.outcome) e.result.outcome = r.outcome;
+    if (r.message) e.result.message = r.message;
+    if (skipped) e.result.skipped = true;
+    emit({ type: 'task-finished', result: e.result });
+    if (skipped) return;
+    for (const released of batches.finish(e)) ready.push(released);
+    for (const d of e.dependents) {
+      if (r.state === 'succeeded') {
+        if (--d.remainingDeps === 0) makeReady(d);
+      } else {
+        toCancel.push([d, `dependency ${e.task.resourceId} ${r.state === 'failed' ? 'failed' : 'was cancelled'}`]);
+      }
+    }
+    if (r.state === 'failed') countFailure(e.owner);
+  };
+
+  const makeReady = (e: Entry) => {
+    if (e.phase !== 'waiting') return;
+    if (batches.held(e)) batches.park(e);
+    else ready.push(e);
+  };
+
+  const countFailure = (owner: string) => {
+    const failed = (failedByOwner.get(owner) ?? 0) + 1;
+    failedByOwner.set(owner, failed);
+    const threshold = opts.failureThreshold?.(owner) ?? 0;
+    if (failed <= threshold || stoppedOwners.includes(owner)) return;
+    stoppedOwners.push(owner);
+    log.warn('release stopped: failures exceed the threshold', { owner, failed, threshold });
+    emit({ type: 'owner-stopped', owner, failed, threshold });
+    for (const e of entries) {
+      if (e.owner === owner && e.batch !== undefined && e.phase === 'waiting') toCancel.push([e, `release of ${owner} stopped: ${failed} failed, threshold ${threshold}`]);
+    }
+  };
+
+  const cancel = (e: Entry, message: string) => {
+    if (e.phase !== 'waiting') return;
+    store.setTaskState(e.task.key, 'cancelled', undefined, message);
+    finish(e, { state: 'cancelled', message, attempts: 0 });
+  };
+
+  const start = (e: Entry) => {
+    e.phase = 'running';
+    e.startedAt = Date.now();
+    const batchKey = `${e.owner}\0${e.batch}`;
+    if (e.batch !== undefined && !startedBatches.has(batchKey)) {
+      startedBatches.add(batchKey);
+      emit({ type: 'batch-started', owner: e.owner, batch: e.batch, tasks: entries.filter((x) => x.owner === e.owner && x.batch === e.batch).length });
+    }
+    const p: Promise<void> = runTask(e.task, e.owner, runCtx)
+      .then((r) => finish(e, r))
+      .catch((err: unknown) => {
+        // Only the store can fail here (targets' errors are task results): stop starting work.
+        fatal ??= err;
+        e.phase = 'done';
+        unfinished--;
+      })
+      .finally(() => running.delete(p));
+    running.add(p);
+  };
+
+  const pump = () => {
+    if (fatal) return;
+    if (opts.signal?.aborted) for (const e of entries) if (e.phase === 'waiting') toCancel.push([e, 'aborted']);
+    while (toCancel.length) {
+      const [e, message] = toCancel.shift()!;
+      cancel(e, message);
+    }
+    while (running.size < concurrency && ready.length) {
+      const e = ready.shift()!;
+      if (e.phase === 'waiting') start(e);
+    }
+  };
+
+  register(entries, byKey, opts, finish, batches);
+  const blocked: Entry[] = [];
+  for (const e of entries) {
+    if (e.phase !== 'waiting') continue;
+    if (e.remainingDeps > 0) blocked.push(e);
+    else if (batches.held(e)) {
+      batches.park(e);
+      blocked.push(e);
+    } else ready.push(e);
+  }
+  setStates(opts, blocked, 'blocked');
+
+  for (;;) {
+    pump();
+    if (running.size > 0) {
+      await Promise.race(running);
+      continue;
+    }
+    if (fatal) throw fatal;
+    if (unfinished === 0) break;
+    // Nothing runs and nothing can start: a dependency points into a later batch of the same owner.
+    for (const e of entries) if (e.phase === 'waiting') toCancel.push([e, 'cannot be ordered: a dependency is in a later release batch']);
+  }
+  return summarize(entries, stoppedOwners);
+}
+
+/** Skips keys that already succeeded, records the others (pending) and links the graph. */
+function register(entries: Entry[], byKey: Map<string, Entry>, opts: ExecuteOptions, finish: (e: Entry, r: TaskRunResult, skipped: boolean) => void, batches: ReleaseBatches<Entry>): void {
+  const deps = localDependencies(entries.map((e) => e.task));
+  const skipped: Array<[Entry, TaskRunResult]> = [];
+  opts.store.transaction(() => {
+    for (const e of entries) {
+      const prev = opts.store.getTask(e.task.key);
+      if (prev?.state === 'succeeded') {
+        skipped.push([e, { state: 'succeeded', outcome: prev.outcome, message: `already succeeded in run ${prev.runId}`, attempts: 0 }]);
+      } else {
+        opts.store.upsertTask(e.task, opts.runId, e.owner);
+      }
+    }
+  });
+  for (const [e, r] of skipped) finish(e, r, true);
+  for (const e of entries) {
+    if (e.phase !== 'waiting') continue;
+    batches.add(e);
+    for (const key of deps.get(e.task.key)!) {
+      const dep = byKey.get(key)!;
+      if (dep.phase === 'done') continue;
+      e.remainingDeps++;
+      dep.dependents.push(e);
+    }
+  }
+}
+
+function setStates(opts: ExecuteOptions, list: Entry[], state: TaskState): void {
+  if (list.length) opts.store.transaction(() => list.forEach((e) => opts.store.setTaskState(e.task.key, state)));
+}
+
+function summarize(entries: Entry[], stoppedOwners: string[]): ExecutionSummary {
+  const results = entries.map((e) => e.result!).filter(Boolean);
+  const count = (pred: (r: TaskExecution) => boolean) => results.filter(pred).length;
+  return {
+    total: entries.length,
+    succeeded: count((r) => r.state === 'succeeded' && !r.skipped),
+    failed: count((r) => r.state === 'failed'),
+    skipped: count((r) => !!r.skipped),
+    cancelled: count((r) => r.state === 'cancelled'),
+    results,
+    stoppedOwners,
+  };
+}

@@ -1,0 +1,46 @@
+// Waiting for a changed resource to settle (flux `wait`, argo health): poll the target until the
+// resource reports level 100, the timeout passes, or the run is aborted.
+import type { ChangeAction } from '../model/plan.js';
+import type { DesiredResource, Health } from '../model/resource.js';
+import type { Target } from '../targets/target.js';
+import { sleep } from './retry.js';
+
+export interface HealthWaitOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  signal?: AbortSignal;
+}
+
+export type HealthWaitResult = { healthy: true; health: Health; waitedMs: number } | { healthy: false; health: Health; waitedMs: number; message: string };
+
+/** Deletes and resources whose spec says `state: Stopped` have nothing to become healthy. */
+export function needsHealthWait(action: ChangeAction, resource: DesiredResource): boolean {
+  if (action === 'delete') return false;
+  const spec = resource.spec as { state?: unknown } | null;
+  return !(spec && typeof spec === 'object' && !Array.isArray(spec) && spec.state === 'Stopped');
+}
+
+export async function waitHealthy(target: Target, resource: DesiredResource, opts: HealthWaitOptions): Promise<HealthWaitResult> {
+  const started = Date.now();
+  let last: Health = { status: 'Unknown', level: 0, message: 'health not checked yet' };
+  for (;;) {
+    try {
+      last = await target.health(resource);
+    } catch (err) {
+      // A probe that throws is "not healthy yet", not a verdict: the process may still be starting.
+      last = { status: 'Unknown', level: 0, message: `health check error: ${(err as Error).message}` };
+    }
+    const waitedMs = Date.now() - started;
+    if (last.level >= 100) return { healthy: true, health: last, waitedMs };
+    const remaining = opts.timeoutMs - waitedMs;
+    if (remaining <= 0 || opts.signal?.aborted) {
+      const why = opts.signal?.aborted ? 'aborted while waiting for health' : `not healthy after ${formatMs(opts.timeoutMs)}`;
+      return { healthy: false, health: last, waitedMs, message: `${why}: ${last.status} (${last.level})${last.message ? ` ${last.message}` : ''}` };
+    }
+    await sleep(Math.min(opts.intervalMs, remaining), opts.signal);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10}s` : `${ms}ms`;
+}
