@@ -1,0 +1,64 @@
+// `kubectl edit` of a field Boreas manages shows as drift in the plan and the next reconcile restores
+// it; fields Boreas does not manage (or server defaults) are not drift.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildNamespaceResource } from '../../../src/desired/kubernetes/index.js';
+import { containerApp, desiredOf, startHarness, withNamespace } from './harness.js';
+
+const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' };
+
+test('a kubectl edit of spec.replicas is drift; reconcile takes the field back', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api', { replicas: 2 })]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(desired);
+
+  h.server.editAs('kubectl-edit', ref, (o: any) => {
+    o.spec.replicas = 7;
+  });
+  const edited = h.server.get(ref)! as any;
+  assert.equal(edited.spec.replicas, 7);
+  assert.ok(edited.metadata.managedFields.some((m: any) => m.manager === 'kubectl-edit' && m.fieldsV1['f:spec']['f:replicas']), 'the editor now owns spec.replicas');
+
+  const plan = await h.plan(desired);
+  assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`), ['repair Drifted Deployment/shop/api']);
+  assert.match(plan.changes[0].message, /spec\.replicas changed on the cluster/);
+
+  const run = await h.reconcile(desired);
+  assert.equal(run.results.get(plan.changes[0].id)!.outcome, 'configured');
+  const restored = h.server.get(ref)! as any;
+  assert.equal(restored.spec.replicas, 2);
+  assert.ok(!restored.metadata.managedFields.some((m: any) => m.manager === 'kubectl-edit'), 'ownership moved back to boreas (forced apply)');
+
+  h.server.resetCounts();
+  assert.equal((await h.plan(desired)).changes.length, 0);
+  assert.equal(h.server.counts().writes, 0);
+});
+
+test('edits of fields Boreas does not set are not drift', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api')]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(desired);
+  h.server.editAs('kubectl-edit', ref, (o: any) => {
+    o.metadata.labels['team'] = 'payments';
+    o.spec.template.spec.terminationGracePeriodSeconds = 60; // a defaulted field nobody applied
+  });
+  const plan = await h.plan(desired);
+  assert.deepEqual(plan.changes, []);
+});
+
+test('a field removed by hand is drift and comes back', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api', { env: { MODE: 'prod' } })]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(desired);
+  h.server.editAs('kubectl-edit', ref, (o: any) => {
+    delete o.spec.template.spec.containers[0].env;
+  });
+  const plan = await h.plan(desired);
+  assert.equal(plan.changes.length, 1);
+  assert.match(plan.changes[0].message, /spec\.template\.spec\.containers\[name=api\]\.env changed on the cluster/);
+  await h.reconcile(desired);
+  assert.deepEqual((h.server.get(ref) as any).spec.template.spec.containers[0].env, [{ name: 'MODE', value: 'prod' }]);
+});
