@@ -16,6 +16,10 @@ import { renderNginxSite } from '../../src/targets/nginx/render.js';
 import type { CertificateFilesSpec } from '../../src/targets/nginx/specs.js';
 import { deployCertificate, deployNginxSite, readServedCertificateFingerprint } from '../../src/runtime/nginx/index.js';
 import { UserError } from '../../src/model/errors.js';
+import { emptyManifestSet } from '../../src/manifests/model.js';
+import { buildIngressResources } from '../../src/desired/ingress.js';
+import { defaultNginxFacts } from '../../src/targets/nginx/facts.js';
+import { ensureUsedCertificates } from '../../src/targets/certificates/index.js';
 import { nginxUnavailable, startNginx, type TestNginx } from '../helpers/nginx.js';
 
 const skip = nginxUnavailable();
@@ -150,4 +154,28 @@ test('private keys are sealed in the store when a state key is set', async (t) =
   assert.match(loadCertificateMaterial(store, 'shop-cert', undefined, { secretKey: 'correct horse' })!.keyPem, /BEGIN PRIVATE KEY/);
   assert.throws(() => loadCertificateMaterial(store, 'shop-cert', undefined, { secretKey: 'wrong' }));
   assert.throws(() => loadCertificateMaterial(store, 'shop-cert', 1, {}), /set BOREAS_STATE_KEY/);
+});
+
+test('ensureUsedCertificates issues only what Ingresses use and feeds CertificateFiles versions', async (t) => {
+  const dir = await tempDir(t);
+  const store = openSqliteStore(join(dir, 'state.db'));
+  t.after(() => store.close());
+  const set = emptyManifestSet();
+  const origin = { file: 'x.yaml', docIndex: 0, line: 1, col: 1 };
+  const used = selfSigned(['shop.test']);
+  const unused: Certificate = { ...selfSigned(['spare.test']), metadata: { name: 'spare' } };
+  const broken: Certificate = { apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'broken' }, spec: { domains: ['b.test'], issuer: { file: { certFrom: { env: 'NOPE' }, keyFrom: { env: 'NOPE' } } } } };
+  for (const c of [used, unused, broken]) set.certificates.set(c.metadata.name, { manifest: c, origin });
+  for (const [name, certName] of [['shop', 'shop-cert'], ['b', 'broken']]) {
+    set.ingresses.set(name, { manifest: { apiVersion: 'boreas.dev/v1', kind: 'Ingress', metadata: { name }, spec: { hosts: ['shop.test'], rules: [{ application: 'web', port: 'http' }], tls: { certificate: certName } } }, origin });
+  }
+  const resolveSecret = async () => { throw new Error('environment variable NOPE is not set'); };
+  const r = await ensureUsedCertificates(set, { store, resolveSecret });
+  assert.deepEqual([...r.ensured.keys()], ['shop-cert']);
+  assert.deepEqual([...r.errors], [['broken', 'environment variable NOPE is not set']]);
+  assert.equal(r.versionOf('shop-cert')!.version, 1);
+  assert.equal(r.versionOf('spare'), undefined);
+  const out = buildIngressResources(set, [], () => true, () => defaultNginxFacts, { certificateVersion: r.versionOf });
+  const files = out.find((x) => x.id === 'local/CertificateFiles/shop-cert')!.spec as unknown as CertificateFilesSpec;
+  assert.equal(files.fingerprint, r.ensured.get('shop-cert')!.fingerprint);
 });

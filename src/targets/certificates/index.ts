@@ -1,5 +1,6 @@
 // Certificates on the controller: issue (selfSigned, file, acme), version in the store, build
 // DeployCertificate payloads, report status.
+export { ensureUsedCertificates, type UsedCertificates } from './ensure-used.js';
 export { ensureCertificate, renewalReason, issuerKind, type CertificateDeps, type EnsuredCertificate } from './ensure.js';
 export { currentCertificate, loadCertificateMaterial, saveCertificateVersion, certificatesNamespace, type CertificateRecord, type CertificateMaterial, type KvStore, type CertStoreOptions } from './cert-store.js';
 export { certificatePayload } from './payload.js';
