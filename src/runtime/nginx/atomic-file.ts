@@ -1,29 +1,9 @@
-// Small file helpers for the nginx deploy tasks. A local atomic write (temp file in the same
-// directory, fsync, rename) because src/runtime/files did not exist when this was written; switch to
-// the shared writeFileAtomic once it lands.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+// Small file helpers for the nginx deploy tasks; atomic writes are the shared runtime/files ones.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve, sep } from 'node:path';
 
-/** Writes `content` to `path` so readers see the old or the new file, never a partial one. */
-export async function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w', mode);
-  try {
-    await fh.writeFile(content);
-    await fh.chmod(mode); // open() mode is masked by umask; the key must be exactly 0600
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
+export { writeFileAtomic } from '../files/atomic.js';
 
 /** File content, or undefined when it does not exist. */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
