@@ -31,7 +31,7 @@ export function assertAllowedPath(path: string, allowedRoots: string[]): string 
   const real = realPathOf(path);
   const roots = allowedRoots.map((r) => realPathOf(r));
   if (!roots.some((r) => inside(real, r))) {
-    const via = real !== resolve(path) ? ` (resolves to ${real})` : '';
+    const via = real !== path ? ` (resolves to ${real})` : '';
     throw new UserError(`path ${path}${via} is outside the allowed roots (${allowedRoots.join(', ') || 'none configured'})`);
   }
   return real;
