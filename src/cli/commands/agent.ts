@@ -1,14 +1,90 @@
-// `boreas agent` — not implemented yet.
+// `boreas agent`: the node agent (seed 000 API + typed tasks). Config: defaults ← --config agent.yaml
+// ← flags. Flags carry no commander defaults on purpose, so a value in agent.yaml is not overridden
+// by a default the user never typed; the defaults live in src/agent/config.ts and are shown in help.
 import type { Command } from 'commander';
+import { readAgentConfigFile, resolveAgentConfig, splitArgv, type AgentConfig } from '../../agent/config.js';
+import { startAgent } from '../../agent/server.js';
 import { UserError } from '../../model/errors.js';
 import type { SetExit } from './index.js';
+
+interface AgentFlags {
+  config?: string;
+  listen?: string;
+  nodeName?: string;
+  tokenFile?: string;
+  workDir?: string;
+  allowedRoot?: string[];
+  dockerSocket?: string;
+  systemctl?: string;
+  systemdUnitDir?: string;
+  nginxConfDir?: string;
+  nginxTestCommand?: string;
+  nginxReloadCommand?: string;
+  nginxHttpPort?: string;
+  nginxHttpsPort?: string;
+  maxBodyBytes?: string;
+  logLevel?: AgentConfig['logLevel'];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function intFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UserError(`--${name}: expected a whole number, got "${value}"`);
+  return Number(value);
+}
+
+/** Flags → config layer (undefined = not given). */
+export function flagsToConfig(f: AgentFlags): Partial<AgentConfig> {
+  return {
+    listen: f.listen,
+    nodeName: f.nodeName,
+    tokenFile: f.tokenFile,
+    workDir: f.workDir,
+    allowedRoots: f.allowedRoot,
+    dockerSocket: f.dockerSocket,
+    systemctl: f.systemctl ? splitArgv(f.systemctl) : undefined,
+    systemdUnitDir: f.systemdUnitDir,
+    nginxConfDir: f.nginxConfDir,
+    nginxTestCommand: f.nginxTestCommand ? splitArgv(f.nginxTestCommand) : undefined,
+    nginxReloadCommand: f.nginxReloadCommand ? splitArgv(f.nginxReloadCommand) : undefined,
+    nginxHttpPort: intFlag('nginx-http-port', f.nginxHttpPort),
+    nginxHttpsPort: intFlag('nginx-https-port', f.nginxHttpsPort),
+    maxBodyBytes: intFlag('max-body-bytes', f.maxBodyBytes),
+    logLevel: f.logLevel,
+  };
+}
 
 export function registerAgent(program: Command, _setExit: SetExit): void {
   program
     .command('agent')
-    .description('(agent: not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('agent is not implemented yet');
+    .description('run the node agent: seed 000 API (/v1/apply, /v1/status) and typed tasks for the controller')
+    .option('--config <file>', 'agent.yaml; flags override its keys')
+    .option('--listen <host:port>', 'address of the HTTP API (default 127.0.0.1:8081)')
+    .option('--node-name <name>', 'name of this node, as in its Node manifest (default: hostname)')
+    .option('--token-file <file>', 'file holding the bearer token (required; only its hash is kept)')
+    .option('--work-dir <dir>', 'state, logs and instance dirs (default /var/lib/boreas-agent as root, ~/.boreas-agent otherwise)')
+    .option('--allowed-root <dir>', 'directory file tasks may write under (repeatable)', collect)
+    .option('--docker-socket <path>', 'Docker Engine socket (default /var/run/docker.sock)')
+    .option('--systemctl <command>', 'systemctl invocation, split on spaces, no shell (default "systemctl"; e.g. "systemctl --user")')
+    .option('--systemd-unit-dir <dir>', 'where unit files are written (default /etc/systemd/system)')
+    .option('--nginx-conf-dir <dir>', 'where nginx site files are written (default /etc/nginx/conf.d)')
+    .option('--nginx-test-command <command>', 'nginx config test, split on spaces (default "nginx -t")')
+    .option('--nginx-reload-command <command>', 'nginx reload, split on spaces (default "nginx -s reload")')
+    .option('--nginx-http-port <port>', 'port nginx serves http on (default 80)')
+    .option('--nginx-https-port <port>', 'port nginx serves https on (default 443)')
+    .option('--max-body-bytes <n>', 'largest accepted request body (default 8388608)')
+    .option('--log-level <level>', 'debug|info|warn|error (default info)')
+    .action(async (flags: AgentFlags) => {
+      const fileLayer = flags.config ? readAgentConfigFile(flags.config) : {};
+      const config = resolveAgentConfig(fileLayer, flagsToConfig(flags));
+      const agent = await startAgent({ config });
+      process.stdout.write(`boreas agent ${config.nodeName} listening on ${agent.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await agent.close();
     });
 }

@@ -1,0 +1,107 @@
+// JSON Schemas of every request body the agent accepts. Unknown fields are refused
+// (additionalProperties: false) so a typo in a controller or a curl call is a 400 naming the field,
+// not a silently ignored setting.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { taskTypes } from '../tasks/types.js';
+import { HttpError } from './body.js';
+
+const str = { type: 'string', minLength: 1 };
+const argv = { type: 'array', items: str, minItems: 1 };
+const strMap = { type: 'object', additionalProperties: { type: 'string' } };
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, properties, required });
+const port = { type: 'integer', minimum: 1, maximum: 65535 };
+
+/** Seed 000 `POST /v1/apply`. */
+export const seedApplySchema = obj(
+  {
+    app: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' },
+    version: str,
+    pkg: obj(
+      {
+        type: { enum: ['docker', 'binary', 'script'] },
+        image: str,
+        ports: { type: 'array', items: obj({ host: port, container: port, protocol: { enum: ['tcp', 'udp'] } }, ['container']) },
+        environment: strMap,
+        command: { anyOf: [str, argv] },
+        args: { type: 'array', items: { type: 'string' } },
+        cwd: str,
+        url: str,
+        sha256: { type: 'string', pattern: '^[a-f0-9]{64}$' },
+        start: argv,
+        stop: argv,
+        status: argv,
+        networkMode: str,
+      },
+      ['type'],
+    ),
+  },
+  ['app', 'version', 'pkg'],
+);
+
+const healthCheck = obj({
+  http: obj({ port, path: { type: 'string' }, scheme: { enum: ['http', 'https'] } }, ['port']),
+  tcp: obj({ port }, ['port']),
+  exec: obj({ command: argv }, ['command']),
+  process: { type: 'object' },
+  intervalSeconds: { type: 'number' }, timeoutSeconds: { type: 'number' }, initialDelaySeconds: { type: 'number' }, failureThreshold: { type: 'number' },
+});
+
+const instanceRef = obj({ runtime: { enum: ['process', 'container', 'script', 'systemd'] }, instance: str }, ['runtime', 'instance']);
+
+/** Payload schema per task type (seed 004 §13.4 plus instance lifecycle). */
+export const payloadSchemas: Record<string, object> = {
+  ApplyConfigFiles: obj({ files: { type: 'array', minItems: 1, items: obj({ path: str, content: { type: 'string' }, mode: { type: 'string', pattern: '^0?[0-7]{3,4}$' }, owner: str, group: str }, ['path', 'content']) } }, ['files']),
+  RemoveFiles: obj({ paths: { type: 'array', minItems: 1, items: str } }, ['paths']),
+  SystemdInstallUnit: obj({ unitName: str, unitPath: str, content: { type: 'string' }, enable: { type: 'boolean' } }, ['unitName', 'content']),
+  SystemdControl: obj({ unitName: str, action: { enum: ['start', 'stop', 'restart', 'status'] } }, ['unitName', 'action']),
+  HealthProbe: obj({ check: healthCheck, runtime: instanceRef.properties.runtime, instance: str, host: str }, ['check']),
+  // The InstanceSpec is the controller's own type (src/runtime/instance-spec.ts); only what the agent
+  // relies on is checked here so the spec can grow without an agent upgrade.
+  StartInstance: obj({ spec: { type: 'object', required: ['app', 'instance', 'runtime', 'version', 'state'], properties: { instance: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, runtime: instanceRef.properties.runtime } }, specHash: str, env: strMap }, ['spec', 'specHash', 'env']),
+  StopInstance: instanceRef,
+  RemoveInstance: instanceRef,
+  RenderAndDeployNginx: obj({ siteName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, targetPath: str, content: { type: 'string' }, testCommand: { anyOf: [argv, str] }, reloadCommand: { anyOf: [argv, str] } }, ['siteName', 'content']),
+  RemoveNginxSite: obj({ siteName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, targetPath: str }, ['siteName']),
+  DeployCertificate: obj({ name: str, certPem: str, keyPem: str, certPath: str, keyPath: str, modeOwnerGroup: { type: 'object' }, reload: { type: 'boolean' }, testCommand: { anyOf: [argv, str] }, reloadCommand: { anyOf: [argv, str] } }, ['name', 'certPem', 'keyPem', 'certPath', 'keyPath']),
+};
+
+/** The task envelope (seed 004 §13.4 unified fields). */
+export const taskSchema = obj(
+  {
+    taskId: str,
+    idempotencyKey: str,
+    type: { enum: [...taskTypes] },
+    traceId: str,
+    timeoutSec: { type: 'number', exclusiveMinimum: 0 },
+    resource: obj({ id: str, kind: str, hash: str }, ['id', 'kind', 'hash']),
+    payload: { type: 'object' },
+  },
+  ['taskId', 'type', 'payload'],
+);
+
+export const observeSchema = obj(
+  { resources: { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) } },
+  ['resources'],
+);
+
+const ajv = new Ajv({ allErrors: true });
+const compiled = new Map<object, ValidateFunction>();
+
+/** Validates `value` against `schema`; throws a 400 naming the first offending field(s). */
+export function check<T>(schema: object, value: unknown, where = 'body'): T {
+  let v = compiled.get(schema);
+  if (!v) compiled.set(schema, (v = ajv.compile(schema)));
+  if (!v(value)) throw new HttpError(400, describe(v.errors ?? [], where));
+  return value as T;
+}
+
+function describe(errors: ErrorObject[], where: string): string {
+  const msgs = errors.slice(0, 5).map((e) => {
+    const at = where + e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+    if (e.keyword === 'additionalProperties') return `${at}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    if (e.keyword === 'required') return `${at}: missing field "${(e.params as { missingProperty: string }).missingProperty}"`;
+    if (e.keyword === 'enum') return `${at}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
+    return `${at}: ${e.message}`;
+  });
+  return [...new Set(msgs)].join('; ');
+}

@@ -1,0 +1,84 @@
+// Starts one node agent: opens its state, builds its runners, serves the HTTP API. Used by
+// `boreas agent` and, in-process, by tests and the benchmark (several agents per process).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../model/errors.js';
+import { ContainerRunner } from '../runtime/runners/container.js';
+import { RunnerSet } from '../runtime/runners/index.js';
+import { SystemdRunner } from '../runtime/runners/systemd.js';
+import { createLogger, type Logger } from '../util/logger.js';
+import { parseListen, type AgentConfig } from './config.js';
+import type { AgentContext, RunnerLookup } from './context.js';
+import { createAgentHandler } from './http/router.js';
+import { AgentState } from './state/agent-state.js';
+import { readTokenHash, type TokenHash } from './token.js';
+
+export interface StartAgentOptions {
+  config: AgentConfig;
+  /** Token hash; default: read from config.tokenFile (required then). */
+  tokenHash?: TokenHash;
+  /** Runners; default: the machine's RunnerSet with container (config.dockerSocket) and systemd (config.systemctl). */
+  runners?: RunnerLookup;
+  log?: Logger;
+  /** ':memory:' keeps the agent's state in memory (benchmark only: a restart forgets). */
+  stateLocation?: string;
+}
+
+export interface RunningAgent {
+  url: string;
+  port: number;
+  ctx: AgentContext;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** The default runners of a node: process and script from the registry, container and systemd configured by flags. */
+export function defaultRunners(config: AgentConfig): RunnerSet {
+  return new RunnerSet(
+    { workDir: config.workDir, baseDir: config.workDir },
+    {
+      container: (ctx) => new ContainerRunner(ctx, { socketPath: config.dockerSocket }),
+      systemd: (ctx) => new SystemdRunner(ctx, { systemctl: config.systemctl, unitDir: config.systemdUnitDir }),
+    },
+  );
+}
+
+export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent> {
+  const config = opts.config;
+  let tokenHash = opts.tokenHash;
+  if (!tokenHash) {
+    if (!config.tokenFile) throw new UserError('the agent needs a token: pass --token-file <file> (or tokenFile in agent.yaml)');
+    tokenHash = readTokenHash(config.tokenFile);
+  }
+  const log = opts.log ?? createLogger({ level: config.logLevel, format: 'json', fields: { node: config.nodeName } });
+  if (opts.stateLocation !== ':memory:') mkdirSync(join(config.workDir), { recursive: true, mode: 0o700 });
+  const state = new AgentState(opts.stateLocation === ':memory:' ? ':memory:' : config.workDir);
+  const ctx: AgentContext = { config, state, runners: opts.runners ?? defaultRunners(config), log, startedAt: new Date() };
+  let ready = false;
+  const server = createServer({ keepAliveTimeout: 65_000 }, createAgentHandler(ctx, { tokenHash, ready: () => ready }));
+  const { host, port } = parseListen(config.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new UserError(`cannot listen on ${config.listen}: ${err.code ?? err.message}`)));
+    server.listen(port, host, () => resolve());
+  });
+  ready = true;
+  const actual = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+  log.info('agent listening', { url });
+  return {
+    url,
+    port: actual,
+    ctx,
+    server,
+    close: async () => {
+      ready = false;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      state.close();
+    },
+  };
+}

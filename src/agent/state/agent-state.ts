@@ -1,0 +1,120 @@
+// The agent's own memory, in SQLite under its work dir: results of applied tasks (by idempotency key,
+// so a restarted agent answers a repeated task from the record instead of running it again), the
+// resources it applied (so observe knows where to look and what hash it applied), and the apps
+// deployed through the seed 000 `POST /v1/apply`. Never holds resolved secrets: task payloads are
+// not stored, only results.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Json } from '../../model/resource.js';
+
+/** A finished task as recorded (the seed 004 report fields). */
+export interface TaskResultRecord {
+  taskId: string;
+  idempotencyKey: string;
+  type: string;
+  status: 'succeeded' | 'failed';
+  outcome: 'created' | 'configured' | 'unchanged' | 'deleted' | 'failed';
+  message?: string;
+  errorMessage?: string;
+  details?: Record<string, Json>;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** What the agent applied for one controller resource id. */
+export interface ResourceRecord {
+  id: string;
+  kind: string;
+  /** Desired hash the controller sent with the task that applied it. */
+  appliedHash: string;
+  /** Where to look when observing: {runtime, instance} | {path, contentHash, mode} | ... */
+  locator: Record<string, Json>;
+  updatedAt: string;
+}
+
+/** An app deployed through seed 000 `POST /v1/apply`. */
+export interface SeedAppRecord {
+  app: string;
+  version: string;
+  runtime: string;
+  instance: string;
+  updated: string;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS tasks (key TEXT PRIMARY KEY, result TEXT NOT NULL, finished_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resources (id TEXT PRIMARY KEY, kind TEXT NOT NULL, applied_hash TEXT NOT NULL, locator TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS seed_apps (app TEXT PRIMARY KEY, version TEXT NOT NULL, runtime TEXT NOT NULL, instance TEXT NOT NULL, updated TEXT NOT NULL);
+`;
+
+export class AgentState {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  /** Opens (creating) `<workDir>/agent.db`; ':memory:' for benchmarks. */
+  constructor(workDir: string | ':memory:') {
+    if (workDir !== ':memory:') mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    this.db = new Database(workDir === ':memory:' ? ':memory:' : join(workDir, 'agent.db'));
+    if (workDir !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(schema);
+    this.stmts = {
+      getTask: this.db.prepare<[string], { result: string }>('SELECT result FROM tasks WHERE key = ?'),
+      putTask: this.db.prepare('INSERT OR REPLACE INTO tasks (key, result, finished_at) VALUES (?, ?, ?)'),
+      getRes: this.db.prepare<[string], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>('SELECT * FROM resources WHERE id = ?'),
+      putRes: this.db.prepare('INSERT OR REPLACE INTO resources (id, kind, applied_hash, locator, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      delRes: this.db.prepare('DELETE FROM resources WHERE id = ?'),
+      allRes: this.db.prepare<[], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>('SELECT * FROM resources ORDER BY id'),
+      getApp: this.db.prepare<[string], SeedAppRecord>('SELECT * FROM seed_apps WHERE app = ?'),
+      putApp: this.db.prepare('INSERT OR REPLACE INTO seed_apps (app, version, runtime, instance, updated) VALUES (@app, @version, @runtime, @instance, @updated)'),
+      allApps: this.db.prepare<[], SeedAppRecord>('SELECT * FROM seed_apps ORDER BY app'),
+    };
+  }
+
+  taskResult(key: string): TaskResultRecord | undefined {
+    const row = this.stmts.getTask.get(key);
+    return row ? (JSON.parse(row.result) as TaskResultRecord) : undefined;
+  }
+
+  recordTask(result: TaskResultRecord): void {
+    this.stmts.putTask.run(result.idempotencyKey, JSON.stringify(result), result.finishedAt);
+  }
+
+  resource(id: string): ResourceRecord | undefined {
+    const row = this.stmts.getRes.get(id);
+    return row && toResource(row);
+  }
+
+  resources(): ResourceRecord[] {
+    return this.stmts.allRes.all().map(toResource);
+  }
+
+  recordResource(r: ResourceRecord): void {
+    this.stmts.putRes.run(r.id, r.kind, r.appliedHash, JSON.stringify(r.locator), r.updatedAt);
+  }
+
+  forgetResource(id: string): void {
+    this.stmts.delRes.run(id);
+  }
+
+  seedApp(app: string): SeedAppRecord | undefined {
+    return this.stmts.getApp.get(app);
+  }
+
+  seedApps(): SeedAppRecord[] {
+    return this.stmts.allApps.all();
+  }
+
+  recordSeedApp(r: SeedAppRecord): void {
+    this.stmts.putApp.run(r);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toResource(row: { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }): ResourceRecord {
+  return { id: row.id, kind: row.kind, appliedHash: row.applied_hash, locator: JSON.parse(row.locator), updatedAt: row.updated_at };
+}

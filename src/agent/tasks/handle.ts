@@ -1,0 +1,71 @@
+// handleTask: the one entry point for typed tasks, whatever transport brought them (push: the
+// `POST /v1/tasks` route; pull, later: the poll loop). It owns idempotency: a key whose last run
+// succeeded returns the recorded result without running again (also after an agent restart, the
+// record lives in SQLite); two concurrent deliveries of one key share a single run; a failed key
+// may be retried (seed 004: failed tasks are retryable).
+import type { AgentContext } from '../context.js';
+import type { AgentTask, AgentTaskResult, HandlerOutcome, TaskType } from './types.js';
+import type { TaskResultRecord } from '../state/agent-state.js';
+import { fileHandlers } from './files.js';
+import { instanceHandlers } from './instances.js';
+import { systemdHandlers } from './systemd.js';
+import { nginxHandlers } from './nginx.js';
+import { healthHandlers } from './health.js';
+
+export type TaskHandler = (ctx: AgentContext, payload: AgentTask['payload'], task: AgentTask) => Promise<HandlerOutcome>;
+
+const handlers: Record<TaskType, TaskHandler> = {
+  ...fileHandlers,
+  ...instanceHandlers,
+  ...systemdHandlers,
+  ...nginxHandlers,
+  ...healthHandlers,
+};
+
+const inflight = new WeakMap<AgentContext, Map<string, Promise<AgentTaskResult>>>();
+
+/** Runs (or replays) one task; never throws: failures come back as status "failed". */
+export function handleTask(ctx: AgentContext, task: AgentTask): Promise<AgentTaskResult> {
+  const key = task.idempotencyKey ?? task.taskId;
+  const prior = ctx.state.taskResult(key);
+  if (prior?.status === 'succeeded') return Promise.resolve({ ...prior, taskId: task.taskId, replayed: true });
+  let running = inflight.get(ctx);
+  if (!running) inflight.set(ctx, (running = new Map()));
+  const current = running.get(key);
+  if (current) return current;
+  const run = execute(ctx, task, key).finally(() => running!.delete(key));
+  running.set(key, run);
+  return run;
+}
+
+async function execute(ctx: AgentContext, task: AgentTask, key: string): Promise<AgentTaskResult> {
+  const startedAt = new Date().toISOString();
+  const log = ctx.log.child({ taskId: task.taskId, type: task.type, ...(task.traceId ? { traceId: task.traceId } : {}) });
+  let record: TaskResultRecord;
+  try {
+    const out = await withTimeout(handlers[task.type](ctx, task.payload, task), task.timeoutSec);
+    if (task.resource) {
+      if (out.removed) ctx.state.forgetResource(task.resource.id);
+      else if (out.locator) ctx.state.recordResource({ id: task.resource.id, kind: task.resource.kind, appliedHash: task.resource.hash, locator: out.locator, updatedAt: new Date().toISOString() });
+    }
+    record = { taskId: task.taskId, idempotencyKey: key, type: task.type, status: 'succeeded', outcome: out.outcome, startedAt, finishedAt: new Date().toISOString() };
+    if (out.message) record.message = out.message;
+    if (out.details) record.details = out.details;
+    log.info('task succeeded', { outcome: out.outcome });
+  } catch (err) {
+    const message = (err as Error).message;
+    record = { taskId: task.taskId, idempotencyKey: key, type: task.type, status: 'failed', outcome: 'failed', errorMessage: message, message, startedAt, finishedAt: new Date().toISOString() };
+    log.warn('task failed', { error: message });
+  }
+  ctx.state.recordTask(record);
+  return record;
+}
+
+function withTimeout<T>(p: Promise<T>, seconds: number | undefined): Promise<T> {
+  if (!seconds) return p;
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`task timed out after ${seconds}s`)), seconds * 1000);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,40 @@
+// SystemdInstallUnit / SystemdControl (seed 004 §13.4) for units the controller manages directly
+// (Application runtime systemd goes through StartInstance and the systemd runner instead). The unit
+// file may only land in the configured unit dir or an allowed root.
+import { join } from 'node:path';
+import { assertAllowedPath } from '../../runtime/files/index.js';
+import { assertUnitName, showUnit, systemctl, writeIfChanged, type SystemdOptions } from '../../runtime/runners/systemd.js';
+import type { AgentContext } from '../context.js';
+import type { TaskHandler } from './handle.js';
+
+function options(ctx: AgentContext): SystemdOptions {
+  return { systemctl: ctx.config.systemctl, unitDir: ctx.config.systemdUnitDir };
+}
+
+const installUnit: TaskHandler = async (ctx, payload) => {
+  const unitName = assertUnitName(payload.unitName as string);
+  const path = assertAllowedPath((payload.unitPath as string | undefined) ?? join(ctx.config.systemdUnitDir, unitName), [ctx.config.systemdUnitDir, ...ctx.config.allowedRoots]);
+  const opts = options(ctx);
+  const changed = await writeIfChanged(path, payload.content as string, 0o644);
+  if (changed) await systemctl(opts, ['daemon-reload']);
+  if (payload.enable === true) await systemctl(opts, ['enable', '--', unitName]);
+  return { outcome: changed ? 'configured' : 'unchanged', message: changed ? `${unitName} written, daemon reloaded` : `${unitName} unchanged`, details: { unitPath: path }, locator: { unit: unitName, unitPath: path } };
+};
+
+const actions = { start: 'start', stop: 'stop', restart: 'restart', status: 'status' } as const;
+
+const control: TaskHandler = async (ctx, payload) => {
+  const unitName = assertUnitName(payload.unitName as string);
+  const action = actions[payload.action as keyof typeof actions];
+  const opts = options(ctx);
+  const before = await showUnit(opts, unitName);
+  const active = before.ActiveState === 'active';
+  // start/stop are ensures (no-op when already there); restart always restarts.
+  const needed = action === 'restart' || (action === 'start' && !active) || (action === 'stop' && active);
+  if (needed) await systemctl(opts, [action, '--', unitName]);
+  const after = needed ? await showUnit(opts, unitName) : before;
+  const details = { activeState: after.ActiveState, subState: after.SubState, invocationId: after.InvocationID };
+  return { outcome: needed ? 'configured' : 'unchanged', message: `${unitName} ${after.ActiveState} (${after.SubState})`, details, locator: { unit: unitName } };
+};
+
+export const systemdHandlers = { SystemdInstallUnit: installUnit, SystemdControl: control };

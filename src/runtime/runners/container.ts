@@ -1,0 +1,127 @@
+// Runner for `runtime: container` through the Docker Engine API (dockerode). The container itself is
+// the record: labels `boreas.instance` and `boreas.spec-hash` say which instance it is and what it was
+// started from, so a lost agent state file loses nothing. A changed spec (or changed resolved env)
+// replaces the container; the image is pulled only when it is not present locally.
+import Docker from 'dockerode';
+import { UserError } from '../../model/errors.js';
+import type { Json } from '../../model/resource.js';
+import { canonicalJson, sha256 } from '../../util/hash.js';
+import type { InstanceSpec } from '../instance-spec.js';
+import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
+
+export interface ContainerRunnerOptions {
+  /** Docker socket path (default /var/run/docker.sock). */
+  socketPath?: string;
+  /** Network mode when the spec names none: 'host' works everywhere (no bridge needed). */
+  defaultNetworkMode?: string;
+  /** Seconds docker waits between SIGTERM and SIGKILL on stop. Default 10. */
+  stopTimeoutSeconds?: number;
+}
+
+export const instanceLabel = 'boreas.instance';
+export const specHashLabel = 'boreas.spec-hash';
+const envHashLabel = 'boreas.env-hash';
+
+export class ContainerRunner implements Runner {
+  readonly runtime = 'container' as const;
+  readonly docker: Docker;
+
+  /** `_ctx` is unused: the engine keeps the record (labels), nothing lives in the work dir. */
+  constructor(_ctx: RunnerContext, private readonly opts: ContainerRunnerOptions = {}) {
+    this.docker = new Docker({ socketPath: opts.socketPath ?? '/var/run/docker.sock' });
+  }
+
+  /** The container of an instance (running or not), newest first when several exist. */
+  private async find(instance: string): Promise<Docker.ContainerInfo | undefined> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${instanceLabel}=${instance}`] } });
+    return list.sort((a, b) => b.Created - a.Created)[0];
+  }
+
+  async ensureRunning(spec: InstanceSpec, specHash: string, env: Record<string, string>): Promise<'created' | 'configured' | 'unchanged'> {
+    const c = spec.container;
+    if (!c) throw new UserError(`${spec.instance}: runtime container needs a container block`);
+    // The env hash covers resolved secrets, so a rotated secret replaces the container too. Docker
+    // keeps the env in its own config anyway; the label adds nothing an inspect would not show.
+    const envHash = sha256(canonicalJson(env)).slice(0, 16);
+    const existing = await this.find(spec.instance);
+    if (existing && existing.Labels[specHashLabel] === specHash && existing.Labels[envHashLabel] === envHash) {
+      if (existing.State === 'running') return 'unchanged';
+      await this.docker.getContainer(existing.Id).start();
+      return 'configured';
+    }
+    await this.ensureImage(c.image);
+    if (existing) await this.removeContainer(existing.Id);
+    const networkMode = c.networkMode ?? this.opts.defaultNetworkMode ?? 'host';
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, Array<{ HostPort: string }>> = {};
+    for (const p of c.ports ?? []) {
+      const key = `${p.container}/${p.protocol ?? 'tcp'}`;
+      exposed[key] = {};
+      if (p.host !== undefined && networkMode !== 'host' && networkMode !== 'none') bindings[key] = [{ HostPort: String(p.host) }];
+    }
+    const container = await this.docker.createContainer({
+      name: containerName(spec.instance),
+      Image: c.image,
+      ...(c.command ? { Entrypoint: c.command } : {}),
+      ...(c.args ? { Cmd: c.args } : {}),
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      Labels: { [instanceLabel]: spec.instance, [specHashLabel]: specHash, [envHashLabel]: envHash, 'boreas.app': spec.app, 'boreas.version': spec.version },
+      ExposedPorts: exposed,
+      HostConfig: { NetworkMode: networkMode, PortBindings: bindings, RestartPolicy: { Name: 'unless-stopped' } },
+    });
+    await container.start();
+    return existing ? 'configured' : 'created';
+  }
+
+  private async ensureImage(image: string): Promise<void> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+    const stream = await this.docker.pull(image);
+    await new Promise<void>((resolve, reject) => this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+  }
+
+  private async removeContainer(id: string): Promise<void> {
+    await this.docker.getContainer(id).remove({ force: true, v: true });
+  }
+
+  async stop(instance: string): Promise<'configured' | 'unchanged'> {
+    const existing = await this.find(instance);
+    if (!existing || existing.State !== 'running') return 'unchanged';
+    await this.docker.getContainer(existing.Id).stop({ t: this.opts.stopTimeoutSeconds ?? 10 });
+    return 'configured';
+  }
+
+  async remove(instance: string): Promise<'deleted' | 'unchanged'> {
+    const existing = await this.find(instance);
+    if (!existing) return 'unchanged';
+    await this.removeContainer(existing.Id);
+    return 'deleted';
+  }
+
+  async observe(instance: string): Promise<RunnerObservation> {
+    const existing = await this.find(instance);
+    if (!existing) return { exists: false, running: false };
+    const info = await this.docker.getContainer(existing.Id).inspect();
+    const running = info.State.Running;
+    const details: Record<string, Json> = {
+      containerId: info.Id.slice(0, 12), image: existing.Image, status: info.State.Status, startedAt: info.State.StartedAt, runtime: 'container',
+      ...(info.State.ExitCode ? { exitCode: info.State.ExitCode } : {}),
+    };
+    const fingerprint = `container:${info.Id.slice(0, 12)}@${info.State.StartedAt}`;
+    return { exists: true, running, appliedHash: existing.Labels[specHashLabel], fingerprint: running ? fingerprint : `${info.State.Status}:${fingerprint}`, details };
+  }
+
+  async list(): Promise<string[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [instanceLabel] } });
+    return [...new Set(list.map((c) => c.Labels[instanceLabel]))].sort();
+  }
+}
+
+/** Docker container name of an instance (names are unique per engine, like instances per node). */
+export function containerName(instance: string): string {
+  return `boreas-${instance}`;
+}
