@@ -43,10 +43,13 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   const byKey = new Map(entries.map((e) => [e.task.key, e]));
   const batches = new ReleaseBatches<Entry>();
   const ready: Entry[] = [];
+  let readyHead = 0;
   const toCancel: Array<[Entry, string]> = [];
   const running = new Set<Promise<void>>();
   const failedByOwner = new Map<string, number>();
   const stoppedOwners: string[] = [];
+  const batchSizes = new Map<string, number>();
+  for (const e of entries) if (e.batch !== undefined) batchSizes.set(batchId(e), (batchSizes.get(batchId(e)) ?? 0) + 1);
   const startedBatches = new Set<string>();
   let unfinished = entries.length;
   let fatal: unknown;
@@ -99,10 +102,9 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   const start = (e: Entry) => {
     e.phase = 'running';
     e.startedAt = Date.now();
-    const batchKey = `${e.owner}\0${e.batch}`;
-    if (e.batch !== undefined && !startedBatches.has(batchKey)) {
-      startedBatches.add(batchKey);
-      emit({ type: 'batch-started', owner: e.owner, batch: e.batch, tasks: entries.filter((x) => x.owner === e.owner && x.batch === e.batch).length });
+    if (e.batch !== undefined && !startedBatches.has(batchId(e))) {
+      startedBatches.add(batchId(e));
+      emit({ type: 'batch-started', owner: e.owner, batch: e.batch, tasks: batchSizes.get(batchId(e))! });
     }
     const p: Promise<void> = runTask(e.task, e.owner, runCtx)
       .then((r) => finish(e, r))
@@ -123,8 +125,9 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
       const [e, message] = toCancel.shift()!;
       cancel(e, message);
     }
-    while (running.size < concurrency && ready.length) {
-      const e = ready.shift()!;
+    // An index instead of shift(): a 10,000-task plan would otherwise copy the queue per start.
+    while (running.size < concurrency && readyHead < ready.length) {
+      const e = ready[readyHead++];
       if (e.phase === 'waiting') start(e);
     }
   };
@@ -153,6 +156,10 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     for (const e of entries) if (e.phase === 'waiting') toCancel.push([e, 'cannot be ordered: a dependency is in a later release batch']);
   }
   return summarize(entries, stoppedOwners);
+}
+
+function batchId(e: Entry): string {
+  return `${e.owner}\0${e.batch}`;
 }
 
 /** Skips keys that already succeeded, records the others (pending) and links the graph. */

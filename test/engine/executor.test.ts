@@ -217,3 +217,12 @@ test('aborting cancels what has not started; a missing target fails its task', a
   assert.equal(other.failed, 1);
   assert.match(other.results[0].message!, /no target handles "agent:n9"/);
 });
+
+test('a dependency pointing into a later batch of the same owner is cancelled, not a hang', async (t) => {
+  const { target, run } = setup(t);
+  const first = task('api-0', { resource: resource('api-0', { owner: 'api', batch: 0 }), dependsOn: ['key-api-1'] });
+  const summary = await run([first, batched('api', 'api-1', 1), task('free')]);
+  assert.deepEqual(summary.results.map((r) => r.state), ['cancelled', 'cancelled', 'succeeded']);
+  assert.match(summary.results[1].message!, /cannot be ordered/);
+  assert.deepEqual(target.calls.map((c) => c.resourceId), [id('free')]);
+});
