@@ -5,7 +5,7 @@
 //  - removes paths the applier owned before and no longer sets, unless someone else owns them;
 //  - makes the applier own exactly the paths of its configuration.
 // An update (kubectl edit) takes ownership of the paths whose values it changed.
-import { deepEqual, deleteAt, getAt, keyPath, ownablePaths, pathKey, setAt, toFieldsV1, type Obj, type Path } from './fields.js';
+import { deepEqual, deleteAt, getAt, keyPath, ownablePaths, pathKey, removalOrder, setAt, toFieldsV1, type Obj, type Path } from './fields.js';
 
 export interface ManagerEntry {
   manager: string;
@@ -51,7 +51,7 @@ export function serverSideApply(live: Stored | undefined, config: Obj, manager: 
   for (const { m, key } of taken) m.paths.delete(key);
 
   const mine = managers.find((m) => m.manager === manager && m.operation === 'Apply');
-  for (const key of mine?.paths ?? []) {
+  for (const key of [...(mine?.paths ?? [])].sort(removalOrder)) {
     if (newKeys.has(key)) continue;
     if (managers.some((m) => m !== mine && m.paths.has(key))) continue;
     deleteAt(obj, keyPath(key));

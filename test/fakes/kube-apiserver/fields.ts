@@ -82,7 +82,10 @@ export function setAt(obj: Obj, p: Path, value: unknown): void {
   }
 }
 
-/** Removes a leaf and then every map or list item it leaves empty (real SSA drops emptied parents). */
+/**
+ * Removes a leaf and then every map or list item it leaves empty (real SSA drops emptied parents).
+ * Callers remove item keys (`...k:{..}/f:name`) after the item's other fields (see `removalOrder`).
+ */
 export function deleteAt(obj: Obj, p: Path): void {
   const chain: unknown[] = [obj];
   for (const e of p.slice(0, -1)) {
@@ -90,6 +93,9 @@ export function deleteAt(obj: Obj, p: Path): void {
     if (next === undefined) return;
     chain.push(next);
   }
+  // An associative-list item keeps its key (`name`) while any of its other fields is still there.
+  const isItemKey = p.length >= 2 && p[p.length - 1] === 'f:name' && p[p.length - 2].startsWith('k:');
+  if (isItemKey && Object.keys(chain[chain.length - 1] as Obj).length > 1) return;
   for (let i = p.length - 1; i >= 0; i--) {
     const parent = chain[i];
     const e = p[i];
@@ -97,14 +103,14 @@ export function deleteAt(obj: Obj, p: Path): void {
     else {
       const list = parent as Obj[];
       const name = JSON.parse(e.slice(2)).name;
-      const at = list.findIndex((x) => x.name === name);
+      // the item may already have lost its `name`: find it by identity when we walked through it
+      const at = i < p.length - 1 ? list.indexOf(chain[i + 1] as Obj) : list.findIndex((x) => x.name === name);
       if (at >= 0) list.splice(at, 1);
     }
     const left = chain[i];
     const empty = Array.isArray(left) ? left.length === 0 : isObj(left) && Object.keys(left).length === 0;
     // stop at the first ancestor that still holds something (and never delete the object itself)
     if (i === 0 || !empty) break;
-    // keyed items keep their `name`; an item left with only `name` is empty too
   }
 }
 
@@ -136,4 +142,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a as Obj).filter((k) => (a as Obj)[k] !== undefined);
   const kb = Object.keys(b as Obj).filter((k) => (b as Obj)[k] !== undefined);
   return ka.length === kb.length && ka.every((k) => deepEqual((a as Obj)[k], (b as Obj)[k]));
+}
+
+/** Sort order for removals: an item's `name` after its other fields, so emptied items disappear. */
+export function removalOrder(a: string, b: string): number {
+  const isName = (k: string) => k.endsWith('"f:name"]') && /"k:\{/.test(k);
+  return Number(isName(a)) - Number(isName(b));
 }

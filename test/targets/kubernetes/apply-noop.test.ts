@@ -49,3 +49,34 @@ test('a changed image plans an update with a field diff and applies it', async (
   assert.equal((dep.spec as any).template.spec.containers[0].image, 'registry.local/api:2.0');
   assert.equal((dep.metadata as any).generation, 2);
 });
+
+test('env valueFrom is resolved only in the request; removing a variable from Git removes it from the cluster', async (t) => {
+  const h = await startHarness(t);
+  process.env.BOREAS_TEST_DB_PASSWORD = 's3cret-value';
+  t.after(() => delete process.env.BOREAS_TEST_DB_PASSWORD);
+  const mk = (env: Record<string, any>) => {
+    const set = h.manifests([containerApp('api', { env })]);
+    return withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  };
+  const desired = mk({ DB_PASSWORD: { valueFrom: { env: 'BOREAS_TEST_DB_PASSWORD' } }, OLD: 'x' });
+  await h.reconcile(desired);
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' };
+  assert.deepEqual((h.server.get(ref) as any).spec.template.spec.containers[0].env, [{ name: 'DB_PASSWORD', value: 's3cret-value' }, { name: 'OLD', value: 'x' }]);
+  const stored = JSON.stringify([...h.inventory.values()]);
+  assert.ok(!stored.includes('s3cret-value'), 'the inventory holds the reference, not the value');
+  assert.equal((await h.plan(desired)).changes.length, 0, 'the resolved value is not drift');
+
+  await h.reconcile(mk({ DB_PASSWORD: { valueFrom: { env: 'BOREAS_TEST_DB_PASSWORD' } } }));
+  assert.deepEqual((h.server.get(ref) as any).spec.template.spec.containers[0].env, [{ name: 'DB_PASSWORD', value: 's3cret-value' }]);
+});
+
+test('an unknown kubeconfig context is a clear user error naming the environment', async (t) => {
+  const h = await startHarness(t);
+  const env = structuredClone(h.env);
+  env.spec.kubernetes!.context = 'staging';
+  const { createKubernetesTargetFactory } = await import('../../../src/targets/kubernetes/index.js');
+  await assert.rejects(
+    async () => createKubernetesTargetFactory(() => env).create('kubernetes:prod', { resolveSecret: (await import('../../../src/engine/secrets.js')).resolveSecret } as any),
+    (err: Error) => err.name === 'UserError' && /environment prod: context "staging" is not in the kubeconfig \(known: fake\)/.test(err.message),
+  );
+});
