@@ -9,6 +9,7 @@ import type { TargetRegistry } from '../targets/registry.js';
 import type { Logger } from '../util/logger.js';
 import { observeAll } from './observe.js';
 import { applyPins } from './pins.js';
+import { buildEdgeResources, type EdgeOptions } from './edge.js';
 
 export interface PassResult {
   graph: DesiredGraph;
@@ -25,15 +26,24 @@ export interface PassOptions {
   registry: TargetRegistry;
   log: Logger;
   prune: boolean;
+  /** Issue/renew certificates on the way (reconcile) or only read the issued ones (plan). */
+  issueCertificates?: boolean;
+  /** Edge facts and challenge publishing, supplied by the targets. */
+  edge?: Pick<EdgeOptions, 'nodeFacts' | 'challenges'>;
 }
 
 export async function planPass(opts: PassOptions): Promise<PassResult> {
   const inventory = new Map(opts.store.listInventory().map((i) => [i.resource.id, i]));
   const graph = buildDesired(opts.manifests, desiredContext(inventory, opts.store));
-  const desired = applyPins(graph.resources, opts.store, opts.revision);
-  const desiredIds = new Set(desired.map((r) => r.id));
-  const toObserve = [...desired, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];
-  const observed = await observeAll(toObserve, opts.registry, opts.log);
+  const machine = applyPins(graph.resources, opts.store, opts.revision);
+  const machineIds = new Set(machine.map((r) => r.id));
+  const observed = await observeAll(machine, opts.registry, opts.log);
+  // Edge resources depend on instance health, so they are built after the first observation.
+  const edge = await buildEdgeResources({ manifests: opts.manifests, store: opts.store, log: opts.log, issueCertificates: opts.issueCertificates ?? false, ...opts.edge }, machine, observed);
+  const desired = [...machine, ...edge];
+  const desiredIds = new Set([...machineIds, ...edge.map((r) => r.id)]);
+  const rest = [...edge, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];
+  for (const [id, o] of await observeAll(rest, opts.registry, opts.log)) observed.set(id, o);
   opts.store.saveObserved([...observed.values()]);
   const plan = computePlan({ revision: opts.revision, desired, observed, inventory, prune: opts.prune });
   return { graph, desired, observed, inventory, plan };

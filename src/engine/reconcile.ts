@@ -51,7 +51,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
   let runId: number | undefined;
   let converged = false;
   let passes = 0;
-  let last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune });
+  let last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: true });
   const changedOwners = new Set<string>();
   while (true) {
     passes++;
@@ -84,7 +84,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     totals.skipped += summary.skipped;
     totals.cancelled += summary.cancelled;
     for (const r of summary.results) if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
-    last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune });
+    last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: true });
     if (summary.failed > 0 || summary.cancelled > 0) {
       opts.onPlan?.(last.plan, passes + 1);
       converged = last.plan.changes.length === 0;
