@@ -21,7 +21,10 @@ export interface InventoryItem {
   /** Hash of the spec last applied successfully. */
   appliedHash: string;
   revision: string;
-  /** Key of the last task that succeeded on this resource (chains idempotency keys). */
+  /**
+   * Key of the last task that changed this resource on its target (chains idempotency keys): one that
+   * succeeded, or one whose apply succeeded but whose health wait failed (it must stay prunable).
+   */
   lastTaskKey: string;
   appliedAt: string;
 }
@@ -110,7 +113,7 @@ export interface Store {
   getKv(namespace: string, key: string): string | undefined;
   setKv(namespace: string, key: string, value: string | undefined): void;
 
-  /** Runs fn in one transaction. */
+  /** Runs fn in one transaction (nested calls become savepoints). fn must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** Rows inserted/updated/deleted since open (benchmarks assert zero on a no-op). */
   rowsWritten(): number;
