@@ -1,9 +1,9 @@
 // `boreas down` without a usable state database: stops and removes every instance and file the local
 // target's own records know, whatever the inventory says.
-import { rm, rmdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RunnerSet } from '../../runtime/runners/index.js';
-import { listFileRecords, recordFile } from './files.js';
+import { listFileRecords, recordFile, removeEmptyParents } from './files.js';
 
 export interface DownResult {
   instances: string[];
@@ -24,7 +24,7 @@ export async function downLocal(stateDir: string): Promise<DownResult> {
   for (const rec of await listFileRecords(workDir)) {
     await rm(rec.path, { force: true });
     await rm(recordFile(workDir, rec.path), { force: true });
-    await rmdir(dirname(rec.path)).catch(() => undefined);
+    if (rec.instance) await removeEmptyParents(workDir, rec.instance, rec.path);
     files.push(rec.path);
   }
   return { instances, files };

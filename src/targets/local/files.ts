@@ -7,11 +7,12 @@ import type { TaskResult } from '../../model/plan.js';
 import type { FileSpec } from '../../runtime/instance-spec.js';
 import { writeFileAtomic, parseMode } from '../../runtime/files/atomic.js';
 import { observeFile } from '../../runtime/files/observe.js';
-import { resolveInstanceFilePath } from '../../runtime/paths.js';
+import { instanceDir, resolveInstanceFilePath } from '../../runtime/paths.js';
 import { sha256 } from '../../util/hash.js';
 
 interface FileRecord {
   path: string;
+  instance?: string;
   specHash: string;
   spec: Json;
 }
@@ -42,6 +43,14 @@ export async function listFileRecords(workDir: string): Promise<FileRecord[]> {
   return out;
 }
 
+/** Removes the directories a relative file lived in, up to its instance dir, while they are empty. */
+export async function removeEmptyParents(workDir: string, instance: string, path: string): Promise<void> {
+  const top = instanceDir(workDir, instance);
+  for (let dir = dirname(path); dir.startsWith(top); dir = dirname(dir)) {
+    if (!(await rmdir(dir).then(() => true, () => false))) return;
+  }
+}
+
 export async function observeLocalFile(workDir: string, r: DesiredResource): Promise<ObservedResource> {
   const spec = r.spec as unknown as FileSpec;
   const path = localFilePath(workDir, spec);
@@ -67,13 +76,13 @@ export async function applyLocalFile(workDir: string, r: DesiredResource, deleti
     const disk = await observeFile(path, spec);
     await rm(path, { force: true });
     await rm(recordFile(workDir, path), { force: true });
-    await rmdir(dirname(path)).catch(() => undefined); // an emptied instance dir goes too
+    await removeEmptyParents(workDir, spec.instance, path);
     return { outcome: disk.exists || rec ? 'deleted' : 'unchanged', message: `removed ${path}` };
   }
   const disk = await observeFile(path, spec);
   if (disk.exists && disk.drift.length === 0 && rec?.specHash === r.hash) return { outcome: 'unchanged', details: { path } };
   await writeFileAtomic(path, spec.content, parseMode(spec.mode));
-  const record: FileRecord = { path, specHash: r.hash, spec: r.spec };
+  const record: FileRecord = { path, instance: spec.instance, specHash: r.hash, spec: r.spec };
   await writeFileAtomic(recordFile(workDir, path), JSON.stringify(record) + '\n', 0o600);
   return { outcome: disk.exists ? 'configured' : 'created', message: `wrote ${path}`, details: { path } };
 }
