@@ -76,6 +76,11 @@ test('apply errors are retried with exponential backoff, every attempt recorded,
   assert.match(retries[0].type === 'task-retry' ? retries[0].message : '', /connection refused/);
   const rec = store.getTask('key-flaky')!;
   assert.equal(rec.attempts, 3);
+  assert.deepEqual(store.listAttempts('key-flaky').map((a) => [a.attempt, a.outcome, a.message]), [
+    [1, 'failed', 'connection refused (local/Instance/flaky try 1)'],
+    [2, 'failed', 'connection refused (local/Instance/flaky try 2)'],
+    [3, 'created', undefined],
+  ]);
   assert.equal(rec.state, 'succeeded');
 });
 
@@ -136,6 +141,7 @@ test('a changed resource that never becomes healthy fails with the health messag
   assert.equal(summary.results[1].message, 'dependency local/Instance/slow failed');
   assert.ok(target.healthCalls.length >= 4);
   assert.equal(store.getTask('key-slow')?.state, 'failed');
+  assert.deepEqual(store.listAttempts('key-slow').map((a) => [a.outcome, a.message]), [['failed', summary.results[0].message]]);
   // The change reached the target; prune must still be able to find it.
   assert.deepEqual(store.listInventory().map((i) => i.resource.id), [id('slow')]);
 });

@@ -95,6 +95,10 @@ test('tasks: upsert inserts pending, states and attempts are recorded, a succeed
   store.recordAttempt(a.key, 'failed', 'boom', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z');
   store.recordAttempt(a.key, 'created', undefined, '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:03.000Z');
   store.setTaskState(a.key, 'failed', 'failed', 'health timeout');
+  assert.deepEqual(store.listAttempts(a.key), [
+    { attempt: 1, runId: run1, outcome: 'failed', message: 'boom', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z' },
+    { attempt: 2, runId: run1, outcome: 'created', startedAt: '2026-01-01T00:00:02.000Z', finishedAt: '2026-01-01T00:00:03.000Z' },
+  ]);
   assert.deepEqual({ ...store.getTask(a.key), createdAt: '', updatedAt: '' }, {
     key: a.key, runId: run1, revision: 'rev1', resourceId: a.resourceId, target: 'local', owner: 'app', action: 'create',
     state: 'failed', outcome: 'failed', message: 'health timeout', attempts: 2, dependsOn: ['key-b'], createdAt: '', updatedAt: '',
@@ -110,6 +114,7 @@ test('tasks: upsert inserts pending, states and attempts are recorded, a succeed
   store.recordAttempt(a.key, 'created', undefined, 'x', 'y');
   store.setTaskState(a.key, 'succeeded', 'created');
   assert.equal(store.getTask(a.key)?.attempts, 3);
+  assert.deepEqual(store.listAttempts(a.key).map((x) => [x.attempt, x.runId]), [[1, run1], [2, run1], [3, run2]]);
 
   // Succeeded is final: upsert returns it unchanged and writes nothing.
   const run3 = store.startRun('reconcile', 'rev1');
@@ -134,7 +139,7 @@ test('tasks: listTasks filters by run, revision and state', (t) => {
   assert.deepEqual(store.listTasks({ runId: run1 }).map((x) => x.key), ['key-a']);
   assert.deepEqual(store.listTasks({ revision: 'rev2' }).map((x) => x.key).sort(), ['key-b', 'key-c']);
   assert.deepEqual(store.listTasks({ runId: run2, state: 'succeeded' }).map((x) => x.key), ['key-c']);
-  assert.equal(store.listTasks({}).length, 3);
+  assert.deepEqual(store.listTasks({}).map((x) => x.key), ['key-a', 'key-b', 'key-c'], 'in insertion order');
 });
 
 test('tasks must belong to a run that exists (foreign keys are enforced)', (t) => {

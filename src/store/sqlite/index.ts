@@ -7,7 +7,7 @@ import { inventoryTable } from './inventory.js';
 import { kvTable } from './kv.js';
 import { revisionsTable } from './revisions.js';
 import { runsTable } from './runs.js';
-import { tasksTable } from './tasks.js';
+import { tasksTable, type TaskAttempt } from './tasks.js';
 import { systemClock, WriteCounter, type Clock } from './write-counter.js';
 
 export interface SqliteStoreOptions extends OpenOptions {
@@ -19,6 +19,8 @@ export interface SqliteStoreOptions extends OpenOptions {
 export interface SqliteStore extends Store {
   /** Newest audit events first, optionally for one subject. */
   listAudit(subject?: string, limit?: number): StoredAuditEvent[];
+  /** Every recorded attempt of a task, oldest first. */
+  listAttempts(key: string): TaskAttempt[];
 }
 
 /** Opens (creating and migrating as needed) the state file at `file`; `:memory:` for a throwaway store. */
@@ -47,3 +49,4 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Sq
 
 export { migrations, schemaVersion, type Migration } from './migrations.js';
 export type { StoredAuditEvent } from './history.js';
+export type { TaskAttempt } from './tasks.js';

@@ -31,7 +31,19 @@ function toRecord(row: TaskRow): TaskRecord {
   return rec;
 }
 
-export function tasksTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'listTasks'> {
+/** One recorded attempt of a task. */
+export interface TaskAttempt {
+  attempt: number;
+  runId: number;
+  outcome: TaskOutcome;
+  message?: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+type TasksTable = Pick<Store, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'listTasks'> & { listAttempts(key: string): TaskAttempt[] };
+
+export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTable {
   const selectTask = db.prepare('SELECT * FROM tasks WHERE key = ?');
   const insertTask = db.prepare(`
     INSERT INTO tasks (key, run_id, revision, resource_id, target, owner, action, state, attempts, depends_on, created_at, updated_at)
@@ -44,7 +56,8 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): Pick<Stor
   const selectFiltered = db.prepare(`
     SELECT * FROM tasks
     WHERE (@runId IS NULL OR run_id = @runId) AND (@revision IS NULL OR revision = @revision) AND (@state IS NULL OR state = @state)
-    ORDER BY created_at, key`);
+    ORDER BY rowid`);
+  const selectAttempts = db.prepare('SELECT * FROM task_attempts WHERE task_key = ? ORDER BY attempt');
 
   const getTask = (key: string): TaskRecord | undefined => {
     const row = selectTask.get(key) as TaskRow | undefined;
@@ -82,6 +95,14 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): Pick<Stor
     listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): TaskRecord[] {
       const rows = selectFiltered.all({ runId: filter.runId ?? null, revision: filter.revision ?? null, state: filter.state ?? null }) as TaskRow[];
       return rows.map(toRecord);
+    },
+    listAttempts(key: string): TaskAttempt[] {
+      type Row = { attempt: number; run_id: number; outcome: string; message: string | null; started_at: string; finished_at: string };
+      return (selectAttempts.all(key) as Row[]).map((r) => {
+        const a: TaskAttempt = { attempt: r.attempt, runId: r.run_id, outcome: r.outcome as TaskOutcome, startedAt: r.started_at, finishedAt: r.finished_at };
+        if (r.message !== null) a.message = r.message;
+        return a;
+      });
     },
   };
 }
