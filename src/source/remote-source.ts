@@ -41,20 +41,8 @@ export function remoteClonePath(cacheDir: string, url: string): string {
  */
 export async function openRemoteSource(opts: RemoteSourceOptions): Promise<Source> {
   const displayUrl = redactUrl(opts.url);
-  const gitdir = remoteClonePath(opts.cacheDir, opts.url);
-  const fetch = transports[chooseTransport(opts.transport)];
-
-  await withDirLock(gitdir, async () => {
-    const existed = await isCacheRepo(gitdir);
-    if (!existed) await initCacheRepo(gitdir);
-    try {
-      await fetch({ gitdir, url: opts.url, displayUrl, depth: opts.depth });
-    } catch (err) {
-      // A failed first clone leaves nothing behind, so the next run starts clean.
-      if (!existed) await rm(gitdir, { recursive: true, force: true });
-      throw err;
-    }
-  });
+  const transport = chooseTransport(opts.transport);
+  const { gitdir } = await fetchRemote({ ...opts, transport });
 
   const cache: GitCache = {};
   const commit = await resolveCommit({ gitdir, cache, remote: 'origin', description: displayUrl }, opts.ref);
@@ -68,8 +56,27 @@ export async function openRemoteSource(opts: RemoteSourceOptions): Promise<Sourc
     ref: opts.ref,
     treePath: normalizeSourcePath(opts.path),
   });
-  await ensureCheckout(checkouts, gitdir, cache, commit.oid);
+  await ensureCheckout(checkouts, gitdir, cache, commit.oid, { useGitCli: transport === 'git-cli' });
   return source;
+}
+
+/** Clones (first run) or fetches (later runs) `opts.url` into its cache clone; `existed` tells which. */
+export async function fetchRemote(opts: RemoteSourceOptions): Promise<{ gitdir: string; existed: boolean }> {
+  const displayUrl = redactUrl(opts.url);
+  const gitdir = remoteClonePath(opts.cacheDir, opts.url);
+  const fetch = transports[chooseTransport(opts.transport)];
+  return withDirLock(gitdir, async () => {
+    const existed = await isCacheRepo(gitdir);
+    if (!existed) await initCacheRepo(gitdir);
+    try {
+      await fetch({ gitdir, url: opts.url, displayUrl, depth: opts.depth });
+    } catch (err) {
+      // A failed first clone leaves nothing behind, so the next run starts clean.
+      if (!existed) await rm(gitdir, { recursive: true, force: true });
+      throw err;
+    }
+    return { gitdir, existed };
+  });
 }
 
 async function isCacheRepo(gitdir: string): Promise<boolean> {

@@ -37,5 +37,7 @@ function toUserError(err: unknown, url: string): unknown {
   if (e.code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH)$/.test(e.code)) {
     return new UserError(`cannot reach repository ${url}: ${e.code}`);
   }
+  // simple-get (isomorphic-git's node client) reports timeouts as a plain Error without a code.
+  if (e.message === 'Request timed out') return new UserError(`cannot reach repository ${url}: request timed out`);
   return err;
 }

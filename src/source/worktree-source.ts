@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import { findGitRepo } from './find-git-repo.js';
+import { findGitRepo, resolveWorktreeHead } from './find-git-repo.js';
 import { gitTreeSha } from './git-object-hash.js';
 import type { GitCache } from './git-revision.js';
 import { requireDirectory } from './local-dir.js';
@@ -53,7 +53,7 @@ async function worktreeRevision(dir: string, rel: string, treeHash: string): Pro
   if (!repo?.workTree) return uncommitted;
   const cache: GitCache = {};
   try {
-    const head = await git.resolveRef({ fs, gitdir: repo.gitdir, ref: 'HEAD' });
+    const head = await resolveWorktreeHead(repo);
     const treePath = [repo.prefix, rel].filter(Boolean).join('/');
     const { oid } = await git.readTree({ fs, gitdir: repo.gitdir, oid: head, filepath: treePath || undefined, cache });
     if (oid !== treeHash) return uncommitted;

@@ -102,3 +102,13 @@ test('unknown ref, missing path, non-repository: UserError exit 2 with a clear m
   const source = await openSource({ repo: repo.dir, ref: 'v1', cacheDir });
   await assert.rejects(source.readFile('config/manifests/apps/db.yaml'), /file not found: "config\/manifests\/apps\/db.yaml"/);
 });
+
+test('a linked worktree (git worktree add) resolves its own HEAD and reads shared objects', async (t) => {
+  const { repo, cacheDir, v1 } = await fixture(t);
+  const linked = join(cacheDir, 'linked');
+  await repo.git('worktree', 'add', '--quiet', linked, 'stable');
+  const clean = await (await openSource({ repo: linked, path: 'config/manifests', cacheDir: join(cacheDir, 'c') })).resolve();
+  assert.equal(clean.sha, v1, 'a clean linked worktree is its own HEAD (stable = v1), not the main worktree HEAD');
+  assert.equal((await (await openSource({ repo: linked, ref: 'HEAD', cacheDir })).resolve()).sha, v1);
+  assert.equal((await (await openSource({ repo: linked, ref: 'v1', cacheDir })).resolve()).sha, v1);
+});

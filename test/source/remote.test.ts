@@ -71,6 +71,11 @@ for (const transport of transports) {
     // The earlier revision's checkout is still there (immutable per commit).
     assert.equal(await readFile(join(source.rootDir, 'manifests/app.yaml'), 'utf8'), 'image: app:2\n');
     assert.deepEqual((await readdir(join(next.rootDir, '..'))).sort(), [v2, v3].sort());
+    // The new checkout shares unchanged files with the previous one (hard links) and has its own copy of changed ones.
+    const ino = async (root: string, p: string) => (await stat(join(root, p))).ino;
+    assert.equal(await ino(next.rootDir, 'manifests/env.yaml'), await ino(source.rootDir, 'manifests/env.yaml'));
+    assert.notEqual(await ino(next.rootDir, 'manifests/app.yaml'), await ino(source.rootDir, 'manifests/app.yaml'));
+    assert.equal((await stat(join(next.rootDir, 'tools/run.sh'))).mode & 0o111, 0o111);
   });
 
   test(`[${transport}] --ref by tag, branch, full and short sha`, { skip }, async (t) => {
