@@ -50,8 +50,8 @@ const instanceRef = obj({ runtime: { enum: ['process', 'container', 'script', 's
 
 /** Payload schema per task type (seed 004 §13.4 plus instance lifecycle). */
 export const payloadSchemas: Record<string, object> = {
-  ApplyConfigFiles: obj({ files: { type: 'array', minItems: 1, items: obj({ path: str, content: { type: 'string' }, mode: { type: 'string', pattern: '^0?[0-7]{3,4}$' }, owner: str, group: str }, ['path', 'content']) } }, ['files']),
-  RemoveFiles: obj({ paths: { type: 'array', minItems: 1, items: str } }, ['paths']),
+  ApplyConfigFiles: obj({ files: { type: 'array', minItems: 1, items: obj({ path: str, instance: str, content: { type: 'string' }, mode: { type: 'string', pattern: '^0?[0-7]{3,4}$' }, owner: str, group: str }, ['path', 'content']) } }, ['files']),
+  RemoveFiles: obj({ paths: { type: 'array', minItems: 1, items: str }, instance: str }, ['paths']),
   SystemdInstallUnit: obj({ unitName: str, unitPath: str, content: { type: 'string' }, enable: { type: 'boolean' } }, ['unitName', 'content']),
   SystemdControl: obj({ unitName: str, action: { enum: ['start', 'stop', 'restart', 'status'] } }, ['unitName', 'action']),
   HealthProbe: obj({ check: healthCheck, runtime: instanceRef.properties.runtime, instance: str, host: str }, ['check']),

@@ -5,19 +5,38 @@ import { spawn } from 'node:child_process';
 import type { Json } from '../../model/resource.js';
 import { assertAllowedPath, fileContentHash, parseMode, writeFileAtomic } from '../../runtime/files/index.js';
 import { sha256 } from '../../util/hash.js';
+import { isAbsolute } from 'node:path';
+import { UserError } from '../../model/errors.js';
+import { instancesRoot, resolveInstanceFilePath } from '../../runtime/paths.js';
+import type { AgentContext } from '../context.js';
 import type { TaskHandler } from './handle.js';
 
 interface FileItem {
+  /** Absolute, or relative to the instance dir of `instance` (as the local target resolves it). */
   path: string;
+  instance?: string;
   content: string;
   mode?: string;
   owner?: string;
   group?: string;
 }
 
+/**
+ * The real path of a file task: relative paths live in the instance dir (always allowed, it is the
+ * agent's own); absolute ones must lie under an allowed root. Removal may also reach the nginx conf
+ * dir, where certificates are deployed (writes there go through DeployCertificate and nginx -t).
+ */
+function checkedPath(ctx: AgentContext, path: string, instance: string | undefined, extraRoots: string[] = []): string {
+  if (!isAbsolute(path)) {
+    if (!instance) throw new UserError(`path must be absolute: ${path}`);
+    return assertAllowedPath(resolveInstanceFilePath(ctx.config.workDir, instance, path), [instancesRoot(ctx.config.workDir)]);
+  }
+  return assertAllowedPath(path, [...ctx.config.allowedRoots, ...extraRoots]);
+}
+
 const applyConfigFiles: TaskHandler = async (ctx, payload) => {
   const files = payload.files as unknown as FileItem[];
-  const real = files.map((f) => assertAllowedPath(f.path, ctx.config.allowedRoots));
+  const real = files.map((f) => checkedPath(ctx, f.path, f.instance));
   let created = 0;
   let changed = 0;
   const locators: Json[] = [];
@@ -40,7 +59,7 @@ const applyConfigFiles: TaskHandler = async (ctx, payload) => {
 };
 
 const removeFiles: TaskHandler = async (ctx, payload) => {
-  const paths = (payload.paths as string[]).map((p) => assertAllowedPath(p, ctx.config.allowedRoots));
+  const paths = (payload.paths as string[]).map((p) => checkedPath(ctx, p, payload.instance as string | undefined, [ctx.config.nginxConfDir]));
   let removed = 0;
   for (const p of paths) {
     if ((await fileContentHash(p)) === undefined) continue;

@@ -1,0 +1,81 @@
+// The `agent` target (key `agent:<node>`): resources on a machine running `boreas agent`, reached over
+// HTTP (push mode). observe() is one `POST /v1/observe` per node per reconcile; apply() sends one typed
+// task to `POST /v1/tasks`. A node that does not answer is reported, not guessed: its resources come
+// back with health Unknown (level 0) and `details.offline: true`, and the node is listed under the
+// store key nodes/offline, which placement reads to keep new instances off it.
+import type { ManifestSet } from '../../manifests/model.js';
+import type { SecretSource } from '../../manifests/types.generated.js';
+import type { Task, TaskResult } from '../../model/plan.js';
+import type { DesiredResource, Health, ObservedResource } from '../../model/resource.js';
+import type { AgentTaskResult } from '../../agent/tasks/types.js';
+import type { Target, TargetContext, TargetFactory } from '../target.js';
+import { AgentClient, AgentUnreachable, type AgentClientOptions } from './client.js';
+import { agentTask, observeItem } from './wire.js';
+import { markNode } from './offline.js';
+
+/** What the target needs to know about a node (the Node manifest's spec). */
+export interface AgentNodeInfo {
+  address?: string;
+  tokenFrom?: SecretSource;
+}
+
+export type NodeLookup = (node: string) => AgentNodeInfo | undefined;
+
+class AgentTarget implements Target {
+  constructor(readonly key: string, readonly node: string, private readonly client: AgentClient, private readonly ctx: TargetContext) {}
+
+  async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
+    if (resources.length === 0) return [];
+    try {
+      const res = await this.client.post<{ observations: ObservedResource[] }>('/v1/observe', { resources: resources.map(observeItem) });
+      markNode(this.ctx.store, this.node, true);
+      return res.observations;
+    } catch (err) {
+      if (!(err instanceof AgentUnreachable)) throw err;
+      markNode(this.ctx.store, this.node, false);
+      this.ctx.log.warn('node offline', { node: this.node, error: err.message });
+      // exists stays true so the plan neither re-creates nor forgets what is (probably) still there.
+      const health: Health = { status: 'Unknown', level: 0, message: `node ${this.node} is offline` };
+      return resources.map((r) => ({ id: r.id, exists: true, health, details: { node: this.node, offline: true, error: err.message } }));
+    }
+  }
+
+  async apply(task: Task): Promise<TaskResult> {
+    const wire = await agentTask(task, this.ctx);
+    const r = await this.client.post<AgentTaskResult>('/v1/tasks', wire);
+    if (r.status === 'failed') return { outcome: 'failed', message: `node ${this.node}: ${r.errorMessage ?? r.message ?? 'task failed'}` };
+    return { outcome: r.outcome, ...(r.message ? { message: r.message } : {}), details: { node: this.node, ...(r.details ?? {}), ...(r.replayed ? { replayed: true } : {}) } };
+  }
+
+  async health(resource: DesiredResource): Promise<Health> {
+    const [obs] = await this.observe([resource]);
+    return obs?.health ?? { status: 'Unknown', level: 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** A factory for `agent:<node>` keys; `lookup` gives the Node's address and token source. */
+export function createAgentTargetFactory(lookup: NodeLookup, opts: AgentClientOptions = {}): TargetFactory {
+  return {
+    type: 'agent',
+    async create(key: string, ctx: TargetContext): Promise<Target> {
+      const node = key.slice('agent:'.length);
+      const info = lookup(node);
+      if (!info) throw new Error(`no Node manifest named "${node}" for target ${key}`);
+      if (!info.address) throw new Error(`Node/${node} has no spec.address (pull mode is not available yet)`);
+      if (!info.tokenFrom) throw new Error(`Node/${node} has no spec.tokenFrom: the agent needs a bearer token`);
+      const token = (await ctx.resolveSecret(info.tokenFrom)).trim();
+      return new AgentTarget(key, node, new AgentClient(node, `http://${info.address}`, token, opts), ctx);
+    },
+  };
+}
+
+/** The agent factory wired to the current manifests' Node objects. */
+export function agentTargetFactoryFor(manifests: () => ManifestSet | undefined, opts: AgentClientOptions = {}): TargetFactory {
+  return createAgentTargetFactory((node) => manifests()?.nodes.get(node)?.manifest.spec, opts);
+}
+
+export { AgentClient, AgentUnreachable, AgentHttpError, type AgentClientOptions } from './client.js';
