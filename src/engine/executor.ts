@@ -121,9 +121,12 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   const pump = () => {
     if (fatal) return;
     if (opts.signal?.aborted) for (const e of entries) if (e.phase === 'waiting') toCancel.push([e, 'aborted']);
-    while (toCancel.length) {
-      const [e, message] = toCancel.shift()!;
-      cancel(e, message);
+    // cancel() appends dependents to toCancel while this loop runs: a cascade without recursion.
+    if (toCancel.length) {
+      store.transaction(() => {
+        for (let i = 0; i < toCancel.length; i++) cancel(toCancel[i][0], toCancel[i][1]);
+      });
+      toCancel.length = 0;
     }
     // An index instead of shift(): a 10,000-task plan would otherwise copy the queue per start.
     while (running.size < concurrency && readyHead < ready.length) {
