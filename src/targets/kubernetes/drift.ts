@@ -42,3 +42,16 @@ function walk(a: Json | undefined, b: Json | undefined, path: string, out: strin
   }
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path || '(object)');
 }
+
+/**
+ * Whether the live object already holds every field of the configuration with the same value
+ * (extra live fields, e.g. server defaults or other managers' fields, are fine). If so, applying it
+ * again cannot change anything Boreas owns, so no dry-run is needed. A `false` is only a "maybe":
+ * the caller confirms with a dry-run, which also absorbs server normalisation (`0.5` → `500m`).
+ */
+export function containsAll(live: Json | undefined, config: Json | undefined): boolean {
+  if (config === null) return live === null || live === undefined;
+  if (Array.isArray(config)) return Array.isArray(live) && live.length === config.length && config.every((c, i) => containsAll(live[i], c));
+  if (isObj(config)) return isObj(live) && Object.entries(config).every(([k, v]) => containsAll(live[k], v));
+  return live === config;
+}

@@ -6,7 +6,7 @@ import type { DesiredResource, Health, Json, ObservedResource } from '../../mode
 import type { Target, TargetContext } from '../target.js';
 import { apiErrorMessage, isNotFound, type KubeClient, type Live } from './client.js';
 import { CONCURRENCY, MANAGED_SELECTOR, SPEC_HASH_ANNOTATION } from './constants.js';
-import { driftPaths } from './drift.js';
+import { containsAll, driftPaths } from './drift.js';
 import { healthOf, missing } from './health.js';
 import { mapLimit } from './pool.js';
 import { resolveEnvRefs } from './secrets.js';
@@ -23,9 +23,11 @@ export class KubernetesTarget implements Target {
 
   /**
    * One LIST per kind and namespace (Boreas-labelled objects), a GET for any desired object the lists
-   * did not return, then for each object whose recorded spec hash matches Git a dry-run apply whose
-   * result is compared with the live object (differences = drift). Objects with another hash are
-   * going to be updated anyway, so they cost no dry-run.
+   * did not return. For each object whose recorded spec hash matches Git: when the live object
+   * already holds every field Boreas applies, it is in sync without further requests; otherwise a
+   * server-side dry-run apply is compared with the live object (differences = drift, so server
+   * defaults and normalisation never count). Objects with another hash are going to be updated
+   * anyway, so they cost nothing more.
    */
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
     const live = await this.fetchLive(resources);
@@ -85,7 +87,9 @@ export class KubernetesTarget implements Target {
 
   private async drift(r: DesiredResource, live: Live): Promise<string[] | undefined> {
     try {
-      const dry = await this.client.apply(await this.prepare(r), true);
+      const config = await this.prepare(r);
+      if (containsAll(live, config as unknown as Json)) return undefined;
+      const dry = await this.client.apply(config, true);
       const paths = driftPaths(live, dry);
       return paths.length ? paths.map((p) => `${p} changed on the cluster`) : undefined;
     } catch (err) {

@@ -34,7 +34,8 @@ test('first reconcile creates Namespace, Deployment and Service; second run send
   assert.equal(second.plan.unchanged, 3);
   const counts = h.server.counts();
   assert.equal(counts.writes, 0, `writes sent: ${h.server.requests.filter((r) => !r.startsWith('GET') && !r.includes('dryRun=All')).join(', ')}`);
-  assert.equal(counts.dryRuns, 3, 'one dry-run per object to detect drift');
+  assert.equal(counts.dryRuns, 0, 'live objects already hold every applied field: no dry-run needed');
+  assert.deepEqual(h.server.requests.map((r) => r.split('?')[0]).sort(), ['GET /api/v1/namespaces', 'GET /api/v1/namespaces/shop/services', 'GET /apis/apps/v1/namespaces/shop/deployments'], 'one LIST per kind and namespace');
 });
 
 test('a changed image plans an update with a field diff and applies it', async (t) => {
