@@ -9,6 +9,7 @@ import type { Runtime } from '../../runtime/instance-spec.js';
 import { RunnerSet, type RunnerFactory } from '../../runtime/runners/index.js';
 import type { Target, TargetContext, TargetFactory } from '../target.js';
 import { applyLocalFile, observeLocalFile } from './files.js';
+import { localRunnerFactories } from './runners.js';
 import { applyInstance, instanceHealth, observeInstance, type InstanceEnv } from './instances.js';
 
 export interface LocalTargetOptions {
@@ -26,7 +27,7 @@ export class LocalTarget implements Target {
 
   constructor(readonly key: string, private readonly ctx: TargetContext, opts: LocalTargetOptions = {}) {
     const workDir = localWorkDir(ctx.stateDir);
-    this.env = { workDir, baseDir: ctx.repoDir, runners: new RunnerSet({ workDir, baseDir: ctx.repoDir }, opts.runners), resolveSecret: ctx.resolveSecret };
+    this.env = { workDir, baseDir: ctx.repoDir, runners: new RunnerSet({ workDir, baseDir: ctx.repoDir }, { ...localRunnerFactories(), ...opts.runners }), resolveSecret: ctx.resolveSecret };
   }
 
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
