@@ -1,0 +1,38 @@
+// JSON Schema of `boreas.yaml` (the daemon's config file). Every key mirrors a command-line flag; the
+// flag wins when both are given. Durations are strings in the --timeout syntax (90s, 5m, 1h).
+export const daemonConfigSchema = {
+  $id: 'https://boreas.dev/schemas/daemon-config.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    repo: { type: 'string', minLength: 1, description: 'manifests repository: a local directory or an http(s) Git URL' },
+    ref: { type: 'string', minLength: 1 },
+    path: { type: 'string' },
+    state: { type: 'string', minLength: 1 },
+    listen: { type: 'string', pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$' },
+    interval: { $ref: '#/$defs/duration' },
+    resync: { $ref: '#/$defs/duration' },
+    watch: { type: 'boolean' },
+    webhookSecretFile: { type: 'string', minLength: 1 },
+    apiTokenFile: { type: 'string', minLength: 1 },
+    logFormat: { enum: ['json', 'text'] },
+    logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
+    timeout: { $ref: '#/$defs/duration' },
+    shutdownTimeout: { $ref: '#/$defs/duration' },
+    concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+    prune: { type: 'boolean' },
+    agentTokens: {
+      type: 'object',
+      description: 'pull-mode agents (seed 004): node name -> file holding that node\'s token',
+      additionalProperties: { type: 'string', minLength: 1 },
+      propertyNames: { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+    },
+  },
+  $defs: {
+    duration: {
+      type: 'string',
+      pattern: '^(\\d+|(\\d+(\\.\\d+)?(ms|s|m|h))+)$',
+      description: 'e.g. 30s, 5m, 1h30m',
+    },
+  },
+} as const;

@@ -1,0 +1,18 @@
+// What the daemon's HTTP handlers and triggers share: settings, the store, the controller that runs
+// reconciles, the queue in front of it and the metrics.
+import type { DaemonConfig } from './config.js';
+import type { Controller } from './controller.js';
+import type { DaemonMetrics } from './metrics.js';
+import type { ReconcileQueue } from './queue.js';
+import type { DaemonBase } from './run-session.js';
+
+export interface DaemonContext {
+  cfg: DaemonConfig;
+  base: DaemonBase;
+  controller: Controller;
+  queue: ReconcileQueue;
+  metrics: DaemonMetrics;
+  startedAt: Date;
+  /** Asks for a reconcile (counted in metrics); false while shutting down. */
+  trigger(reason: string): boolean;
+}

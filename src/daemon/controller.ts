@@ -1,0 +1,142 @@
+// One daemon reconcile, start to finish: open the source afresh (fetching a remote), load and
+// validate, reconcile until converged, and remember what happened for the API, metrics and logs.
+// Every failure is caught and recorded here, so the daemon keeps running on a bad commit.
+import { loadValidRevision } from '../engine/load-revision.js';
+import { reconcile, type ReconcileSummary } from '../engine/reconcile.js';
+import { formatDiagnostic } from '../model/diagnostic.js';
+import { UserError, ValidationFailed } from '../model/errors.js';
+import type { Plan } from '../model/plan.js';
+import { openSource } from '../source/index.js';
+import type { Source } from '../source/source.js';
+import type { DaemonConfig } from './config.js';
+import type { DaemonMetrics, ReconcileResult } from './metrics.js';
+import { runSession, type DaemonBase } from './run-session.js';
+
+/** What the daemon remembers of one reconcile (served by /api/v1/reconciles and the dashboard). */
+export interface ReconcileRecord {
+  /** Sequence number within this daemon process. */
+  seq: number;
+  reasons: string[];
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  result: ReconcileResult;
+  revision?: string;
+  /** The store's run id when the reconcile had work to do (a no-op writes no run). */
+  runId?: number;
+  converged: boolean;
+  /** Changes left in the last plan. */
+  drift: number;
+  tasks?: ReconcileSummary['tasks'];
+  failures: Array<{ resource: string; message: string }>;
+  /** Validation diagnostics (`file:line:col: ...`) when the revision was invalid. */
+  diagnostics?: string[];
+  error?: string;
+}
+
+const keptRecords = 50;
+
+export class Controller {
+  private seq = 0;
+  /** Newest first. */
+  readonly records: ReconcileRecord[] = [];
+  /** The last plan computed by a reconcile that got that far. */
+  lastPlan: Plan | undefined;
+  /** The revision the last reconcile read (valid or not), for the poller's change check. */
+  lastSeenRevision: string | undefined;
+
+  constructor(
+    private readonly cfg: DaemonConfig,
+    private readonly base: DaemonBase,
+    private readonly metrics: DaemonMetrics,
+  ) {}
+
+  /** True once a reconcile has finished, whatever its result (drives /v1/ready). */
+  get ready(): boolean {
+    return this.records.length > 0;
+  }
+
+  /** Opens the configured source as it is now (a remote is fetched). */
+  openSource(): Promise<Source> {
+    return openSource({ repo: this.cfg.repo, ref: this.cfg.ref, path: this.cfg.path, cacheDir: this.base.cacheDir });
+  }
+
+  /** Runs one reconcile; never throws. */
+  async run(reasons: string[]): Promise<ReconcileRecord> {
+    const log = this.base.log;
+    const started = new Date();
+    const seq = ++this.seq;
+    const lastRunBefore = this.base.store.listRuns(1)[0]?.id ?? 0;
+    log.info('reconcile started', { seq, reasons });
+    const session = runSession(this.base);
+    const rec: ReconcileRecord = { seq, reasons, startedAt: started.toISOString(), finishedAt: '', durationMs: 0, result: 'error', converged: false, drift: 0, failures: [] };
+    try {
+      const source = await this.openSource();
+      const revision = await source.resolve();
+      this.lastSeenRevision = revision.sha;
+      rec.revision = revision.sha;
+      const loaded = await loadValidRevision(session, source);
+      const summary = await reconcile(session, {
+        timeoutMs: this.cfg.timeoutMs,
+        dryRun: false,
+        prune: this.cfg.prune,
+        concurrency: this.cfg.concurrency,
+        loaded,
+        onEvent: (ev) => log.debug('task event', { seq, event: ev }),
+      });
+      this.lastPlan = summary.plan;
+      rec.result = summary.converged ? 'converged' : 'not_converged';
+      rec.converged = summary.converged;
+      rec.drift = summary.plan.changes.length;
+      rec.tasks = summary.tasks;
+      rec.failures = summary.failures;
+      const lastRun = this.base.store.listRuns(1)[0];
+      if (lastRun && lastRun.id > lastRunBefore) rec.runId = lastRun.id;
+    } catch (err) {
+      if (err instanceof ValidationFailed) {
+        rec.result = 'invalid';
+        rec.diagnostics = err.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+        rec.error = `${rec.diagnostics.length} validation error(s); nothing was applied`;
+      } else {
+        rec.result = 'error';
+        rec.error = err instanceof UserError ? err.message : ((err as Error)?.message ?? String(err));
+        if (!(err instanceof UserError)) log.error('reconcile failed with an internal error', { seq, error: (err as Error)?.stack ?? String(err) });
+      }
+    } finally {
+      await session.close();
+    }
+    const finished = new Date();
+    rec.finishedAt = finished.toISOString();
+    rec.durationMs = finished.getTime() - started.getTime();
+    this.remember(rec);
+    this.metrics.recordReconcile(rec.result, rec.durationMs, finished, {
+      drift: rec.result === 'converged' || rec.result === 'not_converged' ? rec.drift : undefined,
+      revision: rec.result === 'invalid' ? undefined : rec.revision,
+      tasks: rec.tasks ? { succeeded: rec.tasks.succeeded, failed: rec.tasks.failed, skipped: rec.tasks.skipped, cancelled: rec.tasks.cancelled } : undefined,
+    });
+    this.logResult(rec);
+    return rec;
+  }
+
+  private remember(rec: ReconcileRecord): void {
+    this.records.unshift(rec);
+    this.records.length = Math.min(this.records.length, keptRecords);
+    // Only reconciles that did or tried something are audited: a quiet resync every few minutes
+    // would otherwise fill the audit log with nothing.
+    if (rec.runId !== undefined || rec.result === 'invalid' || rec.result === 'error') {
+      this.base.store.audit({
+        type: `daemon.reconcile.${rec.result}`,
+        subject: rec.revision ?? '(unknown revision)',
+        message: rec.error ?? `${rec.result}: ${rec.tasks?.succeeded ?? 0} task(s) succeeded, ${rec.tasks?.failed ?? 0} failed`,
+        data: { seq: rec.seq, reasons: rec.reasons, runId: rec.runId ?? null, drift: rec.drift },
+      });
+    }
+  }
+
+  private logResult(rec: ReconcileRecord): void {
+    const fields = { seq: rec.seq, result: rec.result, revision: rec.revision, durationMs: rec.durationMs, drift: rec.drift, tasks: rec.tasks, runId: rec.runId };
+    if (rec.result === 'converged') this.base.log.info('reconcile finished', fields);
+    else if (rec.result === 'invalid') this.base.log.warn('revision is invalid; nothing was applied', { ...fields, diagnostics: rec.diagnostics });
+    else this.base.log.warn('reconcile did not converge', { ...fields, error: rec.error, failures: rec.failures });
+  }
+}

@@ -1,0 +1,107 @@
+// `boreas daemon`: wires the store, the reconcile queue, the triggers (poll, webhooks, watch,
+// resync, API) and the HTTP server, and takes them down in order on shutdown: stop triggers, let the
+// running reconcile finish (bounded), close the server and the store.
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { isRemoteRepo } from '../source/index.js';
+import { openSqliteStore } from '../store/index.js';
+import { createLogger, type Logger } from '../util/logger.js';
+import type { DaemonConfig } from './config.js';
+import type { DaemonContext } from './context.js';
+import { Controller } from './controller.js';
+import { startServer, type DaemonServer } from './http/server.js';
+import { DaemonMetrics } from './metrics.js';
+import { ReconcileQueue } from './queue.js';
+import type { DaemonBase } from './run-session.js';
+import { every, startPoller, startWatcher, type Stoppable } from './triggers.js';
+
+export { resolveDaemonConfig, type DaemonConfig, type DaemonFlags } from './config.js';
+
+export interface RunningDaemon {
+  ctx: DaemonContext;
+  /** The address the HTTP server is bound to. */
+  address: { host: string; port: number };
+  /** Graceful stop; resolves true when the running reconcile finished within the bound. */
+  stop(): Promise<boolean>;
+}
+
+/** Starts the daemon: binds the HTTP server first (so /v1/health answers at once), then reconciles. */
+export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger({ format: cfg.logFormat, level: cfg.logLevel })): Promise<RunningDaemon> {
+  const statePath = resolve(cfg.state);
+  const stateDir = resolve(statePath, '..');
+  mkdirSync(stateDir, { recursive: true });
+  const store = openSqliteStore(statePath);
+  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log };
+  const metrics = new DaemonMetrics();
+  const controller = new Controller(cfg, base, metrics);
+  const queue = new ReconcileQueue(async (reasons) => void (await controller.run(reasons)), log);
+  const ctx: DaemonContext = {
+    cfg,
+    base,
+    controller,
+    queue,
+    metrics,
+    startedAt: new Date(),
+    trigger(reason) {
+      const queued = queue.trigger(reason);
+      if (queued) metrics.recordTrigger(reason);
+      return queued;
+    },
+  };
+
+  let server: DaemonServer;
+  try {
+    server = await startServer(ctx);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  log.info('daemon started', {
+    listen: `${server.address.host}:${server.address.port}`,
+    repo: cfg.repo,
+    ref: cfg.ref,
+    path: cfg.path,
+    state: statePath,
+    intervalMs: cfg.intervalMs,
+    resyncMs: cfg.resyncMs,
+    watch: cfg.watch,
+    webhooks: !!cfg.webhookSecret,
+    config: cfg.configFile,
+  });
+
+  const stoppables: Stoppable[] = [];
+  stoppables.push(
+    startPoller({
+      intervalMs: cfg.intervalMs,
+      currentRevision: async () => (await (await controller.openSource()).resolve()).sha,
+      lastRevision: () => controller.lastSeenRevision,
+      trigger: (r) => ctx.trigger(r),
+      log,
+    }),
+  );
+  stoppables.push(every(cfg.resyncMs, () => void ctx.trigger('resync'), log, 'resync'));
+  if (cfg.watch) {
+    if (isRemoteRepo(cfg.repo)) log.warn('--watch ignored: the repository is remote (polling and webhooks still apply)');
+    else stoppables.push(startWatcher({ dir: cfg.repo, stateDir, trigger: (r) => ctx.trigger(r), log }));
+  }
+  ctx.trigger('startup');
+
+  let stopping: Promise<boolean> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down: no new triggers; waiting for the running reconcile', { busy: queue.busy, boundMs: cfg.shutdownTimeoutMs });
+      queue.close();
+      await Promise.allSettled(stoppables.map((s) => s.stop()));
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([queue.idle().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), cfg.shutdownTimeoutMs)))]);
+      clearTimeout(timer);
+      if (!finished) log.warn('the running reconcile did not finish in time; it resumes from the state file on the next start', { boundMs: cfg.shutdownTimeoutMs });
+      await server.close();
+      // A reconcile cut short still holds the store; closing it under the run would turn a clean
+      // resume into a crash, so the store is only closed once the queue is idle.
+      if (finished) store.close();
+      log.info('daemon stopped', { clean: finished });
+      return finished;
+    })());
+  return { ctx, address: server.address, stop };
+}
