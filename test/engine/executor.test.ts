@@ -139,7 +139,7 @@ test('a changed resource that never becomes healthy fails with the health messag
   assert.equal(summary.failed, 1);
   assert.equal(summary.results[0].message, 'not healthy after 150ms: Progressing (40) http 503 from /healthz');
   assert.equal(summary.results[1].message, 'dependency local/Instance/slow failed');
-  assert.ok(target.healthCalls.length >= 4);
+  assert.ok(target.healthCalls.length >= 2, 'health was polled repeatedly');
   assert.equal(store.getTask('key-slow')?.state, 'failed');
   assert.deepEqual(store.listAttempts('key-slow').map((a) => [a.outcome, a.message]), [['failed', summary.results[0].message]]);
   // The change reached the target; prune must still be able to find it.
