@@ -1,0 +1,52 @@
+// Everything about one file that depends only on its bytes: YAML parsing plus schema validation of
+// each Boreas document. The result is what the parse cache stores per blob SHA.
+import { fileError, fieldPath, type FileDiagnostic } from './diag.js';
+import { locate } from './positions.js';
+import { describeSchemaErrors, show } from './schema-messages.js';
+import { schemaKinds, validateAgainstSchema } from './schema-validator.js';
+import { parseYamlFile, type ParsedYamlFile } from './yaml-file.js';
+
+export interface AnalyzedDoc {
+  docIndex: number;
+  line: number;
+  col: number;
+  /** The document as plain data; always a mapping. */
+  value: Record<string, unknown>;
+  kind?: string;
+  name?: string;
+  /** Schema findings when `kind` is a Boreas kind (empty: valid); undefined for other kinds. */
+  schemaDiagnostics?: FileDiagnostic[];
+}
+
+export interface AnalyzedFile {
+  /** YAML-level problems and documents that are not mappings. */
+  diagnostics: FileDiagnostic[];
+  docs: AnalyzedDoc[];
+}
+
+/** Parses and schema-checks one file; `parsed` is returned too so positions can be looked up. */
+export function analyzeFile(bytes: Buffer): { analyzed: AnalyzedFile; parsed: ParsedYamlFile } {
+  const parsed = parseYamlFile(bytes);
+  const diagnostics = [...parsed.diagnostics];
+  const docs: AnalyzedDoc[] = [];
+  const boreasKinds = new Set(schemaKinds());
+  for (const doc of parsed.docs) {
+    if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
+      diagnostics.push(fileError(doc, `a manifest must be a mapping with apiVersion, kind, metadata and spec (got ${show(doc.value)})`));
+      continue;
+    }
+    const value = doc.value as Record<string, unknown>;
+    const kind = typeof value.kind === 'string' ? value.kind : undefined;
+    const meta = value.metadata as Record<string, unknown> | undefined;
+    const name = meta && typeof meta === 'object' && typeof meta.name === 'string' ? meta.name : undefined;
+    const analyzedDoc: AnalyzedDoc = { docIndex: doc.docIndex, line: doc.line, col: doc.col, value, kind, name };
+    if (kind && boreasKinds.has(kind)) {
+      const manifest = `${kind}/${name ?? '?'}`;
+      analyzedDoc.schemaDiagnostics = describeSchemaErrors(kind, validateAgainstSchema(kind, value)).map((p) =>
+        fileError(locate(doc.document, parsed.lineCounter, p.at), p.message, { manifest, field: fieldPath(p.path) }),
+      );
+    }
+    docs.push(analyzedDoc);
+  }
+  return { analyzed: { diagnostics, docs }, parsed };
+}

@@ -1,0 +1,30 @@
+// Small constructors for diagnostics so every layer builds them the same way.
+import type { Diagnostic } from '../model/diagnostic.js';
+
+/** A diagnostic before it is attached to a file (cached per blob, so the path may differ). */
+export type FileDiagnostic = Omit<Diagnostic, 'file'>;
+
+export function fileError(pos: { line: number; col: number }, message: string, extra: { manifest?: string; field?: string } = {}): FileDiagnostic {
+  return { line: pos.line, col: pos.col, manifest: extra.manifest, field: extra.field ?? '', message, severity: 'error' };
+}
+
+export function inFile(file: string, d: FileDiagnostic): Diagnostic {
+  const out: Diagnostic = { file, line: d.line, col: d.col, field: d.field, message: d.message, severity: d.severity };
+  if (d.manifest) out.manifest = d.manifest;
+  return out;
+}
+
+/** `spec.rules[0].port` from path segments. */
+export function fieldPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out;
+}
+
+/** Ordering used for output: file, then line, then column. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col;
+}

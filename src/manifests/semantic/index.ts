@@ -1,0 +1,29 @@
+// The semantic layer: a pure function over every schema-valid document of a revision.
+import type { BoreasKind } from '../model.js';
+import { buildIndex } from './build-index.js';
+import { checkDependencyCycles } from './dependencies.js';
+import { checkFilePaths } from './file-paths.js';
+import { checkIngresses } from './ingress.js';
+import { checkReferences } from './references.js';
+import { checkReleases } from './releases.js';
+import { checkRuntimes } from './runtimes.js';
+import type { Finding, ManifestDoc } from './types.js';
+
+export type { DocRef, Finding, ManifestDoc } from './types.js';
+
+/**
+ * All semantic findings. `invalidNames` lists documents that failed the schema layer, so references
+ * to them are not reported a second time.
+ */
+export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: BoreasKind; name: string }[] = []): Finding[] {
+  const { index, findings } = buildIndex(docs, invalidNames);
+  return [
+    ...findings,
+    ...checkReferences(index),
+    ...checkDependencyCycles(index),
+    ...checkReleases(index),
+    ...checkRuntimes(index),
+    ...checkFilePaths(index),
+    ...checkIngresses(index),
+  ];
+}
