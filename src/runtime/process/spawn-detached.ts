@@ -79,11 +79,16 @@ export function earlyExit(child: ChildProcess, ms: number): Promise<number | str
   });
 }
 
-/** Last lines of a log file, for error messages when an instance dies right after start. */
-export function tailFile(path: string, lines = 5, maxBytes = 4096): string {
+/**
+ * Last lines of a log file, for error messages when an instance dies right after start. When the
+ * error line itself scrolled out of the tail (Node prints the error object after it), it is kept.
+ */
+export function tailFile(path: string, lines = 5, maxBytes = 8192): string {
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.slice(-maxBytes).trimEnd().split('\n').slice(-lines).join('\n');
+    const all = readFileSync(path, 'utf8').slice(-maxBytes).trimEnd().split('\n');
+    const tail = all.slice(-lines);
+    const errorLine = all.slice(0, -lines).reverse().find((l) => /\b\w*Error\b[:\s]/.test(l));
+    return errorLine ? [errorLine.trim(), '...', ...tail.slice(-3)].join('\n') : tail.join('\n');
   } catch {
     return '';
   }
