@@ -46,6 +46,7 @@ async function treeAt(init: GitTreeSourceInit): Promise<string> {
     return oid;
   } catch (err) {
     const code = (err as { code?: string }).code;
+    if (code === 'UnsafeFilepathError') throw unsafeTree(err, commit.oid);
     if (code === 'NotFoundError' || code === 'ObjectTypeError') {
       throw new UserError(`path not found: "${treePath}" is not a directory in ${init.description} at ${commit.oid.slice(0, 12)}`);
     }
@@ -67,9 +68,16 @@ export interface TreeFile {
 export async function listTreeFiles(gitdir: string, cache: GitCache, treeOid: string): Promise<Map<string, TreeFile>> {
   const files = new Map<string, TreeFile>();
   async function visit(oid: string, prefix: string): Promise<void> {
-    const { tree } = await git.readTree({ fs, gitdir, oid, cache });
+    const { tree } = await git.readTree({ fs, gitdir, oid, cache }).catch((err: unknown) => {
+      throw (err as { code?: string }).code === 'UnsafeFilepathError' ? unsafeTree(err, oid) : err;
+    });
     const subtrees: Promise<void>[] = [];
     for (const e of tree) {
+      // git's fsck rejects these; a hostile server could still send them, and `..` would let a
+      // checkout write outside its directory.
+      if (e.path === '' || e.path === '.' || e.path === '..' || e.path.toLowerCase() === '.git' || /[/\0]/.test(e.path)) {
+        throw unsafeTree(new Error(`entry ${JSON.stringify(e.path)}`), oid);
+      }
       const path = prefix ? `${prefix}/${e.path}` : e.path;
       if (e.type === 'tree') subtrees.push(visit(e.oid, path));
       else if (e.type === 'blob' && e.mode !== '120000') files.set(path, { oid: e.oid, mode: e.mode });
@@ -78,4 +86,9 @@ export async function listTreeFiles(gitdir: string, cache: GitCache, treeOid: st
   }
   await visit(treeOid, '');
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** isomorphic-git refuses `..`/`.git` entries too (UnsafeFilepathError); either way the user sees one line. */
+function unsafeTree(err: unknown, oid: string): UserError {
+  return new UserError(`unsafe path in git object ${oid.slice(0, 12)} (${(err as Error).message}): refusing to read this revision`);
 }

@@ -1,9 +1,11 @@
 // A Source over an http(s) repository: a bare clone cached under `<cacheDir>/repos/<hash(url)>`,
 // created on the first run and updated with a fetch (never a fresh clone) on later ones.
 //
-// Full history, not shallow: measured in scripts/bench/source.ts, a shallow clone with
-// isomorphic-git is slower than a full one (it walks commits to mark the shallow boundary), and
-// shallow fetches would make `--ref <older sha>` fail. A full clone fetches each commit once.
+// Full history, not shallow, measured with scripts/bench/source.ts (5,000 YAML files, local HTTP):
+// a shallow clone with isomorphic-git is no faster than a full one (1.5-1.7 s vs 1.6-2.3 s), and
+// every later shallow fetch of a single new commit re-sends the whole tree (1.3-1.7 s vs 0.12 s
+// for a full fetch), which is the daemon's steady state. Shallow history would also make
+// `--ref <older sha>` fail. A full clone downloads each commit once.
 import fs from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';

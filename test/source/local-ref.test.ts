@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSource } from '../../src/source/index.js';
 import { UserError } from '../../src/model/errors.js';
-import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+import { createGitRepo, gitEnv, type GitRepo } from '../helpers/git-repo.js';
+import { spawn } from 'node:child_process';
 
 interface Fixture {
   repo: GitRepo;
@@ -112,3 +113,28 @@ test('a linked worktree (git worktree add) resolves its own HEAD and reads share
   assert.equal((await (await openSource({ repo: linked, ref: 'HEAD', cacheDir })).resolve()).sha, v1);
   assert.equal((await (await openSource({ repo: linked, ref: 'v1', cacheDir })).resolve()).sha, v1);
 });
+
+test('a tree with a ".." entry (hostile history) is refused, not followed', async (t) => {
+  const { repo, cacheDir } = await fixture(t);
+  const blob = await repo.git('hash-object', '-w', 'config/other.txt');
+  // `git mktree` does not fsck, so it can build what a hostile server could send.
+  const tree = await runGitInput(repo.dir, ['mktree'], `100644 blob ${blob}\t..\n`);
+  const commit = await repo.git('commit-tree', tree, '-m', 'evil');
+  await repo.tag('evil', { at: commit });
+  await assert.rejects(openSource({ repo: repo.dir, ref: 'evil', cacheDir }).then((s) => s.listFiles()), (err: unknown) => {
+    assert.ok(err instanceof UserError);
+    assert.match(err.message, /^unsafe path in git object [0-9a-f]{12} \(.*"\.\.".*\): refusing to read this revision$/);
+    return true;
+  });
+});
+
+function runGitInput(cwd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: gitEnv });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`git ${args.join(' ')} exited ${code}`))));
+    child.stdin.end(input);
+  });
+}
