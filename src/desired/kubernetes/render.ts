@@ -21,3 +21,12 @@ export function maskSecrets(obj: KubeObject): KubeObject {
 export function renderKubeObject(obj: KubeObject): string {
   return stringify(maskSecrets(obj), { sortMapEntries: false, lineWidth: 0 });
 }
+
+/**
+ * Whether a field path of a KubeObject spec holds a secret value (`data.<key>`, `stringData.<key>`
+ * of a core Secret). Field diffs of plans must print such paths without before/after values.
+ */
+export function isSensitiveKubePath(spec: unknown, path: string): boolean {
+  const o = spec as { apiVersion?: string; kind?: string } | undefined;
+  return o?.kind === 'Secret' && o.apiVersion === 'v1' && /^(data|stringData)(\.|$)/.test(path);
+}

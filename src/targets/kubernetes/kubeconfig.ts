@@ -1,8 +1,8 @@
 // Cluster connection of one `type: kubernetes` Environment.
 //
 // `kubeconfigFrom` resolves (through TargetContext.resolveSecret) to the kubeconfig itself: the
-// content of `file`, or the value of `env`. A value that is a single line without `:` newline
-// structure is taken as a path to a kubeconfig file instead (e.g. `env: KUBECONFIG_PROD` holding
+// content of `file`, or the value of `env`. A single-line value that is neither `key: value` YAML
+// nor JSON is taken as a path to a kubeconfig file instead (e.g. `env: KUBECONFIG_PROD` holding
 // `/etc/boreas/prod.kubeconfig`). Without `kubeconfigFrom`: $KUBECONFIG or ~/.kube/config.
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Environment } from '../../manifests/types.generated.js';
@@ -16,7 +16,7 @@ export async function loadKubeConfig(envName: string, env: Environment | undefin
   try {
     if (k?.kubeconfigFrom) {
       const value = await ctx.resolveSecret(k.kubeconfigFrom);
-      if (!value.includes('\n') && !value.includes(': ')) kc.loadFromFile(value.trim());
+      if (looksLikePath(value)) kc.loadFromFile(value.trim());
       else kc.loadFromString(value);
     } else {
       kc.loadFromDefault();
@@ -32,4 +32,10 @@ export async function loadKubeConfig(envName: string, env: Environment | undefin
   }
   if (!kc.getCurrentCluster()) throw new UserError(`environment ${envName}: the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
   return kc;
+}
+
+/** One line, not JSON, no `key: value`: a path rather than kubeconfig content. */
+function looksLikePath(value: string): boolean {
+  const v = value.trim();
+  return !v.includes('\n') && !v.startsWith('{') && !v.includes(': ');
 }

@@ -81,3 +81,31 @@ test('an unknown kubeconfig context is a clear user error naming the environment
     (err: Error) => err.name === 'UserError' && /environment prod: context "staging" is not in the kubeconfig \(known: fake\)/.test(err.message),
   );
 });
+
+test('kubeconfigFrom env holding a path, and $KUBECONFIG when kubeconfigFrom is absent, both reach the cluster', async (t) => {
+  const h = await startHarness(t);
+  const { createKubernetesTargetFactory } = await import('../../../src/targets/kubernetes/index.js');
+  const { resolveSecret } = await import('../../../src/engine/secrets.js');
+  const file = h.env.spec.kubernetes!.kubeconfigFrom!.file!;
+  const ns = buildNamespaceResource({ manifest: h.env, origin: { file: 'e', docIndex: 0, line: 1, col: 1 } });
+  process.env.BOREAS_TEST_KUBECONFIG_PATH = file;
+  const prevKubeconfig = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = file;
+  t.after(() => {
+    delete process.env.BOREAS_TEST_KUBECONFIG_PATH;
+    if (prevKubeconfig === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = prevKubeconfig;
+  });
+  const viaEnv = structuredClone(h.env);
+  viaEnv.spec.kubernetes!.kubeconfigFrom = { env: 'BOREAS_TEST_KUBECONFIG_PATH' };
+  const viaDefault = structuredClone(h.env);
+  delete viaDefault.spec.kubernetes!.kubeconfigFrom;
+  viaDefault.spec.kubernetes!.context = 'fake';
+  for (const env of [viaEnv, viaDefault]) {
+    const target = await createKubernetesTargetFactory(() => env).create('kubernetes:prod', { resolveSecret } as any);
+    h.server.resetCounts();
+    const [obs] = await target.observe([ns]);
+    assert.equal(obs.exists, false);
+    assert.ok(h.server.counts().reads > 0, 'the request reached the fake server');
+  }
+});

@@ -71,3 +71,19 @@ test('Secret values never appear in rendered text; env valueFrom stays a referen
   const [dep] = desiredOf(manifestSet({ environments: [env], applications: [app] }));
   assert.deepEqual((dep.spec as any).spec.template.spec.containers[0].env, [{ name: 'DB_PASSWORD', valueFrom: { env: 'DB_PASSWORD' } }, { name: 'MODE', value: 'prod' }]);
 });
+
+test('probes from health (tcp, exec; none for process), Stopped scales to 0, Secret diff paths are sensitive', async () => {
+  const { isSensitiveKubePath } = await import('../../../src/desired/kubernetes/index.js');
+  const tcp = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { tcp: { port: 8080 }, intervalSeconds: 5 } })] }))[0].spec as any;
+  assert.deepEqual(tcp.spec.template.spec.containers[0].readinessProbe, { tcpSocket: { port: 8080 }, periodSeconds: 5, timeoutSeconds: 2, initialDelaySeconds: 0, failureThreshold: 3 });
+  const exec = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { exec: { command: ['pg_isready'] } } })] }))[0].spec as any;
+  assert.deepEqual(exec.spec.template.spec.containers[0].livenessProbe.exec, { command: ['pg_isready'] });
+  const proc = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { process: {} } })] }))[0].spec as any;
+  assert.equal(proc.spec.template.spec.containers[0].readinessProbe, undefined);
+  const stopped = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { replicas: 4, state: 'Stopped' })] }))[0].spec as any;
+  assert.equal(stopped.spec.replicas, 0);
+  const noPorts = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { ports: undefined })] }));
+  assert.deepEqual(noPorts.map((r) => r.name), ['Deployment/shop/a'], 'no Service without ports');
+  assert.equal(isSensitiveKubePath({ apiVersion: 'v1', kind: 'Secret' }, 'data.password'), true);
+  assert.equal(isSensitiveKubePath({ apiVersion: 'v1', kind: 'ConfigMap' }, 'data.password'), false);
+});
