@@ -5,6 +5,7 @@ import { loadManifests } from '../manifests/load.js';
 import { ValidationFailed } from '../model/errors.js';
 import type { ResolvedRevision, Source } from '../source/source.js';
 import type { Session } from './session.js';
+import { rememberTargetSpecs } from './target-factories.js';
 
 export interface LoadedRevision {
   revision: ResolvedRevision;
@@ -21,5 +22,6 @@ export async function loadValidRevision(session: Session, source?: Source): Prom
     session.store.recordRevision({ sha: result.revision.sha, treeHash: result.revision.treeHash, source: src.description, ref: result.revision.ref, seenAt: new Date().toISOString(), valid: errors.length === 0 });
   }
   if (errors.length) throw new ValidationFailed(result.diagnostics);
+  rememberTargetSpecs(session.store, result.manifests);
   return { revision: result.revision, manifests: result.manifests, source: src };
 }

@@ -77,7 +77,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
       healthTimeoutMs: Math.max(1000, Math.min(deadline - Date.now(), 300_000)),
       failureThreshold: (owner: string) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.failureThreshold ?? 0,
       onEvent: opts.onEvent,
-    } as Parameters<typeof executeTasks>[1]);
+    });
     totals.run += summary.total - summary.skipped;
     totals.succeeded += summary.succeeded;
     totals.failed += summary.failed;

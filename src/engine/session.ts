@@ -50,7 +50,7 @@ export function openSession(opts: SessionOptions): Session {
     log,
     source: () => (source ??= openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir })),
     targets(manifests, repoDir) {
-      const factories: TargetFactory[] = targetFactories(() => manifests);
+      const factories: TargetFactory[] = targetFactories(store, () => manifests);
       registry = new TargetRegistry({ store, log, stateDir, repoDir, resolveSecret }, factories);
       return registry;
     },

@@ -20,7 +20,7 @@ export async function teardown(session: Session, targetPrefix: (target: string) 
     targetFor: (key: string) => registry.get(key),
     log: session.log,
     concurrency: 4,
-  } as Parameters<typeof executeTasks>[1]);
+  });
   session.store.finishRun(runId, summary.failed === 0, { deleted: summary.succeeded, failed: summary.failed });
   return { plan, summary };
 }
