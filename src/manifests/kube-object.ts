@@ -18,8 +18,8 @@ export function checkKubeObject(value: Record<string, unknown>): KubeProblem[] {
     return out;
   }
   const { name, namespace } = meta as Record<string, unknown>;
-  if (!nonEmptyString(name)) out.push({ path: ['metadata', 'name'], message: 'metadata.name must be a non-empty string' });
-  if (namespace !== undefined && !nonEmptyString(namespace)) out.push({ path: ['metadata', 'namespace'], message: 'metadata.namespace, when set, must be a non-empty string' });
+  if (!nonEmptyString(name)) out.push({ path: ['metadata', 'name'], message: 'a Kubernetes object needs a name (a non-empty string)' });
+  if (namespace !== undefined && !nonEmptyString(namespace)) out.push({ path: ['metadata', 'namespace'], message: 'when set, must be a non-empty string' });
   return out;
 }
 

@@ -73,12 +73,19 @@ function yamlErrorMessage(e: YAMLError, text: string): string {
   const first = e.message.split('\n', 1)[0].replace(/ at line \d+, column \d+:?$/, '');
   switch (e.code) {
     case 'DUPLICATE_KEY':
-      return `duplicate key "${text.slice(e.pos[0], e.pos[1]).split(':')[0].trim()}"`;
+      return `duplicate key "${keyAt(text, e.pos[0])}"`;
     case 'TAB_AS_INDENT':
       return 'tab character used for indentation: YAML indentation must be spaces';
     default:
       return `YAML syntax error: ${first}`;
   }
+}
+
+/** The key written at `offset` (a duplicate key's error range covers only its first character). */
+function keyAt(text: string, offset: number): string {
+  const end = text.indexOf('\n', offset);
+  const line = text.slice(offset, end < 0 ? undefined : end);
+  return line.split(/:(\s|$)/)[0].replace(/^["']|["']$/g, '').trim();
 }
 
 /** Offset where `[`/`{` nesting first exceeds MAX_DEPTH, or -1. Runs before parsing because the
