@@ -6,6 +6,7 @@ import { UserError } from '../model/errors.js';
 import type { ResolvedRevision, Source, SourceFile } from './source.js';
 import type { CommitInfo, GitCache } from './git-revision.js';
 import { normalizeSourcePath } from './source-path.js';
+import { SKIPPED_DIRS } from './worktree-scan.js';
 
 /** Everything needed to read one revision's manifests dir out of a git dir. */
 export interface GitTreeSourceInit {
@@ -23,7 +24,8 @@ export interface GitTreeSourceInit {
 export async function openGitTreeSource(init: GitTreeSourceInit): Promise<Source> {
   const treeOid = await treeAt(init);
   let listing: Promise<Map<string, TreeFile>> | undefined;
-  const list = () => (listing ??= listTreeFiles(init.gitdir, init.cache, treeOid));
+  // Same directories skipped as in a working tree, so --ref and the working tree list alike.
+  const list = () => (listing ??= listTreeFiles(init.gitdir, init.cache, treeOid, SKIPPED_DIRS));
   const revision: ResolvedRevision = { sha: init.commit.oid, treeHash: treeOid, ref: init.ref, subject: init.commit.subject };
   return {
     description: init.description,
@@ -61,11 +63,11 @@ export interface TreeFile {
 }
 
 /**
- * path → blob for every regular file below `treeOid`, sorted by path. Submodules and symlinks are
- * skipped: a symlink's blob is its target path, not a manifest, and following it could escape the
- * repository.
+ * path → blob for every regular file below `treeOid` (minus directories named in `skipDirs`),
+ * sorted by path. Submodules and symlinks are skipped: a symlink's blob is its target path, not a
+ * manifest, and following it could escape the repository.
  */
-export async function listTreeFiles(gitdir: string, cache: GitCache, treeOid: string): Promise<Map<string, TreeFile>> {
+export async function listTreeFiles(gitdir: string, cache: GitCache, treeOid: string, skipDirs?: ReadonlySet<string>): Promise<Map<string, TreeFile>> {
   const files = new Map<string, TreeFile>();
   async function visit(oid: string, prefix: string): Promise<void> {
     const { tree } = await git.readTree({ fs, gitdir, oid, cache }).catch((err: unknown) => {
@@ -79,7 +81,9 @@ export async function listTreeFiles(gitdir: string, cache: GitCache, treeOid: st
         throw unsafeTree(new Error(`entry ${JSON.stringify(e.path)}`), oid);
       }
       const path = prefix ? `${prefix}/${e.path}` : e.path;
-      if (e.type === 'tree') subtrees.push(visit(e.oid, path));
+      if (e.type === 'tree') {
+        if (!skipDirs?.has(e.path)) subtrees.push(visit(e.oid, path));
+      }
       else if (e.type === 'blob' && e.mode !== '120000') files.set(path, { oid: e.oid, mode: e.mode });
     }
     await Promise.all(subtrees);

@@ -1,5 +1,6 @@
 // Entry point of the Git source: picks the kind of source from what the user passed as --repo.
 import { resolve } from 'node:path';
+import { UserError } from '../model/errors.js';
 import { openLocalRefSource } from './local-ref-source.js';
 import type { Source, SourceOptions } from './source.js';
 import { openWorktreeSource } from './worktree-source.js';
@@ -11,13 +12,26 @@ export function isRemoteRepo(repo: string): boolean {
   return /^https?:\/\//i.test(repo);
 }
 
+/** ssh://, git://, file:// and scp-style `git@host:org/repo.git`: recognised only to say so clearly. */
+function isUnsupportedUrl(repo: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[\w.-]+@[\w.-]+:/.test(repo);
+}
+
 /**
- * Opens `opts.repo` at `opts.ref`: an http(s) URL is cloned/fetched into `opts.cacheDir`; a local
- * directory is read from its working tree, or with a ref from its object store. `opts.path` is
- * relative to `opts.repo`. Every expected failure is a UserError (exit code 2).
+ * Opens `opts.repo` at `opts.ref`. `opts.repo` is an http(s) URL, or a local directory: the
+ * repository root or any directory inside it. `opts.path` is relative to `opts.repo`.
+ * - local, no ref: the working tree as it is on disk; rootDir = the directory.
+ * - local with ref: the committed tree read from the object store (working tree untouched);
+ *   rootDir = the directory (its files may differ from the revision; use readFile for those bytes).
+ * - URL: cloned once into `opts.cacheDir`, fetched on later runs; rootDir = a cached checkout of
+ *   the whole revision.
+ * Every expected failure (missing repo, unknown ref, missing path) is a UserError (exit code 2).
  */
 export async function openSource(opts: SourceOptions): Promise<Source> {
   const repo = opts.repo || '.';
+  if (!isRemoteRepo(repo) && isUnsupportedUrl(repo)) {
+    throw new UserError(`unsupported repository URL: ${repo.replace(/\/\/[^@/]*@/, '//')} (use an http(s) URL or a local directory)`);
+  }
   if (isRemoteRepo(repo)) {
     const { openRemoteSource } = await import('./remote-source.js');
     return openRemoteSource({ ...opts, url: repo });

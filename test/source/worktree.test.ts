@@ -148,3 +148,15 @@ test('a missing directory or --path is a UserError with exit code 2', async (t) 
   await assert.rejects(openSource({ repo: cacheDir, path: 'manifests', cacheDir }), /path not found: "manifests" is not a directory in /);
   await assert.rejects(openSource({ repo: cacheDir, path: '../etc', cacheDir }), /must not contain "\.\."/);
 });
+
+test('ssh, git and scp-style URLs are refused with a clear message, not treated as directories', async (t) => {
+  const cacheDir = await tempDir(t, 'boreas-cache-');
+  for (const repo of ['ssh://git@example.invalid/org/repo.git', 'git@example.invalid:org/repo.git', 'file:///srv/repo.git']) {
+    await assert.rejects(openSource({ repo, cacheDir }), (err: unknown) => {
+      assert.ok(err instanceof UserError);
+      assert.equal(err.exitCode, 2);
+      assert.match(err.message, /^unsupported repository URL: .* \(use an http\(s\) URL or a local directory\)$/);
+      return true;
+    });
+  }
+});
