@@ -6,6 +6,8 @@ import type { Runtime } from '../instance-spec.js';
 import type { Runner, RunnerContext } from '../runner.js';
 import { ProcessRunner } from './process.js';
 import { ScriptRunner } from './script.js';
+import { ContainerRunner } from './container.js';
+import { SystemdRunner } from './systemd.js';
 
 /** Creates the runner of one runtime for one machine work dir. */
 export type RunnerFactory = (ctx: RunnerContext) => Runner;
@@ -13,6 +15,9 @@ export type RunnerFactory = (ctx: RunnerContext) => Runner;
 const factories = new Map<Runtime, RunnerFactory>([
   ['process', (ctx) => new ProcessRunner(ctx)],
   ['script', (ctx) => new ScriptRunner(ctx)],
+  // Machine defaults; `boreas agent` overrides both from --docker-socket / --systemctl / --systemd-unit-dir.
+  ['container', (ctx) => new ContainerRunner(ctx, { socketPath: process.env.BOREAS_DOCKER_SOCKET ?? '/var/run/docker.sock' })],
+  ['systemd', (ctx) => new SystemdRunner(ctx, { systemctl: ['systemctl'], unitDir: '/etc/systemd/system' })],
 ]);
 
 /** Adds (or replaces) the factory of a runtime, e.g. `registerRunner('container', (ctx) => new ContainerRunner(ctx))`. */
