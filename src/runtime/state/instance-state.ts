@@ -1,7 +1,8 @@
 // The runner's record of an instance, one JSON file per instance written atomically. It survives the
 // CLI (`reconcile --once` exits, the next run reads it) and never holds resolved secrets: the spec is
 // stored with its `{valueFrom}` references, the resolved env is not stored at all.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Json } from '../../model/resource.js';
 import type { Runtime } from '../instance-spec.js';
@@ -33,9 +34,10 @@ export function recordPath(workDir: string, instance: string): string {
   return join(instanceDir(workDir, instance), stateFileName);
 }
 
+/** The record of an instance, or undefined. Read synchronously: a small file read per observe is far cheaper without the thread-pool round trip. */
 export async function readRecord(workDir: string, instance: string): Promise<InstanceRecord | undefined> {
   try {
-    return JSON.parse(await readFile(recordPath(workDir, instance), 'utf8')) as InstanceRecord;
+    return JSON.parse(readFileSync(recordPath(workDir, instance), 'utf8')) as InstanceRecord;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

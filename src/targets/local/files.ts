@@ -1,5 +1,6 @@
 // File resources on this machine: written atomically with their mode, observed by content hash, with
 // a small record per file (spec hash + spec) so plans can tell "changed in Git" from "edited on disk".
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DesiredResource, Health, Json, ObservedResource } from '../../model/resource.js';
@@ -27,7 +28,7 @@ export const recordFile = (workDir: string, path: string): string => join(workDi
 
 async function readFileRecord(workDir: string, path: string): Promise<FileRecord | undefined> {
   try {
-    return JSON.parse(await readFile(recordFile(workDir, path), 'utf8')) as FileRecord;
+    return JSON.parse(readFileSync(recordFile(workDir, path), 'utf8')) as FileRecord;
   } catch {
     return undefined;
   }
