@@ -172,3 +172,27 @@ test('downLocal stops and removes every instance and file the local state knows'
   assert.deepEqual(readdirSync(join(work, 'instances')), []);
   assert.deepEqual(await downLocal(state), { instances: [], files: [] });
 });
+
+test('a script instance with an exec health check (relative to the repo) through the local target', async (t) => {
+  const repo = tempDir(t);
+  const state = tempDir(t);
+  writeScripts(repo, { 'check.mjs': `const r = await fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').catch(() => undefined); process.exit(r?.ok ? 0 : 1);` });
+  killAfter(t, join(state, 'local'), 'job-0');
+  const port = await freePort();
+  const target = localTarget(state, repo);
+  const inst = instanceResource(
+    processSpec('job-0', {
+      runtime: 'script',
+      process: undefined,
+      script: { start: ['node', 'server.mjs'] },
+      env: { PORT: String(port) },
+      health: { exec: { command: ['node', 'check.mjs'] }, intervalSeconds: 1, timeoutSeconds: 5, initialDelaySeconds: 0, failureThreshold: 1 },
+    }),
+  );
+  assert.equal((await target.apply(task(inst))).outcome, 'created');
+  assert.deepEqual(await waitFor('healthy', async () => { const h = await target.health(inst); return h.level === 100 ? h : undefined; }), { status: 'Healthy', level: 100, message: `${process.execPath}: exit 0` });
+  const [o] = await target.observe([inst]);
+  assert.deepEqual({ exists: o.exists, runtime: o.details?.runtime, appliedHash: o.appliedHash }, { exists: true, runtime: 'script', appliedHash: inst.hash });
+  assert.equal((await target.apply(task(inst, 'delete'))).outcome, 'deleted');
+  assert.equal((await target.health(inst)).status, 'Missing');
+});
