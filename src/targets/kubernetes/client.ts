@@ -25,8 +25,8 @@ export class KubeClient {
     }
   }
 
-  /** Boreas-managed objects of one kind in one namespace (or cluster-wide); undefined when the kind is not served. */
-  async list(apiVersion: string, kind: string, namespace: string | undefined, labelSelector: string): Promise<Live[] | undefined> {
+  /** Objects of one kind in one namespace (or cluster-wide), optionally by label; undefined when the kind is not served. */
+  async list(apiVersion: string, kind: string, namespace: string | undefined, labelSelector: string | undefined): Promise<Live[] | undefined> {
     try {
       const res = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
       return res.items.map((i) => plain(i, apiVersion, kind));

@@ -44,7 +44,8 @@ export class KubernetesTarget implements Target {
         fingerprint: `${String(md.uid)}:${String(md.generation ?? 0)}`,
         details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
       };
-      if (appliedHash === r.hash) observed.drift = await this.drift(r, obj);
+      // A lost hash annotation (edited away) is checked too: the planner then trusts the inventory's hash.
+      if (appliedHash === undefined || appliedHash === r.hash) observed.drift = await this.drift(r, obj);
       return observed;
     });
   }
@@ -105,29 +106,44 @@ export class KubernetesTarget implements Target {
       (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
     }
     const found = new Map<string, Live | undefined>();
-    const unserved = new Set<string>();
+    const toGet: DesiredResource[] = [];
     await mapLimit([...groups], CONCURRENCY, async ([k, list]) => {
       const [apiVersion, kind, ns] = k.split('|');
-      let items: Live[] | undefined;
-      try {
-        items = await this.client.list(apiVersion, kind, ns || undefined, MANAGED_SELECTOR);
-      } catch (err) {
-        if (!isNotServed(err)) throw err;
+      const take = (items: Live[]) => {
+        const byName = new Map(items.map((i) => [String((i.metadata as Record<string, Json>).name), i]));
+        for (const r of list) if (byName.has(specOf(r).metadata.name)) found.set(r.id, byName.get(specOf(r).metadata.name));
+        return list.filter((r) => !found.has(r.id));
+      };
+      const labelled = await this.listOrUndefined(apiVersion, kind, ns, MANAGED_SELECTOR);
+      if (!labelled) return; // kind not served (its CRD is not applied yet): nothing of it can exist
+      let missing = take(labelled);
+      // Objects without the Boreas label (never applied, adopted, relabelled by hand) are still found
+      // by name: a few by GET, many (typically the first run) by one unfiltered LIST.
+      if (missing.length > FEW) {
+        const all = await this.listOrUndefined(apiVersion, kind, ns, undefined);
+        if (all) {
+          take(all);
+          missing = []; // after a full LIST, whatever is still missing does not exist
+        }
       }
-      if (!items) {
-        // kind not served (its CRD is not applied yet): nothing of it can exist
-        for (const r of list) unserved.add(r.id);
-        return;
-      }
-      const byName = new Map(items.map((i) => [String((i.metadata as Record<string, Json>).name), i]));
-      for (const r of list) if (byName.has(specOf(r).metadata.name)) found.set(r.id, byName.get(specOf(r).metadata.name));
+      toGet.push(...missing);
     });
-    // Objects without the Boreas label (adopted, or relabelled by hand) are still found by name.
-    const rest = resources.filter((r) => !found.has(r.id) && !unserved.has(r.id));
-    await mapLimit(rest, CONCURRENCY, async (r) => found.set(r.id, await this.client.get(specOf(r))));
+    await mapLimit(toGet, CONCURRENCY, async (r) => found.set(r.id, await this.client.get(specOf(r))));
     return found;
   }
+
+  private async listOrUndefined(apiVersion: string, kind: string, ns: string, selector: string | undefined): Promise<Live[] | undefined> {
+    try {
+      return await this.client.list(apiVersion, kind, ns || undefined, selector);
+    } catch (err) {
+      if (isNotServed(err)) return undefined;
+      throw err;
+    }
+  }
 }
+
+/** Up to this many unlabelled objects of one kind and namespace are looked up by GET, not LIST. */
+const FEW = 3;
 
 /** The client throws a plain Error when discovery does not list the kind (e.g. CRD not applied). */
 function isNotServed(err: unknown): boolean {

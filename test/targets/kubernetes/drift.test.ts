@@ -62,3 +62,23 @@ test('a field removed by hand is drift and comes back', async (t) => {
   await h.reconcile(desired);
   assert.deepEqual((h.server.get(ref) as any).spec.template.spec.containers[0].env, [{ name: 'MODE', value: 'prod' }]);
 });
+
+test('removing the spec-hash annotation or a Boreas label by hand is drift and is restored', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api')]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(desired);
+  h.server.editAs('kubectl-edit', ref, (o: any) => {
+    delete o.metadata.annotations['boreas.dev/spec-hash'];
+    delete o.metadata.labels['boreas.dev/application'];
+  });
+  const plan = await h.plan(desired);
+  assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.name}`), ['repair Deployment/shop/api']);
+  assert.match(plan.changes[0].message, /metadata\.annotations\.boreas\.dev\/spec-hash changed on the cluster/);
+  assert.match(plan.changes[0].message, /metadata\.labels\.boreas\.dev\/application changed on the cluster/);
+  await h.reconcile(desired);
+  const md = (h.server.get(ref) as any).metadata;
+  assert.equal(md.labels['boreas.dev/application'], 'api');
+  assert.ok(md.annotations['boreas.dev/spec-hash']);
+  assert.equal((await h.plan(desired)).changes.length, 0);
+});

@@ -1,7 +1,7 @@
 // Objects Boreas applied before and no longer desired are deleted; objects of others are left alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KubeConfig, KubernetesObjectApi, loadYaml, PatchStrategy } from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObjectApi, loadYaml, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { desiredOf, namespaceObject, rawApp, startHarness, withRaw } from './harness.js';
 
 const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { key: name } });
@@ -16,7 +16,7 @@ test('a ConfigMap removed from Git is deleted; a second run is a no-op; missing 
   // Someone else's ConfigMap in the same namespace (another field manager, not in the inventory).
   const kc = new KubeConfig();
   kc.loadFromString(h.server.kubeconfig());
-  await KubernetesObjectApi.makeApiClient(kc).patch(loadYaml(JSON.stringify({ ...cm('theirs'), metadata: { name: 'theirs', namespace: 'shop' } })), undefined, undefined, 'helm', true, PatchStrategy.ServerSideApply);
+  await KubernetesObjectApi.makeApiClient(kc).patch(loadYaml<KubernetesObject>(JSON.stringify({ ...cm('theirs'), metadata: { name: 'theirs', namespace: 'shop' } })), undefined, undefined, 'helm', true, PatchStrategy.ServerSideApply);
   const v2 = withRaw(h.manifests([rawApp('web')]), 'web', [namespaceObject('shop'), cm('a')]);
   const plan = await h.plan(desiredOf(v2));
   assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`), ['delete Pruned ConfigMap/shop/b']);
