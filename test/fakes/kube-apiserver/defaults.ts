@@ -23,7 +23,7 @@ function podSpecDefaults(spec: Obj): void {
 let nextIp = 10;
 
 /** Applies defaults in place; `created` allocates one-time fields (a Service's clusterIP). */
-export function applyDefaults(kind: string, obj: Obj, created: boolean): void {
+export function applyDefaults(kind: string, obj: Obj, created: boolean, opts: { establishCrds?: 'immediately' | 'manual' } = {}): void {
   const spec = isObj(obj.spec) ? obj.spec : undefined;
   switch (kind) {
     case 'Deployment':
@@ -60,17 +60,21 @@ export function applyDefaults(kind: string, obj: Obj, created: boolean): void {
       obj.spec = { finalizers: ['kubernetes'], ...(spec ?? {}) };
       obj.status = { phase: 'Active' };
       return;
-    case 'CustomResourceDefinition':
-      // Established at once: the fake has no controller; the condition is what clients wait for.
+    case 'CustomResourceDefinition': {
+      // The fake has no controller: a new CRD is Established at once unless the test asked to
+      // establish CRDs by hand (`establishCrds: 'manual'` + `establishCrd(name)`).
+      if (!created) return;
+      const established = opts.establishCrds !== 'manual';
       obj.status = {
         conditions: [
           { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts' },
-          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted' },
+          { type: 'Established', status: established ? 'True' : 'False', reason: established ? 'InitialNamesAccepted' : 'Installing' },
         ],
         acceptedNames: (spec as Obj | undefined)?.names ?? {},
         storedVersions: ((spec?.versions as Obj[] | undefined) ?? []).filter((v) => v.storage).map((v) => v.name),
       };
       return;
+    }
   }
 }
 

@@ -38,6 +38,8 @@ export interface FakeKubeApiServer {
   setStatus(ref: ObjectRef, status: Obj): void;
   /** Test hook: a non-apply update as another manager (simulates `kubectl edit`). */
   editAs(manager: string, ref: ObjectRef, mutate: (obj: Obj) => void): void;
+  /** Test hook (with `establishCrds: 'manual'`): mark a CRD Established and serve its kinds. */
+  establishCrd(name: string): void;
   /** Objects stored, for benchmarks and assertions. */
   size(): number;
   stop(): Promise<void>;
@@ -46,7 +48,12 @@ export interface FakeKubeApiServer {
 const newCounts = (): RequestCounts => ({ total: 0, reads: 0, discovery: 0, writes: 0, dryRuns: 0, byMethod: {} });
 const splitApiVersion = (av: string) => (av.includes('/') ? { group: av.split('/')[0], version: av.split('/')[1] } : { group: '', version: av });
 
-export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
+export interface FakeKubeApiServerOptions {
+  /** `manual`: new CRDs stay un-Established (their kinds unserved) until `establishCrd(name)`. */
+  establishCrds?: 'immediately' | 'manual';
+}
+
+export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}): Promise<FakeKubeApiServer> {
   const objects = new Map<string, Stored>();
   const types: ResourceType[] = [...builtinTypes];
   let counts = newCounts();
@@ -73,7 +80,8 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
 
   const refreshCrdTypes = () => {
     types.splice(builtinTypes.length);
-    for (const [k, s] of objects) if (k.startsWith('apiextensions.k8s.io|CustomResourceDefinition|')) types.push(...typesOfCrd(s.obj));
+    // like the real server, a CRD's kinds are served once it is Established
+    for (const [k, s] of objects) if (k.startsWith('apiextensions.k8s.io|CustomResourceDefinition|') && isEstablished(s.obj)) types.push(...typesOfCrd(s.obj));
   };
 
   function resolveType(gv: string, resource: string): ResourceType {
@@ -129,7 +137,7 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
     const meta = obj.metadata as Obj;
     meta.name = name;
     if (t.namespaced) meta.namespace = ns;
-    applyDefaults(t.kind, obj, !live);
+    applyDefaults(t.kind, obj, !live, opts);
     if (live && deepEqual(live.obj, obj) && sameOwnership(live.managers, next.managers)) return { code: 200, obj: output(live, gv) };
     if (!live) {
       meta.uid = `uid-${++uid}`;
@@ -305,6 +313,15 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
       meta.resourceVersion = String(++rv);
       objects.set(storedOf(ref).key, next);
     },
+    establishCrd(name) {
+      const s = objects.get(keyOf('apiextensions.k8s.io', 'CustomResourceDefinition', undefined, name));
+      if (!s) throw new Error(`fake apiserver: no CRD ${name}`);
+      const conditions = ((s.obj.status as Obj).conditions as Obj[]).filter((c) => c.type !== 'Established');
+      conditions.push({ type: 'Established', status: 'True', reason: 'InitialNamesAccepted' });
+      (s.obj.status as Obj).conditions = conditions;
+      (s.obj.metadata as Obj).resourceVersion = String(++rv);
+      refreshCrdTypes();
+    },
     size: () => objects.size,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -312,6 +329,10 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+function isEstablished(crd: Obj): boolean {
+  return (((crd.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? []).some((c) => c.type === 'Established' && c.status === 'True');
 }
 
 function withoutMetaStatus(o: Obj): Obj {

@@ -78,3 +78,19 @@ test('without preserve-unknown-fields the fake prunes unknown fields like the re
   // Applying again gives the same pruned object: no drift loop.
   assert.equal((await h.plan(desired)).changes.length, 0);
 });
+
+test('custom resources wait until their CRD is Established', async (t) => {
+  const h = await startHarness(t, { establishCrds: 'manual' });
+  const set = withRaw(h.manifests([rawApp('widgets')]), 'widgets', [widget as any, crd, namespaceObject('shop')]);
+  const waits: string[] = [];
+  let establishedAt = 0;
+  setTimeout(() => {
+    establishedAt = h.server.requests.length;
+    h.server.establishCrd('widgets.example.com');
+  }, 200);
+  const run = await h.reconcile(desiredOf(set), { onWait: (id, health) => waits.push(`${id.split('/').slice(-2).join('/')} ${health.status}: ${health.message}`) });
+  assert.ok(waits.includes('_/widgets.example.com Progressing: waiting for the CRD to be established'), waits.join('\n'));
+  assert.equal(run.results.get(desiredOf(set).find((d) => d.name === 'Widget/shop/blue')!.id)!.outcome, 'created');
+  const widgetWrite = h.server.requests.findIndex((r) => r.startsWith('PATCH /apis/example.com/v1/'));
+  assert.ok(establishedAt > 0 && widgetWrite >= establishedAt, 'the Widget was applied only after the CRD was established');
+});

@@ -16,7 +16,7 @@ import { createKubernetesTargetFactory } from '../../../src/targets/kubernetes/i
 import type { Target, TargetContext } from '../../../src/targets/target.js';
 import { resolveSecret } from '../../../src/engine/secrets.js';
 import { createLogger } from '../../../src/util/logger.js';
-import { startFakeKubeApiServer, type FakeKubeApiServer } from '../../fakes/kube-apiserver/index.js';
+import { startFakeKubeApiServer, type FakeKubeApiServer, type FakeKubeApiServerOptions } from '../../fakes/kube-apiserver/index.js';
 import { manifestSet } from '../../helpers/manifests.js';
 
 export const kubeEnv = (kubeconfigFile: string, namespace = 'shop'): Environment => ({
@@ -69,8 +69,8 @@ export interface Harness {
   reconcile(desired: DesiredResource[], opts?: { healthTimeoutMs?: number; onWait?: (id: string, h: Health) => void }): Promise<RunResult>;
 }
 
-export async function startHarness(t: TestContext): Promise<Harness> {
-  const server = await startFakeKubeApiServer();
+export async function startHarness(t: TestContext, serverOptions: FakeKubeApiServerOptions = {}): Promise<Harness> {
+  const server = await startFakeKubeApiServer(serverOptions);
   const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-'));
   t.after(async () => {
     await server.stop();

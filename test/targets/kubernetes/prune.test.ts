@@ -33,3 +33,25 @@ test('a ConfigMap removed from Git is deleted; a second run is a no-op; missing 
   assert.equal(gone.outcome, 'deleted');
   assert.match(gone.message!, /already absent/);
 });
+
+test('observe finds objects without Boreas labels (adoption) and costs LISTs, not a GET per object', async (t) => {
+  const h = await startHarness(t);
+  const kc = new KubeConfig();
+  kc.loadFromString(h.server.kubeconfig());
+  const other = KubernetesObjectApi.makeApiClient(kc);
+  await other.patch(loadYaml<KubernetesObject>(JSON.stringify(namespaceObject('shop'))), undefined, undefined, 'helm', true, PatchStrategy.ServerSideApply);
+  await other.patch(loadYaml<KubernetesObject>(JSON.stringify({ ...cm('legacy'), metadata: { name: 'legacy', namespace: 'shop' } })), undefined, undefined, 'helm', true, PatchStrategy.ServerSideApply);
+  const set = withRaw(h.manifests([rawApp('web')]), 'web', [namespaceObject('shop'), cm('legacy'), ...['a', 'b', 'c', 'd', 'e'].map(cm)]);
+  h.server.resetCounts();
+  const plan = await h.plan(desiredOf(set));
+  assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.name}`).sort(), [
+    'create ConfigMap/shop/a', 'create ConfigMap/shop/b', 'create ConfigMap/shop/c', 'create ConfigMap/shop/d', 'create ConfigMap/shop/e',
+    'update ConfigMap/shop/legacy', 'update Namespace/_/shop',
+  ]);
+  const singleGets = h.server.requests.filter((r) => /^GET \/api\/v1\/namespaces\/shop\/configmaps\/[^?]+$/.test(r));
+  assert.deepEqual(singleGets, []);
+  assert.deepEqual(h.server.requests.filter((r) => r.startsWith('GET /api/v1/namespaces/shop/configmaps')).map((r) => decodeURIComponent(r)), [
+    'GET /api/v1/namespaces/shop/configmaps?labelSelector=app.kubernetes.io/managed-by=boreas',
+    'GET /api/v1/namespaces/shop/configmaps',
+  ]);
+});
