@@ -6,7 +6,7 @@
 //     and local --ref listFiles (tree objects only).
 // Each operation runs in its own node process so its peak RSS is its own.
 //
-//   node --import tsx scripts/bench/source.ts [--files 5000]
+//   node --import tsx scripts/bench/source.ts [--files 5000] [--only remote|local]
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm, utimes, readdir } from 'node:fs/promises';
@@ -95,6 +95,8 @@ function manifestFiles(n: number, version: number): FileTree {
 
 async function main(): Promise<void> {
   const n = Number(process.argv[process.argv.indexOf('--files') + 1]) || 5000;
+  const onlyArg = process.argv.indexOf('--only');
+  const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined; // remote | local
   const rows: [string, PhaseResult | { ms: number; rssMB?: number }][] = [];
   const row = (name: string, r: PhaseResult | { ms: number; rssMB?: number }) => {
     rows.push([name, r]);
@@ -121,6 +123,14 @@ async function main(): Promise<void> {
 
   try {
     row('baseline: node + tsx process doing nothing', await phase({ op: 'noop', repo: url, cacheDir: tmpdir() }));
+    if (only !== 'local') await remoteRows();
+    if (only !== 'remote') await localRows();
+  } finally {
+    await server.close();
+    await Promise.all([work.cleanup(), bare.cleanup(), ...caches.map((d) => rm(d, { recursive: true, force: true }))]);
+  }
+
+  async function remoteRows(): Promise<void> {
     console.log('\n## Remote (http://127.0.0.1, git http-backend)');
     const transports: { name: string; transport: TransportName; depth?: number }[] = [
       { name: 'isomorphic-git full', transport: 'isomorphic-git' },
@@ -150,6 +160,9 @@ async function main(): Promise<void> {
       row(`openSource ${transport}: one new commit (fetch + linked checkout)`, await phase({ op: 'open', repo: url, cacheDir, transport }));
     }
 
+  }
+
+  async function localRows(): Promise<void> {
     console.log('\n## Local directory');
     // Backdate mtimes past the racy window, as for any file not edited in the last seconds.
     const old = new Date(Date.now() - 60_000);
@@ -161,9 +174,6 @@ async function main(): Promise<void> {
     row('working tree listFiles+resolve: cold (no stat cache)', await phase({ op: 'list-worktree', repo: work.dir, cacheDir }));
     row('working tree listFiles+resolve: warm (stat cache)', await phase({ op: 'list-worktree', repo: work.dir, cacheDir }));
     row('--ref main listFiles (tree objects, no blob reads)', await phase({ op: 'list-ref', repo: work.dir, cacheDir, ref: 'main' }));
-  } finally {
-    await server.close();
-    await Promise.all([work.cleanup(), bare.cleanup(), ...caches.map((d) => rm(d, { recursive: true, force: true }))]);
   }
 }
 

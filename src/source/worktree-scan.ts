@@ -29,35 +29,50 @@ const defaultIo: ScanIo = { readFile: (p) => readFile(p) };
 export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = defaultIo): Promise<ScannedFile[]> {
   const startedMs = Date.now();
   const cache = await StatCache.load(cacheDir, dir);
+  const candidates = await walk(dir);
   const files: ScannedFile[] = [];
-
-  async function visit(rel: string): Promise<void> {
-    const abs = rel ? join(dir, rel) : dir;
-    const entries = await readdir(abs, { withFileTypes: true });
-    await Promise.all(
-      entries.map(async (e) => {
-        const relPath = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) {
-          if (!SKIPPED_DIRS.has(e.name)) await visit(relPath);
-          return;
-        }
-        if (!e.isFile() && !e.isSymbolicLink()) return; // sockets, fifos: not content
-        const absPath = join(abs, e.name);
-        const st = await stat(absPath, { bigint: false }).catch(() => undefined); // dangling link, raced delete
-        if (!st || !st.isFile()) return;
-        const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
-        let blobSha = cache.lookup(relPath, sig);
-        if (!blobSha) {
-          blobSha = gitBlobSha(await io.readFile(absPath));
-          cache.remember(relPath, { ...sig, blobSha });
-        }
-        files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0 });
-      }),
-    );
-  }
-
-  await visit('');
+  // Bounded: thousands of stats/reads in flight at once only queue in libuv and inflate memory.
+  await pool(candidates, async (relPath) => {
+    const absPath = join(dir, relPath);
+    const st = await stat(absPath).catch(() => undefined); // dangling link, raced delete
+    if (!st || !st.isFile()) return;
+    const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+    let blobSha = cache.lookup(relPath, sig);
+    if (!blobSha) {
+      blobSha = gitBlobSha(await io.readFile(absPath));
+      cache.remember(relPath, { ...sig, blobSha });
+    }
+    files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0 });
+  });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await cache.save(new Set(files.map((f) => f.path)), startedMs);
   return files;
+}
+
+/** Relative paths of files and symlinks below `dir`, not descending into SKIPPED_DIRS. */
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function visit(rel: string): Promise<void> {
+    const entries = await readdir(rel ? join(dir, rel) : dir, { withFileTypes: true });
+    const subdirs: Promise<void>[] = [];
+    for (const e of entries) {
+      const relPath = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) subdirs.push(visit(relPath));
+      } else if (e.isFile() || e.isSymbolicLink()) {
+        out.push(relPath); // sockets and fifos are not content
+      }
+    }
+    await Promise.all(subdirs);
+  }
+  await visit('');
+  return out;
+}
+
+async function pool<T>(items: T[], fn: (item: T) => Promise<void>, concurrency = 32): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
