@@ -99,6 +99,13 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   });
 
   const byPath = new Map(files.map((f) => [f.path, f]));
+  for (const k of kubeDirs) {
+    if (files.some((f) => f.path.startsWith(k.prefix))) continue;
+    const app = valid.find((d) => d.kind === 'Application' && d.name === k.application);
+    if (app) {
+      pending.push({ file: byPath.get(app.ref.file)!, docIndex: app.ref.docIndex, path: ['spec', 'kubernetes', 'path'], manifest: `Application/${app.name}`, message: `no *.yaml/*.yml files under "${k.prefix.slice(0, -1)}"` });
+    }
+  }
   for (const f of checkSemantics(valid, invalidNames)) {
     const file = byPath.get(f.ref.file)!;
     pending.push({ file, docIndex: f.ref.docIndex, path: f.path, manifest: f.manifest, message: f.message });

@@ -2,6 +2,7 @@
 import type { BoreasKind } from '../model.js';
 import { buildIndex } from './build-index.js';
 import { checkDependencyCycles } from './dependencies.js';
+import { checkEnvironments } from './environments.js';
 import { checkFilePaths } from './file-paths.js';
 import { checkIngresses } from './ingress.js';
 import { checkReferences } from './references.js';
@@ -20,6 +21,7 @@ export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: Boreas
   return [
     ...findings,
     ...checkReferences(index),
+    ...checkEnvironments(index),
     ...checkDependencyCycles(index),
     ...checkReleases(index),
     ...checkRuntimes(index),
