@@ -1,5 +1,6 @@
 // Runs the real `boreas` CLI as a child process, the way a user does, and captures what it prints.
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 
@@ -9,11 +10,30 @@ export interface CliResult {
   stderr: string;
 }
 
-const entry = join(packageRoot, 'src', 'cli', 'main.ts');
+const sourceEntry = join(packageRoot, 'src', 'cli', 'main.ts');
+const builtEntry = join(packageRoot, 'dist', 'src', 'cli', 'main.js');
+
+/** Newest modification time of the TypeScript sources. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The compiled CLI when `npm run build` output is newer than every source file (as after `npm ci`,
+ * whose prepare step builds), else the sources through tsx. Same program either way; the compiled
+ * one starts several times faster, which matters for suites that run the CLI hundreds of times.
+ */
+const argv: string[] =
+  existsSync(builtEntry) && statSync(builtEntry).mtimeMs >= newestSource(join(packageRoot, 'src')) ? [builtEntry] : ['--import', 'tsx', sourceEntry];
 
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    const child = spawn(process.execPath, [...argv, ...args], {
       cwd: opts.cwd ?? packageRoot,
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
