@@ -124,6 +124,10 @@ function runBackend(projectRoot: string, opts: GitHttpServerOptions, req: Incomi
     if (rest.length) res.write(rest);
   });
   child.on('error', (err) => fail(`cannot run git http-backend: ${err.message}`));
+  // A client that hangs up (or server.close()) must not leave a backend process behind.
+  res.on('close', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  });
   child.on('close', (code) => {
     if (!headersSent) return fail(`git http-backend exited ${code} without headers: ${stderr.trim()}`);
     res.end();
