@@ -55,3 +55,42 @@ export function containsAll(live: Json | undefined, config: Json | undefined): b
   if (isObj(config)) return isObj(live) && Object.entries(config).every(([k, v]) => containsAll(live[k], v));
   return live === config;
 }
+
+/**
+ * The live values of exactly the fields the configuration sets, shaped like the configuration, so
+ * the planner's field diff of a drifted object reads `spec.replicas: 7 → 2`. Values Boreas never
+ * shows are not copied from the cluster: resolved env references keep the reference, and Secret
+ * data keeps the desired value when equal and `(sensitive)` otherwise.
+ */
+export function liveView(live: Json | undefined, config: Json, secret = false): Json | undefined {
+  if (live === undefined) return undefined;
+  if (secret) return live === config ? config : '(sensitive)';
+  if (isObj(config)) {
+    if (!isObj(live)) return live;
+    if (isObj(config.valueFrom) && ('env' in config.valueFrom || 'file' in config.valueFrom)) return config;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(config)) {
+      const isSecretData = (k === 'data' || k === 'stringData') && config.kind === 'Secret';
+      const view = isSecretData && isObj(v) && isObj(live[k]) ? secretView(live[k] as Obj, v) : liveView(live[k], v);
+      if (view !== undefined) out[k] = view;
+    }
+    return out;
+  }
+  if (Array.isArray(config)) {
+    if (!Array.isArray(live)) return live;
+    const named = config.every((c) => isObj(c) && typeof c.name === 'string');
+    return live.map((l, i) => {
+      const c = named && isObj(l) ? config.find((x) => (x as Obj).name === l.name) : config[i];
+      // items the configuration does not have are shown by name only (values may be secret)
+      if (c === undefined) return isObj(l) && typeof l.name === 'string' ? { name: l.name } : '(not in Git)';
+      return liveView(l, c) ?? null;
+    });
+  }
+  return live;
+}
+
+function secretView(live: Obj, config: Obj): Obj {
+  const out: Obj = {};
+  for (const k of Object.keys(live)) out[k] = k in config ? (liveView(live[k], config[k], true) as Json) : '(sensitive)';
+  return out;
+}

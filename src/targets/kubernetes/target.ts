@@ -6,7 +6,7 @@ import type { DesiredResource, Health, Json, ObservedResource } from '../../mode
 import type { Target, TargetContext } from '../target.js';
 import { apiErrorMessage, isNotFound, type KubeClient, type Live } from './client.js';
 import { CONCURRENCY, MANAGED_SELECTOR, SPEC_HASH_ANNOTATION } from './constants.js';
-import { containsAll, driftPaths } from './drift.js';
+import { containsAll, driftPaths, liveView } from './drift.js';
 import { healthOf, missing } from './health.js';
 import { mapLimit } from './pool.js';
 import { resolveEnvRefs } from './secrets.js';
@@ -45,7 +45,10 @@ export class KubernetesTarget implements Target {
         details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
       };
       // A lost hash annotation (edited away) is checked too: the planner then trusts the inventory's hash.
-      if (appliedHash === undefined || appliedHash === r.hash) observed.drift = await this.drift(r, obj);
+      if (appliedHash === undefined || appliedHash === r.hash) {
+        observed.drift = await this.drift(r, obj);
+        if (observed.drift) observed.appliedSpec = liveView(obj, r.spec) ?? undefined;
+      }
       return observed;
     });
   }

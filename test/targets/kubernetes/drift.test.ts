@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildNamespaceResource } from '../../../src/desired/kubernetes/index.js';
-import { containerApp, desiredOf, startHarness, withNamespace } from './harness.js';
+import { containerApp, desiredOf, namespaceObject, rawApp, startHarness, withNamespace, withRaw } from './harness.js';
 
 const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' };
 
@@ -23,6 +23,7 @@ test('a kubectl edit of spec.replicas is drift; reconcile takes the field back',
   const plan = await h.plan(desired);
   assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`), ['repair Drifted Deployment/shop/api']);
   assert.match(plan.changes[0].message, /spec\.replicas changed on the cluster/);
+  assert.deepEqual(plan.changes[0].fields, [{ path: 'spec.replicas', before: 7, after: 2 }], 'the field diff shows live → Git');
 
   const run = await h.reconcile(desired);
   assert.equal(run.results.get(plan.changes[0].id)!.outcome, 'configured');
@@ -81,4 +82,23 @@ test('removing the spec-hash annotation or a Boreas label by hand is drift and i
   assert.equal(md.labels['boreas.dev/application'], 'api');
   assert.ok(md.annotations['boreas.dev/spec-hash']);
   assert.equal((await h.plan(desired)).changes.length, 0);
+});
+
+test('drift of a Secret never puts the live value into the plan', async (t) => {
+  const h = await startHarness(t);
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque', data: { password: 'Z2l0LXZhbHVl' } };
+  const set = withRaw(h.manifests([rawApp('db')]), 'db', [namespaceObject('shop'), secret as any]);
+  const desired = desiredOf(set);
+  await h.reconcile(desired);
+  h.server.editAs('kubectl-edit', { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' }, (o: any) => {
+    o.data.password = 'TEVBS0VEIQ==';
+    o.data.extra = 'TEVBS0VEMg==';
+  });
+  const plan = await h.plan(desired);
+  assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.name}`), ['repair Secret/shop/db']);
+  const text = JSON.stringify(plan);
+  assert.ok(!text.includes('TEVBS0VE'), 'no live secret value in the plan');
+  assert.ok(plan.changes[0].fields.some((f) => f.path === 'data.password' && f.before === '(sensitive)'), JSON.stringify(plan.changes[0].fields));
+  await h.reconcile(desired);
+  assert.equal((h.server.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' }) as any).data.password, 'Z2l0LXZhbHVl');
 });
