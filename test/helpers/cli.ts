@@ -1,5 +1,5 @@
 // Runs the real `boreas` CLI as a child process, the way a user does, and captures what it prints.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
@@ -50,4 +50,9 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** Starts the CLI without waiting, for tests that interrupt it (kill -9) or talk to a daemon. */
+export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  return spawn(process.execPath, [...argv, ...args], { cwd: opts.cwd ?? packageRoot, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
