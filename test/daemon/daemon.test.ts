@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import vm from 'node:vm';
 import { sign } from '@octokit/webhooks-methods';
 import { runCli } from '../helpers/cli.js';
 import { createHelloRepo, freePort, helloManifest, http, parsePrometheus, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
@@ -75,6 +76,8 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   assert.match(page.headers.get('content-type') ?? '', /text\/html/);
   assert.match(page.text, /api\/v1\/tasks/);
   assert.doesNotMatch(page.text, /<(script|link|img)[^>]+(src|href)=/i, 'the dashboard loads no external assets');
+  const script = /<script>([\s\S]*)<\/script>/.exec(page.text)?.[1] ?? '';
+  assert.doesNotThrow(() => new vm.Script(script), 'the dashboard script parses');
 
   // A new commit; a webhook with a bad signature is refused and triggers nothing.
   await repo.write({ 'manifests/hello.yaml': helloManifest(appPort, 'two', 'v2') });

@@ -1,0 +1,73 @@
+// A remote (smart-HTTP) repository followed by polling: a new commit is fetched and applied without a
+// webhook, an invalid commit is refused whole while the daemon keeps serving, and POST
+// /api/v1/reconcile needs the configured bearer token.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { startGitHttpServer } from '../helpers/git-http-server.js';
+import { createHelloRepo, freePort, helloManifest, http, parsePrometheus, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
+
+type Rec = { seq: number; reasons: string[]; result: string; revision?: string; diagnostics?: string[]; finishedAt: string };
+
+test('daemon: polls a remote repository, refuses an invalid commit, API reconcile needs the token', { timeout: 150_000 }, async (t) => {
+  const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-remote-'));
+  const appPort = await freePort();
+  const apiPort = await freePort();
+  const repo = await createHelloRepo(appPort, 'one');
+  const git = await startGitHttpServer(dirname(repo.dir));
+  const state = join(tmp, 'state.db');
+  let daemon: DaemonProcess | undefined;
+  t.after(async () => {
+    await daemon?.stop();
+    await runCli(['down', '--state', state]);
+    await git.close();
+    await repo.cleanup();
+    await rm(tmp, { recursive: true, force: true });
+  });
+  await writeFile(join(tmp, 'api.token'), 'api-token-123\n');
+  const url = `${git.url}/${basename(repo.dir)}/.git`;
+
+  daemon = await startDaemonProcess(['--repo', url, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1s', '--resync', '1h', '--api-token-file', join(tmp, 'api.token'), '--log-format', 'json'], apiPort);
+  const base = daemon.base;
+  const records = async () => (await http(`${base}/api/v1/reconciles`)).json.reconciles as Rec[];
+  await waitFor('ready', async () => (await http(`${base}/v1/ready`)).status === 200, 60_000);
+  assert.equal((await records())[0].result, 'converged', daemon.logs());
+  assert.equal((await http(`http://127.0.0.1:${appPort}/`)).json.message, 'one');
+  assert.ok(git.requests.some((r) => r.url.includes('git-upload-pack')), 'the daemon fetched over smart HTTP');
+
+  // An invalid commit: the poller picks it up, validation refuses it, nothing changes, still ready.
+  await repo.write({ 'manifests/hello.yaml': helloManifest(appPort, 'broken').replace('runtime: process', 'runtime: teleport') });
+  const bad = await repo.commit('broken');
+  const invalid = await waitFor('the invalid revision to be reported', async () => (await records()).find((r) => r.revision === bad && r.result === 'invalid'), 30_000, 200);
+  assert.deepEqual(invalid.reasons, ['poll']);
+  assert.ok(invalid.diagnostics?.some((d) => /hello\.yaml:\d+:\d+: .*runtime/.test(d)), JSON.stringify(invalid.diagnostics));
+  assert.equal((await http(`http://127.0.0.1:${appPort}/`)).json.message, 'one');
+  assert.equal((await http(`${base}/v1/ready`)).status, 200);
+  // The poller does not retry the same invalid revision every second.
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal((await records()).filter((r) => r.revision === bad).length, 1);
+
+  // The fix is applied by the next poll.
+  await repo.write({ 'manifests/hello.yaml': helloManifest(appPort, 'two', 'v2') });
+  const good = await repo.commit('fixed');
+  await waitFor('v2 to be served', async () => (await http(`http://127.0.0.1:${appPort}/`).catch(() => undefined))?.json?.message === 'two', 40_000, 200);
+  await waitFor('the fix to be recorded', async () => (await records()).some((r) => r.revision === good && r.result === 'converged'));
+
+  // POST /api/v1/reconcile: 401 without or with a wrong token, 202 with it.
+  assert.equal((await http(`${base}/api/v1/reconcile`, { method: 'POST' })).status, 401);
+  assert.equal((await http(`${base}/api/v1/reconcile`, { method: 'POST', headers: { authorization: 'Bearer nope' } })).status, 401);
+  assert.equal((await http(`${base}/api/v1/reconcile`)).status, 405);
+  const ok = await http(`${base}/api/v1/reconcile`, { method: 'POST', headers: { authorization: 'Bearer api-token-123' } });
+  assert.equal(ok.status, 202);
+  await waitFor('the API reconcile', async () => (await records()).some((r) => r.reasons.includes('api')));
+
+  const m = parsePrometheus((await http(`${base}/metrics`)).text);
+  assert.equal(m.get('boreas_reconcile_total{result="invalid"}'), 1);
+  assert.ok((m.get('boreas_reconcile_total{result="converged"}') ?? 0) >= 3);
+  assert.equal(m.get(`boreas_revision_info{sha="${good}"}`), 1);
+  assert.ok(!daemon.logs().includes('api-token-123'), 'the API token is never logged');
+  assert.equal(await daemon.stop(), 0);
+});
