@@ -5,12 +5,18 @@ import type { InstanceSpec } from '../runtime/instance-spec.js';
 import type { AppStatus } from '../report/status-model.js';
 import type { Session } from './session.js';
 import { observeAll } from './observe.js';
+import { certificatesByApp } from './status-certificates.js';
+
+/** Owners of edge resources; they are shown as certificate rows of the applications, not as apps. */
+const edgeOwner = (owner: string) => owner.startsWith('Ingress/') || owner.startsWith('Certificate/');
 
 export async function collectStatus(session: Session, app?: string): Promise<AppStatus[]> {
-  const inventory = session.store.listInventory().filter((i) => !app || i.resource.owner === app);
+  const all = session.store.listInventory();
+  const inventory = all.filter((i) => (!app || i.resource.owner === app) && !edgeOwner(i.resource.owner));
+  const certFiles = all.filter((i) => i.resource.kind === 'CertificateFiles');
   const registry = session.targets(undefined, process.cwd());
   const cached = new Map(session.store.listObserved().map((o) => [o.id, o]));
-  const live = await observeAll(inventory.map((i) => i.resource), registry, session.log);
+  const live = await observeAll([...inventory, ...certFiles].map((i) => i.resource), registry, session.log);
   const observed = (id: string): ObservedResource | undefined => {
     const o = live.get(id);
     return o && !o.details?.offline ? o : (cached.get(id) ?? o);
@@ -45,6 +51,11 @@ export async function collectStatus(session: Session, app?: string): Promise<App
       endpoint: spec.host && port ? `${spec.host}:${port}` : undefined,
       drift: o?.drift,
     });
+  }
+  const certificates = certificatesByApp(session.store, certFiles, observed);
+  for (const entry of byApp.values()) {
+    const certs = certificates.get(entry.app);
+    if (certs?.length) entry.certificates = certs;
   }
   return [...byApp.values()].sort((a, b) => a.app.localeCompare(b.app));
 }

@@ -15,12 +15,22 @@ export interface InstanceStatus {
   drift?: string[];
 }
 
+/** One certificate served for an application (through a TLS Ingress). */
 export interface CertificateStatus {
   name: string;
   domains: string[];
+  /** DNS names of the current version. */
+  sans?: string[];
   /** ISO timestamp of expiry. */
   notAfter?: string;
+  /** Whole days until expiry (negative once expired). */
+  daysLeft?: number;
   issuer?: string;
+  /** Current (desired) version in the certificate store. */
+  version?: number;
+  fingerprint?: string;
+  /** What each edge node serves; `drift` when it is not the current version. */
+  nodes?: Array<{ node: string; version?: number; fingerprint?: string; drift: boolean }>;
   message?: string;
 }
 

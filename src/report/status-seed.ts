@@ -1,6 +1,6 @@
 // The seed 000 status shape (`GET /v1/status/:app`, `boreas status --output json`): health level
 // 0–100 per application, per version and per node, each the average of the instances below it.
-import type { AppStatus, InstanceStatus } from './status-model.js';
+import type { AppStatus, CertificateStatus, InstanceStatus } from './status-model.js';
 
 export interface SeedHealth {
   level: number;
@@ -16,6 +16,8 @@ export interface SeedStatus {
     healthy: SeedHealth;
     nodes: Array<{ node: string; healthy: SeedHealth }>;
   }>;
+  /** Additive to seed 000: certificates served for the app through TLS Ingresses. */
+  certificates?: CertificateStatus[];
 }
 
 /** Rounded mean of instance health levels; 0 when there are none (nothing running is not healthy). */
@@ -68,5 +70,6 @@ export function toSeedStatus(status: AppStatus): SeedStatus {
         nodes: nodes.map((node) => ({ node, healthy: { level: averageLevel(instances.filter((i) => i.node === node)) } })),
       };
     }),
+    ...(status.certificates?.length ? { certificates: status.certificates } : {}),
   };
 }

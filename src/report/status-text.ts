@@ -42,8 +42,16 @@ function renderApp(s: AppStatus): string {
     out += textTable(['INSTANCE', 'NODE', 'VERSION', 'HEALTH', 'ENDPOINT', 'NOTES'], rows, '  ');
   } else out += '  no instances\n';
   if (s.certificates && s.certificates.length > 0) {
-    const rows = s.certificates.map((c) => [c.name, c.domains.join(','), c.notAfter ?? '-', c.issuer ?? '-', c.message ?? '-']);
-    out += textTable(['CERTIFICATE', 'DOMAINS', 'NOT AFTER', 'ISSUER', 'NOTES'], rows, '  ');
+    const rows = s.certificates.map((c) => [
+      c.name,
+      (c.sans?.length ? c.sans : c.domains).join(','),
+      c.notAfter ? `${c.notAfter.slice(0, 10)} (${c.daysLeft ?? '?'}d)` : '-',
+      c.version === undefined ? '-' : `v${c.version}`,
+      c.issuer ?? '-',
+      c.nodes?.length ? c.nodes.map((n) => `${n.node} ${n.version === undefined ? (n.fingerprint ? 'other' : 'none') : `v${n.version}`}${n.drift ? ' (drift)' : ''}`).join(', ') : '-',
+      c.message ?? '-',
+    ]);
+    out += textTable(['CERTIFICATE', 'SANS', 'EXPIRES', 'VERSION', 'ISSUER', 'SERVED', 'NOTES'], rows, '  ');
   }
   return out;
 }
