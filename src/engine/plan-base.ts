@@ -2,6 +2,10 @@
 // previews. The base revision plays the part of "what is applied": every base resource is taken as
 // present with its own hash, so the ordinary planner yields exactly the desired-vs-desired changes.
 import { buildDesired } from '../desired/index.js';
+import { buildIngressResources } from '../desired/ingress.js';
+import { defaultNginxFacts } from '../targets/nginx/facts.js';
+import type { ManifestSet } from '../manifests/model.js';
+import type { DesiredResource } from '../model/resource.js';
 import type { Plan } from '../model/plan.js';
 import type { ObservedResource } from '../model/resource.js';
 import { computePlan } from '../plan/compute.js';
@@ -9,8 +13,8 @@ import type { InventoryItem } from '../store/store.js';
 import type { LoadedRevision } from './load-revision.js';
 
 export function planAgainstBase(base: LoadedRevision, head: LoadedRevision): Plan {
-  const before = buildDesired(base.manifests).resources;
-  const after = buildDesired(head.manifests).resources;
+  const before = desiredOf(base.manifests);
+  const after = desiredOf(head.manifests);
   const observed = new Map<string, ObservedResource>();
   const inventory = new Map<string, InventoryItem>();
   for (const r of before) {
@@ -18,4 +22,10 @@ export function planAgainstBase(base: LoadedRevision, head: LoadedRevision): Pla
     inventory.set(r.id, { resource: r, appliedHash: r.hash, revision: base.revision.sha, lastTaskKey: '', appliedAt: '' });
   }
   return computePlan({ revision: head.revision.sha, desired: after, observed, inventory, prune: true });
+}
+
+/** Every desired resource of a revision, edge included; with no targets, every instance counts as healthy. */
+function desiredOf(manifests: ManifestSet): DesiredResource[] {
+  const machine = buildDesired(manifests).resources;
+  return [...machine, ...buildIngressResources(manifests, machine, () => true, () => defaultNginxFacts)];
 }
