@@ -17,8 +17,8 @@ import { openGitTreeSource } from './git-tree-source.js';
 import { redactUrl, remoteCacheKey } from './remote-url.js';
 import type { Source, SourceOptions } from './source.js';
 import { normalizeSourcePath } from './source-path.js';
-import { chooseTransport, type FetchFn, type TransportName } from './transport.js';
-import { fetchWithGitCli } from './transport-git-cli.js';
+import { chooseTransport, hasGitCli, type FetchFn, type TransportName } from './transport.js';
+import { compactCacheRepo, fetchWithGitCli } from './transport-git-cli.js';
 import { fetchWithIsomorphicGit } from './transport-isomorphic-git.js';
 
 export interface RemoteSourceOptions extends SourceOptions {
@@ -72,6 +72,7 @@ export async function fetchRemote(opts: RemoteSourceOptions): Promise<{ gitdir: 
     if (!existed) await initCacheRepo(gitdir);
     try {
       await fetch({ gitdir, url: opts.url, displayUrl, depth: opts.depth });
+      if (hasGitCli()) await compactCacheRepo(gitdir);
     } catch (err) {
       // A failed first clone leaves nothing behind, so the next run starts clean.
       if (!existed) await rm(gitdir, { recursive: true, force: true });

@@ -48,3 +48,17 @@ function toUserError(stderr: string, url: string): UserError {
   }
   return new UserError(`cannot fetch ${url}: ${line}`);
 }
+
+/**
+ * Every fetch adds a pack (isomorphic-git) or loose objects (git CLI), and reads slow down as they
+ * pile up, so after a fetch the cache clone is compacted with `git gc --auto` when git is installed
+ * (a no-op costing one process spawn until `packLimit` packs exist). Runs in the foreground, under
+ * the fetch lock, so no reader sees a half-repacked store.
+ */
+export async function compactCacheRepo(gitdir: string, opts: { packLimit?: number } = {}): Promise<void> {
+  // gc.packRefs=false: isomorphic-git's fetch (pruneTags) chokes on the peeled `^{}` lines of a
+  // packed-refs file, so refs stay loose and either transport can keep fetching into this clone.
+  const args = ['--git-dir', gitdir, '-c', 'gc.autoDetach=false', '-c', 'gc.packRefs=false', '-c', `gc.autoPackLimit=${opts.packLimit ?? 20}`, '-c', 'gc.pruneExpire=now', 'gc', '--auto', '--quiet'];
+  const { code, stderr } = await run(args);
+  if (code !== 0) throw new Error(`git gc --auto failed in ${gitdir}: ${stderr.trim()}`);
+}

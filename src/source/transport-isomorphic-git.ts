@@ -8,21 +8,30 @@ import type { FetchRequest } from './transport.js';
 /** Fetches every branch and tag of `req.url` into `req.gitdir` (refs/remotes/origin/*, refs/tags/*). */
 export async function fetchWithIsomorphicGit(req: FetchRequest): Promise<void> {
   try {
-    await git.fetch({
-      fs,
-      http,
-      gitdir: req.gitdir,
-      url: req.url,
-      remote: 'origin',
-      tags: true,
-      prune: true,
-      pruneTags: true,
-      singleBranch: false,
-      depth: req.depth,
+    await fetchOnce(req, true).catch((err: { code?: string; message?: string }) => {
+      // pruneTags fails on the peeled `^{}` lines of a packed-refs file (someone ran `git gc` in
+      // the cache): fetch without pruning tags rather than not at all.
+      if (err.code === 'InvalidRefNameError' && err.message?.includes('^{}')) return fetchOnce(req, false);
+      throw err;
     });
   } catch (err) {
     throw toUserError(err, req.displayUrl);
   }
+}
+
+async function fetchOnce(req: FetchRequest, pruneTags: boolean): Promise<void> {
+  await git.fetch({
+    fs,
+    http,
+    gitdir: req.gitdir,
+    url: req.url,
+    remote: 'origin',
+    tags: true,
+    prune: true,
+    pruneTags,
+    singleBranch: false,
+    depth: req.depth,
+  });
 }
 
 function toUserError(err: unknown, url: string): unknown {

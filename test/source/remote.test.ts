@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSource } from '../../src/source/index.js';
 import { remoteClonePath } from '../../src/source/remote-source.js';
+import { compactCacheRepo } from '../../src/source/transport-git-cli.js';
 import { hasGitCli, type TransportName } from '../../src/source/transport.js';
 import { UserError } from '../../src/model/errors.js';
 import { createBareClone, createGitRepo, runGit } from '../helpers/git-repo.js';
@@ -140,3 +141,39 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
 }
+
+test('packs piling up from fetches are compacted by git gc --auto', { skip: !hasGitCli() && 'git CLI not installed' }, async (t) => {
+  const { work, url, cacheDir, push } = await servedRepo(t);
+  const clone = remoteClonePath(cacheDir, url);
+  const packs = async () => (await readdir(join(clone, 'objects/pack'))).filter((f) => f.endsWith('.pack')).length;
+  await openSource({ repo: url, cacheDir, transport: 'isomorphic-git' });
+  for (let i = 0; i < 2; i++) {
+    await work.write({ [`manifests/n${i}.yaml`]: `n: ${i}\n` });
+    await work.commit(`n${i}`);
+    await push();
+    await openSource({ repo: url, cacheDir, transport: 'isomorphic-git' });
+  }
+  assert.equal(await packs(), 3, 'isomorphic-git writes one pack per fetch; 3 is under the default limit');
+  await compactCacheRepo(clone, { packLimit: 2 });
+  assert.equal(await packs(), 1);
+  const after = await openSource({ repo: url, cacheDir, transport: 'isomorphic-git' });
+  assert.equal((await after.readFile('manifests/n1.yaml')).toString(), 'n: 1\n', 'the compacted store still reads');
+  // ... and still takes isomorphic-git fetches, annotated tag v1 included.
+  await work.write({ 'manifests/n9.yaml': 'n: 9\n' });
+  const v9 = await work.commit('n9');
+  await push();
+  assert.equal((await (await openSource({ repo: url, cacheDir, transport: 'isomorphic-git' })).resolve()).sha, v9);
+  assert.equal((await (await openSource({ repo: url, ref: 'v1', cacheDir, transport: 'isomorphic-git' })).resolve()).sha, await work.revParse('v1^{commit}'));
+});
+
+test('isomorphic-git still fetches after someone packed the cache refs by hand (git gc)', { skip: !hasGitCli() && 'git CLI not installed' }, async (t) => {
+  const { work, url, cacheDir, push } = await servedRepo(t);
+  await openSource({ repo: url, cacheDir, transport: 'isomorphic-git' });
+  await runGit(remoteClonePath(cacheDir, url), ['pack-refs', '--all']);
+  await work.write({ 'manifests/late.yaml': 'late: 1\n' });
+  const late = await work.commit('late');
+  await push();
+  const source = await openSource({ repo: url, cacheDir, transport: 'isomorphic-git' });
+  assert.equal((await source.resolve()).sha, late);
+  assert.equal((await (await openSource({ repo: url, ref: 'v1', cacheDir, transport: 'isomorphic-git' })).resolve()).sha, await work.revParse('v1^{commit}'));
+});
