@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { runCli } from '../helpers/cli.js';
+import { createGitRepo } from '../helpers/git-repo.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'boreas-validate-'));
@@ -74,4 +75,21 @@ test('--help explains validate and init', async () => {
   assert.match(v.stdout, /--output <format>/);
   const i = await runCli(['init', '--help']);
   assert.match(i.stdout, /Scaffold a config repository/);
+});
+
+test('--ref validates a committed revision and reports its commit SHA; an unknown ref exits 2', async (t) => {
+  const dir = tempDir(t);
+  const repo = await createGitRepo({
+    'env.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n',
+  });
+  t.after(() => repo.cleanup());
+  const sha = await repo.commit('env');
+  // The working tree is broken afterwards; --ref reads the commit, not the files on disk.
+  await repo.write({ 'env.yaml': 'kind: [\n' });
+  const r = await runCli(['validate', '--repo', repo.dir, '--ref', 'main', '--state', join(dir, 'state.db'), '--output', 'json']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { valid: true, revision: sha, diagnostics: [], stats: { files: 1, parsed: 1, cached: 0 } });
+  const missing = await runCli(['validate', '--repo', repo.dir, '--ref', 'no-such-branch', '--state', join(dir, 'state.db')]);
+  assert.equal(missing.code, 2, missing.stdout + missing.stderr);
+  assert.match(missing.stderr, /no-such-branch/);
 });

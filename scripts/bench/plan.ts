@@ -1,0 +1,110 @@
+// Benchmark of the plan/reconcile path on the local target with a fake executor (an in-memory target:
+// applies record, observe reads the record back). For N = 1,000 and 10,000 applications it prints:
+// plan cold (no parse cache) and warm; a full reconcile; a no-op reconcile of the unchanged revision
+// split into its desired side (source + load + validate + desired graph) and its observe side; SQLite
+// rows written per run; peak RSS. The baseline in the same run is the parse floor of the same files.
+//
+//   node --import tsx scripts/bench/plan.ts [sizes...]     (default: 1000 10000)
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { openSession, type Session } from '../../src/engine/session.js';
+import { loadValidRevision } from '../../src/engine/load-revision.js';
+import { planPass } from '../../src/engine/plan-pass.js';
+import { reconcile } from '../../src/engine/reconcile.js';
+import { TargetRegistry } from '../../src/targets/registry.js';
+import type { Target, TargetContext } from '../../src/targets/target.js';
+import type { DesiredResource, ObservedResource } from '../../src/model/resource.js';
+import type { Task, TaskResult } from '../../src/model/plan.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { resolveSecret } from '../../src/engine/secrets.js';
+
+const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+const f1 = (x: number) => x.toFixed(1).padStart(8);
+const mb = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
+
+function generate(dir: string, n: number): void {
+  mkdirSync(join(dir, 'apps'), { recursive: true });
+  writeFileSync(join(dir, 'environment.yaml'), 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n');
+  for (let i = 0; i < n; i++) {
+    const files = i % 2 === 0 ? `  files:\n    - {path: app.conf, template: "name={{app}} port={{ports.http}}"}\n` : '';
+    writeFileSync(
+      join(dir, 'apps', `app-${i}.yaml`),
+      `apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: app-${i}, labels: {team: t${i % 10}}}\nspec:\n  environment: dev\n  runtime: process\n  version: v1.${i % 7}.0\n  process: {command: /opt/app/bin/app, args: ["--id", "${i}"]}\n  ports: [{name: http, port: ${20000 + (i % 40000)}}]\n  health: {tcp: {port: http}}\n  env: {LOG_LEVEL: info, REGION: eu-1}\n${files}`,
+    );
+  }
+}
+
+/** The fake executor: an in-memory local target. */
+class MemoryTarget implements Target {
+  readonly applied = new Map<string, DesiredResource>();
+  applies = 0;
+  constructor(readonly key: string) {}
+  async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
+    return resources.map((r) => {
+      const a = this.applied.get(r.id);
+      return a
+        ? { id: r.id, exists: true, appliedHash: a.hash, appliedSpec: a.spec, health: { status: 'Healthy', level: 100 }, fingerprint: 'mem' }
+        : { id: r.id, exists: false, health: { status: 'Missing', level: 0 } };
+    });
+  }
+  async apply(task: Task): Promise<TaskResult> {
+    this.applies++;
+    if (task.action === 'delete') this.applied.delete(task.resourceId);
+    else this.applied.set(task.resourceId, task.resource);
+    return { outcome: 'created' };
+  }
+  async health() {
+    return { status: 'Healthy' as const, level: 100 };
+  }
+}
+
+function withMemoryTarget(session: Session, target: MemoryTarget): Session {
+  const ctx: TargetContext = { store: session.store, log: silentLogger, stateDir: session.stateDir, repoDir: '.', resolveSecret };
+  return { ...session, targets: () => new TargetRegistry(ctx, [{ type: 'local', create: () => target }]) };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const v = await fn();
+  return [performance.now() - t, v];
+}
+
+for (const n of sizes.length ? sizes : [1000, 10000]) {
+  const dir = mkdtempSync(join(tmpdir(), 'boreas-bench-plan-'));
+  try {
+    const repo = join(dir, 'repo');
+    generate(repo, n);
+    const files = (readdirSync(repo, { recursive: true }) as string[]).filter((f) => f.endsWith('.yaml'));
+    const [floorMs] = await timed(async () => files.forEach((f) => parse(readFileSync(join(repo, f), 'utf8'))));
+    const target = new MemoryTarget('local');
+    const session = withMemoryTarget(openSession({ repo, state: join(dir, 'state', 'state.db'), log: silentLogger }), target);
+    const plan = async () => {
+      const loaded = await loadValidRevision(session);
+      return planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry: session.targets(loaded.manifests, repo), log: silentLogger, prune: true });
+    };
+    const [coldMs, cold] = await timed(plan);
+    const [warmMs] = await timed(plan);
+    const rows0 = session.store.rowsWritten();
+    const [fullMs, full] = await timed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
+    const rows1 = session.store.rowsWritten();
+    // No-op reconcile of the unchanged revision, split into its two sides.
+    const [desiredMs, loaded] = await timed(() => loadValidRevision(session));
+    const [passMs, pass] = await timed(() => planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry: session.targets(loaded.manifests, repo), log: silentLogger, prune: true }));
+    const [noopMs, noop] = await timed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
+    const rows2 = session.store.rowsWritten();
+    console.log(`\n${n} applications (${cold.desired.length} resources, ${files.length} files)`);
+    console.log(`  baseline: read + yaml.parse floor ${f1(floorMs)} ms`);
+    console.log(`  plan cold (no parse cache)        ${f1(coldMs)} ms   ${cold.plan.changes.length} changes`);
+    console.log(`  plan warm                         ${f1(warmMs)} ms   (${(warmMs / floorMs).toFixed(2)}x floor)`);
+    console.log(`  reconcile, first run              ${f1(fullMs)} ms   ${full.tasks.run} tasks, ${Math.round(full.tasks.run / (fullMs / 1000))} tasks/s, ${rows1 - rows0} SQLite rows`);
+    console.log(`  no-op: desired side (load+graph)  ${f1(desiredMs)} ms`);
+    console.log(`  no-op: observe + plan             ${f1(passMs)} ms   ${pass.plan.changes.length} changes`);
+    console.log(`  no-op reconcile, end to end       ${f1(noopMs)} ms   ${noop.tasks.run} tasks, ${rows2 - rows1 - 0} SQLite rows written by the two no-op runs`);
+    console.log(`  peak RSS so far: ${mb()}`);
+    await session.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
