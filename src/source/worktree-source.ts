@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
+import { UserError } from '../model/errors.js';
 import { findGitRepo, resolveWorktreeHead } from './find-git-repo.js';
 import { gitTreeSha } from './git-object-hash.js';
 import type { GitCache } from './git-revision.js';
@@ -29,6 +30,8 @@ export interface WorktreeSourceOptions {
  */
 export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<Source> {
   await requireDirectory(opts.dir, `repository not found: ${opts.dir}`);
+  const repo = findGitRepo(opts.dir);
+  if (repo && !repo.workTree) throw new UserError(`${opts.dir} is a bare git repository: give --ref to read a revision from it`);
   const rel = normalizeSourcePath(opts.path);
   const manifestsDir = rel ? join(opts.dir, rel) : opts.dir;
   await requireDirectory(manifestsDir, `path not found: "${rel}" is not a directory in ${opts.dir}`);

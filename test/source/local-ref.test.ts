@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSource } from '../../src/source/index.js';
 import { UserError } from '../../src/model/errors.js';
-import { createGitRepo, gitEnv, type GitRepo } from '../helpers/git-repo.js';
+import { createBareClone, createGitRepo, gitEnv, type GitRepo } from '../helpers/git-repo.js';
 import { spawn } from 'node:child_process';
 
 interface Fixture {
@@ -138,3 +138,17 @@ function runGitInput(cwd: string, args: string[], input: string): Promise<string
     child.stdin.end(input);
   });
 }
+
+test('a bare repository is read with --ref; without one it is a clear error', async (t) => {
+  const { repo, cacheDir, v1 } = await fixture(t);
+  const bare = await createBareClone(repo);
+  t.after(() => bare.cleanup());
+  const source = await openSource({ repo: bare.path, ref: 'v1', path: 'config/manifests', cacheDir });
+  assert.equal((await source.resolve()).sha, v1);
+  assert.deepEqual((await source.listFiles()).map((f) => f.path), ['apps/web.yaml', 'env.yaml']);
+  await assert.rejects(openSource({ repo: bare.path, cacheDir }), (err: unknown) => {
+    assert.ok(err instanceof UserError);
+    assert.equal(err.message, `${bare.path} is a bare git repository: give --ref to read a revision from it`);
+    return true;
+  });
+});
