@@ -5,6 +5,7 @@ import type { Controller } from './controller.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { ReconcileQueue } from './queue.js';
 import type { DaemonBase } from './run-session.js';
+import type { PullHub } from './agents/hub.js';
 
 export interface DaemonContext {
   cfg: DaemonConfig;
@@ -13,6 +14,8 @@ export interface DaemonContext {
   queue: ReconcileQueue;
   metrics: DaemonMetrics;
   startedAt: Date;
+  /** Pull-mode agent tasks (seed 004); present when agent tokens are configured. */
+  hub?: PullHub;
   /** Asks for a reconcile (counted in metrics); false while shutting down. */
   trigger(reason: string): boolean;
 }

@@ -13,6 +13,8 @@ import { startServer, type DaemonServer } from './http/server.js';
 import { DaemonMetrics } from './metrics.js';
 import { ReconcileQueue } from './queue.js';
 import type { DaemonBase } from './run-session.js';
+import { PullHub } from './agents/hub.js';
+import { agentRoutes } from './agents/routes.js';
 import { every, startPoller, startWatcher, type Stoppable } from './triggers.js';
 
 export { resolveDaemonConfig, type DaemonConfig, type DaemonFlags } from './config.js';
@@ -42,6 +44,7 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
     queue,
     metrics,
     startedAt: new Date(),
+    hub: cfg.agentTokens.size ? new PullHub() : undefined,
     trigger(reason) {
       const queued = queue.trigger(reason);
       if (queued) metrics.recordTrigger(reason);
@@ -51,7 +54,7 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
 
   let server: DaemonServer;
   try {
-    server = await startServer(ctx);
+    server = await startServer(ctx, ctx.hub ? agentRoutes(ctx, ctx.hub) : {});
   } catch (err) {
     store.close();
     throw err;
@@ -91,6 +94,8 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
     (stopping ??= (async () => {
       log.info('shutting down: no new triggers; waiting for the running reconcile', { busy: queue.busy, boundMs: cfg.shutdownTimeoutMs });
       queue.close();
+      // Waiting dispatches fail now, so a reconcile blocked on an absent agent can finish.
+      ctx.hub?.close();
       await Promise.allSettled(stoppables.map((s) => s.stop()));
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([queue.idle().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), cfg.shutdownTimeoutMs)))]);

@@ -118,3 +118,11 @@ export function drift(ctx: DaemonContext): unknown {
   const at = ctx.controller.records.find((r) => r.result === 'converged' || r.result === 'not_converged')?.finishedAt ?? null;
   return { ...renderPlanJson(plan), computedAt: at };
 }
+
+/** Pull-mode agents: last heartbeat and tasks waiting for each configured node. */
+export function nodes(ctx: DaemonContext): unknown {
+  const hub = ctx.hub;
+  return {
+    nodes: [...ctx.cfg.agentTokens.keys()].sort().map((node) => ({ node, heartbeat: hub?.heartbeats.get(node) ?? null, pendingTasks: hub?.pendingCount(node) ?? 0 })),
+  };
+}

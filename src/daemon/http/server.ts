@@ -70,6 +70,7 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
   if (get && path === '/api/v1/runs') return sendJson(res, 200, api.runs(ctx));
   if (get && path === '/api/v1/reconciles') return sendJson(res, 200, api.reconciles(ctx));
   if (get && path === '/api/v1/tasks') return sendJson(res, 200, api.tasks(ctx, url.searchParams.get('run')));
+  if (get && path === '/api/v1/nodes') return sendJson(res, 200, api.nodes(ctx));
   if (get && path === '/api/v1/drift') return sendJson(res, 200, api.drift(ctx));
   if (path === '/api/v1/reconcile') {
     if (method !== 'POST') throw methodNotAllowed(res, 'POST');
