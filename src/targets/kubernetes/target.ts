@@ -1,5 +1,6 @@
 // The Kubernetes target of one environment (`kubernetes:<env>`): observe = list/get live objects and
 // detect drift with a server-side dry-run; apply = server-side apply or delete; health = rollout rules.
+import { ApiException } from '@kubernetes/client-node';
 import type { KubeObject } from '../../desired/kubernetes/object.js';
 import type { Task, TaskResult } from '../../model/plan.js';
 import type { DesiredResource, Health, Json, ObservedResource } from '../../model/resource.js';
@@ -22,8 +23,9 @@ export class KubernetesTarget implements Target {
   ) {}
 
   /**
-   * One LIST per kind and namespace (Boreas-labelled objects), a GET for any desired object the lists
-   * did not return. For each object whose recorded spec hash matches Git: when the live object
+   * One LIST per kind and namespace (Boreas-labelled objects); desired objects it did not return are
+   * looked up by GET when few, else by one unfiltered LIST (a first run); GETs only when LIST is
+   * forbidden. For each object whose recorded spec hash matches Git: when the live object
    * already holds every field Boreas applies, it is in sync without further requests; otherwise a
    * server-side dry-run apply is compared with the live object (differences = drift, so server
    * defaults and normalisation never count). Objects with another hash are going to be updated
@@ -117,7 +119,14 @@ export class KubernetesTarget implements Target {
         for (const r of list) if (byName.has(specOf(r).metadata.name)) found.set(r.id, byName.get(specOf(r).metadata.name));
         return list.filter((r) => !found.has(r.id));
       };
-      const labelled = await this.listOrUndefined(apiVersion, kind, ns, MANAGED_SELECTOR);
+      let labelled: Live[] | undefined;
+      try {
+        labelled = await this.listOrUndefined(apiVersion, kind, ns, MANAGED_SELECTOR);
+      } catch (err) {
+        if (!isForbidden(err)) throw err;
+        toGet.push(...list); // RBAC may allow get but not list
+        return;
+      }
       if (!labelled) return; // kind not served (its CRD is not applied yet): nothing of it can exist
       let missing = take(labelled);
       // Objects without the Boreas label (never applied, adopted, relabelled by hand) are still found
@@ -147,6 +156,10 @@ export class KubernetesTarget implements Target {
 
 /** Up to this many unlabelled objects of one kind and namespace are looked up by GET, not LIST. */
 const FEW = 3;
+
+function isForbidden(err: unknown): boolean {
+  return err instanceof ApiException && err.code === 403;
+}
 
 /** The client throws a plain Error when discovery does not list the kind (e.g. CRD not applied). */
 function isNotServed(err: unknown): boolean {

@@ -109,3 +109,14 @@ test('kubeconfigFrom env holding a path, and $KUBECONFIG when kubeconfigFrom is 
     assert.ok(h.server.counts().reads > 0, 'the request reached the fake server');
   }
 });
+
+test('API errors come back as failed tasks with the server message; an unreachable cluster fails observe', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api')]);
+  const [dep] = desiredOf(set); // no Namespace resource: namespace "shop" does not exist
+  const r = await h.target.apply({ key: 'k', revision: 'r', resourceId: dep.id, target: dep.target, action: 'create', resource: dep, dependsOn: [] });
+  assert.equal(r.outcome, 'failed');
+  assert.equal(r.message, 'Deployment shop/api: 404 NotFound: namespaces "shop" not found');
+  await h.server.stop();
+  await assert.rejects(() => h.target.observe([dep]));
+});
