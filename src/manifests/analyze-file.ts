@@ -22,6 +22,8 @@ export interface AnalyzedFile {
   /** YAML-level problems and documents that are not mappings. */
   diagnostics: FileDiagnostic[];
   docs: AnalyzedDoc[];
+  /** Kind and name of documents with YAML errors, so references to them are not reported again. */
+  broken: { kind: string; name: string }[];
 }
 
 /** Parses and schema-checks one file; `parsed` is returned too so positions can be looked up. */
@@ -48,5 +50,9 @@ export function analyzeFile(bytes: Buffer): { analyzed: AnalyzedFile; parsed: Pa
     }
     docs.push(analyzedDoc);
   }
-  return { analyzed: { diagnostics, docs }, parsed };
+  const broken = parsed.broken.flatMap((v) => {
+    const m = v as { kind?: unknown; metadata?: { name?: unknown } } | null;
+    return m && typeof m === 'object' && typeof m.kind === 'string' && typeof m.metadata?.name === 'string' ? [{ kind: m.kind, name: m.metadata.name }] : [];
+  });
+  return { analyzed: { diagnostics, docs, broken }, parsed };
 }

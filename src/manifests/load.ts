@@ -8,7 +8,7 @@ import { analyzeFile, type AnalyzedDoc, type AnalyzedFile } from './analyze-file
 import { compareDiagnostics, fieldPath, inFile } from './diag.js';
 import { checkKubeObject, kubeDirPrefix } from './kube-object.js';
 import { boreasKinds, emptyManifestSet, type BoreasKind, type BoreasManifest, type ManifestSet, type RawKubeObject } from './model.js';
-import { openParseCache } from './parse-cache.js';
+import { loaderCodeHash, openParseCache } from './parse-cache.js';
 import { locate } from './positions.js';
 import { checkSemantics, type ManifestDoc } from './semantic/index.js';
 import { schemasHash } from './schema-validator.js';
@@ -44,7 +44,7 @@ const READ_CONCURRENCY = 16;
 export async function loadManifests(source: Source, opts: LoadOptions = {}): Promise<LoadResult> {
   const revision = await source.resolve();
   const files = (await source.listFiles()).filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
-  const cache = openParseCache(opts.cacheDir, schemasHash());
+  const cache = openParseCache(opts.cacheDir, schemasHash() + loaderCodeHash());
   const analyzed = new Array<AnalyzedFile>(files.length);
   let parsed = 0;
   let next = 0;
@@ -74,6 +74,7 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   files.forEach((file, i) => {
     const result = analyzed[i];
     for (const d of result.diagnostics) diagnostics.push(inFile(file.path, d));
+    for (const b of result.broken) if (known.has(b.kind)) invalidNames.push(b as { kind: BoreasKind; name: string });
     const kubeApp = kubeDirs.find((k) => file.path.startsWith(k.prefix))?.application;
     for (const doc of result.docs) {
       const origin = { file: file.path, docIndex: doc.docIndex, line: doc.line, col: doc.col };

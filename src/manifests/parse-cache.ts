@@ -2,18 +2,19 @@
 // git blob SHA, so an unchanged file is never read, parsed or schema-checked again. One
 // V8-serialized file, read and written whole: measured faster than SQLite rows for this access
 // pattern (everything is needed on every load).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalyzedFile } from './analyze-file.js';
 
-/** Bumped when the analysis format or its messages change. */
-const FORMAT = 'boreas-parse-cache/1';
+const FORMAT = 'boreas-parse-cache/2';
 const FILE = 'manifests-parse.v8';
 
 interface CacheFile {
   format: string;
-  /** Schema hash the stored findings were computed with. */
+  /** Hash of the schemas and of this loader's code the stored findings were computed with. */
   schemas: string;
   entries: Map<string, AnalyzedFile>;
 }
@@ -23,6 +24,19 @@ export interface ParseCache {
   set(blobSha: string, analyzed: AnalyzedFile): void;
   /** Writes the cache when it changed, keeping the entries `keep` names first. */
   save(keep: Iterable<string>): void;
+}
+
+let loaderCode: string | undefined;
+
+/** Hash of the code of src/manifests (or its compiled form): a changed message or rule must not be
+ *  served from a cache filled by older code, and nobody has to remember to bump a version. */
+export function loaderCodeHash(): string {
+  if (loaderCode) return loaderCode;
+  const hash = createHash('sha256');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const files = (readdirSync(here, { recursive: true }) as string[]).filter((f) => /\.(ts|js)$/.test(f)).sort();
+  for (const f of files) hash.update(f).update(readFileSync(join(here, f)));
+  return (loaderCode = hash.digest('hex'));
 }
 
 /** Opens the cache in `dir` (no cache when dir is undefined); a missing or stale file is empty. */

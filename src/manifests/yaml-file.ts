@@ -19,6 +19,8 @@ export interface YamlDoc {
 
 export interface ParsedYamlFile {
   docs: YamlDoc[];
+  /** Best-effort values of documents with YAML errors: only used to learn their kind and name. */
+  broken: unknown[];
   diagnostics: FileDiagnostic[];
   lineCounter: LineCounter;
 }
@@ -26,7 +28,7 @@ export interface ParsedYamlFile {
 /** Parses the bytes of a `*.yaml` file. */
 export function parseYamlFile(bytes: Buffer): ParsedYamlFile {
   const lineCounter = new LineCounter();
-  const fail = (pos: { line: number; col: number }, message: string): ParsedYamlFile => ({ docs: [], diagnostics: [fileError(pos, message)], lineCounter });
+  const fail = (pos: { line: number; col: number }, message: string): ParsedYamlFile => ({ docs: [], broken: [], diagnostics: [fileError(pos, message)], lineCounter });
   if (bytes.length > MAX_FILE_BYTES) return fail({ line: 1, col: 1 }, `file is ${bytes.length} bytes; manifests larger than ${MAX_FILE_BYTES} bytes are refused`);
   const nul = bytes.indexOf(0);
   if (nul >= 0) return fail(bytePosition(bytes, nul), 'binary content (NUL byte): not a YAML text file');
@@ -40,10 +42,18 @@ export function parseYamlFile(bytes: Buffer): ParsedYamlFile {
   const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const documents = Array.isArray(parsed) ? parsed : [];
   const docs: YamlDoc[] = [];
+  const broken: unknown[] = [];
   const diagnostics: FileDiagnostic[] = [];
   documents.forEach((document, docIndex) => {
     if (document.errors.length) {
       for (const e of document.errors) diagnostics.push(fileError(lineCounter.linePos(e.pos[0]), yamlErrorMessage(e, text)));
+      if (collectionDepthOffset(document.contents) === undefined) {
+        try {
+          broken.push(document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+        } catch {
+          // Nothing to learn from it.
+        }
+      }
       return;
     }
     const contents = document.contents;
@@ -66,7 +76,7 @@ export function parseYamlFile(bytes: Buffer): ParsedYamlFile {
     }
     docs.push({ docIndex, value, line: start.line, col: start.col, document });
   });
-  return { docs, diagnostics, lineCounter };
+  return { docs, broken, diagnostics, lineCounter };
 }
 
 function yamlErrorMessage(e: YAMLError, text: string): string {
