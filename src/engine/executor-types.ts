@@ -19,6 +19,8 @@ export interface ExecuteOptions {
   retries?: Partial<RetryPolicy>;
   /** How long a changed resource has to become Healthy (default 60s). */
   healthTimeoutMs?: number;
+  /** Per-owner health timeout (Release strategy.timeoutSeconds); falls back to healthTimeoutMs. */
+  healthTimeoutFor?(owner: string): number | undefined;
   /** Health poll interval (default 500ms). */
   healthIntervalMs?: number;
   /** Failed tasks an owner tolerates before its release stops (Release strategy.failureThreshold; default 0). */

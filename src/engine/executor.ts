@@ -33,6 +33,7 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     log,
     retry: { ...defaultRetryPolicy, ...opts.retries },
     healthTimeoutMs: opts.healthTimeoutMs ?? 60_000,
+    healthTimeoutFor: opts.healthTimeoutFor,
     healthIntervalMs: opts.healthIntervalMs ?? 500,
     signal: opts.signal,
     targetFor: opts.targetFor,

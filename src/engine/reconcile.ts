@@ -9,6 +9,8 @@ import { loadValidRevision, type LoadedRevision } from './load-revision.js';
 import { planPass } from './plan-pass.js';
 import type { Session } from './session.js';
 import { recordHistory } from './history.js';
+import { rollbackTarget } from './rollback.js';
+import { readPins, writePins } from './pins.js';
 
 export interface ReconcileOptions {
   timeoutMs: number;
@@ -33,6 +35,8 @@ export interface ReconcileSummary {
   orphans: string[];
   warnings: string[];
   durationMs: number;
+  /** Applications whose release failed and were rolled back (autoRollback), pinned to their previous revision. */
+  rolledBack: Array<{ application: string; to: string }>;
   /** The last plan computed (empty when converged). */
   plan: Plan;
   dryRun: boolean;
@@ -53,11 +57,13 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
   let passes = 0;
   let last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: true });
   const changedOwners = new Set<string>();
+  const rolledBack: ReconcileSummary['rolledBack'] = [];
   while (true) {
     passes++;
     opts.onPlan?.(last.plan, passes);
     if (last.plan.changes.length === 0) {
-      converged = true;
+      // Converged to Git only if no release had to be rolled back on the way.
+      converged = rolledBack.length === 0 && failures.length === 0;
       break;
     }
     if (opts.dryRun || passes > maxPasses || Date.now() > deadline) break;
@@ -76,6 +82,10 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
       concurrency: opts.concurrency,
       healthTimeoutMs: Math.max(1000, Math.min(deadline - Date.now(), 300_000)),
       failureThreshold: (owner: string) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.failureThreshold ?? 0,
+      healthTimeoutFor: (owner: string) => {
+        const s = loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.timeoutSeconds;
+        return s === undefined ? undefined : s * 1000;
+      },
       onEvent: opts.onEvent,
     });
     totals.run += summary.total - summary.skipped;
@@ -84,7 +94,23 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     totals.skipped += summary.skipped;
     totals.cancelled += summary.cancelled;
     for (const r of summary.results) if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
+    // A failed release with autoRollback returns to the revision its instances ran before, pinned
+    // until Git moves on (the next pass applies the pin like any other desired state).
+    const rollbacks = summary.stoppedOwners
+      .filter((owner) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.autoRollback && !rolledBack.some((r) => r.application === owner))
+      .map((owner) => ({ application: owner, to: rollbackTarget(last.inventory, owner, session.store) }))
+      .filter((r): r is { application: string; to: string } => !!r.to);
+    if (rollbacks.length) {
+      const pins = readPins(session.store);
+      for (const r of rollbacks) {
+        pins[r.application] = { to: r.to, madeAt: revision };
+        session.store.audit({ type: 'auto-rollback', subject: `Application/${r.application}`, message: `release failed; rolled back to ${r.to}` });
+      }
+      writePins(session.store, pins);
+      rolledBack.push(...rollbacks);
+    }
     last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: true });
+    if (rollbacks.length) continue;
     if (summary.failed > 0 || summary.cancelled > 0) {
       opts.onPlan?.(last.plan, passes + 1);
       converged = last.plan.changes.length === 0;
@@ -98,6 +124,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     tasks: totals,
     failures,
     orphans: last.plan.orphans.map((o) => o.id),
+    rolledBack,
     warnings: last.graph.warnings,
     durationMs: Date.now() - started,
     plan: last.plan,

@@ -16,6 +16,8 @@ export interface RunSummary {
   tasks: { run: number; succeeded: number; failed: number; skipped: number; cancelled?: number };
   failures: Array<{ resource: string; message: string }>;
   orphans?: string[];
+  /** Applications rolled back automatically after a failed release. */
+  rolledBack?: Array<{ application: string; to: string }>;
   warnings?: string[];
   durationMs: number;
   /** The last plan computed (what is left to do when not converged; the plan itself on --dry-run). */
@@ -59,6 +61,7 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
   if (summary.orphans && summary.orphans.length > 0) {
     lines.push(p.yellow(`Kept although removed from Git (--no-prune): ${summary.orphans.join(', ')}`));
   }
+  for (const r of summary.rolledBack ?? []) lines.push(p.red(`Release of ${r.application} failed: rolled back to ${r.to.slice(0, 12)} (pinned until the next Git revision).`));
   for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${w}`));
   return lines.join('\n') + '\n';
 }
@@ -75,6 +78,7 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
     duration: formatDuration(summary.durationMs),
     failures: summary.failures.map((f) => ({ resource: f.resource, message: f.message })),
     orphans: summary.orphans ?? [],
+    rolledBack: summary.rolledBack ?? [],
     warnings: summary.warnings ?? [],
   };
   if (summary.plan) {

@@ -71,6 +71,7 @@ test('json summary: one object with revision, converged, task counts, duration a
     duration: '4.2s',
     failures: [{ resource: 'r', message: 'm' }],
     orphans: [],
+    rolledBack: [],
     warnings: [],
     remaining: { create: 0, update: 0, delete: 0, repair: 0 },
   });
