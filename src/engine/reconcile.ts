@@ -125,7 +125,12 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     failures,
     orphans: last.plan.orphans.map((o) => o.id),
     rolledBack,
-    warnings: last.graph.warnings,
+    warnings: [
+      ...last.graph.warnings,
+      ...Object.entries(readPins(session.store))
+        .filter(([, pin]) => pin.madeAt === revision)
+        .map(([app, pin]) => `Application/${app} is held at revision ${pin.to.slice(0, 12)} after a rollback; Git's version applies from the next commit`),
+    ],
     durationMs: Date.now() - started,
     plan: last.plan,
     dryRun: opts.dryRun,
