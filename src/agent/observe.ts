@@ -9,6 +9,7 @@ import { runHealthCheck } from '../runtime/health/index.js';
 import { readServedCertificateFingerprint } from '../runtime/nginx/index.js';
 import { stat } from 'node:fs/promises';
 import { runnerFor, type AgentContext } from './context.js';
+import type { ResourceRecord } from './state/agent-state.js';
 
 export interface ObserveItem {
   id: string;
@@ -28,15 +29,23 @@ export async function observeResources(ctx: AgentContext, items: ObserveItem[]):
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await observeOne(ctx, items[i]).catch((err: Error) => ({ id: items[i].id, exists: false, health: { status: 'Unknown' as const, level: 0, message: err.message } }));
+      out[i] = await observeItem(ctx, items[i]).catch((err: Error) => ({ id: items[i].id, exists: false, health: { status: 'Unknown' as const, level: 0, message: err.message } }));
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker));
   return out;
 }
 
-async function observeOne(ctx: AgentContext, item: ObserveItem): Promise<ObservedResource> {
-  const rec = ctx.state.resource(item.id);
+async function observeItem(ctx: AgentContext, item: ObserveItem): Promise<ObservedResource> {
+  const found = ctx.state.resource(item.id);
+  if (found?.locator.removedAt) {
+    const gone = await observeOne(ctx, item, undefined);
+    return gone.exists ? gone : { ...gone, fingerprint: `removed:${String(found.locator.removedBy).slice(0, 16)}` };
+  }
+  return observeOne(ctx, item, found);
+}
+
+async function observeOne(ctx: AgentContext, item: ObserveItem, rec: ResourceRecord | undefined): Promise<ObservedResource> {
   const loc = { ...(item.locator ?? {}), ...(rec?.locator ?? {}) } as Record<string, Json>;
   switch (item.kind) {
     case 'Instance':
@@ -61,7 +70,8 @@ async function observeInstance(ctx: AgentContext, item: ObserveItem, loc: Record
   const appliedHash = recordedHash ?? obs.appliedHash;
   if (loc.state === 'Stopped' || extra.stopped) return { ...base, exists: true, ...(appliedHash ? { appliedHash } : {}), health: { status: 'Suspended', level: 0, message: 'stopped' } };
   if (!obs.running) return { ...base, exists: false, ...(appliedHash ? { appliedHash } : {}), drift: [...(extra.drift ?? []), `${loc.instance} is not running`], health: missing('not running') };
-  const health = await runHealthCheck(loc.health as unknown as HealthCheckSpec | undefined, { host: '127.0.0.1', running: true });
+  // Probe the address the instance is reached at (the node's host), as other machines would.
+  const health = await runHealthCheck(loc.health as unknown as HealthCheckSpec | undefined, { host: (loc.host as string | undefined) ?? '127.0.0.1', running: true });
   return { ...base, exists: true, ...(appliedHash ? { appliedHash } : {}), health };
 }
 

@@ -92,7 +92,7 @@ export async function seedApply(ctx: AgentContext, req: SeedApplyRequest): Promi
 export async function seedStatus(ctx: AgentContext, only?: string): Promise<SeedAppStatus[]> {
   const entries: Array<{ app: string; version: string; runtime: string; instance: string; updated: string }> = [...ctx.state.seedApps()];
   for (const r of ctx.state.resources()) {
-    if (r.kind !== 'Instance') continue;
+    if (r.kind !== 'Instance' || r.locator.removedAt) continue;
     const instance = r.locator.instance as string;
     entries.push({ app: (r.locator.app as string | undefined) ?? instance.replace(/-\d+$/, ''), version: (r.locator.version as string | undefined) ?? '', runtime: r.locator.runtime as string, instance, updated: r.updatedAt });
   }

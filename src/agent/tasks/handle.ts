@@ -45,8 +45,11 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string): Promise
   try {
     const out = await withTimeout(handlers[task.type](ctx, task.payload, task), task.timeoutSec);
     if (task.resource) {
-      if (out.removed) ctx.state.forgetResource(task.resource.id);
-      else if (out.locator) ctx.state.recordResource({ id: task.resource.id, kind: task.resource.kind, appliedHash: task.resource.hash, locator: out.locator, updatedAt: new Date().toISOString() });
+      const updatedAt = new Date().toISOString();
+      // A removal leaves a tombstone: observe then reports a fingerprint different from "never
+      // existed", so re-creating the same content later is a new task key, not a replay of the first.
+      if (out.removed) ctx.state.recordResource({ id: task.resource.id, kind: task.resource.kind, appliedHash: '', locator: { removedAt: updatedAt, removedBy: key }, updatedAt });
+      else if (out.locator) ctx.state.recordResource({ id: task.resource.id, kind: task.resource.kind, appliedHash: task.resource.hash, locator: out.locator, updatedAt });
     }
     record = { taskId: task.taskId, idempotencyKey: key, type: task.type, status: 'succeeded', outcome: out.outcome, startedAt, finishedAt: new Date().toISOString() };
     if (out.message) record.message = out.message;
