@@ -55,7 +55,10 @@ export async function ensureCertificate(cert: Certificate, deps: CertificateDeps
     else if (current.fingerprint !== fp) reason = 'certificate file changed';
     if (!reason) fresh = undefined;
   } else {
-    reason = renewalReason(current, issuerHash, cert.spec.renewBeforeDays ?? 30, now);
+    // A selfSigned certificate of `days` <= renewBeforeDays would be inside its window from birth and
+    // re-issued (and nginx reloaded) on every reconcile; its window is capped at a third of its life.
+    const renewBefore = cert.spec.renewBeforeDays ?? 30;
+    reason = renewalReason(current, issuerHash, kind === 'selfSigned' ? Math.min(renewBefore, (cert.spec.issuer.selfSigned?.days ?? 90) / 3) : renewBefore, now);
   }
   if (!reason) return summary(current!, false);
 
