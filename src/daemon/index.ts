@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { isRemoteRepo } from '../source/index.js';
+import { redactUrl } from '../source/remote-url.js';
 import { openSqliteStore } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
@@ -61,7 +62,8 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
   }
   log.info('daemon started', {
     listen: `${server.address.host}:${server.address.port}`,
-    repo: cfg.repo,
+    // A URL may carry credentials (https://user:token@host/...): never log them.
+    repo: isRemoteRepo(cfg.repo) ? redactUrl(cfg.repo) : cfg.repo,
     ref: cfg.ref,
     path: cfg.path,
     state: statePath,

@@ -87,6 +87,10 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   assert.equal(bad.status, 401);
   const unsigned = await http(`${base}/hooks/github`, { method: 'POST', body: push, headers: { 'x-github-event': 'push' } });
   assert.equal(unsigned.status, 401);
+  const gitlab = await http(`${base}/hooks/gitlab`, { method: 'POST', body: push, headers: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' } });
+  assert.equal(gitlab.status, 401);
+  const gitea = await http(`${base}/hooks/gitea`, { method: 'POST', body: push, headers: { 'x-gitea-event': 'push', 'x-gitea-signature': '0'.repeat(64) } });
+  assert.equal(gitea.status, 401);
   // Signed, but not a push / not the followed branch: accepted and ignored.
   const ping = JSON.stringify({ zen: 'hi' });
   const pinged = await http(`${base}/hooks/github`, { method: 'POST', body: ping, headers: { 'x-github-event': 'ping', 'x-hub-signature-256': await sign(secret, ping) } });
@@ -118,6 +122,7 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   assert.equal(m2.get('boreas_reconcile_total{result="converged"}'), 2);
   assert.equal(m2.get(`boreas_revision_info{sha="${v2}"}`), 1);
   assert.equal(m2.get('boreas_webhooks_total{forge="github",result="unauthorized"}'), 2);
+  assert.equal(m2.get('boreas_webhooks_total{forge="gitlab",result="unauthorized"}'), 1);
   assert.equal(m2.get('boreas_webhooks_total{forge="github",result="accepted"}'), 1);
 
   // Structured JSON logs.
