@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { AgentProcess, type AgentDirs } from '../helpers/agent.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
-/** The app every node runs: serves "<version> <instance> <host>" on its node's address. */
+/** The app every node runs: serves "<version> <instance> <host>" on its node's address; versions
+ * named broken-* crash at start, unhealthy-* run but answer 503. */
 const serverJs = `
 const http = require('http');
 const host = require('fs').readFileSync('../../host', 'utf8').trim();
 if (process.env.BOREAS_VERSION.startsWith('broken')) process.exit(3);
-http.createServer((req, res) => res.end(process.env.BOREAS_VERSION + ' ' + process.env.BOREAS_INSTANCE + ' ' + host + '\\n'))
+const sick = process.env.BOREAS_VERSION.startsWith('unhealthy');
+http.createServer((req, res) => (sick ? (res.statusCode = 503) : 0, res.end(process.env.BOREAS_VERSION + ' ' + process.env.BOREAS_INSTANCE + ' ' + host + '\\n')))
   .listen(Number(process.env.BOREAS_PORT_HTTP), host);
 `;
 
