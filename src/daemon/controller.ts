@@ -1,7 +1,7 @@
 // One daemon reconcile, start to finish: open the source afresh (fetching a remote), load and
 // validate, reconcile until converged, and remember what happened for the API, metrics and logs.
 // Every failure is caught and recorded here, so the daemon keeps running on a bad commit.
-import { loadValidRevision } from '../engine/load-revision.js';
+import { loadValidRevision, type LoadedRevision } from '../engine/load-revision.js';
 import { reconcile, type ReconcileSummary } from '../engine/reconcile.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { UserError, ValidationFailed } from '../model/errors.js';
@@ -22,6 +22,8 @@ export interface ReconcileRecord {
   durationMs: number;
   result: ReconcileResult;
   revision?: string;
+  /** The revision actually reconciled: `revision`, or the last valid one when `revision` is invalid. */
+  appliedRevision?: string;
   /** The store's run id when the reconcile had work to do (a no-op writes no run). */
   runId?: number;
   converged: boolean;
@@ -42,6 +44,8 @@ export class Controller {
   readonly records: ReconcileRecord[] = [];
   /** The last plan computed by a reconcile that got that far. */
   lastPlan: Plan | undefined;
+  /** The last revision that passed validation; reconciled while newer ones are invalid. */
+  private lastValid: LoadedRevision | undefined;
   /** The revision the last reconcile read (valid or not), for the poller's change check. */
   lastSeenRevision: string | undefined;
 
@@ -75,7 +79,18 @@ export class Controller {
       const revision = await source.resolve();
       this.lastSeenRevision = revision.sha;
       rec.revision = revision.sha;
-      const loaded = await loadValidRevision(session, source);
+      let loaded: LoadedRevision;
+      let invalid: ValidationFailed | undefined;
+      try {
+        loaded = await loadValidRevision(session, source);
+        this.lastValid = loaded;
+      } catch (err) {
+        // A bad commit must not switch self-healing off: keep reconciling the last valid revision.
+        if (!(err instanceof ValidationFailed) || !this.lastValid) throw err;
+        invalid = err;
+        loaded = this.lastValid;
+      }
+      rec.appliedRevision = loaded.revision.sha;
       const summary = await reconcile(session, {
         timeoutMs: this.cfg.timeoutMs,
         dryRun: false,
@@ -92,6 +107,11 @@ export class Controller {
       rec.failures = summary.failures;
       const lastRun = this.base.store.listRuns(1)[0];
       if (lastRun && lastRun.id > lastRunBefore) rec.runId = lastRun.id;
+      if (invalid) {
+        rec.result = 'invalid';
+        rec.diagnostics = invalid.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+        rec.error = `${rec.diagnostics.length} validation error(s); nothing of ${revision.sha} was applied, the last valid revision ${loaded.revision.sha} is kept in sync`;
+      }
     } catch (err) {
       if (err instanceof ValidationFailed) {
         rec.result = 'invalid';
@@ -110,8 +130,8 @@ export class Controller {
     rec.durationMs = finished.getTime() - started.getTime();
     this.remember(rec);
     this.metrics.recordReconcile(rec.result, rec.durationMs, finished, {
-      drift: rec.result === 'converged' || rec.result === 'not_converged' ? rec.drift : undefined,
-      revision: rec.result === 'invalid' ? undefined : rec.revision,
+      drift: rec.appliedRevision ? rec.drift : undefined,
+      revision: rec.appliedRevision,
       tasks: rec.tasks ? { succeeded: rec.tasks.succeeded, failed: rec.tasks.failed, skipped: rec.tasks.skipped, cancelled: rec.tasks.cancelled } : undefined,
     });
     this.logResult(rec);
@@ -123,7 +143,9 @@ export class Controller {
     this.records.length = Math.min(this.records.length, keptRecords);
     // Only reconciles that did or tried something are audited: a quiet resync every few minutes
     // would otherwise fill the audit log with nothing.
-    if (rec.runId !== undefined || rec.result === 'invalid' || rec.result === 'error') {
+    const prev = this.records[1];
+    const repeatedInvalid = rec.result === 'invalid' && prev?.result === 'invalid' && prev.revision === rec.revision && rec.runId === undefined;
+    if (!repeatedInvalid && (rec.runId !== undefined || rec.result === 'invalid' || rec.result === 'error')) {
       this.base.store.audit({
         type: `daemon.reconcile.${rec.result}`,
         subject: rec.revision ?? '(unknown revision)',
@@ -134,9 +156,9 @@ export class Controller {
   }
 
   private logResult(rec: ReconcileRecord): void {
-    const fields = { seq: rec.seq, result: rec.result, revision: rec.revision, durationMs: rec.durationMs, drift: rec.drift, tasks: rec.tasks, runId: rec.runId };
+    const fields = { seq: rec.seq, result: rec.result, revision: rec.revision, appliedRevision: rec.appliedRevision, durationMs: rec.durationMs, drift: rec.drift, tasks: rec.tasks, runId: rec.runId };
     if (rec.result === 'converged') this.base.log.info('reconcile finished', fields);
-    else if (rec.result === 'invalid') this.base.log.warn('revision is invalid; nothing was applied', { ...fields, diagnostics: rec.diagnostics });
+    else if (rec.result === 'invalid') this.base.log.warn(rec.appliedRevision ? 'revision is invalid; the last valid revision is kept in sync' : 'revision is invalid; nothing was applied', { ...fields, diagnostics: rec.diagnostics });
     else this.base.log.warn('reconcile did not converge', { ...fields, error: rec.error, failures: rec.failures });
   }
 }

@@ -10,9 +10,9 @@ import { runCli } from '../helpers/cli.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { createHelloRepo, freePort, helloManifest, http, parsePrometheus, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
 
-type Rec = { seq: number; reasons: string[]; result: string; revision?: string; diagnostics?: string[]; finishedAt: string };
+type Rec = { seq: number; reasons: string[]; result: string; revision?: string; appliedRevision?: string; diagnostics?: string[]; finishedAt: string };
 
-test('daemon: polls a remote repository, refuses an invalid commit, API reconcile needs the token', { timeout: 150_000 }, async (t) => {
+test('daemon: polls a remote repository, refuses an invalid commit but keeps healing the last valid one, API reconcile needs the token', { timeout: 150_000 }, async (t) => {
   const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-remote-'));
   const appPort = await freePort();
   const apiPort = await freePort();
@@ -35,6 +35,7 @@ test('daemon: polls a remote repository, refuses an invalid commit, API reconcil
   const records = async () => (await http(`${base}/api/v1/reconciles`)).json.reconciles as Rec[];
   await waitFor('ready', async () => (await http(`${base}/v1/ready`)).status === 200, 60_000);
   assert.equal((await records())[0].result, 'converged', daemon.logs());
+  const first = await repo.revParse('HEAD');
   assert.equal((await http(`http://127.0.0.1:${appPort}/`)).json.message, 'one');
   assert.ok(git.requests.some((r) => r.url.includes('git-upload-pack')), 'the daemon fetched over smart HTTP');
 
@@ -46,9 +47,29 @@ test('daemon: polls a remote repository, refuses an invalid commit, API reconcil
   assert.ok(invalid.diagnostics?.some((d) => /hello\.yaml:\d+:\d+: .*runtime/.test(d)), JSON.stringify(invalid.diagnostics));
   assert.equal((await http(`http://127.0.0.1:${appPort}/`)).json.message, 'one');
   assert.equal((await http(`${base}/v1/ready`)).status, 200);
+  assert.equal(invalid.appliedRevision, first, 'the last valid revision is what was reconciled');
   // The poller does not retry the same invalid revision every second.
   await new Promise((r) => setTimeout(r, 2500));
   assert.equal((await records()).filter((r) => r.revision === bad).length, 1);
+
+  // POST /api/v1/reconcile: 401 without or with a wrong token, 405 for GET.
+  assert.equal((await http(`${base}/api/v1/reconcile`, { method: 'POST' })).status, 401);
+  assert.equal((await http(`${base}/api/v1/reconcile`, { method: 'POST', headers: { authorization: 'Bearer nope' } })).status, 401);
+  assert.equal((await http(`${base}/api/v1/reconcile`)).status, 405);
+
+  // Self-heal goes on while HEAD is invalid: a killed app is restarted at the last valid revision.
+  const before = (await http(`http://127.0.0.1:${appPort}/`)).json;
+  process.kill(before.pid, 'SIGKILL');
+  const ok = await http(`${base}/api/v1/reconcile`, { method: 'POST', headers: { authorization: 'Bearer api-token-123' } });
+  assert.equal(ok.status, 202);
+  const healed = await waitFor('the app to be restarted', async () => {
+    const r = await http(`http://127.0.0.1:${appPort}/`).catch(() => undefined);
+    return r?.json?.pid !== before.pid && r?.json;
+  }, 30_000, 200);
+  assert.equal(healed.message, 'one');
+  const apiRun = await waitFor('the API reconcile', async () => (await records()).find((r) => r.reasons.includes('api')));
+  assert.equal(apiRun.result, 'invalid');
+  assert.equal(apiRun.appliedRevision, first);
 
   // The fix is applied by the next poll.
   await repo.write({ 'manifests/hello.yaml': helloManifest(appPort, 'two', 'v2') });
@@ -56,17 +77,9 @@ test('daemon: polls a remote repository, refuses an invalid commit, API reconcil
   await waitFor('v2 to be served', async () => (await http(`http://127.0.0.1:${appPort}/`).catch(() => undefined))?.json?.message === 'two', 40_000, 200);
   await waitFor('the fix to be recorded', async () => (await records()).some((r) => r.revision === good && r.result === 'converged'));
 
-  // POST /api/v1/reconcile: 401 without or with a wrong token, 202 with it.
-  assert.equal((await http(`${base}/api/v1/reconcile`, { method: 'POST' })).status, 401);
-  assert.equal((await http(`${base}/api/v1/reconcile`, { method: 'POST', headers: { authorization: 'Bearer nope' } })).status, 401);
-  assert.equal((await http(`${base}/api/v1/reconcile`)).status, 405);
-  const ok = await http(`${base}/api/v1/reconcile`, { method: 'POST', headers: { authorization: 'Bearer api-token-123' } });
-  assert.equal(ok.status, 202);
-  await waitFor('the API reconcile', async () => (await records()).some((r) => r.reasons.includes('api')));
-
   const m = parsePrometheus((await http(`${base}/metrics`)).text);
-  assert.equal(m.get('boreas_reconcile_total{result="invalid"}'), 1);
-  assert.ok((m.get('boreas_reconcile_total{result="converged"}') ?? 0) >= 3);
+  assert.equal(m.get('boreas_reconcile_total{result="invalid"}'), 2);
+  assert.ok((m.get('boreas_reconcile_total{result="converged"}') ?? 0) >= 2);
   assert.equal(m.get(`boreas_revision_info{sha="${good}"}`), 1);
   assert.ok(!daemon.logs().includes('api-token-123'), 'the API token is never logged');
   assert.equal(await daemon.stop(), 0);

@@ -26,7 +26,7 @@ export function health(ctx: DaemonContext): unknown {
 export function readiness(ctx: DaemonContext): [number, unknown] {
   const last = ctx.controller.records[0];
   if (!last) return [503, { ready: false, reason: 'the first reconcile has not finished yet' }];
-  return [200, { ready: true, lastReconcile: { result: last.result, revision: last.revision ?? null, finishedAt: last.finishedAt } }];
+  return [200, { ready: true, lastReconcile: { result: last.result, revision: last.revision ?? null, appliedRevision: last.appliedRevision ?? null, finishedAt: last.finishedAt } }];
 }
 
 /** Seed 000 shape of a status. */
@@ -74,7 +74,7 @@ export function revisions(ctx: DaemonContext): unknown {
     runIds.get(run.revision)!.push(run.id);
   }
   return {
-    current: ctx.controller.records.find((r) => r.result !== 'invalid' && r.result !== 'error')?.revision ?? null,
+    current: ctx.controller.records.find((r) => r.appliedRevision)?.appliedRevision ?? null,
     revisions: order.map((sha) => {
       const r = store.getRevision(sha);
       return { sha, valid: r?.valid ?? null, seenAt: r?.seenAt ?? null, ref: r?.ref ?? null, source: r?.source ?? null, runs: runIds.get(sha) };
