@@ -13,6 +13,19 @@ import { createHelloRepo, freePort, helloManifest, http, parsePrometheus, startD
 
 const secret = 'test-webhook-secret-0123456789';
 
+/** Runs the dashboard's script against the live API with a minimal DOM and returns what it rendered. */
+async function runDashboard(script: string, base: string): Promise<{ apps: string; graph: string; tree: string; drift: string }> {
+  const elements = new Map<string, { innerHTML: string; textContent: string; tBodies: Array<{ innerHTML: string }>; onclick: unknown }>();
+  const el = (id: string) => {
+    if (!elements.has(id)) elements.set(id, { innerHTML: '', textContent: '', tBodies: [{ innerHTML: '' }], onclick: null });
+    return elements.get(id)!;
+  };
+  const context = vm.createContext({ document: { getElementById: el }, fetch: (path: string, init?: RequestInit) => fetch(new URL(path, base + '/'), init), setInterval: () => 0, setTimeout, Promise, JSON, Math, Map, Set, String });
+  new vm.Script(script).runInContext(context);
+  await waitFor('the dashboard to render', async () => el('apps').tBodies[0].innerHTML.includes('hello') && el('graph').innerHTML.includes('svg'), 10_000);
+  return { apps: el('apps').tBodies[0].innerHTML, graph: el('graph').innerHTML, tree: el('tree').innerHTML, drift: el('drift').innerHTML };
+}
+
 test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, status, graceful stop', { timeout: 120_000 }, async (t) => {
   const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-'));
   const appPort = await freePort();
@@ -77,7 +90,12 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   assert.match(page.text, /api\/v1\/tasks/);
   assert.doesNotMatch(page.text, /<(script|link|img)[^>]+(src|href)=/i, 'the dashboard loads no external assets');
   const script = /<script>([\s\S]*)<\/script>/.exec(page.text)?.[1] ?? '';
-  assert.doesNotThrow(() => new vm.Script(script), 'the dashboard script parses');
+  const dom = await runDashboard(script, base);
+  assert.match(dom.apps, /<b>hello<\/b>/);
+  assert.match(dom.apps, /in sync/);
+  assert.match(dom.graph, /<svg[\s\S]*Instance\/hello-0/);
+  assert.match(dom.tree, /succeeded/);
+  assert.match(dom.drift, /No drift/);
 
   // A new commit; a webhook with a bad signature is refused and triggers nothing.
   await repo.write({ 'manifests/hello.yaml': helloManifest(appPort, 'two', 'v2') });
