@@ -6,6 +6,7 @@ import { ValidationFailed } from '../model/errors.js';
 import type { ResolvedRevision, Source } from '../source/source.js';
 import type { Session } from './session.js';
 import { rememberTargetSpecs } from './target-factories.js';
+import { readRevisionCache, writeRevisionCache } from './revision-cache.js';
 
 export interface LoadedRevision {
   revision: ResolvedRevision;
@@ -15,6 +16,13 @@ export interface LoadedRevision {
 
 export async function loadValidRevision(session: Session, source?: Source): Promise<LoadedRevision> {
   const src = source ?? (await session.source());
+  // An unchanged, already validated revision skips list/parse/validate altogether.
+  const resolved = await src.resolve();
+  const cached = readRevisionCache(session.cacheDir, resolved);
+  if (cached) {
+    rememberTargetSpecs(session.store, cached);
+    return { revision: resolved, manifests: cached, source: src };
+  }
   const result = await loadManifests(src, { cacheDir: session.cacheDir });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const known = session.store.getRevision(result.revision.sha);
@@ -23,5 +31,6 @@ export async function loadValidRevision(session: Session, source?: Source): Prom
   }
   if (errors.length) throw new ValidationFailed(result.diagnostics);
   rememberTargetSpecs(session.store, result.manifests);
+  writeRevisionCache(session.cacheDir, result.revision, result.manifests);
   return { revision: result.revision, manifests: result.manifests, source: src };
 }
