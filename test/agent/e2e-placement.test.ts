@@ -1,8 +1,10 @@
 // End to end on three real agents (three nodes): `boreas reconcile --once` places 3 replicas, one per
 // node, and they serve; status shows the seed 000 shape; an agent killed makes its node offline and
-// the app degraded; the agent restarted repeats no task.
+// the app degraded; the agent restarted repeats no task; a cordoned node's instance moves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { apiApp, hit, startFleet } from './e2e-helpers.js';
 
 test('3 nodes: placement, serving, status shape, offline node, restart repeats nothing', async (t) => {
@@ -50,4 +52,17 @@ test('3 nodes: placement, serving, status shape, offline node, restart repeats n
   const quiet = await fleet.reconcile();
   assert.equal(quiet.code, 0);
   assert.match(quiet.stdout, /No changes/);
+
+  // Cordon node-3 (room for 2 per node): plan shows api-2 moving to the least-loaded node, node-1.
+  fleet.writeManifest('api.yaml', apiApp(fleet.server).replace('maxPerNode: 1', 'maxPerNode: 2'));
+  fleet.writeManifest('node-3.yaml', readFileSync(join(fleet.repo, 'node-3.yaml'), 'utf8').replace('tokenFrom:', 'cordoned: true\n  tokenFrom:'));
+  const plan = await fleet.cli(['plan', '--repo', fleet.repo, '--state', fleet.state]);
+  assert.match(plan.stdout, /\+ Instance api-2 \(NotFound: not on agent:node-1\)/);
+  assert.match(plan.stdout, /- Instance api-2 \(Pruned/);
+  assert.doesNotMatch(plan.stdout, /Instance api-[01]/, 'nothing else moves');
+  const moved = await fleet.reconcile();
+  assert.equal(moved.code, 0, moved.stdout + moved.stderr);
+  assert.equal(await hit(fleet.hosts[0], 18081), 'v1 api-2 127.0.0.21', 'second slot on node-1 serves on port + 1');
+  assert.match(await hit(fleet.hosts[2]), /^error/, 'nothing left on the cordoned node');
+  assert.equal(await hit(fleet.hosts[0]), 'v1 api-0 127.0.0.21', 'api-0 did not move');
 });
