@@ -28,8 +28,11 @@ export function applyPins(resources: DesiredResource[], store: Store, revision: 
   if (active.length === 0) return resources;
   let out = resources;
   for (const [app, pin] of active) {
-    const pinned = (store.loadDesired(pin.to) ?? []).filter((r) => r.owner === app);
-    out = [...out.filter((r) => r.owner !== app), ...pinned];
+    // Redacted snapshots (Secrets) cannot be re-applied: those keep what Git has now.
+    const pinned = (store.loadDesired(pin.to) ?? []).filter((r) => r.owner === app && !r.redacted);
+    const pinnedIds = new Set(pinned.map((r) => r.id));
+    const keepCurrent = out.filter((r) => r.owner === app && r.kind === 'KubeObject' && (r.spec as { kind?: string } | null)?.kind === 'Secret' && !pinnedIds.has(r.id));
+    out = [...out.filter((r) => r.owner !== app), ...pinned, ...keepCurrent];
   }
   return out;
 }

@@ -40,6 +40,8 @@ export interface DesiredResource {
   batch?: number;
   /** Text rendered for humans in diffs (e.g. file content); keys are labels. Never secrets. */
   rendered?: Record<string, string>;
+  /** Set on copies read back from the state file whose secret values were replaced by digests: never apply one. */
+  redacted?: boolean;
 }
 
 /** Ordered health levels (argo gitops-engine style); `level` is 0–100 as in seed 000. */

@@ -1,6 +1,7 @@
 // The prune inventory (what Boreas applied and has not deleted) and the cached observation.
 // The observation cache is written only for rows whose content changed (compared as canonical JSON,
 // so key order does not count): observing an unchanged world writes zero rows.
+import { redactForStorage } from '../redact.js';
 import type { Database } from 'better-sqlite3';
 import type { DesiredResource, ObservedResource } from '../../model/resource.js';
 import type { InventoryItem, Store } from '../store.js';
@@ -40,7 +41,7 @@ export function inventoryTable(db: Database, w: WriteCounter, now: Clock): Pick<
       return rows.map(toItem);
     },
     recordApplied(resource: DesiredResource, taskKey: string, revision: string): void {
-      w.run(upsertItem, resource.id, resource.target, resource.owner, JSON.stringify(resource), resource.hash, revision, taskKey, now().toISOString());
+      w.run(upsertItem, resource.id, resource.target, resource.owner, JSON.stringify(redactForStorage(resource)), resource.hash, revision, taskKey, now().toISOString());
     },
     removeFromInventory(resourceId: string): void {
       // The cached observation of a deleted resource would show a ghost in `status`.

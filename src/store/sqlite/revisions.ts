@@ -1,5 +1,6 @@
 // Revisions seen and the desired resources of each, stored once per revision (rollback re-applies
 // them; the benchmark's no-op path writes nothing because an existing snapshot is left alone).
+import { redactForStorage } from '../redact.js';
 import type { Database } from 'better-sqlite3';
 import type { DesiredResource } from '../../model/resource.js';
 import type { RevisionRecord, Store } from '../store.js';
@@ -33,7 +34,7 @@ export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<
     saveDesired(revision: string, resources: DesiredResource[]): void {
       // Checked first so an unchanged revision does not even serialise 10,000 resources.
       if (existsSnapshot.get(revision)) return;
-      w.run(insertSnapshot, revision, JSON.stringify(resources), resources.length, now().toISOString());
+      w.run(insertSnapshot, revision, JSON.stringify(resources.map(redactForStorage)), resources.length, now().toISOString());
     },
     loadDesired(revision: string): DesiredResource[] | undefined {
       const text = selectSnapshot.get(revision) as string | undefined;

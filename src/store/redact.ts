@@ -1,0 +1,28 @@
+// What the state file may hold of a resource. Kubernetes Secrets written in raw manifests carry their
+// data in the spec; the state file keeps only a digest of each value, so nothing secret is at rest in
+// SQLite. Redacted resources are marked so nobody re-applies them from the store (a rollback keeps
+// the Secret Git has now).
+import type { DesiredResource, Json } from '../model/resource.js';
+import { sha256 } from '../util/hash.js';
+
+type Obj = { [k: string]: Json };
+
+function isSecretObject(r: DesiredResource): boolean {
+  const spec = r.spec as Obj | null;
+  return r.kind === 'KubeObject' && !!spec && spec.kind === 'Secret' && (spec.apiVersion === 'v1' || spec.apiVersion === undefined);
+}
+
+function digestValues(values: Json | undefined): Json | undefined {
+  if (!values || typeof values !== 'object' || Array.isArray(values)) return values;
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, `(sha256:${sha256(String(v)).slice(0, 16)})`]));
+}
+
+/** The resource as it may be stored: Secret data/stringData replaced by digests, rendered text dropped. */
+export function redactForStorage(r: DesiredResource): DesiredResource {
+  if (!isSecretObject(r)) return r;
+  const spec = { ...(r.spec as Obj) };
+  if ('data' in spec) spec.data = digestValues(spec.data) as Json;
+  if ('stringData' in spec) spec.stringData = digestValues(spec.stringData) as Json;
+  const { rendered: _rendered, ...rest } = r;
+  return { ...rest, spec, redacted: true };
+}
