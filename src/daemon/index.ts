@@ -80,6 +80,7 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
       intervalMs: cfg.intervalMs,
       currentRevision: async () => (await (await controller.openSource()).resolve()).sha,
       lastRevision: () => controller.lastSeenRevision,
+      started: () => controller.ready,
       trigger: (r) => ctx.trigger(r),
       log,
     }),

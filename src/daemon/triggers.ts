@@ -28,13 +28,24 @@ export function every(ms: number, tick: () => Promise<void> | void, log: Logger,
  * Polls the source: a remote is fetched, a local directory re-read. Triggers when its revision
  * differs from the one last reconciled.
  */
-export function startPoller(opts: { intervalMs: number; currentRevision: () => Promise<string>; lastRevision: () => string | undefined; trigger: (reason: string) => void; log: Logger }): Stoppable {
+export function startPoller(opts: {
+  intervalMs: number;
+  currentRevision: () => Promise<string>;
+  /** The revision the last reconcile read; undefined when it failed before reading one. */
+  lastRevision: () => string | undefined;
+  /** False until the start-up reconcile has finished (polling before it would only queue a duplicate). */
+  started: () => boolean;
+  trigger: (reason: string) => void;
+  log: Logger;
+}): Stoppable {
   return every(
     opts.intervalMs,
     async () => {
+      if (!opts.started()) return;
       const rev = await opts.currentRevision();
       const last = opts.lastRevision();
-      if (last !== undefined && rev !== last) {
+      // last is undefined when the source could not be read (remote down): now that it can, go.
+      if (rev !== last) {
         opts.log.info('new revision found by polling', { revision: rev, previous: last });
         opts.trigger('poll');
       }
