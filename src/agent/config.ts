@@ -23,6 +23,12 @@ export interface AgentConfig {
   /** Where SystemdInstallUnit writes unit files when the task gives no unitPath. */
   systemdUnitDir: string;
   nginxConfDir: string;
+  /** Where DeployCertificate writes certificates and keys. */
+  nginxCertDir: string;
+  /** Root nginx serves /.well-known/acme-challenge/ from (http-01). */
+  nginxWebroot: string;
+  /** Address nginx listens on; empty = every address. */
+  nginxListenAddress?: string;
   nginxTestCommand: string[];
   nginxReloadCommand: string[];
   nginxHttpPort: number;
@@ -44,6 +50,8 @@ export function defaultAgentConfig(): AgentConfig {
     systemctl: ['systemctl'],
     systemdUnitDir: '/etc/systemd/system',
     nginxConfDir: '/etc/nginx/conf.d',
+    nginxCertDir: '/etc/nginx/boreas-certs',
+    nginxWebroot: '/var/lib/boreas/acme-webroot',
     nginxTestCommand: ['nginx', '-t'],
     nginxReloadCommand: ['nginx', '-s', 'reload'],
     nginxHttpPort: 80,
@@ -60,7 +68,7 @@ const fileSchema = {
   properties: {
     listen: { type: 'string' }, nodeName: { type: 'string', minLength: 1 }, tokenFile: { type: 'string' },
     workDir: { type: 'string' }, allowedRoots: { type: 'array', items: { type: 'string' } }, dockerSocket: { type: 'string' },
-    systemctl: { anyOf: [argv, { type: 'string' }] }, systemdUnitDir: { type: 'string' }, nginxConfDir: { type: 'string' },
+    systemctl: { anyOf: [argv, { type: 'string' }] }, systemdUnitDir: { type: 'string' }, nginxConfDir: { type: 'string' }, nginxCertDir: { type: 'string' }, nginxWebroot: { type: 'string' }, nginxListenAddress: { type: 'string' },
     nginxTestCommand: { anyOf: [argv, { type: 'string' }] }, nginxReloadCommand: { anyOf: [argv, { type: 'string' }] },
     nginxHttpPort: { type: 'integer', minimum: 1, maximum: 65535 }, nginxHttpsPort: { type: 'integer', minimum: 1, maximum: 65535 },
     maxBodyBytes: { type: 'integer', minimum: 1024 }, logLevel: { enum: ['debug', 'info', 'warn', 'error'] },

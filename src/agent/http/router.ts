@@ -4,6 +4,7 @@
 // liveness (no node facts, no app names).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentContext } from '../context.js';
+import { nodeFacts } from '../facts.js';
 import { observeResources, type ObserveItem } from '../observe.js';
 import { seedApply, seedStatus, type SeedApplyRequest } from '../seed-api.js';
 import { handleTask } from '../tasks/handle.js';
@@ -40,8 +41,9 @@ const routes: Array<{ method: string; path: RegExp; open?: boolean; handler: Han
   } },
   { method: 'POST', path: /^\/v1\/observe$/, handler: async (ctx, req) => {
     const body = check<{ resources: ObserveItem[] }>(observeSchema, await readJson(req, ctx.config.maxBodyBytes));
-    return [200, { node: ctx.config.nodeName, observations: await observeResources(ctx, body.resources) }];
+    return [200, { node: ctx.config.nodeName, facts: nodeFacts(ctx), observations: await observeResources(ctx, body.resources) }];
   } },
+  { method: 'GET', path: /^\/v1\/facts$/, handler: async (ctx) => [200, nodeFacts(ctx)] },
 ];
 
 /** The request handler of one agent. */

@@ -24,7 +24,7 @@ interface FileItem {
 /**
  * The real path of a file task: relative paths live in the instance dir (always allowed, it is the
  * agent's own); absolute ones must lie under an allowed root. Removal may also reach the nginx conf
- * dir, where certificates are deployed (writes there go through DeployCertificate and nginx -t).
+ * and cert dirs, where sites and certificates are deployed (writes there go through DeployCertificate and nginx -t).
  */
 function checkedPath(ctx: AgentContext, path: string, instance: string | undefined, extraRoots: string[] = []): string {
   if (!isAbsolute(path)) {
@@ -59,7 +59,7 @@ const applyConfigFiles: TaskHandler = async (ctx, payload) => {
 };
 
 const removeFiles: TaskHandler = async (ctx, payload) => {
-  const paths = (payload.paths as string[]).map((p) => checkedPath(ctx, p, payload.instance as string | undefined, [ctx.config.nginxConfDir]));
+  const paths = (payload.paths as string[]).map((p) => checkedPath(ctx, p, payload.instance as string | undefined, [ctx.config.nginxConfDir, ctx.config.nginxCertDir]));
   let removed = 0;
   for (const p of paths) {
     if ((await fileContentHash(p)) === undefined) continue;

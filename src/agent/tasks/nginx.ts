@@ -11,7 +11,7 @@ function sitePath(ctx: AgentContext, payload: Record<string, unknown>): string {
   return (payload.targetPath as string | undefined) ?? join(ctx.config.nginxConfDir, `${payload.siteName as string}.conf`);
 }
 
-const nginxRoots = (ctx: AgentContext) => [ctx.config.nginxConfDir, ...ctx.config.allowedRoots];
+const nginxRoots = (ctx: AgentContext) => [ctx.config.nginxConfDir, ctx.config.nginxCertDir, ...ctx.config.allowedRoots];
 
 const deploySite: TaskHandler = async (ctx, payload) => {
   const targetPath = sitePath(ctx, payload);

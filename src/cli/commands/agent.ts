@@ -18,6 +18,9 @@ interface AgentFlags {
   systemctl?: string;
   systemdUnitDir?: string;
   nginxConfDir?: string;
+  nginxCertDir?: string;
+  nginxWebroot?: string;
+  nginxListenAddress?: string;
   nginxTestCommand?: string;
   nginxReloadCommand?: string;
   nginxHttpPort?: string;
@@ -46,6 +49,9 @@ export function flagsToConfig(f: AgentFlags): Partial<AgentConfig> {
     systemctl: f.systemctl ? splitArgv(f.systemctl) : undefined,
     systemdUnitDir: f.systemdUnitDir,
     nginxConfDir: f.nginxConfDir,
+    nginxCertDir: f.nginxCertDir,
+    nginxWebroot: f.nginxWebroot,
+    nginxListenAddress: f.nginxListenAddress,
     nginxTestCommand: f.nginxTestCommand ? splitArgv(f.nginxTestCommand) : undefined,
     nginxReloadCommand: f.nginxReloadCommand ? splitArgv(f.nginxReloadCommand) : undefined,
     nginxHttpPort: intFlag('nginx-http-port', f.nginxHttpPort),
@@ -69,6 +75,9 @@ export function registerAgent(program: Command, _setExit: SetExit): void {
     .option('--systemctl <command>', 'systemctl invocation, split on spaces, no shell (default "systemctl"; e.g. "systemctl --user")')
     .option('--systemd-unit-dir <dir>', 'where unit files are written (default /etc/systemd/system)')
     .option('--nginx-conf-dir <dir>', 'where nginx site files are written (default /etc/nginx/conf.d)')
+    .option('--nginx-cert-dir <dir>', 'where certificates and keys are written (default /etc/nginx/boreas-certs)')
+    .option('--nginx-webroot <dir>', 'root nginx serves ACME http-01 challenges from (default /var/lib/boreas/acme-webroot)')
+    .option('--nginx-listen-address <addr>', 'address nginx listens on (default: every address)')
     .option('--nginx-test-command <command>', 'nginx config test, split on spaces (default "nginx -t")')
     .option('--nginx-reload-command <command>', 'nginx reload, split on spaces (default "nginx -s reload")')
     .option('--nginx-http-port <port>', 'port nginx serves http on (default 80)')

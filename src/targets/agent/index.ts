@@ -11,7 +11,8 @@ import type { AgentTaskResult } from '../../agent/tasks/types.js';
 import type { Target, TargetContext, TargetFactory } from '../target.js';
 import { AgentClient, AgentUnreachable, type AgentClientOptions } from './client.js';
 import { agentTask, observeItem } from './wire.js';
-import { markNode } from './offline.js';
+import { markNode, rememberFacts } from './offline.js';
+import type { NodeFacts } from '../../agent/facts.js';
 
 /** What the target needs to know about a node (the Node manifest's spec). */
 export interface AgentNodeInfo {
@@ -27,8 +28,9 @@ class AgentTarget implements Target {
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
     if (resources.length === 0) return [];
     try {
-      const res = await this.client.post<{ observations: ObservedResource[] }>('/v1/observe', { resources: resources.map(observeItem) });
+      const res = await this.client.post<{ observations: ObservedResource[]; facts?: NodeFacts }>('/v1/observe', { resources: resources.map(observeItem) });
       markNode(this.ctx.store, this.node, true);
+      rememberFacts(this.ctx.store, this.node, res.facts);
       return res.observations;
     } catch (err) {
       if (!(err instanceof AgentUnreachable)) throw err;
@@ -79,3 +81,4 @@ export function agentTargetFactoryFor(manifests: () => ManifestSet | undefined, 
 }
 
 export { AgentClient, AgentUnreachable, AgentHttpError, type AgentClientOptions } from './client.js';
+export { offlineNodes, reportedNginxFacts } from './offline.js';

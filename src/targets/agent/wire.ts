@@ -19,7 +19,7 @@ export function observeItem(r: DesiredResource): ObserveItem {
   switch (r.kind) {
     case 'Instance': {
       const s = r.spec as unknown as InstanceSpec;
-      item.locator = { runtime: s.runtime, instance: s.instance, state: s.state, ...(s.health ? { health: s.health as unknown as Json } : {}) };
+      item.locator = { runtime: s.runtime, instance: s.instance, state: s.state, host: s.host, ...(s.health ? { health: s.health as unknown as Json } : {}) };
       break;
     }
     case 'File': {
