@@ -11,7 +11,8 @@ import { fileId, instanceId, localTarget } from './ids.js';
 import { buildInstanceSpecs, type Placement } from './machine-instances.js';
 import { placeOnEnvironment } from './place.js';
 import { endpointsOf, relationView, type RelationView } from './relations.js';
-import { buildKubernetesResources } from './kubernetes/index.js';
+import { buildKubernetesResources, buildNamespaceResource } from './kubernetes/index.js';
+import { withPruneDisabled } from './prune-policy.js';
 
 export interface DesiredContext {
   /** Node each ordinal of an app ran on before (from the inventory), so placement is stable. */
@@ -74,12 +75,26 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     });
   }
 
-  // 3. Kubernetes applications.
+  // 3. Kubernetes applications, after their environment's namespace (created if missing, never
+  //    pruned: deleting a namespace deletes everything in it, Boreas's or not).
+  const namespaces = new Map<string, DesiredResource>();
   for (const [name, located] of manifests.applications) {
     const env = manifests.environments.get(located.manifest.spec.environment);
     if (!env || env.manifest.spec.type !== 'kubernetes') continue;
-    for (const r of buildKubernetesResources(located, env, manifests)) add(name, r);
+    const objects = buildKubernetesResources(located, env, manifests);
+    let ns = namespaces.get(env.manifest.metadata.name);
+    if (!ns) {
+      ns = withPruneDisabled(buildNamespaceResource(env));
+      namespaces.set(env.manifest.metadata.name, ns);
+    }
+    const nsId = ns.id;
+    for (const r of objects) {
+      if (r.id !== nsId && !r.dependsOn.includes(nsId)) r.dependsOn = [...r.dependsOn, nsId];
+      add(name, r);
+    }
   }
+  const declared = new Set(resources.map((r) => r.id));
+  for (const ns of namespaces.values()) if (!declared.has(ns.id)) resources.push(ns);
 
   // 4. Cross-application ordering: every resource of A waits for the workloads of each dependency.
   for (const [name, { manifest: app }] of manifests.applications) {

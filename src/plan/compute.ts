@@ -5,6 +5,7 @@ import type { DesiredResource, ObservedResource } from '../model/resource.js';
 import type { InventoryItem } from '../store/store.js';
 import { diffFields } from './field-diff.js';
 import { textDiffs } from './text-diff.js';
+import { pruneDisabled } from '../desired/prune-policy.js';
 
 export interface PlanInput {
   revision: string;
@@ -33,7 +34,7 @@ export function computePlan(input: PlanInput): Plan {
     if (desiredIds.has(id)) continue;
     const obs = input.observed.get(id);
     const change = makeChange('delete', 'Pruned', `no longer in Git (applied at ${inv.revision.slice(0, 12)})`, inv.resource, undefined, obs, inv);
-    (input.prune ? changes : orphans).push(change);
+    (input.prune && !pruneDisabled(inv.resource) ? changes : orphans).push(change);
   }
   return { revision: input.revision, changes: sortChanges(changes), unchanged, orphans };
 }
