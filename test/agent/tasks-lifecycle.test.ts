@@ -129,3 +129,25 @@ test('a failed task is retryable under the same key', async (t) => {
   assert.equal(fail2.json.status, 'failed');
   assert.equal(fail2.json.replayed, undefined, 'failures are re-run, not replayed');
 });
+
+test('HealthProbe reports the health of an endpoint on the node (tcp/http/exec)', async (t) => {
+  const { agent, dirs, stop } = await inProcessAgent('probe');
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    res.statusCode = req.url === '/ok' ? 200 : 500;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(async () => {
+    server.close();
+    await stop();
+  });
+  const port = (server.address() as { port: number }).port;
+  const probe = async (check: object) => (await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: `p-${JSON.stringify(check)}`, type: 'HealthProbe', payload: { check } })).json;
+  const ok = await probe({ http: { port, path: '/ok' } });
+  assert.equal(ok.status, 'succeeded');
+  assert.deepEqual(ok.details.health, { status: 'Healthy', level: 100, msg: `GET http://127.0.0.1:${port}/ok: 200` });
+  assert.equal((await probe({ http: { port, path: '/bad' } })).details.health.level, 0);
+  assert.equal((await probe({ tcp: { port } })).details.health.level, 100);
+  assert.equal((await probe({ exec: { command: ['/bin/false'] } })).details.health.level, 0);
+});
