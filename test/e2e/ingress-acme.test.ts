@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createGitRepo } from '../helpers/git-repo.js';
 import { runCli } from '../helpers/cli.js';
-import { freePort, nginxUnavailable, startNginx } from '../helpers/nginx.js';
+import { freePort, nginxUnavailable, startNginx, waitFor } from '../helpers/nginx.js';
 import { pebbleUnavailable, startPebble } from '../helpers/pebble.js';
 
 const host = 'shop.boreas.test';
@@ -62,6 +62,12 @@ test('reconcile issues an ACME certificate via pebble, http-01 served by the loc
 
   const first = await cli('reconcile', '--once', '--repo', repo.dir, '--timeout', '90s');
   assert.equal(first.code, 0, first.stdout + first.stderr);
+  // `nginx -s reload` only signals: wait until the old worker of every reload has shut down.
+  const count = (log: string, needle: string) => log.split(needle).length - 1;
+  await waitFor(async () => {
+    const log = await nginx.errorLog();
+    return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
+  }, 10_000, 'nginx reloads to take effect');
 
   const dispatcher = new Agent({ connect: { ca: await pebble.issuingRootPem() } });
   cleanup.push(() => dispatcher.close());

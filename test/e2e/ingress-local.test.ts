@@ -5,11 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { freePort, nginxUnavailable, startNginx, type TestNginx } from '../helpers/nginx.js';
+import { freePort, nginxUnavailable, startNginx, waitFor, type TestNginx } from '../helpers/nginx.js';
 import { generateSelfSigned } from '../../src/targets/certificates/index.js';
 
 const host = 'web.boreas.test';
@@ -27,7 +28,7 @@ server.listen(Number(process.env.BOREAS_PORT_HTTP), '127.0.0.1');
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => server.close(() => process.exit(0)));
 `;
 
-function manifests(o: { port: number; replicas: number; tls?: boolean }): Record<string, string> {
+function manifests(o: { port: number; replicas: number; tls?: boolean; certDays?: number }): Record<string, string> {
   const files: Record<string, string> = {
     'servers/app.js': appJs,
     'environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n',
@@ -56,7 +57,7 @@ function manifests(o: { port: number; replicas: number; tls?: boolean }): Record
       '',
     ].join('\n'),
   };
-  if (o.tls) files['certificate.yaml'] = `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: web-cert}\nspec:\n  domains: [${host}]\n  issuer: {selfSigned: {days: 30}}\n`;
+  if (o.tls) files['certificate.yaml'] = `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: web-cert}\nspec:\n  domains: [${host}]\n  issuer: {selfSigned: {days: ${o.certDays ?? 30}}}\n`;
   return files;
 }
 
@@ -98,7 +99,11 @@ async function setup(t: { after(fn: () => Promise<void>): void }): Promise<Bed> 
   const sitePath = join(f.confDir, 'boreas-web.conf');
   return {
     repo, nginx, stateDir, env, cli,
-    reconcile: () => cli('reconcile', '--once', '--repo', repo.dir, '--timeout', '60s'),
+    async reconcile() {
+      const r = await cli('reconcile', '--once', '--repo', repo.dir, '--timeout', '60s');
+      await settled(nginx);
+      return r;
+    },
     async upstream() {
       const text = await readFile(sitePath, 'utf8');
       const block = /upstream \S+ \{\n([^}]*)\}/.exec(text);
@@ -115,6 +120,30 @@ async function setup(t: { after(fn: () => Promise<void>): void }): Promise<Bed> 
 async function commit(repo: GitRepo, files: Record<string, string>, message: string): Promise<string> {
   await repo.write(files);
   return repo.commit(message);
+}
+
+/**
+ * `nginx -s reload` only signals the master: the new config serves once the old worker has logged
+ * its graceful shutdown. Waits until every reload seen in the error log got that far.
+ */
+async function settled(nginx: TestNginx): Promise<void> {
+  const count = (log: string, needle: string) => log.split(needle).length - 1;
+  await waitFor(async () => {
+    const log = await nginx.errorLog();
+    return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
+  }, 10_000, 'nginx reloads to take effect');
+  await new Promise((r) => setTimeout(r, 50));
+}
+
+/** sha256 of the leaf certificate nginx presents for the host (verified against `ca`). */
+function servedFingerprint(port: number, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port, servername: host, ca }, () => {
+      resolve(s.getPeerCertificate().fingerprint256.replace(/:/g, '').toLowerCase());
+      s.end();
+    });
+    s.once('error', reject);
+  });
 }
 
 /** Instances that answered `n` requests through nginx (round robin reaches every upstream server). */
@@ -179,9 +208,10 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   assert.equal(redirect.status, 308);
   assert.equal(redirect.location, `https://${host}:${bed.nginx.facts.httpsPort}/x`);
   const certPem = await readFile(join(bed.nginx.facts.certDir, 'web-cert.crt'), 'utf8');
+  let trusted = certPem;
   const https = (servername: string) => {
     // undici takes the TLS servername (SNI and the name verified) from the Host header.
-    const dispatcher = new Agent({ connect: { ca: certPem } });
+    const dispatcher = new Agent({ connect: { ca: trusted } });
     t.after(() => dispatcher.close());
     return request(`https://127.0.0.1:${bed.nginx.facts.httpsPort}/`, { dispatcher, headers: { host: servername } });
   };
@@ -214,13 +244,24 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   const again = await bed.cli('reconcile', '--once', '--repo', bed.repo.dir, '--output', 'json');
   assert.equal(JSON.parse(again.stdout.trim().split('\n').pop()!).tasks.run, 0, 'converged with TLS: a further run does nothing');
 
+  // Rotation: a changed issuer setting issues version 2, which is deployed and served.
+  await commit(bed.repo, manifests({ port, replicas: 3, tls: true, certDays: 60 }), 'rotate');
+  const rotated = await bed.reconcile();
+  assert.equal(rotated.code, 0, rotated.stdout + rotated.stderr);
+  const v2 = JSON.parse((await bed.cli('status', 'web', '--output', 'json')).stdout).certificates[0];
+  assert.equal(v2.version, 2);
+  assert.notEqual(v2.fingerprint, cert.fingerprint);
+  assert.deepEqual(v2.nodes, [{ node: 'local', version: 2, fingerprint: v2.fingerprint, drift: false }]);
+  trusted = await readFile(join(bed.nginx.facts.certDir, 'web-cert.crt'), 'utf8');
+  assert.equal(await servedFingerprint(bed.nginx.facts.httpsPort, trusted), v2.fingerprint, 'nginx serves version 2');
+
   // (f) nginx refuses the new config (another file in its conf dir is broken): reconcile exits 1 with
   // nginx's own error text, the previous site file is kept and keeps serving.
   const before = await readFile(join(bed.nginx.facts.confDir, 'boreas-web.conf'), 'utf8');
   const reloadsBefore = await bed.nginx.reloads();
   await writeFile(join(bed.nginx.facts.confDir, 'zz-hand-made.conf'), 'bogus_directive on;\n');
   t.after(() => rm(join(bed.nginx.facts.confDir, 'zz-hand-made.conf'), { force: true }));
-  await commit(bed.repo, manifests({ port, replicas: 4, tls: true }), 'scale to 4');
+  await commit(bed.repo, manifests({ port, replicas: 4, tls: true, certDays: 60 }), 'scale to 4');
   const refused = await bed.reconcile();
   assert.equal(refused.code, 1, refused.stdout + refused.stderr);
   assert.match(refused.stdout + refused.stderr, /unknown directive "bogus_directive"/);
