@@ -6,6 +6,8 @@ import { reconcile, type ReconcileSummary } from '../engine/reconcile.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { UserError, ValidationFailed } from '../model/errors.js';
 import type { Plan } from '../model/plan.js';
+import type { ExecutorEvent } from '../engine/executor-types.js';
+import type { Logger } from '../util/logger.js';
 import { openSource } from '../source/index.js';
 import type { Source } from '../source/source.js';
 import type { DaemonConfig } from './config.js';
@@ -97,7 +99,8 @@ export class Controller {
         prune: this.cfg.prune,
         concurrency: this.cfg.concurrency,
         loaded,
-        onEvent: (ev) => log.debug('task event', { seq, event: ev }),
+        // Only the normalised fields: a raw event carries the task's resource, whose env may hold secrets.
+        onEvent: (ev) => logTaskEvent(log, seq, ev as ExecutorEvent),
       });
       this.lastPlan = summary.plan;
       rec.result = summary.converged ? 'converged' : 'not_converged';
@@ -160,5 +163,19 @@ export class Controller {
     if (rec.result === 'converged') this.base.log.info('reconcile finished', fields);
     else if (rec.result === 'invalid') this.base.log.warn(rec.appliedRevision ? 'revision is invalid; the last valid revision is kept in sync' : 'revision is invalid; nothing was applied', { ...fields, diagnostics: rec.diagnostics });
     else this.base.log.warn('reconcile did not converge', { ...fields, error: rec.error, failures: rec.failures });
+  }
+}
+
+/** One log line per task start/finish and batch, with ids and states only (never specs or env). */
+function logTaskEvent(log: Logger, seq: number, ev: ExecutorEvent): void {
+  switch (ev?.type) {
+    case 'task-started':
+      return log.info('task started', { seq, task: ev.key.slice(0, 12), resource: ev.resourceId, action: ev.action, attempt: ev.attempt });
+    case 'task-finished':
+      return log.info('task finished', { seq, task: ev.result.key.slice(0, 12), resource: ev.result.resourceId, action: ev.result.action, state: ev.result.state, outcome: ev.result.outcome, attempts: ev.result.attempts, durationMs: ev.result.durationMs, skipped: ev.result.skipped });
+    case 'batch-started':
+      return log.info('batch started', { seq, owner: ev.owner, batch: ev.batch, tasks: ev.tasks });
+    default:
+      return;
   }
 }

@@ -79,6 +79,7 @@ spec:
     timeoutSeconds: 2
   env:
     MESSAGE: ${message}
+    API_TOKEN: literal-secret-in-env
 `;
 }
 

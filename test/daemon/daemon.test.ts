@@ -147,6 +147,11 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   const lines = daemon.logs().trim().split('\n');
   for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not a JSON log line: ${line}`);
   assert.ok(!daemon.logs().includes(secret), 'the webhook secret is never logged');
+  assert.ok(!daemon.logs().includes('literal-secret-in-env'), 'env values are never logged');
+  assert.ok(daemon.logs().includes('"msg":"task finished"'), 'task progress is logged');
+  for (const path of ['/api/v1/tasks', '/api/v1/drift', '/api/v1/applications', '/api/v1/runs']) {
+    assert.ok(!(await http(`${base}${path}`)).text.includes('literal-secret-in-env'), `${path} shows no env value`);
+  }
 
   // SIGTERM: exit 0; the app keeps running until `boreas down` removes it.
   assert.equal(await daemon.stop(), 0, daemon.logs());
