@@ -82,7 +82,7 @@ async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): 
 
 async function observeAll(targets: Map<string, Target>, byNode: Map<string, DesiredResource[]>, perResource: boolean): Promise<Map<string, ObservedResource>> {
   const out = new Map<string, ObservedResource>();
-  const jobs = perResource ? [...byNode].flatMap(([n, rs]) => rs.map((r) => [n, [r]] as const)) : [...byNode];
+  const jobs: Array<[string, DesiredResource[]]> = perResource ? [...byNode].flatMap(([n, rs]) => rs.map((r): [string, DesiredResource[]] => [n, [r]])) : [...byNode];
   await pool(jobs, 64, async ([node, rs]) => {
     for (const o of await targets.get(node)!.observe([...rs])) out.set(o.id, o);
   });

@@ -110,5 +110,5 @@ test('a wrong token is reported as such, without the token in the message', asyn
     assert.equal(err.message.includes('not-the-token'), false);
     return true;
   });
-  await assert.rejects(createAgentTargetFactory(() => undefined).create('agent:ghost', ctxWith()), /no Node manifest named "ghost"/);
+  await assert.rejects(Promise.resolve(createAgentTargetFactory(() => undefined).create('agent:ghost', ctxWith())), /no Node manifest named "ghost"/);
 });
