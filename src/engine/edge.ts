@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { currentCertificate, ensureUsedCertificates, type ChallengePublisher } from '../targets/certificates/index.js';
 import type { NginxNodeFacts } from '../targets/nginx/facts.js';
 import type { TargetRegistry } from '../targets/registry.js';
+import { reportedNginxFacts } from '../targets/agent/index.js';
 import type { Logger } from '../util/logger.js';
 import { edgeNodeFacts, localChallengePublisher } from './local-edge-facts.js';
 import { resolveSecret } from './secrets.js';
@@ -19,7 +20,7 @@ export interface EdgeOptions {
   log: Logger;
   /** false for `plan`: use the versions already issued, issue nothing. */
   issueCertificates: boolean;
-  /** Node-local nginx facts as reported by agents; `local` defaults to BOREAS_NGINX_* (local-edge-facts.ts). */
+  /** Node-local nginx facts; default: BOREAS_NGINX_* for `local` (local-edge-facts.ts), agents' reports for nodes. */
   nodeFacts?: (node: string) => NginxNodeFacts | undefined;
   /** http-01 publisher; defaults to the local webroot when an Ingress is served by this machine. */
   challenges?: ChallengePublisher;
@@ -50,7 +51,10 @@ export async function buildEdgeResources(opts: EdgeOptions, machine: DesiredReso
   }
   const failing = await failingLocalBackends(opts, machine, observed);
   const healthy = (id: string) => (observed.get(id)?.health.level ?? 0) >= 100 && !failing.has(id);
-  return buildIngressResources(opts.manifests, machine, healthy, edgeNodeFacts(opts.nodeFacts), { certificateVersion: versionOf });
+  // Explicit facts (tests, callers that know better) win; otherwise env for `local`, agents' reports for nodes.
+  const given = opts.nodeFacts;
+  const facts = edgeNodeFacts(reportedNginxFacts(opts.store));
+  return buildIngressResources(opts.manifests, machine, healthy, given ? (node) => given(node) ?? facts(node) : facts, { certificateVersion: versionOf });
 }
 
 /**

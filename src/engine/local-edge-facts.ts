@@ -13,10 +13,13 @@ export function localEdgeFacts(env: NodeJS.ProcessEnv = process.env): NginxNodeF
   return localNginxFacts(env);
 }
 
-/** Node facts: `local` from the environment, other nodes from `reported` (agents), else defaults. */
-export function edgeNodeFacts(reported?: (node: string) => NginxNodeFacts | undefined, env: NodeJS.ProcessEnv = process.env): (node: string) => NginxNodeFacts {
+/**
+ * Node facts: `local` from the environment, other nodes from what their agents reported (kept in
+ * the store by the agent target), else the agent defaults.
+ */
+export function edgeNodeFacts(reported: (node: string) => NginxNodeFacts | undefined, env: NodeJS.ProcessEnv = process.env): (node: string) => NginxNodeFacts {
   let local: NginxNodeFacts | undefined;
-  return (node) => reported?.(node) ?? (node === 'local' ? (local ??= localEdgeFacts(env)) : defaultNginxFacts);
+  return (node) => (node === 'local' ? (local ??= localEdgeFacts(env)) : (reported(node) ?? defaultNginxFacts));
 }
 
 /**
