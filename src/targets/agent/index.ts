@@ -82,3 +82,4 @@ export function agentTargetFactoryFor(manifests: () => ManifestSet | undefined, 
 
 export { AgentClient, AgentUnreachable, AgentHttpError, type AgentClientOptions } from './client.js';
 export { offlineNodes, reportedNginxFacts } from './offline.js';
+export { refreshNodeLiveness, type NodeAddress } from './liveness.js';

@@ -112,3 +112,19 @@ test('a wrong token is reported as such, without the token in the message', asyn
   });
   await assert.rejects(Promise.resolve(createAgentTargetFactory(() => undefined).create('agent:ghost', ctxWith())), /no Node manifest named "ghost"/);
 });
+
+test('refreshNodeLiveness: one health probe per node updates nodes/offline before planning', async (t) => {
+  const dirs = agentDirs('n3');
+  const agent = new AgentProcess('n3', dirs);
+  t.after(async () => {
+    await agent.stop('SIGKILL');
+    dirs.cleanup();
+  });
+  const url = await agent.start();
+  const store = openSqliteStore(':memory:');
+  store.setKv('nodes', 'offline', JSON.stringify(['n3', 'gone']));
+  const { refreshNodeLiveness } = await import('../../../src/targets/agent/index.js');
+  const offline = await refreshNodeLiveness(store, [{ name: 'n3', address: url.replace('http://', '') }, { name: 'gone', address: '127.0.0.1:1' }, { name: 'pull-only' }], 1000);
+  assert.deepEqual(offline, ['gone']);
+  assert.deepEqual(JSON.parse(store.getKv('nodes', 'offline')!), ['gone']);
+});
