@@ -113,3 +113,22 @@ test('file tasks outside the allowed roots are refused and write nothing', async
   assert.equal(ok.json.outcome, 'created');
   assert.equal(readFileSync(inside, 'utf8'), 'a: 1\n');
 });
+
+test('seed 000: a script package runs through start/status/stop commands', async (t) => {
+  const { agent, dirs, stop } = await inProcessAgent('script');
+  t.after(stop);
+  const flag = join(dirs.allowedRoot, 'running');
+  const pkg = { type: 'script', start: ['/bin/sh', '-c', `touch ${flag}`], status: ['/bin/sh', '-c', `test -e ${flag}`], stop: ['/bin/rm', '-f', flag] };
+  const applied = await call(agent.url, dirs.token, 'POST', '/v1/apply', { app: 'job', version: 'v2', pkg });
+  assert.equal(applied.json.success, true, applied.json.message);
+  assert.equal(existsSync(flag), true);
+  const status = await call(agent.url, dirs.token, 'GET', '/v1/status/job');
+  assert.deepEqual({ ...status.json.apps[0], updated: 'x' }, { app: 'job', version: 'v2', healthy: { level: 100, msg: 'OK' }, status: 'running', updated: 'x' });
+  const removed = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'rm', type: 'RemoveInstance', payload: { runtime: 'script', instance: 'job' } });
+  assert.equal(removed.json.outcome, 'deleted');
+  assert.equal(existsSync(flag), false, 'the stop command ran');
+  assert.deepEqual((await call(agent.url, dirs.token, 'GET', '/v1/status')).json, { apps: [] });
+  const missing = await call(agent.url, dirs.token, 'POST', '/v1/apply', { app: 'job2', version: 'v1', pkg: { type: 'script' } });
+  assert.equal(missing.status, 400);
+  assert.equal(missing.json.error, 'body.pkg: missing field "start" (required for type script)');
+});

@@ -69,6 +69,7 @@ export class AgentState {
       getApp: this.db.prepare<[string], SeedAppRecord>('SELECT * FROM seed_apps WHERE app = ?'),
       putApp: this.db.prepare('INSERT OR REPLACE INTO seed_apps (app, version, runtime, instance, updated) VALUES (@app, @version, @runtime, @instance, @updated)'),
       allApps: this.db.prepare<[], SeedAppRecord>('SELECT * FROM seed_apps ORDER BY app'),
+      delAppByInstance: this.db.prepare('DELETE FROM seed_apps WHERE instance = ?'),
     };
   }
 
@@ -108,6 +109,11 @@ export class AgentState {
 
   recordSeedApp(r: SeedAppRecord): void {
     this.stmts.putApp.run(r);
+  }
+
+  /** Forgets seed apps run by an instance that was removed. */
+  forgetSeedInstance(instance: string): void {
+    this.stmts.delAppByInstance.run(instance);
   }
 
   close(): void {

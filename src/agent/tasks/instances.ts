@@ -27,6 +27,7 @@ const stopInstance: TaskHandler = async (ctx, payload) => {
 const removeInstance: TaskHandler = async (ctx, payload) => {
   const runner = runnerFor(ctx, payload.runtime as string);
   const outcome = await runner.remove(payload.instance as string);
+  ctx.state.forgetSeedInstance(payload.instance as string);
   return { outcome, message: `${payload.instance} removed`, removed: true };
 };
 
