@@ -47,13 +47,26 @@ export function checkFilePaths(index: ManifestIndex): Finding[] {
   return out;
 }
 
-/** Calls `visit` for every `<secret source>.file` string in a value. */
+/** Calls `visit` for every `<secret source>.file` string in a value. `path` is a shared stack,
+ *  copied only when something is reported (this runs over every node of every manifest). */
 function walkSecretFiles(value: unknown, path: (string | number)[], visit: (path: (string | number)[], file: string) => void): void {
-  if (Array.isArray(value)) return value.forEach((v, i) => walkSecretFiles(v, [...path, i], visit));
   if (value === null || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walkSecretFiles(value[i], path, visit);
+      path.pop();
+    }
+    return;
+  }
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
     if (secretKeys.has(k) && v && typeof v === 'object' && typeof (v as { file?: unknown }).file === 'string') {
       visit([...path, k, 'file'], (v as { file: string }).file);
-    } else walkSecretFiles(v, [...path, k], visit);
+    } else if (v !== null && typeof v === 'object') {
+      path.push(k);
+      walkSecretFiles(v, path, visit);
+      path.pop();
+    }
   }
 }

@@ -26,6 +26,17 @@ export function ingressNodeNames(ingress: Ingress, index: ManifestIndex): string
   return picked;
 }
 
+/** ingressNodeNames, computed once per distinct (nodes, nodeSelector): Ingresses mostly share a few. */
+function memoizedEdges(index: ManifestIndex): (ingress: Ingress) => Set<string> {
+  const memo = new Map<string, Set<string>>();
+  return (ingress) => {
+    const key = JSON.stringify([ingress.spec.nodes ?? null, ingress.spec.nodeSelector ?? null]);
+    let nodes = memo.get(key);
+    if (!nodes) memo.set(key, (nodes = new Set(ingressNodeNames(ingress, index))));
+    return nodes;
+  };
+}
+
 export function checkIngresses(index: ManifestIndex): Finding[] {
   const out: Finding[] = [];
   for (const doc of index.ingresses.values()) {
@@ -38,23 +49,26 @@ export function checkIngresses(index: ManifestIndex): Finding[] {
       }
     });
   }
-  const claims = new Map<string, { doc: ManifestDoc<Ingress>; hostIndex: number }>();
-  for (const doc of [...index.ingresses.values()].sort((a, b) => a.ref.file.localeCompare(b.ref.file) || a.ref.line - b.ref.line)) {
-    const nodes = ingressNodeNames(doc.manifest, index);
+  // Group by host+path first: only Ingresses sharing one can conflict, so node sets are compared
+  // for those few pairs instead of expanding every (node, host, path) of every Ingress.
+  const claims = new Map<string, { doc: ManifestDoc<Ingress>; nodes: Set<string> }[]>();
+  const edges = memoizedEdges(index);
+  const ordered = [...index.ingresses.values()].sort((a, b) => (a.ref.file < b.ref.file ? -1 : a.ref.file > b.ref.file ? 1 : a.ref.line - b.ref.line));
+  for (const doc of ordered) {
+    const nodes = edges(doc.manifest);
     const reported = new Set<string>();
     doc.manifest.spec.hosts.forEach((host, hostIndex) => {
       for (const rule of doc.manifest.spec.rules) {
         const path = rule.path ?? '/';
-        for (const node of nodes) {
-          const key = `${node}\0${host}\0${path}`;
-          const prior = claims.get(key);
-          if (!prior) {
-            claims.set(key, { doc, hostIndex });
-          } else if (prior.doc !== doc && !reported.has(`${host}\0${path}`)) {
-            reported.add(`${host}\0${path}`);
-            out.push(finding(doc, ['spec', 'hosts', hostIndex], `host "${host}" path "${path}" on node "${node}" is already served by Ingress "${prior.doc.name}" (${prior.doc.ref.file}:${prior.doc.ref.line})`));
-          }
+        const key = `${host}\0${path}`;
+        const prior = claims.get(key) ?? [];
+        const clash = prior.find((p) => p.doc !== doc && [...nodes].some((n) => p.nodes.has(n)));
+        if (clash && !reported.has(key)) {
+          reported.add(key);
+          const node = [...nodes].find((n) => clash.nodes.has(n));
+          out.push(finding(doc, ['spec', 'hosts', hostIndex], `host "${host}" path "${path}" on node "${node}" is already served by Ingress "${clash.doc.name}" (${clash.doc.ref.file}:${clash.doc.ref.line})`));
         }
+        if (!prior.some((p) => p.doc === doc)) claims.set(key, [...prior, { doc, nodes }]);
       }
     });
   }
