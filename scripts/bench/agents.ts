@@ -12,6 +12,7 @@ import { resolveAgentConfig } from '../../src/agent/config.js';
 import type { AgentContext, RunnerLookup } from '../../src/agent/context.js';
 import { createAgentHandler } from '../../src/agent/http/router.js';
 import { AgentState } from '../../src/agent/state/agent-state.js';
+import { InstanceSupervision } from '../../src/agent/supervision.js';
 import { hashToken } from '../../src/agent/token.js';
 import type { Task } from '../../src/model/plan.js';
 import type { DesiredResource, ObservedResource } from '../../src/model/resource.js';
@@ -57,7 +58,10 @@ async function serveAgents(count: number): Promise<void> {
     const runner = new NoopRunner();
     const runners: RunnerLookup = { get: () => runner as unknown as Runner, runtimes: () => ['process' as Runtime] };
     const config = resolveAgentConfig({ listen: '127.0.0.1:0', nodeName: `node-${i}`, workDir: '/nonexistent' });
-    const ctx: AgentContext = { config, state: new AgentState(':memory:'), runners, log: silentLogger, startedAt: new Date() };
+    // Supervision effectively off: the no-op runner never crashes, and a 1 s tick over 1,000 agents
+    // would only add noise to the figures.
+    const supervision = new InstanceSupervision(silentLogger, { intervalMs: 3_600_000 });
+    const ctx: AgentContext = { config, state: new AgentState(':memory:'), runners, log: silentLogger, supervision, startedAt: new Date() };
     const server = createServer({ keepAliveTimeout: 65_000 }, createAgentHandler(ctx, { tokenHash: hashToken(token), ready: () => true }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     ports.push((server.address() as AddressInfo).port);

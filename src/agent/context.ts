@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime/instance-spec.js';
 import type { Logger } from '../util/logger.js';
 import type { AgentConfig } from './config.js';
 import type { AgentState } from './state/agent-state.js';
+import type { InstanceSupervision } from './supervision.js';
 
 /** What the agent needs of a runner set (RunnerSet satisfies it; the benchmark passes a no-op). */
 export interface RunnerLookup {
@@ -18,6 +19,8 @@ export interface AgentContext {
   /** Runners of this node by runtime (a RunnerSet from src/runtime/runners; throws for a missing one). */
   runners: RunnerLookup;
   log: Logger;
+  /** Restarts crashed process/script instances; serialises work per instance. */
+  supervision: InstanceSupervision;
   /** When the agent started, for /v1/health. */
   startedAt: Date;
 }

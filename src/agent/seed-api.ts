@@ -76,7 +76,11 @@ export async function seedApply(ctx: AgentContext, req: SeedApplyRequest): Promi
   try {
     const prev = ctx.state.seedApp(req.app);
     if (prev && prev.runtime !== spec.runtime) await runnerFor(ctx, prev.runtime).remove(prev.instance);
-    const outcome = await runnerFor(ctx, spec.runtime).ensureRunning(spec, hashJson(spec), req.pkg.environment ?? {});
+    const runner = runnerFor(ctx, spec.runtime);
+    const env = req.pkg.environment ?? {};
+    ctx.supervision.unwatch(spec.instance);
+    const outcome = await ctx.supervision.exclusive(spec.instance, () => runner.ensureRunning(spec, hashJson(spec), env));
+    ctx.supervision.watch(runner, spec, hashJson(spec), env);
     ctx.state.recordSeedApp({ app: req.app, version: req.version, runtime: spec.runtime, instance: spec.instance, updated: new Date().toISOString() });
     const verb = outcome === 'created' ? 'started' : outcome === 'configured' ? 'updated' : 'already running';
     return { app: req.app, message: `Deployed ${req.app} ${req.version} on ${ctx.config.nodeName} (${verb})`, success: true };

@@ -13,6 +13,7 @@ import { parseListen, type AgentConfig } from './config.js';
 import type { AgentContext, RunnerLookup } from './context.js';
 import { createAgentHandler } from './http/router.js';
 import { AgentState } from './state/agent-state.js';
+import { InstanceSupervision } from './supervision.js';
 import { readTokenHash, type TokenHash } from './token.js';
 
 export interface StartAgentOptions {
@@ -24,6 +25,8 @@ export interface StartAgentOptions {
   log?: Logger;
   /** ':memory:' keeps the agent's state in memory (benchmark only: a restart forgets). */
   stateLocation?: string;
+  /** Supervisor timing (tests): check interval and first restart delay, default 1000 ms each. */
+  supervision?: { intervalMs?: number; minBackoffMs?: number };
 }
 
 export interface RunningAgent {
@@ -55,7 +58,8 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   const log = opts.log ?? createLogger({ level: config.logLevel, format: 'json', fields: { node: config.nodeName } });
   if (opts.stateLocation !== ':memory:') mkdirSync(join(config.workDir), { recursive: true, mode: 0o700 });
   const state = new AgentState(opts.stateLocation === ':memory:' ? ':memory:' : config.workDir);
-  const ctx: AgentContext = { config, state, runners: opts.runners ?? defaultRunners(config), log, startedAt: new Date() };
+  const supervision = new InstanceSupervision(log, opts.supervision);
+  const ctx: AgentContext = { config, state, runners: opts.runners ?? defaultRunners(config), log, supervision, startedAt: new Date() };
   let ready = false;
   const server = createServer({ keepAliveTimeout: 65_000 }, createAgentHandler(ctx, { tokenHash, ready: () => ready }));
   const { host, port } = parseListen(config.listen);
@@ -74,6 +78,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     server,
     close: async () => {
       ready = false;
+      supervision.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

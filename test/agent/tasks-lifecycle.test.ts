@@ -25,7 +25,8 @@ function instanceSpec(instance: string, script: string, state: 'Running' | 'Stop
 }
 
 test('start, observe, stop and remove a process instance through tasks', async (t) => {
-  const { agent, dirs, stop } = await inProcessAgent('n1');
+  // Supervision slowed down so the controller-side repair path is what this test sees.
+  const { agent, dirs, stop } = await inProcessAgent('n1', {}, { supervision: { intervalMs: 600_000 } });
   t.after(stop);
   const keep = 'setInterval(() => {}, 1000); console.log(process.env.GREETING, process.env.SECRET)';
   const spec = instanceSpec('echo-0', keep);
@@ -150,4 +151,31 @@ test('HealthProbe reports the health of an endpoint on the node (tcp/http/exec)'
   assert.equal((await probe({ http: { port, path: '/bad' } })).details.health.level, 0);
   assert.equal((await probe({ tcp: { port } })).details.health.level, 100);
   assert.equal((await probe({ exec: { command: ['/bin/false'] } })).details.health.level, 0);
+});
+
+test('the agent restarts a crashed process instance with backoff between reconciles', async (t) => {
+  const { agent, dirs, stop } = await inProcessAgent('sup', {}, { supervision: { intervalMs: 100, minBackoffMs: 300 } });
+  t.after(stop);
+  const spec = instanceSpec('sup-0', 'setInterval(() => {}, 1000)');
+  const resource = { id: 'agent:sup/Instance/sup-0', kind: 'Instance', hash: 'h1' };
+  const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 's1', type: 'StartInstance', resource, payload: { spec, specHash: 'h1', env: { SECRET: 'kept-in-memory' } } });
+  assert.equal(started.json.status, 'succeeded', started.json.errorMessage);
+  const pidOf = async () => (await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: resource.id, kind: 'Instance' }] })).json.observations[0].details.pid as number | null;
+  const pid1 = (await pidOf())!;
+  process.kill(pid1, 'SIGKILL');
+  let pid2: number | null = null;
+  for (let i = 0; i < 50 && (!pid2 || pid2 === pid1); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    pid2 = await pidOf().catch(() => null);
+  }
+  assert.ok(pid2 && pid2 !== pid1 && alive(pid2), 'restarted by the agent without a controller task');
+  assert.ok(readFileSync(`/proc/${pid2}/environ`, 'utf8').includes('SECRET=kept-in-memory'), 'restarted with the env it was started with');
+  // Stopped on purpose: not restarted.
+  await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 's2', type: 'StopInstance', payload: { runtime: 'process', instance: 'sup-0' } });
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(alive(pid2!), false);
+  const rec = JSON.parse(readFileSync(join(dirs.workDir, 'instances', 'sup-0', 'state.json'), 'utf8'));
+  assert.equal(rec.desired, 'stopped');
+  assert.equal(rec.pid, undefined);
+  await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 's3', type: 'RemoveInstance', payload: { runtime: 'process', instance: 'sup-0' } });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAgentConfig, type AgentConfig } from '../../src/agent/config.js';
-import { startAgent, type RunningAgent } from '../../src/agent/server.js';
+import { startAgent, type RunningAgent, type StartAgentOptions } from '../../src/agent/server.js';
 import { silentLogger } from '../../src/util/logger.js';
 
 export interface AgentDirs {
@@ -31,10 +31,10 @@ export function agentDirs(node: string): AgentDirs & { cleanup(): void } {
 }
 
 /** An agent in this process. */
-export async function inProcessAgent(node: string, extra: Partial<AgentConfig> = {}): Promise<{ agent: RunningAgent; dirs: AgentDirs; stop(): Promise<void> }> {
+export async function inProcessAgent(node: string, extra: Partial<AgentConfig> = {}, opts: Pick<StartAgentOptions, 'supervision'> = {}): Promise<{ agent: RunningAgent; dirs: AgentDirs; stop(): Promise<void> }> {
   const dirs = agentDirs(node);
   const config = resolveAgentConfig({ listen: '127.0.0.1:0', nodeName: node, tokenFile: dirs.tokenFile, workDir: dirs.workDir, allowedRoots: [dirs.allowedRoot], nginxConfDir: join(dirs.root, 'nginx'), ...extra });
-  const agent = await startAgent({ config, log: silentLogger });
+  const agent = await startAgent({ config, log: silentLogger, ...opts });
   return { agent, dirs, stop: async () => { await agent.close(); dirs.cleanup(); } };
 }
 
