@@ -59,14 +59,18 @@ test('container runner: create, observe, unchanged, replace, stop, remove', { sk
   assert.deepEqual(await runner.list(), ['web-0']);
   assert.equal((await runner.docker.listContainers({ all: true, filters: { label: ['boreas.instance=web-0'] } })).length, 1, 'the old container is gone');
 
-  assert.equal(await runner.stop('web-0'), 'configured');
+  const stoppedSpec = { ...spec('web-0', port, 'v2'), state: 'Stopped' as const };
+  assert.equal(await runner.stop('web-0', { spec: stoppedSpec, specHash: 'hash-stopped' }), 'configured');
   const stopped = await runner.observe('web-0');
   assert.equal(stopped.exists, true);
   assert.equal(stopped.running, false);
-  assert.equal(await runner.stop('web-0'), 'unchanged');
+  assert.equal(stopped.appliedHash, 'hash-stopped', 'the Stopped spec counts as applied');
+  assert.equal(await runner.stop('web-0', { spec: stoppedSpec, specHash: 'hash-stopped' }), 'unchanged');
   // A stopped container with the same spec is started again, not re-created.
   assert.equal(await runner.ensureRunning(spec('web-0', port, 'v2'), 'hash-2', { TOKEN: 'rotated' }), 'configured');
-  assert.equal((await runner.observe('web-0')).details!.containerId, replaced.details!.containerId);
+  const restarted = await runner.observe('web-0');
+  assert.equal(restarted.details!.containerId, replaced.details!.containerId);
+  assert.equal(restarted.appliedHash, 'hash-2');
 
   assert.equal(await runner.remove('web-0'), 'deleted');
   assert.equal(await runner.remove('web-0'), 'unchanged');

@@ -8,6 +8,7 @@ import type { Json } from '../../model/resource.js';
 import { canonicalJson, sha256 } from '../../util/hash.js';
 import type { InstanceSpec } from '../instance-spec.js';
 import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
+import { deleteRecord, readRecord, writeRecord } from '../state/instance-state.js';
 
 export interface ContainerRunnerOptions {
   /** Docker socket path (default /var/run/docker.sock). */
@@ -26,8 +27,11 @@ export class ContainerRunner implements Runner {
   readonly runtime = 'container' as const;
   readonly docker: Docker;
 
-  /** `_ctx` is unused: the engine keeps the record (labels), nothing lives in the work dir. */
-  constructor(_ctx: RunnerContext, private readonly opts: ContainerRunnerOptions = {}) {
+  /**
+   * The container's labels are its record; the work dir only holds a note when it was stopped on
+   * purpose (state: Stopped), since labels cannot be changed to the Stopped spec's hash.
+   */
+  constructor(private readonly ctx: RunnerContext, private readonly opts: ContainerRunnerOptions = {}) {
     this.docker = new Docker({ socketPath: opts.socketPath ?? '/var/run/docker.sock' });
   }
 
@@ -43,6 +47,7 @@ export class ContainerRunner implements Runner {
     // The env hash covers resolved secrets, so a rotated secret replaces the container too. Docker
     // keeps the env in its own config anyway; the label adds nothing an inspect would not show.
     const envHash = sha256(canonicalJson(env)).slice(0, 16);
+    await deleteRecord(this.ctx.workDir, spec.instance); // running again: the labels are the truth
     const existing = await this.find(spec.instance);
     if (existing && existing.Labels[specHashLabel] === specHash && existing.Labels[envHashLabel] === envHash) {
       if (existing.State === 'running') return 'unchanged';
@@ -88,16 +93,21 @@ export class ContainerRunner implements Runner {
     await this.docker.getContainer(id).remove({ force: true, v: true });
   }
 
-  async stop(instance: string): Promise<'configured' | 'unchanged'> {
+  async stop(instance: string, applied?: { spec: InstanceSpec; specHash: string }): Promise<'configured' | 'unchanged'> {
     const existing = await this.find(instance);
-    if (!existing || existing.State !== 'running') return 'unchanged';
+    const note = await readRecord(this.ctx.workDir, instance);
+    const noted = !applied || (note?.desired === 'stopped' && note.specHash === applied.specHash);
+    if (applied && !noted) await writeRecord(this.ctx.workDir, { instance, runtime: 'container', specHash: applied.specHash, spec: applied.spec as unknown as Json, desired: 'stopped' });
+    if (!existing || existing.State !== 'running') return noted ? 'unchanged' : 'configured';
     await this.docker.getContainer(existing.Id).stop({ t: this.opts.stopTimeoutSeconds ?? 10 });
     return 'configured';
   }
 
   async remove(instance: string): Promise<'deleted' | 'unchanged'> {
     const existing = await this.find(instance);
-    if (!existing) return 'unchanged';
+    const note = await readRecord(this.ctx.workDir, instance);
+    await deleteRecord(this.ctx.workDir, instance);
+    if (!existing) return note ? 'deleted' : 'unchanged';
     await this.removeContainer(existing.Id);
     return 'deleted';
   }
@@ -112,6 +122,11 @@ export class ContainerRunner implements Runner {
       ...(info.State.ExitCode ? { exitCode: info.State.ExitCode } : {}),
     };
     const fingerprint = `container:${info.Id.slice(0, 12)}@${info.State.StartedAt}`;
+    const note = await readRecord(this.ctx.workDir, instance);
+    if (note?.desired === 'stopped') {
+      const drift = running ? [`${instance} should be stopped but runs`] : [];
+      return { exists: true, running, appliedHash: note.specHash, fingerprint: running ? fingerprint : 'stopped', details, stopped: true, drift } as RunnerObservation;
+    }
     return { exists: true, running, appliedHash: existing.Labels[specHashLabel], fingerprint: running ? fingerprint : `${info.State.Status}:${fingerprint}`, details };
   }
 
