@@ -35,6 +35,10 @@ export interface AgentConfig {
   nginxHttpsPort: number;
   /** Request bodies above this size get 413. */
   maxBodyBytes: number;
+  /** Pull mode (seed 004): the controller's base URL; the agent polls it for tasks. */
+  controllerUrl?: string;
+  /** Pull mode: long-poll wait in ms. */
+  pollWaitMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -57,6 +61,7 @@ export function defaultAgentConfig(): AgentConfig {
     nginxHttpPort: 80,
     nginxHttpsPort: 443,
     maxBodyBytes: 8 * 1024 * 1024,
+    pollWaitMs: 20_000,
     logLevel: 'info',
   };
 }
@@ -71,7 +76,7 @@ const fileSchema = {
     systemctl: { anyOf: [argv, { type: 'string' }] }, systemdUnitDir: { type: 'string' }, nginxConfDir: { type: 'string' }, nginxCertDir: { type: 'string' }, nginxWebroot: { type: 'string' }, nginxListenAddress: { type: 'string' },
     nginxTestCommand: { anyOf: [argv, { type: 'string' }] }, nginxReloadCommand: { anyOf: [argv, { type: 'string' }] },
     nginxHttpPort: { type: 'integer', minimum: 1, maximum: 65535 }, nginxHttpsPort: { type: 'integer', minimum: 1, maximum: 65535 },
-    maxBodyBytes: { type: 'integer', minimum: 1024 }, logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
+    maxBodyBytes: { type: 'integer', minimum: 1024 }, controllerUrl: { type: 'string', pattern: '^https?://' }, pollWaitMs: { type: 'integer', minimum: 0 }, logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
     // seed 000 agent.yaml sections (aliases, see file comment)
     server: { type: 'object' }, agent: { type: 'object' }, log: { type: 'object' },
   },

@@ -19,10 +19,15 @@ export interface AgentContext {
   /** Runners of this node by runtime (a RunnerSet from src/runtime/runners; throws for a missing one). */
   runners: RunnerLookup;
   log: Logger;
-  /** Restarts crashed process/script instances; serialises work per instance. */
-  supervision: InstanceSupervision;
+  /** Restarts crashed process/script instances; serialises work per instance (none: no supervision). */
+  supervision?: InstanceSupervision;
   /** When the agent started, for /v1/health. */
   startedAt: Date;
+}
+
+/** What handlers need of supervision; a pass-through when the context has none (embedded uses). */
+export function supervisionOf(ctx: AgentContext): Pick<InstanceSupervision, 'exclusive' | 'watch' | 'unwatch'> {
+  return ctx.supervision ?? { exclusive: (_i, fn) => fn(), watch: () => undefined, unwatch: () => undefined };
 }
 
 /** The runner for a runtime, or an error naming the node and what it has. */

@@ -5,7 +5,7 @@
 import type { InstanceSpec, Runtime } from '../runtime/instance-spec.js';
 import { runHealthCheck } from '../runtime/health/index.js';
 import { hashJson } from '../util/hash.js';
-import { runnerFor, type AgentContext } from './context.js';
+import { runnerFor, supervisionOf, type AgentContext } from './context.js';
 import { HttpError } from './http/body.js';
 
 export interface SeedPkg {
@@ -78,9 +78,9 @@ export async function seedApply(ctx: AgentContext, req: SeedApplyRequest): Promi
     if (prev && prev.runtime !== spec.runtime) await runnerFor(ctx, prev.runtime).remove(prev.instance);
     const runner = runnerFor(ctx, spec.runtime);
     const env = req.pkg.environment ?? {};
-    ctx.supervision.unwatch(spec.instance);
-    const outcome = await ctx.supervision.exclusive(spec.instance, () => runner.ensureRunning(spec, hashJson(spec), env));
-    ctx.supervision.watch(runner, spec, hashJson(spec), env);
+    supervisionOf(ctx).unwatch(spec.instance);
+    const outcome = await supervisionOf(ctx).exclusive(spec.instance, () => runner.ensureRunning(spec, hashJson(spec), env));
+    supervisionOf(ctx).watch(runner, spec, hashJson(spec), env);
     ctx.state.recordSeedApp({ app: req.app, version: req.version, runtime: spec.runtime, instance: spec.instance, updated: new Date().toISOString() });
     const verb = outcome === 'created' ? 'started' : outcome === 'configured' ? 'updated' : 'already running';
     return { app: req.app, message: `Deployed ${req.app} ${req.version} on ${ctx.config.nodeName} (${verb})`, success: true };

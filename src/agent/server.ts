@@ -2,7 +2,7 @@
 // `boreas agent` and, in-process, by tests and the benchmark (several agents per process).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { ContainerRunner } from '../runtime/runners/container.js';
@@ -14,6 +14,7 @@ import type { AgentContext, RunnerLookup } from './context.js';
 import { createAgentHandler } from './http/router.js';
 import { AgentState } from './state/agent-state.js';
 import { InstanceSupervision } from './supervision.js';
+import { startPullLoop } from './pull/loop.js';
 import { readTokenHash, type TokenHash } from './token.js';
 
 export interface StartAgentOptions {
@@ -25,6 +26,8 @@ export interface StartAgentOptions {
   log?: Logger;
   /** ':memory:' keeps the agent's state in memory (benchmark only: a restart forgets). */
   stateLocation?: string;
+  /** Pull mode token when not read from config.tokenFile (tests). */
+  pullToken?: string;
   /** Supervisor timing (tests): check interval and first restart delay, default 1000 ms each. */
   supervision?: { intervalMs?: number; minBackoffMs?: number };
 }
@@ -55,6 +58,9 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     if (!config.tokenFile) throw new UserError('the agent needs a token: pass --token-file <file> (or tokenFile in agent.yaml)');
     tokenHash = readTokenHash(config.tokenFile);
   }
+  // Pull mode presents the token to the controller, so only then is the token itself kept (in memory).
+  const pullToken = config.controllerUrl ? (opts.pullToken ?? (config.tokenFile ? readFileSync(config.tokenFile, 'utf8').trim() : undefined)) : undefined;
+  if (config.controllerUrl && !pullToken) throw new UserError('pull mode (--controller-url) needs --token-file: the agent authenticates to the controller with it');
   const log = opts.log ?? createLogger({ level: config.logLevel, format: 'json', fields: { node: config.nodeName } });
   if (opts.stateLocation !== ':memory:') mkdirSync(join(config.workDir), { recursive: true, mode: 0o700 });
   const state = new AgentState(opts.stateLocation === ':memory:' ? ':memory:' : config.workDir);
@@ -67,6 +73,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     server.once('error', (err: NodeJS.ErrnoException) => reject(new UserError(`cannot listen on ${config.listen}: ${err.code ?? err.message}`)));
     server.listen(port, host, () => resolve());
   });
+  const pull = config.controllerUrl ? startPullLoop(ctx, { controllerUrl: config.controllerUrl, token: pullToken!, waitMs: config.pollWaitMs }) : undefined;
   ready = true;
   const actual = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
@@ -78,6 +85,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
     server,
     close: async () => {
       ready = false;
+      await pull?.stop();
       supervision.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

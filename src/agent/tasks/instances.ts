@@ -2,41 +2,41 @@
 // same runners the local target uses. `env` arrives resolved (secrets included) in the request only;
 // it goes to the runner (and, in memory only, to the supervisor for restarts) and nowhere else.
 import type { InstanceSpec } from '../../runtime/instance-spec.js';
-import { runnerFor, type AgentContext } from '../context.js';
+import { runnerFor, supervisionOf, type AgentContext } from '../context.js';
 import type { TaskHandler } from './handle.js';
 import type { HandlerOutcome } from './types.js';
 
 const startInstance: TaskHandler = (ctx, payload) => {
   const spec = payload.spec as unknown as InstanceSpec;
-  return ctx.supervision.exclusive(spec.instance, () => start(ctx, spec, payload.specHash as string, payload.env as Record<string, string>));
+  return supervisionOf(ctx).exclusive(spec.instance, () => start(ctx, spec, payload.specHash as string, payload.env as Record<string, string>));
 };
 
 async function start(ctx: AgentContext, spec: InstanceSpec, specHash: string, env: Record<string, string>): Promise<HandlerOutcome> {
   const runner = runnerFor(ctx, spec.runtime);
   const locator = { runtime: spec.runtime, instance: spec.instance, app: spec.app, version: spec.version };
   if (spec.state === 'Stopped') {
-    ctx.supervision.unwatch(spec.instance);
+    supervisionOf(ctx).unwatch(spec.instance);
     const outcome = await runner.stop(spec.instance, { spec, specHash });
     return { outcome, message: `${spec.instance} stopped`, locator };
   }
   // A start that fails leaves nothing watched: the supervisor must not bring back the previous spec
   // behind the controller's back (the controller decides: retry, roll back).
-  ctx.supervision.unwatch(spec.instance);
+  supervisionOf(ctx).unwatch(spec.instance);
   const outcome = await runner.ensureRunning(spec, specHash, env);
-  ctx.supervision.watch(runner, spec, specHash, env);
+  supervisionOf(ctx).watch(runner, spec, specHash, env);
   const seen = await runner.observe(spec.instance);
   return { outcome, message: `${spec.instance} ${outcome === 'unchanged' ? 'already running' : outcome === 'created' ? 'started' : 'restarted'}`, details: { ...(seen.fingerprint ? { fingerprint: seen.fingerprint } : {}), ...(seen.details ?? {}) }, locator };
 }
 
-const stopInstance: TaskHandler = (ctx, payload) => ctx.supervision.exclusive(payload.instance as string, async () => {
-  ctx.supervision.unwatch(payload.instance as string);
+const stopInstance: TaskHandler = (ctx, payload) => supervisionOf(ctx).exclusive(payload.instance as string, async () => {
+  supervisionOf(ctx).unwatch(payload.instance as string);
   const runner = runnerFor(ctx, payload.runtime as string);
   const outcome = await runner.stop(payload.instance as string);
   return { outcome, message: `${payload.instance} stopped`, locator: { runtime: payload.runtime as string, instance: payload.instance as string } } as HandlerOutcome;
 });
 
-const removeInstance: TaskHandler = (ctx, payload) => ctx.supervision.exclusive(payload.instance as string, async () => {
-  ctx.supervision.unwatch(payload.instance as string);
+const removeInstance: TaskHandler = (ctx, payload) => supervisionOf(ctx).exclusive(payload.instance as string, async () => {
+  supervisionOf(ctx).unwatch(payload.instance as string);
   const runner = runnerFor(ctx, payload.runtime as string);
   const outcome = await runner.remove(payload.instance as string);
   ctx.state.forgetSeedInstance(payload.instance as string);

@@ -26,6 +26,8 @@ interface AgentFlags {
   nginxHttpPort?: string;
   nginxHttpsPort?: string;
   maxBodyBytes?: string;
+  controllerUrl?: string;
+  pollWaitMs?: string;
   logLevel?: AgentConfig['logLevel'];
 }
 
@@ -57,6 +59,8 @@ export function flagsToConfig(f: AgentFlags): Partial<AgentConfig> {
     nginxHttpPort: intFlag('nginx-http-port', f.nginxHttpPort),
     nginxHttpsPort: intFlag('nginx-https-port', f.nginxHttpsPort),
     maxBodyBytes: intFlag('max-body-bytes', f.maxBodyBytes),
+    controllerUrl: f.controllerUrl,
+    pollWaitMs: intFlag('poll-wait-ms', f.pollWaitMs),
     logLevel: f.logLevel,
   };
 }
@@ -83,6 +87,8 @@ export function registerAgent(program: Command, _setExit: SetExit): void {
     .option('--nginx-http-port <port>', 'port nginx serves http on (default 80)')
     .option('--nginx-https-port <port>', 'port nginx serves https on (default 443)')
     .option('--max-body-bytes <n>', 'largest accepted request body (default 8388608)')
+    .option('--controller-url <url>', 'pull mode: poll this controller for tasks (seed 004); push API stays available')
+    .option('--poll-wait-ms <ms>', 'pull mode: long-poll wait (default 20000)')
     .option('--log-level <level>', 'debug|info|warn|error (default info)')
     .action(async (flags: AgentFlags) => {
       const fileLayer = flags.config ? readAgentConfigFile(flags.config) : {};

@@ -1,0 +1,60 @@
+// Pull mode end to end: a real `boreas daemon` (its seed 004 endpoints) and a real agent started with
+// --controller-url. The agent heartbeats its facts, long-polls, runs the task through handleTask and
+// reports; the controller's dispatch settles with the push-mode result shape. Nothing connects to
+// the agent.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveDaemonConfig, startDaemon } from '../../src/daemon/index.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { createGitRepo } from '../helpers/git-repo.js';
+import { resolveAgentConfig } from '../../src/agent/config.js';
+import { startAgent } from '../../src/agent/server.js';
+
+test('pull mode: heartbeat with facts, long poll, task run and reported, replay by key', { timeout: 90_000 }, async (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'boreas-pull-'));
+  const repo = await createGitRepo({ 'manifests/environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n' });
+  await repo.commit('env only');
+  t.after(async () => {
+    await repo.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  const root = mkdtempSync(join(tmpdir(), 'boreas-pull-node-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'allowed'));
+  writeFileSync(join(root, 'token'), 'pull-1-secret-token\n', { mode: 0o600 });
+
+  // The controller knows node pull-1 by the same token file; the agent is given its URL.
+  writeFileSync(join(tmp, 'boreas.yaml'), `repo: ${repo.dir}\npath: manifests\nstate: state.db\nlisten: 127.0.0.1:0\ninterval: 1h\nresync: 1h\nagentTokens:\n  pull-1: ${join(root, 'token')}\n`);
+  const controller = await startDaemon(resolveDaemonConfig({ config: join(tmp, 'boreas.yaml') }), silentLogger);
+  t.after(() => controller.stop());
+  const controllerUrl = `http://127.0.0.1:${controller.address.port}`;
+  const pullAgent = await startAgent({
+    config: resolveAgentConfig({ listen: '127.0.0.1:0', nodeName: 'pull-1', tokenFile: join(root, 'token'), workDir: join(root, 'work'), allowedRoots: [join(root, 'allowed')], controllerUrl, pollWaitMs: 1000, nginxConfDir: join(root, 'nginx') }),
+    log: silentLogger,
+  });
+  t.after(() => pullAgent.close());
+
+  const hub = controller.ctx.hub!;
+  for (let i = 0; i < 50 && !hub.heartbeats.has('pull-1'); i++) await new Promise((r) => setTimeout(r, 100));
+  const hb = hub.heartbeats.get('pull-1')!;
+  assert.equal(hb.agentVersion, '0.1.0');
+  assert.equal((hb.facts as { nginx: { confDir: string } }).nginx.confDir, join(root, 'nginx'));
+
+  const path = join(root, 'allowed', 'app.conf');
+  const task = { taskId: 'p-1', idempotencyKey: 'pk-1', type: 'ApplyConfigFiles' as const, payload: { files: [{ path, content: 'pulled\n' }] } };
+  const result = await hub.dispatch('pull-1', task, 20_000);
+  assert.equal(result.status, 'succeeded', JSON.stringify(result));
+  assert.equal(result.outcome, 'created');
+  assert.equal(readFileSync(path, 'utf8'), 'pulled\n');
+
+  const replay = await hub.dispatch('pull-1', { ...task, taskId: 'p-2' }, 20_000);
+  assert.equal(replay.replayed, true);
+
+  // A task the agent's schemas refuse comes back failed with the field named, as push answers 400.
+  const bad = await hub.dispatch('pull-1', { taskId: 'p-3', type: 'ApplyConfigFiles', payload: { files: [{ path, content: 'x', colour: 'red' }] } } as never, 20_000);
+  assert.equal(bad.status, 'failed');
+  assert.equal(bad.errorMessage, 'task.payload.files[0]: unknown field "colour"');
+});
