@@ -79,6 +79,9 @@ export const taskSchema = obj(
   ['taskId', 'type', 'payload'],
 );
 
+const observeItems = { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) };
+payloadSchemas.Observe = obj({ resources: observeItems }, ['resources']);
+
 export const observeSchema = obj(
   { resources: { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) } },
   ['resources'],

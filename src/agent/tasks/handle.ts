@@ -11,6 +11,9 @@ import { instanceHandlers } from './instances.js';
 import { systemdHandlers } from './systemd.js';
 import { nginxHandlers } from './nginx.js';
 import { healthHandlers } from './health.js';
+import { observeResources, type ObserveItem } from '../observe.js';
+import { nodeFacts } from '../facts.js';
+import type { Json } from '../../model/resource.js';
 
 export type TaskHandler = (ctx: AgentContext, payload: AgentTask['payload'], task: AgentTask) => Promise<HandlerOutcome>;
 
@@ -20,6 +23,7 @@ const handlers: Record<TaskType, TaskHandler> = {
   ...systemdHandlers,
   ...nginxHandlers,
   ...healthHandlers,
+  Observe: () => Promise.reject(new Error('Observe is answered by observeTask')),
 };
 
 const inflight = new WeakMap<AgentContext, Map<string, Promise<AgentTaskResult>>>();
@@ -27,6 +31,7 @@ const inflight = new WeakMap<AgentContext, Map<string, Promise<AgentTaskResult>>
 /** Runs (or replays) one task; never throws: failures come back as status "failed". */
 export function handleTask(ctx: AgentContext, task: AgentTask): Promise<AgentTaskResult> {
   const key = task.idempotencyKey ?? task.taskId;
+  if (task.type === 'Observe') return observeTask(ctx, task);
   const prior = ctx.state.taskResult(key);
   if (prior?.status === 'succeeded') return Promise.resolve({ ...prior, taskId: task.taskId, replayed: true });
   let running = inflight.get(ctx);
@@ -62,6 +67,14 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string): Promise
   }
   ctx.state.recordTask(record);
   return record;
+}
+
+/** Observe as a task (pull mode): answered fresh every time, never recorded. */
+async function observeTask(ctx: AgentContext, task: AgentTask): Promise<AgentTaskResult> {
+  const startedAt = new Date().toISOString();
+  const observations = await observeResources(ctx, (task.payload.resources ?? []) as unknown as ObserveItem[]);
+  const details = { observations, facts: nodeFacts(ctx) } as unknown as Record<string, Json>;
+  return { taskId: task.taskId, idempotencyKey: task.taskId, type: task.type, status: 'succeeded', outcome: 'unchanged', details, startedAt, finishedAt: new Date().toISOString() };
 }
 
 function withTimeout<T>(p: Promise<T>, seconds: number | undefined): Promise<T> {
