@@ -9,6 +9,7 @@ import type { TargetRegistry } from '../targets/registry.js';
 import type { Logger } from '../util/logger.js';
 import { observeAll } from './observe.js';
 import { applyPins } from './pins.js';
+import { refreshNodeLiveness } from '../targets/agent/liveness.js';
 import { buildEdgeResources, type EdgeOptions } from './edge.js';
 
 export interface PassResult {
@@ -34,6 +35,9 @@ export interface PassOptions {
 
 export async function planPass(opts: PassOptions): Promise<PassResult> {
   const inventory = new Map(opts.store.listInventory().map((i) => [i.resource.id, i]));
+  // Placement needs today's node liveness, not the previous pass's: a node back online keeps its instances.
+  const pmNodes = [...opts.manifests.nodes.values()].map((l) => ({ name: l.manifest.metadata.name, address: l.manifest.spec.address }));
+  if (pmNodes.length) await refreshNodeLiveness(opts.store, pmNodes);
   const graph = buildDesired(opts.manifests, desiredContext(inventory, opts.store));
   const machine = applyPins(graph.resources, opts.store, opts.revision);
   const machineIds = new Set(machine.map((r) => r.id));

@@ -3,7 +3,7 @@
 // it a single time; the daemon calls it on every trigger.
 import type { Json } from '../model/resource.js';
 import type { Plan } from '../model/plan.js';
-import { planToTasks } from '../plan/tasks.js';
+import { planToTasks, TOMBSTONES } from '../plan/tasks.js';
 import { executeTasks } from './executor.js';
 import { loadValidRevision, type LoadedRevision } from './load-revision.js';
 import { planPass } from './plan-pass.js';
@@ -73,6 +73,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     const tasks = planToTasks(last.plan, {
       inventory: last.inventory,
       batchSize: (owner) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.batchSize,
+      tombstone: (id) => session.store.getKv(TOMBSTONES, id),
     });
     const summary = await executeTasks(tasks, {
       store: session.store,
@@ -117,6 +118,9 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
       break;
     }
   }
+  // Resources on unreachable nodes cannot be verified: drift is unknown there, not zero.
+  const offline = [...new Set(last.desired.filter((r) => last.observed.get(r.id)?.details?.offline).map((r) => r.target))];
+  if (offline.length) converged = false;
   const result: ReconcileSummary = {
     revision,
     converged,
@@ -127,6 +131,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     rolledBack,
     warnings: [
       ...last.graph.warnings,
+      ...offline.map((t) => `${t} is unreachable: its resources could not be verified`),
       ...Object.entries(readPins(session.store))
         .filter(([, pin]) => pin.madeAt === revision)
         .map(([app, pin]) => `Application/${app} is held at revision ${pin.to.slice(0, 12)} after a rollback; Git's version applies from the next commit`),

@@ -8,6 +8,7 @@ import type { Logger } from '../util/logger.js';
 import type { ExecutorEvent } from './executor-types.js';
 import { needsHealthWait, waitHealthy } from './health-wait.js';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
+import { TOMBSTONES } from '../plan/tasks.js';
 
 export interface TaskRunContext {
   store: Store;
@@ -86,8 +87,11 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     store.transaction(() => {
       store.recordAttempt(task.key, outcome, message, startedAt, new Date().toISOString());
       store.setTaskState(task.key, 'succeeded', outcome, message);
-      if (task.action === 'delete') store.removeFromInventory(task.resourceId);
-      else store.recordApplied(task.resource, task.key, task.revision);
+      if (task.action === 'delete') {
+        store.removeFromInventory(task.resourceId);
+        // Tombstone: a later re-create of the same content must not reuse the first create's key.
+        store.setKv(TOMBSTONES, task.resourceId, task.key);
+      } else store.recordApplied(task.resource, task.key, task.revision);
     });
     log.debug('task succeeded', { outcome, attempts: attempt });
     return { state: 'succeeded', outcome, message, attempts: attempt };

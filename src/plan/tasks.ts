@@ -7,8 +7,13 @@ import type { DesiredResource } from '../model/resource.js';
 import type { InventoryItem } from '../store/store.js';
 import { hashJson } from '../util/hash.js';
 
+/** Store kv namespace of the key of the last delete per resource id (see taskKey). */
+export const TOMBSTONES = 'task-tombstones';
+
 export interface TaskOptions {
   inventory: Map<string, InventoryItem>;
+  /** Key of the delete that last removed a resource no longer in the inventory (store kv TOMBSTONES). */
+  tombstone?(resourceId: string): string | undefined;
   /** Rollout batch size per owner (Release strategy.batchSize); undefined = one batch. */
   batchSize(owner: string): number | undefined;
 }
@@ -31,7 +36,7 @@ export function planToTasks(plan: Plan, opts: TaskOptions): Task[] {
     const inv = opts.inventory.get(change.id);
     const resource = change.desired ?? inv?.resource;
     if (!resource) continue;
-    const key = taskKey(change, resource, inv?.lastTaskKey);
+    const key = taskKey(change, resource, inv?.lastTaskKey ?? opts.tombstone?.(change.id));
     keyById.set(change.id, key);
     tasks.push({ key, revision: plan.revision, resourceId: change.id, target: change.target, action: change.action, resource, dependsOn: [] });
   }

@@ -75,3 +75,12 @@ test('dependsOn becomes task order; deletes run dependents first; batches by ord
   const dt = new Map(planToTasks(del, { inventory: new Map([[db.id, inv(db)], [api0.id, inv(api0)]]), batchSize: () => undefined }).map((x) => [x.resourceId, x]));
   assert.deepEqual(dt.get(db.id)!.dependsOn, [dt.get(api0.id)!.key], 'db is deleted after the app that needs it');
 });
+
+test('a re-create after a delete gets a new key (the delete is the tombstone)', () => {
+  const a = resource('local/Instance/a-0', { version: 'v1' });
+  const absent = new Map([[a.id, { id: a.id, exists: false, health: { status: 'Missing' as const, level: 0 } }]]);
+  const p = computePlan({ revision: 'r', desired: [a], observed: absent, inventory: new Map(), prune: true });
+  const first = planToTasks(p, { inventory: new Map(), batchSize: () => undefined })[0].key;
+  const again = planToTasks(p, { inventory: new Map(), batchSize: () => undefined, tombstone: () => 'delete-key' })[0].key;
+  assert.notEqual(again, first);
+});
