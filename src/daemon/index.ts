@@ -34,7 +34,8 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
   const stateDir = resolve(statePath, '..');
   mkdirSync(stateDir, { recursive: true });
   const store = openSqliteStore(statePath);
-  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log };
+  const hub = cfg.agentTokens.size ? new PullHub() : undefined;
+  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub };
   const metrics = new DaemonMetrics();
   const controller = new Controller(cfg, base, metrics);
   const queue = new ReconcileQueue(async (reasons) => void (await controller.run(reasons)), log);
@@ -45,7 +46,7 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
     queue,
     metrics,
     startedAt: new Date(),
-    hub: cfg.agentTokens.size ? new PullHub() : undefined,
+    hub,
     trigger(reason) {
       const queued = queue.trigger(reason);
       if (queued) metrics.recordTrigger(reason);

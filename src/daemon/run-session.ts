@@ -9,6 +9,7 @@ import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
 import { TargetRegistry } from '../targets/registry.js';
 import type { Logger } from '../util/logger.js';
+import type { PullDispatcher } from '../targets/agent/transport.js';
 
 /** What lives as long as the daemon: the store, its directories and the logger. */
 export interface DaemonBase {
@@ -16,6 +17,8 @@ export interface DaemonBase {
   stateDir: string;
   cacheDir: string;
   log: Logger;
+  /** Queue of pull-mode agents (Nodes without an address), when agent tokens are configured. */
+  pull?: PullDispatcher;
 }
 
 /** A session over `base` whose close() releases only this run's targets, never the shared store. */
@@ -28,7 +31,7 @@ export function runSession(base: DaemonBase, source?: () => Promise<Source>): Se
     log: base.log,
     source: source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
     targets(manifests, repoDir) {
-      const registry = new TargetRegistry({ store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret }, targetFactories(base.store, () => manifests));
+      const registry = new TargetRegistry({ store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret }, targetFactories(base.store, () => manifests, { pull: base.pull }));
       registries.push(registry);
       return registry;
     },

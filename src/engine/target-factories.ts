@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import type { TargetFactory } from '../targets/target.js';
 import { localTargetFactory } from '../targets/local/index.js';
 import { createAgentTargetFactory } from '../targets/agent/index.js';
+import type { PullDispatcher } from '../targets/agent/transport.js';
 import { createKubernetesTargetFactory } from '../targets/kubernetes/index.js';
 
 interface TargetSpecs {
@@ -26,12 +27,13 @@ export function rememberTargetSpecs(store: Store, manifests: ManifestSet): void 
   store.setKv(...snapshotKey, JSON.stringify(specs));
 }
 
-export function targetFactories(store: Store, manifests: () => ManifestSet | undefined): TargetFactory[] {
+/** `pull`: the daemon's queue for agents that poll (Nodes without an address). */
+export function targetFactories(store: Store, manifests: () => ManifestSet | undefined, opts: { pull?: PullDispatcher } = {}): TargetFactory[] {
   let snapshot: TargetSpecs | undefined;
   const remembered = () => (snapshot ??= JSON.parse(store.getKv(...snapshotKey) ?? '{"nodes":{},"environments":{}}') as TargetSpecs);
   return [
     localTargetFactory,
-    createAgentTargetFactory((node) => manifests()?.nodes.get(node)?.manifest.spec ?? remembered().nodes[node]),
+    createAgentTargetFactory((node) => manifests()?.nodes.get(node)?.manifest.spec ?? remembered().nodes[node], { pull: opts.pull }),
     createKubernetesTargetFactory((env) => manifests()?.environments.get(env)?.manifest ?? remembered().environments[env]),
   ];
 }
