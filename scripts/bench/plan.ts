@@ -19,6 +19,7 @@ import type { DesiredResource, ObservedResource } from '../../src/model/resource
 import type { Task, TaskResult } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { resolveSecret } from '../../src/engine/secrets.js';
+import { buildDesired } from '../../src/desired/index.js';
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const f1 = (x: number) => x.toFixed(1).padStart(8);
@@ -91,6 +92,7 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     const rows1 = session.store.rowsWritten();
     // No-op reconcile of the unchanged revision, split into its two sides.
     const [desiredMs, loaded] = await timed(() => loadValidRevision(session));
+    const [graphMs] = await timed(async () => buildDesired(loaded.manifests));
     const [passMs, pass] = await timed(() => planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry: session.targets(loaded.manifests, repo), log: silentLogger, prune: true }));
     const [noopMs, noop] = await timed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
     const rows2 = session.store.rowsWritten();
@@ -99,8 +101,9 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     console.log(`  plan cold (no parse cache)        ${f1(coldMs)} ms   ${cold.plan.changes.length} changes`);
     console.log(`  plan warm                         ${f1(warmMs)} ms   (${(warmMs / floorMs).toFixed(2)}x floor)`);
     console.log(`  reconcile, first run              ${f1(fullMs)} ms   ${full.tasks.run} tasks, ${Math.round(full.tasks.run / (fullMs / 1000))} tasks/s, ${rows1 - rows0} SQLite rows`);
-    console.log(`  no-op: desired side (load+graph)  ${f1(desiredMs)} ms`);
-    console.log(`  no-op: observe + plan             ${f1(passMs)} ms   ${pass.plan.changes.length} changes`);
+    console.log(`  no-op: desired side, revision     ${f1(desiredMs)} ms   (commit + tree hash hit: nothing listed, parsed or validated)`);
+    console.log(`  no-op: desired graph build        ${f1(graphMs)} ms   (${pass.desired.length} resources hashed)`);
+    console.log(`  no-op: graph + observe + plan     ${f1(passMs)} ms   ${pass.plan.changes.length} changes, one in-memory check per resource`);
     console.log(`  no-op reconcile, end to end       ${f1(noopMs)} ms   ${noop.tasks.run} tasks, ${rows2 - rows1 - 0} SQLite rows written by the two no-op runs`);
     console.log(`  peak RSS so far: ${mb()}`);
     await session.close();
