@@ -13,6 +13,8 @@ export interface ScannedFile {
   path: string;
   blobSha: string;
   executable: boolean;
+  /** The bytes, when the scan had to read them to hash (stat-cache miss): readers need not read again. */
+  content?: Buffer;
 }
 
 /** Seams for tests (count reads). */
@@ -38,11 +40,13 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
     if (!st || !st.isFile()) return;
     const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
     let blobSha = cache.lookup(relPath, sig);
+    let content: Buffer | undefined;
     if (!blobSha) {
-      blobSha = gitBlobSha(await io.readFile(absPath));
+      content = await io.readFile(absPath);
+      blobSha = gitBlobSha(content);
       cache.remember(relPath, { ...sig, blobSha });
     }
-    files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0 });
+    files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0, ...(content ? { content } : {}) });
   });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await cache.save(new Set(files.map((f) => f.path)), startedMs);

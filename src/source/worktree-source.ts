@@ -37,7 +37,13 @@ export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<S
   await requireDirectory(manifestsDir, `path not found: "${rel}" is not a directory in ${opts.dir}`);
 
   let scan: Promise<ScannedFile[]> | undefined;
-  const files = () => (scan ??= scanWorktree(manifestsDir, opts.cacheDir, opts.io));
+  // Bytes the scan already read to hash them, handed out once by readFile (a cold load reads each file once).
+  const scanned = new Map<string, Buffer>();
+  const files = () =>
+    (scan ??= scanWorktree(manifestsDir, opts.cacheDir, opts.io).then((list) => {
+      for (const f of list) if (f.content) scanned.set(f.path, f.content);
+      return list.map(({ content: _content, ...f }) => f);
+    }));
   let revision: Promise<ResolvedRevision> | undefined;
 
   return {
@@ -45,7 +51,15 @@ export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<S
     rootDir: opts.dir,
     resolve: () => (revision ??= files().then((f) => worktreeRevision(opts.dir, rel, gitTreeSha(f)))),
     listFiles: async () => (await files()).map(({ path, blobSha }): SourceFile => ({ path, blobSha })),
-    readFile: (path) => readFile(join(manifestsDir, normalizeSourcePath(path))),
+    readFile: async (path) => {
+      const file = normalizeSourcePath(path);
+      const held = scanned.get(file);
+      if (held) {
+        scanned.delete(file);
+        return held;
+      }
+      return readFile(join(manifestsDir, file));
+    },
   };
 }
 
