@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { currentCertificate, ensureUsedCertificates, type ChallengePublisher } from '../targets/certificates/index.js';
 import type { NginxNodeFacts } from '../targets/nginx/facts.js';
 import type { TargetRegistry } from '../targets/registry.js';
-import { reportedNginxFacts } from '../targets/agent/index.js';
+import { acmeEdgeNodes, agentChallengePublisher, allChallengePublishers, registryTaskSender, reportedNginxFacts } from '../targets/agent/index.js';
 import type { Logger } from '../util/logger.js';
 import { edgeNodeFacts, localChallengePublisher } from './local-edge-facts.js';
 import { resolveSecret } from './secrets.js';
@@ -22,7 +22,7 @@ export interface EdgeOptions {
   issueCertificates: boolean;
   /** Node-local nginx facts; default: BOREAS_NGINX_* for `local` (local-edge-facts.ts), agents' reports for nodes. */
   nodeFacts?: (node: string) => NginxNodeFacts | undefined;
-  /** http-01 publisher; defaults to the local webroot when an Ingress is served by this machine. */
+  /** http-01 publisher; default: the local webroot when this machine serves an Ingress, plus the agents of edge nodes (PublishChallenge tasks). */
   challenges?: ChallengePublisher;
   /** Used to probe local backends (their observation reports liveness only, not the health check). */
   registry?: TargetRegistry;
@@ -43,7 +43,7 @@ export async function buildEdgeResources(opts: EdgeOptions, machine: DesiredReso
   };
   if (opts.issueCertificates) {
     rememberEdge(opts.store, opts.manifests);
-    const challenges = opts.challenges ?? localChallengePublisher(opts.manifests);
+    const challenges = opts.challenges ?? allChallengePublishers([localChallengePublisher(opts.manifests), agentChallenges(opts)]);
     const used = await ensureUsedCertificates(opts.manifests, { store: opts.store, resolveSecret, challenges, log: opts.log, acmeDirectoryCaPem: process.env.BOREAS_ACME_CA_FILE ? await readCa(process.env.BOREAS_ACME_CA_FILE) : undefined });
     for (const [name, e] of used.ensured) if (e.issued) opts.store.audit({ type: 'certificate-issued', subject: `Certificate/${name}`, message: `version ${e.version}: ${e.reason ?? 'issued'}` });
     for (const [name, msg] of used.errors) opts.log.warn('certificate not issued', { certificate: name, error: msg });
@@ -55,6 +55,13 @@ export async function buildEdgeResources(opts: EdgeOptions, machine: DesiredReso
   const given = opts.nodeFacts;
   const facts = edgeNodeFacts(reportedNginxFacts(opts.store));
   return buildIngressResources(opts.manifests, machine, healthy, given ? (node) => given(node) ?? facts(node) : facts, { certificateVersion: versionOf });
+}
+
+/** http-01 publisher for edge nodes run by agents (a PublishChallenge task per node), if any. */
+function agentChallenges(opts: EdgeOptions): ChallengePublisher | undefined {
+  const nodes = acmeEdgeNodes(opts.manifests);
+  if (nodes.length === 0 || !opts.registry) return undefined;
+  return agentChallengePublisher(nodes, registryTaskSender(opts.registry), opts.log);
 }
 
 /**

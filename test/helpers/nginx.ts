@@ -40,7 +40,9 @@ export interface TestNginx {
 }
 
 /** Starts nginx under a fresh prefix dir; call stop() (t.after) to quit it and remove the dir. */
-export async function startNginx(opts: { httpPort?: number; httpsPort?: number } = {}): Promise<TestNginx> {
+/** `listenAddress` (default 127.0.0.1): another loopback address lets two nginx share one port, like two machines. */
+export async function startNginx(opts: { httpPort?: number; httpsPort?: number; listenAddress?: string } = {}): Promise<TestNginx> {
+  const addr = opts.listenAddress ?? '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), 'boreas-nginx-'));
   // Workers run as www-data: they must be able to traverse to the webroot.
   await chmod(dir, 0o755);
@@ -51,10 +53,10 @@ export async function startNginx(opts: { httpPort?: number; httpsPort?: number }
   const httpPort = opts.httpPort ?? (await freePort());
   const httpsPort = opts.httpsPort ?? (await freePort());
   const conf = join(dir, 'conf', 'nginx.conf');
-  await writeFile(conf, baseConfig(dir, confDir, webroot, httpPort));
+  await writeFile(conf, baseConfig(dir, confDir, webroot, httpPort, addr));
   const base = [nginxBinary, '-p', dir, '-c', conf];
   const facts: NginxNodeFacts = {
-    httpPort, httpsPort, confDir, certDir, webroot, listenAddress: '127.0.0.1',
+    httpPort, httpsPort, confDir, certDir, webroot, listenAddress: addr,
     testCommand: [...base, '-t', '-q'],
     reloadCommand: [...base, '-s', 'reload'],
   };
@@ -64,7 +66,7 @@ export async function startNginx(opts: { httpPort?: number; httpsPort?: number }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`nginx exited at start: ${stderr}${await readFile(join(dir, 'logs', 'error.log'), 'utf8').catch(() => '')}`);
-    return canConnect(httpPort);
+    return canConnect(httpPort, addr);
   }, 5000, 'nginx to listen');
 
   const errorLog = () => readFile(join(dir, 'logs', 'error.log'), 'utf8').catch(() => '');
@@ -92,7 +94,7 @@ export async function startNginx(opts: { httpPort?: number; httpsPort?: number }
   };
 }
 
-function baseConfig(dir: string, confDir: string, webroot: string, httpPort: number): string {
+function baseConfig(dir: string, confDir: string, webroot: string, httpPort: number, addr: string): string {
   return `daemon off;
 master_process on;
 worker_processes 1;
@@ -108,7 +110,7 @@ http {
     scgi_temp_path ${dir}/temp/scgi;
     # Catch-all so ACME http-01 works for hosts that have no site yet (first issuance).
     server {
-        listen 127.0.0.1:${httpPort} default_server;
+        listen ${addr}:${httpPort} default_server;
         location ^~ /.well-known/acme-challenge/ { root ${webroot}; default_type text/plain; }
         location / { return 404; }
     }
@@ -126,9 +128,9 @@ function nthIndex(s: string, needle: string, n: number): number {
   return n === 0 ? 0 : i;
 }
 
-function canConnect(port: number): Promise<boolean> {
+function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
+    const s = connect(port, host);
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(false));
   });

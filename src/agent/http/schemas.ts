@@ -3,6 +3,7 @@
 // not a silently ignored setting.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { taskTypes } from '../tasks/types.js';
+import { acmeTokenPattern } from '../tasks/challenges.js';
 import { HttpError } from './body.js';
 
 const str = { type: 'string', minLength: 1 };
@@ -63,6 +64,9 @@ export const payloadSchemas: Record<string, object> = {
   RenderAndDeployNginx: obj({ siteName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, targetPath: str, content: { type: 'string' }, testCommand: { anyOf: [argv, str] }, reloadCommand: { anyOf: [argv, str] } }, ['siteName', 'content']),
   RemoveNginxSite: obj({ siteName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, targetPath: str }, ['siteName']),
   DeployCertificate: obj({ name: str, certPem: str, keyPem: str, certPath: str, keyPath: str, modeOwnerGroup: { type: 'object' }, reload: { type: 'boolean' }, testCommand: { anyOf: [argv, str] }, reloadCommand: { anyOf: [argv, str] } }, ['name', 'certPem', 'keyPem', 'certPath', 'keyPath']),
+  // ACME http-01: a token and its key authorization only; the directory is the node's --nginx-webroot.
+  PublishChallenge: obj({ token: { type: 'string', pattern: acmeTokenPattern }, content: { type: 'string', minLength: 1, maxLength: 4096 } }, ['token', 'content']),
+  RemoveChallenge: obj({ token: { type: 'string', pattern: acmeTokenPattern } }, ['token']),
 };
 
 /** The task envelope (seed 004 §13.4 unified fields). */

@@ -11,6 +11,7 @@ import { instanceHandlers } from './instances.js';
 import { systemdHandlers } from './systemd.js';
 import { nginxHandlers } from './nginx.js';
 import { healthHandlers } from './health.js';
+import { challengeHandlers } from './challenges.js';
 import { observeResources, type ObserveItem } from '../observe.js';
 import { nodeFacts } from '../facts.js';
 import type { Json } from '../../model/resource.js';
@@ -23,6 +24,7 @@ const handlers: Record<TaskType, TaskHandler> = {
   ...systemdHandlers,
   ...nginxHandlers,
   ...healthHandlers,
+  ...challengeHandlers,
   Observe: () => Promise.reject(new Error('Observe is answered by observeTask')),
 };
 

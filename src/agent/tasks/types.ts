@@ -16,6 +16,8 @@ export const taskTypes = [
   'RenderAndDeployNginx',
   'RemoveNginxSite',
   'DeployCertificate',
+  'PublishChallenge',
+  'RemoveChallenge',
   // Read-only, never recorded or replayed: how pull-mode nodes answer observe.
   'Observe',
 ] as const;

@@ -13,6 +13,7 @@ import { AgentClient, AgentUnreachable, type AgentClientOptions } from './client
 import { pullTransport, pushTransport, type AgentTransport, type PullDispatcher, type PullTransportOptions } from './transport.js';
 import { agentTask, observeItem } from './wire.js';
 import { markNode, rememberFacts } from './offline.js';
+import type { AgentTask, AgentTaskResult } from '../../agent/tasks/types.js';
 
 /** What the target needs to know about a node (the Node manifest's spec). */
 export interface AgentNodeInfo {
@@ -47,6 +48,11 @@ class AgentTarget implements Target {
     const r = await this.transport.task(wire);
     if (r.status === 'failed') return { outcome: 'failed', message: `node ${this.node}: ${r.errorMessage ?? r.message ?? 'task failed'}` };
     return { outcome: r.outcome, ...(r.message ? { message: r.message } : {}), details: { node: this.node, ...(r.details ?? {}), ...(r.replayed ? { replayed: true } : {}) } };
+  }
+
+  /** Sends a typed task that is not a plan task (ACME challenges, challenges.ts); same transport as apply. */
+  sendTask(task: AgentTask): Promise<AgentTaskResult> {
+    return this.transport.task(task);
   }
 
   async health(resource: DesiredResource): Promise<Health> {
@@ -95,3 +101,4 @@ export { AgentClient, AgentUnreachable, AgentHttpError, type AgentClientOptions 
 export { offlineNodes, reportedNginxFacts } from './offline.js';
 export { refreshNodeLiveness, type NodeAddress } from './liveness.js';
 export type { PullDispatcher } from './transport.js';
+export { acmeEdgeNodes, agentChallengePublisher, allChallengePublishers, registryTaskSender, type AgentTaskSender } from './challenges.js';

@@ -1,0 +1,34 @@
+// PublishChallenge / RemoveChallenge: ACME http-01 key authorizations in this node's nginx webroot,
+// at `<webroot>/.well-known/acme-challenge/<token>` (the location every rendered site and the base
+// nginx config serve). The controller sends only the token and the content, never a path: the
+// directory is the node's own --nginx-webroot and the token charset is checked, so these tasks can
+// write nowhere else.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../runtime/files/index.js';
+import type { AgentContext } from '../context.js';
+import type { TaskHandler } from './handle.js';
+
+/** RFC 8555 §8.3: tokens are base64url; anything else is refused before touching the disk. */
+export const acmeTokenPattern = '^[A-Za-z0-9_-]{1,256}$';
+const tokenRe = new RegExp(acmeTokenPattern);
+
+function challengeFile(ctx: AgentContext, token: unknown): string {
+  if (typeof token !== 'string' || !tokenRe.test(token)) throw new Error(`invalid ACME token ${JSON.stringify(token)}: expected base64url characters [A-Za-z0-9_-]`);
+  return join(ctx.config.nginxWebroot, '.well-known', 'acme-challenge', token);
+}
+
+const publishChallenge: TaskHandler = async (ctx, payload) => {
+  const file = challengeFile(ctx, payload.token);
+  // nginx workers (another user) must traverse to the file: directories 0755, file 0644.
+  await mkdir(join(ctx.config.nginxWebroot, '.well-known', 'acme-challenge'), { recursive: true, mode: 0o755 });
+  await writeFileAtomic(file, payload.content as string, 0o644);
+  return { outcome: 'configured', message: `challenge published in ${ctx.config.nginxWebroot}` };
+};
+
+const removeChallenge: TaskHandler = async (ctx, payload) => {
+  await rm(challengeFile(ctx, payload.token), { force: true });
+  return { outcome: 'deleted', message: 'challenge removed' };
+};
+
+export const challengeHandlers = { PublishChallenge: publishChallenge, RemoveChallenge: removeChallenge };
