@@ -110,7 +110,9 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
       writePins(session.store, pins);
       rolledBack.push(...rollbacks);
     }
-    last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: true });
+    // Certificates are issued/renewed once per reconcile, in the first pass: a renewBeforeDays longer
+    // than the CA's validity would otherwise renew again in every pass (and hit CA rate limits).
+    last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: false });
     if (rollbacks.length) continue;
     if (summary.failed > 0 || summary.cancelled > 0) {
       opts.onPlan?.(last.plan, passes + 1);
