@@ -19,14 +19,16 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
-    return reportError(err);
+    return reportError(err, argv[0]);
   }
 }
 
-function reportError(err: unknown): number {
+function reportError(err: unknown, command: string | undefined): number {
   if (err instanceof CommanderError) {
-    // --help and --version exit through here with code 0.
-    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.UsageOrChanges;
+    // --help and --version exit through here with code 0. A usage error is 2, except for `plan`,
+    // whose 2 means "changes present" (--detailed-exitcode): its errors are 1.
+    if (err.exitCode === 0) return ExitCode.Ok;
+    return command === 'plan' ? ExitCode.Failure : ExitCode.UsageOrChanges;
   }
   if (err instanceof ValidationFailed) {
     for (const d of err.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');

@@ -19,10 +19,11 @@ export function writePins(store: Store, pins: Record<string, Pin>): void {
   store.setKv('pins', 'apps', Object.keys(pins).length ? JSON.stringify(pins) : undefined);
 }
 
-export function applyPins(resources: DesiredResource[], store: Store, revision: string): DesiredResource[] {
+/** Swaps pinned apps' resources in; `lift` (reconcile only) removes pins whose Git revision has passed. */
+export function applyPins(resources: DesiredResource[], store: Store, revision: string, opts: { lift: boolean }): DesiredResource[] {
   const pins = readPins(store);
   const active = Object.entries(pins).filter(([, p]) => p.madeAt === revision);
-  if (active.length !== Object.keys(pins).length) {
+  if (opts.lift && active.length !== Object.keys(pins).length) {
     writePins(store, Object.fromEntries(active));
   }
   if (active.length === 0) return resources;

@@ -12,7 +12,7 @@ import { computePlan } from '../plan/compute.js';
 import type { InventoryItem } from '../store/store.js';
 import type { LoadedRevision } from './load-revision.js';
 
-export function planAgainstBase(base: LoadedRevision, head: LoadedRevision): Plan {
+export function planAgainstBase(base: LoadedRevision, head: LoadedRevision, prune = true): Plan {
   const before = desiredOf(base.manifests);
   const after = desiredOf(head.manifests);
   const observed = new Map<string, ObservedResource>();
@@ -21,7 +21,7 @@ export function planAgainstBase(base: LoadedRevision, head: LoadedRevision): Pla
     observed.set(r.id, { id: r.id, exists: true, appliedHash: r.hash, appliedSpec: r.spec, health: { status: 'Healthy', level: 100 } });
     inventory.set(r.id, { resource: r, appliedHash: r.hash, revision: base.revision.sha, lastTaskKey: '', appliedAt: '' });
   }
-  return computePlan({ revision: head.revision.sha, desired: after, observed, inventory, prune: true });
+  return computePlan({ revision: head.revision.sha, desired: after, observed, inventory, prune });
 }
 
 /** Every desired resource of a revision, edge included; with no targets, every instance counts as healthy. */

@@ -9,6 +9,7 @@ import type { TargetRegistry } from '../targets/registry.js';
 import type { Logger } from '../util/logger.js';
 import { observeAll } from './observe.js';
 import { applyPins } from './pins.js';
+import { UNSETTLED } from '../plan/tasks.js';
 import { refreshNodeLiveness } from '../targets/agent/liveness.js';
 import { buildEdgeResources, type EdgeOptions } from './edge.js';
 
@@ -29,6 +30,8 @@ export interface PassOptions {
   prune: boolean;
   /** Issue/renew certificates on the way (reconcile) or only read the issued ones (plan). */
   issueCertificates?: boolean;
+  /** `plan`: change nothing in the store that is not an observation (pins stay as they are). */
+  readOnly?: boolean;
   /** Edge facts and challenge publishing, supplied by the targets. */
   edge?: Pick<EdgeOptions, 'nodeFacts' | 'challenges'>;
 }
@@ -39,7 +42,7 @@ export async function planPass(opts: PassOptions): Promise<PassResult> {
   const pmNodes = [...opts.manifests.nodes.values()].map((l) => ({ name: l.manifest.metadata.name, address: l.manifest.spec.address }));
   if (pmNodes.length) await refreshNodeLiveness(opts.store, pmNodes);
   const graph = buildDesired(opts.manifests, desiredContext(inventory, opts.store));
-  const machine = applyPins(graph.resources, opts.store, opts.revision);
+  const machine = applyPins(graph.resources, opts.store, opts.revision, { lift: !opts.readOnly });
   const machineIds = new Set(machine.map((r) => r.id));
   const observed = await observeAll(machine, opts.registry, opts.log);
   // Edge resources depend on instance health, so they are built after the first observation.
@@ -49,7 +52,7 @@ export async function planPass(opts: PassOptions): Promise<PassResult> {
   const rest = [...edge, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];
   for (const [id, o] of await observeAll(rest, opts.registry, opts.log)) observed.set(id, o);
   opts.store.saveObserved([...observed.values()]);
-  const plan = computePlan({ revision: opts.revision, desired, observed, inventory, prune: opts.prune });
+  const plan = computePlan({ revision: opts.revision, desired, observed, inventory, prune: opts.prune, unsettled: (id) => opts.store.getKv(UNSETTLED, id) });
   return { graph, desired, observed, inventory, plan };
 }
 

@@ -10,6 +10,7 @@ import { planPass } from './plan-pass.js';
 import type { Session } from './session.js';
 import { recordHistory } from './history.js';
 import { rollbackTarget } from './rollback.js';
+import { acquireStateLock } from './state-lock.js';
 import { readPins, writePins } from './pins.js';
 
 export interface ReconcileOptions {
@@ -45,9 +46,18 @@ export interface ReconcileSummary {
 const maxPasses = 10;
 
 export async function reconcile(session: Session, opts: ReconcileOptions): Promise<ReconcileSummary> {
+  const release = opts.dryRun ? () => {} : acquireStateLock(session.stateDir, 'reconcile');
+  try {
+    return await reconcileLocked(session, opts);
+  } finally {
+    release();
+  }
+}
+
+async function reconcileLocked(session: Session, opts: ReconcileOptions): Promise<ReconcileSummary> {
   const started = Date.now();
   const deadline = started + opts.timeoutMs;
-  const loaded = opts.loaded ?? (await loadValidRevision(session));
+  const loaded = opts.loaded ?? (await loadValidRevision(session, undefined, { record: !opts.dryRun }));
   const revision = loaded.revision.sha;
   const registry = session.targets(loaded.manifests, loaded.source.rootDir);
   const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
@@ -55,7 +65,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
   let runId: number | undefined;
   let converged = false;
   let passes = 0;
-  let last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: true });
+  let last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: !opts.dryRun, readOnly: opts.dryRun });
   const changedOwners = new Set<string>();
   const rolledBack: ReconcileSummary['rolledBack'] = [];
   while (true) {
@@ -68,7 +78,11 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     }
     if (opts.dryRun || passes > maxPasses || Date.now() > deadline) break;
     // A run row is written only when there is work: a no-op reconcile writes nothing.
-    runId ??= startRun(session, revision, last);
+    if (runId === undefined) {
+      runId = session.store.startRun('reconcile', revision);
+      // Saved before any task runs: a crash after execution still leaves the revision restorable.
+      session.store.saveDesired(revision, last.desired);
+    }
     for (const c of last.plan.changes) changedOwners.add(c.owner);
     const tasks = planToTasks(last.plan, {
       inventory: last.inventory,
@@ -88,6 +102,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
         return s === undefined ? undefined : s * 1000;
       },
       onEvent: opts.onEvent,
+      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
     });
     totals.run += summary.total - summary.skipped;
     totals.succeeded += summary.succeeded;
@@ -116,7 +131,7 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     if (rollbacks.length) continue;
     if (summary.failed > 0 || summary.cancelled > 0) {
       opts.onPlan?.(last.plan, passes + 1);
-      converged = last.plan.changes.length === 0;
+      converged = false; // failed tasks: not converged, whatever the re-plan says
       break;
     }
   }
@@ -148,11 +163,6 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
     session.store.finishRun(runId, converged, summaryJson(result));
   }
   return result;
-}
-
-function startRun(session: Session, revision: string, pass: { desired: unknown[] }): number {
-  void pass;
-  return session.store.startRun('reconcile', revision);
 }
 
 function summaryJson(s: ReconcileSummary): Json {

@@ -8,7 +8,7 @@ import type { Logger } from '../util/logger.js';
 import type { ExecutorEvent } from './executor-types.js';
 import { needsHealthWait, waitHealthy } from './health-wait.js';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
-import { TOMBSTONES } from '../plan/tasks.js';
+import { TOMBSTONES, UNSETTLED } from '../plan/tasks.js';
 
 export interface TaskRunContext {
   store: Store;
@@ -80,6 +80,8 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
           store.recordAttempt(task.key, 'failed', waited.message, startedAt, new Date().toISOString());
           store.setTaskState(task.key, 'failed', 'failed', waited.message);
           store.recordApplied(task.resource, task.key, task.revision);
+          // Unsettled: the next plan repairs it until a change on it becomes healthy.
+          store.setKv(UNSETTLED, task.resourceId, waited.message ?? 'not healthy');
         });
         return { state: 'failed', outcome: 'failed', message: waited.message, attempts: attempt };
       }
@@ -87,6 +89,7 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     store.transaction(() => {
       store.recordAttempt(task.key, outcome, message, startedAt, new Date().toISOString());
       store.setTaskState(task.key, 'succeeded', outcome, message);
+      store.setKv(UNSETTLED, task.resourceId, undefined);
       if (task.action === 'delete') {
         store.removeFromInventory(task.resourceId);
         // Tombstone: a later re-create of the same content must not reuse the first create's key.

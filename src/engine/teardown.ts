@@ -6,8 +6,18 @@ import { planToTasks } from '../plan/tasks.js';
 import { executeTasks, type ExecutionSummary } from './executor.js';
 import { observeAll } from './observe.js';
 import type { Session } from './session.js';
+import { acquireStateLock } from './state-lock.js';
 
 export async function teardown(session: Session, targetPrefix: (target: string) => boolean): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
+  const release = acquireStateLock(session.stateDir, 'down');
+  try {
+    return await teardownLocked(session, targetPrefix);
+  } finally {
+    release();
+  }
+}
+
+async function teardownLocked(session: Session, targetPrefix: (target: string) => boolean): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
   const inventory = new Map(session.store.listInventory().filter((i) => targetPrefix(i.resource.target)).map((i) => [i.resource.id, i]));
   const registry = session.targets(undefined, process.cwd());
   const observed = await observeAll([...inventory.values()].map((i) => i.resource), registry, session.log);

@@ -10,7 +10,8 @@ export type ChangeReason =
   | 'SpecChanged' // desired hash differs from applied hash
   | 'Drifted' // same spec, but live state differs (process died, file edited)
   | 'Pruned' // applied before, no longer desired
-  | 'Stopped'; // state: Stopped
+  | 'Stopped' // state: Stopped
+  | 'Unhealthy'; // the last change applied but never became healthy
 
 export interface FieldDiff {
   /** Dotted path inside the spec. */

@@ -14,6 +14,8 @@ export interface PlanInput {
   inventory: Map<string, InventoryItem>;
   /** Delete applied resources that are no longer desired (default true: Git is the truth). */
   prune: boolean;
+  /** Resources whose last change never became healthy, with why: repaired until one does. */
+  unsettled?: (id: string) => string | undefined;
 }
 
 export function computePlan(input: PlanInput): Plan {
@@ -25,7 +27,7 @@ export function computePlan(input: PlanInput): Plan {
     desiredIds.add(d.id);
     const obs = input.observed.get(d.id);
     const inv = input.inventory.get(d.id);
-    const change = pairDesired(d, obs, inv);
+    const change = pairDesired(d, obs, inv, input.unsettled?.(d.id));
     if (change) changes.push(change);
     else unchanged++;
   }
@@ -33,13 +35,17 @@ export function computePlan(input: PlanInput): Plan {
   for (const [id, inv] of input.inventory) {
     if (desiredIds.has(id)) continue;
     const obs = input.observed.get(id);
+    if (obs?.details?.offline) {
+      orphans.push(makeChange('delete', 'Pruned', `no longer desired here, but ${inv.resource.target} is unreachable: kept until it answers`, inv.resource, undefined, obs, inv));
+      continue;
+    }
     const change = makeChange('delete', 'Pruned', `no longer in Git (applied at ${inv.revision.slice(0, 12)})`, inv.resource, undefined, obs, inv);
     (input.prune && !pruneDisabled(inv.resource) ? changes : orphans).push(change);
   }
   return { revision: input.revision, changes: sortChanges(changes), unchanged, orphans };
 }
 
-function pairDesired(d: DesiredResource, obs: ObservedResource | undefined, inv: InventoryItem | undefined): Change | undefined {
+function pairDesired(d: DesiredResource, obs: ObservedResource | undefined, inv: InventoryItem | undefined, unsettled: string | undefined): Change | undefined {
   if (!obs || !obs.exists) {
     if (inv) return makeChange('repair', 'Drifted', `applied before, now missing on ${d.target}${obs?.drift?.length ? ` (${obs.drift.join('; ')})` : ''}`, d, d, obs, inv);
     return makeChange('create', 'NotFound', `not on ${d.target}`, d, d, obs, inv);
@@ -47,6 +53,7 @@ function pairDesired(d: DesiredResource, obs: ObservedResource | undefined, inv:
   const appliedHash = obs.appliedHash ?? inv?.appliedHash;
   if (appliedHash !== d.hash) return makeChange('update', 'SpecChanged', 'desired spec changed', d, d, obs, inv);
   if (obs.drift && obs.drift.length) return makeChange('repair', 'Drifted', obs.drift.join('; '), d, d, obs, inv);
+  if (unsettled) return makeChange('repair', 'Unhealthy', `did not become healthy after its last change: ${unsettled}`, d, d, obs, inv);
   return undefined;
 }
 

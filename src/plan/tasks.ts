@@ -9,6 +9,8 @@ import { hashJson } from '../util/hash.js';
 
 /** Store kv namespace of the key of the last delete per resource id (see taskKey). */
 export const TOMBSTONES = 'task-tombstones';
+/** Store kv namespace of resources whose last change did not become healthy (planned as repairs). */
+export const UNSETTLED = 'unsettled';
 
 export interface TaskOptions {
   inventory: Map<string, InventoryItem>;

@@ -44,13 +44,13 @@ export function registerPlan(program: Command, setExit: SetExit): void {
         const baseSource = await openSource({ repo: flags.repo, ref: flags.base, path: flags.path, cacheDir: session.cacheDir });
         const [base, head] = [await loadOrReport(session, baseSource, flags, 'base', setExit), await loadOrReport(session, undefined, flags, 'head', setExit)];
         if (!base || !head) return;
-        plan = planAgainstBase(base, head);
+        plan = planAgainstBase(base, head, flags.prune);
         baseRevision = base.revision.sha;
       } else {
         const loaded = await loadOrReport(session, undefined, flags, 'head', setExit);
         if (!loaded) return;
         const registry = session.targets(loaded.manifests, loaded.source.rootDir);
-        plan = (await planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: flags.prune })).plan;
+        plan = (await planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: flags.prune, readOnly: true })).plan;
       }
       if (flags.output === 'json') process.stdout.write(JSON.stringify(renderPlanJson(plan), null, 2) + '\n');
       else if (flags.output === 'markdown') process.stdout.write(renderPlanMarkdown(plan, { baseRevision }));
@@ -69,7 +69,7 @@ export function registerPlan(program: Command, setExit: SetExit): void {
 /** Loads a revision; in markdown mode an invalid revision becomes a report with the errors inline. */
 async function loadOrReport(session: ReturnType<typeof openSession>, source: Awaited<ReturnType<typeof openSource>> | undefined, flags: PlanFlags, which: string, setExit: SetExit) {
   try {
-    return await loadValidRevision(session, source);
+    return await loadValidRevision(session, source, { record: false });
   } catch (err) {
     if (!(err instanceof ValidationFailed) || flags.output !== 'markdown') throw err;
     const src = source ?? (await session.source());

@@ -45,7 +45,9 @@ export function registerRollback(program: Command, setExit: SetExit): void {
 /** The record to return to: the one named by --to, else the newest whose desired state differs from the current. */
 function pickTarget(records: AppRevisionRecord[], to: string | undefined): AppRevisionRecord {
   if (to) {
-    const hit = records.find((r) => r.revision === to || r.revision.startsWith(to));
+    const hits = [...new Set(records.filter((r) => r.revision === to || r.revision.startsWith(to)).map((r) => r.revision))];
+    if (hits.length > 1) throw new UserError(`revision prefix "${to}" is ambiguous: ${hits.map((h) => h.slice(0, 12)).join(', ')}`, ExitCode.Failure);
+    const hit = records.find((r) => r.revision === hits[0]);
     if (!hit) throw new UserError(`revision "${to}" was never applied to this application (see \`boreas history\`)`, ExitCode.Failure);
     return hit;
   }
