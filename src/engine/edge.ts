@@ -1,6 +1,7 @@
 // Edge stage of a pass: certificates are ensured on the controller (issue/renew; read-only for
 // `plan`), then nginx sites are rendered with the upstreams' current health, because only healthy
 // endpoints go into an upstream. Runs after the machine instances were observed.
+import { stateSecret } from '../store/state-key.js';
 import { buildIngressResources } from '../desired/ingress.js';
 import type { ManifestSet } from '../manifests/model.js';
 import type { DesiredResource, ObservedResource } from '../model/resource.js';
@@ -44,7 +45,7 @@ export async function buildEdgeResources(opts: EdgeOptions, machine: DesiredReso
   if (opts.issueCertificates) {
     rememberEdge(opts.store, opts.manifests);
     const challenges = opts.challenges ?? allChallengePublishers([localChallengePublisher(opts.manifests), agentChallenges(opts)]);
-    const used = await ensureUsedCertificates(opts.manifests, { store: opts.store, resolveSecret, challenges, log: opts.log, acmeDirectoryCaPem: process.env.BOREAS_ACME_CA_FILE ? await readCa(process.env.BOREAS_ACME_CA_FILE) : undefined });
+    const used = await ensureUsedCertificates(opts.manifests, { store: opts.store, resolveSecret, challenges, log: opts.log, secretKey: opts.registry ? stateSecret(opts.registry.stateDir) : undefined, acmeDirectoryCaPem: process.env.BOREAS_ACME_CA_FILE ? await readCa(process.env.BOREAS_ACME_CA_FILE) : undefined });
     for (const [name, e] of used.ensured) if (e.issued) opts.store.audit({ type: 'certificate-issued', subject: `Certificate/${name}`, message: `version ${e.version}: ${e.reason ?? 'issued'}` });
     for (const [name, msg] of used.errors) opts.log.warn('certificate not issued', { certificate: name, error: msg });
     versionOf = used.versionOf;

@@ -1,9 +1,8 @@
 // What the state file may hold of a resource. Kubernetes Secrets written in raw manifests carry their
-// data in the spec; the state file keeps only a digest of each value, so nothing secret is at rest in
+// data in the spec; the state file keeps only a `(redacted)` marker per key, so nothing secret is at rest in
 // SQLite. Redacted resources are marked so nobody re-applies them from the store (a rollback keeps
 // the Secret Git has now).
 import type { DesiredResource, Json } from '../model/resource.js';
-import { sha256 } from '../util/hash.js';
 
 type Obj = { [k: string]: Json };
 
@@ -12,9 +11,11 @@ function isSecretObject(r: DesiredResource): boolean {
   return r.kind === 'KubeObject' && !!spec && spec.kind === 'Secret' && (spec.apiVersion === 'v1' || spec.apiVersion === undefined);
 }
 
+// A fixed marker, not a digest: an unsalted hash of a weak password could be brute-forced offline.
+// Change detection does not need it (the resource hash is stored apart).
 function digestValues(values: Json | undefined): Json | undefined {
   if (!values || typeof values !== 'object' || Array.isArray(values)) return values;
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, `(sha256:${sha256(String(v)).slice(0, 16)})`]));
+  return Object.fromEntries(Object.keys(values).map((k) => [k, '(redacted)']));
 }
 
 /** The resource as it may be stored: Secret data/stringData replaced by digests, rendered text dropped. */

@@ -24,6 +24,11 @@ export class TargetRegistry {
     return t;
   }
 
+  /** The state directory targets keep their files in (and the state key beside it). */
+  get stateDir(): string {
+    return this.ctx.stateDir;
+  }
+
   async closeAll(): Promise<void> {
     const all = await Promise.allSettled(this.instances.values());
     await Promise.allSettled(all.map((r) => (r.status === 'fulfilled' ? r.value.close?.() : undefined)));

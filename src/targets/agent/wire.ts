@@ -1,6 +1,7 @@
 // Controller resources → agent wire messages: the observe locator of a resource and the typed task
 // of a plan task (kind + action → seed 004 task type). Secrets are resolved here, at apply time, and
 // travel only in the request body.
+import { stateSecret } from '../../store/state-key.js';
 import { isAbsolute } from 'node:path';
 import type { Task } from '../../model/plan.js';
 import type { DesiredResource, Json } from '../../model/resource.js';
@@ -66,7 +67,7 @@ export async function agentTask(task: Task, ctx: TargetContext): Promise<AgentTa
     case 'CertificateFiles': {
       const s = r.spec as unknown as CertificateFilesSpec;
       if (del) return { ...base, type: 'RemoveFiles', payload: { paths: [s.certPath, s.keyPath] } };
-      const p = certificatePayload(ctx.store, s);
+      const p = certificatePayload(ctx.store, s, { secretKey: stateSecret(ctx.stateDir) });
       return { ...base, type: 'DeployCertificate', payload: { name: p.name, certPem: p.certPem, keyPem: p.keyPem, certPath: p.certPath, keyPath: p.keyPath } };
     }
     default:

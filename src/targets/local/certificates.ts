@@ -2,6 +2,7 @@
 // written into BOREAS_NGINX_CERT_DIR, then nginx tested and reloaded. The PEMs are read from the
 // state store at apply time (specs only carry name/version/fingerprint). Observation compares the
 // fingerprint of the certificate file nginx serves with the desired one; a difference is drift.
+import { stateSecret } from '../../store/state-key.js';
 import { access, rm } from 'node:fs/promises';
 import type { DesiredResource, Health, ObservedResource } from '../../model/resource.js';
 import type { TaskResult } from '../../model/plan.js';
@@ -48,7 +49,7 @@ export async function applyLocalCertificate(ctx: TargetContext, r: DesiredResour
   }
   if (spec.version === 0) return { outcome: 'failed', message: `certificate ${spec.certificate} has not been issued yet (see the warnings of this reconcile)` };
   try {
-    const res = await deployCertificate(certificatePayload(ctx.store, spec), { allowedRoots });
+    const res = await deployCertificate(certificatePayload(ctx.store, spec, { secretKey: stateSecret(ctx.stateDir) }), { allowedRoots });
     return {
       outcome: res.outcome,
       message: res.outcome === 'unchanged' ? `certificate ${spec.certificate} version ${spec.version} already deployed` : `deployed certificate ${spec.certificate} version ${spec.version}, nginx reloaded`,
