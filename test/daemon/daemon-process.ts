@@ -8,17 +8,7 @@ import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 
 const entry = join(packageRoot, 'src', 'cli', 'main.ts');
 
-/** A port the OS just handed out (listen on 0, close), for servers started by child processes. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../helpers/ports.js';
 
 /** Polls `fn` until it returns a truthy value or the time is up (then throws with `what`). */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {

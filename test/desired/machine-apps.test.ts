@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDesired } from '../../src/desired/index.js';
 import type { FileSpec, InstanceSpec } from '../../src/runtime/instance-spec.js';
+import type { Release } from '../../src/manifests/model.js';
 import { localEnv, manifestSet, processApp } from '../helpers/manifests.js';
 
 const instances = (g: ReturnType<typeof buildDesired>) => g.resources.filter((r) => r.kind === 'Instance').map((r) => r.spec as unknown as InstanceSpec);
@@ -40,7 +41,7 @@ test('relation endpoints render into the dependent app files and the instance ha
 
 test('a Release splits instances by percent without reshuffling ordinals', () => {
   const app = processApp('api', { replicas: 3 });
-  const release = { apiVersion: 'boreas.dev/v1' as const, kind: 'Release' as const, metadata: { name: 'api' }, spec: { application: 'api', versions: [{ version: 'v1', percent: 67 }, { version: 'v2', percent: 33, process: { command: 'node', args: ['api-v2.js'] } }] } };
+  const release: Release = { apiVersion: 'boreas.dev/v1', kind: 'Release', metadata: { name: 'api' }, spec: { application: 'api', versions: [{ version: 'v1', percent: 67 }, { version: 'v2', percent: 33, process: { command: 'node', args: ['api-v2.js'] } }] } };
   const specs = instances(buildDesired(manifestSet({ environments: [localEnv()], applications: [app], releases: [release] })));
   assert.deepEqual(specs.map((s) => s.version), ['v1', 'v1', 'v2']);
   assert.deepEqual(specs[2].process?.args, ['api-v2.js']);

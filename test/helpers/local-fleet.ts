@@ -11,16 +11,7 @@ import { runCli, type CliResult } from './cli.js';
 
 export const httpApp = join(packageRoot, 'test', 'fixtures', 'servers', 'http-app.js');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './ports.js';
 
 export interface AppOptions {
   name: string;

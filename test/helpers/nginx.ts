@@ -16,17 +16,8 @@ export function nginxUnavailable(): string | undefined {
   return r.error ? `nginx binary not found (${nginxBinary}): ${r.error.message}` : undefined;
 }
 
-/** A free TCP port on 127.0.0.1 (nginx cannot listen on port 0 and report it back). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './ports.js';
+export { freePort };
 
 export interface TestNginx {
   dir: string;

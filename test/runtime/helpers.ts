@@ -109,15 +109,4 @@ export async function getText(port: number, path = '/'): Promise<string | undefi
   }
 }
 
-/** A free TCP port on 127.0.0.1 (picked by the OS, then released). */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../helpers/ports.js';
