@@ -1,6 +1,7 @@
 // The seed 000 status shape (`GET /v1/status/:app`, `boreas status --output json`): health level
 // 0–100 per application, per version and per node, each the average of the instances below it.
 import type { AppStatus, CertificateStatus, InstanceStatus } from './status-model.js';
+import { splitCounts } from '../desired/release.js';
 
 export interface SeedHealth {
   level: number;
@@ -37,17 +38,7 @@ function clampLevel(level: number): number {
  */
 export function sharesOf(counts: number[]): number[] {
   const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return counts.map(() => 0);
-  const exact = counts.map((c) => (c / total) * 100);
-  const out = exact.map(Math.floor);
-  let left = 100 - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((e, i) => ({ i, rem: e - Math.floor(e) })).sort((a, b) => b.rem - a.rem || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    out[i]++;
-    left--;
-  }
-  return out;
+  return total === 0 ? counts.map(() => 0) : splitCounts(100, counts.map((c) => (c / total) * 100));
 }
 
 const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
