@@ -40,7 +40,7 @@ export async function planPass(opts: PassOptions): Promise<PassResult> {
   const inventory = new Map(opts.store.listInventory().map((i) => [i.resource.id, i]));
   // Placement needs today's node liveness, not the previous pass's: a node back online keeps its instances.
   const pmNodes = [...opts.manifests.nodes.values()].map((l) => ({ name: l.manifest.metadata.name, address: l.manifest.spec.address }));
-  if (pmNodes.length) await refreshNodeLiveness(opts.store, pmNodes);
+  if (pmNodes.length) await refreshNodeLiveness(opts.store, pmNodes, 5000);
   const graph = buildDesired(opts.manifests, desiredContext(inventory, opts.store));
   const machine = applyPins(graph.resources, opts.store, opts.revision, { lift: !opts.readOnly });
   const machineIds = new Set(machine.map((r) => r.id));
