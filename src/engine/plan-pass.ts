@@ -52,6 +52,17 @@ export async function planPass(opts: PassOptions): Promise<PassResult> {
   const rest = [...edge, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];
   for (const [id, o] of await observeAll(rest, opts.registry, opts.log)) observed.set(id, o);
   opts.store.saveObserved([...observed.values()]);
+  // Adopt what is live and in sync but missing from the inventory (a crash between apply and record,
+  // or a lost state file), so prune and `down` still know it. Nothing is written on a true no-op.
+  if (!opts.readOnly) {
+    for (const d of desired) {
+      const o = observed.get(d.id);
+      if (!inventory.has(d.id) && o?.exists && o.appliedHash === d.hash && !o.details?.offline) {
+        opts.store.recordApplied(d, 'adopted', opts.revision);
+        inventory.set(d.id, { resource: d, appliedHash: d.hash, revision: opts.revision, lastTaskKey: 'adopted', appliedAt: new Date().toISOString() });
+      }
+    }
+  }
   const plan = computePlan({ revision: opts.revision, desired, observed, inventory, prune: opts.prune, unsettled: (id) => opts.store.getKv(UNSETTLED, id) });
   return { graph, desired, observed, inventory, plan };
 }

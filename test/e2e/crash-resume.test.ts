@@ -43,4 +43,9 @@ test('a reconcile killed with SIGKILL resumes from SQLite without repeating work
 
   // And the run after that has nothing left to do.
   assert.match((await fleet.cli(reconcileArgs(fleet))).stdout, /No changes/);
+
+  // The instance that was mid-start at the kill is known to the state file too: `down` stops all four.
+  const down = await fleet.cli(['down']);
+  assert.equal(down.code, 0, down.stdout + down.stderr);
+  for (const app of apps) await assert.rejects(fleet.get(app.port), `${app.name} still answers after down`);
 });
