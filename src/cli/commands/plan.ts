@@ -11,7 +11,8 @@ import { loadManifests } from '../../manifests/load.js';
 import type { Plan } from '../../model/plan.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { addOutputOption, addSourceOptions, addStateOption, useColor } from '../options.js';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../report/index.js';
+import { renderPlanJson, renderPlanMarkdown, renderPlanText, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from '../../report/index.js';
+import { resolveForgeTarget, upsertPlanComment, MARKER_HASH_OVERHEAD, FORGE_KINDS, type ForgeTarget } from '../../report/forge/index.js';
 import type { SetExit } from './index.js';
 
 interface PlanFlags {
@@ -23,6 +24,11 @@ interface PlanFlags {
   base?: string;
   detailedExitcode?: boolean;
   prune: boolean;
+  comment?: string;
+  forgeUrl?: string;
+  forgeRepo?: string;
+  pr?: string;
+  forgeTokenEnv?: string;
 }
 
 export function registerPlan(program: Command, setExit: SetExit): void {
@@ -31,29 +37,37 @@ export function registerPlan(program: Command, setExit: SetExit): void {
     .description('Show what would be created, changed and deleted, and why; changes nothing')
     .option('--base <ref>', 'compare desired state at this revision with --ref (or the working tree); needs no target access')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
-    .option('--no-prune', 'do not plan deletion of resources removed from Git');
+    .option('--no-prune', 'do not plan deletion of resources removed from Git')
+    .option('--comment <forge>', `post the markdown report as the PR's one plan comment, created or updated in place (${FORGE_KINDS.join('|')})`)
+    .option('--forge-url <url>', 'forge API base (default https://api.github.com for github)')
+    .option('--forge-repo <repo>', 'owner/name (GitLab: project id or group/name)')
+    .option('--pr <number>', 'pull (merge) request number')
+    .option('--forge-token-env <var>', 'environment variable holding the API token (default GITHUB_TOKEN, GITEA_TOKEN or GITLAB_TOKEN)');
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'markdown']);
   cmd.action(async (flags: PlanFlags) => {
+    // Checked before any work so a missing token or flag fails fast and sends nothing.
+    const forge = flags.comment ? resolveForgeTarget({ ...flags, comment: flags.comment }) : undefined;
+    if (forge) flags.output = 'markdown';
     const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state });
     try {
       let plan: Plan;
       let baseRevision: string | undefined;
       if (flags.base) {
         const baseSource = await openSource({ repo: flags.repo, ref: flags.base, path: flags.path, cacheDir: session.cacheDir });
-        const [base, head] = [await loadOrReport(session, baseSource, flags, 'base', setExit), await loadOrReport(session, undefined, flags, 'head', setExit)];
+        const [base, head] = [await loadOrReport(session, baseSource, flags, 'base', setExit, forge), await loadOrReport(session, undefined, flags, 'head', setExit, forge)];
         if (!base || !head) return;
         plan = planAgainstBase(base, head, flags.prune);
         baseRevision = base.revision.sha;
       } else {
-        const loaded = await loadOrReport(session, undefined, flags, 'head', setExit);
+        const loaded = await loadOrReport(session, undefined, flags, 'head', setExit, forge);
         if (!loaded) return;
         const registry = session.targets(loaded.manifests, loaded.source.rootDir);
         plan = (await planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: flags.prune, readOnly: true })).plan;
       }
       if (flags.output === 'json') process.stdout.write(JSON.stringify(renderPlanJson(plan), null, 2) + '\n');
-      else if (flags.output === 'markdown') process.stdout.write(renderPlanMarkdown(plan, { baseRevision }));
+      else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
       else process.stdout.write(renderPlanText(plan, { color: useColor() }));
       setExit(flags.detailedExitcode && plan.changes.length > 0 ? ExitCode.UsageOrChanges : ExitCode.Ok);
     } catch (err) {
@@ -67,7 +81,7 @@ export function registerPlan(program: Command, setExit: SetExit): void {
 }
 
 /** Loads a revision; in markdown mode an invalid revision becomes a report with the errors inline. */
-async function loadOrReport(session: ReturnType<typeof openSession>, source: Awaited<ReturnType<typeof openSource>> | undefined, flags: PlanFlags, which: string, setExit: SetExit) {
+async function loadOrReport(session: ReturnType<typeof openSession>, source: Awaited<ReturnType<typeof openSource>> | undefined, flags: PlanFlags, which: string, setExit: SetExit, forge?: ForgeTarget) {
   try {
     return await loadValidRevision(session, source, { record: false });
   } catch (err) {
@@ -75,8 +89,16 @@ async function loadOrReport(session: ReturnType<typeof openSession>, source: Awa
     const src = source ?? (await session.source());
     const rev = (await loadManifests(src, { cacheDir: session.cacheDir })).revision;
     const diagnostics: Diagnostic[] = err.diagnostics;
-    process.stdout.write(renderPlanMarkdown({ revision: rev.sha, changes: [], unchanged: 0, orphans: [] }, { diagnostics, title: `${which} revision is invalid` }));
+    await emitMarkdown({ revision: rev.sha, changes: [], unchanged: 0, orphans: [] }, { diagnostics, title: `${which} revision is invalid` }, forge);
     setExit(ExitCode.Failure);
     return undefined;
   }
+}
+
+/** Prints the markdown report, or posts it as the PR's plan comment and prints its URL (or "unchanged"). */
+async function emitMarkdown(plan: Plan, opts: PlanMarkdownOptions, forge: ForgeTarget | undefined): Promise<void> {
+  if (!forge) return void process.stdout.write(renderPlanMarkdown(plan, opts));
+  // The hashed marker line is longer than the plain one; leave it room under the forge's limit.
+  const result = await upsertPlanComment(forge, renderPlanMarkdown(plan, { ...opts, maxChars: GITHUB_COMMENT_LIMIT - MARKER_HASH_OVERHEAD }));
+  process.stdout.write(result.action === 'unchanged' ? `unchanged ${result.url}\n` : `${result.action} ${result.url}\n`);
 }
