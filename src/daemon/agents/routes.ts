@@ -1,13 +1,13 @@
 // The pull-mode agent endpoints (seed 004 §13): `POST /agent/heartbeat`, `/agent/tasks/poll`,
 // `/agent/tasks/report`. Every call names its node (`nodeId`) and carries that node's own bearer
 // token; tokens are kept only as sha256 hashes and compared in constant time.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { checkBearer, hashToken } from '../../agent/token.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Ajv } from 'ajv';
 import { markNode } from '../../targets/agent/offline.js';
 import type { AgentTaskResult } from '../../agent/tasks/types.js';
 import type { DaemonContext } from '../context.js';
-import { bearerToken, HttpError, parseJsonObject, readBody, sendJson } from '../http/respond.js';
+import { HttpError, parseJsonObject, readBody, sendJson } from '../http/respond.js';
 import type { RouteHandler } from '../http/server.js';
 import type { AgentReport, PullHub } from './hub.js';
 
@@ -49,13 +49,12 @@ const reportSchema = ajv.compile({
   },
 });
 
-const hash = (token: string) => createHash('sha256').update(token.trim(), 'utf8').digest();
 /** Compared against when the node is unknown, so timing does not tell known from unknown nodes. */
-const decoy = hash('boreas-unknown-node');
+const decoy = hashToken('boreas-unknown-node');
 
 /** Route handlers for the three agent endpoints, bound to `hub` and the configured node tokens. */
 export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, RouteHandler> {
-  const hashes = new Map([...ctx.cfg.agentTokens].map(([node, token]) => [node, hash(token)]));
+  const hashes = new Map([...ctx.cfg.agentTokens].map(([node, token]) => [node, hashToken(token)]));
   const log = ctx.base.log.child({ component: 'agents' });
 
   async function authed(req: IncomingMessage, validate: ReturnType<typeof ajv.compile>): Promise<Record<string, unknown> & { nodeId: string }> {
@@ -64,8 +63,8 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
     if (!validate(body)) throw new HttpError(400, `invalid request: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`);
     const node = body.nodeId as string;
     const expected = hashes.get(node);
-    const presented = hash(bearerToken(req) ?? '');
-    if (!timingSafeEqual(presented, expected ?? decoy) || !expected || !bearerToken(req)) {
+    // Same check as the agent's own API (hashed token, constant-time compare).
+    if (!checkBearer(req.headers.authorization, expected ?? decoy) || !expected) {
       log.warn('agent request refused', { node, remote: req.socket.remoteAddress });
       throw new HttpError(401, 'unknown node or wrong token');
     }
