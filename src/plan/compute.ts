@@ -31,7 +31,9 @@ export function computePlan(input: PlanInput): Plan {
     if (change) changes.push(change);
     else unchanged++;
   }
-  // Prune candidates: in the inventory (Boreas applied them) but no longer desired.
+  // Prune candidates: in the inventory (Boreas applied them) but no longer desired. An instance whose
+  // name is desired on another target has moved (placement), not left Git: say so.
+  const placedOn = new Map(input.desired.filter((d) => d.kind === 'Instance').map((d) => [d.name, d.target]));
   for (const [id, inv] of input.inventory) {
     if (desiredIds.has(id)) continue;
     const obs = input.observed.get(id);
@@ -39,7 +41,9 @@ export function computePlan(input: PlanInput): Plan {
       orphans.push(makeChange('delete', 'Pruned', `no longer desired here, but ${inv.resource.target} is unreachable: kept until it answers`, inv.resource, undefined, obs, inv));
       continue;
     }
-    const change = makeChange('delete', 'Pruned', `no longer in Git (applied at ${inv.revision.slice(0, 12)})`, inv.resource, undefined, obs, inv);
+    const movedTo = inv.resource.kind === 'Instance' ? placedOn.get(inv.resource.name) : undefined;
+    const why = movedTo ? `moved to ${movedTo} (placement: cordoned, offline or rebalanced)` : `no longer in Git (applied at ${inv.revision.slice(0, 12)})`;
+    const change = makeChange('delete', 'Pruned', why, inv.resource, undefined, obs, inv);
     (input.prune && !pruneDisabled(inv.resource) ? changes : orphans).push(change);
   }
   return { revision: input.revision, changes: sortChanges(changes), unchanged, orphans };

@@ -58,7 +58,7 @@ test('3 nodes: placement, serving, status shape, offline node, restart repeats n
   fleet.writeManifest('node-3.yaml', readFileSync(join(fleet.repo, 'node-3.yaml'), 'utf8').replace('tokenFrom:', 'cordoned: true\n  tokenFrom:'));
   const plan = await fleet.cli(['plan', '--repo', fleet.repo, '--state', fleet.state]);
   assert.match(plan.stdout, /\+ Instance api-2 \(NotFound: not on agent:node-1\)/);
-  assert.match(plan.stdout, /- Instance api-2 \(Pruned/);
+  assert.match(plan.stdout, /- Instance api-2 \(Pruned: moved to agent:node-1/);
   assert.doesNotMatch(plan.stdout, /Instance api-[01]/, 'nothing else moves');
   const moved = await fleet.reconcile();
   assert.equal(moved.code, 0, moved.stdout + moved.stderr);
