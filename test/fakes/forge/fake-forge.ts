@@ -100,7 +100,7 @@ export async function startFakeForge(tokens: Record<string, string>): Promise<Fa
     url: origin,
     requests,
     writes: () => requests.filter((r) => r.method !== 'GET'),
-    comments: (f, repo, pr) => [...(store.get(key(f, repo, pr)) ?? [])],
+    comments: (f, repo, pr) => (store.get(key(f, repo, pr)) ?? []).map((c) => ({ ...c })),
     seed: (f, repo, pr, body, author = 'someone-else') => add(key(f, repo, pr), body, author),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
