@@ -25,7 +25,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
     repo.write({ 'environment.yaml': environmentYaml(), 'apps/api.yaml': appYaml({ name: 'api', port: 18_080, version }, join(stateDir, 'starts.log')) }).then(() => repo.commit(`api ${version}`));
   const plan = (base: string, head: string, extra: string[] = [], env: NodeJS.ProcessEnv = { GITHUB_TOKEN: TOKEN }) =>
     runCli(['plan', '--repo', repo.dir, '--state', join(stateDir, 'state.db'), '--base', base, '--ref', head, '--comment', 'github', '--forge-url', forge.url, '--forge-repo', 'acme/fleet', '--pr', '7', ...extra], { env });
-  return { forge, repo, commitApp, plan };
+  return { forge, repo, commitApp, plan, stateFile: join(stateDir, 'state.db') };
 }
 
 test('plan --comment creates one comment, skips the write when unchanged, updates it in place when the plan changes', async (t) => {
@@ -99,4 +99,24 @@ test("wrong token: the forge's 401 and message are surfaced, the token is not", 
   assert.ok(!res.stderr.includes('ghp_wrong-secret-456') && !res.stdout.includes('ghp_wrong-secret-456'));
   assert.equal(forge.requests.length, 1);
   assert.equal(forge.writes().length, 0);
+});
+
+test('plan --comment gitlab and gitea: default token variables, one comment each, rerun writes nothing', async (t) => {
+  const { forge, repo, commitApp, stateFile } = await setup(t);
+  const v1 = await commitApp('v1');
+  const run = (forgeKind: string, apiUrl: string, project: string, env: NodeJS.ProcessEnv) =>
+    runCli(['plan', '--repo', repo.dir, '--state', stateFile, '--base', v1, '--ref', v1, '--comment', forgeKind, '--forge-url', apiUrl, '--forge-repo', project, '--pr', '12'], { env: { GITHUB_TOKEN: '', ...env } });
+
+  const gl = await run('gitlab', `${forge.url}/api/v4`, '42', { GITLAB_TOKEN: TOKEN });
+  assert.equal(gl.code, 0, gl.stderr);
+  const [note] = forge.comments('gitlab', '42', 12);
+  assert.equal(gl.stdout.trim(), `created ${forge.url}/api/v4/projects/42/merge_requests/12/notes/${note.id}`);
+  assert.match(note.body, /No changes/);
+  assert.match((await run('gitlab', `${forge.url}/api/v4`, '42', { GITLAB_TOKEN: TOKEN })).stdout, /^unchanged /);
+
+  const gt = await run('gitea', `${forge.url}/api/v1`, 'acme/fleet', { GITEA_TOKEN: TOKEN });
+  assert.equal(gt.code, 0, gt.stderr);
+  assert.match((await run('gitea', `${forge.url}/api/v1`, 'acme/fleet', { GITEA_TOKEN: TOKEN })).stdout, /^unchanged /);
+  assert.equal(forge.comments('gitea', 'acme/fleet', 12).length, 1);
+  assert.deepEqual(forge.writes().map((w) => `${w.forge} ${w.method}`), ['gitlab POST', 'gitea POST']);
 });

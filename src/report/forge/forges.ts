@@ -1,6 +1,6 @@
 // One adapter per forge behind one interface: how to list, create and update the comments of a pull
 // (merge) request. GitHub and Gitea share the issue-comment shape; GitLab calls them MR notes.
-import { forgeRequest, nextLink } from './http.js';
+import { forgeRequest, nextLink, type ForgeResponse } from './http.js';
 
 /** Forges `plan --comment` can post to. */
 export const FORGE_KINDS = ['github', 'gitea', 'gitlab'] as const;
@@ -51,7 +51,7 @@ function issueComments(t: ForgeTarget): CommentApi {
     async *list() {
       let url: string | undefined = `${repo}/issues/${t.pr}/comments?${pageSize}`;
       while (url) {
-        const res: Awaited<ReturnType<typeof forgeRequest<IssueComment[]>>> = await forgeRequest<IssueComment[]>(t.kind, 'GET', url, auth);
+        const res: ForgeResponse<IssueComment[]> = await forgeRequest<IssueComment[]>(t.kind, 'GET', url, auth);
         for (const c of res.data) yield toComment(c);
         url = nextLink(res.headers);
       }
@@ -73,7 +73,7 @@ function gitlabNotes(t: ForgeTarget): CommentApi {
     async *list() {
       let url: string | undefined = `${notes}?per_page=100&sort=asc&order_by=created_at`;
       while (url) {
-        const res: Awaited<ReturnType<typeof forgeRequest<GitLabNote[]>>> = await forgeRequest<GitLabNote[]>('gitlab', 'GET', url, auth);
+        const res: ForgeResponse<GitLabNote[]> = await forgeRequest<GitLabNote[]>('gitlab', 'GET', url, auth);
         for (const n of res.data) if (!n.system) yield toComment(n);
         const nextPage = [res.headers['x-next-page']].flat()[0];
         url = nextLink(res.headers) ?? (nextPage ? `${notes}?per_page=100&sort=asc&order_by=created_at&page=${nextPage}` : undefined);
