@@ -1,10 +1,10 @@
 // Fixture for the multi-node end-to-end tests: N real agents (separate processes, ports, work dirs;
 // each node gets its own loopback address 127.0.0.<10+i>, as machines have their own IP), a manifests
 // directory with a pm Environment and one Node per agent, and the real `boreas` CLI.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentProcess, type AgentDirs } from '../helpers/agent.js';
+import { AgentProcess, killInstances, type AgentDirs } from '../helpers/agent.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
 /** The app every node runs: serves "<version> <instance> <host>" on its node's address; versions
@@ -69,24 +69,6 @@ export async function startFleet(nodes: number, base: number): Promise<Fleet> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Kills every process an agent's runners started (records under work/instances). */
-function killInstances(workDir: string): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(join(workDir, 'instances'));
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    try {
-      const pid = JSON.parse(readFileSync(join(workDir, 'instances', n, 'state.json'), 'utf8')).pid as number | undefined;
-      if (pid) process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone already */
-    }
-  }
 }
 
 /** The app manifest used by the tests. */

@@ -4,11 +4,11 @@
 // https ports, as real edges do (and as pebble needs: it validates http-01 on one port). A pm
 // Environment places a `process` backend (2 replicas, one per node) that answers with its instance
 // and node address, and the real `boreas` CLI reconciles a plain manifests directory.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { AgentProcess, type AgentDirs } from '../helpers/agent.js';
+import { AgentProcess, killInstances, type AgentDirs } from '../helpers/agent.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { freePort, startNginx, waitFor, type TestNginx } from '../helpers/nginx.js';
 
@@ -161,22 +161,4 @@ export async function servedFingerprint(address: string, port: number, servernam
     });
     s.once('error', reject);
   });
-}
-
-/** Kills every process an agent's runners started (records under work/instances). */
-function killInstances(workDir: string): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(join(workDir, 'instances'));
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    try {
-      const pid = JSON.parse(readFileSync(join(workDir, 'instances', n, 'state.json'), 'utf8')).pid as number | undefined;
-      if (pid) process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone already */
-    }
-  }
 }

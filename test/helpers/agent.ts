@@ -3,7 +3,7 @@
 // restarted on the same work dir. Each agent gets its own 127.0.0.1 port (chosen by the OS), work
 // dir, allowed root and token file, i.e. one agent = one node.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAgentConfig, type AgentConfig } from '../../src/agent/config.js';
@@ -95,4 +95,22 @@ export async function call(url: string, token: string | undefined, method: strin
     /* keep text */
   }
   return { status: res.status, json };
+}
+
+/** Kills every process an agent's runners started (records under work/instances). */
+export function killInstances(workDir: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(workDir, 'instances'));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    try {
+      const pid = JSON.parse(readFileSync(join(workDir, 'instances', n, 'state.json'), 'utf8')).pid as number | undefined;
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
 }
