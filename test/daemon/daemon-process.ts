@@ -1,14 +1,19 @@
 // Test helpers for the daemon: a real `boreas daemon` child process, a real git repository holding a
 // `local` environment whose app is a tiny node HTTP server, free ports and polling.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import type { TestContext } from 'node:test';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 
 const entry = join(packageRoot, 'src', 'cli', 'main.ts');
 
-export { freePort } from '../helpers/ports.js';
+export { freePort };
 
 /** Polls `fn` until it returns a truthy value or the time is up (then throws with `what`). */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
@@ -161,4 +166,47 @@ export function parsePrometheus(text: string): Map<string, number> {
     samples.set(m[1] + (m[2] ?? ''), Number(m[3]));
   }
   return samples;
+}
+
+/** What every daemon test starts from: a temp dir, the hello repo, ports, a state file, cleanup. */
+export interface DaemonFixture {
+  tmp: string;
+  appPort: number;
+  apiPort: number;
+  repo: GitRepo;
+  state: string;
+  /** Starts the daemon on apiPort; it is stopped (and `boreas down` run) when the test ends. */
+  start(args: string[], opts?: { cwd?: string }): Promise<DaemonProcess>;
+  /** Extra cleanup (servers the test started), run after the daemon stopped, before the repo goes. */
+  onCleanup(fn: () => Promise<unknown> | unknown): void;
+}
+
+export async function daemonFixture(t: TestContext, name: string): Promise<DaemonFixture> {
+  const tmp = await mkdtemp(join(tmpdir(), `boreas-daemon-${name}-`));
+  const appPort = await freePort();
+  const apiPort = await freePort();
+  const repo = await createHelloRepo(appPort, 'one');
+  const state = join(tmp, 'state.db');
+  const daemons: DaemonProcess[] = [];
+  const extra: Array<() => Promise<unknown> | unknown> = [];
+  t.after(async () => {
+    for (const d of daemons) await d.stop();
+    await runCli(['down', '--state', state]);
+    for (const fn of extra) await fn();
+    await repo.cleanup();
+    await rm(tmp, { recursive: true, force: true });
+  });
+  return {
+    tmp,
+    appPort,
+    apiPort,
+    repo,
+    state,
+    async start(args, opts) {
+      const d = await startDaemonProcess(args, apiPort, opts);
+      daemons.push(d);
+      return d;
+    },
+    onCleanup: (fn) => void extra.push(fn),
+  };
 }

@@ -3,13 +3,12 @@
 // metrics, seed 000 status, the dashboard, SIGTERM exit 0 and `boreas down` cleaning up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { sign } from '@octokit/webhooks-methods';
 import { runCli } from '../helpers/cli.js';
-import { createHelloRepo, freePort, helloManifest, http, parsePrometheus, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
+import { helloManifest, http, parsePrometheus, daemonFixture, waitFor } from './daemon-process.js';
 
 const secret = 'test-webhook-secret-0123456789';
 
@@ -27,23 +26,13 @@ async function runDashboard(script: string, base: string): Promise<{ apps: strin
 }
 
 test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, status, graceful stop', { timeout: 120_000 }, async (t) => {
-  const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-'));
-  const appPort = await freePort();
-  const apiPort = await freePort();
-  const repo = await createHelloRepo(appPort, 'one');
-  const state = join(tmp, 'state.db');
-  let daemon: DaemonProcess | undefined;
-  t.after(async () => {
-    await daemon?.stop();
-    await runCli(['down', '--state', state]);
-    await repo.cleanup();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  const fx = await daemonFixture(t, 'main');
+  const { tmp, appPort, repo, state } = fx;
   await writeFile(join(tmp, 'webhook.secret'), secret + '\n');
   // Settings come from the config file (relative paths resolve against it); flags add the rest.
   await writeFile(join(tmp, 'boreas.yaml'), `repo: ${repo.dir}\nref: main\npath: manifests\nstate: state.db\nwebhookSecretFile: webhook.secret\ninterval: 1h\nresync: 1h\nlogFormat: json\n`);
 
-  daemon = await startDaemonProcess(['--config', join(tmp, 'boreas.yaml'), '--timeout', '60s'], apiPort);
+  const daemon = await fx.start(['--config', join(tmp, 'boreas.yaml'), '--timeout', '60s']);
   const base = daemon.base;
 
   // Ready only once the first reconcile has finished.

@@ -2,33 +2,21 @@
 // error, the daemon keeps running), and the poller applies the repository as soon as it appears.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { runGit } from '../helpers/git-repo.js';
-import { createHelloRepo, freePort, http, parsePrometheus, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
+import { http, parsePrometheus, daemonFixture, waitFor } from './daemon-process.js';
 
 test('daemon: a remote that is unavailable at start is picked up by the poller once it exists', { timeout: 120_000 }, async (t) => {
-  const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-down-'));
+  const fx = await daemonFixture(t, 'down');
+  const { tmp, appPort, repo, state } = fx;
   const served = join(tmp, 'served');
   await mkdir(served);
-  const appPort = await freePort();
-  const apiPort = await freePort();
-  const repo = await createHelloRepo(appPort, 'one');
   const git = await startGitHttpServer(served);
-  const state = join(tmp, 'state.db');
-  let daemon: DaemonProcess | undefined;
-  t.after(async () => {
-    await daemon?.stop();
-    await runCli(['down', '--state', state]);
-    await git.close();
-    await repo.cleanup();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  fx.onCleanup(() => git.close());
 
-  daemon = await startDaemonProcess(['--repo', `${git.url}/config/.git`, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1s', '--resync', '1h'], apiPort);
+  const daemon = await fx.start(['--repo', `${git.url}/config/.git`, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1s', '--resync', '1h']);
   const base = daemon.base;
   const ready = await waitFor('ready', async () => {
     const r = await http(`${base}/v1/ready`);

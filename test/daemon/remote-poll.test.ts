@@ -3,34 +3,22 @@
 // /api/v1/reconcile needs the configured bearer token.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
-import { createHelloRepo, freePort, helloManifest, http, parsePrometheus, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
+import { helloManifest, http, parsePrometheus, daemonFixture, waitFor } from './daemon-process.js';
 
 type Rec = { seq: number; reasons: string[]; result: string; revision?: string; appliedRevision?: string; diagnostics?: string[]; finishedAt: string };
 
 test('daemon: polls a remote repository, refuses an invalid commit but keeps healing the last valid one, API reconcile needs the token', { timeout: 150_000 }, async (t) => {
-  const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-remote-'));
-  const appPort = await freePort();
-  const apiPort = await freePort();
-  const repo = await createHelloRepo(appPort, 'one');
+  const fx = await daemonFixture(t, 'remote');
+  const { tmp, appPort, repo, state } = fx;
   const git = await startGitHttpServer(dirname(repo.dir));
-  const state = join(tmp, 'state.db');
-  let daemon: DaemonProcess | undefined;
-  t.after(async () => {
-    await daemon?.stop();
-    await runCli(['down', '--state', state]);
-    await git.close();
-    await repo.cleanup();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  fx.onCleanup(() => git.close());
   await writeFile(join(tmp, 'api.token'), 'api-token-123\n');
   const url = `${git.url}/${basename(repo.dir)}/.git`;
 
-  daemon = await startDaemonProcess(['--repo', url, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1s', '--resync', '1h', '--api-token-file', join(tmp, 'api.token'), '--log-format', 'json'], apiPort);
+  const daemon = await fx.start(['--repo', url, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1s', '--resync', '1h', '--api-token-file', join(tmp, 'api.token'), '--log-format', 'json']);
   const base = daemon.base;
   const records = async () => (await http(`${base}/api/v1/reconciles`)).json.reconciles as Rec[];
   await waitFor('ready', async () => (await http(`${base}/v1/ready`)).status === 200, 60_000);

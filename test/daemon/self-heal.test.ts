@@ -2,28 +2,15 @@
 // new commit, and an edit in a watched local checkout is applied without a commit or a webhook.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
-import { createHelloRepo, freePort, helloManifest, http, parsePrometheus, startDaemonProcess, waitFor, type DaemonProcess } from './daemon-process.js';
+import { helloManifest, http, parsePrometheus, daemonFixture, waitFor } from './daemon-process.js';
 
 test('daemon: resync restarts a killed app; --watch applies an edit of the local checkout', { timeout: 120_000 }, async (t) => {
-  const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-heal-'));
-  const appPort = await freePort();
-  const apiPort = await freePort();
-  const repo = await createHelloRepo(appPort, 'one');
-  const state = join(tmp, 'state.db');
-  let daemon: DaemonProcess | undefined;
-  t.after(async () => {
-    await daemon?.stop();
-    await runCli(['down', '--state', state]);
-    await repo.cleanup();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  const fx = await daemonFixture(t, 'heal');
+  const { appPort, repo, state } = fx;
 
   // No --ref: the working tree is read as it is, which is what --watch is for.
-  daemon = await startDaemonProcess(['--repo', repo.dir, '--path', 'manifests', '--state', state, '--interval', '1h', '--resync', '2s', '--watch'], apiPort);
+  const daemon = await fx.start(['--repo', repo.dir, '--path', 'manifests', '--state', state, '--interval', '1h', '--resync', '2s', '--watch']);
   const base = daemon.base;
   await waitFor('ready', async () => (await http(`${base}/v1/ready`)).status === 200);
   const before = await waitFor('the app', async () => (await http(`http://127.0.0.1:${appPort}/`)).json);

@@ -3,26 +3,14 @@
 // removes it). Webhooks are refused (403) when no secret is configured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { createHelloRepo, freePort, http, startDaemonProcess, type DaemonProcess } from './daemon-process.js';
+import { http, daemonFixture } from './daemon-process.js';
 
 test('daemon: SIGTERM during a reconcile waits for it, exits 0, and leaves a complete state', { timeout: 90_000 }, async (t) => {
-  const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-stop-'));
-  const appPort = await freePort();
-  const apiPort = await freePort();
-  const repo = await createHelloRepo(appPort, 'one');
-  const state = join(tmp, 'state.db');
-  let daemon: DaemonProcess | undefined;
-  t.after(async () => {
-    await daemon?.stop();
-    await runCli(['down', '--state', state]);
-    await repo.cleanup();
-    await rm(tmp, { recursive: true, force: true });
-  });
-  daemon = await startDaemonProcess(['--repo', repo.dir, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1h', '--resync', '1h', '--log-format', 'json'], apiPort);
+  const fx = await daemonFixture(t, 'stop');
+  const { appPort, repo, state } = fx;
+  const daemon = await fx.start(['--repo', repo.dir, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1h', '--resync', '1h', '--log-format', 'json']);
 
   const hook = await http(`${daemon.base}/hooks/github`, { method: 'POST', body: '{}', headers: { 'x-github-event': 'push' } });
   assert.equal(hook.status, 403, 'no secret configured: webhooks are refused');
