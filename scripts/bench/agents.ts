@@ -72,21 +72,48 @@ async function serveAgents(count: number): Promise<void> {
 function instances(nodes: number, total: number): DesiredResource[] {
   return Array.from({ length: total }, (_, i) => {
     const node = `node-${i % nodes}`;
-    const spec = { app: 'api', instance: `api-${i}`, ordinal: i, node, host: '127.0.0.1', version: 'v1', runtime: 'process', process: { command: '/bin/true' }, env: { LOG_LEVEL: 'info' }, ports: { http: 8080 + Math.floor(i / nodes) }, filesHash: '', state: 'Running' };
-    return { id: `agent:${node}/Instance/api-${i}`, target: `agent:${node}`, kind: 'Instance', owner: 'api', environment: 'bench', name: `api-${i}`, spec, hash: hashJson(spec), dependsOn: [] } as DesiredResource;
+    const spec = {
+      app: 'api',
+      instance: `api-${i}`,
+      ordinal: i,
+      node,
+      host: '127.0.0.1',
+      version: 'v1',
+      runtime: 'process',
+      process: { command: '/bin/true' },
+      env: { LOG_LEVEL: 'info' },
+      ports: { http: 8080 + Math.floor(i / nodes) },
+      filesHash: '',
+      state: 'Running',
+    };
+    return {
+      id: `agent:${node}/Instance/api-${i}`,
+      target: `agent:${node}`,
+      kind: 'Instance',
+      owner: 'api',
+      environment: 'bench',
+      name: `api-${i}`,
+      spec,
+      hash: hashJson(spec),
+      dependsOn: [],
+    } as DesiredResource;
   });
 }
 
 async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 async function observeAll(targets: Map<string, Target>, byNode: Map<string, DesiredResource[]>, perResource: boolean): Promise<Map<string, ObservedResource>> {
   const out = new Map<string, ObservedResource>();
-  const jobs: Array<[string, DesiredResource[]]> = perResource ? [...byNode].flatMap(([n, rs]) => rs.map((r): [string, DesiredResource[]] => [n, [r]])) : [...byNode];
+  const jobs: Array<[string, DesiredResource[]]> = perResource
+    ? [...byNode].flatMap(([n, rs]) => rs.map((r): [string, DesiredResource[]] => [n, [r]]))
+    : [...byNode];
   await pool(jobs, 64, async ([node, rs]) => {
     for (const o of await targets.get(node)!.observe([...rs])) out.set(o.id, o);
   });
@@ -94,13 +121,18 @@ async function observeAll(targets: Map<string, Target>, byNode: Map<string, Desi
 }
 
 async function runFleet(nodes: number, total: number): Promise<Record<string, string | number>> {
-  const child = fork(new URL(import.meta.url).pathname, ['--serve', String(nodes)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL(import.meta.url).pathname, ['--serve', String(nodes)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { ports } = await new Promise<{ ports: number[] }>((resolve) => child.once('message', (m) => resolve(m as { ports: number[] })));
   try {
     process.env.BOREAS_BENCH_TOKEN = token;
     const store = openSqliteStore(':memory:');
     const ctx = { store, log: silentLogger, stateDir: '/nonexistent', repoDir: '/nonexistent', resolveSecret: async () => token };
-    const factory = createAgentTargetFactory((node) => ({ address: `127.0.0.1:${ports[Number(node.slice(5))]}`, tokenFrom: { env: 'BOREAS_BENCH_TOKEN' } }), { connections: 2 });
+    const factory = createAgentTargetFactory((node) => ({ address: `127.0.0.1:${ports[Number(node.slice(5))]}`, tokenFrom: { env: 'BOREAS_BENCH_TOKEN' } }), {
+      connections: 2,
+    });
     const targets = new Map<string, Target>();
     for (let i = 0; i < nodes; i++) targets.set(`node-${i}`, await factory.create(`agent:node-${i}`, ctx));
     const desired = instances(nodes, total);
@@ -113,7 +145,15 @@ async function runFleet(nodes: number, total: number): Promise<Record<string, st
     const t1 = performance.now();
     let failed = 0;
     await pool(todo, 64, async (r) => {
-      const task: Task = { key: sha256(`${r.id}:${r.hash}`), revision: 'bench', resourceId: r.id, target: r.target, action: 'create', resource: r, dependsOn: [] };
+      const task: Task = {
+        key: sha256(`${r.id}:${r.hash}`),
+        revision: 'bench',
+        resourceId: r.id,
+        target: r.target,
+        action: 'create',
+        resource: r,
+        dependsOn: [],
+      };
       if ((await targets.get(r.target.slice(6))!.apply(task)).outcome === 'failed') failed++;
     });
     const t2 = performance.now();

@@ -26,19 +26,49 @@ const dir = await mkdtemp(join(tmpdir(), 'boreas-bench-k8s-'));
 try {
   const kubeconfig = join(dir, 'kubeconfig');
   await writeFile(kubeconfig, server.kubeconfig());
-  const env: Environment = { apiVersion: 'boreas.dev/v1', kind: 'Environment', metadata: { name: 'bench' }, spec: { type: 'kubernetes', kubernetes: { namespace: 'bench', kubeconfigFrom: { file: kubeconfig } } } };
+  const env: Environment = {
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Environment',
+    metadata: { name: 'bench' },
+    spec: { type: 'kubernetes', kubernetes: { namespace: 'bench', kubeconfigFrom: { file: kubeconfig } } },
+  };
   const set = emptyManifestSet();
   set.environments.set('bench', { manifest: env, origin: { file: 'env.yaml', docIndex: 0, line: 1, col: 1 } });
   // 1 Namespace + N/3 container apps (Deployment + Service each) + ConfigMaps of one raw app = `total`.
   const apps = Math.floor((total - 1) / 3);
   for (let i = 0; i < apps; i++) {
-    const app: Application = { apiVersion: 'boreas.dev/v1', kind: 'Application', metadata: { name: `svc-${i}` }, spec: { environment: 'bench', runtime: 'kubernetes', replicas: 2, kubernetes: { container: { image: `registry.local/svc-${i}:1.0` } }, ports: [{ name: 'http', port: 8080 }], env: { MODE: 'prod' }, health: { http: { port: 'http', path: '/healthz' } } } };
+    const app: Application = {
+      apiVersion: 'boreas.dev/v1',
+      kind: 'Application',
+      metadata: { name: `svc-${i}` },
+      spec: {
+        environment: 'bench',
+        runtime: 'kubernetes',
+        replicas: 2,
+        kubernetes: { container: { image: `registry.local/svc-${i}:1.0` } },
+        ports: [{ name: 'http', port: 8080 }],
+        env: { MODE: 'prod' },
+        health: { http: { port: 'http', path: '/healthz' } },
+      },
+    };
     set.applications.set(app.metadata.name, { manifest: app, origin: { file: `${app.metadata.name}.yaml`, docIndex: 0, line: 1, col: 1 } });
   }
   const configMaps = total - 1 - apps * 2;
-  const raw: Application = { apiVersion: 'boreas.dev/v1', kind: 'Application', metadata: { name: 'config' }, spec: { environment: 'bench', runtime: 'kubernetes', kubernetes: { path: 'k8s/config' } } };
+  const raw: Application = {
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Application',
+    metadata: { name: 'config' },
+    spec: { environment: 'bench', runtime: 'kubernetes', kubernetes: { path: 'k8s/config' } },
+  };
   set.applications.set('config', { manifest: raw, origin: { file: 'config.yaml', docIndex: 0, line: 1, col: 1 } });
-  set.kubeObjects.set('config', Array.from({ length: configMaps }, (_, i) => ({ application: 'config', origin: { file: 'k8s/config/cm.yaml', docIndex: i, line: 1, col: 1 }, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { 'settings.json': JSON.stringify({ index: i, feature: true }) } } })));
+  set.kubeObjects.set(
+    'config',
+    Array.from({ length: configMaps }, (_, i) => ({
+      application: 'config',
+      origin: { file: 'k8s/config/cm.yaml', docIndex: i, line: 1, col: 1 },
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { 'settings.json': JSON.stringify({ index: i, feature: true }) } },
+    })),
+  );
 
   const ns = buildNamespaceResource(set.environments.get('bench')!);
   const desired: DesiredResource[] = [ns];
@@ -57,7 +87,9 @@ try {
     const extra = await fn();
     const ms = performance.now() - t0;
     const c = server.counts();
-    console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  requests ${String(c.total).padStart(5)} (reads ${c.reads}, dry-runs ${c.dryRuns}, writes ${c.writes})  rss ${mb(process.memoryUsage().rss)}  ${extra}`);
+    console.log(
+      `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  requests ${String(c.total).padStart(5)} (reads ${c.reads}, dry-runs ${c.dryRuns}, writes ${c.writes})  rss ${mb(process.memoryUsage().rss)}  ${extra}`,
+    );
   };
   const plan = async () => {
     const observed = new Map((await target.observe(desired)).map((o) => [o.id, o]));
@@ -68,7 +100,9 @@ try {
     const p = await plan();
     await target.apply({ key: 'ns', revision: 'r1', resourceId: ns.id, target: ns.target, action: 'create', resource: ns, dependsOn: [] });
     const rest = p.changes.filter((c) => c.id !== ns.id);
-    const results = await mapLimit(rest, 8, (c) => target.apply({ key: c.id, revision: 'r1', resourceId: c.id, target: c.target, action: c.action, resource: c.desired!, dependsOn: [] }));
+    const results = await mapLimit(rest, 8, (c) =>
+      target.apply({ key: c.id, revision: 'r1', resourceId: c.id, target: c.target, action: c.action, resource: c.desired!, dependsOn: [] }),
+    );
     for (const d of desired) inventory.set(d.id, { resource: d, appliedHash: d.hash, revision: 'r1', lastTaskKey: d.id, appliedAt: '' });
     return `changes ${p.changes.length}, failed ${results.filter((r) => r.outcome === 'failed').length}`;
   });
@@ -80,7 +114,12 @@ try {
   });
 
   await measure('plan after kubectl edit of 10 Deployments', async () => {
-    for (let i = 0; i < 10; i++) server.editAs('kubectl-edit', { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'bench', name: `svc-${i}` }, (o: any) => void (o.spec.replicas = 5));
+    for (let i = 0; i < 10; i++)
+      server.editAs(
+        'kubectl-edit',
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'bench', name: `svc-${i}` },
+        (o: any) => void (o.spec.replicas = 5),
+      );
     const p = await plan();
     return `changes ${p.changes.length} (${[...new Set(p.changes.map((c) => c.action))].join(', ')})`;
   });

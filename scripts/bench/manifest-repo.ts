@@ -18,13 +18,20 @@ export function generateManifestRepo(dir: string, n: number): void {
   const ingresses = certs;
   const releases = Math.floor(n * 0.15);
   const apps = n - 2 - nodes - certs - ingresses - releases;
-  write('environments/edge.yaml', 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: edge\nspec:\n  type: pm\n  description: Web machines\n  nodeSelector: {role: web}\n');
+  write(
+    'environments/edge.yaml',
+    'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: edge\nspec:\n  type: pm\n  description: Web machines\n  nodeSelector: {role: web}\n',
+  );
   write('environments/local.yaml', 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n');
   for (let i = 0; i < nodes; i++) {
-    write(`nodes/node-${i}.yaml`, `# machine ${i} in rack ${i % 12}\napiVersion: boreas.dev/v1\nkind: Node\nmetadata:\n  name: node-${i}\n  labels:\n    role: web\n    rack: r${i % 12}\n    zone: z${i % 3}\nspec:\n  address: 10.0.${i >> 8}.${i & 255}:8081\n  tokenFrom:\n    env: NODE_${i}_TOKEN\n  cordoned: false\n`);
+    write(
+      `nodes/node-${i}.yaml`,
+      `# machine ${i} in rack ${i % 12}\napiVersion: boreas.dev/v1\nkind: Node\nmetadata:\n  name: node-${i}\n  labels:\n    role: web\n    rack: r${i % 12}\n    zone: z${i % 3}\nspec:\n  address: 10.0.${i >> 8}.${i & 255}:8081\n  tokenFrom:\n    env: NODE_${i}_TOKEN\n  cordoned: false\n`,
+    );
   }
   for (let i = 0; i < apps; i++) {
-    const deps = i > 0 && i % 4 === 0 ? `  dependsOn: [app-${i - 1}]\n  relations:\n    - name: upstream\n      application: app-${i - 1}\n      port: http\n` : '';
+    const deps =
+      i > 0 && i % 4 === 0 ? `  dependsOn: [app-${i - 1}]\n  relations:\n    - name: upstream\n      application: app-${i - 1}\n      port: http\n` : '';
     write(
       `apps/team-${i % 20}/app-${i}.yaml`,
       `# Application ${i}: owned by team ${i % 20}
@@ -74,10 +81,19 @@ ${deps}  state: Running
     );
   }
   for (let i = 0; i < releases; i++) {
-    write(`releases/app-${i}.yaml`, `apiVersion: boreas.dev/v1\nkind: Release\nmetadata:\n  name: app-${i}\nspec:\n  application: app-${i}\n  versions:\n    - version: v1.${i % 10}.0\n      percent: 90\n    - version: v1.${(i % 10) + 1}.0\n      percent: 10\n      process:\n        command: /opt/app-${i}-next/bin/server\n  strategy:\n    batchSize: 1\n    failureThreshold: 0\n    timeoutSeconds: 300\n    autoRollback: true\n`);
+    write(
+      `releases/app-${i}.yaml`,
+      `apiVersion: boreas.dev/v1\nkind: Release\nmetadata:\n  name: app-${i}\nspec:\n  application: app-${i}\n  versions:\n    - version: v1.${i % 10}.0\n      percent: 90\n    - version: v1.${(i % 10) + 1}.0\n      percent: 10\n      process:\n        command: /opt/app-${i}-next/bin/server\n  strategy:\n    batchSize: 1\n    failureThreshold: 0\n    timeoutSeconds: 300\n    autoRollback: true\n`,
+    );
   }
   for (let i = 0; i < ingresses; i++) {
-    write(`ingress/site-${i}.yaml`, `apiVersion: boreas.dev/v1\nkind: Ingress\nmetadata:\n  name: site-${i}\nspec:\n  hosts: [site-${i}.example.com]\n  nodeSelector: {role: web}\n  tls: {certificate: cert-${i}}\n  rules:\n    - path: /\n      application: app-${i}\n      port: http\n    - path: /metrics\n      application: app-${i}\n      port: metrics\n`);
-    write(`certificates/cert-${i}.yaml`, `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata:\n  name: cert-${i}\nspec:\n  domains: [site-${i}.example.com]\n  issuer:\n    acme:\n      directory: https://acme.example/directory\n      email: ops@example.com\n      challenge: http-01\n  renewBeforeDays: 30\n`);
+    write(
+      `ingress/site-${i}.yaml`,
+      `apiVersion: boreas.dev/v1\nkind: Ingress\nmetadata:\n  name: site-${i}\nspec:\n  hosts: [site-${i}.example.com]\n  nodeSelector: {role: web}\n  tls: {certificate: cert-${i}}\n  rules:\n    - path: /\n      application: app-${i}\n      port: http\n    - path: /metrics\n      application: app-${i}\n      port: metrics\n`,
+    );
+    write(
+      `certificates/cert-${i}.yaml`,
+      `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata:\n  name: cert-${i}\nspec:\n  domains: [site-${i}.example.com]\n  issuer:\n    acme:\n      directory: https://acme.example/directory\n      email: ops@example.com\n      challenge: http-01\n  renewBeforeDays: 30\n`,
+    );
   }
 }

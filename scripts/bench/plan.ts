@@ -83,7 +83,14 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     const session = withMemoryTarget(openSession({ repo, state: join(dir, 'state', 'state.db'), log: silentLogger }), target);
     const plan = async () => {
       const loaded = await loadValidRevision(session);
-      return planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry: session.targets(loaded.manifests, repo), log: silentLogger, prune: true });
+      return planPass({
+        revision: loaded.revision.sha,
+        manifests: loaded.manifests,
+        store: session.store,
+        registry: session.targets(loaded.manifests, repo),
+        log: silentLogger,
+        prune: true,
+      });
     };
     const [coldMs, cold] = await timed(plan);
     const [warmMs] = await timed(plan);
@@ -93,18 +100,31 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     // No-op reconcile of the unchanged revision, split into its two sides.
     const [desiredMs, loaded] = await timed(() => loadValidRevision(session));
     const [graphMs] = await timed(async () => buildDesired(loaded.manifests));
-    const [passMs, pass] = await timed(() => planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry: session.targets(loaded.manifests, repo), log: silentLogger, prune: true }));
+    const [passMs, pass] = await timed(() =>
+      planPass({
+        revision: loaded.revision.sha,
+        manifests: loaded.manifests,
+        store: session.store,
+        registry: session.targets(loaded.manifests, repo),
+        log: silentLogger,
+        prune: true,
+      }),
+    );
     const [noopMs, noop] = await timed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
     const rows2 = session.store.rowsWritten();
     console.log(`\n${n} applications (${cold.desired.length} resources, ${files.length} files)`);
     console.log(`  baseline: read + yaml.parse floor ${f1(floorMs)} ms`);
     console.log(`  plan cold (no parse cache)        ${f1(coldMs)} ms   ${cold.plan.changes.length} changes`);
     console.log(`  plan warm                         ${f1(warmMs)} ms   (${(warmMs / floorMs).toFixed(2)}x floor)`);
-    console.log(`  reconcile, first run              ${f1(fullMs)} ms   ${full.tasks.run} tasks, ${Math.round(full.tasks.run / (fullMs / 1000))} tasks/s, ${rows1 - rows0} SQLite rows`);
+    console.log(
+      `  reconcile, first run              ${f1(fullMs)} ms   ${full.tasks.run} tasks, ${Math.round(full.tasks.run / (fullMs / 1000))} tasks/s, ${rows1 - rows0} SQLite rows`,
+    );
     console.log(`  no-op: desired side, revision     ${f1(desiredMs)} ms   (commit + tree hash hit: nothing listed, parsed or validated)`);
     console.log(`  no-op: desired graph build        ${f1(graphMs)} ms   (${pass.desired.length} resources hashed)`);
     console.log(`  no-op: graph + observe + plan     ${f1(passMs)} ms   ${pass.plan.changes.length} changes, one in-memory check per resource`);
-    console.log(`  no-op reconcile, end to end       ${f1(noopMs)} ms   ${noop.tasks.run} tasks, ${rows2 - rows1 - 0} SQLite rows written by the two no-op runs`);
+    console.log(
+      `  no-op reconcile, end to end       ${f1(noopMs)} ms   ${noop.tasks.run} tasks, ${rows2 - rows1 - 0} SQLite rows written by the two no-op runs`,
+    );
     console.log(`  peak RSS so far: ${mb()}`);
     await session.close();
   } finally {

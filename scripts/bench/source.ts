@@ -159,7 +159,6 @@ async function main(): Promise<void> {
       await pushOneCommit(++change);
       row(`openSource ${transport}: one new commit (fetch + linked checkout)`, await phase({ op: 'open', repo: url, cacheDir, transport }));
     }
-
   }
 
   async function localRows(): Promise<void> {

@@ -35,7 +35,13 @@ async function validate(repo: string, cacheDir: string, syncReads = false): Prom
   const opened = await openSource({ repo, cacheDir });
   // Experiment: the same Source with synchronous reads, to show what fs/promises costs per file.
   const source: Source = syncReads
-    ? { description: opened.description, rootDir: opened.rootDir, resolve: () => opened.resolve(), listFiles: () => opened.listFiles(), readFile: async (p) => readFileSync(join(repo, p)) }
+    ? {
+        description: opened.description,
+        rootDir: opened.rootDir,
+        resolve: () => opened.resolve(),
+        listFiles: () => opened.listFiles(),
+        readFile: async (p) => readFileSync(join(repo, p)),
+      }
     : opened;
   const result = await loadManifests(source, { cacheDir });
   return { ms: performance.now() - t, parsed: result.stats.parsed, errors: result.diagnostics.length };
@@ -55,7 +61,11 @@ function best<T extends { ms: number }>(runs: T[]): T {
 /** Wall time of `boreas validate` as a user runs it (a new process each time). */
 function cli(repo: string, stateDir: string): number {
   const t = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(packageRoot, 'src', 'cli', 'main.ts'), 'validate', '--repo', repo, '--state', join(stateDir, 'state.db')], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(packageRoot, 'src', 'cli', 'main.ts'), 'validate', '--repo', repo, '--state', join(stateDir, 'state.db')],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) console.log(`  !! CLI exited ${r.status}: ${r.stdout}${r.stderr}`);
   return performance.now() - t;
 }
@@ -85,9 +95,15 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     if (cold.errors || warm.errors) console.log(`  !! generated repo has ${cold.errors} diagnostics`);
     console.log(`\n${files.length} files (${(bytes / files.length / 1024).toFixed(1)} KiB avg, ${(bytes / 1048576).toFixed(1)} MiB)`);
     console.log(`  floor (read + yaml.parse):   ${f1(floorMs).padStart(8)} ms   ${Math.round(files.length / (floorMs / 1000))} files/s`);
-    console.log(`  validate cold (no cache):    ${f1(cold.ms).padStart(8)} ms   ${Math.round(files.length / (cold.ms / 1000))} files/s   ${(cold.ms / floorMs).toFixed(2)}x floor (target <= 1.5)   parsed ${cold.parsed}`);
-    console.log(`    of which: cold worktree scan (read + hash every file): ${f1(scanMs)} ms; cold with synchronous Source reads: ${f1(coldSync.ms)} ms = ${(coldSync.ms / floorMs).toFixed(2)}x floor`);
-    console.log(`  validate warm (blob cache):  ${f1(warm.ms).padStart(8)} ms   ${Math.round(files.length / (warm.ms / 1000))} files/s   ${(warm.ms / floorMs).toFixed(2)}x floor (target <= 0.2)   parsed ${warm.parsed}`);
+    console.log(
+      `  validate cold (no cache):    ${f1(cold.ms).padStart(8)} ms   ${Math.round(files.length / (cold.ms / 1000))} files/s   ${(cold.ms / floorMs).toFixed(2)}x floor (target <= 1.5)   parsed ${cold.parsed}`,
+    );
+    console.log(
+      `    of which: cold worktree scan (read + hash every file): ${f1(scanMs)} ms; cold with synchronous Source reads: ${f1(coldSync.ms)} ms = ${(coldSync.ms / floorMs).toFixed(2)}x floor`,
+    );
+    console.log(
+      `  validate warm (blob cache):  ${f1(warm.ms).padStart(8)} ms   ${Math.round(files.length / (warm.ms / 1000))} files/s   ${(warm.ms / floorMs).toFixed(2)}x floor (target <= 0.2)   parsed ${warm.parsed}`,
+    );
     console.log(`  peak RSS so far: ${mb()}`);
     if (withCli) {
       const cliCold = cli(repo, join(dir, 'cli-state'));

@@ -71,14 +71,30 @@ const fileSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    listen: { type: 'string' }, nodeName: { type: 'string', minLength: 1 }, tokenFile: { type: 'string' },
-    workDir: { type: 'string' }, allowedRoots: { type: 'array', items: { type: 'string' } }, dockerSocket: { type: 'string' },
-    systemctl: { anyOf: [argv, { type: 'string' }] }, systemdUnitDir: { type: 'string' }, nginxConfDir: { type: 'string' }, nginxCertDir: { type: 'string' }, nginxWebroot: { type: 'string' }, nginxListenAddress: { type: 'string' },
-    nginxTestCommand: { anyOf: [argv, { type: 'string' }] }, nginxReloadCommand: { anyOf: [argv, { type: 'string' }] },
-    nginxHttpPort: { type: 'integer', minimum: 1, maximum: 65535 }, nginxHttpsPort: { type: 'integer', minimum: 1, maximum: 65535 },
-    maxBodyBytes: { type: 'integer', minimum: 1024 }, controllerUrl: { type: 'string', pattern: '^https?://' }, pollWaitMs: { type: 'integer', minimum: 0 }, logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
+    listen: { type: 'string' },
+    nodeName: { type: 'string', minLength: 1 },
+    tokenFile: { type: 'string' },
+    workDir: { type: 'string' },
+    allowedRoots: { type: 'array', items: { type: 'string' } },
+    dockerSocket: { type: 'string' },
+    systemctl: { anyOf: [argv, { type: 'string' }] },
+    systemdUnitDir: { type: 'string' },
+    nginxConfDir: { type: 'string' },
+    nginxCertDir: { type: 'string' },
+    nginxWebroot: { type: 'string' },
+    nginxListenAddress: { type: 'string' },
+    nginxTestCommand: { anyOf: [argv, { type: 'string' }] },
+    nginxReloadCommand: { anyOf: [argv, { type: 'string' }] },
+    nginxHttpPort: { type: 'integer', minimum: 1, maximum: 65535 },
+    nginxHttpsPort: { type: 'integer', minimum: 1, maximum: 65535 },
+    maxBodyBytes: { type: 'integer', minimum: 1024 },
+    controllerUrl: { type: 'string', pattern: '^https?://' },
+    pollWaitMs: { type: 'integer', minimum: 0 },
+    logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
     // seed 000 agent.yaml sections (aliases, see file comment)
-    server: { type: 'object' }, agent: { type: 'object' }, log: { type: 'object' },
+    server: { type: 'object' },
+    agent: { type: 'object' },
+    log: { type: 'object' },
   },
 };
 const validateFile = new Ajv({ allErrors: true }).compile(fileSchema);
@@ -98,10 +114,17 @@ export function readAgentConfigFile(path: string): Partial<AgentConfig> {
   }
   if (!validateFile(doc)) {
     const e = validateFile.errors![0];
-    const key = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const key =
+      e.keyword === 'additionalProperties'
+        ? (e.params as { additionalProperty: string }).additionalProperty
+        : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
     throw new UserError(`${path}: ${e.keyword === 'additionalProperties' ? `unknown key "${key}"` : `${key}: ${e.message}`}`);
   }
-  const raw = doc as Record<string, unknown> & { server?: { host?: string; port?: number }; agent?: { id?: string; work_dir?: string; docker?: { socket_path?: string } }; log?: { level?: string } };
+  const raw = doc as Record<string, unknown> & {
+    server?: { host?: string; port?: number };
+    agent?: { id?: string; work_dir?: string; docker?: { socket_path?: string } };
+    log?: { level?: string };
+  };
   const out: Partial<AgentConfig> = {};
   if (raw.server?.host || raw.server?.port) out.listen = `${raw.server.host ?? '127.0.0.1'}:${raw.server.port ?? 8081}`;
   if (raw.agent?.id) out.nodeName = raw.agent.id;

@@ -29,7 +29,11 @@ export async function observeResources(ctx: AgentContext, items: ObserveItem[]):
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await observeItem(ctx, items[i]).catch((err: Error) => ({ id: items[i].id, exists: false, health: { status: 'Unknown' as const, level: 0, message: err.message } }));
+      out[i] = await observeItem(ctx, items[i]).catch((err: Error) => ({
+        id: items[i].id,
+        exists: false,
+        health: { status: 'Unknown' as const, level: 0, message: err.message },
+      }));
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker));
@@ -66,17 +70,36 @@ async function observeInstance(ctx: AgentContext, item: ObserveItem, loc: Record
   const extra = obs as typeof obs & { drift?: string[]; stopped?: boolean };
   const details = { node: ctx.config.nodeName, ...(obs.details ?? {}) };
   const base = { id: item.id, details, ...(obs.fingerprint ? { fingerprint: obs.fingerprint } : {}), ...(extra.drift?.length ? { drift: extra.drift } : {}) };
-  if (!obs.exists) return { ...base, exists: false, ...(obs.appliedHash ? { appliedHash: recordedHash ?? obs.appliedHash } : {}), health: missing(extra.drift?.[0] ?? `${loc.instance} is not running`) };
+  if (!obs.exists)
+    return {
+      ...base,
+      exists: false,
+      ...(obs.appliedHash ? { appliedHash: recordedHash ?? obs.appliedHash } : {}),
+      health: missing(extra.drift?.[0] ?? `${loc.instance} is not running`),
+    };
   const appliedHash = recordedHash ?? obs.appliedHash;
-  if (loc.state === 'Stopped' || extra.stopped) return { ...base, exists: true, ...(appliedHash ? { appliedHash } : {}), health: { status: 'Suspended', level: 0, message: 'stopped' } };
-  if (!obs.running) return { ...base, exists: false, ...(appliedHash ? { appliedHash } : {}), drift: [...(extra.drift ?? []), `${loc.instance} is not running`], health: missing('not running') };
+  if (loc.state === 'Stopped' || extra.stopped)
+    return { ...base, exists: true, ...(appliedHash ? { appliedHash } : {}), health: { status: 'Suspended', level: 0, message: 'stopped' } };
+  if (!obs.running)
+    return {
+      ...base,
+      exists: false,
+      ...(appliedHash ? { appliedHash } : {}),
+      drift: [...(extra.drift ?? []), `${loc.instance} is not running`],
+      health: missing('not running'),
+    };
   // Probe the address the instance is reached at (the node's host), as other machines would.
-  const health = await runHealthCheck(loc.health as unknown as HealthCheckSpec | undefined, { host: (loc.host as string | undefined) ?? '127.0.0.1', running: true });
+  const health = await runHealthCheck(loc.health as unknown as HealthCheckSpec | undefined, {
+    host: (loc.host as string | undefined) ?? '127.0.0.1',
+    running: true,
+  });
   return { ...base, exists: true, ...(appliedHash ? { appliedHash } : {}), health };
 }
 
 async function observeFiles(item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
-  const files = (loc.files as Array<{ path: string; contentHash: string; mode?: number }> | undefined) ?? (loc.path ? [{ path: loc.path as string, contentHash: loc.contentHash as string, mode: loc.mode as number | undefined }] : []);
+  const files =
+    (loc.files as Array<{ path: string; contentHash: string; mode?: number }> | undefined) ??
+    (loc.path ? [{ path: loc.path as string, contentHash: loc.contentHash as string, mode: loc.mode as number | undefined }] : []);
   const drift: string[] = [];
   let present = 0;
   const hashes: string[] = [];
@@ -90,27 +113,63 @@ async function observeFiles(item: ObserveItem, loc: Record<string, Json>, record
     hashes.push(have.slice(0, 16));
     if (f.contentHash && have !== f.contentHash) drift.push(`${f.path} was edited on disk`);
     const mode = (await stat(f.path)).mode & 0o7777;
-    if (typeof f.mode === 'number' && mode !== f.mode) drift.push(`${f.path} has mode ${mode.toString(8).padStart(4, '0')}, want ${f.mode.toString(8).padStart(4, '0')}`);
+    if (typeof f.mode === 'number' && mode !== f.mode)
+      drift.push(`${f.path} has mode ${mode.toString(8).padStart(4, '0')}, want ${f.mode.toString(8).padStart(4, '0')}`);
   }
   const exists = files.length > 0 && present === files.length;
   const appliedHash = recordedHash ?? (exists && drift.length === 0 ? item.hash : undefined);
-  const health: Health = !exists ? missing(drift[0] ?? 'not applied') : drift.length ? { status: 'Degraded', level: 50, message: drift.join('; ') } : ok('content matches');
-  return { id: item.id, exists, ...(appliedHash ? { appliedHash } : {}), health, ...(drift.length ? { drift } : {}), fingerprint: exists ? `sha256:${hashes.join(',')}` : 'missing', details: { paths: files.map((f) => f.path) } };
+  const health: Health = !exists
+    ? missing(drift[0] ?? 'not applied')
+    : drift.length
+      ? { status: 'Degraded', level: 50, message: drift.join('; ') }
+      : ok('content matches');
+  return {
+    id: item.id,
+    exists,
+    ...(appliedHash ? { appliedHash } : {}),
+    health,
+    ...(drift.length ? { drift } : {}),
+    fingerprint: exists ? `sha256:${hashes.join(',')}` : 'missing',
+    details: { paths: files.map((f) => f.path) },
+  };
 }
 
-async function observeHashedFile(item: ObserveItem, path: string | undefined, want: string | undefined, recordedHash: string | undefined, what: string): Promise<ObservedResource> {
+async function observeHashedFile(
+  item: ObserveItem,
+  path: string | undefined,
+  want: string | undefined,
+  recordedHash: string | undefined,
+  what: string,
+): Promise<ObservedResource> {
   const have = path ? await fileContentHash(path) : undefined;
   if (have === undefined) return { id: item.id, exists: false, health: missing(`${what} ${path ?? '(unknown path)'} is missing`), fingerprint: 'missing' };
   const drift = want && have !== want ? [`${path} was edited on disk`] : [];
   const appliedHash = recordedHash ?? (drift.length === 0 && want ? item.hash : undefined);
-  return { id: item.id, exists: true, ...(appliedHash ? { appliedHash } : {}), health: drift.length ? { status: 'Degraded', level: 50, message: drift[0] } : ok(`${what} in place`), ...(drift.length ? { drift } : {}), fingerprint: `sha256:${have.slice(0, 16)}`, details: { path: path! } };
+  return {
+    id: item.id,
+    exists: true,
+    ...(appliedHash ? { appliedHash } : {}),
+    health: drift.length ? { status: 'Degraded', level: 50, message: drift[0] } : ok(`${what} in place`),
+    ...(drift.length ? { drift } : {}),
+    fingerprint: `sha256:${have.slice(0, 16)}`,
+    details: { path: path! },
+  };
 }
 
 async function observeCertificate(item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
   const served = loc.certPath ? await readServedCertificateFingerprint(loc.certPath as string) : undefined;
   const keyPresent = loc.keyPath ? (await fileContentHash(loc.keyPath as string)) !== undefined : false;
-  if (!served || !keyPresent) return { id: item.id, exists: false, health: missing(`certificate files missing at ${loc.certPath ?? '?'}`), fingerprint: 'missing' };
+  if (!served || !keyPresent)
+    return { id: item.id, exists: false, health: missing(`certificate files missing at ${loc.certPath ?? '?'}`), fingerprint: 'missing' };
   const drift = loc.fingerprint && served !== loc.fingerprint ? [`${loc.certPath} holds another certificate`] : [];
   const appliedHash = recordedHash ?? (drift.length === 0 && loc.fingerprint ? item.hash : undefined);
-  return { id: item.id, exists: true, ...(appliedHash ? { appliedHash } : {}), health: drift.length ? { status: 'Degraded', level: 50, message: drift[0] } : ok('certificate in place'), ...(drift.length ? { drift } : {}), fingerprint: `cert:${served}`, details: { certPath: loc.certPath as string } };
+  return {
+    id: item.id,
+    exists: true,
+    ...(appliedHash ? { appliedHash } : {}),
+    health: drift.length ? { status: 'Degraded', level: 50, message: drift[0] } : ok('certificate in place'),
+    ...(drift.length ? { drift } : {}),
+    fingerprint: `cert:${served}`,
+    details: { certPath: loc.certPath as string },
+  };
 }

@@ -52,20 +52,47 @@ const runtimeOf: Record<SeedPkg['type'], Runtime> = { docker: 'container', binar
 export function seedInstanceSpec(node: string, req: SeedApplyRequest): InstanceSpec {
   const { pkg } = req;
   const runtime = runtimeOf[pkg.type];
-  const spec: InstanceSpec = { app: req.app, instance: req.app, ordinal: 0, node, host: '127.0.0.1', version: req.version, runtime, env: { ...(pkg.environment ?? {}) }, ports: {}, filesHash: '', state: 'Running' };
+  const spec: InstanceSpec = {
+    app: req.app,
+    instance: req.app,
+    ordinal: 0,
+    node,
+    host: '127.0.0.1',
+    version: req.version,
+    runtime,
+    env: { ...(pkg.environment ?? {}) },
+    ports: {},
+    filesHash: '',
+    state: 'Running',
+  };
   if (pkg.type === 'docker') {
     if (!pkg.image) throw new HttpError(400, 'body.pkg: missing field "image" (required for type docker)');
     const command = typeof pkg.command === 'string' ? [pkg.command] : pkg.command;
-    spec.container = { image: pkg.image, ...(command ? { command } : {}), ...(pkg.args ? { args: pkg.args } : {}), ...(pkg.ports ? { ports: pkg.ports } : {}), ...(pkg.networkMode ? { networkMode: pkg.networkMode } : {}) };
+    spec.container = {
+      image: pkg.image,
+      ...(command ? { command } : {}),
+      ...(pkg.args ? { args: pkg.args } : {}),
+      ...(pkg.ports ? { ports: pkg.ports } : {}),
+      ...(pkg.networkMode ? { networkMode: pkg.networkMode } : {}),
+    };
     for (const p of pkg.ports ?? []) spec.ports[`port-${p.container}`] = p.host ?? p.container;
   } else if (pkg.type === 'binary') {
     const command = Array.isArray(pkg.command) ? pkg.command : pkg.command ? [pkg.command] : [];
     if (!command.length) throw new HttpError(400, 'body.pkg: missing field "command" (required for type binary)');
     if (pkg.url && !pkg.sha256) throw new HttpError(400, 'body.pkg: missing field "sha256" (required with "url")');
-    spec.process = { command: command[0], args: [...command.slice(1), ...(pkg.args ?? [])], ...(pkg.cwd ? { cwd: pkg.cwd } : {}), ...(pkg.url ? { artifact: { url: pkg.url, sha256: pkg.sha256! } } : {}) };
+    spec.process = {
+      command: command[0],
+      args: [...command.slice(1), ...(pkg.args ?? [])],
+      ...(pkg.cwd ? { cwd: pkg.cwd } : {}),
+      ...(pkg.url ? { artifact: { url: pkg.url, sha256: pkg.sha256! } } : {}),
+    };
   } else {
     if (!pkg.start) throw new HttpError(400, 'body.pkg: missing field "start" (required for type script)');
-    spec.script = { start: pkg.start as [string, ...string[]], ...(pkg.stop ? { stop: pkg.stop as [string, ...string[]] } : {}), ...(pkg.status ? { status: pkg.status as [string, ...string[]] } : {}) };
+    spec.script = {
+      start: pkg.start as [string, ...string[]],
+      ...(pkg.stop ? { stop: pkg.stop as [string, ...string[]] } : {}),
+      ...(pkg.status ? { status: pkg.status as [string, ...string[]] } : {}),
+    };
   }
   return spec;
 }
@@ -98,7 +125,13 @@ export async function seedStatus(ctx: AgentContext, only?: string): Promise<Seed
   for (const r of ctx.state.resources()) {
     if (r.kind !== 'Instance' || r.locator.removedAt) continue;
     const instance = r.locator.instance as string;
-    entries.push({ app: (r.locator.app as string | undefined) ?? instance.replace(/-\d+$/, ''), version: (r.locator.version as string | undefined) ?? '', runtime: r.locator.runtime as string, instance, updated: r.updatedAt });
+    entries.push({
+      app: (r.locator.app as string | undefined) ?? instance.replace(/-\d+$/, ''),
+      version: (r.locator.version as string | undefined) ?? '',
+      runtime: r.locator.runtime as string,
+      instance,
+      updated: r.updatedAt,
+    });
   }
   const byApp = new Map<string, SeedAppStatus>();
   for (const e of entries.filter((x) => !only || x.app === only)) {
@@ -109,16 +142,26 @@ export async function seedStatus(ctx: AgentContext, only?: string): Promise<Seed
   return [...byApp.values()].sort((a, b) => (a.app < b.app ? -1 : 1));
 }
 
-async function instanceStatus(ctx: AgentContext, e: { app: string; version: string; runtime: string; instance: string; updated: string }): Promise<SeedAppStatus> {
+async function instanceStatus(
+  ctx: AgentContext,
+  e: { app: string; version: string; runtime: string; instance: string; updated: string },
+): Promise<SeedAppStatus> {
   try {
     const obs = await runnerFor(ctx, e.runtime).observe(e.instance);
     const stopped = (obs as { stopped?: boolean }).stopped;
-    if (!obs.exists && !obs.running) return { app: e.app, version: e.version, healthy: { level: 0, msg: 'not running' }, status: obs.appliedHash ? 'exited' : 'missing', updated: e.updated };
+    if (!obs.exists && !obs.running)
+      return { app: e.app, version: e.version, healthy: { level: 0, msg: 'not running' }, status: obs.appliedHash ? 'exited' : 'missing', updated: e.updated };
     if (stopped && !obs.running) return { app: e.app, version: e.version, healthy: { level: 0, msg: 'stopped' }, status: 'stopped', updated: e.updated };
     if (!obs.running) return { app: e.app, version: e.version, healthy: { level: 0, msg: 'not running' }, status: 'exited', updated: e.updated };
     const health = (obs as { appliedSpec?: InstanceSpec }).appliedSpec?.health;
     const h = await runHealthCheck(health, { host: '127.0.0.1', running: true });
-    return { app: e.app, version: e.version, healthy: { level: h.level, msg: h.level === 100 ? 'OK' : (h.message ?? '') }, status: 'running', updated: e.updated };
+    return {
+      app: e.app,
+      version: e.version,
+      healthy: { level: h.level, msg: h.level === 100 ? 'OK' : (h.message ?? '') },
+      status: 'running',
+      updated: e.updated,
+    };
   } catch (err) {
     return { app: e.app, version: e.version, healthy: { level: 0, msg: (err as Error).message }, status: 'unknown', updated: e.updated };
   }

@@ -60,7 +60,8 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   }
   // Pull mode presents the token to the controller, so only then is the token itself kept (in memory).
   const pullToken = config.controllerUrl ? (opts.pullToken ?? (config.tokenFile ? readFileSync(config.tokenFile, 'utf8').trim() : undefined)) : undefined;
-  if (config.controllerUrl && !pullToken) throw new UserError('pull mode (--controller-url) needs --token-file: the agent authenticates to the controller with it');
+  if (config.controllerUrl && !pullToken)
+    throw new UserError('pull mode (--controller-url) needs --token-file: the agent authenticates to the controller with it');
   const log = opts.log ?? createLogger({ level: config.logLevel, format: 'json', fields: { node: config.nodeName } });
   if (opts.stateLocation !== ':memory:') mkdirSync(join(config.workDir), { recursive: true, mode: 0o700 });
   const state = new AgentState(opts.stateLocation === ':memory:' ? ':memory:' : config.workDir);

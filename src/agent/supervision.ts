@@ -17,7 +17,8 @@ export class InstanceSupervision {
   constructor(log: Logger, opts: { minBackoffMs?: number; intervalMs?: number } = {}) {
     this.supervisor = new Supervisor({
       ...opts,
-      onRestart: (instance, attempt, error) => (error ? log.warn('restart failed', { instance, attempt, error: error.message }) : log.info('instance restarted', { instance, attempt })),
+      onRestart: (instance, attempt, error) =>
+        error ? log.warn('restart failed', { instance, attempt, error: error.message }) : log.info('instance restarted', { instance, attempt }),
     });
   }
 

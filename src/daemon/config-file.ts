@@ -69,7 +69,10 @@ export function loadConfigFile(file: string): DaemonConfigFile {
 
 /** Offset of the YAML node an ajv error points at (the closest existing ancestor). */
 function offsetOf(root: unknown, err: ErrorObject): number {
-  const segs = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segs = err.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (err.keyword === 'additionalProperties') segs.push(String((err.params as { additionalProperty: string }).additionalProperty));
   let node = root as Node | null | undefined;
   let offset = node?.range?.[0] ?? 0;

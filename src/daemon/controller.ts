@@ -75,7 +75,17 @@ export class Controller {
     const lastRunBefore = this.base.store.listRuns(1)[0]?.id ?? 0;
     log.info('reconcile started', { seq, reasons });
     const session = runSession(this.base);
-    const rec: ReconcileRecord = { seq, reasons, startedAt: started.toISOString(), finishedAt: '', durationMs: 0, result: 'error', converged: false, drift: 0, failures: [] };
+    const rec: ReconcileRecord = {
+      seq,
+      reasons,
+      startedAt: started.toISOString(),
+      finishedAt: '',
+      durationMs: 0,
+      result: 'error',
+      converged: false,
+      drift: 0,
+      failures: [],
+    };
     try {
       const source = await this.openSource();
       const revision = await source.resolve();
@@ -159,9 +169,22 @@ export class Controller {
   }
 
   private logResult(rec: ReconcileRecord): void {
-    const fields = { seq: rec.seq, result: rec.result, revision: rec.revision, appliedRevision: rec.appliedRevision, durationMs: rec.durationMs, drift: rec.drift, tasks: rec.tasks, runId: rec.runId };
+    const fields = {
+      seq: rec.seq,
+      result: rec.result,
+      revision: rec.revision,
+      appliedRevision: rec.appliedRevision,
+      durationMs: rec.durationMs,
+      drift: rec.drift,
+      tasks: rec.tasks,
+      runId: rec.runId,
+    };
     if (rec.result === 'converged') this.base.log.info('reconcile finished', fields);
-    else if (rec.result === 'invalid') this.base.log.warn(rec.appliedRevision ? 'revision is invalid; the last valid revision is kept in sync' : 'revision is invalid; nothing was applied', { ...fields, diagnostics: rec.diagnostics });
+    else if (rec.result === 'invalid')
+      this.base.log.warn(rec.appliedRevision ? 'revision is invalid; the last valid revision is kept in sync' : 'revision is invalid; nothing was applied', {
+        ...fields,
+        diagnostics: rec.diagnostics,
+      });
     else this.base.log.warn('reconcile did not converge', { ...fields, error: rec.error, failures: rec.failures });
   }
 }
@@ -172,7 +195,17 @@ function logTaskEvent(log: Logger, seq: number, ev: ExecutorEvent): void {
     case 'task-started':
       return log.info('task started', { seq, task: ev.key.slice(0, 12), resource: ev.resourceId, action: ev.action, attempt: ev.attempt });
     case 'task-finished':
-      return log.info('task finished', { seq, task: ev.result.key.slice(0, 12), resource: ev.result.resourceId, action: ev.result.action, state: ev.result.state, outcome: ev.result.outcome, attempts: ev.result.attempts, durationMs: ev.result.durationMs, skipped: ev.result.skipped });
+      return log.info('task finished', {
+        seq,
+        task: ev.result.key.slice(0, 12),
+        resource: ev.result.resourceId,
+        action: ev.result.action,
+        state: ev.result.state,
+        outcome: ev.result.outcome,
+        attempts: ev.result.attempts,
+        durationMs: ev.result.durationMs,
+        skipped: ev.result.skipped,
+      });
     case 'batch-started':
       return log.info('batch started', { seq, owner: ev.owner, batch: ev.batch, tasks: ev.tasks });
     default:

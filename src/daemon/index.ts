@@ -102,9 +102,13 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
       ctx.hub?.close();
       await Promise.allSettled(stoppables.map((s) => s.stop()));
       let timer: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([queue.idle().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), cfg.shutdownTimeoutMs)))]);
+      const finished = await Promise.race([
+        queue.idle().then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), cfg.shutdownTimeoutMs))),
+      ]);
       clearTimeout(timer);
-      if (!finished) log.warn('the running reconcile did not finish in time; it resumes from the state file on the next start', { boundMs: cfg.shutdownTimeoutMs });
+      if (!finished)
+        log.warn('the running reconcile did not finish in time; it resumes from the state file on the next start', { boundMs: cfg.shutdownTimeoutMs });
       await server.close();
       // A reconcile cut short still holds the store; closing it under the run would turn a clean
       // resume into a crash, so the store is only closed once the queue is idle.

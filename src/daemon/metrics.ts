@@ -18,7 +18,12 @@ export class DaemonMetrics {
   private lastTimestamp = 0;
   private revision: string | undefined;
 
-  recordReconcile(result: ReconcileResult, durationMs: number, at: Date, extra: { drift?: number; revision?: string; tasks?: Record<string, number> } = {}): void {
+  recordReconcile(
+    result: ReconcileResult,
+    durationMs: number,
+    at: Date,
+    extra: { drift?: number; revision?: string; tasks?: Record<string, number> } = {},
+  ): void {
     inc(this.reconciles, result);
     const seconds = durationMs / 1000;
     durationBuckets.forEach((le, i) => {
@@ -48,7 +53,8 @@ export class DaemonMetrics {
   render(): string {
     const out: string[] = [];
     family(out, 'boreas_reconcile_total', 'counter', 'Reconciles finished, by result.');
-    for (const r of ['converged', 'not_converged', 'invalid', 'error'] as const) out.push(`boreas_reconcile_total{result="${r}"} ${this.reconciles.get(r) ?? 0}`);
+    for (const r of ['converged', 'not_converged', 'invalid', 'error'] as const)
+      out.push(`boreas_reconcile_total{result="${r}"} ${this.reconciles.get(r) ?? 0}`);
     family(out, 'boreas_reconcile_duration_seconds', 'histogram', 'Wall time of one reconcile (all passes).');
     durationBuckets.forEach((le, i) => out.push(`boreas_reconcile_duration_seconds_bucket{le="${le}"} ${this.bucketCounts[i]}`));
     out.push(`boreas_reconcile_duration_seconds_bucket{le="+Inf"} ${this.durationCount}`);

@@ -31,7 +31,10 @@ export function runSession(base: DaemonBase, source?: () => Promise<Source>): Se
     log: base.log,
     source: source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
     targets(manifests, repoDir) {
-      const registry = new TargetRegistry({ store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret }, targetFactories(base.store, () => manifests, { pull: base.pull }));
+      const registry = new TargetRegistry(
+        { store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret },
+        targetFactories(base.store, () => manifests, { pull: base.pull }),
+      );
       registries.push(registry);
       return registry;
     },

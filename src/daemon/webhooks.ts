@@ -65,7 +65,13 @@ export function refMatches(pushed: string, configured: string | undefined): bool
 }
 
 /** Authenticates and classifies one delivery. */
-export async function classifyWebhook(forge: Forge, secret: string, headers: Headers, body: string, configuredRef: string | undefined): Promise<WebhookVerdict> {
+export async function classifyWebhook(
+  forge: Forge,
+  secret: string,
+  headers: Headers,
+  body: string,
+  configuredRef: string | undefined,
+): Promise<WebhookVerdict> {
   if (!(await authenticate(forge, secret, headers, body))) return { kind: 'unauthorized', reason: 'signature or token does not match' };
   const event = eventOf(forge, headers);
   if (event !== 'push') return { kind: 'ignored', reason: `event "${event ?? 'unknown'}" is not a push` };

@@ -11,11 +11,26 @@ import type { RelationView } from './relations.js';
 export function templateView(spec: InstanceSpec, relations: Record<string, RelationView>): Record<string, unknown> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.env)) if (typeof v === 'string') env[k] = v;
-  return { app: spec.app, instance: spec.instance, ordinal: spec.ordinal, version: spec.version, node: spec.node, host: spec.host, ports: spec.ports, env, ...relations };
+  return {
+    app: spec.app,
+    instance: spec.instance,
+    ordinal: spec.ordinal,
+    version: spec.version,
+    node: spec.node,
+    host: spec.host,
+    ports: spec.ports,
+    env,
+    ...relations,
+  };
 }
 
 /** Files of one instance; template variables the view lacks are reported through `warn`. */
-export function buildFileSpecs(app: Application, spec: InstanceSpec, relations: Record<string, RelationView>, warn: (msg: string) => void = () => {}): FileSpec[] {
+export function buildFileSpecs(
+  app: Application,
+  spec: InstanceSpec,
+  relations: Record<string, RelationView>,
+  warn: (msg: string) => void = () => {},
+): FileSpec[] {
   const files = app.spec.files ?? [];
   if (files.length === 0) return [];
   const view = templateView(spec, relations);

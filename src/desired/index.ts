@@ -57,20 +57,37 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     const relations = relationsOf(app, manifests, instances);
     specs.forEach((spec, i) => {
       const target = placements.get(name)![i].target;
-      const files = buildFileSpecs(app, spec, relations, (m) => { if (spec.ordinal === 0) warnings.push(m); });
+      const files = buildFileSpecs(app, spec, relations, (m) => {
+        if (spec.ordinal === 0) warnings.push(m);
+      });
       spec.filesHash = filesHash(files);
       const fileIds: string[] = [];
       for (const f of files) {
         const id = fileId(target, spec.instance, f.path);
         fileIds.push(id);
         add(name, {
-          id, target, kind: 'File', owner: name, environment: app.spec.environment, name: `${spec.instance}:${f.path}`,
-          spec: f as unknown as DesiredResource['spec'], hash: hashJson(f), dependsOn: [], rendered: { [f.path]: f.content },
+          id,
+          target,
+          kind: 'File',
+          owner: name,
+          environment: app.spec.environment,
+          name: `${spec.instance}:${f.path}`,
+          spec: f as unknown as DesiredResource['spec'],
+          hash: hashJson(f),
+          dependsOn: [],
+          rendered: { [f.path]: f.content },
         });
       }
       add(name, {
-        id: instanceId(target, spec.instance), target, kind: 'Instance', owner: name, environment: app.spec.environment,
-        name: spec.instance, spec: spec as unknown as DesiredResource['spec'], hash: hashJson(spec), dependsOn: fileIds,
+        id: instanceId(target, spec.instance),
+        target,
+        kind: 'Instance',
+        owner: name,
+        environment: app.spec.environment,
+        name: spec.instance,
+        spec: spec as unknown as DesiredResource['spec'],
+        hash: hashJson(spec),
+        dependsOn: fileIds,
       });
     });
   }
@@ -80,7 +97,7 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
   const namespaces = new Map<string, DesiredResource>();
   for (const [name, located] of manifests.applications) {
     const env = manifests.environments.get(located.manifest.spec.environment);
-    if (!env || env.manifest.spec.type !== 'kubernetes') continue;
+    if (env?.manifest.spec.type !== 'kubernetes') continue;
     const objects = buildKubernetesResources(located, env, manifests);
     let ns = namespaces.get(env.manifest.metadata.name);
     if (!ns) {

@@ -48,23 +48,58 @@ export function buildIngressResources(
       const dependsOn: string[] = [];
       if (certName && paths) {
         const ref = opts.certificateVersion?.(certName) ?? { version: 0, fingerprint: 'pending' };
-        const spec: CertificateFilesSpec = { certificate: certName, version: ref.version, fingerprint: ref.fingerprint, ...paths, reloadCommand: facts.reloadCommand, testCommand: facts.testCommand };
+        const spec: CertificateFilesSpec = {
+          certificate: certName,
+          version: ref.version,
+          fingerprint: ref.fingerprint,
+          ...paths,
+          reloadCommand: facts.reloadCommand,
+          testCommand: facts.testCommand,
+        };
         const id = certificateFilesId(edge.target, certName);
         dependsOn.push(id);
         if (!out.has(id)) {
           out.set(id, {
-            id, target: edge.target, kind: 'CertificateFiles', owner: `Certificate/${certName}`, environment, name: `${certName}@${edge.node}`,
-            spec: spec as unknown as Json, hash: hashJson(spec), dependsOn: [],
+            id,
+            target: edge.target,
+            kind: 'CertificateFiles',
+            owner: `Certificate/${certName}`,
+            environment,
+            name: `${certName}@${edge.node}`,
+            spec: spec as unknown as Json,
+            hash: hashJson(spec),
+            dependsOn: [],
             rendered: { [paths.certPath]: `certificate ${certName} version ${ref.version} sha256:${ref.fingerprint}` },
           });
         }
       }
-      const content = renderNginxSite({ site: name, hosts: ing.spec.hosts, rules: ing.spec.rules, backends, tls: paths && { ...paths, redirectHttp: ing.spec.tls?.redirectHttp }, facts });
-      const spec: NginxSiteSpec = { siteName: name, targetPath: sitePath(facts, name), content, testCommand: facts.testCommand, reloadCommand: facts.reloadCommand };
+      const content = renderNginxSite({
+        site: name,
+        hosts: ing.spec.hosts,
+        rules: ing.spec.rules,
+        backends,
+        tls: paths && { ...paths, redirectHttp: ing.spec.tls?.redirectHttp },
+        facts,
+      });
+      const spec: NginxSiteSpec = {
+        siteName: name,
+        targetPath: sitePath(facts, name),
+        content,
+        testCommand: facts.testCommand,
+        reloadCommand: facts.reloadCommand,
+      };
       const id = nginxSiteId(edge.target, name);
       out.set(id, {
-        id, target: edge.target, kind: 'NginxSite', owner: `Ingress/${name}`, environment, name: `${name}@${edge.node}`,
-        spec: spec as unknown as Json, hash: hashJson(spec), dependsOn, rendered: { [spec.targetPath]: content },
+        id,
+        target: edge.target,
+        kind: 'NginxSite',
+        owner: `Ingress/${name}`,
+        environment,
+        name: `${name}@${edge.node}`,
+        spec: spec as unknown as Json,
+        hash: hashJson(spec),
+        dependsOn,
+        rendered: { [spec.targetPath]: content },
       });
     }
   }
@@ -83,7 +118,11 @@ function collectEndpoints(instances: DesiredResource[], health: (id: string) => 
   return byApp;
 }
 
-function backendsOf(rules: { application: string; port: string }[], manifests: ManifestSet, byApp: Map<string, { spec: InstanceSpec; healthy: boolean }[]>): NginxBackend[] {
+function backendsOf(
+  rules: { application: string; port: string }[],
+  manifests: ManifestSet,
+  byApp: Map<string, { spec: InstanceSpec; healthy: boolean }[]>,
+): NginxBackend[] {
   const seen = new Set<string>();
   const out: NginxBackend[] = [];
   for (const { application, port } of rules) {
@@ -94,7 +133,8 @@ function backendsOf(rules: { application: string; port: string }[], manifests: M
       .filter(({ spec }) => spec.ports[port] !== undefined)
       .map(({ spec, healthy }) => ({ node: spec.node, host: spec.host, port: spec.ports[port], version: spec.version, healthy }));
     const release = manifests.releases.get(application)?.manifest;
-    const versionPercents = release && release.spec.versions.length > 1 ? Object.fromEntries(release.spec.versions.map((v) => [v.version, v.percent])) : undefined;
+    const versionPercents =
+      release && release.spec.versions.length > 1 ? Object.fromEntries(release.spec.versions.map((v) => [v.version, v.percent])) : undefined;
     out.push({ application, port, endpoints, versionPercents });
   }
   return out;

@@ -15,6 +15,9 @@ export function pruneDisabled(r: DesiredResource): boolean {
 
 export function withPruneDisabled(r: DesiredResource): DesiredResource {
   const spec = r.spec as { metadata: Meta } & { [k: string]: Json };
-  const next = { ...spec, metadata: { ...spec.metadata, annotations: { ...(spec.metadata.annotations ?? {}), [PRUNE_ANNOTATION]: 'disabled' } } } as unknown as Json;
+  const next = {
+    ...spec,
+    metadata: { ...spec.metadata, annotations: { ...(spec.metadata.annotations ?? {}), [PRUNE_ANNOTATION]: 'disabled' } },
+  } as unknown as Json;
   return { ...r, spec: next, hash: hashJson(next) };
 }

@@ -31,7 +31,10 @@ export function versionsByOrdinal(app: Application, release: Release | undefined
     return Array.from({ length: total }, () => only);
   }
   const versions = release.spec.versions;
-  const counts = splitCounts(total, versions.map((v) => v.percent));
+  const counts = splitCounts(
+    total,
+    versions.map((v) => v.percent),
+  );
   const out: VersionSlice[] = [];
   versions.forEach((v, i) => {
     const slice: VersionSlice = {

@@ -45,8 +45,16 @@ export async function buildEdgeResources(opts: EdgeOptions, machine: DesiredReso
   if (opts.issueCertificates) {
     rememberEdge(opts.store, opts.manifests);
     const challenges = opts.challenges ?? allChallengePublishers([localChallengePublisher(opts.manifests), agentChallenges(opts)]);
-    const used = await ensureUsedCertificates(opts.manifests, { store: opts.store, resolveSecret, challenges, log: opts.log, secretKey: opts.registry ? stateSecret(opts.registry.stateDir) : undefined, acmeDirectoryCaPem: process.env.BOREAS_ACME_CA_FILE ? await readCa(process.env.BOREAS_ACME_CA_FILE) : undefined });
-    for (const [name, e] of used.ensured) if (e.issued) opts.store.audit({ type: 'certificate-issued', subject: `Certificate/${name}`, message: `version ${e.version}: ${e.reason ?? 'issued'}` });
+    const used = await ensureUsedCertificates(opts.manifests, {
+      store: opts.store,
+      resolveSecret,
+      challenges,
+      log: opts.log,
+      secretKey: opts.registry ? stateSecret(opts.registry.stateDir) : undefined,
+      acmeDirectoryCaPem: process.env.BOREAS_ACME_CA_FILE ? await readCa(process.env.BOREAS_ACME_CA_FILE) : undefined,
+    });
+    for (const [name, e] of used.ensured)
+      if (e.issued) opts.store.audit({ type: 'certificate-issued', subject: `Certificate/${name}`, message: `version ${e.version}: ${e.reason ?? 'issued'}` });
     for (const [name, msg] of used.errors) opts.log.warn('certificate not issued', { certificate: name, error: msg });
     versionOf = used.versionOf;
   }
@@ -83,7 +91,10 @@ async function failingLocalBackends(opts: EdgeOptions, machine: DesiredResource[
   const target = await opts.registry.get('local');
   await Promise.all(
     candidates.map(async (r) => {
-      const level = await target.health(r).then((h) => h.level, () => 0);
+      const level = await target.health(r).then(
+        (h) => h.level,
+        () => 0,
+      );
       if (level < 100) failing.add(r.id);
     }),
   );
@@ -94,7 +105,11 @@ async function failingLocalBackends(opts: EdgeOptions, machine: DesiredResource[
 function rememberEdge(store: Store, manifests: ManifestSet): void {
   const snapshot: EdgeSnapshot = { ingresses: {} };
   for (const [name, { manifest: ing }] of [...manifests.ingresses].sort(([a], [b]) => a.localeCompare(b))) {
-    snapshot.ingresses[name] = { applications: [...new Set(ing.spec.rules.map((r) => r.application))].sort(), ...(ing.spec.tls?.certificate ? { certificate: ing.spec.tls.certificate } : {}), hosts: [...ing.spec.hosts] };
+    snapshot.ingresses[name] = {
+      applications: [...new Set(ing.spec.rules.map((r) => r.application))].sort(),
+      ...(ing.spec.tls?.certificate ? { certificate: ing.spec.tls.certificate } : {}),
+      hosts: [...ing.spec.hosts],
+    };
   }
   store.setKv(...edgeSnapshotKey, JSON.stringify(snapshot));
 }

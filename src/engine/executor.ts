@@ -40,7 +40,9 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     emit,
   };
 
-  const entries = tasks.map((task): Entry => ({ task, owner: task.resource.owner, batch: task.resource.batch, phase: 'waiting', remainingDeps: 0, dependents: [] }));
+  const entries = tasks.map(
+    (task): Entry => ({ task, owner: task.resource.owner, batch: task.resource.batch, phase: 'waiting', remainingDeps: 0, dependents: [] }),
+  );
   const byKey = new Map(entries.map((e) => [e.task.key, e]));
   const batches = new ReleaseBatches<Entry>();
   const ready: Entry[] = [];
@@ -58,7 +60,15 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   const finish = (e: Entry, r: Pick<TaskRunResult, 'state' | 'outcome' | 'message' | 'attempts'>, skipped = false) => {
     e.phase = 'done';
     unfinished--;
-    e.result = { key: e.task.key, resourceId: e.task.resourceId, owner: e.owner, action: e.task.action, state: r.state, attempts: r.attempts, durationMs: e.startedAt ? Date.now() - e.startedAt : 0 };
+    e.result = {
+      key: e.task.key,
+      resourceId: e.task.resourceId,
+      owner: e.owner,
+      action: e.task.action,
+      state: r.state,
+      attempts: r.attempts,
+      durationMs: e.startedAt ? Date.now() - e.startedAt : 0,
+    };
     if (r.outcome) e.result.outcome = r.outcome;
     if (r.message) e.result.message = r.message;
     if (skipped) e.result.skipped = true;
@@ -90,7 +100,8 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     log.warn('release stopped: failures exceed the threshold', { owner, failed, threshold });
     emit({ type: 'owner-stopped', owner, failed, threshold });
     for (const e of entries) {
-      if (e.owner === owner && e.batch !== undefined && e.phase === 'waiting') toCancel.push([e, `release of ${owner} stopped: ${failed} failed, threshold ${threshold}`]);
+      if (e.owner === owner && e.batch !== undefined && e.phase === 'waiting')
+        toCancel.push([e, `release of ${owner} stopped: ${failed} failed, threshold ${threshold}`]);
     }
   };
 
@@ -167,7 +178,13 @@ function batchId(e: Entry): string {
 }
 
 /** Skips keys that already succeeded, records the others (pending) and links the graph. */
-function register(entries: Entry[], byKey: Map<string, Entry>, opts: ExecuteOptions, finish: (e: Entry, r: TaskRunResult, skipped: boolean) => void, batches: ReleaseBatches<Entry>): void {
+function register(
+  entries: Entry[],
+  byKey: Map<string, Entry>,
+  opts: ExecuteOptions,
+  finish: (e: Entry, r: TaskRunResult, skipped: boolean) => void,
+  batches: ReleaseBatches<Entry>,
+): void {
   const deps = localDependencies(entries.map((e) => e.task));
   const skipped: Array<[Entry, TaskRunResult]> = [];
   opts.store.transaction(() => {

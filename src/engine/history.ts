@@ -6,7 +6,12 @@ import { hashJson } from '../util/hash.js';
 import type { ReconcileSummary } from './reconcile.js';
 
 export function desiredHashOf(resources: DesiredResource[], owner: string): string {
-  return hashJson(resources.filter((r) => r.owner === owner).map((r) => [r.id, r.hash]).sort());
+  return hashJson(
+    resources
+      .filter((r) => r.owner === owner)
+      .map((r) => [r.id, r.hash])
+      .sort(),
+  );
 }
 
 export function recordHistory(store: Store, runId: number, revision: string, desired: DesiredResource[], owners: Set<string>, result: ReconcileSummary): void {

@@ -31,7 +31,14 @@ export async function loadValidRevision(session: Session, source?: Source, opts:
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const known = session.store.getRevision(result.revision.sha);
   if (!known && opts.record) {
-    session.store.recordRevision({ sha: result.revision.sha, treeHash: result.revision.treeHash, source: src.description, ref: result.revision.ref, seenAt: new Date().toISOString(), valid: errors.length === 0 });
+    session.store.recordRevision({
+      sha: result.revision.sha,
+      treeHash: result.revision.treeHash,
+      source: src.description,
+      ref: result.revision.ref,
+      seenAt: new Date().toISOString(),
+      valid: errors.length === 0,
+    });
   }
   if (errors.length) throw new ValidationFailed(result.diagnostics);
   if (opts.record) rememberTargetSpecs(session.store, result.manifests);

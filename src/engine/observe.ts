@@ -18,7 +18,12 @@ export async function observeAll(resources: DesiredResource[], registry: TargetR
         log.warn('target could not be observed', { target: key, error: (err as Error).message });
         // Unknown, not absent: planning a re-create of what probably still runs would be wrong.
         for (const r of list) {
-          out.set(r.id, { id: r.id, exists: true, health: { status: 'Unknown', level: 0, message: `${key} could not be observed: ${(err as Error).message}` }, details: { offline: true, error: (err as Error).message } });
+          out.set(r.id, {
+            id: r.id,
+            exists: true,
+            health: { status: 'Unknown', level: 0, message: `${key} could not be observed: ${(err as Error).message}` },
+            details: { offline: true, error: (err as Error).message },
+          });
         }
       }
     }),

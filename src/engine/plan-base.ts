@@ -27,5 +27,13 @@ export function planAgainstBase(base: LoadedRevision, head: LoadedRevision, prun
 /** Every desired resource of a revision, edge included; with no targets, every instance counts as healthy. */
 function desiredOf(manifests: ManifestSet): DesiredResource[] {
   const machine = buildDesired(manifests).resources;
-  return [...machine, ...buildIngressResources(manifests, machine, () => true, () => defaultNginxFacts)];
+  return [
+    ...machine,
+    ...buildIngressResources(
+      manifests,
+      machine,
+      () => true,
+      () => defaultNginxFacts,
+    ),
+  ];
 }

@@ -46,7 +46,11 @@ export async function planPass(opts: PassOptions): Promise<PassResult> {
   const machineIds = new Set(machine.map((r) => r.id));
   const observed = await observeAll(machine, opts.registry, opts.log);
   // Edge resources depend on instance health, so they are built after the first observation.
-  const edge = await buildEdgeResources({ manifests: opts.manifests, store: opts.store, log: opts.log, issueCertificates: opts.issueCertificates ?? false, registry: opts.registry, ...opts.edge }, machine, observed);
+  const edge = await buildEdgeResources(
+    { manifests: opts.manifests, store: opts.store, log: opts.log, issueCertificates: opts.issueCertificates ?? false, registry: opts.registry, ...opts.edge },
+    machine,
+    observed,
+  );
   const desired = [...machine, ...edge];
   const desiredIds = new Set([...machineIds, ...edge.map((r) => r.id)]);
   const rest = [...edge, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];

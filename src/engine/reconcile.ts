@@ -65,7 +65,16 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
   let runId: number | undefined;
   let converged = false;
   let passes = 0;
-  let last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: !opts.dryRun, readOnly: opts.dryRun });
+  let last = await planPass({
+    revision,
+    manifests: loaded.manifests,
+    store: session.store,
+    registry,
+    log: session.log,
+    prune: opts.prune,
+    issueCertificates: !opts.dryRun,
+    readOnly: opts.dryRun,
+  });
   const changedOwners = new Set<string>();
   const rolledBack: ReconcileSummary['rolledBack'] = [];
   while (true) {
@@ -109,7 +118,8 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     totals.failed += summary.failed;
     totals.skipped += summary.skipped;
     totals.cancelled += summary.cancelled;
-    for (const r of summary.results) if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
+    for (const r of summary.results)
+      if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
     // A failed release with autoRollback returns to the revision its instances ran before, pinned
     // until Git moves on (the next pass applies the pin like any other desired state).
     const rollbacks = summary.stoppedOwners
@@ -127,7 +137,15 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     }
     // Certificates are issued/renewed once per reconcile, in the first pass: a renewBeforeDays longer
     // than the CA's validity would otherwise renew again in every pass (and hit CA rate limits).
-    last = await planPass({ revision, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: opts.prune, issueCertificates: false });
+    last = await planPass({
+      revision,
+      manifests: loaded.manifests,
+      store: session.store,
+      registry,
+      log: session.log,
+      prune: opts.prune,
+      issueCertificates: false,
+    });
     if (rollbacks.length) continue;
     if (summary.failed > 0 || summary.cancelled > 0) {
       opts.onPlan?.(last.plan, passes + 1);

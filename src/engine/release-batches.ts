@@ -41,7 +41,10 @@ export class ReleaseBatches<E extends Gated> {
     counts.delete(entry.batch);
     const parked = this.parked.get(entry.owner) ?? [];
     const released = parked.filter((e) => !this.held(e));
-    this.parked.set(entry.owner, parked.filter((e) => this.held(e)));
+    this.parked.set(
+      entry.owner,
+      parked.filter((e) => this.held(e)),
+    );
     return released;
   }
 

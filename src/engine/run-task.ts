@@ -73,7 +73,11 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     }
     if (needsHealthWait(task.action, task.resource)) {
       ctx.emit({ type: 'task-waiting-health', ...ref });
-      const waited = await waitHealthy(target, task.resource, { timeoutMs: ctx.healthTimeoutFor?.(task.resource.owner) ?? ctx.healthTimeoutMs, intervalMs: ctx.healthIntervalMs, signal: ctx.signal });
+      const waited = await waitHealthy(target, task.resource, {
+        timeoutMs: ctx.healthTimeoutFor?.(task.resource.owner) ?? ctx.healthTimeoutMs,
+        intervalMs: ctx.healthIntervalMs,
+        signal: ctx.signal,
+      });
       if (!waited.healthy) {
         // The change reached the target: it enters the inventory so prune can still find it.
         store.transaction(() => {

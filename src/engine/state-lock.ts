@@ -44,7 +44,11 @@ export function acquireStateLock(stateDir: string, command: string): () => void 
         holder = undefined; // half-written by a process that died mid-write
       }
       if (holder && holder.pid !== process.pid && alive(holder.pid)) {
-        throw new UserError(`another boreas ${holder.command} (pid ${holder.pid}, since ${holder.since}) is working on this state file`, ExitCode.UsageOrChanges, 'wait for it to finish, or stop it');
+        throw new UserError(
+          `another boreas ${holder.command} (pid ${holder.pid}, since ${holder.since}) is working on this state file`,
+          ExitCode.UsageOrChanges,
+          'wait for it to finish, or stop it',
+        );
       }
       try {
         unlinkSync(file); // stale: its owner is gone

@@ -11,7 +11,12 @@ import type { CertificateFilesSpec } from '../targets/nginx/specs.js';
 import { edgeSnapshotKey, type EdgeSnapshot } from './edge.js';
 
 /** Certificates per application name, ready for AppStatus.certificates. */
-export function certificatesByApp(store: Store, inventory: InventoryItem[], observed: (id: string) => ObservedResource | undefined, now = new Date()): Map<string, CertificateStatus[]> {
+export function certificatesByApp(
+  store: Store,
+  inventory: InventoryItem[],
+  observed: (id: string) => ObservedResource | undefined,
+  now = new Date(),
+): Map<string, CertificateStatus[]> {
   const snapshot = JSON.parse(store.getKv(...edgeSnapshotKey) ?? '{"ingresses":{}}') as EdgeSnapshot;
   const files = inventory.filter((i) => i.resource.kind === 'CertificateFiles');
   const names = [...new Set(Object.values(snapshot.ingresses).flatMap((i) => (i.certificate ? [i.certificate] : [])))].sort();
@@ -35,8 +40,19 @@ export function certificatesByApp(store: Store, inventory: InventoryItem[], obse
       issuer: s.issuer,
       version: s.version,
       fingerprint: s.fingerprint,
-      nodes: s.nodes.map((n) => ({ node: n.node, ...(n.servedVersion !== undefined ? { version: n.servedVersion } : {}), ...(n.servedFingerprint ? { fingerprint: n.servedFingerprint } : {}), drift: n.drift })),
-      ...(s.version === undefined ? { message: 'not issued yet' } : drifted.length ? { message: `drift: ${drifted.map((n) => `${n.node} serves ${n.servedVersion ? `version ${n.servedVersion}` : n.servedFingerprint ? 'another certificate' : 'nothing'}`).join(', ')}` } : {}),
+      nodes: s.nodes.map((n) => ({
+        node: n.node,
+        ...(n.servedVersion !== undefined ? { version: n.servedVersion } : {}),
+        ...(n.servedFingerprint ? { fingerprint: n.servedFingerprint } : {}),
+        drift: n.drift,
+      })),
+      ...(s.version === undefined
+        ? { message: 'not issued yet' }
+        : drifted.length
+          ? {
+              message: `drift: ${drifted.map((n) => `${n.node} serves ${n.servedVersion ? `version ${n.servedVersion}` : n.servedFingerprint ? 'another certificate' : 'nothing'}`).join(', ')}`,
+            }
+          : {}),
     });
   }
   const out = new Map<string, CertificateStatus[]>();

@@ -16,7 +16,11 @@ export async function collectStatus(session: Session, app?: string): Promise<App
   const certFiles = all.filter((i) => i.resource.kind === 'CertificateFiles');
   const registry = session.targets(undefined, process.cwd());
   const cached = new Map(session.store.listObserved().map((o) => [o.id, o]));
-  const live = await observeAll([...inventory, ...certFiles].map((i) => i.resource), registry, session.log);
+  const live = await observeAll(
+    [...inventory, ...certFiles].map((i) => i.resource),
+    registry,
+    session.log,
+  );
   const observed = (id: string): ObservedResource | undefined => {
     const o = live.get(id);
     return o && !o.details?.offline ? o : (cached.get(id) ?? o);

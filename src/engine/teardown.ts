@@ -18,9 +18,18 @@ export async function teardown(session: Session, targetPrefix: (target: string) 
 }
 
 async function teardownLocked(session: Session, targetPrefix: (target: string) => boolean): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
-  const inventory = new Map(session.store.listInventory().filter((i) => targetPrefix(i.resource.target)).map((i) => [i.resource.id, i]));
+  const inventory = new Map(
+    session.store
+      .listInventory()
+      .filter((i) => targetPrefix(i.resource.target))
+      .map((i) => [i.resource.id, i]),
+  );
   const registry = session.targets(undefined, process.cwd());
-  const observed = await observeAll([...inventory.values()].map((i) => i.resource), registry, session.log);
+  const observed = await observeAll(
+    [...inventory.values()].map((i) => i.resource),
+    registry,
+    session.log,
+  );
   const plan = computePlan({ revision: 'down', desired: [], observed, inventory, prune: true });
   if (plan.changes.length === 0) return { plan };
   const runId = session.store.startRun('down', 'down');

@@ -71,7 +71,13 @@ export function classifyDocuments(files: SourceFile[], analyzed: AnalyzedFile[],
     const app = valid.find((d) => d.kind === 'Application' && d.name === k.application);
     const file = app && files.find((f) => f.path === app.ref.file);
     if (app && file) {
-      pending.push({ file, docIndex: app.ref.docIndex, path: ['spec', 'kubernetes', 'path'], manifest: `Application/${app.name}`, message: `no *.yaml/*.yml files under "${k.prefix.slice(0, -1)}"` });
+      pending.push({
+        file,
+        docIndex: app.ref.docIndex,
+        path: ['spec', 'kubernetes', 'path'],
+        manifest: `Application/${app.name}`,
+        message: `no *.yaml/*.yml files under "${k.prefix.slice(0, -1)}"`,
+      });
     }
   }
   return { diagnostics, pending, valid, invalidNames };
@@ -99,7 +105,8 @@ function unknownKind(doc: AnalyzedDoc, known: Set<string>): Omit<Pending, 'file'
     return { path: has ? ['kind'] : [], message: has ? `kind must be a string: one of ${kinds}` : `missing "kind": expected one of ${kinds}` };
   }
   const hint = didYouMean(doc.kind, known);
-  const raw = !hint && doc.value.apiVersion !== 'boreas.dev/v1' ? '; raw Kubernetes objects belong in a directory named by an Application\'s spec.kubernetes.path' : '';
+  const raw =
+    !hint && doc.value.apiVersion !== 'boreas.dev/v1' ? "; raw Kubernetes objects belong in a directory named by an Application's spec.kubernetes.path" : '';
   return { path: ['kind'], manifest: kubeLabel(doc), message: `unknown kind "${doc.kind}"${hint || ` (expected one of ${kinds})`}${raw}` };
 }
 

@@ -25,7 +25,10 @@ export function checkKubeObject(value: Record<string, unknown>): KubeProblem[] {
 
 /** `k8s/api/` style directory prefix for a kubernetes.path, or undefined when it is unusable. */
 export function kubeDirPrefix(path: string): string | undefined {
-  const clean = path.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  const clean = path
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
   if (!clean || clean === '.' || clean.startsWith('/') || clean.split('/').includes('..')) return undefined;
   return clean + '/';
 }

@@ -99,12 +99,24 @@ function fillManifestSet(set: ManifestSet, docs: ManifestDoc[]): void {
   for (const doc of docs) {
     const m = doc.manifest;
     switch (m.kind) {
-      case 'Environment': put(set.environments, doc.name, doc); break;
-      case 'Node': put(set.nodes, doc.name, doc); break;
-      case 'Application': put(set.applications, doc.name, doc); break;
-      case 'Release': put(set.releases, m.spec.application, doc); break;
-      case 'Ingress': put(set.ingresses, doc.name, doc); break;
-      case 'Certificate': put(set.certificates, doc.name, doc); break;
+      case 'Environment':
+        put(set.environments, doc.name, doc);
+        break;
+      case 'Node':
+        put(set.nodes, doc.name, doc);
+        break;
+      case 'Application':
+        put(set.applications, doc.name, doc);
+        break;
+      case 'Release':
+        put(set.releases, m.spec.application, doc);
+        break;
+      case 'Ingress':
+        put(set.ingresses, doc.name, doc);
+        break;
+      case 'Certificate':
+        put(set.certificates, doc.name, doc);
+        break;
     }
   }
 }

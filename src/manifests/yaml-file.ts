@@ -28,8 +28,14 @@ export interface ParsedYamlFile {
 /** Parses the bytes of a `*.yaml` file. */
 export function parseYamlFile(bytes: Buffer): ParsedYamlFile {
   const lineCounter = new LineCounter();
-  const fail = (pos: { line: number; col: number }, message: string): ParsedYamlFile => ({ docs: [], broken: [], diagnostics: [fileError(pos, message)], lineCounter });
-  if (bytes.length > MAX_FILE_BYTES) return fail({ line: 1, col: 1 }, `file is ${bytes.length} bytes; manifests larger than ${MAX_FILE_BYTES} bytes are refused`);
+  const fail = (pos: { line: number; col: number }, message: string): ParsedYamlFile => ({
+    docs: [],
+    broken: [],
+    diagnostics: [fileError(pos, message)],
+    lineCounter,
+  });
+  if (bytes.length > MAX_FILE_BYTES)
+    return fail({ line: 1, col: 1 }, `file is ${bytes.length} bytes; manifests larger than ${MAX_FILE_BYTES} bytes are refused`);
   const nul = bytes.indexOf(0);
   if (nul >= 0) return fail(bytePosition(bytes, nul), 'binary content (NUL byte): not a YAML text file');
   if (!isUtf8(bytes)) return fail(bytePosition(bytes, firstInvalidUtf8(bytes)), 'invalid UTF-8: YAML files must be UTF-8 text');
@@ -95,7 +101,10 @@ function yamlErrorMessage(e: YAMLError, text: string): string {
 function keyAt(text: string, offset: number): string {
   const end = text.indexOf('\n', offset);
   const line = text.slice(offset, end < 0 ? undefined : end);
-  return line.split(/:(\s|$)/)[0].replace(/^["']|["']$/g, '').trim();
+  return line
+    .split(/:(\s|$)/)[0]
+    .replace(/^["']|["']$/g, '')
+    .trim();
 }
 
 /** Offset where `[`/`{` nesting first exceeds MAX_DEPTH, or -1. Runs before parsing because the

@@ -12,7 +12,11 @@ export const ExitCode = {
 
 /** An error the user can fix (bad flag, missing repo, unknown ref). Printed as one line, no stack. */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: number = ExitCode.UsageOrChanges, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.UsageOrChanges,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UserError';
   }

@@ -38,7 +38,17 @@ export function computePlan(input: PlanInput): Plan {
     if (desiredIds.has(id)) continue;
     const obs = input.observed.get(id);
     if (obs?.details?.offline) {
-      orphans.push(makeChange('delete', 'Pruned', `no longer desired here, but ${inv.resource.target} is unreachable: kept until it answers`, inv.resource, undefined, obs, inv));
+      orphans.push(
+        makeChange(
+          'delete',
+          'Pruned',
+          `no longer desired here, but ${inv.resource.target} is unreachable: kept until it answers`,
+          inv.resource,
+          undefined,
+          obs,
+          inv,
+        ),
+      );
       continue;
     }
     const movedTo = inv.resource.kind === 'Instance' ? placedOn.get(inv.resource.name) : undefined;
@@ -50,18 +60,35 @@ export function computePlan(input: PlanInput): Plan {
 }
 
 function pairDesired(d: DesiredResource, obs: ObservedResource | undefined, inv: InventoryItem | undefined, unsettled: string | undefined): Change | undefined {
-  if (!obs || !obs.exists) {
-    if (inv) return makeChange('repair', 'Drifted', `applied before, now missing on ${d.target}${obs?.drift?.length ? ` (${obs.drift.join('; ')})` : ''}`, d, d, obs, inv);
+  if (!obs?.exists) {
+    if (inv)
+      return makeChange(
+        'repair',
+        'Drifted',
+        `applied before, now missing on ${d.target}${obs?.drift?.length ? ` (${obs.drift.join('; ')})` : ''}`,
+        d,
+        d,
+        obs,
+        inv,
+      );
     return makeChange('create', 'NotFound', `not on ${d.target}`, d, d, obs, inv);
   }
   const appliedHash = obs.appliedHash ?? inv?.appliedHash;
   if (appliedHash !== d.hash) return makeChange('update', 'SpecChanged', 'desired spec changed', d, d, obs, inv);
-  if (obs.drift && obs.drift.length) return makeChange('repair', 'Drifted', obs.drift.join('; '), d, d, obs, inv);
+  if (obs.drift?.length) return makeChange('repair', 'Drifted', obs.drift.join('; '), d, d, obs, inv);
   if (unsettled) return makeChange('repair', 'Unhealthy', `did not become healthy after its last change: ${unsettled}`, d, d, obs, inv);
   return undefined;
 }
 
-function makeChange(action: ChangeAction, reason: ChangeReason, message: string, resource: DesiredResource, desired: DesiredResource | undefined, obs: ObservedResource | undefined, inv: InventoryItem | undefined): Change {
+function makeChange(
+  action: ChangeAction,
+  reason: ChangeReason,
+  message: string,
+  resource: DesiredResource,
+  desired: DesiredResource | undefined,
+  obs: ObservedResource | undefined,
+  inv: InventoryItem | undefined,
+): Change {
   const before = obs?.appliedSpec ?? inv?.resource.spec;
   const fields = action === 'create' ? [] : action === 'delete' ? [] : diffFields(before, desired?.spec);
   return {
@@ -85,5 +112,8 @@ const actionOrder: Record<ChangeAction, number> = { create: 0, update: 1, repair
 
 /** Deterministic order: environment, owner, action, id (argo sorts tasks the same way every time). */
 function sortChanges(changes: Change[]): Change[] {
-  return changes.sort((a, b) => a.environment.localeCompare(b.environment) || a.owner.localeCompare(b.owner) || actionOrder[a.action] - actionOrder[b.action] || a.id.localeCompare(b.id));
+  return changes.sort(
+    (a, b) =>
+      a.environment.localeCompare(b.environment) || a.owner.localeCompare(b.owner) || actionOrder[a.action] - actionOrder[b.action] || a.id.localeCompare(b.id),
+  );
 }

@@ -66,7 +66,9 @@ export function planToTasks(plan: Plan, opts: TaskOptions): Task[] {
  */
 function assignBatches(tasks: Task[], opts: TaskOptions): void {
   const byOwner = new Map<string, Task[]>();
-  for (const t of tasks) if (t.resource.kind === 'Instance' && t.action !== 'delete') (byOwner.get(t.resource.owner) ?? byOwner.set(t.resource.owner, []).get(t.resource.owner)!).push(t);
+  for (const t of tasks)
+    if (t.resource.kind === 'Instance' && t.action !== 'delete')
+      (byOwner.get(t.resource.owner) ?? byOwner.set(t.resource.owner, []).get(t.resource.owner)!).push(t);
   const batchOfInstance = new Map<string, number>();
   for (const [owner, list] of byOwner) {
     const size = opts.batchSize(owner);

@@ -17,13 +17,15 @@ export function unifiedDiff(label: string, before: string, after: string): strin
   const newName = after === '' ? '/dev/null' : `b/${path}`;
   const patch = createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: contextLines });
   // jsdiff starts with a line of '=' and puts a tab after each file name; git prints neither.
-  return patch
-    .split('\n')
-    .filter((line, i) => !(i === 0 && /^=+$/.test(line)))
-    .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
-    // git leaves out a hunk length of 1 (`@@ -3 +3 @@`); so do we, so diffs read the same.
-    .map((line) => (line.startsWith('@@ ') ? line.replace(/^@@ -(\d+),1 /, '@@ -$1 ').replace(/ \+(\d+),1 @@/, ' +$1 @@') : line))
-    .join('\n');
+  return (
+    patch
+      .split('\n')
+      .filter((line, i) => !(i === 0 && /^=+$/.test(line)))
+      .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
+      // git leaves out a hunk length of 1 (`@@ -3 +3 @@`); so do we, so diffs read the same.
+      .map((line) => (line.startsWith('@@ ') ? line.replace(/^@@ -(\d+),1 /, '@@ -$1 ').replace(/ \+(\d+),1 @@/, ' +$1 @@') : line))
+      .join('\n')
+  );
 }
 
 /** Number of lines of a diff (for "diff of X truncated (N lines)" notes). */

@@ -25,9 +25,7 @@ export function fitParts(parts: Part[], budget: number): Map<number, number> {
   const stages = [...new Set(parts.filter((p) => p.shrunk !== undefined).map((p) => p.stage ?? 0))].sort((a, b) => a - b);
   for (const stage of stages) {
     if (total <= budget) break;
-    const candidates = parts
-      .filter((p) => p.shrunk !== undefined && (p.stage ?? 0) === stage && !p.isShrunk)
-      .sort((a, b) => b.text.length - a.text.length);
+    const candidates = parts.filter((p) => p.shrunk !== undefined && (p.stage ?? 0) === stage && !p.isShrunk).sort((a, b) => b.text.length - a.text.length);
     for (const p of candidates) {
       if (total <= budget) break;
       const saving = p.text.length - p.shrunk!.length;

@@ -32,7 +32,12 @@ const maxDiagnostics = 50;
 /** The PR comment body, at most `maxChars` (default 65,536) characters long. */
 export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): string {
   const maxChars = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
-  const frame: Frame = { head: renderHead(plan, opts), diagnostics: renderDiagnostics(opts.diagnostics ?? []), orphans: renderOrphans(plan), footer: renderFooter(plan, opts) };
+  const frame: Frame = {
+    head: renderHead(plan, opts),
+    diagnostics: renderDiagnostics(opts.diagnostics ?? []),
+    orphans: renderOrphans(plan),
+    footer: renderFooter(plan, opts),
+  };
   const owners = [...groupBy(plan.changes, (c) => c.owner)];
   const sections = owners.map(([owner, changes]) => sectionParts(owner, changes));
   const flat = sections.flat();
@@ -138,7 +143,12 @@ function sectionParts(owner: string, changes: Change[]): Part[] {
     tableCell(escapeHtml(`${c.reason}: ${c.message}`)),
   ]);
   let intro = `<details><summary>${sectionTitle(owner, changes)}</summary>\n\n` + table(['', 'Resource', 'Action', 'Reason'], rows) + '\n';
-  const fieldLines = views.flatMap((v) => v.fields.map((f) => `- ${v.change.kind} ${inlineCode(v.change.name)} ${inlineCode(f.label)}: ${inlineCode(formatValue(f.before))} → ${inlineCode(formatValue(f.after))}`));
+  const fieldLines = views.flatMap((v) =>
+    v.fields.map(
+      (f) =>
+        `- ${v.change.kind} ${inlineCode(v.change.name)} ${inlineCode(f.label)}: ${inlineCode(formatValue(f.before))} → ${inlineCode(formatValue(f.after))}`,
+    ),
+  );
   if (fieldLines.length > 0) intro += fieldLines.join('\n') + '\n\n';
   const parts: Part[] = [{ text: intro }];
   for (const v of views) {

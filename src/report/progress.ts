@@ -93,7 +93,11 @@ export function normalizeEvent(raw: unknown): ProgressEvent | undefined {
   const task = obj(e.task);
   const result = obj(e.result);
   const kind = (str(e.type) ?? str(e.kind) ?? str(e.event) ?? '').toLowerCase();
-  const type = /start|running|begin/.test(kind) ? 'task-started' : /finish|done|end|complete|result|succeeded|failed|cancel|skip/.test(kind) ? 'task-finished' : undefined;
+  const type = /start|running|begin/.test(kind)
+    ? 'task-started'
+    : /finish|done|end|complete|result|succeeded|failed|cancel|skip/.test(kind)
+      ? 'task-finished'
+      : undefined;
   const resourceId = str(e.resourceId) ?? str(task?.resourceId) ?? str(e.id);
   if (!type || !resourceId) return undefined;
   const resource = obj(task?.resource);

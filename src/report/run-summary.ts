@@ -61,7 +61,8 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
   if (summary.orphans && summary.orphans.length > 0) {
     lines.push(p.yellow(`Kept although removed from Git (--no-prune): ${summary.orphans.join(', ')}`));
   }
-  for (const r of summary.rolledBack ?? []) lines.push(p.red(`Release of ${r.application} failed: rolled back to ${r.to.slice(0, 12)} (pinned until the next Git revision).`));
+  for (const r of summary.rolledBack ?? [])
+    lines.push(p.red(`Release of ${r.application} failed: rolled back to ${r.to.slice(0, 12)} (pinned until the next Git revision).`));
   for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${w}`));
   return lines.join('\n') + '\n';
 }
@@ -73,7 +74,13 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
     converged: summary.converged,
     dryRun: !!summary.dryRun,
     passes: summary.passes ?? 1,
-    tasks: { run: summary.tasks.run, succeeded: summary.tasks.succeeded, failed: summary.tasks.failed, skipped: summary.tasks.skipped, cancelled: summary.tasks.cancelled ?? 0 },
+    tasks: {
+      run: summary.tasks.run,
+      succeeded: summary.tasks.succeeded,
+      failed: summary.tasks.failed,
+      skipped: summary.tasks.skipped,
+      cancelled: summary.tasks.cancelled ?? 0,
+    },
     durationMs: Math.round(summary.durationMs),
     duration: formatDuration(summary.durationMs),
     failures: summary.failures.map((f) => ({ resource: f.resource, message: f.message })),

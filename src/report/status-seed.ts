@@ -38,7 +38,12 @@ function clampLevel(level: number): number {
  */
 export function sharesOf(counts: number[]): number[] {
   const total = counts.reduce((a, b) => a + b, 0);
-  return total === 0 ? counts.map(() => 0) : splitCounts(100, counts.map((c) => (c / total) * 100));
+  return total === 0
+    ? counts.map(() => 0)
+    : splitCounts(
+        100,
+        counts.map((c) => (c / total) * 100),
+      );
 }
 
 const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });

@@ -13,7 +13,14 @@ export function renderStatusText(status: AppStatus[]): string {
     status.map((s) => {
       const seed = toSeedStatus(s);
       const healthy = s.instances.filter((i) => i.health.status === 'Healthy').length;
-      return [s.app, s.environment, shortRevision(s.revision), String(seed.healthy.level), `${healthy}/${s.instances.length} healthy`, seed.versions.map((v) => `${v.version || '-'} ${v.percent}%`).join(', ') || '-'];
+      return [
+        s.app,
+        s.environment,
+        shortRevision(s.revision),
+        String(seed.healthy.level),
+        `${healthy}/${s.instances.length} healthy`,
+        seed.versions.map((v) => `${v.version || '-'} ${v.percent}%`).join(', ') || '-',
+      ];
     }),
   );
   const details = status.map(renderApp);
@@ -37,7 +44,9 @@ function renderApp(s: AppStatus): string {
         i.version || '-',
         `${i.health.level} ${i.health.status}`,
         i.endpoint ?? '-',
-        [i.drift?.length ? `drift: ${i.drift.join('; ')}` : '', i.health.status !== 'Healthy' && i.health.message ? i.health.message : ''].filter(Boolean).join(' · ') || '-',
+        [i.drift?.length ? `drift: ${i.drift.join('; ')}` : '', i.health.status !== 'Healthy' && i.health.message ? i.health.message : '']
+          .filter(Boolean)
+          .join(' · ') || '-',
       ]);
     out += textTable(['INSTANCE', 'NODE', 'VERSION', 'HEALTH', 'ENDPOINT', 'NOTES'], rows, '  ');
   } else out += '  no instances\n';
@@ -48,7 +57,11 @@ function renderApp(s: AppStatus): string {
       c.notAfter ? `${c.notAfter.slice(0, 10)} (${c.daysLeft ?? '?'}d)` : '-',
       c.version === undefined ? '-' : `v${c.version}`,
       c.issuer ?? '-',
-      c.nodes?.length ? c.nodes.map((n) => `${n.node} ${n.version === undefined ? (n.fingerprint ? 'other' : 'none') : `v${n.version}`}${n.drift ? ' (drift)' : ''}`).join(', ') : '-',
+      c.nodes?.length
+        ? c.nodes
+            .map((n) => `${n.node} ${n.version === undefined ? (n.fingerprint ? 'other' : 'none') : `v${n.version}`}${n.drift ? ' (drift)' : ''}`)
+            .join(', ')
+        : '-',
       c.message ?? '-',
     ]);
     out += textTable(['CERTIFICATE', 'SANS', 'EXPIRES', 'VERSION', 'ISSUER', 'SERVED', 'NOTES'], rows, '  ');

@@ -11,7 +11,11 @@ export interface RenderedTemplate {
 
 /** A mustache context that records names it could not resolve. */
 class RecordingContext extends Mustache.Context {
-  constructor(view: unknown, parent: Mustache.Context | undefined, private readonly missing: Set<string>) {
+  constructor(
+    view: unknown,
+    parent: Mustache.Context | undefined,
+    private readonly missing: Set<string>,
+  ) {
     super(view, parent);
   }
   override push(view: unknown): Mustache.Context {

@@ -69,13 +69,26 @@ async function latestCheckout(parent: string): Promise<string | undefined> {
 }
 
 /** Unchanged files become hard links to the previous checkout (never modified, so sharing is safe). */
-async function writeIncremental(prevDir: string, tmp: string, files: Map<string, TreeFile>, prevFiles: Map<string, TreeFile>, gitdir: string, cache: GitCache): Promise<void> {
+async function writeIncremental(
+  prevDir: string,
+  tmp: string,
+  files: Map<string, TreeFile>,
+  prevFiles: Map<string, TreeFile>,
+  gitdir: string,
+  cache: GitCache,
+): Promise<void> {
   const entries = [...files];
-  await makeParents(tmp, entries.map(([p]) => p));
+  await makeParents(
+    tmp,
+    entries.map(([p]) => p),
+  );
   await pool(entries, async ([path, f]) => {
     const before = prevFiles.get(path);
     if (before && before.oid === f.oid && before.mode === f.mode) {
-      const linked = await link(join(prevDir, path), join(tmp, path)).then(() => true, () => false);
+      const linked = await link(join(prevDir, path), join(tmp, path)).then(
+        () => true,
+        () => false,
+      );
       if (linked) return;
     }
     await writeBlob(tmp, path, f, gitdir, cache);
@@ -83,7 +96,10 @@ async function writeIncremental(prevDir: string, tmp: string, files: Map<string,
 }
 
 async function writeFiles(tmp: string, entries: [string, TreeFile][], gitdir: string, cache: GitCache): Promise<void> {
-  await makeParents(tmp, entries.map(([p]) => p));
+  await makeParents(
+    tmp,
+    entries.map(([p]) => p),
+  );
   await pool(entries, ([path, f]) => writeBlob(tmp, path, f, gitdir, cache));
 }
 
@@ -104,7 +120,10 @@ async function makeParents(root: string, paths: string[]): Promise<void> {
 async function gitCheckout(gitdir: string, commit: string, tmp: string): Promise<boolean> {
   const env = { ...process.env, GIT_INDEX_FILE: `${tmp}.index`, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' };
   const ok = await new Promise<boolean>((resolve) => {
-    const child = spawn('git', ['--git-dir', gitdir, '--work-tree', tmp, '-c', 'core.symlinks=false', 'checkout', '--quiet', '-f', commit, '--', '.'], { env, stdio: 'ignore' });
+    const child = spawn('git', ['--git-dir', gitdir, '--work-tree', tmp, '-c', 'core.symlinks=false', 'checkout', '--quiet', '-f', commit, '--', '.'], {
+      env,
+      stdio: 'ignore',
+    });
     child.on('error', () => resolve(false));
     child.on('close', (code) => resolve(code === 0));
   });

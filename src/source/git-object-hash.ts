@@ -46,8 +46,6 @@ function hashDir(node: DirNode): string {
   for (const [name, f] of node.files) entries.push({ key: name, mode: f.mode, name, sha: f.sha });
   for (const [name, d] of node.dirs) entries.push({ key: name + '/', mode: '40000', name, sha: hashDir(d) });
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-  const body = Buffer.concat(
-    entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.sha, 'hex')])),
-  );
+  const body = Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.sha, 'hex')])));
   return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
 }

@@ -26,7 +26,7 @@ const HEX = /^[0-9a-f]{4,40}$/i;
 
 /** The commit `ref` names (default: HEAD), peeling annotated tags; UserError listing refs if none. */
 export async function resolveCommit(scope: RefScope, ref: string | undefined): Promise<CommitInfo> {
-  const { gitdir, cache } = scope;
+  const { gitdir } = scope;
   const candidates = refCandidates(scope, ref);
   for (const candidate of candidates) {
     const oid = await git.resolveRef({ fs, gitdir, ref: candidate }).catch(() => undefined);

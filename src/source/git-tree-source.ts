@@ -83,8 +83,7 @@ export async function listTreeFiles(gitdir: string, cache: GitCache, treeOid: st
       const path = prefix ? `${prefix}/${e.path}` : e.path;
       if (e.type === 'tree') {
         if (!skipDirs?.has(e.path)) subtrees.push(visit(e.oid, path));
-      }
-      else if (e.type === 'blob' && e.mode !== '120000') files.set(path, { oid: e.oid, mode: e.mode });
+      } else if (e.type === 'blob' && e.mode !== '120000') files.set(path, { oid: e.oid, mode: e.mode });
     }
     await Promise.all(subtrees);
   }

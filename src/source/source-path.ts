@@ -5,7 +5,10 @@ import { UserError } from '../model/errors.js';
 /** 'a\\b/./c/' → 'a/b/c'; '' or '.' → ''; UserError for absolute paths and `..` segments. */
 export function normalizeSourcePath(path: string | undefined): string {
   if (!path) return '';
-  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   if (path.startsWith('/') || parts.includes('..')) {
     throw new UserError(`path "${path}" must be relative to the repository and must not contain ".."`);
   }

@@ -7,13 +7,24 @@ import type { FetchRequest } from './transport.js';
 /** Fetches every branch and tag of `req.url` into `req.gitdir`, same layout as isomorphic-git's fetch. */
 export async function fetchWithGitCli(req: FetchRequest): Promise<void> {
   const args = [
-    '--git-dir', req.gitdir,
+    '--git-dir',
+    req.gitdir,
     // No background gc/maintenance: it would race with the isomorphic-git reads that follow.
-    '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'fetch.writeCommitGraph=false',
-    'fetch', '--quiet', '--prune', '--prune-tags', '--no-write-fetch-head',
+    '-c',
+    'gc.auto=0',
+    '-c',
+    'maintenance.auto=false',
+    '-c',
+    'fetch.writeCommitGraph=false',
+    'fetch',
+    '--quiet',
+    '--prune',
+    '--prune-tags',
+    '--no-write-fetch-head',
     ...(req.depth ? [`--depth=${req.depth}`] : []),
     // The URL is passed here, not stored in the clone's config, so credentials never touch disk.
-    '--', req.url,
+    '--',
+    req.url,
     '+refs/heads/*:refs/remotes/origin/*',
     '+refs/tags/*:refs/tags/*',
     '+HEAD:refs/remotes/origin/HEAD',
@@ -34,11 +45,20 @@ function run(args: string[]): Promise<{ code: number; stderr: string }> {
 }
 
 function redact(text: string, url: string, displayUrl: string): string {
-  return url === displayUrl ? text : text.split(url).join(displayUrl).replace(/\/\/[^/@\s]*@/g, '//');
+  return url === displayUrl
+    ? text
+    : text
+        .split(url)
+        .join(displayUrl)
+        .replace(/\/\/[^/@\s]*@/g, '//');
 }
 
 function toUserError(stderr: string, url: string): UserError {
-  const line = stderr.split('\n').map((l) => l.replace(/^fatal:\s*/, '').trim()).filter(Boolean)[0] ?? 'git fetch failed';
+  const line =
+    stderr
+      .split('\n')
+      .map((l) => l.replace(/^fatal:\s*/, '').trim())
+      .filter(Boolean)[0] ?? 'git fetch failed';
   if (/repository '.*' not found|HTTP 404|returned error: 404/.test(stderr)) return new UserError(`repository not found: ${url} (HTTP 404)`);
   if (/Authentication failed|could not read Username|HTTP 40[13]|returned error: 40[13]/.test(stderr)) {
     return new UserError(`access denied to ${url}: check the credentials in the URL`);
@@ -58,7 +78,21 @@ function toUserError(stderr: string, url: string): UserError {
 export async function compactCacheRepo(gitdir: string, opts: { packLimit?: number } = {}): Promise<void> {
   // gc.packRefs=false: isomorphic-git's fetch (pruneTags) chokes on the peeled `^{}` lines of a
   // packed-refs file, so refs stay loose and either transport can keep fetching into this clone.
-  const args = ['--git-dir', gitdir, '-c', 'gc.autoDetach=false', '-c', 'gc.packRefs=false', '-c', `gc.autoPackLimit=${opts.packLimit ?? 20}`, '-c', 'gc.pruneExpire=now', 'gc', '--auto', '--quiet'];
+  const args = [
+    '--git-dir',
+    gitdir,
+    '-c',
+    'gc.autoDetach=false',
+    '-c',
+    'gc.packRefs=false',
+    '-c',
+    `gc.autoPackLimit=${opts.packLimit ?? 20}`,
+    '-c',
+    'gc.pruneExpire=now',
+    'gc',
+    '--auto',
+    '--quiet',
+  ];
   const { code, stderr } = await run(args);
   if (code !== 0) throw new Error(`git gc --auto failed in ${gitdir}: ${stderr.trim()}`);
 }

@@ -37,7 +37,7 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
   await pool(candidates, async (relPath) => {
     const absPath = join(dir, relPath);
     const st = await stat(absPath).catch(() => undefined); // dangling link, raced delete
-    if (!st || !st.isFile()) return;
+    if (!st?.isFile()) return;
     const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
     let blobSha = cache.lookup(relPath, sig);
     let content: Buffer | undefined;

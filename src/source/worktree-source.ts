@@ -81,4 +81,3 @@ async function worktreeRevision(dir: string, rel: string, treeHash: string): Pro
     return uncommitted;
   }
 }
-

@@ -1,3 +1,12 @@
 // The state store: the interface everyone codes against, and the SQLite implementation that backs it.
 export * from './store.js';
-export { openSqliteStore, migrations, schemaVersion, type SqliteStore, type SqliteStoreOptions, type Migration, type StoredAuditEvent, type TaskAttempt } from './sqlite/index.js';
+export {
+  openSqliteStore,
+  migrations,
+  schemaVersion,
+  type SqliteStore,
+  type SqliteStoreOptions,
+  type Migration,
+  type StoredAuditEvent,
+  type TaskAttempt,
+} from './sqlite/index.js';

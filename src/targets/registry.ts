@@ -7,7 +7,10 @@ export class TargetRegistry {
   private readonly factories = new Map<string, TargetFactory>();
   private readonly instances = new Map<string, Promise<Target>>();
 
-  constructor(private readonly ctx: TargetContext, factories: TargetFactory[]) {
+  constructor(
+    private readonly ctx: TargetContext,
+    factories: TargetFactory[],
+  ) {
     for (const f of factories) this.factories.set(f.type, f);
   }
 

@@ -12,7 +12,9 @@ export interface Logger {
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(opts: { level?: LogLevel; format?: 'json' | 'text'; stream?: NodeJS.WritableStream; fields?: Record<string, unknown> } = {}): Logger {
+export function createLogger(
+  opts: { level?: LogLevel; format?: 'json' | 'text'; stream?: NodeJS.WritableStream; fields?: Record<string, unknown> } = {},
+): Logger {
   const level = opts.level ?? ((process.env.BOREAS_LOG_LEVEL as LogLevel) || 'warn');
   const format = opts.format ?? 'text';
   const stream = opts.stream ?? process.stderr;
@@ -23,7 +25,12 @@ export function createLogger(opts: { level?: LogLevel; format?: 'json' | 'text';
       stream.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }) + '\n');
     } else {
       const extra = { ...base, ...fields };
-      const tail = Object.keys(extra).length ? ' ' + Object.entries(extra).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : '';
+      const tail = Object.keys(extra).length
+        ? ' ' +
+          Object.entries(extra)
+            .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join(' ')
+        : '';
       stream.write(`${lvl}: ${msg}${tail}\n`);
     }
   };

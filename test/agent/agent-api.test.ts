@@ -11,7 +11,13 @@ test('every route but health/ready needs the bearer token: missing or wrong toke
   t.after(stop);
   assert.equal((await call(agent.url, undefined, 'GET', '/v1/health')).status, 200);
   assert.deepEqual((await call(agent.url, undefined, 'GET', '/v1/ready')).json, { ready: true });
-  for (const [method, path] of [['GET', '/v1/status'], ['GET', '/v1/status/x'], ['POST', '/v1/apply'], ['POST', '/v1/tasks'], ['POST', '/v1/observe']]) {
+  for (const [method, path] of [
+    ['GET', '/v1/status'],
+    ['GET', '/v1/status/x'],
+    ['POST', '/v1/apply'],
+    ['POST', '/v1/tasks'],
+    ['POST', '/v1/observe'],
+  ]) {
     const missing = await call(agent.url, undefined, method, path, method === 'POST' ? {} : undefined);
     assert.equal(missing.status, 401, `${method} ${path} without token`);
     assert.match(missing.json.error, /bearer token/);
@@ -30,7 +36,11 @@ test('unknown fields are refused with 400 naming the field; malformed JSON too',
   const seed = await call(agent.url, dirs.token, 'POST', '/v1/apply', { app: 'web', version: 'v1', pkg: { type: 'docker', image: 'x', colour: 'red' } });
   assert.equal(seed.status, 400);
   assert.equal(seed.json.error, 'body.pkg: unknown field "colour"');
-  const task = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 't', type: 'ApplyConfigFiles', payload: { files: [{ path: join(dirs.allowedRoot, 'a'), content: 'x', owner_name: 'root' }] } });
+  const task = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 't',
+    type: 'ApplyConfigFiles',
+    payload: { files: [{ path: join(dirs.allowedRoot, 'a'), content: 'x', owner_name: 'root' }] },
+  });
   assert.equal(task.status, 400);
   assert.equal(task.json.error, 'body.payload.files[0]: unknown field "owner_name"');
   const envelope = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 't', type: 'Reboot', payload: {} });
@@ -45,7 +55,11 @@ test('a body over the limit gets 413 and is not processed', async (t) => {
   const { agent, dirs, stop } = await inProcessAgent('big', { maxBodyBytes: 64 * 1024 });
   t.after(stop);
   const path = join(dirs.allowedRoot, 'huge.txt');
-  const res = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'big', type: 'ApplyConfigFiles', payload: { files: [{ path, content: 'x'.repeat(200 * 1024) }] } });
+  const res = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'big',
+    type: 'ApplyConfigFiles',
+    payload: { files: [{ path, content: 'x'.repeat(200 * 1024) }] },
+  });
   assert.equal(res.status, 413);
   assert.match(res.json.error, /exceeds the limit of 65536 bytes/);
   assert.equal(existsSync(path), false);
@@ -70,11 +84,17 @@ test('seed 000: /v1/apply and /v1/status use exactly the seed field names', asyn
   const [app] = all.json.apps;
   assert.deepEqual(Object.keys(app), ['app', 'version', 'healthy', 'status', 'updated']);
   assert.deepEqual(Object.keys(app.healthy), ['level', 'msg']);
-  assert.deepEqual({ app: app.app, version: app.version, healthy: app.healthy, status: app.status }, { app: 'my-app', version: 'v1.0.0', healthy: { level: 100, msg: 'OK' }, status: 'running' });
+  assert.deepEqual(
+    { app: app.app, version: app.version, healthy: app.healthy, status: app.status },
+    { app: 'my-app', version: 'v1.0.0', healthy: { level: 100, msg: 'OK' }, status: 'running' },
+  );
   assert.ok(!Number.isNaN(Date.parse(app.updated)));
 
   const one = await call(agent.url, dirs.token, 'GET', '/v1/status/my-app');
-  assert.deepEqual(one.json.apps.map((a: { app: string }) => a.app), ['my-app']);
+  assert.deepEqual(
+    one.json.apps.map((a: { app: string }) => a.app),
+    ['my-app'],
+  );
   assert.equal((await call(agent.url, dirs.token, 'GET', '/v1/status/nope')).status, 404);
   // The process really runs with the seed's environment.
   const pid = readFileSync(join(dirs.workDir, 'instances', 'my-app', 'state.json'), 'utf8').match(/"pid": (\d+)/)![1];
@@ -92,23 +112,44 @@ test('file tasks outside the allowed roots are refused and write nothing', async
   t.after(stop);
   const inside = join(dirs.allowedRoot, 'app', 'config.yaml');
   const outside = join(dirs.root, 'outside.yaml');
-  const both = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'f1', type: 'ApplyConfigFiles', payload: { files: [{ path: inside, content: 'a: 1\n' }, { path: outside, content: 'evil' }] } });
+  const both = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'f1',
+    type: 'ApplyConfigFiles',
+    payload: {
+      files: [
+        { path: inside, content: 'a: 1\n' },
+        { path: outside, content: 'evil' },
+      ],
+    },
+  });
   assert.equal(both.json.status, 'failed');
   assert.match(both.json.errorMessage, /outside\.yaml is outside the allowed roots/);
   assert.equal(existsSync(inside), false, 'no partial apply');
   assert.equal(existsSync(outside), false);
   for (const path of [join(dirs.allowedRoot, '..', 'escape.yaml'), '/etc/boreas-test-should-not-exist']) {
-    const r = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: `f-${path}`, type: 'ApplyConfigFiles', payload: { files: [{ path, content: 'x' }] } });
+    const r = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+      taskId: `f-${path}`,
+      type: 'ApplyConfigFiles',
+      payload: { files: [{ path, content: 'x' }] },
+    });
     assert.equal(r.json.status, 'failed', path);
     assert.equal(existsSync(path), false);
   }
   // A symlink planted inside the root does not lead out of it.
   symlinkSync(dirs.root, join(dirs.allowedRoot, 'link'));
-  const viaLink = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'f-link', type: 'ApplyConfigFiles', payload: { files: [{ path: join(dirs.allowedRoot, 'link', 'x.conf'), content: 'x' }] } });
+  const viaLink = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'f-link',
+    type: 'ApplyConfigFiles',
+    payload: { files: [{ path: join(dirs.allowedRoot, 'link', 'x.conf'), content: 'x' }] },
+  });
   assert.equal(viaLink.json.status, 'failed');
   assert.equal(existsSync(join(dirs.root, 'x.conf')), false);
 
-  const ok = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'f2', type: 'ApplyConfigFiles', payload: { files: [{ path: inside, content: 'a: 1\n', mode: '0640' }] } });
+  const ok = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'f2',
+    type: 'ApplyConfigFiles',
+    payload: { files: [{ path: inside, content: 'a: 1\n', mode: '0640' }] },
+  });
   assert.equal(ok.json.status, 'succeeded');
   assert.equal(ok.json.outcome, 'created');
   assert.equal(readFileSync(inside, 'utf8'), 'a: 1\n');
@@ -123,8 +164,15 @@ test('seed 000: a script package runs through start/status/stop commands', async
   assert.equal(applied.json.success, true, applied.json.message);
   assert.equal(existsSync(flag), true);
   const status = await call(agent.url, dirs.token, 'GET', '/v1/status/job');
-  assert.deepEqual({ ...status.json.apps[0], updated: 'x' }, { app: 'job', version: 'v2', healthy: { level: 100, msg: 'OK' }, status: 'running', updated: 'x' });
-  const removed = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'rm', type: 'RemoveInstance', payload: { runtime: 'script', instance: 'job' } });
+  assert.deepEqual(
+    { ...status.json.apps[0], updated: 'x' },
+    { app: 'job', version: 'v2', healthy: { level: 100, msg: 'OK' }, status: 'running', updated: 'x' },
+  );
+  const removed = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'rm',
+    type: 'RemoveInstance',
+    payload: { runtime: 'script', instance: 'job' },
+  });
   assert.equal(removed.json.outcome, 'deleted');
   assert.equal(existsSync(flag), false, 'the stop command ran');
   assert.deepEqual((await call(agent.url, dirs.token, 'GET', '/v1/status')).json, { apps: [] });

@@ -21,7 +21,14 @@ test('challenge tasks write only into the node webroot, served by nginx', { skip
   const nginx = await startNginx();
   t.after(() => nginx.stop());
   const f = nginx.facts;
-  const { agent, dirs, stop } = await inProcessAgent('edge', { nginxConfDir: f.confDir, nginxCertDir: f.certDir, nginxWebroot: f.webroot, nginxTestCommand: f.testCommand, nginxReloadCommand: f.reloadCommand, nginxHttpPort: f.httpPort });
+  const { agent, dirs, stop } = await inProcessAgent('edge', {
+    nginxConfDir: f.confDir,
+    nginxCertDir: f.certDir,
+    nginxWebroot: f.webroot,
+    nginxTestCommand: f.testCommand,
+    nginxReloadCommand: f.reloadCommand,
+    nginxHttpPort: f.httpPort,
+  });
   t.after(stop);
   const task = (taskId: string, type: string, payload: object) => call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId, type, payload });
   const fetchToken = async (tok: string) => {
@@ -62,7 +69,15 @@ test('agentChallengePublisher: every reachable node gets the token; none reachab
   const clients: Record<string, AgentClient> = { 'edge-a': up, 'edge-b': down };
   const send: AgentTaskSender = (node, task) => clients[node].post('/v1/tasks', task);
   const warnings: string[] = [];
-  const log = { warn: (msg: string, fields?: Record<string, unknown>) => warnings.push(`${msg} ${JSON.stringify(fields)}`), info() {}, debug() {}, error() {}, child() { return log; } } as unknown as Logger;
+  const log = {
+    warn: (msg: string, fields?: Record<string, unknown>) => warnings.push(`${msg} ${JSON.stringify(fields)}`),
+    info() {},
+    debug() {},
+    error() {},
+    child() {
+      return log;
+    },
+  } as unknown as Logger;
 
   await agentChallengePublisher(['edge-a', 'edge-b'], send, log).publishChallenge(token, 'content');
   assert.equal(warnings.length, 1);

@@ -14,7 +14,9 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('agent.yaml keys, seed 000 aliases, flags win over the file', () => {
   const file = join(dir, 'agent.yaml');
-  writeFileSync(file, `server: {host: 127.0.0.1, port: 9091}
+  writeFileSync(
+    file,
+    `server: {host: 127.0.0.1, port: 9091}
 agent:
   id: pm-node-1
   work_dir: ${dir}/work
@@ -22,7 +24,8 @@ agent:
 allowedRoots: [${dir}/etc]
 systemctl: systemctl --user
 nginxReloadCommand: [nginx, -s, reload, -p, /opt/nginx]
-`);
+`,
+  );
   const fromFile = readAgentConfigFile(file);
   const cfg = resolveAgentConfig(fromFile, flagsToConfig({ nodeName: 'node-1', allowedRoot: [`${dir}/srv`] }));
   assert.equal(cfg.listen, '127.0.0.1:9091');
@@ -46,10 +49,18 @@ test('an unknown key or a bad value names the file and the key', () => {
 });
 
 test('`boreas agent` without a token file refuses to start with a clear message', () => {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/agent/main.ts'), '--listen', '127.0.0.1:0', '--work-dir', join(dir, 'w')], { encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, '../../src/agent/main.ts'), '--listen', '127.0.0.1:0', '--work-dir', join(dir, 'w')],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   assert.equal(res.status, 2);
   assert.equal(res.stderr.trim(), 'boreas agent: the agent needs a token: pass --token-file <file> (or tokenFile in agent.yaml)');
-  const missing = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/agent/main.ts'), '--token-file', join(dir, 'nope'), '--work-dir', join(dir, 'w')], { encoding: 'utf8', timeout: 60_000 });
+  const missing = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, '../../src/agent/main.ts'), '--token-file', join(dir, 'nope'), '--work-dir', join(dir, 'w')],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--token-file .*nope: no such file/);
 });

@@ -17,9 +17,18 @@ after(() => ('skip' in engine ? undefined : engine.stop()));
 
 function spec(instance: string, port: number, version = 'v1'): InstanceSpec {
   return {
-    app: 'web', instance, ordinal: 0, node: 'n1', host: '127.0.0.1', version, runtime: 'container',
+    app: 'web',
+    instance,
+    ordinal: 0,
+    node: 'n1',
+    host: '127.0.0.1',
+    version,
+    runtime: 'container',
     container: { image: busyboxImage, command: ['/bin/httpd'], args: ['-f', '-p', `127.0.0.1:${port}`, '-h', '/'] },
-    env: { GREETING: 'hello' }, ports: { http: port }, filesHash: '', state: 'Running',
+    env: { GREETING: 'hello' },
+    ports: { http: port },
+    filesHash: '',
+    state: 'Running',
   };
 }
 
@@ -40,7 +49,8 @@ test('container runner: create, observe, unchanged, replace, stop, remove', { sk
   assert.equal(seen.appliedHash, 'hash-1');
   // Really serving on the host network.
   let res: Response | undefined;
-  for (let i = 0; i < 40 && !res; i++) res = await fetch(`http://127.0.0.1:${port}/bin/`).catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)));
+  for (let i = 0; i < 40 && !res; i++)
+    res = await fetch(`http://127.0.0.1:${port}/bin/`).catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)));
   assert.ok(res, 'httpd in the container answers');
   const info = await runner.docker.getContainer(String(seen.details!.containerId)).inspect();
   assert.equal(info.Config.Labels['boreas.instance'], 'web-0');
@@ -82,20 +92,38 @@ test('agent: seed 000 docker apply and a StartInstance task run containers', { s
   const { agent, dirs, stop } = await inProcessAgent('docker-node', { dockerSocket: engine.socketPath });
   t.after(stop);
   const port = freePort();
-  const applied = await call(agent.url, dirs.token, 'POST', '/v1/apply', { app: 'my-app', version: 'v1.0.0', pkg: { type: 'docker', image: busyboxImage, command: ['/bin/httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/'], ports: [{ host: port, container: port }], environment: { ENV: 'production' } } });
+  const applied = await call(agent.url, dirs.token, 'POST', '/v1/apply', {
+    app: 'my-app',
+    version: 'v1.0.0',
+    pkg: {
+      type: 'docker',
+      image: busyboxImage,
+      command: ['/bin/httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/'],
+      ports: [{ host: port, container: port }],
+      environment: { ENV: 'production' },
+    },
+  });
   assert.deepEqual(applied.json, { app: 'my-app', message: 'Deployed my-app v1.0.0 on docker-node (started)', success: true });
   const status = await call(agent.url, dirs.token, 'GET', '/v1/status/my-app');
   assert.equal(status.json.apps[0].status, 'running');
 
   const s = spec('api-0', freePort());
   const resource = { id: 'agent:docker-node/Instance/api-0', kind: 'Instance', hash: 'h1' };
-  const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'c1', type: 'StartInstance', resource, payload: { spec: s, specHash: 'h1', env: { A: 'b' } } });
+  const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'c1',
+    type: 'StartInstance',
+    resource,
+    payload: { spec: s, specHash: 'h1', env: { A: 'b' } },
+  });
   assert.equal(started.json.status, 'succeeded', started.json.errorMessage);
   const obs = (await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: resource.id, kind: 'Instance' }] })).json.observations[0];
   assert.equal(obs.exists, true);
   assert.equal(obs.appliedHash, 'h1');
   assert.equal(obs.details.runtime, 'container');
-  for (const [key, runtime, instance] of [['c2', 'container', 'api-0'], ['c3', 'container', 'my-app']]) {
+  for (const [key, runtime, instance] of [
+    ['c2', 'container', 'api-0'],
+    ['c3', 'container', 'my-app'],
+  ]) {
     const removed = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: key, type: 'RemoveInstance', payload: { runtime, instance } });
     assert.equal(removed.json.outcome, 'deleted');
   }

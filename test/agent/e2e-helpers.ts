@@ -1,7 +1,7 @@
 // Fixture for the multi-node end-to-end tests: N real agents (separate processes, ports, work dirs;
 // each node gets its own loopback address 127.0.0.<10+i>, as machines have their own IP), a manifests
 // directory with a pm Environment and one Node per agent, and the real `boreas` CLI.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentProcess, killInstances, type AgentDirs } from '../helpers/agent.js';
@@ -42,7 +42,13 @@ export async function startFleet(nodes: number, base: number): Promise<Fleet> {
   const hosts: string[] = [];
   for (let i = 1; i <= nodes; i++) {
     const root = join(dir, `node-${i}`);
-    const dirs: AgentDirs = { root, workDir: join(root, 'work'), allowedRoot: join(root, 'allowed'), tokenFile: join(root, 'token'), token: `token-${i}-${Math.random().toString(36).slice(2)}` };
+    const dirs: AgentDirs = {
+      root,
+      workDir: join(root, 'work'),
+      allowedRoot: join(root, 'allowed'),
+      tokenFile: join(root, 'token'),
+      token: `token-${i}-${Math.random().toString(36).slice(2)}`,
+    };
     mkdirSync(dirs.workDir, { recursive: true });
     mkdirSync(dirs.allowedRoot, { recursive: true });
     writeFileSync(dirs.tokenFile, dirs.token, { mode: 0o600 });
@@ -55,12 +61,22 @@ export async function startFleet(nodes: number, base: number): Promise<Fleet> {
   const writeManifest = (name: string, text: string) => writeFileSync(join(repo, name), text);
   writeManifest('env.yaml', 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: edge}\nspec: {type: pm, nodeSelector: {role: web}}\n');
   agents.forEach((a, i) => {
-    writeManifest(`node-${i + 1}.yaml`, `apiVersion: boreas.dev/v1\nkind: Node\nmetadata: {name: ${a.node}, labels: {role: web}}\nspec:\n  address: ${a.url.replace('http://', '')}\n  host: ${hosts[i]}\n  tokenFrom: {file: ${a.dirs.tokenFile}}\n`);
+    writeManifest(
+      `node-${i + 1}.yaml`,
+      `apiVersion: boreas.dev/v1\nkind: Node\nmetadata: {name: ${a.node}, labels: {role: web}}\nspec:\n  address: ${a.url.replace('http://', '')}\n  host: ${hosts[i]}\n  tokenFrom: {file: ${a.dirs.tokenFile}}\n`,
+    );
   });
   const state = join(dir, 'state.db');
   const cli = (args: string[]) => runCli(args, { timeoutMs: 180_000 });
   return {
-    dir, repo, state, server, agents, hosts, writeManifest, cli,
+    dir,
+    repo,
+    state,
+    server,
+    agents,
+    hosts,
+    writeManifest,
+    cli,
     reconcile: (extra = []) => cli(['reconcile', '--once', '--repo', repo, '--state', state, ...extra]),
     statusJson: async (app: string) => JSON.parse((await cli(['status', app, '--state', state, '--output', 'json'])).stdout),
     cleanup: async () => {

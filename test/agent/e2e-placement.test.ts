@@ -22,7 +22,9 @@ test('3 nodes: placement, serving, status shape, offline node, restart repeats n
   assert.deepEqual(status, {
     app: 'api',
     healthy: { level: 100 },
-    versions: [{ version: 'v1', percent: 100, healthy: { level: 100 }, nodes: ['node-1', 'node-2', 'node-3'].map((node) => ({ node, healthy: { level: 100 } })) }],
+    versions: [
+      { version: 'v1', percent: 100, healthy: { level: 100 }, nodes: ['node-1', 'node-2', 'node-3'].map((node) => ({ node, healthy: { level: 100 } })) },
+    ],
   });
 
   // Unchanged manifest: nothing moves, nothing runs.

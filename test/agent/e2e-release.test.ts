@@ -25,10 +25,19 @@ test('two versions at 67/33, then a failing batch stops the release and rolls ba
   assert.deepEqual(served.map((s) => s.split(' ')[0]).sort(), ['v1', 'v1', 'v2'], served.join(' | '));
   const status = await fleet.statusJson('api');
   assert.equal(status.healthy.level, 100);
-  assert.deepEqual(status.versions.map((v: { version: string; nodes: unknown[] }) => [v.version, v.nodes.length]), [['v1', 2], ['v2', 1]]);
+  assert.deepEqual(
+    status.versions.map((v: { version: string; nodes: unknown[] }) => [v.version, v.nodes.length]),
+    [
+      ['v1', 2],
+      ['v2', 1],
+    ],
+  );
 
   // All to v3, which runs but fails its health check; one instance per batch, no failure tolerated.
-  fleet.writeManifest('release.yaml', release('    - {version: unhealthy-v3, percent: 100}', '  strategy: {batchSize: 1, failureThreshold: 0, timeoutSeconds: 10, autoRollback: true}\n'));
+  fleet.writeManifest(
+    'release.yaml',
+    release('    - {version: unhealthy-v3, percent: 100}', '  strategy: {batchSize: 1, failureThreshold: 0, timeoutSeconds: 10, autoRollback: true}\n'),
+  );
   const failed = await fleet.reconcile(['--timeout', '60s']);
   assert.equal(failed.code, 1, failed.stdout + failed.stderr);
   assert.match(failed.stdout, /Release of api failed: rolled back/);

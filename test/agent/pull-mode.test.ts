@@ -19,7 +19,9 @@ import type { DesiredResource } from '../../src/model/resource.js';
 
 test('pull mode: heartbeat with facts, long poll, task run and reported, replay by key', { timeout: 90_000 }, async (t) => {
   const tmp = mkdtempSync(join(tmpdir(), 'boreas-pull-'));
-  const repo = await createGitRepo({ 'manifests/environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n' });
+  const repo = await createGitRepo({
+    'manifests/environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n',
+  });
   await repo.commit('env only');
   t.after(async () => {
     await repo.cleanup();
@@ -31,12 +33,24 @@ test('pull mode: heartbeat with facts, long poll, task run and reported, replay 
   writeFileSync(join(root, 'token'), 'pull-1-secret-token\n', { mode: 0o600 });
 
   // The controller knows node pull-1 by the same token file; the agent is given its URL.
-  writeFileSync(join(tmp, 'boreas.yaml'), `repo: ${repo.dir}\npath: manifests\nstate: state.db\nlisten: 127.0.0.1:0\ninterval: 1h\nresync: 1h\nagentTokens:\n  pull-1: ${join(root, 'token')}\n`);
+  writeFileSync(
+    join(tmp, 'boreas.yaml'),
+    `repo: ${repo.dir}\npath: manifests\nstate: state.db\nlisten: 127.0.0.1:0\ninterval: 1h\nresync: 1h\nagentTokens:\n  pull-1: ${join(root, 'token')}\n`,
+  );
   const controller = await startDaemon(resolveDaemonConfig({ config: join(tmp, 'boreas.yaml') }), silentLogger);
   t.after(() => controller.stop());
   const controllerUrl = `http://127.0.0.1:${controller.address.port}`;
   const pullAgent = await startAgent({
-    config: resolveAgentConfig({ listen: '127.0.0.1:0', nodeName: 'pull-1', tokenFile: join(root, 'token'), workDir: join(root, 'work'), allowedRoots: [join(root, 'allowed')], controllerUrl, pollWaitMs: 1000, nginxConfDir: join(root, 'nginx') }),
+    config: resolveAgentConfig({
+      listen: '127.0.0.1:0',
+      nodeName: 'pull-1',
+      tokenFile: join(root, 'token'),
+      workDir: join(root, 'work'),
+      allowedRoots: [join(root, 'allowed')],
+      controllerUrl,
+      pollWaitMs: 1000,
+      nginxConfDir: join(root, 'nginx'),
+    }),
     log: silentLogger,
   });
   t.after(() => pullAgent.close());
@@ -58,14 +72,20 @@ test('pull mode: heartbeat with facts, long poll, task run and reported, replay 
   assert.equal(replay.replayed, true);
 
   // A task the agent's schemas refuse comes back failed with the field named, as push answers 400.
-  const bad = await hub.dispatch('pull-1', { taskId: 'p-3', type: 'ApplyConfigFiles', payload: { files: [{ path, content: 'x', colour: 'red' }] } } as never, 20_000);
+  const bad = await hub.dispatch(
+    'pull-1',
+    { taskId: 'p-3', type: 'ApplyConfigFiles', payload: { files: [{ path, content: 'x', colour: 'red' }] } } as never,
+    20_000,
+  );
   assert.equal(bad.status, 'failed');
   assert.equal(bad.errorMessage, 'task.payload.files[0]: unknown field "colour"');
 });
 
 test('pull mode through the agent target: observe and apply via the daemon queue; a silent node is offline', { timeout: 90_000 }, async (t) => {
   const tmp = mkdtempSync(join(tmpdir(), 'boreas-pull-'));
-  const repo = await createGitRepo({ 'manifests/environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n' });
+  const repo = await createGitRepo({
+    'manifests/environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n',
+  });
   await repo.commit('env only');
   t.after(async () => {
     await repo.cleanup();
@@ -73,18 +93,39 @@ test('pull mode through the agent target: observe and apply via the daemon queue
   });
   writeFileSync(join(tmp, 'token'), 'pull-2-token\n', { mode: 0o600 });
   mkdirSync(join(tmp, 'allowed'));
-  writeFileSync(join(tmp, 'boreas.yaml'), `repo: ${repo.dir}\npath: manifests\nstate: state.db\nlisten: 127.0.0.1:0\ninterval: 1h\nresync: 1h\nagentTokens:\n  pull-2: ${join(tmp, 'token')}\n`);
+  writeFileSync(
+    join(tmp, 'boreas.yaml'),
+    `repo: ${repo.dir}\npath: manifests\nstate: state.db\nlisten: 127.0.0.1:0\ninterval: 1h\nresync: 1h\nagentTokens:\n  pull-2: ${join(tmp, 'token')}\n`,
+  );
   const controller = await startDaemon(resolveDaemonConfig({ config: join(tmp, 'boreas.yaml') }), silentLogger);
   t.after(() => controller.stop());
   const agent = await startAgent({
-    config: resolveAgentConfig({ listen: '127.0.0.1:0', nodeName: 'pull-2', tokenFile: join(tmp, 'token'), workDir: join(tmp, 'work'), allowedRoots: [join(tmp, 'allowed')], controllerUrl: `http://127.0.0.1:${controller.address.port}`, pollWaitMs: 500 }),
+    config: resolveAgentConfig({
+      listen: '127.0.0.1:0',
+      nodeName: 'pull-2',
+      tokenFile: join(tmp, 'token'),
+      workDir: join(tmp, 'work'),
+      allowedRoots: [join(tmp, 'allowed')],
+      controllerUrl: `http://127.0.0.1:${controller.address.port}`,
+      pollWaitMs: 500,
+    }),
     log: silentLogger,
   });
   const store = openSqliteStore(':memory:');
   const factory = createAgentTargetFactory(() => ({}), { pull: controller.ctx.hub!, observeTimeoutMs: 3000 });
   const target = await factory.create('agent:pull-2', { store, log: silentLogger, stateDir: '/x', repoDir: '/x', resolveSecret: async () => '' });
   const spec = { app: 'web', instance: 'web-0', path: join(tmp, 'allowed', 'web.conf'), mode: '0644', content: 'via pull\n' };
-  const r: DesiredResource = { id: 'agent:pull-2/File/web.conf', target: 'agent:pull-2', kind: 'File', owner: 'web', environment: 'edge', name: 'web.conf', spec, hash: hashJson(spec), dependsOn: [] };
+  const r: DesiredResource = {
+    id: 'agent:pull-2/File/web.conf',
+    target: 'agent:pull-2',
+    kind: 'File',
+    owner: 'web',
+    environment: 'edge',
+    name: 'web.conf',
+    spec,
+    hash: hashJson(spec),
+    dependsOn: [],
+  };
 
   assert.equal((await target.observe([r]))[0].exists, false);
   const applied = await target.apply({ key: 'pull-task-1', revision: 'r1', resourceId: r.id, target: r.target, action: 'create', resource: r, dependsOn: [] });
@@ -100,5 +141,14 @@ test('pull mode through the agent target: observe and apply via the daemon queue
   assert.equal(silent.details?.offline, true);
   assert.equal(silent.health.status, 'Unknown');
   assert.deepEqual(JSON.parse(store.getKv('nodes', 'offline')!), ['pull-2']);
-  await assert.rejects(createAgentTargetFactory(() => ({})).create('agent:pull-2', { store, log: silentLogger, stateDir: '/x', repoDir: '/x', resolveSecret: async () => '' }) as Promise<unknown>, /has no spec.address and pull mode needs `boreas daemon`/);
+  await assert.rejects(
+    createAgentTargetFactory(() => ({})).create('agent:pull-2', {
+      store,
+      log: silentLogger,
+      stateDir: '/x',
+      repoDir: '/x',
+      resolveSecret: async () => '',
+    }) as Promise<unknown>,
+    /has no spec.address and pull mode needs `boreas daemon`/,
+  );
 });

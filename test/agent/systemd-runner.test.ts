@@ -16,7 +16,20 @@ after(() => ('skip' in manager ? undefined : manager.stop()));
 
 const unit = (arg: string) => `[Unit]\nDescription=boreas test ${arg}\n\n[Service]\nExecStart=/bin/sleep ${arg}\n\n[Install]\nWantedBy=default.target\n`;
 function spec(arg: string): InstanceSpec {
-  return { app: 'svc', instance: 'svc-0', ordinal: 0, node: 'n1', host: '127.0.0.1', version: 'v1', runtime: 'systemd', systemd: { unit: unit(arg) }, env: {}, ports: {}, filesHash: '', state: 'Running' };
+  return {
+    app: 'svc',
+    instance: 'svc-0',
+    ordinal: 0,
+    node: 'n1',
+    host: '127.0.0.1',
+    version: 'v1',
+    runtime: 'systemd',
+    systemd: { unit: unit(arg) },
+    env: {},
+    ports: {},
+    filesHash: '',
+    state: 'Running',
+  };
 }
 const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 

@@ -18,9 +18,18 @@ const alive = (pid: number) => {
 
 function instanceSpec(instance: string, script: string, state: 'Running' | 'Stopped' = 'Running') {
   return {
-    app: 'echo', instance, ordinal: 0, node: 'n1', host: '127.0.0.1', version: 'v1', runtime: 'process',
+    app: 'echo',
+    instance,
+    ordinal: 0,
+    node: 'n1',
+    host: '127.0.0.1',
+    version: 'v1',
+    runtime: 'process',
     process: { command: process.execPath, args: ['-e', script] },
-    env: { GREETING: 'hi', SECRET: { valueFrom: { env: 'X' } } }, ports: {}, filesHash: '', state,
+    env: { GREETING: 'hi', SECRET: { valueFrom: { env: 'X' } } },
+    ports: {},
+    filesHash: '',
+    state,
   };
 }
 
@@ -31,13 +40,23 @@ test('start, observe, stop and remove a process instance through tasks', async (
   const keep = 'setInterval(() => {}, 1000); console.log(process.env.GREETING, process.env.SECRET)';
   const spec = instanceSpec('echo-0', keep);
   const resource = { id: 'agent:n1/Instance/echo-0', kind: 'Instance', hash: 'h1' };
-  const observe = async () => (await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: resource.id, kind: 'Instance', locator: { runtime: 'process', instance: 'echo-0', state: 'Running' } }] })).json.observations[0];
+  const observe = async () =>
+    (
+      await call(agent.url, dirs.token, 'POST', '/v1/observe', {
+        resources: [{ id: resource.id, kind: 'Instance', locator: { runtime: 'process', instance: 'echo-0', state: 'Running' } }],
+      })
+    ).json.observations[0];
 
   const before = await observe();
   assert.equal(before.exists, false);
   assert.equal(before.health.status, 'Missing');
 
-  const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'k1', type: 'StartInstance', resource, payload: { spec, specHash: 'h1', env: { GREETING: 'hi', SECRET: 's3cr3t-value' } } });
+  const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'k1',
+    type: 'StartInstance',
+    resource,
+    payload: { spec, specHash: 'h1', env: { GREETING: 'hi', SECRET: 's3cr3t-value' } },
+  });
   assert.equal(started.json.status, 'succeeded', started.json.errorMessage);
   assert.equal(started.json.outcome, 'created');
   const running = await observe();
@@ -53,7 +72,12 @@ test('start, observe, stop and remove a process instance through tasks', async (
   assert.equal(readFileSync(join(dirs.workDir, 'instances', 'echo-0', 'state.json'), 'utf8').includes('s3cr3t-value'), false);
 
   // The same task again (a retried delivery) is answered from the record.
-  const again = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'k1', type: 'StartInstance', resource, payload: { spec, specHash: 'h1', env: {} } });
+  const again = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'k1',
+    type: 'StartInstance',
+    resource,
+    payload: { spec, specHash: 'h1', env: {} },
+  });
   assert.equal(again.json.replayed, true);
   assert.equal((await observe()).details.pid, pid);
 
@@ -63,18 +87,37 @@ test('start, observe, stop and remove a process instance through tasks', async (
   const dead = await observe();
   assert.equal(dead.exists, false);
   assert.match(dead.drift.join(' '), /process exited/);
-  const repaired = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'k2', type: 'StartInstance', resource, payload: { spec, specHash: 'h1', env: { GREETING: 'hi', SECRET: 'x' } } });
+  const repaired = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'k2',
+    type: 'StartInstance',
+    resource,
+    payload: { spec, specHash: 'h1', env: { GREETING: 'hi', SECRET: 'x' } },
+  });
   assert.equal(repaired.json.outcome, 'configured');
   const pid2 = (await observe()).details.pid as number;
   assert.notEqual(pid2, pid);
 
-  const stopped = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'k3', type: 'StopInstance', resource, payload: { runtime: 'process', instance: 'echo-0' } });
+  const stopped = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'k3',
+    type: 'StopInstance',
+    resource,
+    payload: { runtime: 'process', instance: 'echo-0' },
+  });
   assert.equal(stopped.json.outcome, 'configured');
   assert.equal(alive(pid2), false);
-  const obsStopped = (await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: resource.id, kind: 'Instance', locator: { runtime: 'process', instance: 'echo-0', state: 'Stopped' } }] })).json.observations[0];
+  const obsStopped = (
+    await call(agent.url, dirs.token, 'POST', '/v1/observe', {
+      resources: [{ id: resource.id, kind: 'Instance', locator: { runtime: 'process', instance: 'echo-0', state: 'Stopped' } }],
+    })
+  ).json.observations[0];
   assert.equal(obsStopped.health.status, 'Suspended');
 
-  const removed = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'k4', type: 'RemoveInstance', resource, payload: { runtime: 'process', instance: 'echo-0' } });
+  const removed = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 'k4',
+    type: 'RemoveInstance',
+    resource,
+    payload: { runtime: 'process', instance: 'echo-0' },
+  });
   assert.equal(removed.json.outcome, 'deleted');
   assert.equal((await observe()).exists, false);
   assert.equal(existsSync(join(dirs.workDir, 'instances', 'echo-0', 'state.json')), false);
@@ -91,7 +134,13 @@ test('after a crash and restart the agent does not repeat a task it already ran'
   });
   const url1 = await agent.start();
   const path = join(dirs.allowedRoot, 'app.conf');
-  const task = { taskId: 'task-1', idempotencyKey: 'key-1', type: 'ApplyConfigFiles', resource: { id: 'agent:crash/File/app.conf', kind: 'File', hash: 'fh1' }, payload: { files: [{ path, content: 'v1\n' }] } };
+  const task = {
+    taskId: 'task-1',
+    idempotencyKey: 'key-1',
+    type: 'ApplyConfigFiles',
+    resource: { id: 'agent:crash/File/app.conf', kind: 'File', hash: 'fh1' },
+    payload: { files: [{ path, content: 'v1\n' }] },
+  };
   const first = await call(url1, dirs.token, 'POST', '/v1/tasks', task);
   assert.equal(first.json.status, 'succeeded');
   assert.equal(first.json.outcome, 'created');
@@ -123,7 +172,11 @@ test('a failed task is retryable under the same key', async (t) => {
   const { agent, dirs, stop } = await inProcessAgent('retry');
   t.after(stop);
   const spec = instanceSpec('bad-0', 'process.exit(3)');
-  const task = { taskId: 'r1', type: 'StartInstance', payload: { spec: { ...spec, process: { command: join(dirs.root, 'missing-bin') } }, specHash: 'x', env: {} } };
+  const task = {
+    taskId: 'r1',
+    type: 'StartInstance',
+    payload: { spec: { ...spec, process: { command: join(dirs.root, 'missing-bin') } }, specHash: 'x', env: {} },
+  };
   const fail1 = await call(agent.url, dirs.token, 'POST', '/v1/tasks', task);
   assert.equal(fail1.json.status, 'failed');
   const fail2 = await call(agent.url, dirs.token, 'POST', '/v1/tasks', task);
@@ -144,7 +197,8 @@ test('HealthProbe reports the health of an endpoint on the node (tcp/http/exec)'
     await stop();
   });
   const port = (server.address() as { port: number }).port;
-  const probe = async (check: object) => (await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: `p-${JSON.stringify(check)}`, type: 'HealthProbe', payload: { check } })).json;
+  const probe = async (check: object) =>
+    (await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: `p-${JSON.stringify(check)}`, type: 'HealthProbe', payload: { check } })).json;
   const ok = await probe({ http: { port, path: '/ok' } });
   assert.equal(ok.status, 'succeeded');
   assert.deepEqual(ok.details.health, { status: 'Healthy', level: 100, msg: `GET http://127.0.0.1:${port}/ok: 200` });
@@ -158,9 +212,17 @@ test('the agent restarts a crashed process instance with backoff between reconci
   t.after(stop);
   const spec = instanceSpec('sup-0', 'setInterval(() => {}, 1000)');
   const resource = { id: 'agent:sup/Instance/sup-0', kind: 'Instance', hash: 'h1' };
-  const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 's1', type: 'StartInstance', resource, payload: { spec, specHash: 'h1', env: { SECRET: 'kept-in-memory' } } });
+  const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
+    taskId: 's1',
+    type: 'StartInstance',
+    resource,
+    payload: { spec, specHash: 'h1', env: { SECRET: 'kept-in-memory' } },
+  });
   assert.equal(started.json.status, 'succeeded', started.json.errorMessage);
-  const pidOf = async () => (await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: resource.id, kind: 'Instance' }] })).json.observations[0].details.pid as number | null;
+  const pidOf = async () =>
+    (await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: resource.id, kind: 'Instance' }] })).json.observations[0].details.pid as
+      | number
+      | null;
   const pid1 = (await pidOf())!;
   process.kill(pid1, 'SIGKILL');
   let pid2: number | null = null;

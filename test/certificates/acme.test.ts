@@ -33,13 +33,29 @@ function servedFingerprint(port: number, servername: string, ca: string): Promis
 async function deployTo(nginx: TestNginx, store: ReturnType<typeof openSqliteStore>, version: number, fingerprint: string, backendPort: number) {
   const paths = certificatePaths(nginx.facts, 'shop-cert');
   const roots = { allowedRoots: [nginx.facts.confDir, nginx.facts.certDir] };
-  const cert = await deployCertificate(certificatePayload(store, { certificate: 'shop-cert', version, fingerprint, ...paths, reloadCommand: nginx.facts.reloadCommand, testCommand: nginx.facts.testCommand }), roots);
+  const cert = await deployCertificate(
+    certificatePayload(store, {
+      certificate: 'shop-cert',
+      version,
+      fingerprint,
+      ...paths,
+      reloadCommand: nginx.facts.reloadCommand,
+      testCommand: nginx.facts.testCommand,
+    }),
+    roots,
+  );
   const content = renderNginxSite({
-    site: 'shop', hosts: ['shop.test'], rules: [{ application: 'app', port: 'http' }],
+    site: 'shop',
+    hosts: ['shop.test'],
+    rules: [{ application: 'app', port: 'http' }],
     backends: [{ application: 'app', port: 'http', endpoints: [{ node: 'n', host: '127.0.0.1', port: backendPort, version: 'v1', healthy: true }] }],
-    tls: paths, facts: nginx.facts,
+    tls: paths,
+    facts: nginx.facts,
   });
-  const site = await deployNginxSite({ siteName: 'shop', targetPath: sitePath(nginx.facts, 'shop'), content, testCommand: nginx.facts.testCommand, reloadCommand: nginx.facts.reloadCommand }, roots);
+  const site = await deployNginxSite(
+    { siteName: 'shop', targetPath: sitePath(nginx.facts, 'shop'), content, testCommand: nginx.facts.testCommand, reloadCommand: nginx.facts.reloadCommand },
+    roots,
+  );
   return [cert.outcome, site.outcome];
 }
 
@@ -62,7 +78,9 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
   });
 
   const cert: Certificate = {
-    apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'shop-cert' },
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Certificate',
+    metadata: { name: 'shop-cert' },
     spec: { domains: ['shop.test'], issuer: { acme: { directory: pebble.directory, email: 'ops@shop.test', challenge: 'http-01' } }, renewBeforeDays: 1 },
   };
   const published: string[] = [];
@@ -75,7 +93,10 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
 
   // 1. first issuance: no site yet; the node's catch-all server answers the http-01 token
   const v1 = await ensureCertificate(cert, deps);
-  assert.deepEqual({ version: v1.version, issued: v1.issued, sans: v1.sans, reason: v1.reason }, { version: 1, issued: true, sans: ['shop.test'], reason: 'not issued yet' });
+  assert.deepEqual(
+    { version: v1.version, issued: v1.issued, sans: v1.sans, reason: v1.reason },
+    { version: 1, issued: true, sans: ['shop.test'], reason: 'not issued yet' },
+  );
   assert.ok(published.length >= 1, 'the http-01 token went through the publisher');
   const account = store.getKv('acme', `account:${pebble.directory}:ops@shop.test`);
   assert.match(account!, /"url":"https:\/\/127\.0\.0\.1/);
@@ -87,7 +108,10 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
   await edgeA.waitForReloads(2);
   await edgeB.waitForReloads(2);
   for (const edge of [edgeA, edgeB]) {
-    const res = await request(`https://127.0.0.1:${edge.facts.httpsPort}/`, { headers: { host: 'shop.test' }, dispatcher: new Agent({ connect: { ca: root } }) });
+    const res = await request(`https://127.0.0.1:${edge.facts.httpsPort}/`, {
+      headers: { host: 'shop.test' },
+      dispatcher: new Agent({ connect: { ca: root } }),
+    });
     assert.equal(await res.body.text(), 'app over https');
     assert.equal(await servedFingerprint(edge.facts.httpsPort, 'shop.test', root), v1.fingerprint);
   }
@@ -117,19 +141,30 @@ test('ACME dns-01 through the configured hook command', { skip, timeout: 120_000
   });
   // The hook: `hook add|remove <domain> <record-name> <value>` → challtestsrv TXT records.
   const hook = join(dir, 'dns-hook.mjs');
-  await writeFile(hook, `
+  await writeFile(
+    hook,
+    `
     import { appendFileSync } from 'node:fs';
     const [action, domain, record, value] = process.argv.slice(2);
     appendFileSync(${JSON.stringify(join(dir, 'hook.log'))}, [action, domain, record].join(' ') + '\\n');
     const path = action === 'add' ? '/set-txt' : '/clear-txt';
     const res = await fetch(${JSON.stringify(pebble.challtestsrv)} + path, { method: 'POST', body: JSON.stringify({ host: record + '.', value }) });
     if (!res.ok) { console.error('challtestsrv said', res.status); process.exit(1); }
-  `);
+  `,
+  );
   const cert: Certificate = {
-    apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'dns-cert' },
-    spec: { domains: ['api.dns.test'], issuer: { acme: { directory: pebble.directory, email: 'ops@dns.test', challenge: 'dns-01', dnsHook: [process.execPath, hook] } } },
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Certificate',
+    metadata: { name: 'dns-cert' },
+    spec: {
+      domains: ['api.dns.test'],
+      issuer: { acme: { directory: pebble.directory, email: 'ops@dns.test', challenge: 'dns-01', dnsHook: [process.execPath, hook] } },
+    },
   };
   const v1 = await ensureCertificate(cert, { store, acmeDirectoryCaPem: pebble.listenerCaPem });
   assert.deepEqual({ version: v1.version, sans: v1.sans }, { version: 1, sans: ['api.dns.test'] });
-  assert.equal(await readFile(join(dir, 'hook.log'), 'utf8'), 'add api.dns.test _acme-challenge.api.dns.test\nremove api.dns.test _acme-challenge.api.dns.test\n');
+  assert.equal(
+    await readFile(join(dir, 'hook.log'), 'utf8'),
+    'add api.dns.test _acme-challenge.api.dns.test\nremove api.dns.test _acme-challenge.api.dns.test\n',
+  );
 });

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { Certificate, SecretSource } from '../../src/manifests/types.generated.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { certificatePayload, certificateStatus, ensureCertificate, generateSelfSigned, loadCertificateMaterial, certificatesNamespace } from '../../src/targets/certificates/index.js';
+import {
+  certificatePayload,
+  certificateStatus,
+  ensureCertificate,
+  generateSelfSigned,
+  loadCertificateMaterial,
+  certificatesNamespace,
+} from '../../src/targets/certificates/index.js';
 import { certificatePaths, sitePath } from '../../src/targets/nginx/facts.js';
 import { renderNginxSite } from '../../src/targets/nginx/render.js';
 import type { CertificateFilesSpec } from '../../src/targets/nginx/specs.js';
@@ -23,7 +30,12 @@ import { ensureUsedCertificates } from '../../src/targets/certificates/index.js'
 import { nginxUnavailable, startNginx, type TestNginx } from '../helpers/nginx.js';
 
 const skip = nginxUnavailable();
-const selfSigned = (domains: string[], days = 90): Certificate => ({ apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'shop-cert' }, spec: { domains: domains as [string], issuer: { selfSigned: { days } }, renewBeforeDays: 30 } });
+const selfSigned = (domains: string[], days = 90): Certificate => ({
+  apiVersion: 'boreas.dev/v1',
+  kind: 'Certificate',
+  metadata: { name: 'shop-cert' },
+  spec: { domains: domains as [string], issuer: { selfSigned: { days } }, renewBeforeDays: 30 },
+});
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'boreas-cert-'));
@@ -43,7 +55,14 @@ function servedFingerprint(port: number, servername: string, ca: string): Promis
 }
 
 function filesSpec(nginx: TestNginx, version: number, fingerprint: string): CertificateFilesSpec {
-  return { certificate: 'shop-cert', version, fingerprint, ...certificatePaths(nginx.facts, 'shop-cert'), reloadCommand: nginx.facts.reloadCommand, testCommand: nginx.facts.testCommand };
+  return {
+    certificate: 'shop-cert',
+    version,
+    fingerprint,
+    ...certificatePaths(nginx.facts, 'shop-cert'),
+    reloadCommand: nginx.facts.reloadCommand,
+    testCommand: nginx.facts.testCommand,
+  };
 }
 
 test('self-signed certificate served by nginx, SAN verified, rotated, reported', { skip }, async (t) => {
@@ -71,11 +90,23 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   await nginx.waitForReloads(1);
 
   const content = renderNginxSite({
-    site: 'shop', hosts: ['shop.test', 'www.shop.test'], rules: [{ application: 'app', port: 'http' }],
-    backends: [{ application: 'app', port: 'http', endpoints: [{ node: 'n', host: '127.0.0.1', port: (backend.address() as { port: number }).port, version: 'v1', healthy: true }] }],
-    tls: { certPath: spec1.certPath, keyPath: spec1.keyPath }, facts: nginx.facts,
+    site: 'shop',
+    hosts: ['shop.test', 'www.shop.test'],
+    rules: [{ application: 'app', port: 'http' }],
+    backends: [
+      {
+        application: 'app',
+        port: 'http',
+        endpoints: [{ node: 'n', host: '127.0.0.1', port: (backend.address() as { port: number }).port, version: 'v1', healthy: true }],
+      },
+    ],
+    tls: { certPath: spec1.certPath, keyPath: spec1.keyPath },
+    facts: nginx.facts,
   });
-  await deployNginxSite({ siteName: 'shop', targetPath: sitePath(nginx.facts, 'shop'), content, testCommand: nginx.facts.testCommand, reloadCommand: nginx.facts.reloadCommand }, roots);
+  await deployNginxSite(
+    { siteName: 'shop', targetPath: sitePath(nginx.facts, 'shop'), content, testCommand: nginx.facts.testCommand, reloadCommand: nginx.facts.reloadCommand },
+    roots,
+  );
   await nginx.waitForReloads(2);
 
   // HTTPS verifies against the certificate as CA for its SAN; another name is refused
@@ -85,7 +116,10 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   assert.equal(res.statusCode, 200);
   assert.equal(await res.body.text(), 'app https /hello');
   // (undici takes the SNI name from the Host header, so both say evil.test)
-  await assert.rejects(request(`https://127.0.0.1:${nginx.facts.httpsPort}/`, { headers: { host: 'evil.test' }, dispatcher: agent('evil.test') }), /altnames|ERR_TLS_CERT_ALTNAME_INVALID/);
+  await assert.rejects(
+    request(`https://127.0.0.1:${nginx.facts.httpsPort}/`, { headers: { host: 'evil.test' }, dispatcher: agent('evil.test') }),
+    /altnames|ERR_TLS_CERT_ALTNAME_INVALID/,
+  );
   // plain HTTP redirects to HTTPS, but ACME tokens are served from the webroot
   const redirect = await request(`http://127.0.0.1:${nginx.facts.httpPort}/a?b=1`, { headers: { host: 'shop.test' } });
   assert.equal(redirect.statusCode, 308);
@@ -109,12 +143,21 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   assert.equal(await readServedCertificateFingerprint(spec2.certPath), v2.fingerprint);
 
   // status: SANs, expiry, the version each node serves; a node still on v1 is drift
-  const rows = certificateStatus(store, [cert], () => ['edge-a', 'edge-b'], (_c, n) => (n === 'edge-a' ? v2.fingerprint : v1.fingerprint), later);
+  const rows = certificateStatus(
+    store,
+    [cert],
+    () => ['edge-a', 'edge-b'],
+    (_c, n) => (n === 'edge-a' ? v2.fingerprint : v1.fingerprint),
+    later,
+  );
   assert.deepEqual(rows[0].nodes, [
     { node: 'edge-a', servedFingerprint: v2.fingerprint, servedVersion: 2, drift: false },
     { node: 'edge-b', servedFingerprint: v1.fingerprint, servedVersion: 1, drift: true },
   ]);
-  assert.deepEqual({ version: rows[0].version, sans: rows[0].sans, issuer: rows[0].issuer }, { version: 2, sans: ['shop.test', 'www.shop.test'], issuer: 'selfSigned' });
+  assert.deepEqual(
+    { version: rows[0].version, sans: rows[0].sans, issuer: rows[0].issuer },
+    { version: 2, sans: ['shop.test', 'www.shop.test'], issuer: 'selfSigned' },
+  );
 
   // changing the domains re-issues at once
   const v3 = await ensureCertificate(selfSigned(['shop.test']), { store, now: () => later });
@@ -130,13 +173,21 @@ test('file issuer: PEMs from files are versioned when they change; a foreign key
   await writeFile(join(dir, 'tls.crt'), a.certPem);
   await writeFile(join(dir, 'tls.key'), a.keyPem);
   const resolveSecret = async (s: SecretSource) => readFile(join(dir, s.file!), 'utf8');
-  const cert: Certificate = { apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'files' }, spec: { domains: ['files.test'], issuer: { file: { certFrom: { file: 'tls.crt' }, keyFrom: { file: 'tls.key' } } } } };
+  const cert: Certificate = {
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Certificate',
+    metadata: { name: 'files' },
+    spec: { domains: ['files.test'], issuer: { file: { certFrom: { file: 'tls.crt' }, keyFrom: { file: 'tls.key' } } } },
+  };
 
   const first = await ensureCertificate(cert, { store, resolveSecret });
   assert.deepEqual({ version: first.version, reason: first.reason }, { version: 1, reason: 'first load' });
   assert.equal((await ensureCertificate(cert, { store, resolveSecret })).issued, false);
   await writeFile(join(dir, 'tls.crt'), b.certPem);
-  await assert.rejects(ensureCertificate(cert, { store, resolveSecret }), (e: unknown) => e instanceof UserError && /Certificate\/files: issuer.file private key does not match the certificate/.test(e.message));
+  await assert.rejects(
+    ensureCertificate(cert, { store, resolveSecret }),
+    (e: unknown) => e instanceof UserError && /Certificate\/files: issuer.file private key does not match the certificate/.test(e.message),
+  );
   await writeFile(join(dir, 'tls.key'), b.keyPem);
   const second = await ensureCertificate(cert, { store, resolveSecret });
   assert.deepEqual({ version: second.version, reason: second.reason }, { version: 2, reason: 'certificate file changed' });
@@ -164,18 +215,42 @@ test('ensureUsedCertificates issues only what Ingresses use and feeds Certificat
   const origin = { file: 'x.yaml', docIndex: 0, line: 1, col: 1 };
   const used = selfSigned(['shop.test']);
   const unused: Certificate = { ...selfSigned(['spare.test']), metadata: { name: 'spare' } };
-  const broken: Certificate = { apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'broken' }, spec: { domains: ['b.test'], issuer: { file: { certFrom: { env: 'NOPE' }, keyFrom: { env: 'NOPE' } } } } };
+  const broken: Certificate = {
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Certificate',
+    metadata: { name: 'broken' },
+    spec: { domains: ['b.test'], issuer: { file: { certFrom: { env: 'NOPE' }, keyFrom: { env: 'NOPE' } } } },
+  };
   for (const c of [used, unused, broken]) set.certificates.set(c.metadata.name, { manifest: c, origin });
-  for (const [name, certName] of [['shop', 'shop-cert'], ['b', 'broken']]) {
-    set.ingresses.set(name, { manifest: { apiVersion: 'boreas.dev/v1', kind: 'Ingress', metadata: { name }, spec: { hosts: ['shop.test'], rules: [{ application: 'web', port: 'http' }], tls: { certificate: certName } } }, origin });
+  for (const [name, certName] of [
+    ['shop', 'shop-cert'],
+    ['b', 'broken'],
+  ]) {
+    set.ingresses.set(name, {
+      manifest: {
+        apiVersion: 'boreas.dev/v1',
+        kind: 'Ingress',
+        metadata: { name },
+        spec: { hosts: ['shop.test'], rules: [{ application: 'web', port: 'http' }], tls: { certificate: certName } },
+      },
+      origin,
+    });
   }
-  const resolveSecret = async () => { throw new Error('environment variable NOPE is not set'); };
+  const resolveSecret = async () => {
+    throw new Error('environment variable NOPE is not set');
+  };
   const r = await ensureUsedCertificates(set, { store, resolveSecret });
   assert.deepEqual([...r.ensured.keys()], ['shop-cert']);
   assert.deepEqual([...r.errors], [['broken', 'environment variable NOPE is not set']]);
   assert.equal(r.versionOf('shop-cert')!.version, 1);
   assert.equal(r.versionOf('spare'), undefined);
-  const out = buildIngressResources(set, [], () => true, () => defaultNginxFacts, { certificateVersion: r.versionOf });
+  const out = buildIngressResources(
+    set,
+    [],
+    () => true,
+    () => defaultNginxFacts,
+    { certificateVersion: r.versionOf },
+  );
   const files = out.find((x) => x.id === 'local/CertificateFiles/shop-cert')!.spec as unknown as CertificateFilesSpec;
   assert.equal(files.fingerprint, r.ensured.get('shop-cert')!.fingerprint);
 });

@@ -21,7 +21,9 @@ const token = 'node-1-token-abcdef';
 
 test('agent pull mode: token per node, heartbeat, long poll, handleTask, report settles the dispatch', { timeout: 60_000 }, async (t) => {
   const tmp = await mkdtemp(join(tmpdir(), 'boreas-daemon-pull-'));
-  const repo = await createGitRepo({ 'manifests/environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n' });
+  const repo = await createGitRepo({
+    'manifests/environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata:\n  name: local\nspec:\n  type: local\n',
+  });
   await repo.commit('env only');
   let daemon: RunningDaemon | undefined;
   const agentState = new AgentState(':memory:');
@@ -33,10 +35,14 @@ test('agent pull mode: token per node, heartbeat, long poll, handleTask, report 
   });
   await writeFile(join(tmp, 'node-1.token'), token + '\n');
   await writeFile(join(tmp, 'node-2.token'), 'node-2-token-xyz\n');
-  await writeFile(join(tmp, 'boreas.yaml'), `repo: ${repo.dir}\npath: manifests\nstate: state.db\nlisten: 127.0.0.1:0\ninterval: 1h\nresync: 1h\nagentTokens:\n  node-1: node-1.token\n  node-2: node-2.token\n`);
+  await writeFile(
+    join(tmp, 'boreas.yaml'),
+    `repo: ${repo.dir}\npath: manifests\nstate: state.db\nlisten: 127.0.0.1:0\ninterval: 1h\nresync: 1h\nagentTokens:\n  node-1: node-1.token\n  node-2: node-2.token\n`,
+  );
   daemon = await startDaemon(resolveDaemonConfig({ config: join(tmp, 'boreas.yaml') }), silentLogger);
   const base = `http://127.0.0.1:${daemon.address.port}`;
-  const post = (path: string, body: unknown, bearer = token) => http(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` } });
+  const post = (path: string, body: unknown, bearer = token) =>
+    http(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` } });
 
   // Auth: wrong token, another node's token, unknown node, no token → 401; bad body → 400.
   assert.equal((await post('/agent/heartbeat', { nodeId: 'node-1' }, 'wrong')).status, 401);
@@ -73,7 +79,12 @@ test('agent pull mode: token per node, heartbeat, long poll, handleTask, report 
     }
   })();
 
-  const task: AgentTask = { taskId: 't-1', idempotencyKey: 'k-1', type: 'ApplyConfigFiles', payload: { files: [{ path: join(filesDir, 'app.yaml'), content: 'greeting: hi\n', mode: '0640' }] } };
+  const task: AgentTask = {
+    taskId: 't-1',
+    idempotencyKey: 'k-1',
+    type: 'ApplyConfigFiles',
+    payload: { files: [{ path: join(filesDir, 'app.yaml'), content: 'greeting: hi\n', mode: '0640' }] },
+  };
   const result = await daemon.ctx.hub!.dispatch('node-1', task, 20_000);
   assert.equal(result.status, 'succeeded', JSON.stringify(result));
   assert.equal(await readFile(join(filesDir, 'app.yaml'), 'utf8'), 'greeting: hi\n');
@@ -84,12 +95,20 @@ test('agent pull mode: token per node, heartbeat, long poll, handleTask, report 
   assert.equal((again as { replayed?: boolean }).replayed, true);
 
   // A failing task comes back as failed with the agent's message (path outside the allowed roots).
-  const refused = await daemon.ctx.hub!.dispatch('node-1', { taskId: 't-3', type: 'ApplyConfigFiles', payload: { files: [{ path: '/etc/boreas-not-allowed.conf', content: 'x' }] } }, 20_000);
+  const refused = await daemon.ctx.hub!.dispatch(
+    'node-1',
+    { taskId: 't-3', type: 'ApplyConfigFiles', payload: { files: [{ path: '/etc/boreas-not-allowed.conf', content: 'x' }] } },
+    20_000,
+  );
   assert.equal(refused.status, 'failed');
   assert.match(refused.errorMessage ?? '', /allowed/i);
 
   // node-2's tasks are never handed to node-1; a report for someone else's task is not accepted.
-  const forNode2 = daemon.ctx.hub!.dispatch('node-2', { taskId: 't-4', type: 'ApplyConfigFiles', payload: { files: [{ path: join(filesDir, 'x'), content: 'x' }] } }, 3_000);
+  const forNode2 = daemon.ctx.hub!.dispatch(
+    'node-2',
+    { taskId: 't-4', type: 'ApplyConfigFiles', payload: { files: [{ path: join(filesDir, 'x'), content: 'x' }] } },
+    3_000,
+  );
   await new Promise((r) => setTimeout(r, 1200));
   assert.ok(!ran.includes('t-4'));
   assert.equal((await post('/agent/tasks/report', { nodeId: 'node-1', taskId: 't-4', status: 'succeeded' })).json.accepted, false);

@@ -55,7 +55,10 @@ test('daemon: bad flags exit 2 (listen address, duration, unreadable secret file
 test('daemon config: flags override the file, relative paths resolve against the file, defaults fill the rest', async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'hook.secret'), ' s3cret \n');
-  await writeFile(join(dir, 'boreas.yaml'), 'repo: manifests-repo\nstate: var/state.db\nlisten: 0.0.0.0:9000\ninterval: 30s\nwebhookSecretFile: hook.secret\nprune: false\nconcurrency: 2\n');
+  await writeFile(
+    join(dir, 'boreas.yaml'),
+    'repo: manifests-repo\nstate: var/state.db\nlisten: 0.0.0.0:9000\ninterval: 30s\nwebhookSecretFile: hook.secret\nprune: false\nconcurrency: 2\n',
+  );
   // Found as ./boreas.yaml without --config.
   const cfg = resolveDaemonConfig({ listen: '127.0.0.1:0', resync: '10s' }, dir);
   assert.equal(cfg.repo, join(dir, 'manifests-repo'));

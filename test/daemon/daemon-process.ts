@@ -2,7 +2,6 @@
 // `local` environment whose app is a tiny node HTTP server, free ports and polling.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import type { TestContext } from 'node:test';
 import { join } from 'node:path';
@@ -135,10 +134,15 @@ export async function startDaemonProcess(args: string[], port: number, opts: { c
   };
   let early: number | null | undefined;
   void exited.then((c) => (early = c));
-  await waitFor('the daemon to answer /v1/health', async () => {
-    if (early !== undefined) throw new Error(`daemon exited with ${early}:\n${out}`);
-    return (await http(`${proc.base}/v1/health`)).status === 200;
-  }, 30_000, 50).catch((err) => {
+  await waitFor(
+    'the daemon to answer /v1/health',
+    async () => {
+      if (early !== undefined) throw new Error(`daemon exited with ${early}:\n${out}`);
+      return (await http(`${proc.base}/v1/health`)).status === 200;
+    },
+    30_000,
+    50,
+  ).catch((err) => {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n--- daemon output ---\n${out}`);
   });

@@ -19,7 +19,18 @@ async function runDashboard(script: string, base: string): Promise<{ apps: strin
     if (!elements.has(id)) elements.set(id, { innerHTML: '', textContent: '', tBodies: [{ innerHTML: '' }], onclick: null });
     return elements.get(id)!;
   };
-  const context = vm.createContext({ document: { getElementById: el }, fetch: (path: string, init?: RequestInit) => fetch(new URL(path, base + '/'), init), setInterval: () => 0, setTimeout, Promise, JSON, Math, Map, Set, String });
+  const context = vm.createContext({
+    document: { getElementById: el },
+    fetch: (path: string, init?: RequestInit) => fetch(new URL(path, base + '/'), init),
+    setInterval: () => 0,
+    setTimeout,
+    Promise,
+    JSON,
+    Math,
+    Map,
+    Set,
+    String,
+  });
   new vm.Script(script).runInContext(context);
   await waitFor('the dashboard to render', async () => el('apps').tBodies[0].innerHTML.includes('hello') && el('graph').innerHTML.includes('svg'), 10_000);
   return { apps: el('apps').tBodies[0].innerHTML, graph: el('graph').innerHTML, tree: el('tree').innerHTML, drift: el('drift').innerHTML };
@@ -30,7 +41,10 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   const { tmp, appPort, repo, state } = fx;
   await writeFile(join(tmp, 'webhook.secret'), secret + '\n');
   // Settings come from the config file (relative paths resolve against it); flags add the rest.
-  await writeFile(join(tmp, 'boreas.yaml'), `repo: ${repo.dir}\nref: main\npath: manifests\nstate: state.db\nwebhookSecretFile: webhook.secret\ninterval: 1h\nresync: 1h\nlogFormat: json\n`);
+  await writeFile(
+    join(tmp, 'boreas.yaml'),
+    `repo: ${repo.dir}\nref: main\npath: manifests\nstate: state.db\nwebhookSecretFile: webhook.secret\ninterval: 1h\nresync: 1h\nlogFormat: json\n`,
+  );
 
   const daemon = await fx.start(['--config', join(tmp, 'boreas.yaml'), '--timeout', '60s']);
   const base = daemon.base;
@@ -54,7 +68,11 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   // Seed 000 status shape.
   const status = await http(`${base}/v1/status/hello`);
   assert.equal(status.status, 200);
-  assert.deepEqual(status.json, { app: 'hello', healthy: { level: 100 }, versions: [{ version: 'v1', percent: 100, healthy: { level: 100 }, nodes: [status.json.versions[0].nodes[0]] }] });
+  assert.deepEqual(status.json, {
+    app: 'hello',
+    healthy: { level: 100 },
+    versions: [{ version: 'v1', percent: 100, healthy: { level: 100 }, nodes: [status.json.versions[0].nodes[0]] }],
+  });
   assert.deepEqual(status.json.versions[0].nodes[0].healthy, { level: 100 });
   assert.equal((await http(`${base}/v1/status/nope`)).status, 404);
 
@@ -68,7 +86,13 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
 
   // The API and the dashboard.
   const tasks = await http(`${base}/api/v1/tasks`);
-  assert.ok(tasks.json.tasks.some((x: { resource: string; state: string; dependsOn: unknown }) => x.resource.endsWith('Instance/hello-0') && x.state === 'succeeded' && Array.isArray(x.dependsOn)), tasks.text);
+  assert.ok(
+    tasks.json.tasks.some(
+      (x: { resource: string; state: string; dependsOn: unknown }) =>
+        x.resource.endsWith('Instance/hello-0') && x.state === 'succeeded' && Array.isArray(x.dependsOn),
+    ),
+    tasks.text,
+  );
   const apps = await http(`${base}/api/v1/applications`);
   assert.equal(apps.json.applications[0].name, 'hello');
   assert.deepEqual(apps.json.applications[0].drift, []);
@@ -90,21 +114,37 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   await repo.write({ 'manifests/hello.yaml': helloManifest(appPort, 'two', 'v2') });
   const v2 = await repo.commit('hello v2');
   const push = JSON.stringify({ ref: 'refs/heads/main', after: v2, repository: { full_name: 'acme/config' } });
-  const bad = await http(`${base}/hooks/github`, { method: 'POST', body: push, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': await sign('wrong-secret', push) } });
+  const bad = await http(`${base}/hooks/github`, {
+    method: 'POST',
+    body: push,
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': await sign('wrong-secret', push) },
+  });
   assert.equal(bad.status, 401);
   const unsigned = await http(`${base}/hooks/github`, { method: 'POST', body: push, headers: { 'x-github-event': 'push' } });
   assert.equal(unsigned.status, 401);
-  const gitlab = await http(`${base}/hooks/gitlab`, { method: 'POST', body: push, headers: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' } });
+  const gitlab = await http(`${base}/hooks/gitlab`, {
+    method: 'POST',
+    body: push,
+    headers: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' },
+  });
   assert.equal(gitlab.status, 401);
   const gitea = await http(`${base}/hooks/gitea`, { method: 'POST', body: push, headers: { 'x-gitea-event': 'push', 'x-gitea-signature': '0'.repeat(64) } });
   assert.equal(gitea.status, 401);
   // Signed, but not a push / not the followed branch: accepted and ignored.
   const ping = JSON.stringify({ zen: 'hi' });
-  const pinged = await http(`${base}/hooks/github`, { method: 'POST', body: ping, headers: { 'x-github-event': 'ping', 'x-hub-signature-256': await sign(secret, ping) } });
+  const pinged = await http(`${base}/hooks/github`, {
+    method: 'POST',
+    body: ping,
+    headers: { 'x-github-event': 'ping', 'x-hub-signature-256': await sign(secret, ping) },
+  });
   assert.equal(pinged.status, 202);
   assert.equal(pinged.json.accepted, false);
   const other = JSON.stringify({ ref: 'refs/heads/feature', after: v2 });
-  const otherRes = await http(`${base}/hooks/github`, { method: 'POST', body: other, headers: { 'x-github-event': 'push', 'x-hub-signature-256': await sign(secret, other) } });
+  const otherRes = await http(`${base}/hooks/github`, {
+    method: 'POST',
+    body: other,
+    headers: { 'x-github-event': 'push', 'x-hub-signature-256': await sign(secret, other) },
+  });
   assert.equal(otherRes.status, 202);
   assert.equal(otherRes.json.accepted, false);
   await new Promise((r) => setTimeout(r, 1500));
@@ -112,7 +152,11 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   assert.equal((await http(`http://127.0.0.1:${appPort}/`)).json.message, 'one');
 
   // A signed push for main triggers a reconcile that applies v2.
-  const good = await http(`${base}/hooks/github`, { method: 'POST', body: push, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'd-1', 'x-hub-signature-256': await sign(secret, push) } });
+  const good = await http(`${base}/hooks/github`, {
+    method: 'POST',
+    body: push,
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'd-1', 'x-hub-signature-256': await sign(secret, push) },
+  });
   assert.equal(good.status, 202, good.text);
   assert.equal(good.json.accepted, true);
   await waitFor('the app to serve v2', async () => (await http(`http://127.0.0.1:${appPort}/`)).json?.message === 'two', 30_000);
@@ -124,7 +168,10 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   assert.equal(recs[0].result, 'converged');
   assert.equal(recs[0].revision, v2);
   const status2 = await http(`${base}/v1/status/hello`);
-  assert.deepEqual(status2.json.versions.map((v: { version: string }) => v.version), ['v2']);
+  assert.deepEqual(
+    status2.json.versions.map((v: { version: string }) => v.version),
+    ['v2'],
+  );
   const m2 = parsePrometheus((await http(`${base}/metrics`)).text);
   assert.equal(m2.get('boreas_reconcile_total{result="converged"}'), 2);
   assert.equal(m2.get(`boreas_revision_info{sha="${v2}"}`), 1);

@@ -16,12 +16,29 @@ test('daemon: a remote that is unavailable at start is picked up by the poller o
   const git = await startGitHttpServer(served);
   fx.onCleanup(() => git.close());
 
-  const daemon = await fx.start(['--repo', `${git.url}/config/.git`, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1s', '--resync', '1h']);
+  const daemon = await fx.start([
+    '--repo',
+    `${git.url}/config/.git`,
+    '--ref',
+    'main',
+    '--path',
+    'manifests',
+    '--state',
+    state,
+    '--interval',
+    '1s',
+    '--resync',
+    '1h',
+  ]);
   const base = daemon.base;
-  const ready = await waitFor('ready', async () => {
-    const r = await http(`${base}/v1/ready`);
-    return r.status === 200 && r.json;
-  }, 60_000);
+  const ready = await waitFor(
+    'ready',
+    async () => {
+      const r = await http(`${base}/v1/ready`);
+      return r.status === 200 && r.json;
+    },
+    60_000,
+  );
   assert.equal(ready.lastReconcile.result, 'error', JSON.stringify(ready));
   const failed = (await http(`${base}/api/v1/reconciles`)).json.reconciles[0];
   assert.ok(failed.error, 'the error is recorded');
@@ -29,8 +46,17 @@ test('daemon: a remote that is unavailable at start is picked up by the poller o
 
   // The repository appears on the server: the next poll reads it and the app is deployed.
   await runGit(tmp, ['clone', '-q', repo.dir, join(served, 'config')]);
-  await waitFor('the app to be deployed', async () => (await http(`http://127.0.0.1:${appPort}/`).catch(() => undefined))?.json?.message === 'one', 40_000, 200);
-  const recs = await waitFor('the poll reconcile', async () => (await http(`${base}/api/v1/reconciles`)).json.reconciles.find((r: { reasons: string[]; result: string }) => r.reasons.includes('poll') && r.result === 'converged'));
+  await waitFor(
+    'the app to be deployed',
+    async () => (await http(`http://127.0.0.1:${appPort}/`).catch(() => undefined))?.json?.message === 'one',
+    40_000,
+    200,
+  );
+  const recs = await waitFor('the poll reconcile', async () =>
+    (await http(`${base}/api/v1/reconciles`)).json.reconciles.find(
+      (r: { reasons: string[]; result: string }) => r.reasons.includes('poll') && r.result === 'converged',
+    ),
+  );
   assert.equal(recs.revision, await repo.revParse('HEAD'));
   assert.equal(await daemon.stop(), 0);
 });

@@ -10,7 +10,9 @@ import { helloManifest, http, parsePrometheus, daemonFixture, waitFor } from './
 
 type Rec = { seq: number; reasons: string[]; result: string; revision?: string; appliedRevision?: string; diagnostics?: string[]; finishedAt: string };
 
-test('daemon: polls a remote repository, refuses an invalid commit but keeps healing the last valid one, API reconcile needs the token', { timeout: 150_000 }, async (t) => {
+test('daemon: polls a remote repository, refuses an invalid commit but keeps healing the last valid one, API reconcile needs the token', {
+  timeout: 150_000,
+}, async (t) => {
   const fx = await daemonFixture(t, 'remote');
   const { tmp, appPort, repo, state } = fx;
   const git = await startGitHttpServer(dirname(repo.dir));
@@ -18,21 +20,49 @@ test('daemon: polls a remote repository, refuses an invalid commit but keeps hea
   await writeFile(join(tmp, 'api.token'), 'api-token-123\n');
   const url = `${git.url}/${basename(repo.dir)}/.git`;
 
-  const daemon = await fx.start(['--repo', url, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1s', '--resync', '1h', '--api-token-file', join(tmp, 'api.token'), '--log-format', 'json']);
+  const daemon = await fx.start([
+    '--repo',
+    url,
+    '--ref',
+    'main',
+    '--path',
+    'manifests',
+    '--state',
+    state,
+    '--interval',
+    '1s',
+    '--resync',
+    '1h',
+    '--api-token-file',
+    join(tmp, 'api.token'),
+    '--log-format',
+    'json',
+  ]);
   const base = daemon.base;
   const records = async () => (await http(`${base}/api/v1/reconciles`)).json.reconciles as Rec[];
   await waitFor('ready', async () => (await http(`${base}/v1/ready`)).status === 200, 60_000);
   assert.equal((await records())[0].result, 'converged', daemon.logs());
   const first = await repo.revParse('HEAD');
   assert.equal((await http(`http://127.0.0.1:${appPort}/`)).json.message, 'one');
-  assert.ok(git.requests.some((r) => r.url.includes('git-upload-pack')), 'the daemon fetched over smart HTTP');
+  assert.ok(
+    git.requests.some((r) => r.url.includes('git-upload-pack')),
+    'the daemon fetched over smart HTTP',
+  );
 
   // An invalid commit: the poller picks it up, validation refuses it, nothing changes, still ready.
   await repo.write({ 'manifests/hello.yaml': helloManifest(appPort, 'broken').replace('runtime: process', 'runtime: teleport') });
   const bad = await repo.commit('broken');
-  const invalid = await waitFor('the invalid revision to be reported', async () => (await records()).find((r) => r.revision === bad && r.result === 'invalid'), 30_000, 200);
+  const invalid = await waitFor(
+    'the invalid revision to be reported',
+    async () => (await records()).find((r) => r.revision === bad && r.result === 'invalid'),
+    30_000,
+    200,
+  );
   assert.deepEqual(invalid.reasons, ['poll']);
-  assert.ok(invalid.diagnostics?.some((d) => /hello\.yaml:\d+:\d+: .*runtime/.test(d)), JSON.stringify(invalid.diagnostics));
+  assert.ok(
+    invalid.diagnostics?.some((d) => /hello\.yaml:\d+:\d+: .*runtime/.test(d)),
+    JSON.stringify(invalid.diagnostics),
+  );
   assert.equal((await http(`http://127.0.0.1:${appPort}/`)).json.message, 'one');
   assert.equal((await http(`${base}/v1/ready`)).status, 200);
   assert.equal(invalid.appliedRevision, first, 'the last valid revision is what was reconciled');
@@ -50,10 +80,15 @@ test('daemon: polls a remote repository, refuses an invalid commit but keeps hea
   process.kill(before.pid, 'SIGKILL');
   const ok = await http(`${base}/api/v1/reconcile`, { method: 'POST', headers: { authorization: 'Bearer api-token-123' } });
   assert.equal(ok.status, 202);
-  const healed = await waitFor('the app to be restarted', async () => {
-    const r = await http(`http://127.0.0.1:${appPort}/`).catch(() => undefined);
-    return r?.json?.pid !== before.pid && r?.json;
-  }, 30_000, 200);
+  const healed = await waitFor(
+    'the app to be restarted',
+    async () => {
+      const r = await http(`http://127.0.0.1:${appPort}/`).catch(() => undefined);
+      return r?.json?.pid !== before.pid && r?.json;
+    },
+    30_000,
+    200,
+  );
   assert.equal(healed.message, 'one');
   const apiRun = await waitFor('the API reconcile', async () => (await records()).find((r) => r.reasons.includes('api')));
   assert.equal(apiRun.result, 'invalid');

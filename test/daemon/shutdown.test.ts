@@ -3,14 +3,28 @@
 // removes it). Webhooks are refused (403) when no secret is configured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { http, daemonFixture } from './daemon-process.js';
 
 test('daemon: SIGTERM during a reconcile waits for it, exits 0, and leaves a complete state', { timeout: 90_000 }, async (t) => {
   const fx = await daemonFixture(t, 'stop');
   const { appPort, repo, state } = fx;
-  const daemon = await fx.start(['--repo', repo.dir, '--ref', 'main', '--path', 'manifests', '--state', state, '--interval', '1h', '--resync', '1h', '--log-format', 'json']);
+  const daemon = await fx.start([
+    '--repo',
+    repo.dir,
+    '--ref',
+    'main',
+    '--path',
+    'manifests',
+    '--state',
+    state,
+    '--interval',
+    '1h',
+    '--resync',
+    '1h',
+    '--log-format',
+    'json',
+  ]);
 
   const hook = await http(`${daemon.base}/hooks/github`, { method: 'POST', body: '{}', headers: { 'x-github-event': 'push' } });
   assert.equal(hook.status, 403, 'no secret configured: webhooks are refused');
@@ -19,7 +33,11 @@ test('daemon: SIGTERM during a reconcile waits for it, exits 0, and leaves a com
   // Stop while the first reconcile runs (it has to start the app and wait for its health check).
   const code = await daemon.stop(30_000);
   assert.equal(code, 0, daemon.logs());
-  const log = daemon.logs().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; clean?: boolean; busy?: boolean });
+  const log = daemon
+    .logs()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { msg: string; clean?: boolean; busy?: boolean });
   const idx = (msg: string) => log.findIndex((l) => l.msg === msg);
   assert.equal(log[idx('shutting down: no new triggers; waiting for the running reconcile')].busy, true, daemon.logs());
   assert.ok(idx('reconcile finished') > idx('signal received'), 'the reconcile finished after the signal');

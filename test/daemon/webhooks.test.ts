@@ -11,20 +11,36 @@ const push = JSON.stringify({ ref: 'refs/heads/main', after: 'a'.repeat(40) });
 
 test('github: valid signature on a push to main → push; tampered body, wrong secret, missing header → unauthorized', async () => {
   const sig = await sign(secret, push);
-  assert.deepEqual(await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': sig }, push, 'main'), { kind: 'push', ref: 'refs/heads/main', after: 'a'.repeat(40) });
-  assert.equal((await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': sig }, push.replace('main', 'mainx'), 'main')).kind, 'unauthorized');
-  assert.equal((await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': await sign('other', push) }, push, 'main')).kind, 'unauthorized');
+  assert.deepEqual(await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': sig }, push, 'main'), {
+    kind: 'push',
+    ref: 'refs/heads/main',
+    after: 'a'.repeat(40),
+  });
+  assert.equal(
+    (await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': sig }, push.replace('main', 'mainx'), 'main')).kind,
+    'unauthorized',
+  );
+  assert.equal(
+    (await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': await sign('other', push) }, push, 'main')).kind,
+    'unauthorized',
+  );
   assert.equal((await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=zz' }, push, 'main')).kind, 'unauthorized');
   assert.equal((await classifyWebhook('github', secret, { 'x-github-event': 'push' }, push, 'main')).kind, 'unauthorized');
 });
 
 test('github: signed non-push events and pushes to other branches are ignored; garbage is a bad request', async () => {
   const ping = JSON.stringify({ zen: 'x' });
-  assert.equal((await classifyWebhook('github', secret, { 'x-github-event': 'ping', 'x-hub-signature-256': await sign(secret, ping) }, ping, 'main')).kind, 'ignored');
+  assert.equal(
+    (await classifyWebhook('github', secret, { 'x-github-event': 'ping', 'x-hub-signature-256': await sign(secret, ping) }, ping, 'main')).kind,
+    'ignored',
+  );
   const dev = JSON.stringify({ ref: 'refs/heads/dev' });
   const v = await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': await sign(secret, dev) }, dev, 'main');
   assert.deepEqual(v, { kind: 'ignored', reason: 'push to refs/heads/dev, following main' });
-  assert.equal((await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': await sign(secret, 'nope') }, 'nope', 'main')).kind, 'bad_request');
+  assert.equal(
+    (await classifyWebhook('github', secret, { 'x-github-event': 'push', 'x-hub-signature-256': await sign(secret, 'nope') }, 'nope', 'main')).kind,
+    'bad_request',
+  );
 });
 
 test('gitea: hex HMAC-SHA256 in X-Gitea-Signature', async () => {
@@ -38,7 +54,10 @@ test('gitea: hex HMAC-SHA256 in X-Gitea-Signature', async () => {
 
 test('gitlab: X-Gitlab-Token compared in constant time; Push Hook events', async () => {
   assert.equal((await classifyWebhook('gitlab', secret, { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret }, push, 'main')).kind, 'push');
-  assert.equal((await classifyWebhook('gitlab', secret, { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'hook-secreT' }, push, 'main')).kind, 'unauthorized');
+  assert.equal(
+    (await classifyWebhook('gitlab', secret, { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'hook-secreT' }, push, 'main')).kind,
+    'unauthorized',
+  );
   assert.equal((await classifyWebhook('gitlab', secret, { 'x-gitlab-event': 'Push Hook' }, push, 'main')).kind, 'unauthorized');
   assert.equal((await classifyWebhook('gitlab', secret, { 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-token': secret }, push, 'main')).kind, 'ignored');
 });

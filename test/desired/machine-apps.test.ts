@@ -10,8 +10,14 @@ const instances = (g: ReturnType<typeof buildDesired>) => g.resources.filter((r)
 test('replicas on a local environment get stable ordinals and per-slot ports', () => {
   const g = buildDesired(manifestSet({ environments: [localEnv()], applications: [processApp('api', { replicas: 3 })] }));
   const specs = instances(g);
-  assert.deepEqual(specs.map((s) => s.instance), ['api-0', 'api-1', 'api-2']);
-  assert.deepEqual(specs.map((s) => s.ports.http), [18000, 18001, 18002]);
+  assert.deepEqual(
+    specs.map((s) => s.instance),
+    ['api-0', 'api-1', 'api-2'],
+  );
+  assert.deepEqual(
+    specs.map((s) => s.ports.http),
+    [18000, 18001, 18002],
+  );
   assert.equal(specs[2].env.BOREAS_INSTANCE_ID, '2');
   assert.equal(specs[0].env.BOREAS_PORT_HTTP, '18000');
   assert.ok(g.resources.every((r) => r.target === 'local'));
@@ -41,9 +47,23 @@ test('relation endpoints render into the dependent app files and the instance ha
 
 test('a Release splits instances by percent without reshuffling ordinals', () => {
   const app = processApp('api', { replicas: 3 });
-  const release: Release = { apiVersion: 'boreas.dev/v1', kind: 'Release', metadata: { name: 'api' }, spec: { application: 'api', versions: [{ version: 'v1', percent: 67 }, { version: 'v2', percent: 33, process: { command: 'node', args: ['api-v2.js'] } }] } };
+  const release: Release = {
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Release',
+    metadata: { name: 'api' },
+    spec: {
+      application: 'api',
+      versions: [
+        { version: 'v1', percent: 67 },
+        { version: 'v2', percent: 33, process: { command: 'node', args: ['api-v2.js'] } },
+      ],
+    },
+  };
   const specs = instances(buildDesired(manifestSet({ environments: [localEnv()], applications: [app], releases: [release] })));
-  assert.deepEqual(specs.map((s) => s.version), ['v1', 'v1', 'v2']);
+  assert.deepEqual(
+    specs.map((s) => s.version),
+    ['v1', 'v1', 'v2'],
+  );
   assert.deepEqual(specs[2].process?.args, ['api-v2.js']);
   assert.deepEqual(specs[0].process?.args, ['api.js']);
 });

@@ -33,9 +33,14 @@ test('reconcile issues an ACME certificate via pebble, http-01 served by the loc
   await writeFile(caFile, pebble.listenerCaPem);
   const f = nginx.facts;
   const env: NodeJS.ProcessEnv = {
-    BOREAS_NGINX_CONF_DIR: f.confDir, BOREAS_NGINX_CERT_DIR: f.certDir, BOREAS_NGINX_WEBROOT: f.webroot,
-    BOREAS_NGINX_HTTP_PORT: String(f.httpPort), BOREAS_NGINX_HTTPS_PORT: String(f.httpsPort), BOREAS_NGINX_LISTEN: '127.0.0.1',
-    BOREAS_NGINX_TEST_COMMAND: f.testCommand.join(' '), BOREAS_NGINX_RELOAD_COMMAND: f.reloadCommand.join(' '),
+    BOREAS_NGINX_CONF_DIR: f.confDir,
+    BOREAS_NGINX_CERT_DIR: f.certDir,
+    BOREAS_NGINX_WEBROOT: f.webroot,
+    BOREAS_NGINX_HTTP_PORT: String(f.httpPort),
+    BOREAS_NGINX_HTTPS_PORT: String(f.httpsPort),
+    BOREAS_NGINX_LISTEN: '127.0.0.1',
+    BOREAS_NGINX_TEST_COMMAND: f.testCommand.join(' '),
+    BOREAS_NGINX_RELOAD_COMMAND: f.reloadCommand.join(' '),
     BOREAS_ACME_CA_FILE: caFile,
   };
   const state = join(stateDir, 'state.db');
@@ -47,13 +52,31 @@ test('reconcile issues an ACME certificate via pebble, http-01 served by the loc
     'environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n',
     'servers/app.js': `import http from 'node:http';\nhttp.createServer((q, s) => s.end('shop ' + process.env.BOREAS_INSTANCE + ' over ' + q.headers['x-forwarded-proto'])).listen(Number(process.env.BOREAS_PORT_HTTP), '127.0.0.1');\n`,
     'shop.yaml': [
-      'apiVersion: boreas.dev/v1', 'kind: Application', 'metadata: {name: shop}', 'spec:', '  environment: dev', '  runtime: process', '  version: v1',
-      '  process: {command: node, args: [servers/app.js]}', `  ports: [{name: http, port: ${port}}]`, '  health: {http: {port: http, path: /}, intervalSeconds: 1, timeoutSeconds: 1}',
+      'apiVersion: boreas.dev/v1',
+      'kind: Application',
+      'metadata: {name: shop}',
+      'spec:',
+      '  environment: dev',
+      '  runtime: process',
+      '  version: v1',
+      '  process: {command: node, args: [servers/app.js]}',
+      `  ports: [{name: http, port: ${port}}]`,
+      '  health: {http: {port: http, path: /}, intervalSeconds: 1, timeoutSeconds: 1}',
       '---',
-      'apiVersion: boreas.dev/v1', 'kind: Certificate', 'metadata: {name: shop-cert}', 'spec:', `  domains: [${host}]`,
+      'apiVersion: boreas.dev/v1',
+      'kind: Certificate',
+      'metadata: {name: shop-cert}',
+      'spec:',
+      `  domains: [${host}]`,
       `  issuer: {acme: {directory: "${pebble.directory}", email: ops@boreas.test, challenge: http-01}}`,
       '---',
-      'apiVersion: boreas.dev/v1', 'kind: Ingress', 'metadata: {name: shop}', 'spec:', `  hosts: [${host}]`, '  tls: {certificate: shop-cert}', '  rules: [{application: shop, port: http}]',
+      'apiVersion: boreas.dev/v1',
+      'kind: Ingress',
+      'metadata: {name: shop}',
+      'spec:',
+      `  hosts: [${host}]`,
+      '  tls: {certificate: shop-cert}',
+      '  rules: [{application: shop, port: http}]',
       '',
     ].join('\n'),
   });
@@ -64,10 +87,14 @@ test('reconcile issues an ACME certificate via pebble, http-01 served by the loc
   assert.equal(first.code, 0, first.stdout + first.stderr);
   // `nginx -s reload` only signals: wait until the old worker of every reload has shut down.
   const count = (log: string, needle: string) => log.split(needle).length - 1;
-  await waitFor(async () => {
-    const log = await nginx.errorLog();
-    return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
-  }, 10_000, 'nginx reloads to take effect');
+  await waitFor(
+    async () => {
+      const log = await nginx.errorLog();
+      return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
+    },
+    10_000,
+    'nginx reloads to take effect',
+  );
 
   const dispatcher = new Agent({ connect: { ca: await pebble.issuingRootPem() } });
   cleanup.push(() => dispatcher.close());
@@ -79,7 +106,10 @@ test('reconcile issues an ACME certificate via pebble, http-01 served by the loc
   const [cert] = status.certificates;
   assert.equal(cert.issuer, 'acme');
   assert.deepEqual(cert.sans, [host]);
-  assert.deepEqual(cert.nodes.map((n: { node: string; version: number; drift: boolean }) => [n.node, n.version, n.drift]), [['local', 1, false]]);
+  assert.deepEqual(
+    cert.nodes.map((n: { node: string; version: number; drift: boolean }) => [n.node, n.version, n.drift]),
+    [['local', 1, false]],
+  );
 
   const again = await cli('reconcile', '--once', '--repo', repo.dir, '--output', 'json');
   assert.equal(again.code, 0, again.stderr);

@@ -63,7 +63,10 @@ test('ACME http-01 through the agents of two edge nodes: issue, deploy to both, 
   assert.equal(v1.issuer, 'acme');
   assert.deepEqual(v1.sans, [...hosts].sort());
   assert.equal(v1.version, 1);
-  assert.deepEqual(perNode(v1), [['edge-1', 1, false], ['edge-2', 1, false]]);
+  assert.deepEqual(perNode(v1), [
+    ['edge-1', 1, false],
+    ['edge-2', 1, false],
+  ]);
   await assertServed(v1.fingerprint);
   assert.deepEqual(await webrootTokens(), [[], []], 'challenges removed from both webroots after issuance');
 
@@ -76,9 +79,15 @@ test('ACME http-01 through the agents of two edge nodes: issue, deploy to both, 
   const v2 = await status();
   assert.equal(v2.version, 2);
   assert.notEqual(v2.fingerprint, v1.fingerprint);
-  assert.deepEqual(perNode(v2), [['edge-1', 2, false], ['edge-2', 2, false]]);
+  assert.deepEqual(perNode(v2), [
+    ['edge-1', 2, false],
+    ['edge-2', 2, false],
+  ]);
   const after = await Promise.all(fleet.nginx.map((n) => n.reloads()));
-  assert.ok(after.every((n, i) => n > reloads[i]), `both nginx reloaded for the new certificate: ${reloads} → ${after}`);
+  assert.ok(
+    after.every((n, i) => n > reloads[i]),
+    `both nginx reloaded for the new certificate: ${reloads} → ${after}`,
+  );
   await assertServed(v2.fingerprint);
 
   // Outside the window again: nothing is issued, deployed or reloaded.

@@ -4,7 +4,7 @@
 // https ports, as real edges do (and as pebble needs: it validates http-01 on one port). A pm
 // Environment places a `process` backend (2 replicas, one per node) that answers with its instance
 // and node address, and the real `boreas` CLI reconciles a plain manifests directory.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -52,7 +52,16 @@ export async function startEdgeFleet(nodes: number, base: number): Promise<EdgeF
   const state = join(dir, 'state.db');
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => runCli(args, { timeoutMs: 180_000, env });
   const fleet: EdgeFleet = {
-    dir, repo, state, hosts, nginx, agents, httpPort, httpsPort, writeManifest, cli,
+    dir,
+    repo,
+    state,
+    hosts,
+    nginx,
+    agents,
+    httpPort,
+    httpsPort,
+    writeManifest,
+    cli,
     async reconcile(env) {
       const r = await cli(['reconcile', '--once', '--repo', repo, '--state', state, '--output', 'json', '--timeout', '90s'], env);
       const last = r.stdout.trim().split('\n').pop() ?? '';
@@ -67,10 +76,14 @@ export async function startEdgeFleet(nodes: number, base: number): Promise<EdgeF
     async settled() {
       const count = (log: string, needle: string) => log.split(needle).length - 1;
       for (const n of nginx) {
-        await waitFor(async () => {
-          const log = await n.errorLog();
-          return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
-        }, 10_000, 'nginx reloads to take effect');
+        await waitFor(
+          async () => {
+            const log = await n.errorLog();
+            return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
+          },
+          10_000,
+          'nginx reloads to take effect',
+        );
       }
     },
     async cleanup() {
@@ -88,17 +101,38 @@ export async function startEdgeFleet(nodes: number, base: number): Promise<EdgeF
       const n = await startNginx({ httpPort, httpsPort, listenAddress: host });
       nginx.push(n);
       const root = join(dir, `node-${i}`);
-      const dirs: AgentDirs = { root, workDir: join(root, 'work'), allowedRoot: join(root, 'allowed'), tokenFile: join(root, 'token'), token: `token-${i}-${Math.random().toString(36).slice(2)}` };
+      const dirs: AgentDirs = {
+        root,
+        workDir: join(root, 'work'),
+        allowedRoot: join(root, 'allowed'),
+        tokenFile: join(root, 'token'),
+        token: `token-${i}-${Math.random().toString(36).slice(2)}`,
+      };
       mkdirSync(dirs.workDir, { recursive: true });
       mkdirSync(dirs.allowedRoot, { recursive: true });
       writeFileSync(dirs.tokenFile, dirs.token, { mode: 0o600 });
       writeFileSync(join(dirs.workDir, 'host'), host);
       const f = n.facts;
-      agents.push(new AgentProcess(`edge-${i}`, dirs, [
-        '--nginx-conf-dir', f.confDir, '--nginx-cert-dir', f.certDir, '--nginx-webroot', f.webroot, '--nginx-listen-address', host,
-        '--nginx-test-command', f.testCommand.join(' '), '--nginx-reload-command', f.reloadCommand.join(' '),
-        '--nginx-http-port', String(httpPort), '--nginx-https-port', String(httpsPort),
-      ]));
+      agents.push(
+        new AgentProcess(`edge-${i}`, dirs, [
+          '--nginx-conf-dir',
+          f.confDir,
+          '--nginx-cert-dir',
+          f.certDir,
+          '--nginx-webroot',
+          f.webroot,
+          '--nginx-listen-address',
+          host,
+          '--nginx-test-command',
+          f.testCommand.join(' '),
+          '--nginx-reload-command',
+          f.reloadCommand.join(' '),
+          '--nginx-http-port',
+          String(httpPort),
+          '--nginx-https-port',
+          String(httpsPort),
+        ]),
+      );
     }
     await Promise.all(agents.map((a) => a.start()));
   } catch (err) {
@@ -107,9 +141,14 @@ export async function startEdgeFleet(nodes: number, base: number): Promise<EdgeF
   }
   writeManifest('env.yaml', 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: edge}\nspec: {type: pm, nodeSelector: {role: edge}}\n');
   agents.forEach((a, i) => {
-    writeManifest(`node-${i + 1}.yaml`, `apiVersion: boreas.dev/v1\nkind: Node\nmetadata: {name: ${a.node}, labels: {role: edge}}\nspec:\n  address: ${a.url.replace('http://', '')}\n  host: ${hosts[i]}\n  tokenFrom: {file: ${a.dirs.tokenFile}}\n`);
+    writeManifest(
+      `node-${i + 1}.yaml`,
+      `apiVersion: boreas.dev/v1\nkind: Node\nmetadata: {name: ${a.node}, labels: {role: edge}}\nspec:\n  address: ${a.url.replace('http://', '')}\n  host: ${hosts[i]}\n  tokenFrom: {file: ${a.dirs.tokenFile}}\n`,
+    );
   });
-  writeManifest('shop.yaml', `apiVersion: boreas.dev/v1
+  writeManifest(
+    'shop.yaml',
+    `apiVersion: boreas.dev/v1
 kind: Application
 metadata: {name: shop}
 spec:
@@ -121,7 +160,8 @@ spec:
   placement: {maxPerNode: 1}
   ports: [{name: http, port: ${await freePort()}}]
   health: {http: {port: http, path: /}, intervalSeconds: 1, timeoutSeconds: 1}
-`);
+`,
+  );
   return fleet;
 }
 

@@ -17,7 +17,10 @@ test('selfSigned TLS served by two agent edge nodes, second reconcile is a no-op
   if (why) return t.skip(why);
   const fleet = await startEdgeFleet(2, 30);
   t.after(() => fleet.cleanup());
-  fleet.writeManifest('cert.yaml', `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: shop-cert}\nspec:\n  domains: [${host}]\n  issuer: {selfSigned: {days: 30}}\n`);
+  fleet.writeManifest(
+    'cert.yaml',
+    `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: shop-cert}\nspec:\n  domains: [${host}]\n  issuer: {selfSigned: {days: 30}}\n`,
+  );
   fleet.writeManifest('ingress.yaml', ingressManifest([host], 'shop-cert'));
 
   const first = await fleet.reconcile();
@@ -28,7 +31,13 @@ test('selfSigned TLS served by two agent edge nodes, second reconcile is a no-op
   const [cert] = status.certificates;
   assert.equal(cert.issuer, 'selfSigned');
   assert.deepEqual(cert.sans, [host]);
-  assert.deepEqual(cert.nodes.map((n: { node: string; version: number; drift: boolean }) => [n.node, n.version, n.drift]), [['edge-1', 1, false], ['edge-2', 1, false]]);
+  assert.deepEqual(
+    cert.nodes.map((n: { node: string; version: number; drift: boolean }) => [n.node, n.version, n.drift]),
+    [
+      ['edge-1', 1, false],
+      ['edge-2', 1, false],
+    ],
+  );
 
   for (const [i, address] of fleet.hosts.entries()) {
     // The certificate the agent wrote on this node is the only CA trusted: the handshake checks the SAN.
@@ -40,7 +49,11 @@ test('selfSigned TLS served by two agent edge nodes, second reconcile is a no-op
       assert.equal(res.status, 200);
       seen.add(res.body);
     }
-    assert.deepEqual([...seen].sort(), ['shop-0 on 127.0.0.31 via https', 'shop-1 on 127.0.0.32 via https'], `edge-${i + 1} balances over both nodes' instances`);
+    assert.deepEqual(
+      [...seen].sort(),
+      ['shop-0 on 127.0.0.31 via https', 'shop-1 on 127.0.0.32 via https'],
+      `edge-${i + 1} balances over both nodes' instances`,
+    );
     await assert.rejects(httpsGet(address, fleet.httpsPort, 'other.boreas.test', ca), /altnames|Hostname/i, 'a name outside the SANs does not verify');
     const plain = await request(`http://${address}:${fleet.httpPort}/x`, { headers: { host } });
     await plain.body.dump();
@@ -49,7 +62,10 @@ test('selfSigned TLS served by two agent edge nodes, second reconcile is a no-op
   }
 
   const reloadsBefore = await Promise.all(fleet.nginx.map((n) => n.reloads()));
-  assert.ok(reloadsBefore.every((n) => n >= 1), `each nginx reloaded for the site: ${reloadsBefore}`);
+  assert.ok(
+    reloadsBefore.every((n) => n >= 1),
+    `each nginx reloaded for the site: ${reloadsBefore}`,
+  );
   const again = await fleet.reconcile();
   assert.equal(again.code, 0, again.out);
   assert.equal(again.summary?.tasks?.run, 0, again.out);

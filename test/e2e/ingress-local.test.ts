@@ -57,7 +57,9 @@ function manifests(o: { port: number; replicas: number; tls?: boolean; certDays?
       '',
     ].join('\n'),
   };
-  if (o.tls) files['certificate.yaml'] = `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: web-cert}\nspec:\n  domains: [${host}]\n  issuer: {selfSigned: {days: ${o.certDays ?? 30}}}\n`;
+  if (o.tls)
+    files['certificate.yaml'] =
+      `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: web-cert}\nspec:\n  domains: [${host}]\n  issuer: {selfSigned: {days: ${o.certDays ?? 30}}}\n`;
   return files;
 }
 
@@ -98,7 +100,11 @@ async function setup(t: { after(fn: () => Promise<void>): void }): Promise<Bed> 
   });
   const sitePath = join(f.confDir, 'boreas-web.conf');
   return {
-    repo, nginx, stateDir, env, cli,
+    repo,
+    nginx,
+    stateDir,
+    env,
+    cli,
     async reconcile() {
       const r = await cli('reconcile', '--once', '--repo', repo.dir, '--timeout', '60s');
       await settled(nginx);
@@ -107,7 +113,12 @@ async function setup(t: { after(fn: () => Promise<void>): void }): Promise<Bed> 
     async upstream() {
       const text = await readFile(sitePath, 'utf8');
       const block = /upstream \S+ \{\n([^}]*)\}/.exec(text);
-      return block ? block[1].split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      return block
+        ? block[1]
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+        : [];
     },
     async get(path = '/') {
       const res = await request(`http://127.0.0.1:${f.httpPort}${path}`, { headers: { host } });
@@ -128,10 +139,14 @@ async function commit(repo: GitRepo, files: Record<string, string>, message: str
  */
 async function settled(nginx: TestNginx): Promise<void> {
   const count = (log: string, needle: string) => log.split(needle).length - 1;
-  await waitFor(async () => {
-    const log = await nginx.errorLog();
-    return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
-  }, 10_000, 'nginx reloads to take effect');
+  await waitFor(
+    async () => {
+      const log = await nginx.errorLog();
+      return count(log, 'gracefully shutting down') >= count(log, '(SIGHUP) received');
+    },
+    10_000,
+    'nginx reloads to take effect',
+  );
   await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -174,7 +189,10 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   await commit(bed.repo, manifests({ port, replicas: 3 }), 'scale to 3');
   const scaled = await bed.reconcile();
   assert.equal(scaled.code, 0, scaled.stdout + scaled.stderr);
-  assert.deepEqual(await bed.upstream(), [0, 1, 2].map((i) => `server 127.0.0.1:${port + i};`));
+  assert.deepEqual(
+    await bed.upstream(),
+    [0, 1, 2].map((i) => `server 127.0.0.1:${port + i};`),
+  );
   assert.deepEqual(await instancesBehind(bed, 6), ['web-0', 'web-1', 'web-2']);
 
   // (c) web-1 fails its health check while its process keeps running: left out of the upstream.
@@ -223,7 +241,11 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   const statusJson = await bed.cli('status', '--output', 'json');
   assert.equal(statusJson.code, 0, statusJson.stderr);
   const apps = JSON.parse(statusJson.stdout) as Array<{ app: string; certificates?: any[] }>;
-  assert.deepEqual(apps.map((a) => a.app), ['web'], 'edge owners are not listed as applications');
+  assert.deepEqual(
+    apps.map((a) => a.app),
+    ['web'],
+    'edge owners are not listed as applications',
+  );
   const [cert] = apps[0].certificates!;
   assert.equal(cert.name, 'web-cert');
   assert.deepEqual(cert.sans, [host]);
@@ -231,7 +253,10 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   assert.ok(cert.daysLeft >= 29 && cert.daysLeft <= 30, `expiry in 30 days, got ${cert.notAfter}`);
   assert.deepEqual(cert.nodes, [{ node: 'local', version: 1, fingerprint: cert.fingerprint, drift: false }]);
   const statusText = await bed.cli('status');
-  assert.match(statusText.stdout, new RegExp(`web-cert\\s+${host.replace(/\./g, '\\.')}\\s+\\d{4}-\\d\\d-\\d\\d \\(\\d+d\\)\\s+v1\\s+selfSigned\\s+local v1\\s`));
+  assert.match(
+    statusText.stdout,
+    new RegExp(`web-cert\\s+${host.replace(/\./g, '\\.')}\\s+\\d{4}-\\d\\d-\\d\\d \\(\\d+d\\)\\s+v1\\s+selfSigned\\s+local v1\\s`),
+  );
 
   // A certificate replaced on disk is drift: status says so, reconcile puts version 1 back.
   const other = await generateSelfSigned([host], 5);

@@ -35,7 +35,10 @@ test('converges, is a no-op the second time, heals drift, re-renders relations, 
   assert.equal(second.code, 0);
   assert.match(second.stdout, /No changes/);
   assert.match(second.stdout, /0 run/);
-  assert.deepEqual([...(await fleet.starts())].sort(), [['db-0', 1], ['web-0', 1]]);
+  assert.deepEqual([...(await fleet.starts())].sort(), [
+    ['db-0', 1],
+    ['web-0', 1],
+  ]);
 
   // 3. Drift: kill a process and edit a rendered file; plan reports both, reconcile restores both.
   const dbPid = (await fleet.get(dbPort)).body.pid;
@@ -63,7 +66,13 @@ test('converges, is a no-op the second time, heals drift, re-renders relations, 
   assert.equal((await fleet.get(dbPort + 1)).status, 200, 'second db instance listens on port + slot');
 
   // 5. Stopped: the process stops and stays stopped; a further run is a no-op.
-  await fleet.setApps([{ ...db, replicas: 2 }, { ...web, state: 'Stopped' }], 'stop web');
+  await fleet.setApps(
+    [
+      { ...db, replicas: 2 },
+      { ...web, state: 'Stopped' },
+    ],
+    'stop web',
+  );
   assert.equal((await fleet.cli(reconcileArgs(fleet))).code, 0);
   await assert.rejects(fleet.get(webPort), 'web no longer answers');
   assert.match((await fleet.cli(reconcileArgs(fleet))).stdout, /No changes/);
@@ -77,7 +86,10 @@ test('converges, is a no-op the second time, heals drift, re-renders relations, 
   assert.equal(pruned.code, 0, pruned.stdout + pruned.stderr);
   await assert.rejects(readFile(confPath), 'the rendered file was removed');
   const st = await fleet.cli(['status', '--output', 'json']);
-  assert.deepEqual(JSON.parse(st.stdout).map((a: { app: string }) => a.app), ['db']);
+  assert.deepEqual(
+    JSON.parse(st.stdout).map((a: { app: string }) => a.app),
+    ['db'],
+  );
 
   // 7. history lists the revisions applied to db.
   const history = await fleet.cli(['history', 'db']);

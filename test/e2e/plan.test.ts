@@ -20,7 +20,10 @@ test('plan shows creates with reasons in every format and changes nothing', asyn
 
   const json = JSON.parse((await fleet.cli([...args, '--output', 'json'])).stdout);
   assert.equal(json.summary.create, 2);
-  assert.deepEqual(json.changes.map((c: { id: string }) => c.id), ['local/Instance/api-0', 'local/Instance/api-1']);
+  assert.deepEqual(
+    json.changes.map((c: { id: string }) => c.id),
+    ['local/Instance/api-0', 'local/Instance/api-1'],
+  );
   assert.equal(json.changes[0].reason, 'NotFound');
 
   const md = await fleet.cli([...args, '--output', 'markdown']);
@@ -37,8 +40,17 @@ test('plan --base compares two revisions without touching targets', async (t) =>
   const fleet = await createFleet();
   t.after(() => fleet.cleanup());
   const port = await freePort();
-  const base = await fleet.setApps([{ name: 'api', port, version: 'v1' }, { name: 'old', port: port + 10 }]);
-  const head = await fleet.setApps([{ name: 'api', port, version: 'v2', replicas: 2 }, { name: 'new', port: port + 20 }], 'bump');
+  const base = await fleet.setApps([
+    { name: 'api', port, version: 'v1' },
+    { name: 'old', port: port + 10 },
+  ]);
+  const head = await fleet.setApps(
+    [
+      { name: 'api', port, version: 'v2', replicas: 2 },
+      { name: 'new', port: port + 20 },
+    ],
+    'bump',
+  );
 
   const res = await fleet.cli(['plan', '--repo', fleet.repo.dir, '--base', base, '--ref', head, '--output', 'json', '--detailed-exitcode']);
   assert.equal(res.code, 2, res.stderr);

@@ -44,7 +44,13 @@ test('versions split by percent; a failing batch stops the release and rolls bac
   const seed = JSON.parse((await fleet.cli(['status', 'api', '--output', 'json'])).stdout);
   assert.equal(seed.app, 'api');
   assert.equal(seed.healthy.level, 100);
-  assert.deepEqual(seed.versions.map((v: { version: string; percent: number }) => [v.version, v.percent]), [['v1', 67], ['v2', 33]]);
+  assert.deepEqual(
+    seed.versions.map((v: { version: string; percent: number }) => [v.version, v.percent]),
+    [
+      ['v1', 67],
+      ['v2', 33],
+    ],
+  );
   assert.deepEqual(Object.keys(seed.versions[0].nodes[0]).sort(), ['healthy', 'node']);
 
   // v3 is broken: its instances never pass /healthz. One instance per batch, no failure tolerated.

@@ -9,15 +9,28 @@ test('rollback returns an app to its previous revision and holds it until the ne
   t.after(() => fleet.cleanup());
   const port = await freePort();
   const other = await freePort();
-  const rev1 = await fleet.setApps([{ name: 'api', port, version: 'v1' }, { name: 'db', port: other }]);
+  const rev1 = await fleet.setApps([
+    { name: 'api', port, version: 'v1' },
+    { name: 'db', port: other },
+  ]);
   assert.equal((await fleet.cli(reconcileArgs(fleet))).code, 0);
-  const rev2 = await fleet.setApps([{ name: 'api', port, version: 'v2' }, { name: 'db', port: other }], 'api v2');
+  const rev2 = await fleet.setApps(
+    [
+      { name: 'api', port, version: 'v2' },
+      { name: 'db', port: other },
+    ],
+    'api v2',
+  );
   assert.equal((await fleet.cli(reconcileArgs(fleet))).code, 0);
   assert.equal((await fleet.get(port)).body.version, 'v2');
   const dbPid = (await fleet.get(other)).body.pid;
 
   const history = await fleet.cli(['history', 'api', '--output', 'json']);
-  assert.deepEqual(JSON.parse(history.stdout).map((r: { revision: string }) => r.revision), [rev2, rev1], 'newest first');
+  assert.deepEqual(
+    JSON.parse(history.stdout).map((r: { revision: string }) => r.revision),
+    [rev2, rev1],
+    'newest first',
+  );
 
   const back = await fleet.cli(['rollback', 'api', '--repo', fleet.repo.dir]);
   assert.equal(back.code, 0, back.stdout + back.stderr);
@@ -32,7 +45,13 @@ test('rollback returns an app to its previous revision and holds it until the ne
   assert.equal((await fleet.get(port)).body.version, 'v1');
 
   // A new commit lifts the hold: Git's version applies again.
-  await fleet.setApps([{ name: 'api', port, version: 'v3' }, { name: 'db', port: other }], 'api v3');
+  await fleet.setApps(
+    [
+      { name: 'api', port, version: 'v3' },
+      { name: 'db', port: other },
+    ],
+    'api v3',
+  );
   assert.equal((await fleet.cli(reconcileArgs(fleet))).code, 0);
   assert.equal((await fleet.get(port)).body.version, 'v3');
 

@@ -54,7 +54,10 @@ test('kill -9 mid-run, then rerun: all tasks succeed and no succeeded task repea
   t.after(() => after.close());
   const tasks = after.listTasks({});
   assert.equal(tasks.length, 12);
-  assert.deepEqual(tasks.filter((r) => r.state !== 'succeeded'), []);
+  assert.deepEqual(
+    tasks.filter((r) => r.state !== 'succeeded'),
+    [],
+  );
   assert.equal(after.listInventory().length, 12);
 
   const lines = readFileSync(logFile, 'utf8').trim().split('\n');
@@ -64,5 +67,8 @@ test('kill -9 mid-run, then rerun: all tasks succeed and no succeeded task repea
   for (let i = 0; i < 12; i++) assert.ok(count(`key-t${i}`) >= 1, `key-t${i} ran`);
   // Only a task that was mid-apply at the kill may appear twice (targets are idempotent ensures).
   const repeated = [...new Set(lines)].filter((k) => count(k) > 1);
-  assert.ok(repeated.every((k) => before.find((r) => r.key === k)?.state === 'running'), `repeated: ${repeated.join(', ')}`);
+  assert.ok(
+    repeated.every((k) => before.find((r) => r.key === k)?.state === 'running'),
+    `repeated: ${repeated.join(', ')}`,
+  );
 });

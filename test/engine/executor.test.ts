@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { executeTasks, type ExecuteOptions, type ExecutorEvent } from '../../src/engine/executor.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
 import { silentLogger } from '../../src/util/logger.js';
 import type { Task } from '../../src/model/plan.js';
 import { resource, task, tempDir } from '../store/fixtures.js';
@@ -15,7 +15,15 @@ function setup(t: TestContext, scripts: Record<string, Script> = {}) {
   const target = new RecordingTarget('local', Object.fromEntries(Object.entries(scripts).map(([k, v]) => [`local/Instance/${k}`, v])));
   const events: ExecutorEvent[] = [];
   const run = (tasks: Task[], over: Partial<ExecuteOptions> = {}) =>
-    executeTasks(tasks, { store, runId: store.startRun('reconcile', 'rev1'), targetFor: () => target, log: silentLogger, healthIntervalMs: 10, onEvent: (e) => events.push(e), ...over });
+    executeTasks(tasks, {
+      store,
+      runId: store.startRun('reconcile', 'rev1'),
+      targetFor: () => target,
+      log: silentLogger,
+      healthIntervalMs: 10,
+      onEvent: (e) => events.push(e),
+      ...over,
+    });
   return { store, target, events, run };
 }
 
@@ -36,8 +44,24 @@ test('dependencies run first; independent tasks run alongside; states, attempts 
     assert.equal(rec.outcome, 'created');
     assert.equal(rec.attempts, 1);
   }
-  assert.deepEqual(store.listInventory().map((i) => [i.resource.id, i.lastTaskKey, i.revision]), [[id('a'), 'key-a', 'rev1'], [id('b'), 'key-b', 'rev1'], [id('c'), 'key-c', 'rev1'], [id('d'), 'key-d', 'rev1']]);
-  assert.deepEqual(summary.results.map((r) => [r.resourceId, r.state, r.outcome, r.attempts]), [[id('c'), 'succeeded', 'created', 1], [id('b'), 'succeeded', 'created', 1], [id('a'), 'succeeded', 'created', 1], [id('d'), 'succeeded', 'created', 1]]);
+  assert.deepEqual(
+    store.listInventory().map((i) => [i.resource.id, i.lastTaskKey, i.revision]),
+    [
+      [id('a'), 'key-a', 'rev1'],
+      [id('b'), 'key-b', 'rev1'],
+      [id('c'), 'key-c', 'rev1'],
+      [id('d'), 'key-d', 'rev1'],
+    ],
+  );
+  assert.deepEqual(
+    summary.results.map((r) => [r.resourceId, r.state, r.outcome, r.attempts]),
+    [
+      [id('c'), 'succeeded', 'created', 1],
+      [id('b'), 'succeeded', 'created', 1],
+      [id('a'), 'succeeded', 'created', 1],
+      [id('d'), 'succeeded', 'created', 1],
+    ],
+  );
 });
 
 test('a task waiting on a dependency is persisted blocked, and running before its apply is called', async (t) => {
@@ -56,7 +80,10 @@ test('a task waiting on a dependency is persisted blocked, and running before it
 test('no more tasks than the concurrency bound run at once', async (t) => {
   const scripts = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, { applyMs: 25 }]));
   const { target, run } = setup(t, scripts);
-  const summary = await run(Array.from({ length: 10 }, (_, i) => task(`t${i}`)), { concurrency: 3 });
+  const summary = await run(
+    Array.from({ length: 10 }, (_, i) => task(`t${i}`)),
+    { concurrency: 3 },
+  );
   assert.equal(summary.succeeded, 10);
   assert.equal(target.maxActive, 3);
 });
@@ -76,11 +103,14 @@ test('apply errors are retried with exponential backoff, every attempt recorded,
   assert.match(retries[0].type === 'task-retry' ? retries[0].message : '', /connection refused/);
   const rec = store.getTask('key-flaky')!;
   assert.equal(rec.attempts, 3);
-  assert.deepEqual(store.listAttempts('key-flaky').map((a) => [a.attempt, a.outcome, a.message]), [
-    [1, 'failed', 'connection refused (local/Instance/flaky try 1)'],
-    [2, 'failed', 'connection refused (local/Instance/flaky try 2)'],
-    [3, 'created', undefined],
-  ]);
+  assert.deepEqual(
+    store.listAttempts('key-flaky').map((a) => [a.attempt, a.outcome, a.message]),
+    [
+      [1, 'failed', 'connection refused (local/Instance/flaky try 1)'],
+      [2, 'failed', 'connection refused (local/Instance/flaky try 2)'],
+      [3, 'created', undefined],
+    ],
+  );
   assert.equal(rec.state, 'succeeded');
 });
 
@@ -127,7 +157,10 @@ test('a key that already succeeded is never run again, and re-running writes no 
 
   const third = await run(tasks);
   assert.deepEqual([third.skipped, third.failed], [2, 1]);
-  assert.deepEqual(target.calls.map((c) => c.resourceId), [id('a'), id('c'), id('b'), id('c')]);
+  assert.deepEqual(
+    target.calls.map((c) => c.resourceId),
+    [id('a'), id('c'), id('b'), id('c')],
+  );
   assert.equal(store.getTask('key-c')?.attempts, 2);
 });
 
@@ -141,9 +174,15 @@ test('a changed resource that never becomes healthy fails with the health messag
   assert.equal(summary.results[1].message, 'dependency local/Instance/slow failed');
   assert.ok(target.healthCalls.length >= 2, 'health was polled repeatedly');
   assert.equal(store.getTask('key-slow')?.state, 'failed');
-  assert.deepEqual(store.listAttempts('key-slow').map((a) => [a.outcome, a.message]), [['failed', summary.results[0].message]]);
+  assert.deepEqual(
+    store.listAttempts('key-slow').map((a) => [a.outcome, a.message]),
+    [['failed', summary.results[0].message]],
+  );
   // The change reached the target; prune must still be able to find it.
-  assert.deepEqual(store.listInventory().map((i) => i.resource.id), [id('slow')]);
+  assert.deepEqual(
+    store.listInventory().map((i) => i.resource.id),
+    [id('slow')],
+  );
 });
 
 test('health is polled until Healthy; deletes and Stopped resources are not waited for', async (t) => {
@@ -160,8 +199,14 @@ test('health is polled until Healthy; deletes and Stopped resources are not wait
   );
   assert.equal(summary.succeeded, 3);
   assert.deepEqual(target.healthCalls, [id('up'), id('up'), id('up')]);
-  assert.deepEqual(summary.results.map((r) => r.outcome), ['created', 'deleted', 'created']);
-  assert.deepEqual(store.listInventory().map((i) => i.resource.id), [id('off'), id('up')]);
+  assert.deepEqual(
+    summary.results.map((r) => r.outcome),
+    ['created', 'deleted', 'created'],
+  );
+  assert.deepEqual(
+    store.listInventory().map((i) => i.resource.id),
+    [id('off'), id('up')],
+  );
 });
 
 function batched(owner: string, name: string, batch: number): Task {
@@ -171,10 +216,14 @@ function batched(owner: string, name: string, batch: number): Task {
 test('release batches run one after another; failures beyond the threshold cancel the remaining batches', async (t) => {
   const { target, events, run } = setup(t, { 'api-2': { outcome: 'failed', applyMs: 20 }, 'api-0': { applyMs: 20 }, 'api-1': { applyMs: 20 } });
   const tasks = [
-    batched('api', 'api-0', 0), batched('api', 'api-1', 0),
-    batched('api', 'api-2', 1), batched('api', 'api-3', 1),
-    batched('api', 'api-4', 2), batched('api', 'api-5', 2),
-    batched('web', 'web-0', 0), batched('web', 'web-1', 1),
+    batched('api', 'api-0', 0),
+    batched('api', 'api-1', 0),
+    batched('api', 'api-2', 1),
+    batched('api', 'api-3', 1),
+    batched('api', 'api-4', 2),
+    batched('api', 'api-5', 2),
+    batched('web', 'web-0', 0),
+    batched('web', 'web-1', 1),
   ];
   const summary = await run(tasks, { concurrency: 8 });
   const batch0End = Math.max(target.callsFor('api-0')[0].end!, target.callsFor('api-1')[0].end!);
@@ -186,7 +235,13 @@ test('release batches run one after another; failures beyond the threshold cance
   assert.equal(byId.get(id('api-5'))!.message, 'release of api stopped: 1 failed, threshold 0');
   assert.equal(byId.get(id('api-3'))!.state, 'succeeded', 'the batch already running finishes');
   assert.equal(byId.get(id('web-1'))!.state, 'succeeded', 'other owners are not affected');
-  assert.deepEqual(events.filter((e) => e.type === 'batch-started').map((e) => e.type === 'batch-started' && `${e.owner}:${e.batch}`).sort(), ['api:0', 'api:1', 'web:0', 'web:1']);
+  assert.deepEqual(
+    events
+      .filter((e) => e.type === 'batch-started')
+      .map((e) => e.type === 'batch-started' && `${e.owner}:${e.batch}`)
+      .sort(),
+    ['api:0', 'api:1', 'web:0', 'web:1'],
+  );
   assert.ok(events.some((e) => e.type === 'owner-stopped' && e.owner === 'api' && e.failed === 1 && e.threshold === 0));
 });
 
@@ -201,7 +256,10 @@ test('failures within the threshold let the release continue', async (t) => {
 
 test('a dependency cycle or a duplicate key is an error before anything runs', async (t) => {
   const { store, target, run } = setup(t);
-  await assert.rejects(run([task('a', { dependsOn: ['key-c'] }), task('b', { dependsOn: ['key-a'] }), task('c', { dependsOn: ['key-b'] }), task('x')]), /dependency cycle local\/Instance\/a -> local\/Instance\/c -> local\/Instance\/b -> local\/Instance\/a/);
+  await assert.rejects(
+    run([task('a', { dependsOn: ['key-c'] }), task('b', { dependsOn: ['key-a'] }), task('c', { dependsOn: ['key-b'] }), task('x')]),
+    /dependency cycle local\/Instance\/a -> local\/Instance\/c -> local\/Instance\/b -> local\/Instance\/a/,
+  );
   await assert.rejects(run([task('a'), task('a')]), /duplicate task key key-a/);
   assert.equal(target.calls.length, 0);
   assert.deepEqual(store.listTasks({}), []);
@@ -212,7 +270,10 @@ test('aborting cancels what has not started; a missing target fails its task', a
   const ac = new AbortController();
   target.onApply = () => ac.abort();
   const summary = await run([task('first'), task('second', { dependsOn: ['key-first'] }), task('third', { dependsOn: ['key-first'] })], { signal: ac.signal });
-  assert.deepEqual(summary.results.map((r) => r.state), ['succeeded', 'cancelled', 'cancelled']);
+  assert.deepEqual(
+    summary.results.map((r) => r.state),
+    ['succeeded', 'cancelled', 'cancelled'],
+  );
   assert.equal(store.getTask('key-third')?.message, 'aborted');
 
   const other = await run([task('remote', { target: 'agent:n9' })], {
@@ -228,7 +289,13 @@ test('a dependency pointing into a later batch of the same owner is cancelled, n
   const { target, run } = setup(t);
   const first = task('api-0', { resource: resource('api-0', { owner: 'api', batch: 0 }), dependsOn: ['key-api-1'] });
   const summary = await run([first, batched('api', 'api-1', 1), task('free')]);
-  assert.deepEqual(summary.results.map((r) => r.state), ['cancelled', 'cancelled', 'succeeded']);
+  assert.deepEqual(
+    summary.results.map((r) => r.state),
+    ['cancelled', 'cancelled', 'succeeded'],
+  );
   assert.match(summary.results[1].message!, /cannot be ordered/);
-  assert.deepEqual(target.calls.map((c) => c.resourceId), [id('free')]);
+  assert.deepEqual(
+    target.calls.map((c) => c.resourceId),
+    [id('free')],
+  );
 });

@@ -32,7 +32,10 @@ export class RecordingTarget implements Target {
   onApply?: (task: Task) => void;
   private readonly thrown = new Map<string, number>();
 
-  constructor(readonly key = 'local', private readonly scripts: Record<string, Script> = {}) {}
+  constructor(
+    readonly key = 'local',
+    private readonly scripts: Record<string, Script> = {},
+  ) {}
 
   async observe(): Promise<never[]> {
     return [];

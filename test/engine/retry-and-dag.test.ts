@@ -6,8 +6,14 @@ import { task } from '../store/fixtures.js';
 
 test('backoff doubles per retry, stays within [half, full] of the step, and is capped', () => {
   const policy = { max: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0)), [50, 100, 200, 400, 500]);
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 1)), [100, 200, 400, 800, 1000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0)),
+    [50, 100, 200, 400, 500],
+  );
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 1)),
+    [100, 200, 400, 800, 1000],
+  );
   for (let i = 0; i < 100; i++) {
     const d = backoffDelay(3, policy);
     assert.ok(d >= 200 && d <= 400, String(d));

@@ -31,21 +31,61 @@ export function agentDirs(node: string): AgentDirs & { cleanup(): void } {
 }
 
 /** An agent in this process. */
-export async function inProcessAgent(node: string, extra: Partial<AgentConfig> = {}, opts: Pick<StartAgentOptions, 'supervision'> = {}): Promise<{ agent: RunningAgent; dirs: AgentDirs; stop(): Promise<void> }> {
+export async function inProcessAgent(
+  node: string,
+  extra: Partial<AgentConfig> = {},
+  opts: Pick<StartAgentOptions, 'supervision'> = {},
+): Promise<{ agent: RunningAgent; dirs: AgentDirs; stop(): Promise<void> }> {
   const dirs = agentDirs(node);
-  const config = resolveAgentConfig({ listen: '127.0.0.1:0', nodeName: node, tokenFile: dirs.tokenFile, workDir: dirs.workDir, allowedRoots: [dirs.allowedRoot], nginxConfDir: join(dirs.root, 'nginx'), ...extra });
+  const config = resolveAgentConfig({
+    listen: '127.0.0.1:0',
+    nodeName: node,
+    tokenFile: dirs.tokenFile,
+    workDir: dirs.workDir,
+    allowedRoots: [dirs.allowedRoot],
+    nginxConfDir: join(dirs.root, 'nginx'),
+    ...extra,
+  });
   const agent = await startAgent({ config, log: silentLogger, ...opts });
-  return { agent, dirs, stop: async () => { await agent.close(); dirs.cleanup(); } };
+  return {
+    agent,
+    dirs,
+    stop: async () => {
+      await agent.close();
+      dirs.cleanup();
+    },
+  };
 }
 
 /** `boreas agent` as a child process on fixed dirs; restartable with the same work dir. */
 export class AgentProcess {
   child?: ChildProcess;
   url = '';
-  constructor(readonly node: string, readonly dirs: AgentDirs, readonly extraArgs: string[] = []) {}
+  constructor(
+    readonly node: string,
+    readonly dirs: AgentDirs,
+    readonly extraArgs: string[] = [],
+  ) {}
 
   async start(): Promise<string> {
-    const args = ['--import', 'tsx', join(import.meta.dirname, '../../src/agent/main.ts'), '--listen', '127.0.0.1:0', '--node-name', this.node, '--token-file', this.dirs.tokenFile, '--work-dir', this.dirs.workDir, '--allowed-root', this.dirs.allowedRoot, '--log-level', 'error', ...this.extraArgs];
+    const args = [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, '../../src/agent/main.ts'),
+      '--listen',
+      '127.0.0.1:0',
+      '--node-name',
+      this.node,
+      '--token-file',
+      this.dirs.tokenFile,
+      '--work-dir',
+      this.dirs.workDir,
+      '--allowed-root',
+      this.dirs.allowedRoot,
+      '--log-level',
+      'error',
+      ...this.extraArgs,
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: join(import.meta.dirname, '../..') });
     this.child = child;
     let out = '';

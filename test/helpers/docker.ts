@@ -27,10 +27,24 @@ export async function startDockerd(): Promise<Dockerd | { skip: string }> {
   if (process.getuid?.() !== 0) return { skip: 'dockerd needs root here' };
   const dir = mkdtempSync(join(tmpdir(), 'boreas-dockerd-'));
   const socketPath = join(dir, 'docker.sock');
-  const child: ChildProcess = spawn('dockerd', [
-    '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'dockerd.pid'),
-    '-H', `unix://${socketPath}`, '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=overlay2',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'dockerd',
+    [
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      '-H',
+      `unix://${socketPath}`,
+      '--iptables=false',
+      '--ip6tables=false',
+      '--bridge=none',
+      '--storage-driver=overlay2',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   child.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
   const stop = async () => {
@@ -45,7 +59,9 @@ export async function startDockerd(): Promise<Dockerd | { skip: string }> {
       });
     }
     // dockerd leaves its netns and overlay mounts behind; detach them before removing the dir.
-    const mounts = spawnSync('awk', [`index($2, "${dir}") == 1 { print $2 }`, '/proc/self/mounts'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    const mounts = spawnSync('awk', [`index($2, "${dir}") == 1 { print $2 }`, '/proc/self/mounts'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean);
     for (const m of mounts.reverse()) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
     try {
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { packageRoot } from '../../src/util/paths.js';
 import { createGitRepo, type GitRepo } from './git-repo.js';
 import { runCli, type CliResult } from './cli.js';

@@ -19,6 +19,13 @@ export function processApp(name: string, spec: Partial<Application['spec']> = {}
     apiVersion: 'boreas.dev/v1',
     kind: 'Application',
     metadata: { name },
-    spec: { environment: 'dev', runtime: 'process', version: 'v1', process: { command: 'node', args: [`${name}.js`] }, ports: [{ name: 'http', port: 18000 }], ...spec },
+    spec: {
+      environment: 'dev',
+      runtime: 'process',
+      version: 'v1',
+      process: { command: 'node', args: [`${name}.js`] },
+      ports: [{ name: 'http', port: 18000 }],
+      ...spec,
+    },
   };
 }

@@ -3,7 +3,7 @@
 // sites are deployed. Reloads are counted from nginx's own error log (one "SIGHUP" line each).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NginxNodeFacts } from '../../src/targets/nginx/facts.js';
@@ -47,7 +47,12 @@ export async function startNginx(opts: { httpPort?: number; httpsPort?: number; 
   await writeFile(conf, baseConfig(dir, confDir, webroot, httpPort, addr));
   const base = [nginxBinary, '-p', dir, '-c', conf];
   const facts: NginxNodeFacts = {
-    httpPort, httpsPort, confDir, certDir, webroot, listenAddress: addr,
+    httpPort,
+    httpsPort,
+    confDir,
+    certDir,
+    webroot,
+    listenAddress: addr,
     testCommand: [...base, '-t', '-q'],
     reloadCommand: [...base, '-s', 'reload'],
   };
@@ -55,22 +60,33 @@ export async function startNginx(opts: { httpPort?: number; httpsPort?: number; 
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`nginx exited at start: ${stderr}${await readFile(join(dir, 'logs', 'error.log'), 'utf8').catch(() => '')}`);
-    return canConnect(httpPort, addr);
-  }, 5000, 'nginx to listen');
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited at start: ${stderr}${await readFile(join(dir, 'logs', 'error.log'), 'utf8').catch(() => '')}`);
+      return canConnect(httpPort, addr);
+    },
+    5000,
+    'nginx to listen',
+  );
 
   const errorLog = () => readFile(join(dir, 'logs', 'error.log'), 'utf8').catch(() => '');
   const reloads = async () => (await errorLog()).split('\n').filter((l) => l.includes('(SIGHUP) received')).length;
   return {
-    dir, facts, errorLog, reloads,
+    dir,
+    facts,
+    errorLog,
+    reloads,
     async waitForReloads(n, timeoutMs = 5000) {
-      await waitFor(async () => {
-        const log = await errorLog();
-        const idx = nthIndex(log, '(SIGHUP) received', n);
-        // the old worker stops accepting once it logs its graceful shutdown; then the new config serves
-        return idx >= 0 && log.indexOf('gracefully shutting down', idx) >= 0;
-      }, timeoutMs, `${n} nginx reload(s)`);
+      await waitFor(
+        async () => {
+          const log = await errorLog();
+          const idx = nthIndex(log, '(SIGHUP) received', n);
+          // the old worker stops accepting once it logs its graceful shutdown; then the new config serves
+          return idx >= 0 && log.indexOf('gracefully shutting down', idx) >= 0;
+        },
+        timeoutMs,
+        `${n} nginx reload(s)`,
+      );
       await new Promise((r) => setTimeout(r, 50));
     },
     async stop() {

@@ -32,15 +32,44 @@ export function pebbleUnavailable(): string | undefined {
 export async function startPebble(opts: { httpPort: number }): Promise<TestPebble> {
   const dir = await mkdtemp(join(tmpdir(), 'boreas-pebble-'));
   const [dnsPort, mgmtPort, acmePort, pebbleMgmt, tlsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    '-days', '2', '-subj', '/CN=pebble-test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-  await writeFile(join(dir, 'pebble.json'), JSON.stringify({
-    pebble: {
-      listenAddress: `127.0.0.1:${acmePort}`, managementListenAddress: `127.0.0.1:${pebbleMgmt}`,
-      certificate: join(dir, 'cert.pem'), privateKey: join(dir, 'key.pem'),
-      httpPort: opts.httpPort, tlsPort, ocspResponderURL: '', externalAccountBindingRequired: false,
-    },
-  }));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=pebble-test',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  await writeFile(
+    join(dir, 'pebble.json'),
+    JSON.stringify({
+      pebble: {
+        listenAddress: `127.0.0.1:${acmePort}`,
+        managementListenAddress: `127.0.0.1:${pebbleMgmt}`,
+        certificate: join(dir, 'cert.pem'),
+        privateKey: join(dir, 'key.pem'),
+        httpPort: opts.httpPort,
+        tlsPort,
+        ocspResponderURL: '',
+        externalAccountBindingRequired: false,
+      },
+    }),
+  );
   const children: ChildProcess[] = [];
   const logs: string[] = [];
   const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
@@ -50,7 +79,22 @@ export async function startPebble(opts: { httpPort: number }): Promise<TestPebbl
     children.push(c);
     return c;
   };
-  run('pebble-challtestsrv', ['-defaultIPv4', '127.0.0.1', '-defaultIPv6', '', '-dns01', `127.0.0.1:${dnsPort}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `127.0.0.1:${mgmtPort}`]);
+  run('pebble-challtestsrv', [
+    '-defaultIPv4',
+    '127.0.0.1',
+    '-defaultIPv6',
+    '',
+    '-dns01',
+    `127.0.0.1:${dnsPort}`,
+    '-http01',
+    '',
+    '-https01',
+    '',
+    '-tlsalpn01',
+    '',
+    '-management',
+    `127.0.0.1:${mgmtPort}`,
+  ]);
   run('pebble', ['-config', join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' });
 
   const listenerCaPem = await readFile(join(dir, 'cert.pem'), 'utf8');
@@ -63,18 +107,22 @@ export async function startPebble(opts: { httpPort: number }): Promise<TestPebbl
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => {
-      if (children.some((c) => c.exitCode !== null)) throw new Error(`pebble exited: ${logs.join('')}`);
-      try {
-        const r = await request(directory, { dispatcher });
-        await r.body.dump();
-        const m = await request(`http://127.0.0.1:${mgmtPort}/`).catch(() => undefined);
-        await m?.body.dump();
-        return r.statusCode === 200 && m !== undefined;
-      } catch {
-        return false;
-      }
-    }, 15_000, 'pebble to start');
+    await waitFor(
+      async () => {
+        if (children.some((c) => c.exitCode !== null)) throw new Error(`pebble exited: ${logs.join('')}`);
+        try {
+          const r = await request(directory, { dispatcher });
+          await r.body.dump();
+          const m = await request(`http://127.0.0.1:${mgmtPort}/`).catch(() => undefined);
+          await m?.body.dump();
+          return r.statusCode === 200 && m !== undefined;
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+      'pebble to start',
+    );
   } catch (err) {
     await stop();
     throw err;

@@ -27,10 +27,14 @@ export async function startUserManager(): Promise<UserManager | { skip: string }
   mkdirSync(xdg, { recursive: true, mode: 0o700 });
   mkdirSync(unitDir, { recursive: true });
   // unshare and sh exec into systemd: child.pid is the manager's pid, so stop() kills only ours.
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system && exec /lib/systemd/systemd --user'], {
-    env: { ...process.env, XDG_RUNTIME_DIR: xdg, XDG_CONFIG_HOME: config },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system && exec /lib/systemd/systemd --user'],
+    {
+      env: { ...process.env, XDG_RUNTIME_DIR: xdg, XDG_CONFIG_HOME: config },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-2000)));
   // enable/disable resolve unit paths client-side, so systemctl needs the same XDG_CONFIG_HOME.
@@ -55,7 +59,9 @@ export async function startUserManager(): Promise<UserManager | { skip: string }
     if (probe.status === 0 && /^Version=\S/.test(probe.stdout)) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      return { skip: `systemd --user did not start (exit ${child.exitCode}): ${(log || probe.stderr || probe.stdout).trim().split('\n').slice(-2).join(' | ')}` };
+      return {
+        skip: `systemd --user did not start (exit ${child.exitCode}): ${(log || probe.stderr || probe.stdout).trim().split('\n').slice(-2).join(' | ')}`,
+      };
     }
     await new Promise((r) => setTimeout(r, 100));
   }

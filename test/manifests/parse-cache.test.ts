@@ -59,9 +59,10 @@ test('unchanged files are served from the cache; a changed file is parsed again'
   assert.deepEqual(third.stats, { files: 6, parsed: 1, cached: 5 });
   // The file is read once to parse it, and once more to place the semantic error (positions are not cached).
   assert.deepEqual([...new Set(changed.reads)], ['apps/app-2.yaml']);
-  assert.deepEqual(third.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.field}: ${d.message}`), [
-    'apps/app-2.yaml:6:3: spec.environment: Environment "prod" not found',
-  ]);
+  assert.deepEqual(
+    third.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.field}: ${d.message}`),
+    ['apps/app-2.yaml:6:3: spec.environment: Environment "prod" not found'],
+  );
 
   // The error now lives in a cached file: its position is found by re-parsing just that file.
   const cachedError = await countingSource(repo, cacheDir);

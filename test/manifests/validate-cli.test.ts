@@ -27,7 +27,10 @@ test('json output: valid flag, revision and every field of each diagnostic', asy
   const repo = join(dir, 'repo');
   mkdirSync(repo);
   writeFileSync(join(repo, 'env.yaml'), 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n');
-  writeFileSync(join(repo, 'app.yaml'), 'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: web}\nspec:\n  environment: prod\n  runtime: process\n  process: {command: /bin/web}\n  replicas: -1\n');
+  writeFileSync(
+    join(repo, 'app.yaml'),
+    'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: web}\nspec:\n  environment: prod\n  runtime: process\n  process: {command: /bin/web}\n  replicas: -1\n',
+  );
   const r = await runCli(['validate', '--repo', repo, '--state', join(dir, 'state.db'), '--output', 'json']);
   assert.equal(r.code, 1, r.stderr);
   const out = JSON.parse(r.stdout);
@@ -37,11 +40,15 @@ test('json output: valid flag, revision and every field of each diagnostic', asy
     { file: 'app.yaml', line: 8, col: 3, manifest: 'Application/web', field: 'spec.replicas', message: 'must be >= 0 (got -1)', severity: 'error' },
   ]);
   // The schema-invalid Application is not checked further, so "prod" shows up once it is fixed.
-  writeFileSync(join(repo, 'app.yaml'), 'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: web}\nspec:\n  environment: prod\n  runtime: process\n  process: {command: /bin/web}\n');
+  writeFileSync(
+    join(repo, 'app.yaml'),
+    'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: web}\nspec:\n  environment: prod\n  runtime: process\n  process: {command: /bin/web}\n',
+  );
   const again = JSON.parse((await runCli(['validate', '--repo', repo, '--state', join(dir, 'state.db'), '--output', 'json'])).stdout);
-  assert.deepEqual(again.diagnostics.map((d: { line: number; field: string; message: string }) => [d.line, d.field, d.message]), [
-    [5, 'spec.environment', 'Environment "prod" not found'],
-  ]);
+  assert.deepEqual(
+    again.diagnostics.map((d: { line: number; field: string; message: string }) => [d.line, d.field, d.message]),
+    [[5, 'spec.environment', 'Environment "prod" not found']],
+  );
 });
 
 test('init writes a starter repository that validates, and refuses a non-empty directory', async (t) => {

@@ -11,7 +11,10 @@ test('empty documents, comment-only files and a BOM are fine', () => {
   assert.deepEqual(parse('# only a comment\n').docs, []);
   const r = parse('\ufeff---\n---\n# x\n---\n  a: 1\n');
   assert.deepEqual(r.diagnostics, []);
-  assert.deepEqual(r.docs.map((d) => [d.docIndex, d.line, d.col, d.value]), [[2, 5, 3, { a: 1 }]]);
+  assert.deepEqual(
+    r.docs.map((d) => [d.docIndex, d.line, d.col, d.value]),
+    [[2, 5, 3, { a: 1 }]],
+  );
 });
 
 test('hostile input becomes diagnostics with positions', () => {

@@ -27,11 +27,20 @@ function payload(nginx: TestNginx, endpoints: Record<string, NginxEndpoint[]>) {
   const content = renderNginxSite({
     site: 'shop',
     hosts: ['shop.test'],
-    rules: [{ path: '/', application: 'web', port: 'http' }, { path: '/api/', application: 'api', port: 'http' }],
+    rules: [
+      { path: '/', application: 'web', port: 'http' },
+      { path: '/api/', application: 'api', port: 'http' },
+    ],
     backends: Object.entries(endpoints).map(([application, eps]) => ({ application, port: 'http', endpoints: eps })),
     facts: nginx.facts,
   });
-  return { siteName: 'shop', targetPath: sitePath(nginx.facts, 'shop'), content, testCommand: nginx.facts.testCommand, reloadCommand: nginx.facts.reloadCommand };
+  return {
+    siteName: 'shop',
+    targetPath: sitePath(nginx.facts, 'shop'),
+    content,
+    testCommand: nginx.facts.testCommand,
+    reloadCommand: nginx.facts.reloadCommand,
+  };
 }
 
 const ep = (port: number, healthy = true, node = 'n1'): NginxEndpoint => ({ node, host: '127.0.0.1', port, version: 'v1', healthy });
@@ -95,7 +104,10 @@ test('deploy a site through real nginx: routing, re-render, 503, broken config, 
 
 test('a site path outside the allowed roots is refused before anything is written', { skip }, async () => {
   await assert.rejects(
-    deployNginxSite({ siteName: 'x', targetPath: '/etc/nginx/../passwd', content: 'x', testCommand: ['true'], reloadCommand: ['true'] }, { allowedRoots: ['/tmp/boreas-none'] }),
+    deployNginxSite(
+      { siteName: 'x', targetPath: '/etc/nginx/../passwd', content: 'x', testCommand: ['true'], reloadCommand: ['true'] },
+      { allowedRoots: ['/tmp/boreas-none'] },
+    ),
     /outside the allowed roots/,
   );
 });

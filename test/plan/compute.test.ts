@@ -7,11 +7,35 @@ import type { InventoryItem } from '../../src/store/store.js';
 import { hashJson } from '../../src/util/hash.js';
 
 function resource(id: string, spec: Record<string, unknown>, dependsOn: string[] = []): DesiredResource {
-  return { id, target: 'local', kind: 'Instance', owner: id.split('/')[2].replace(/-\d+$/, ''), environment: 'dev', name: id.split('/')[2], spec: spec as DesiredResource['spec'], hash: hashJson(spec), dependsOn };
+  return {
+    id,
+    target: 'local',
+    kind: 'Instance',
+    owner: id.split('/')[2].replace(/-\d+$/, ''),
+    environment: 'dev',
+    name: id.split('/')[2],
+    spec: spec as DesiredResource['spec'],
+    hash: hashJson(spec),
+    dependsOn,
+  };
 }
 const healthy = { status: 'Healthy' as const, level: 100 };
-const seen = (r: DesiredResource, extra: Partial<ObservedResource> = {}): ObservedResource => ({ id: r.id, exists: true, appliedHash: r.hash, appliedSpec: r.spec, health: healthy, fingerprint: 'pid:1', ...extra });
-const inv = (r: DesiredResource, key = 'k0'): InventoryItem => ({ resource: r, appliedHash: r.hash, revision: 'rev0', lastTaskKey: key, appliedAt: '2026-01-01' });
+const seen = (r: DesiredResource, extra: Partial<ObservedResource> = {}): ObservedResource => ({
+  id: r.id,
+  exists: true,
+  appliedHash: r.hash,
+  appliedSpec: r.spec,
+  health: healthy,
+  fingerprint: 'pid:1',
+  ...extra,
+});
+const inv = (r: DesiredResource, key = 'k0'): InventoryItem => ({
+  resource: r,
+  appliedHash: r.hash,
+  revision: 'rev0',
+  lastTaskKey: key,
+  appliedAt: '2026-01-01',
+});
 
 test('in-sync resources plan nothing', () => {
   const a = resource('local/Instance/a-0', { version: 'v1' });
@@ -29,8 +53,16 @@ test('create, update with field diff, repair on drift, prune', () => {
   const plan = computePlan({
     revision: 'r2',
     desired: [fresh, b, c],
-    observed: new Map([[b.id, seen(oldB)], [c.id, seen(c, { drift: ['process not running'] })], [gone.id, seen(gone)]]),
-    inventory: new Map([[b.id, inv(oldB)], [c.id, inv(c)], [gone.id, inv(gone)]]),
+    observed: new Map([
+      [b.id, seen(oldB)],
+      [c.id, seen(c, { drift: ['process not running'] })],
+      [gone.id, seen(gone)],
+    ]),
+    inventory: new Map([
+      [b.id, inv(oldB)],
+      [c.id, inv(c)],
+      [gone.id, inv(gone)],
+    ]),
     prune: true,
   });
   const byId = new Map(plan.changes.map((ch) => [ch.id, ch]));
@@ -71,8 +103,25 @@ test('dependsOn becomes task order; deletes run dependents first; batches by ord
   assert.equal(t.get(api1.id)!.resource.batch, 1);
   assert.equal(t.get(db.id)!.resource.batch, undefined);
 
-  const del = computePlan({ revision: 'r', desired: [], observed: new Map(), inventory: new Map([[db.id, inv(db)], [api0.id, inv(api0)]]), prune: true });
-  const dt = new Map(planToTasks(del, { inventory: new Map([[db.id, inv(db)], [api0.id, inv(api0)]]), batchSize: () => undefined }).map((x) => [x.resourceId, x]));
+  const del = computePlan({
+    revision: 'r',
+    desired: [],
+    observed: new Map(),
+    inventory: new Map([
+      [db.id, inv(db)],
+      [api0.id, inv(api0)],
+    ]),
+    prune: true,
+  });
+  const dt = new Map(
+    planToTasks(del, {
+      inventory: new Map([
+        [db.id, inv(db)],
+        [api0.id, inv(api0)],
+      ]),
+      batchSize: () => undefined,
+    }).map((x) => [x.resourceId, x]),
+  );
   assert.deepEqual(dt.get(db.id)!.dependsOn, [dt.get(api0.id)!.key], 'db is deleted after the app that needs it');
 });
 

@@ -21,7 +21,12 @@ export function change(action: Change['action'], r: DesiredResource, extra: Part
   return {
     action,
     reason,
-    message: { create: 'not on local', update: 'desired spec changed', delete: 'no longer in Git (applied at 0123456789ab)', repair: 'process exited (pid 4242 not running)' }[action],
+    message: {
+      create: 'not on local',
+      update: 'desired spec changed',
+      delete: 'no longer in Git (applied at 0123456789ab)',
+      repair: 'process exited (pid 4242 not running)',
+    }[action],
     desired: action === 'delete' ? undefined : r,
     id: r.id,
     target: r.target,

@@ -22,9 +22,33 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
     await rm(stateDir, { recursive: true, force: true });
   });
   const commitApp = (version: string) =>
-    repo.write({ 'environment.yaml': environmentYaml(), 'apps/api.yaml': appYaml({ name: 'api', port: 18_080, version }, join(stateDir, 'starts.log')) }).then(() => repo.commit(`api ${version}`));
+    repo
+      .write({ 'environment.yaml': environmentYaml(), 'apps/api.yaml': appYaml({ name: 'api', port: 18_080, version }, join(stateDir, 'starts.log')) })
+      .then(() => repo.commit(`api ${version}`));
   const plan = (base: string, head: string, extra: string[] = [], env: NodeJS.ProcessEnv = { GITHUB_TOKEN: TOKEN }) =>
-    runCli(['plan', '--repo', repo.dir, '--state', join(stateDir, 'state.db'), '--base', base, '--ref', head, '--comment', 'github', '--forge-url', forge.url, '--forge-repo', 'acme/fleet', '--pr', '7', ...extra], { env });
+    runCli(
+      [
+        'plan',
+        '--repo',
+        repo.dir,
+        '--state',
+        join(stateDir, 'state.db'),
+        '--base',
+        base,
+        '--ref',
+        head,
+        '--comment',
+        'github',
+        '--forge-url',
+        forge.url,
+        '--forge-repo',
+        'acme/fleet',
+        '--pr',
+        '7',
+        ...extra,
+      ],
+      { env },
+    );
   return { forge, repo, commitApp, plan, stateFile: join(stateDir, 'state.db') };
 }
 
@@ -47,7 +71,10 @@ test('plan --comment creates one comment, skips the write when unchanged, update
   assert.equal(first.stdout.trim(), `created https://github.com/acme/fleet/pull/7#issuecomment-${mine.id}`);
   assert.ok(!first.stdout.includes(TOKEN) && !first.stderr.includes(TOKEN));
   assert.equal(forge.writes().length, 1);
-  assert.ok(forge.requests.every((r) => r.user === 'boreas-bot'), 'every request authenticated with the token from GITHUB_TOKEN');
+  assert.ok(
+    forge.requests.every((r) => r.user === 'boreas-bot'),
+    'every request authenticated with the token from GITHUB_TOKEN',
+  );
 
   const again = await plan(base, v1);
   assert.equal(again.code, 0, again.stderr);
@@ -64,7 +91,10 @@ test('plan --comment creates one comment, skips the write when unchanged, update
   assert.equal(after[1].id, mine.id);
   assert.match(after[1].body, new RegExp(v2.slice(0, 7)));
   assert.notEqual(after[1].body, mine.body);
-  assert.deepEqual(forge.writes().map((w) => w.method + ' ' + w.path), ['POST /repos/acme/fleet/issues/7/comments', `PATCH /repos/acme/fleet/issues/comments/${mine.id}`]);
+  assert.deepEqual(
+    forge.writes().map((w) => w.method + ' ' + w.path),
+    ['POST /repos/acme/fleet/issues/7/comments', `PATCH /repos/acme/fleet/issues/comments/${mine.id}`],
+  );
 });
 
 test('an invalid head revision is still posted as the plan comment, and plan exits 1', async (t) => {
@@ -105,7 +135,28 @@ test('plan --comment gitlab and gitea: default token variables, one comment each
   const { forge, repo, commitApp, stateFile } = await setup(t);
   const v1 = await commitApp('v1');
   const run = (forgeKind: string, apiUrl: string, project: string, env: NodeJS.ProcessEnv) =>
-    runCli(['plan', '--repo', repo.dir, '--state', stateFile, '--base', v1, '--ref', v1, '--comment', forgeKind, '--forge-url', apiUrl, '--forge-repo', project, '--pr', '12'], { env: { GITHUB_TOKEN: '', ...env } });
+    runCli(
+      [
+        'plan',
+        '--repo',
+        repo.dir,
+        '--state',
+        stateFile,
+        '--base',
+        v1,
+        '--ref',
+        v1,
+        '--comment',
+        forgeKind,
+        '--forge-url',
+        apiUrl,
+        '--forge-repo',
+        project,
+        '--pr',
+        '12',
+      ],
+      { env: { GITHUB_TOKEN: '', ...env } },
+    );
 
   const gl = await run('gitlab', `${forge.url}/api/v4`, '42', { GITLAB_TOKEN: TOKEN });
   assert.equal(gl.code, 0, gl.stderr);
@@ -118,5 +169,8 @@ test('plan --comment gitlab and gitea: default token variables, one comment each
   assert.equal(gt.code, 0, gt.stderr);
   assert.match((await run('gitea', `${forge.url}/api/v1`, 'acme/fleet', { GITEA_TOKEN: TOKEN })).stdout, /^unchanged /);
   assert.equal(forge.comments('gitea', 'acme/fleet', 12).length, 1);
-  assert.deepEqual(forge.writes().map((w) => `${w.forge} ${w.method}`), ['gitlab POST', 'gitea POST']);
+  assert.deepEqual(
+    forge.writes().map((w) => `${w.forge} ${w.method}`),
+    ['gitlab POST', 'gitea POST'],
+  );
 });

@@ -49,7 +49,10 @@ test('GitLab: MR notes by project path, with PRIVATE-TOKEN, X-Next-Page paginati
   const notes = forge.comments('gitlab', 'group/fleet', 9);
   assert.equal(notes.filter((n) => n.author === 'boreas-bot').length, 1);
   assert.match(notes.at(-1)!.body, /^<!-- boreas-plan sha256:[0-9a-f]{64} -->\n### Boreas plan\n\ntwo\n$/);
-  assert.deepEqual(forge.writes().map((w) => w.method + ' ' + w.path), ['POST /api/v4/projects/group%2Ffleet/merge_requests/9/notes', `PUT /api/v4/projects/group%2Ffleet/merge_requests/9/notes/${created.id}`]);
+  assert.deepEqual(
+    forge.writes().map((w) => w.method + ' ' + w.path),
+    ['POST /api/v4/projects/group%2Ffleet/merge_requests/9/notes', `PUT /api/v4/projects/group%2Ffleet/merge_requests/9/notes/${created.id}`],
+  );
   assert.ok(forge.requests.every((r) => r.user === 'boreas-bot'));
 });
 
@@ -61,8 +64,14 @@ test('Gitea: issue comments under /api/v1 (appended to a bare host URL), token a
   assert.equal(created.url, `${forge.url}/acme/fleet/pulls/4#issuecomment-${created.id}`);
   assert.equal((await upsertPlanComment(target, report('one'))).action, 'unchanged');
   assert.equal((await upsertPlanComment(target, report('two'))).action, 'updated');
-  assert.deepEqual(forge.comments('gitea', 'acme/fleet', 4).map((c) => c.author), ['someone-else', 'boreas-bot']);
-  assert.deepEqual(forge.writes().map((w) => w.method + ' ' + w.path), ['POST /api/v1/repos/acme/fleet/issues/4/comments', `PATCH /api/v1/repos/acme/fleet/issues/comments/${created.id}`]);
+  assert.deepEqual(
+    forge.comments('gitea', 'acme/fleet', 4).map((c) => c.author),
+    ['someone-else', 'boreas-bot'],
+  );
+  assert.deepEqual(
+    forge.writes().map((w) => w.method + ' ' + w.path),
+    ['POST /api/v1/repos/acme/fleet/issues/4/comments', `PATCH /api/v1/repos/acme/fleet/issues/comments/${created.id}`],
+  );
 });
 
 test('a plain-marker comment from an older Boreas is adopted; same content is not rewritten', async (t) => {
@@ -75,7 +84,10 @@ test('a plain-marker comment from an older Boreas is adopted; same content is no
 
 test('a body over 65,536 characters is refused before any request', async (t) => {
   const forge = await fake(t);
-  await assert.rejects(upsertPlanComment({ kind: 'github', apiUrl: forge.url, repo: 'acme/fleet', pr: 1, token: TOKEN }, report('x'.repeat(65_536))), (err: unknown) => err instanceof UserError && /over the forge limit of 65536/.test(err.message));
+  await assert.rejects(
+    upsertPlanComment({ kind: 'github', apiUrl: forge.url, repo: 'acme/fleet', pr: 1, token: TOKEN }, report('x'.repeat(65_536))),
+    (err: unknown) => err instanceof UserError && /over the forge limit of 65536/.test(err.message),
+  );
   assert.equal(forge.requests.length, 0);
 });
 
@@ -83,7 +95,10 @@ test('flags are checked and the token read from the named variable, never echoed
   assert.throws(() => resolveForgeTarget({ comment: 'bitbucket', forgeRepo: 'a/b', pr: '1' }, {}), /--comment must be one of github, gitea, gitlab/);
   assert.throws(() => resolveForgeTarget({ comment: 'gitea', forgeRepo: 'a/b', pr: '1' }, { GITEA_TOKEN: 'x' }), /needs --forge-url/);
   assert.throws(() => resolveForgeTarget({ comment: 'github', forgeRepo: 'a/b', pr: 'abc' }, { GITHUB_TOKEN: 'x' }), /--pr <number>/);
-  assert.throws(() => resolveForgeTarget({ comment: 'github', forgeRepo: 'a/b', pr: '2', forgeTokenEnv: 'CI_BOT' }, { GITHUB_TOKEN: 'x' }), /CI_BOT is not set/);
+  assert.throws(
+    () => resolveForgeTarget({ comment: 'github', forgeRepo: 'a/b', pr: '2', forgeTokenEnv: 'CI_BOT' }, { GITHUB_TOKEN: 'x' }),
+    /CI_BOT is not set/,
+  );
   const t = resolveForgeTarget({ comment: 'github', forgeRepo: 'a/b', pr: '2', forgeTokenEnv: 'CI_BOT' }, { CI_BOT: 'secret' });
   assert.deepEqual(t, { kind: 'github', apiUrl: 'https://api.github.com', repo: 'a/b', pr: 2, token: 'secret' });
 });

@@ -15,14 +15,47 @@ test('valueFrom references render as their source, never a value', () => {
 });
 
 test('env keys that look secret are hidden even when literal', () => {
-  const spec = { env: { LOG_LEVEL: 'info', DB_PASSWORD: 'hunter2', api_token: 't0k', AWS_SECRET_ACCESS_KEY: 'abc', GOOGLE_CREDENTIALS: '{}', PUBLIC_URL: 'http://x' } };
+  const spec = {
+    env: { LOG_LEVEL: 'info', DB_PASSWORD: 'hunter2', api_token: 't0k', AWS_SECRET_ACCESS_KEY: 'abc', GOOGLE_CREDENTIALS: '{}', PUBLIC_URL: 'http://x' },
+  };
   assert.deepEqual(maskSecrets(spec), {
-    env: { LOG_LEVEL: 'info', DB_PASSWORD: SENSITIVE, api_token: SENSITIVE, AWS_SECRET_ACCESS_KEY: SENSITIVE, GOOGLE_CREDENTIALS: SENSITIVE, PUBLIC_URL: 'http://x' },
+    env: {
+      LOG_LEVEL: 'info',
+      DB_PASSWORD: SENSITIVE,
+      api_token: SENSITIVE,
+      AWS_SECRET_ACCESS_KEY: SENSITIVE,
+      GOOGLE_CREDENTIALS: SENSITIVE,
+      PUBLIC_URL: 'http://x',
+    },
   });
   // seed 000 `environment` maps and Kubernetes `env` lists alike
-  assert.deepEqual(maskSecrets({ pkg: { environment: { ENV: 'production', REDIS_PASSWORD: 'p' } } }), { pkg: { environment: { ENV: 'production', REDIS_PASSWORD: SENSITIVE } } });
-  const k8s = { spec: { containers: [{ env: [{ name: 'DB_PASSWORD', value: 'p' }, { name: 'MODE', value: 'fast' }] }] } };
-  assert.deepEqual(maskSecrets(k8s), { spec: { containers: [{ env: [{ name: 'DB_PASSWORD', value: SENSITIVE }, { name: 'MODE', value: 'fast' }] }] } });
+  assert.deepEqual(maskSecrets({ pkg: { environment: { ENV: 'production', REDIS_PASSWORD: 'p' } } }), {
+    pkg: { environment: { ENV: 'production', REDIS_PASSWORD: SENSITIVE } },
+  });
+  const k8s = {
+    spec: {
+      containers: [
+        {
+          env: [
+            { name: 'DB_PASSWORD', value: 'p' },
+            { name: 'MODE', value: 'fast' },
+          ],
+        },
+      ],
+    },
+  };
+  assert.deepEqual(maskSecrets(k8s), {
+    spec: {
+      containers: [
+        {
+          env: [
+            { name: 'DB_PASSWORD', value: SENSITIVE },
+            { name: 'MODE', value: 'fast' },
+          ],
+        },
+      ],
+    },
+  });
   // only env entries are judged by name: 'monkey' contains KEY but is not an environment variable
   assert.deepEqual(maskSecrets({ monkey: 'banana' }), { monkey: 'banana' });
 });
@@ -37,12 +70,30 @@ test('Kubernetes Secret data and stringData values are hidden, keys stay visible
 test('field diffs are masked by their path', () => {
   const inst = resource({ kind: 'Instance', owner: 'api', name: 'api-0' }, {});
   const c = change('update', inst);
-  assert.deepEqual(maskFieldDiff({ path: 'env.DB_PASSWORD', before: 'old', after: 'new' }, c), { path: 'env.DB_PASSWORD', before: SENSITIVE, after: SENSITIVE });
-  assert.deepEqual(maskFieldDiff({ path: 'env.DB_URL', before: 'x', after: { valueFrom: { file: '/s/db' } } }, c), { path: 'env.DB_URL', before: 'x', after: '(from file /s/db)' });
-  const kube = resource({ kind: 'KubeObject', owner: 'api', name: 'Secret/shop/db', id: 'kubernetes:prod/KubeObject/v1/Secret/shop/db', target: 'kubernetes:prod' }, { kind: 'Secret', data: { password: 'bmV3' } });
-  assert.deepEqual(maskFieldDiff({ path: 'data.password', before: 'b2xk', after: 'bmV3' }, change('update', kube)), { path: 'data.password', before: SENSITIVE, after: SENSITIVE });
+  assert.deepEqual(maskFieldDiff({ path: 'env.DB_PASSWORD', before: 'old', after: 'new' }, c), {
+    path: 'env.DB_PASSWORD',
+    before: SENSITIVE,
+    after: SENSITIVE,
+  });
+  assert.deepEqual(maskFieldDiff({ path: 'env.DB_URL', before: 'x', after: { valueFrom: { file: '/s/db' } } }, c), {
+    path: 'env.DB_URL',
+    before: 'x',
+    after: '(from file /s/db)',
+  });
+  const kube = resource(
+    { kind: 'KubeObject', owner: 'api', name: 'Secret/shop/db', id: 'kubernetes:prod/KubeObject/v1/Secret/shop/db', target: 'kubernetes:prod' },
+    { kind: 'Secret', data: { password: 'bmV3' } },
+  );
+  assert.deepEqual(maskFieldDiff({ path: 'data.password', before: 'b2xk', after: 'bmV3' }, change('update', kube)), {
+    path: 'data.password',
+    before: SENSITIVE,
+    after: SENSITIVE,
+  });
   // k8s env list item: the sibling `name` is looked up in the spec
-  const dep = resource({ kind: 'KubeObject', owner: 'api', name: 'Deployment/shop/api' }, { spec: { template: { spec: { containers: [{ env: [{ name: 'API_TOKEN', value: 'new' }] }] } } } });
+  const dep = resource(
+    { kind: 'KubeObject', owner: 'api', name: 'Deployment/shop/api' },
+    { spec: { template: { spec: { containers: [{ env: [{ name: 'API_TOKEN', value: 'new' }] }] } } } },
+  );
   const fd = maskFieldDiff({ path: 'spec.template.spec.containers[0].env[0].value', before: 'old', after: 'new' }, change('update', dep));
   assert.deepEqual(fd, { path: 'spec.template.spec.containers[0].env[0].value', before: SENSITIVE, after: SENSITIVE });
 });
@@ -50,7 +101,14 @@ test('field diffs are masked by their path', () => {
 test('no secret literal reaches text, json or markdown output', () => {
   const inst = resource({ kind: 'Instance', owner: 'api', name: 'api-0' }, { env: { DB_PASSWORD: 'hunter2-new', DB_URL: { valueFrom: { env: 'DB_URL' } } } });
   const secret = resource(
-    { kind: 'KubeObject', owner: 'api', name: 'Secret/shop/db', id: 'kubernetes:prod/KubeObject/v1/Secret/shop/db', target: 'kubernetes:prod', environment: 'prod' },
+    {
+      kind: 'KubeObject',
+      owner: 'api',
+      name: 'Secret/shop/db',
+      id: 'kubernetes:prod/KubeObject/v1/Secret/shop/db',
+      target: 'kubernetes:prod',
+      environment: 'prod',
+    },
     { apiVersion: 'v1', kind: 'Secret', data: { password: 'c3VwZXJzZWNyZXQ=' } },
   );
   const plan: Plan = {

@@ -13,7 +13,19 @@ test('json plan has the stable shape with summary and per-environment counts', (
     prod: { create: 0, update: 0, delete: 1, repair: 0 },
   });
   assert.equal(json.changes.length, 5);
-  assert.deepEqual(Object.keys(json.changes[0]), ['action', 'reason', 'message', 'id', 'target', 'kind', 'owner', 'environment', 'name', 'fields', 'textDiffs']);
+  assert.deepEqual(Object.keys(json.changes[0]), [
+    'action',
+    'reason',
+    'message',
+    'id',
+    'target',
+    'kind',
+    'owner',
+    'environment',
+    'name',
+    'fields',
+    'textDiffs',
+  ]);
   const upd = json.changes[1];
   assert.equal(upd.id, 'local/Instance/api-1');
   assert.deepEqual(upd.fields, [{ path: 'version', before: 'v1', after: 'v2' }]);

@@ -96,7 +96,12 @@ test('a tight limit truncates several diffs, largest first, then collapses secti
 
 test('diffs containing ``` get a longer fence', () => {
   const d = unifiedDiff('/README.md', 'a\n', '```\ncode\n```\n');
-  const plan: Plan = { revision: headSha, unchanged: 0, orphans: [], changes: [change('update', resource({ kind: 'File', owner: 'docs', name: '/README.md' }), { textDiffs: { '/README.md': d } })] };
+  const plan: Plan = {
+    revision: headSha,
+    unchanged: 0,
+    orphans: [],
+    changes: [change('update', resource({ kind: 'File', owner: 'docs', name: '/README.md' }), { textDiffs: { '/README.md': d } })],
+  };
   const md = renderPlanMarkdown(plan);
   assert.ok(md.includes('````diff\n'));
 });

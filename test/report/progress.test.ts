@@ -23,7 +23,13 @@ test('plain (non-TTY) progress prints one line per finished task and no control 
   p.done();
   assert.equal(
     read(),
-    ['pass 1: 1 to create, 3 to change, 1 to delete', '[1/5] ok create local/Instance/api-0 (created)', '[2/5] failed repair local/Instance/web-0: exit code 3', 'pass 2: no changes left', ''].join('\n'),
+    [
+      'pass 1: 1 to create, 3 to change, 1 to delete',
+      '[1/5] ok create local/Instance/api-0 (created)',
+      '[2/5] failed repair local/Instance/web-0: exit code 3',
+      'pass 2: no changes left',
+      '',
+    ].join('\n'),
   );
   assert.ok(!read().includes('\x1b'));
 });

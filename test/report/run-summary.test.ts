@@ -60,7 +60,9 @@ test('dry run prints the plan and says nothing was changed', () => {
 });
 
 test('json summary: one object with revision, converged, task counts, duration and failures', () => {
-  const json = renderRunSummaryJson(summary({ converged: false, tasks: { run: 2, succeeded: 1, failed: 1, skipped: 0 }, failures: [{ resource: 'r', message: 'm' }] }));
+  const json = renderRunSummaryJson(
+    summary({ converged: false, tasks: { run: 2, succeeded: 1, failed: 1, skipped: 0 }, failures: [{ resource: 'r', message: 'm' }] }),
+  );
   assert.deepEqual(JSON.parse(JSON.stringify(json)), {
     revision: headSha,
     converged: false,

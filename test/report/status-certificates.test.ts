@@ -6,16 +6,33 @@ import { renderStatusText, toSeedStatus } from '../../src/report/index.js';
 import type { AppStatus } from '../../src/report/status-model.js';
 
 const app = (certificates?: AppStatus['certificates']): AppStatus => ({
-  app: 'web', environment: 'dev', revision: 'a'.repeat(40),
+  app: 'web',
+  environment: 'dev',
+  revision: 'a'.repeat(40),
   instances: [{ instance: 'web-0', node: 'local', version: 'v1', health: { status: 'Healthy', level: 100 }, endpoint: '127.0.0.1:8080' }],
   certificates,
 });
 
 test('text: one row per certificate with SANs, expiry, version and served version per node', () => {
-  const text = renderStatusText([app([
-    { name: 'web-cert', domains: ['web.test'], sans: ['web.test', 'www.web.test'], notAfter: '2027-01-31T00:00:00.000Z', daysLeft: 68, issuer: 'acme', version: 3, fingerprint: 'f3',
-      nodes: [{ node: 'edge-1', version: 3, fingerprint: 'f3', drift: false }, { node: 'edge-2', version: 2, fingerprint: 'f2', drift: true }], message: 'drift: edge-2 serves version 2' },
-  ])]);
+  const text = renderStatusText([
+    app([
+      {
+        name: 'web-cert',
+        domains: ['web.test'],
+        sans: ['web.test', 'www.web.test'],
+        notAfter: '2027-01-31T00:00:00.000Z',
+        daysLeft: 68,
+        issuer: 'acme',
+        version: 3,
+        fingerprint: 'f3',
+        nodes: [
+          { node: 'edge-1', version: 3, fingerprint: 'f3', drift: false },
+          { node: 'edge-2', version: 2, fingerprint: 'f2', drift: true },
+        ],
+        message: 'drift: edge-2 serves version 2',
+      },
+    ]),
+  ]);
   assert.match(text, /CERTIFICATE\s+SANS\s+EXPIRES\s+VERSION\s+ISSUER\s+SERVED\s+NOTES/);
   assert.match(text, /web-cert\s+web\.test,www\.web\.test\s+2027-01-31 \(68d\)\s+v3\s+acme\s+edge-1 v3, edge-2 v2 \(drift\)\s+drift: edge-2 serves version 2/);
 });

@@ -54,7 +54,10 @@ test('assertAllowedPath resolves `..` and symlinks before checking the roots', (
   symlinkSync(outside, join(root, 'escape'));
   assert.equal(assertAllowedPath(join(root, 'app/config.yaml'), [root]), join(root, 'app/config.yaml'), 'not-yet-existing file inside is fine');
   const dotted = `${root}/../outside/x`;
-  assert.throws(() => assertAllowedPath(dotted, [root]), { name: 'UserError', message: `path ${dotted} (resolves to ${join(outside, 'x')}) is outside the allowed roots (${root})` });
+  assert.throws(() => assertAllowedPath(dotted, [root]), {
+    name: 'UserError',
+    message: `path ${dotted} (resolves to ${join(outside, 'x')}) is outside the allowed roots (${root})`,
+  });
   assert.throws(() => assertAllowedPath(join(root, 'escape/evil.conf'), [root]), /resolves to .*outside\/evil\.conf\) is outside the allowed roots/);
   assert.throws(() => assertAllowedPath(join(dir, 'allowed-sibling/x'), [root]), /is outside the allowed roots/, 'prefix of the name is not containment');
   assert.throws(() => assertAllowedPath('relative/x', [root]), /path must be absolute/);

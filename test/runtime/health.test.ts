@@ -34,10 +34,17 @@ test('http: 2xx/3xx healthy, 5xx, refused and slow answers unhealthy', async (t)
 });
 
 test('tcp: connect healthy, refused unhealthy', async (t) => {
-  const port = await listen(t, net.createServer((s) => s.end()));
+  const port = await listen(
+    t,
+    net.createServer((s) => s.end()),
+  );
   assert.equal((await tcpProbe({ host: '127.0.0.1', port, timeoutMs: 500 })).status, 'Healthy');
   const closed = await freePort();
-  assert.deepEqual(await tcpProbe({ host: '127.0.0.1', port: closed, timeoutMs: 500 }), { status: 'Degraded', level: 0, message: `tcp 127.0.0.1:${closed}: ECONNREFUSED` });
+  assert.deepEqual(await tcpProbe({ host: '127.0.0.1', port: closed, timeoutMs: 500 }), {
+    status: 'Degraded',
+    level: 0,
+    message: `tcp 127.0.0.1:${closed}: ECONNREFUSED`,
+  });
 });
 
 test('exec: exit 0 healthy; non-zero, timeout and missing command unhealthy', async () => {
@@ -48,7 +55,10 @@ test('exec: exit 0 healthy; non-zero, timeout and missing command unhealthy', as
   assert.equal(slow.message, `${process.execPath}: timed out after 300 ms`);
   assert.match((await execProbe({ command: ['/nonexistent/check'], timeoutMs: 1000 })).message!, /cannot run \/nonexistent\/check: ENOENT/);
   // Arguments are not interpreted by a shell.
-  const literal = await execProbe({ command: [process.execPath, '-e', 'process.exit(process.argv[1] === "$(touch /tmp/x); *" ? 0 : 1)', '$(touch /tmp/x); *'], timeoutMs: 5000 });
+  const literal = await execProbe({
+    command: [process.execPath, '-e', 'process.exit(process.argv[1] === "$(touch /tmp/x); *" ? 0 : 1)', '$(touch /tmp/x); *'],
+    timeoutMs: 5000,
+  });
   assert.equal(literal.level, 100);
 });
 
@@ -62,10 +72,17 @@ test('process: alive with matching start time healthy, exited missing', async (t
 });
 
 test('runHealthCheck picks the declared probe and reports a stopped instance as missing', async (t) => {
-  const port = await listen(t, http.createServer((_req, res) => res.end('ok')));
+  const port = await listen(
+    t,
+    http.createServer((_req, res) => res.end('ok')),
+  );
   const base = { intervalSeconds: 1, timeoutSeconds: 1, initialDelaySeconds: 0, failureThreshold: 1 };
   assert.equal((await runHealthCheck({ ...base, http: { port, path: '/healthz', scheme: 'http' } }, { host: '127.0.0.1', running: true })).level, 100);
   assert.equal((await runHealthCheck({ ...base, tcp: { port } }, { host: '127.0.0.1', running: true })).level, 100);
-  assert.deepEqual(await runHealthCheck({ ...base, tcp: { port } }, { host: '127.0.0.1', running: false }), { status: 'Missing', level: 0, message: 'not running' });
+  assert.deepEqual(await runHealthCheck({ ...base, tcp: { port } }, { host: '127.0.0.1', running: false }), {
+    status: 'Missing',
+    level: 0,
+    message: 'not running',
+  });
   assert.deepEqual(await runHealthCheck(undefined, { host: '127.0.0.1', running: true }), { status: 'Healthy', level: 100, message: 'process running' });
 });

@@ -48,7 +48,11 @@ test('starts detached, observes, leaves a same-hash instance alone, restarts on 
   assert.equal(isAlive(rec1.pid!), false, 'old process terminated');
   assert.equal(await waitFor('new server answers', async () => ((await getText(port)) === 'two' ? 'two' : undefined)), 'two');
   assert.match(readFileSync(join(work, 'instances/api-0/stderr.log'), 'utf8'), /got SIGTERM/, 'old process got SIGTERM first');
-  assert.match(readFileSync(join(work, 'instances/api-0/stdout.log'), 'utf8'), new RegExp(`listening ${port}[\\s\\S]*listening ${port}`), 'stdout of both runs appended to the log');
+  assert.match(
+    readFileSync(join(work, 'instances/api-0/stdout.log'), 'utf8'),
+    new RegExp(`listening ${port}[\\s\\S]*listening ${port}`),
+    'stdout of both runs appended to the log',
+  );
 });
 
 test('a dead process is observed as drift and restarted by ensureRunning', async (t) => {
@@ -121,7 +125,10 @@ test('stop keeps a stopped record; remove deletes record and logs', async (t) =>
   assert.equal(await runner.stop('api-0', { spec: stoppedSpec, specHash: 'h-stopped' }), 'configured');
   assert.equal(isAlive(pid), false);
   const obs = await runner.observe('api-0');
-  assert.deepEqual({ exists: obs.exists, running: obs.running, stopped: obs.stopped, appliedHash: obs.appliedHash, drift: obs.drift }, { exists: true, running: false, stopped: true, appliedHash: 'h-stopped', drift: [] });
+  assert.deepEqual(
+    { exists: obs.exists, running: obs.running, stopped: obs.stopped, appliedHash: obs.appliedHash, drift: obs.drift },
+    { exists: true, running: false, stopped: true, appliedHash: 'h-stopped', drift: [] },
+  );
   assert.equal(await runner.stop('api-0', { spec: stoppedSpec, specHash: 'h-stopped' }), 'unchanged');
   assert.ok(existsSync(join(work, 'instances/api-0/stdout.log')));
   assert.equal(await runner.remove('api-0'), 'deleted');
@@ -135,8 +142,14 @@ test('a process that dies at start fails ensureRunning with its stderr', async (
   const work = tempDir(t);
   writeScripts(base, { 'crash.mjs': `console.error('config file missing: /nope'); process.exit(3);` });
   const runner = new ProcessRunner({ workDir: work, baseDir: base });
-  await assert.rejects(runner.ensureRunning(processSpec('bad-0', { process: { command: 'node', args: ['crash.mjs'] } }), 'h', {}), /bad-0 exited right after start \(code 3\); stderr:\nconfig file missing: \/nope/);
-  await assert.rejects(runner.ensureRunning(processSpec('bad-0', { process: { command: 'no-such-binary-xyz' } }), 'h', {}), /command "no-such-binary-xyz" not found on PATH/);
+  await assert.rejects(
+    runner.ensureRunning(processSpec('bad-0', { process: { command: 'node', args: ['crash.mjs'] } }), 'h', {}),
+    /bad-0 exited right after start \(code 3\); stderr:\nconfig file missing: \/nope/,
+  );
+  await assert.rejects(
+    runner.ensureRunning(processSpec('bad-0', { process: { command: 'no-such-binary-xyz' } }), 'h', {}),
+    /command "no-such-binary-xyz" not found on PATH/,
+  );
   await assert.rejects(runner.ensureRunning(processSpec('bad-0', { process: { command: './missing/bin' } }), 'h', {}), /cannot start .*missing\/bin: ENOENT/);
 });
 

@@ -73,5 +73,8 @@ test('a start command that fails is reported with its stderr', async (t) => {
   const work = tempDir(t);
   writeScripts(base, { 'fail.mjs': `console.error('port already in use'); process.exit(1);` });
   const runner = new ScriptRunner({ workDir: work, baseDir: base }, { oneShotWindowMs: 2000 });
-  await assert.rejects(runner.ensureRunning(scriptSpec({ start: ['node', 'fail.mjs'] }), 'h', {}), /job-0 exited right after start \(code 1\); stderr:\nport already in use/);
+  await assert.rejects(
+    runner.ensureRunning(scriptSpec({ start: ['node', 'fail.mjs'] }), 'h', {}),
+    /job-0 exited right after start \(code 1\); stderr:\nport already in use/,
+  );
 });

@@ -20,8 +20,14 @@ const view = {
 };
 
 test('renders instance facts, relation endpoints and lists without HTML escaping', () => {
-  const r = renderTemplate('{{app}}/{{instance}}:{{ports.http}} {{env.URL}}\nupstream={{backend.endpoints}}\n{{#backend.list}}server {{host}}:{{port}}; # {{instance}}\n{{/backend.list}}', view);
-  assert.equal(r.text, 'web/web-0:18080 http://x/?a=1&b=<2>\nupstream=127.0.0.1:18081,127.0.0.1:18082\nserver 127.0.0.1:18081; # backend-0\nserver 127.0.0.1:18082; # backend-1\n');
+  const r = renderTemplate(
+    '{{app}}/{{instance}}:{{ports.http}} {{env.URL}}\nupstream={{backend.endpoints}}\n{{#backend.list}}server {{host}}:{{port}}; # {{instance}}\n{{/backend.list}}',
+    view,
+  );
+  assert.equal(
+    r.text,
+    'web/web-0:18080 http://x/?a=1&b=<2>\nupstream=127.0.0.1:18081,127.0.0.1:18082\nserver 127.0.0.1:18081; # backend-0\nserver 127.0.0.1:18082; # backend-1\n',
+  );
   assert.deepEqual(r.missing, []);
 });
 

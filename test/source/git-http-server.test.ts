@@ -66,7 +66,9 @@ test('a gzip-encoded upload-pack request is inflated and answered with a pack', 
 
 const transports: TransportName[] = ['isomorphic-git', 'git-cli'];
 for (const transport of transports) {
-  test(`[${transport}] basic auth: credentials in the URL are sent; without them access is denied`, { skip: transport === 'git-cli' && !hasGitCli() && 'git CLI not installed' }, async (t) => {
+  test(`[${transport}] basic auth: credentials in the URL are sent; without them access is denied`, {
+    skip: transport === 'git-cli' && !hasGitCli() && 'git CLI not installed',
+  }, async (t) => {
     const { work, server, scratch, url } = await served(t, { auth: { username: 'bot', password: 'p4ss' } });
     const withCreds = url.replace('http://', 'http://bot:p4ss@');
     const source = await openSource({ repo: withCreds, cacheDir: scratch, transport });

@@ -61,7 +61,10 @@ test('--ref by branch, tag, annotated tag, full sha and short sha reads that com
   const atV2 = await openSource({ repo: repo.dir, ref: 'main', path: 'config/manifests', cacheDir });
   assert.equal((await atV2.resolve()).subject, 'second: add db');
   const listed = await atV2.listFiles();
-  assert.deepEqual(listed.map((f) => f.path), ['apps/db.yaml', 'apps/web.yaml', 'env.yaml']);
+  assert.deepEqual(
+    listed.map((f) => f.path),
+    ['apps/db.yaml', 'apps/web.yaml', 'env.yaml'],
+  );
   for (const f of listed) assert.equal(f.blobSha, await repo.revParse(`main:config/manifests/${f.path}`));
   // The work tree was not touched.
   assert.equal(await readFile(join(repo.dir, 'config/manifests/apps/web.yaml'), 'utf8'), 'image: web:DIRTY\n');
@@ -75,9 +78,15 @@ test('--repo may be a directory inside the repository; --path is relative to it'
   assert.equal(rev.sha, v1);
   assert.equal(rev.treeHash, await repo.revParse('v1:config/manifests'));
   assert.equal(source.rootDir, join(repo.dir, 'config'));
-  assert.deepEqual((await source.listFiles()).map((f) => f.path), ['apps/web.yaml', 'env.yaml']);
+  assert.deepEqual(
+    (await source.listFiles()).map((f) => f.path),
+    ['apps/web.yaml', 'env.yaml'],
+  );
   const whole = await openSource({ repo: join(repo.dir, 'config'), ref: 'v1', cacheDir });
-  assert.deepEqual((await whole.listFiles()).map((f) => f.path), ['manifests/apps/web.yaml', 'manifests/env.yaml', 'other.txt']);
+  assert.deepEqual(
+    (await whole.listFiles()).map((f) => f.path),
+    ['manifests/apps/web.yaml', 'manifests/env.yaml', 'other.txt'],
+  );
 });
 
 test('unknown ref, missing path, non-repository: UserError exit 2 with a clear message', async (t) => {
@@ -121,11 +130,14 @@ test('a tree with a ".." entry (hostile history) is refused, not followed', asyn
   const tree = await runGitInput(repo.dir, ['mktree'], `100644 blob ${blob}\t..\n`);
   const commit = await repo.git('commit-tree', tree, '-m', 'evil');
   await repo.tag('evil', { at: commit });
-  await assert.rejects(openSource({ repo: repo.dir, ref: 'evil', cacheDir }).then((s) => s.listFiles()), (err: unknown) => {
-    assert.ok(err instanceof UserError);
-    assert.match(err.message, /^unsafe path in git object [0-9a-f]{12} \(.*"\.\.".*\): refusing to read this revision$/);
-    return true;
-  });
+  await assert.rejects(
+    openSource({ repo: repo.dir, ref: 'evil', cacheDir }).then((s) => s.listFiles()),
+    (err: unknown) => {
+      assert.ok(err instanceof UserError);
+      assert.match(err.message, /^unsafe path in git object [0-9a-f]{12} \(.*"\.\.".*\): refusing to read this revision$/);
+      return true;
+    },
+  );
 });
 
 function runGitInput(cwd: string, args: string[], input: string): Promise<string> {
@@ -145,7 +157,10 @@ test('a bare repository is read with --ref; without one it is a clear error', as
   t.after(() => bare.cleanup());
   const source = await openSource({ repo: bare.path, ref: 'v1', path: 'config/manifests', cacheDir });
   assert.equal((await source.resolve()).sha, v1);
-  assert.deepEqual((await source.listFiles()).map((f) => f.path), ['apps/web.yaml', 'env.yaml']);
+  assert.deepEqual(
+    (await source.listFiles()).map((f) => f.path),
+    ['apps/web.yaml', 'env.yaml'],
+  );
   await assert.rejects(openSource({ repo: bare.path, cacheDir }), (err: unknown) => {
     assert.ok(err instanceof UserError);
     assert.equal(err.message, `${bare.path} is a bare git repository: give --ref to read a revision from it`);

@@ -81,7 +81,13 @@ for (const transport of transports) {
 
   test(`[${transport}] --ref by tag, branch, full and short sha`, { skip }, async (t) => {
     const { v1, v2, url, cacheDir } = await servedRepo(t);
-    for (const [ref, sha] of [['v1', v1], ['release', v1], [v1, v1], [v1.slice(0, 8), v1], ['main', v2]] as const) {
+    for (const [ref, sha] of [
+      ['v1', v1],
+      ['release', v1],
+      [v1, v1],
+      [v1.slice(0, 8), v1],
+      ['main', v2],
+    ] as const) {
       const source = await openSource({ repo: url, ref, path: 'manifests', cacheDir, transport });
       const rev = await source.resolve();
       assert.equal(rev.sha, sha, ref);
@@ -103,10 +109,16 @@ for (const transport of transports) {
       expectUserError(new RegExp(`^ref not found: "v9" in ${url}; available branches: main, release; tags: v1$`)),
     );
     await assert.rejects(openSource({ repo: url, path: 'nope', cacheDir, transport }), expectUserError(/^path not found: "nope" is not a directory in /));
-    await assert.rejects(openSource({ repo: `${server.url}/missing.git`, cacheDir, transport }), expectUserError(/^repository not found: http:\/\/127\.0\.0\.1:\d+\/missing\.git \(HTTP 404\)$/));
+    await assert.rejects(
+      openSource({ repo: `${server.url}/missing.git`, cacheDir, transport }),
+      expectUserError(/^repository not found: http:\/\/127\.0\.0\.1:\d+\/missing\.git \(HTTP 404\)$/),
+    );
     assert.equal(await stat(remoteClonePath(cacheDir, `${server.url}/missing.git`)).catch(() => 'gone'), 'gone', 'a failed clone leaves no cache behind');
     const deadUrl = `http://127.0.0.1:${await closedPort()}/repo.git`;
-    await assert.rejects(openSource({ repo: deadUrl, cacheDir, transport }), expectUserError(/^cannot reach repository http:\/\/127\.0\.0\.1:\d+\/repo\.git: /));
+    await assert.rejects(
+      openSource({ repo: deadUrl, cacheDir, transport }),
+      expectUserError(/^cannot reach repository http:\/\/127\.0\.0\.1:\d+\/repo\.git: /),
+    );
   });
 }
 

@@ -31,7 +31,10 @@ test('lists every file with the blob SHA git computes, skipping .git, node_modul
   const source = await openSource({ repo: repo.dir, cacheDir });
   const listed = await source.listFiles();
 
-  assert.deepEqual(listed.map((f) => f.path), ['README.md', 'bin.dat', 'manifests/apps/api.yml', 'manifests/apps/web.yaml', 'manifests/env.yaml']);
+  assert.deepEqual(
+    listed.map((f) => f.path),
+    ['README.md', 'bin.dat', 'manifests/apps/api.yml', 'manifests/apps/web.yaml', 'manifests/env.yaml'],
+  );
   for (const f of listed) assert.equal(f.blobSha, await repo.hashObject(f.path), f.path);
   assert.equal(source.rootDir, repo.dir);
   assert.equal((await source.readFile('manifests/env.yaml')).toString(), files['manifests/env.yaml']);
@@ -106,7 +109,10 @@ test('a warm scan reads only files whose stat changed, and still sees edits', as
   await utimes(join(dir, 'b.yaml'), old, old);
   reads.length = 0;
   const warm = await list();
-  assert.deepEqual(reads.map((p) => p.slice(dir.length + 1)), ['b.yaml']);
+  assert.deepEqual(
+    reads.map((p) => p.slice(dir.length + 1)),
+    ['b.yaml'],
+  );
   const b = warm.find((f) => f.path === 'b.yaml');
   assert.notEqual(b?.blobSha, cold.find((f) => f.path === 'b.yaml')?.blobSha);
   assert.equal(b?.blobSha, await runGit(dir, ['hash-object', 'b.yaml']));
@@ -132,7 +138,10 @@ test('symlinked files are followed, symlinked directories are skipped', async (t
   await symlink('.', join(dir, 'loop'));
   await symlink('missing.yaml', join(dir, 'dangling.yaml'));
   const listed = await (await openSource({ repo: dir, cacheDir })).listFiles();
-  assert.deepEqual(listed.map((f) => f.path), ['link.yaml', 'real.yaml']);
+  assert.deepEqual(
+    listed.map((f) => f.path),
+    ['link.yaml', 'real.yaml'],
+  );
   assert.equal(listed[0].blobSha, listed[1].blobSha);
 });
 

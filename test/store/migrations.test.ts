@@ -18,7 +18,10 @@ test('a new state file is created in a new directory, in WAL mode with foreign k
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(schemaVersion(db), migrations[migrations.length - 1].version);
   const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>;
-  assert.deepEqual(applied.map((r) => r.version), migrations.map((m) => m.version));
+  assert.deepEqual(
+    applied.map((r) => r.version),
+    migrations.map((m) => m.version),
+  );
   const opened = openDatabase(file);
   t.after(() => opened.close());
   assert.equal(opened.pragma('foreign_keys', { simple: true }), 1);
@@ -29,8 +32,10 @@ test('reopening a file written at an older schema version migrates it and keeps 
   const file = join(tempDir(t), 'state.db');
   const old = openDatabase(file, { migrations: migrations.slice(0, 1) });
   assert.equal(schemaVersion(old), 1);
-  old.prepare(`INSERT INTO inventory (resource_id, target, owner, resource, applied_hash, revision, last_task_key, applied_at)
-    VALUES (?, 'local', 'app', ?, ?, 'rev0', 'k0', '2026-01-01T00:00:00.000Z')`).run(resource('api-0').id, JSON.stringify(resource('api-0')), resource('api-0').hash);
+  old
+    .prepare(`INSERT INTO inventory (resource_id, target, owner, resource, applied_hash, revision, last_task_key, applied_at)
+    VALUES (?, 'local', 'app', ?, ?, 'rev0', 'k0', '2026-01-01T00:00:00.000Z')`)
+    .run(resource('api-0').id, JSON.stringify(resource('api-0')), resource('api-0').hash);
   const indexesBefore = old.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'tasks_by_run'").all();
   assert.equal(indexesBefore.length, 0);
   old.close();
@@ -53,7 +58,10 @@ test('a state file from a newer Boreas is refused with a message naming the file
   const db = new Database(file);
   db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')").run();
   db.close();
-  assert.throws(() => openSqliteStore(file), (err: unknown) => err instanceof UserError && err.message.includes(file) && err.message.includes('99'));
+  assert.throws(
+    () => openSqliteStore(file),
+    (err: unknown) => err instanceof UserError && err.message.includes(file) && err.message.includes('99'),
+  );
 });
 
 test('a failing migration leaves the file at the last whole version', (t) => {

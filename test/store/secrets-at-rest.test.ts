@@ -12,10 +12,24 @@ test('Secret data is stored as digests in the inventory and in desired snapshots
   const dir = mkdtempSync(join(tmpdir(), 'boreas-secret-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'state.db');
-  const spec = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { password: 'correct-horse-battery' }, data: { token: 'c2VjcmV0LXRva2VuLXZhbHVl' } };
+  const spec = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db', namespace: 'shop' },
+    stringData: { password: 'correct-horse-battery' },
+    data: { token: 'c2VjcmV0LXRva2VuLXZhbHVl' },
+  };
   const secret: DesiredResource = {
-    id: 'kubernetes:prod/KubeObject/v1/Secret/shop/db', target: 'kubernetes:prod', kind: 'KubeObject', owner: 'api', environment: 'prod', name: 'Secret/shop/db',
-    spec, hash: hashJson(spec), dependsOn: [], rendered: { 'Secret/shop/db': 'stringData: {password: correct-horse-battery}' },
+    id: 'kubernetes:prod/KubeObject/v1/Secret/shop/db',
+    target: 'kubernetes:prod',
+    kind: 'KubeObject',
+    owner: 'api',
+    environment: 'prod',
+    name: 'Secret/shop/db',
+    spec,
+    hash: hashJson(spec),
+    dependsOn: [],
+    rendered: { 'Secret/shop/db': 'stringData: {password: correct-horse-battery}' },
   };
   const store = openSqliteStore(file);
   store.recordApplied(secret, 'key-1', 'rev-1');

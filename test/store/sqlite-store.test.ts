@@ -42,7 +42,10 @@ test('inventory: recordApplied upserts, listInventory filters by target, removeF
   const changed = resource('api-0', { spec: { name: 'api-0', state: 'Running', port: 81 } });
   store.recordApplied(changed, 'k3', 'r2');
   const all = store.listInventory();
-  assert.deepEqual(all.map((i) => i.resource.id), ['agent:n1/Instance/db-0', 'local/Instance/api-0']);
+  assert.deepEqual(
+    all.map((i) => i.resource.id),
+    ['agent:n1/Instance/db-0', 'local/Instance/api-0'],
+  );
   const local = store.listInventory('local');
   assert.equal(local.length, 1);
   assert.deepEqual(local[0].resource, changed);
@@ -52,8 +55,14 @@ test('inventory: recordApplied upserts, listInventory filters by target, removeF
   assert.match(local[0].appliedAt, /^\d{4}-\d\d-\d\dT/);
   store.saveObserved([observed(api.id), observed(remote.id)]);
   store.removeFromInventory(api.id);
-  assert.deepEqual(store.listInventory().map((i) => i.resource.id), [remote.id]);
-  assert.deepEqual(store.listObserved().map((o) => o.id), [remote.id]);
+  assert.deepEqual(
+    store.listInventory().map((i) => i.resource.id),
+    [remote.id],
+  );
+  assert.deepEqual(
+    store.listObserved().map((o) => o.id),
+    [remote.id],
+  );
 });
 
 test('observed: saveObserved upserts and listObserved returns what was saved', (t) => {
@@ -74,7 +83,10 @@ test('runs: start, finish, list newest first', (t) => {
   assert.ok(r2 > r1);
   store.finishRun(r1, true, { tasks: 3 });
   const runs = store.listRuns();
-  assert.deepEqual(runs.map((r) => r.id), [r2, r1]);
+  assert.deepEqual(
+    runs.map((r) => r.id),
+    [r2, r1],
+  );
   assert.equal(runs[1].converged, true);
   assert.deepEqual(runs[1].summary, { tasks: 3 });
   assert.ok(runs[1].finishedAt);
@@ -99,10 +111,25 @@ test('tasks: upsert inserts pending, states and attempts are recorded, a succeed
     { attempt: 1, runId: run1, outcome: 'failed', message: 'boom', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z' },
     { attempt: 2, runId: run1, outcome: 'created', startedAt: '2026-01-01T00:00:02.000Z', finishedAt: '2026-01-01T00:00:03.000Z' },
   ]);
-  assert.deepEqual({ ...store.getTask(a.key), createdAt: '', updatedAt: '' }, {
-    key: a.key, runId: run1, revision: 'rev1', resourceId: a.resourceId, target: 'local', owner: 'app', action: 'create',
-    state: 'failed', outcome: 'failed', message: 'health timeout', attempts: 2, dependsOn: ['key-b'], createdAt: '', updatedAt: '',
-  });
+  assert.deepEqual(
+    { ...store.getTask(a.key), createdAt: '', updatedAt: '' },
+    {
+      key: a.key,
+      runId: run1,
+      revision: 'rev1',
+      resourceId: a.resourceId,
+      target: 'local',
+      owner: 'app',
+      action: 'create',
+      state: 'failed',
+      outcome: 'failed',
+      message: 'health timeout',
+      attempts: 2,
+      dependsOn: ['key-b'],
+      createdAt: '',
+      updatedAt: '',
+    },
+  );
 
   // A failed key re-attaches to the next run and keeps its attempt history.
   const run2 = store.startRun('reconcile', 'rev1');
@@ -114,7 +141,14 @@ test('tasks: upsert inserts pending, states and attempts are recorded, a succeed
   store.recordAttempt(a.key, 'created', undefined, 'x', 'y');
   store.setTaskState(a.key, 'succeeded', 'created');
   assert.equal(store.getTask(a.key)?.attempts, 3);
-  assert.deepEqual(store.listAttempts(a.key).map((x) => [x.attempt, x.runId]), [[1, run1], [2, run1], [3, run2]]);
+  assert.deepEqual(
+    store.listAttempts(a.key).map((x) => [x.attempt, x.runId]),
+    [
+      [1, run1],
+      [2, run1],
+      [3, run2],
+    ],
+  );
 
   // Succeeded is final: upsert returns it unchanged and writes nothing.
   const run3 = store.startRun('reconcile', 'rev1');
@@ -136,10 +170,26 @@ test('tasks: listTasks filters by run, revision and state', (t) => {
   store.upsertTask(task('b', { revision: 'rev2' }), run2, 'app');
   store.upsertTask(task('c', { revision: 'rev2' }), run2, 'app');
   store.setTaskState('key-c', 'succeeded', 'created');
-  assert.deepEqual(store.listTasks({ runId: run1 }).map((x) => x.key), ['key-a']);
-  assert.deepEqual(store.listTasks({ revision: 'rev2' }).map((x) => x.key).sort(), ['key-b', 'key-c']);
-  assert.deepEqual(store.listTasks({ runId: run2, state: 'succeeded' }).map((x) => x.key), ['key-c']);
-  assert.deepEqual(store.listTasks({}).map((x) => x.key), ['key-a', 'key-b', 'key-c'], 'in insertion order');
+  assert.deepEqual(
+    store.listTasks({ runId: run1 }).map((x) => x.key),
+    ['key-a'],
+  );
+  assert.deepEqual(
+    store
+      .listTasks({ revision: 'rev2' })
+      .map((x) => x.key)
+      .sort(),
+    ['key-b', 'key-c'],
+  );
+  assert.deepEqual(
+    store.listTasks({ runId: run2, state: 'succeeded' }).map((x) => x.key),
+    ['key-c'],
+  );
+  assert.deepEqual(
+    store.listTasks({}).map((x) => x.key),
+    ['key-a', 'key-b', 'key-c'],
+    'in insertion order',
+  );
 });
 
 test('tasks must belong to a run that exists (foreign keys are enforced)', (t) => {
@@ -154,7 +204,13 @@ test('app revisions: newest first per application', (t) => {
   store.recordAppRevision({ application: 'web', revision: 'r1', runId: run, result: 'failed', desiredHash: 'h2' });
   store.recordAppRevision({ application: 'api', revision: 'r2', runId: run, result: 'failed', desiredHash: 'h3' });
   const api = store.listAppRevisions('api');
-  assert.deepEqual(api.map((r) => [r.revision, r.result, r.desiredHash]), [['r2', 'failed', 'h3'], ['r1', 'succeeded', 'h1']]);
+  assert.deepEqual(
+    api.map((r) => [r.revision, r.result, r.desiredHash]),
+    [
+      ['r2', 'failed', 'h3'],
+      ['r1', 'succeeded', 'h1'],
+    ],
+  );
   assert.ok(api[0].at);
   assert.deepEqual(store.listAppRevisions('nope'), []);
 });
@@ -166,7 +222,10 @@ test('audit events and kv', (t) => {
   const api = store.listAudit('api');
   assert.equal(api.length, 1);
   assert.deepEqual(api[0].data, { to: 'r1' });
-  assert.deepEqual(store.listAudit().map((e) => e.type), ['prune', 'rollback']);
+  assert.deepEqual(
+    store.listAudit().map((e) => e.type),
+    ['prune', 'rollback'],
+  );
 
   assert.equal(store.getKv('pins', 'apps'), undefined);
   store.setKv('pins', 'apps', '{"a":1}');
@@ -187,7 +246,10 @@ test('transaction: all or nothing', (t) => {
     }),
   );
   assert.equal(store.getKv('a', 'b'), undefined);
-  assert.equal(store.transaction(() => 42), 42);
+  assert.equal(
+    store.transaction(() => 42),
+    42,
+  );
 });
 
 test('data survives close and reopen', (t) => {

@@ -4,7 +4,10 @@ import type { IncomingMessage } from 'node:http';
 
 /** An error that maps to an HTTP status and a JSON `{error}` body. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

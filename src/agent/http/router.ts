@@ -23,26 +23,42 @@ type Handler = (ctx: AgentContext, req: IncomingMessage, params: string[]) => Pr
 
 const routes: Array<{ method: string; path: RegExp; open?: boolean; handler: Handler }> = [
   { method: 'GET', path: /^\/v1\/health$/, open: true, handler: async () => [200, { status: 'ok' }] },
-  { method: 'POST', path: /^\/v1\/apply$/, handler: async (ctx, req) => {
-    const body = check<SeedApplyRequest>(seedApplySchema, await readJson(req, ctx.config.maxBodyBytes));
-    const res = await seedApply(ctx, body);
-    return [res.success ? 200 : 500, res];
-  } },
+  {
+    method: 'POST',
+    path: /^\/v1\/apply$/,
+    handler: async (ctx, req) => {
+      const body = check<SeedApplyRequest>(seedApplySchema, await readJson(req, ctx.config.maxBodyBytes));
+      const res = await seedApply(ctx, body);
+      return [res.success ? 200 : 500, res];
+    },
+  },
   { method: 'GET', path: /^\/v1\/status$/, handler: async (ctx) => [200, { apps: await seedStatus(ctx) }] },
-  { method: 'GET', path: /^\/v1\/status\/([^/]+)$/, handler: async (ctx, _req, [app]) => {
-    const apps = await seedStatus(ctx, decodeURIComponent(app));
-    if (apps.length === 0) throw new HttpError(404, `app "${decodeURIComponent(app)}" is not deployed on ${ctx.config.nodeName}`);
-    return [200, { apps }];
-  } },
-  { method: 'POST', path: /^\/v1\/tasks$/, handler: async (ctx, req) => {
-    const task = check<AgentTask>(taskSchema, await readJson(req, ctx.config.maxBodyBytes));
-    check(payloadSchemas[task.type], task.payload, 'body.payload');
-    return [200, await handleTask(ctx, task)];
-  } },
-  { method: 'POST', path: /^\/v1\/observe$/, handler: async (ctx, req) => {
-    const body = check<{ resources: ObserveItem[] }>(observeSchema, await readJson(req, ctx.config.maxBodyBytes));
-    return [200, { node: ctx.config.nodeName, facts: nodeFacts(ctx), observations: await observeResources(ctx, body.resources) }];
-  } },
+  {
+    method: 'GET',
+    path: /^\/v1\/status\/([^/]+)$/,
+    handler: async (ctx, _req, [app]) => {
+      const apps = await seedStatus(ctx, decodeURIComponent(app));
+      if (apps.length === 0) throw new HttpError(404, `app "${decodeURIComponent(app)}" is not deployed on ${ctx.config.nodeName}`);
+      return [200, { apps }];
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/tasks$/,
+    handler: async (ctx, req) => {
+      const task = check<AgentTask>(taskSchema, await readJson(req, ctx.config.maxBodyBytes));
+      check(payloadSchemas[task.type], task.payload, 'body.payload');
+      return [200, await handleTask(ctx, task)];
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/observe$/,
+    handler: async (ctx, req) => {
+      const body = check<{ resources: ObserveItem[] }>(observeSchema, await readJson(req, ctx.config.maxBodyBytes));
+      return [200, { node: ctx.config.nodeName, facts: nodeFacts(ctx), observations: await observeResources(ctx, body.resources) }];
+    },
+  },
   { method: 'GET', path: /^\/v1\/facts$/, handler: async (ctx) => [200, nodeFacts(ctx)] },
 ];
 

@@ -44,28 +44,79 @@ const healthCheck = obj({
   tcp: obj({ port }, ['port']),
   exec: obj({ command: argv }, ['command']),
   process: { type: 'object' },
-  intervalSeconds: { type: 'number' }, timeoutSeconds: { type: 'number' }, initialDelaySeconds: { type: 'number' }, failureThreshold: { type: 'number' },
+  intervalSeconds: { type: 'number' },
+  timeoutSeconds: { type: 'number' },
+  initialDelaySeconds: { type: 'number' },
+  failureThreshold: { type: 'number' },
 });
 
 const instanceRef = obj({ runtime: { enum: ['process', 'container', 'script', 'systemd'] }, instance: str }, ['runtime', 'instance']);
 
 /** Payload schema per task type (seed 004 §13.4 plus instance lifecycle). */
 export const payloadSchemas: Record<string, object> = {
-  ApplyConfigFiles: obj({ files: { type: 'array', minItems: 1, items: obj({ path: str, instance: str, content: { type: 'string' }, mode: { type: 'string', pattern: '^0?[0-7]{3,4}$' }, owner: str, group: str }, ['path', 'content']) } }, ['files']),
+  ApplyConfigFiles: obj(
+    {
+      files: {
+        type: 'array',
+        minItems: 1,
+        items: obj({ path: str, instance: str, content: { type: 'string' }, mode: { type: 'string', pattern: '^0?[0-7]{3,4}$' }, owner: str, group: str }, [
+          'path',
+          'content',
+        ]),
+      },
+    },
+    ['files'],
+  ),
   RemoveFiles: obj({ paths: { type: 'array', minItems: 1, items: str }, instance: str }, ['paths']),
   SystemdInstallUnit: obj({ unitName: str, unitPath: str, content: { type: 'string' }, enable: { type: 'boolean' } }, ['unitName', 'content']),
   SystemdControl: obj({ unitName: str, action: { enum: ['start', 'stop', 'restart', 'status'] } }, ['unitName', 'action']),
   HealthProbe: obj({ check: healthCheck, runtime: instanceRef.properties.runtime, instance: str, host: str }, ['check']),
   // The InstanceSpec is the controller's own type (src/runtime/instance-spec.ts); only what the agent
   // relies on is checked here so the spec can grow without an agent upgrade.
-  StartInstance: obj({ spec: { type: 'object', required: ['app', 'instance', 'runtime', 'version', 'state'], properties: { instance: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, runtime: instanceRef.properties.runtime } }, specHash: str, env: strMap }, ['spec', 'specHash', 'env']),
+  StartInstance: obj(
+    {
+      spec: {
+        type: 'object',
+        required: ['app', 'instance', 'runtime', 'version', 'state'],
+        properties: { instance: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, runtime: instanceRef.properties.runtime },
+      },
+      specHash: str,
+      env: strMap,
+    },
+    ['spec', 'specHash', 'env'],
+  ),
   StopInstance: instanceRef,
   RemoveInstance: instanceRef,
-  RenderAndDeployNginx: obj({ siteName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, targetPath: str, content: { type: 'string' }, testCommand: { anyOf: [argv, str] }, reloadCommand: { anyOf: [argv, str] } }, ['siteName', 'content']),
+  RenderAndDeployNginx: obj(
+    {
+      siteName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+      targetPath: str,
+      content: { type: 'string' },
+      testCommand: { anyOf: [argv, str] },
+      reloadCommand: { anyOf: [argv, str] },
+    },
+    ['siteName', 'content'],
+  ),
   RemoveNginxSite: obj({ siteName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, targetPath: str }, ['siteName']),
-  DeployCertificate: obj({ name: str, certPem: str, keyPem: str, certPath: str, keyPath: str, modeOwnerGroup: { type: 'object' }, reload: { type: 'boolean' }, testCommand: { anyOf: [argv, str] }, reloadCommand: { anyOf: [argv, str] } }, ['name', 'certPem', 'keyPem', 'certPath', 'keyPath']),
+  DeployCertificate: obj(
+    {
+      name: str,
+      certPem: str,
+      keyPem: str,
+      certPath: str,
+      keyPath: str,
+      modeOwnerGroup: { type: 'object' },
+      reload: { type: 'boolean' },
+      testCommand: { anyOf: [argv, str] },
+      reloadCommand: { anyOf: [argv, str] },
+    },
+    ['name', 'certPem', 'keyPem', 'certPath', 'keyPath'],
+  ),
   // ACME http-01: a token and its key authorization only; the directory is the node's --nginx-webroot.
-  PublishChallenge: obj({ token: { type: 'string', pattern: acmeTokenPattern }, content: { type: 'string', minLength: 1, maxLength: 4096 } }, ['token', 'content']),
+  PublishChallenge: obj({ token: { type: 'string', pattern: acmeTokenPattern }, content: { type: 'string', minLength: 1, maxLength: 4096 } }, [
+    'token',
+    'content',
+  ]),
   RemoveChallenge: obj({ token: { type: 'string', pattern: acmeTokenPattern } }, ['token']),
 };
 
@@ -86,10 +137,9 @@ export const taskSchema = obj(
 const observeItems = { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) };
 payloadSchemas.Observe = obj({ resources: observeItems }, ['resources']);
 
-export const observeSchema = obj(
-  { resources: { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) } },
-  ['resources'],
-);
+export const observeSchema = obj({ resources: { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) } }, [
+  'resources',
+]);
 
 const ajv = new Ajv({ allErrors: true });
 const compiled = new Map<object, ValidateFunction>();
@@ -107,7 +157,8 @@ function describe(errors: ErrorObject[], where: string): string {
     const at = where + e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
     if (e.keyword === 'additionalProperties') return `${at}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     if (e.keyword === 'required') return `${at}: missing field "${(e.params as { missingProperty: string }).missingProperty}"`;
-    if (e.keyword === 'enum') return `${at}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
+    if (e.keyword === 'enum')
+      return `${at}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
     return `${at}: ${e.message}`;
   });
   return [...new Set(msgs)].join('; ');

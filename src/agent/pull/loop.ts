@@ -36,7 +36,12 @@ export function startPullLoop(ctx: AgentContext, opts: PullOptions): PullLoop {
   let intervalMs = 2000;
 
   const post = async <T>(path: string, body: object): Promise<T> => {
-    const res = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` }, body: JSON.stringify({ nodeId: node, ...body }) });
+    const res = await pool.request({
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` },
+      body: JSON.stringify({ nodeId: node, ...body }),
+    });
     const text = await res.body.text();
     if (res.statusCode !== 200) throw new Error(`controller ${path} answered ${res.statusCode}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
@@ -45,7 +50,13 @@ export function startPullLoop(ctx: AgentContext, opts: PullOptions): PullLoop {
   const heartbeat = async () => {
     try {
       const facts = nodeFacts(ctx);
-      const capabilities = { os: process.platform, runtimes: facts.runtimes, nginx: true, systemd: facts.runtimes.includes('systemd'), docker: facts.runtimes.includes('container') };
+      const capabilities = {
+        os: process.platform,
+        runtimes: facts.runtimes,
+        nginx: true,
+        systemd: facts.runtimes.includes('systemd'),
+        docker: facts.runtimes.includes('container'),
+      };
       const res = await post<{ nextPollIntervalMs?: number }>('/agent/heartbeat', { agentVersion, timestamp: new Date().toISOString(), capabilities, facts });
       intervalMs = res.nextPollIntervalMs ?? intervalMs;
     } catch (err) {
@@ -66,7 +77,17 @@ export function startPullLoop(ctx: AgentContext, opts: PullOptions): PullLoop {
       // A task the agent refuses (schema) is reported as failed, as push mode answers 400.
       const now = new Date().toISOString();
       const message = err instanceof HttpError ? err.message : (err as Error).message;
-      result = { taskId, idempotencyKey: taskId, type: String((raw as { type?: string }).type ?? ''), status: 'failed', outcome: 'failed', message, errorMessage: message, startedAt: now, finishedAt: now };
+      result = {
+        taskId,
+        idempotencyKey: taskId,
+        type: String((raw as { type?: string }).type ?? ''),
+        status: 'failed',
+        outcome: 'failed',
+        message,
+        errorMessage: message,
+        startedAt: now,
+        finishedAt: now,
+      };
     }
     try {
       await post('/agent/tasks/report', result);
@@ -88,7 +109,11 @@ export function startPullLoop(ctx: AgentContext, opts: PullOptions): PullLoop {
           await Promise.race(inHand);
           continue;
         }
-        const { tasks } = await post<{ tasks: unknown[] }>('/agent/tasks/poll', { maxTasks: room, runningTaskIds: [...running], waitMs: opts.waitMs ?? 20_000 });
+        const { tasks } = await post<{ tasks: unknown[] }>('/agent/tasks/poll', {
+          maxTasks: room,
+          runningTaskIds: [...running],
+          waitMs: opts.waitMs ?? 20_000,
+        });
         backoff = 500;
         for (const t of tasks) {
           const p = run(t).finally(() => inHand.delete(p));

@@ -62,12 +62,18 @@ export class AgentState {
     this.stmts = {
       getTask: this.db.prepare<[string], { result: string }>('SELECT result FROM tasks WHERE key = ?'),
       putTask: this.db.prepare('INSERT OR REPLACE INTO tasks (key, result, finished_at) VALUES (?, ?, ?)'),
-      getRes: this.db.prepare<[string], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>('SELECT * FROM resources WHERE id = ?'),
+      getRes: this.db.prepare<[string], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>(
+        'SELECT * FROM resources WHERE id = ?',
+      ),
       putRes: this.db.prepare('INSERT OR REPLACE INTO resources (id, kind, applied_hash, locator, updated_at) VALUES (?, ?, ?, ?, ?)'),
       delRes: this.db.prepare('DELETE FROM resources WHERE id = ?'),
-      allRes: this.db.prepare<[], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>('SELECT * FROM resources ORDER BY id'),
+      allRes: this.db.prepare<[], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>(
+        'SELECT * FROM resources ORDER BY id',
+      ),
       getApp: this.db.prepare<[string], SeedAppRecord>('SELECT * FROM seed_apps WHERE app = ?'),
-      putApp: this.db.prepare('INSERT OR REPLACE INTO seed_apps (app, version, runtime, instance, updated) VALUES (@app, @version, @runtime, @instance, @updated)'),
+      putApp: this.db.prepare(
+        'INSERT OR REPLACE INTO seed_apps (app, version, runtime, instance, updated) VALUES (@app, @version, @runtime, @instance, @updated)',
+      ),
       allApps: this.db.prepare<[], SeedAppRecord>('SELECT * FROM seed_apps ORDER BY app'),
       delAppByInstance: this.db.prepare('DELETE FROM seed_apps WHERE instance = ?'),
     };

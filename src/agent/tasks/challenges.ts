@@ -14,7 +14,8 @@ export const acmeTokenPattern = '^[A-Za-z0-9_-]{1,256}$';
 const tokenRe = new RegExp(acmeTokenPattern);
 
 function challengeFile(ctx: AgentContext, token: unknown): string {
-  if (typeof token !== 'string' || !tokenRe.test(token)) throw new Error(`invalid ACME token ${JSON.stringify(token)}: expected base64url characters [A-Za-z0-9_-]`);
+  if (typeof token !== 'string' || !tokenRe.test(token))
+    throw new Error(`invalid ACME token ${JSON.stringify(token)}: expected base64url characters [A-Za-z0-9_-]`);
   return join(ctx.config.nginxWebroot, '.well-known', 'acme-challenge', token);
 }
 

@@ -59,7 +59,9 @@ const applyConfigFiles: TaskHandler = async (ctx, payload) => {
 };
 
 const removeFiles: TaskHandler = async (ctx, payload) => {
-  const paths = (payload.paths as string[]).map((p) => checkedPath(ctx, p, payload.instance as string | undefined, [ctx.config.nginxConfDir, ctx.config.nginxCertDir]));
+  const paths = (payload.paths as string[]).map((p) =>
+    checkedPath(ctx, p, payload.instance as string | undefined, [ctx.config.nginxConfDir, ctx.config.nginxCertDir]),
+  );
   let removed = 0;
   for (const p of paths) {
     if ((await fileContentHash(p)) === undefined) continue;

@@ -55,16 +55,42 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string): Promise
       const updatedAt = new Date().toISOString();
       // A removal leaves a tombstone: observe then reports a fingerprint different from "never
       // existed", so re-creating the same content later is a new task key, not a replay of the first.
-      if (out.removed) ctx.state.recordResource({ id: task.resource.id, kind: task.resource.kind, appliedHash: '', locator: { removedAt: updatedAt, removedBy: key }, updatedAt });
-      else if (out.locator) ctx.state.recordResource({ id: task.resource.id, kind: task.resource.kind, appliedHash: task.resource.hash, locator: out.locator, updatedAt });
+      if (out.removed)
+        ctx.state.recordResource({
+          id: task.resource.id,
+          kind: task.resource.kind,
+          appliedHash: '',
+          locator: { removedAt: updatedAt, removedBy: key },
+          updatedAt,
+        });
+      else if (out.locator)
+        ctx.state.recordResource({ id: task.resource.id, kind: task.resource.kind, appliedHash: task.resource.hash, locator: out.locator, updatedAt });
     }
-    record = { taskId: task.taskId, idempotencyKey: key, type: task.type, status: 'succeeded', outcome: out.outcome, startedAt, finishedAt: new Date().toISOString() };
+    record = {
+      taskId: task.taskId,
+      idempotencyKey: key,
+      type: task.type,
+      status: 'succeeded',
+      outcome: out.outcome,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
     if (out.message) record.message = out.message;
     if (out.details) record.details = out.details;
     log.info('task succeeded', { outcome: out.outcome });
   } catch (err) {
     const message = (err as Error).message;
-    record = { taskId: task.taskId, idempotencyKey: key, type: task.type, status: 'failed', outcome: 'failed', errorMessage: message, message, startedAt, finishedAt: new Date().toISOString() };
+    record = {
+      taskId: task.taskId,
+      idempotencyKey: key,
+      type: task.type,
+      status: 'failed',
+      outcome: 'failed',
+      errorMessage: message,
+      message,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
     log.warn('task failed', { error: message });
   }
   ctx.state.recordTask(record);
@@ -76,7 +102,16 @@ async function observeTask(ctx: AgentContext, task: AgentTask): Promise<AgentTas
   const startedAt = new Date().toISOString();
   const observations = await observeResources(ctx, (task.payload.resources ?? []) as unknown as ObserveItem[]);
   const details = { observations, facts: nodeFacts(ctx) } as unknown as Record<string, Json>;
-  return { taskId: task.taskId, idempotencyKey: task.taskId, type: task.type, status: 'succeeded', outcome: 'unchanged', details, startedAt, finishedAt: new Date().toISOString() };
+  return {
+    taskId: task.taskId,
+    idempotencyKey: task.taskId,
+    type: task.type,
+    status: 'succeeded',
+    outcome: 'unchanged',
+    details,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, seconds: number | undefined): Promise<T> {

@@ -25,22 +25,33 @@ async function start(ctx: AgentContext, spec: InstanceSpec, specHash: string, en
   const outcome = await runner.ensureRunning(spec, specHash, env);
   supervisionOf(ctx).watch(runner, spec, specHash, env);
   const seen = await runner.observe(spec.instance);
-  return { outcome, message: `${spec.instance} ${outcome === 'unchanged' ? 'already running' : outcome === 'created' ? 'started' : 'restarted'}`, details: { ...(seen.fingerprint ? { fingerprint: seen.fingerprint } : {}), ...(seen.details ?? {}) }, locator };
+  return {
+    outcome,
+    message: `${spec.instance} ${outcome === 'unchanged' ? 'already running' : outcome === 'created' ? 'started' : 'restarted'}`,
+    details: { ...(seen.fingerprint ? { fingerprint: seen.fingerprint } : {}), ...(seen.details ?? {}) },
+    locator,
+  };
 }
 
-const stopInstance: TaskHandler = (ctx, payload) => supervisionOf(ctx).exclusive(payload.instance as string, async () => {
-  supervisionOf(ctx).unwatch(payload.instance as string);
-  const runner = runnerFor(ctx, payload.runtime as string);
-  const outcome = await runner.stop(payload.instance as string);
-  return { outcome, message: `${payload.instance} stopped`, locator: { runtime: payload.runtime as string, instance: payload.instance as string } } as HandlerOutcome;
-});
+const stopInstance: TaskHandler = (ctx, payload) =>
+  supervisionOf(ctx).exclusive(payload.instance as string, async () => {
+    supervisionOf(ctx).unwatch(payload.instance as string);
+    const runner = runnerFor(ctx, payload.runtime as string);
+    const outcome = await runner.stop(payload.instance as string);
+    return {
+      outcome,
+      message: `${payload.instance} stopped`,
+      locator: { runtime: payload.runtime as string, instance: payload.instance as string },
+    } as HandlerOutcome;
+  });
 
-const removeInstance: TaskHandler = (ctx, payload) => supervisionOf(ctx).exclusive(payload.instance as string, async () => {
-  supervisionOf(ctx).unwatch(payload.instance as string);
-  const runner = runnerFor(ctx, payload.runtime as string);
-  const outcome = await runner.remove(payload.instance as string);
-  ctx.state.forgetSeedInstance(payload.instance as string);
-  return { outcome, message: `${payload.instance} removed`, removed: true } as HandlerOutcome;
-});
+const removeInstance: TaskHandler = (ctx, payload) =>
+  supervisionOf(ctx).exclusive(payload.instance as string, async () => {
+    supervisionOf(ctx).unwatch(payload.instance as string);
+    const runner = runnerFor(ctx, payload.runtime as string);
+    const outcome = await runner.remove(payload.instance as string);
+    ctx.state.forgetSeedInstance(payload.instance as string);
+    return { outcome, message: `${payload.instance} removed`, removed: true } as HandlerOutcome;
+  });
 
 export const instanceHandlers = { StartInstance: startInstance, StopInstance: stopInstance, RemoveInstance: removeInstance };

@@ -16,15 +16,31 @@ const nginxRoots = (ctx: AgentContext) => [ctx.config.nginxConfDir, ctx.config.n
 const deploySite: TaskHandler = async (ctx, payload) => {
   const targetPath = sitePath(ctx, payload);
   const r = await deployNginxSite(
-    { siteName: payload.siteName as string, targetPath, content: payload.content as string, testCommand: ctx.config.nginxTestCommand, reloadCommand: ctx.config.nginxReloadCommand },
+    {
+      siteName: payload.siteName as string,
+      targetPath,
+      content: payload.content as string,
+      testCommand: ctx.config.nginxTestCommand,
+      reloadCommand: ctx.config.nginxReloadCommand,
+    },
     { allowedRoots: [ctx.config.nginxConfDir] },
   );
-  return { outcome: r.outcome, message: r.message ?? 'site unchanged', details: { hash: r.hash, targetPath }, locator: { nginxSite: targetPath, contentHash: r.hash } };
+  return {
+    outcome: r.outcome,
+    message: r.message ?? 'site unchanged',
+    details: { hash: r.hash, targetPath },
+    locator: { nginxSite: targetPath, contentHash: r.hash },
+  };
 };
 
 const removeSite: TaskHandler = async (ctx, payload) => {
   const r = await removeNginxSite(
-    { siteName: payload.siteName as string, targetPath: sitePath(ctx, payload), testCommand: ctx.config.nginxTestCommand, reloadCommand: ctx.config.nginxReloadCommand },
+    {
+      siteName: payload.siteName as string,
+      targetPath: sitePath(ctx, payload),
+      testCommand: ctx.config.nginxTestCommand,
+      reloadCommand: ctx.config.nginxReloadCommand,
+    },
     { allowedRoots: [ctx.config.nginxConfDir] },
   );
   return { outcome: r.outcome, removed: true };
@@ -42,7 +58,11 @@ const deployCert: TaskHandler = async (ctx, payload) => {
     },
     { allowedRoots: nginxRoots(ctx) },
   );
-  return { outcome: r.outcome, details: { fingerprint: r.fingerprint }, locator: { certPath: payload.certPath as string, keyPath: payload.keyPath as string, fingerprint: r.fingerprint } };
+  return {
+    outcome: r.outcome,
+    details: { fingerprint: r.fingerprint },
+    locator: { certPath: payload.certPath as string, keyPath: payload.keyPath as string, fingerprint: r.fingerprint },
+  };
 };
 
 export const nginxHandlers = { RenderAndDeployNginx: deploySite, RemoveNginxSite: removeSite, DeployCertificate: deployCert };

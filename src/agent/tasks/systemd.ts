@@ -13,12 +13,20 @@ function options(ctx: AgentContext): SystemdOptions {
 
 const installUnit: TaskHandler = async (ctx, payload) => {
   const unitName = assertUnitName(payload.unitName as string);
-  const path = assertAllowedPath((payload.unitPath as string | undefined) ?? join(ctx.config.systemdUnitDir, unitName), [ctx.config.systemdUnitDir, ...ctx.config.allowedRoots]);
+  const path = assertAllowedPath((payload.unitPath as string | undefined) ?? join(ctx.config.systemdUnitDir, unitName), [
+    ctx.config.systemdUnitDir,
+    ...ctx.config.allowedRoots,
+  ]);
   const opts = options(ctx);
   const changed = await writeIfChanged(path, payload.content as string, 0o644);
   if (changed) await systemctl(opts, ['daemon-reload']);
   if (payload.enable === true) await systemctl(opts, ['enable', '--', unitName]);
-  return { outcome: changed ? 'configured' : 'unchanged', message: changed ? `${unitName} written, daemon reloaded` : `${unitName} unchanged`, details: { unitPath: path }, locator: { unit: unitName, unitPath: path } };
+  return {
+    outcome: changed ? 'configured' : 'unchanged',
+    message: changed ? `${unitName} written, daemon reloaded` : `${unitName} unchanged`,
+    details: { unitPath: path },
+    locator: { unit: unitName, unitPath: path },
+  };
 };
 
 const actions = { start: 'start', stop: 'stop', restart: 'restart', status: 'status' } as const;
@@ -34,7 +42,12 @@ const control: TaskHandler = async (ctx, payload) => {
   if (needed) await systemctl(opts, [action, '--', unitName]);
   const after = needed ? await showUnit(opts, unitName) : before;
   const details = { activeState: after.ActiveState, subState: after.SubState, invocationId: after.InvocationID };
-  return { outcome: needed ? 'configured' : 'unchanged', message: `${unitName} ${after.ActiveState} (${after.SubState})`, details, locator: { unit: unitName } };
+  return {
+    outcome: needed ? 'configured' : 'unchanged',
+    message: `${unitName} ${after.ActiveState} (${after.SubState})`,
+    details,
+    locator: { unit: unitName },
+  };
 };
 
 export const systemdHandlers = { SystemdInstallUnit: installUnit, SystemdControl: control };

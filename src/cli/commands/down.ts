@@ -7,7 +7,10 @@ import { addStateOption } from '../options.js';
 import type { SetExit } from './index.js';
 
 export function registerDown(program: Command, setExit: SetExit): void {
-  const cmd = program.command('down').description('Stop and remove everything Boreas started locally (per the state file)').option('--all', 'also delete from agents and clusters, not only this machine');
+  const cmd = program
+    .command('down')
+    .description('Stop and remove everything Boreas started locally (per the state file)')
+    .option('--all', 'also delete from agents and clusters, not only this machine');
   addStateOption(cmd);
   cmd.action(async (flags: { state: string; all?: boolean }) => {
     const session = openSession({ state: flags.state });
@@ -17,7 +20,8 @@ export function registerDown(program: Command, setExit: SetExit): void {
         process.stdout.write('Nothing to remove.\n');
         return setExit(ExitCode.Ok);
       }
-      for (const r of summary.results) process.stdout.write(`${r.state === 'succeeded' ? '-' : '!'} ${r.resourceId}${r.state === 'succeeded' ? '' : `: ${r.message ?? r.state}`}\n`);
+      for (const r of summary.results)
+        process.stdout.write(`${r.state === 'succeeded' ? '-' : '!'} ${r.resourceId}${r.state === 'succeeded' ? '' : `: ${r.message ?? r.state}`}\n`);
       process.stdout.write(`Removed ${summary.succeeded} of ${plan.changes.length} resource(s).\n`);
       setExit(summary.failed === 0 ? ExitCode.Ok : ExitCode.Failure);
     } finally {

@@ -56,7 +56,10 @@ export function registerPlan(program: Command, setExit: SetExit): void {
       let baseRevision: string | undefined;
       if (flags.base) {
         const baseSource = await openSource({ repo: flags.repo, ref: flags.base, path: flags.path, cacheDir: session.cacheDir });
-        const [base, head] = [await loadOrReport(session, baseSource, flags, 'base', setExit, forge), await loadOrReport(session, undefined, flags, 'head', setExit, forge)];
+        const [base, head] = [
+          await loadOrReport(session, baseSource, flags, 'base', setExit, forge),
+          await loadOrReport(session, undefined, flags, 'head', setExit, forge),
+        ];
         if (!base || !head) return;
         plan = planAgainstBase(base, head, flags.prune);
         baseRevision = base.revision.sha;
@@ -64,7 +67,17 @@ export function registerPlan(program: Command, setExit: SetExit): void {
         const loaded = await loadOrReport(session, undefined, flags, 'head', setExit, forge);
         if (!loaded) return;
         const registry = session.targets(loaded.manifests, loaded.source.rootDir);
-        plan = (await planPass({ revision: loaded.revision.sha, manifests: loaded.manifests, store: session.store, registry, log: session.log, prune: flags.prune, readOnly: true })).plan;
+        plan = (
+          await planPass({
+            revision: loaded.revision.sha,
+            manifests: loaded.manifests,
+            store: session.store,
+            registry,
+            log: session.log,
+            prune: flags.prune,
+            readOnly: true,
+          })
+        ).plan;
       }
       if (flags.output === 'json') process.stdout.write(JSON.stringify(renderPlanJson(plan), null, 2) + '\n');
       else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
@@ -81,7 +94,14 @@ export function registerPlan(program: Command, setExit: SetExit): void {
 }
 
 /** Loads a revision; in markdown mode an invalid revision becomes a report with the errors inline. */
-async function loadOrReport(session: ReturnType<typeof openSession>, source: Awaited<ReturnType<typeof openSource>> | undefined, flags: PlanFlags, which: string, setExit: SetExit, forge?: ForgeTarget) {
+async function loadOrReport(
+  session: ReturnType<typeof openSession>,
+  source: Awaited<ReturnType<typeof openSource>> | undefined,
+  flags: PlanFlags,
+  which: string,
+  setExit: SetExit,
+  forge?: ForgeTarget,
+) {
   try {
     return await loadValidRevision(session, source, { record: false });
   } catch (err) {

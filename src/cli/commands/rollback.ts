@@ -22,24 +22,31 @@ export function registerRollback(program: Command, setExit: SetExit): void {
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd);
-  cmd.action(async (app: string, flags: { to?: string; timeout: string; repo: string; ref?: string; path?: string; state: string; output: 'text' | 'json' }) => {
-    const session = openSession(flags);
-    try {
-      const records = session.store.listAppRevisions(app);
-      if (records.length === 0) throw new UserError(`no history for application "${app}"; nothing to roll back to`, ExitCode.Failure);
-      const target = pickTarget(records, flags.to);
-      if (!session.store.loadDesired(target.revision)) throw new UserError(`the desired state of revision ${target.revision.slice(0, 12)} is not in the state file`, ExitCode.Failure);
-      const loaded = await loadValidRevision(session);
-      writePins(session.store, { ...readPins(session.store), [app]: { to: target.revision, madeAt: loaded.revision.sha } });
-      session.store.audit({ type: 'rollback', subject: `Application/${app}`, message: `pinned to ${target.revision} while Git is at ${loaded.revision.sha}` });
-      const summary = await reconcile(session, { timeoutMs: parseDuration(flags.timeout), dryRun: false, prune: true, concurrency: 4, loaded });
-      process.stdout.write(`Rolled back ${app} to ${target.revision.slice(0, 12)} (pinned until the next Git revision).\n`);
-      process.stdout.write(flags.output === 'json' ? JSON.stringify(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
-      setExit(summary.converged ? ExitCode.Ok : ExitCode.Failure);
-    } finally {
-      await session.close();
-    }
-  });
+  cmd.action(
+    async (app: string, flags: { to?: string; timeout: string; repo: string; ref?: string; path?: string; state: string; output: 'text' | 'json' }) => {
+      const session = openSession(flags);
+      try {
+        const records = session.store.listAppRevisions(app);
+        if (records.length === 0) throw new UserError(`no history for application "${app}"; nothing to roll back to`, ExitCode.Failure);
+        const target = pickTarget(records, flags.to);
+        if (!session.store.loadDesired(target.revision))
+          throw new UserError(`the desired state of revision ${target.revision.slice(0, 12)} is not in the state file`, ExitCode.Failure);
+        const loaded = await loadValidRevision(session);
+        writePins(session.store, { ...readPins(session.store), [app]: { to: target.revision, madeAt: loaded.revision.sha } });
+        session.store.audit({
+          type: 'rollback',
+          subject: `Application/${app}`,
+          message: `pinned to ${target.revision} while Git is at ${loaded.revision.sha}`,
+        });
+        const summary = await reconcile(session, { timeoutMs: parseDuration(flags.timeout), dryRun: false, prune: true, concurrency: 4, loaded });
+        process.stdout.write(`Rolled back ${app} to ${target.revision.slice(0, 12)} (pinned until the next Git revision).\n`);
+        process.stdout.write(flags.output === 'json' ? JSON.stringify(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
+        setExit(summary.converged ? ExitCode.Ok : ExitCode.Failure);
+      } finally {
+        await session.close();
+      }
+    },
+  );
 }
 
 /** The record to return to: the one named by --to, else the newest whose desired state differs from the current. */

@@ -58,7 +58,15 @@ function renderText(result: LoadResult, valid: boolean): string {
 }
 
 function renderJson(result: LoadResult, valid: boolean): string {
-  const diagnostics = result.diagnostics.map((d) => ({ file: d.file, line: d.line, col: d.col, manifest: d.manifest ?? null, field: d.field, message: d.message, severity: d.severity }));
+  const diagnostics = result.diagnostics.map((d) => ({
+    file: d.file,
+    line: d.line,
+    col: d.col,
+    manifest: d.manifest ?? null,
+    field: d.field,
+    message: d.message,
+    severity: d.severity,
+  }));
   return JSON.stringify({ valid, revision: result.revision.sha, diagnostics, stats: result.stats }, null, 2) + '\n';
 }
 

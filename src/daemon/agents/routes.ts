@@ -20,12 +20,23 @@ const nodeId = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', max
 const heartbeatSchema = ajv.compile({
   type: 'object',
   required: ['nodeId'],
-  properties: { nodeId, agentVersion: { type: 'string' }, timestamp: { type: ['string', 'number'] }, capabilities: { type: 'object' }, facts: { type: 'object' } },
+  properties: {
+    nodeId,
+    agentVersion: { type: 'string' },
+    timestamp: { type: ['string', 'number'] },
+    capabilities: { type: 'object' },
+    facts: { type: 'object' },
+  },
 });
 const pollSchema = ajv.compile({
   type: 'object',
   required: ['nodeId'],
-  properties: { nodeId, maxTasks: { type: 'integer', minimum: 1, maximum: 20 }, runningTaskIds: { type: 'array', items: { type: 'string' }, maxItems: 100 }, waitMs: { type: 'integer', minimum: 0 } },
+  properties: {
+    nodeId,
+    maxTasks: { type: 'integer', minimum: 1, maximum: 20 },
+    runningTaskIds: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+    waitMs: { type: 'integer', minimum: 0 },
+  },
 });
 const reportSchema = ajv.compile({
   type: 'object',
@@ -75,7 +86,13 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
     '/agent/heartbeat': async (req: IncomingMessage, res: ServerResponse) => {
       const body = await authed(req, heartbeatSchema);
       const first = !hub.heartbeats.has(body.nodeId);
-      hub.heartbeat({ node: body.nodeId, agentVersion: body.agentVersion as string | undefined, capabilities: body.capabilities as Record<string, unknown>, facts: body.facts as Record<string, unknown>, receivedAt: new Date().toISOString() });
+      hub.heartbeat({
+        node: body.nodeId,
+        agentVersion: body.agentVersion as string | undefined,
+        capabilities: body.capabilities as Record<string, unknown>,
+        facts: body.facts as Record<string, unknown>,
+        receivedAt: new Date().toISOString(),
+      });
       markNode(ctx.base.store, body.nodeId, true);
       if (first) log.info('agent connected', { node: body.nodeId, agentVersion: body.agentVersion });
       sendJson(res, 200, { serverTime: new Date().toISOString(), nextPollIntervalMs: hub.pollIntervalMs });
@@ -99,7 +116,8 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
         ...body,
       } as unknown as AgentReport;
       const accepted = hub.report(body.nodeId, result);
-      if (!accepted) log.info('report for a task not waiting here (already reported, timed out, or from before a restart)', { node: body.nodeId, taskId: body.taskId });
+      if (!accepted)
+        log.info('report for a task not waiting here (already reported, timed out, or from before a restart)', { node: body.nodeId, taskId: body.taskId });
       sendJson(res, 200, { accepted });
     },
   };

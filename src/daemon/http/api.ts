@@ -26,7 +26,13 @@ export function health(ctx: DaemonContext): unknown {
 export function readiness(ctx: DaemonContext): [number, unknown] {
   const last = ctx.controller.records[0];
   if (!last) return [503, { ready: false, reason: 'the first reconcile has not finished yet' }];
-  return [200, { ready: true, lastReconcile: { result: last.result, revision: last.revision ?? null, appliedRevision: last.appliedRevision ?? null, finishedAt: last.finishedAt } }];
+  return [
+    200,
+    {
+      ready: true,
+      lastReconcile: { result: last.result, revision: last.revision ?? null, appliedRevision: last.appliedRevision ?? null, finishedAt: last.finishedAt },
+    },
+  ];
 }
 
 /** Seed 000 shape of a status. */
@@ -45,7 +51,8 @@ export async function seedStatus(ctx: DaemonContext, app: string): Promise<unkno
 export async function applications(ctx: DaemonContext): Promise<unknown> {
   const statuses = await appStatuses(ctx);
   const plan = ctx.controller.lastPlan;
-  const driftOf = (app: string) => (plan?.changes ?? []).filter((c) => c.owner === app).map((c) => ({ action: c.action, reason: c.reason, id: c.id, message: c.message }));
+  const driftOf = (app: string) =>
+    (plan?.changes ?? []).filter((c) => c.owner === app).map((c) => ({ action: c.action, reason: c.reason, id: c.id, message: c.message }));
   return {
     applications: statuses.map((s) => {
       const seed = toSeedStatus(s);
@@ -55,7 +62,14 @@ export async function applications(ctx: DaemonContext): Promise<unknown> {
         revision: s.revision,
         healthy: seed.healthy,
         versions: seed.versions,
-        instances: s.instances.map((i) => ({ instance: i.instance, node: i.node, version: i.version, health: i.health, endpoint: i.endpoint ?? null, drift: i.drift ?? [] })),
+        instances: s.instances.map((i) => ({
+          instance: i.instance,
+          node: i.node,
+          version: i.version,
+          health: i.health,
+          endpoint: i.endpoint ?? null,
+          drift: i.drift ?? [],
+        })),
         drift: driftOf(s.app),
       };
     }),
@@ -68,9 +82,9 @@ export function revisions(ctx: DaemonContext): unknown {
   const runs = store.listRuns(200);
   const order: string[] = [];
   const runIds = new Map<string, number[]>();
-  for (const rec of ctx.controller.records) if (rec.revision && !runIds.has(rec.revision)) (order.push(rec.revision), runIds.set(rec.revision, []));
+  for (const rec of ctx.controller.records) if (rec.revision && !runIds.has(rec.revision)) order.push(rec.revision), runIds.set(rec.revision, []);
   for (const run of runs) {
-    if (!runIds.has(run.revision)) (order.push(run.revision), runIds.set(run.revision, []));
+    if (!runIds.has(run.revision)) order.push(run.revision), runIds.set(run.revision, []);
     runIds.get(run.revision)!.push(run.id);
   }
   return {
@@ -107,7 +121,19 @@ export function tasks(ctx: DaemonContext, runParam: string | null): unknown {
 }
 
 function taskView(t: TaskRecord): unknown {
-  return { key: t.key, resource: t.resourceId, target: t.target, owner: t.owner, action: t.action, state: t.state, outcome: t.outcome ?? null, message: t.message ?? null, attempts: t.attempts, dependsOn: t.dependsOn, updatedAt: t.updatedAt };
+  return {
+    key: t.key,
+    resource: t.resourceId,
+    target: t.target,
+    owner: t.owner,
+    action: t.action,
+    state: t.state,
+    outcome: t.outcome ?? null,
+    message: t.message ?? null,
+    attempts: t.attempts,
+    dependsOn: t.dependsOn,
+    updatedAt: t.updatedAt,
+  };
 }
 
 /** The last plan's changes, secrets masked (the `plan --output json` shape). */
@@ -123,6 +149,8 @@ export function drift(ctx: DaemonContext): unknown {
 export function nodes(ctx: DaemonContext): unknown {
   const hub = ctx.hub;
   return {
-    nodes: [...ctx.cfg.agentTokens.keys()].sort().map((node) => ({ node, heartbeat: hub?.heartbeats.get(node) ?? null, pendingTasks: hub?.pendingCount(node) ?? 0 })),
+    nodes: [...ctx.cfg.agentTokens.keys()]
+      .sort()
+      .map((node) => ({ node, heartbeat: hub?.heartbeats.get(node) ?? null, pendingTasks: hub?.pendingCount(node) ?? 0 })),
   };
 }

@@ -62,7 +62,12 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
   if (get && path === '/v1/health') return sendJson(res, 200, api.health(ctx));
   if (get && path === '/v1/ready') return sendJson(res, ...api.readiness(ctx));
   if (get && path === '/metrics') return sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render());
-  if (get && path === '/v1/status') return sendJson(res, 200, (await api.appStatuses(ctx)).map((s) => api.seedOf(s)));
+  if (get && path === '/v1/status')
+    return sendJson(
+      res,
+      200,
+      (await api.appStatuses(ctx)).map((s) => api.seedOf(s)),
+    );
   const status = /^\/v1\/status\/([^/]+)$/.exec(path);
   if (get && status) return sendJson(res, 200, await api.seedStatus(ctx, decodeURIComponent(status[1])));
   if (get && path === '/api/v1/applications') return sendJson(res, 200, await api.applications(ctx));

@@ -15,11 +15,12 @@ export function ingressEdges(ingress: Ingress, manifests: ManifestSet): EdgeNode
   if (!nodes && !nodeSelector) return [{ node: 'local', target: localTarget }];
   const all = [...manifests.nodes.values()].map((l) => l.manifest);
   const picked = all.filter(
-    (n) =>
-      (!nodes || nodes.includes(n.metadata.name)) &&
-      (!nodeSelector || Object.entries(nodeSelector).every(([k, v]) => n.metadata.labels?.[k] === v)),
+    (n) => (!nodes || nodes.includes(n.metadata.name)) && (!nodeSelector || Object.entries(nodeSelector).every(([k, v]) => n.metadata.labels?.[k] === v)),
   );
-  return picked.map((n) => n.metadata.name).sort().map((node) => ({ node, target: agentTarget(node) }));
+  return picked
+    .map((n) => n.metadata.name)
+    .sort()
+    .map((node) => ({ node, target: agentTarget(node) }));
 }
 
 export function nginxSiteId(target: string, ingress: string): string {

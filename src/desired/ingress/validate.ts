@@ -10,14 +10,23 @@ export function validateIngresses(manifests: ManifestSet): Diagnostic[] {
   const out: Diagnostic[] = [];
   const claims = new Map<string, string>();
   for (const [name, { manifest: ing, origin }] of [...manifests.ingresses].sort(([a], [b]) => a.localeCompare(b))) {
-    const at = (field: string, message: string): Diagnostic => ({ file: origin.file, line: origin.line, col: origin.col, manifest: `Ingress/${name}`, field, message, severity: 'error' });
+    const at = (field: string, message: string): Diagnostic => ({
+      file: origin.file,
+      line: origin.line,
+      col: origin.col,
+      manifest: `Ingress/${name}`,
+      field,
+      message,
+      severity: 'error',
+    });
     const certName = ing.spec.tls?.certificate;
     if (certName) {
       const cert = manifests.certificates.get(certName)?.manifest;
       if (!cert) out.push(at('spec.tls.certificate', `Certificate ${certName} does not exist`));
       else
         ing.spec.hosts.forEach((h, i) => {
-          if (!hostCovered(h, cert.spec.domains)) out.push(at(`spec.hosts[${i}]`, `host ${h} is not covered by Certificate ${certName} (domains: ${cert.spec.domains.join(', ')})`));
+          if (!hostCovered(h, cert.spec.domains))
+            out.push(at(`spec.hosts[${i}]`, `host ${h} is not covered by Certificate ${certName} (domains: ${cert.spec.domains.join(', ')})`));
         });
     }
     for (const edge of ingressEdges(ing, manifests)) {
@@ -25,7 +34,8 @@ export function validateIngresses(manifests: ManifestSet): Diagnostic[] {
         ing.spec.rules.forEach((rule, i) => {
           const key = `${edge.node}\u0000${host}\u0000${rule.path ?? '/'}`;
           const other = claims.get(key);
-          if (other && other !== name) out.push(at(`spec.rules[${i}].path`, `${host}${rule.path ?? '/'} on node ${edge.node} is already served by Ingress/${other}`));
+          if (other && other !== name)
+            out.push(at(`spec.rules[${i}].path`, `${host}${rule.path ?? '/'} on node ${edge.node} is already served by Ingress/${other}`));
           else claims.set(key, name);
         });
       }

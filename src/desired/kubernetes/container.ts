@@ -12,7 +12,13 @@ type Health = NonNullable<Application['spec']['health']>;
 
 /** DNS-1123-safe suffix for a version label (`v1.4.0-rc.1` → `v1-4-0-rc-1`). */
 export function versionSlug(version: string): string {
-  return version.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'v';
+  return (
+    version
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'v'
+  );
 }
 
 /** Deployments (stable first) and, when the app has ports, its Service. */
@@ -23,7 +29,10 @@ export function renderContainerApp(app: Application, env: Environment, release: 
   if (!base) return [];
   const total = app.spec.state === 'Stopped' ? 0 : (app.spec.replicas ?? 1);
   const versions = release?.spec.versions ?? [{ version: app.spec.version ?? '', percent: 100 }];
-  const counts = splitCounts(total, versions.map((v) => v.percent));
+  const counts = splitCounts(
+    total,
+    versions.map((v) => v.percent),
+  );
   const out: KubeObject[] = versions.map((v, i) => {
     const container: ContainerSpec = { ...base, ...('container' in v ? v.container : undefined) };
     const deployment = i === 0 ? name : `${name}-${versionSlug(v.version)}`;
@@ -71,7 +80,11 @@ function renderDeployment(app: Application, namespace: string, name: string, ver
   };
 }
 
-interface NamedPort { name: string; port: number; protocol: 'TCP' | 'UDP' }
+interface NamedPort {
+  name: string;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+}
 
 /** Named application ports win; otherwise the container's published ports named `p<port>`. */
 function portsOf(app: Application, c: ContainerSpec): NamedPort[] {

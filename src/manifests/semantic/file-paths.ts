@@ -33,7 +33,8 @@ export function checkFilePaths(index: ManifestIndex): Finding[] {
     }
     const artifacts: [(string | number)[], string | undefined][] = [[['spec', 'process', 'artifact', 'path'], spec.process?.artifact?.path]];
     for (const [path, value] of artifacts) {
-      if (value !== undefined && (!value.startsWith('/') || climbs(value))) out.push(finding(doc, path, `path "${value}" must be absolute and without ".." segments`));
+      if (value !== undefined && (!value.startsWith('/') || climbs(value)))
+        out.push(finding(doc, path, `path "${value}" must be absolute and without ".." segments`));
     }
   }
   for (const doc of index.releases.values()) {

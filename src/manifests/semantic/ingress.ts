@@ -45,7 +45,9 @@ export function checkIngresses(index: ManifestIndex): Finding[] {
     if (!cert) continue;
     doc.manifest.spec.hosts.forEach((host, i) => {
       if (!cert.manifest.spec.domains.some((d) => domainCovers(d, host))) {
-        out.push(finding(doc, ['spec', 'hosts', i], `host "${host}" is not covered by Certificate "${cert.name}" (domains: ${cert.manifest.spec.domains.join(', ')})`));
+        out.push(
+          finding(doc, ['spec', 'hosts', i], `host "${host}" is not covered by Certificate "${cert.name}" (domains: ${cert.manifest.spec.domains.join(', ')})`),
+        );
       }
     });
   }
@@ -66,7 +68,13 @@ export function checkIngresses(index: ManifestIndex): Finding[] {
         if (clash && !reported.has(key)) {
           reported.add(key);
           const node = [...nodes].find((n) => clash.nodes.has(n));
-          out.push(finding(doc, ['spec', 'hosts', hostIndex], `host "${host}" path "${path}" on node "${node}" is already served by Ingress "${clash.doc.name}" (${clash.doc.ref.file}:${clash.doc.ref.line})`));
+          out.push(
+            finding(
+              doc,
+              ['spec', 'hosts', hostIndex],
+              `host "${host}" path "${path}" on node "${node}" is already served by Ingress "${clash.doc.name}" (${clash.doc.ref.file}:${clash.doc.ref.line})`,
+            ),
+          );
         }
         if (!prior.some((p) => p.doc === doc)) claims.set(key, [...prior, { doc, nodes }]);
       }

@@ -17,7 +17,13 @@ export function checkReleases(index: ManifestIndex): Finding[] {
     const app = doc.manifest.spec.application;
     const owner = first.get(app)!;
     if (owner !== doc) {
-      out.push(finding(doc, ['spec', 'application'], `Application "${app}" already has Release "${owner.name}" (${owner.ref.file}:${owner.ref.line}); one Release per application`));
+      out.push(
+        finding(
+          doc,
+          ['spec', 'application'],
+          `Application "${app}" already has Release "${owner.name}" (${owner.ref.file}:${owner.ref.line}); one Release per application`,
+        ),
+      );
     }
     const total = doc.manifest.spec.versions.reduce((sum, v) => sum + v.percent, 0);
     if (Math.abs(total - 100) > 1e-9) {

@@ -12,7 +12,8 @@ export function checkRuntimes(index: ManifestIndex): Finding[] {
     const spec = doc.manifest.spec;
     const envType = index.environments.get(spec.environment)?.manifest.spec.type;
     if (spec.runtime === 'kubernetes') {
-      if (!spec.kubernetes) out.push(finding(doc, ['spec', 'runtime'], 'runtime kubernetes needs spec.kubernetes: {path: <dir of raw manifests>} or {container: {...}}'));
+      if (!spec.kubernetes)
+        out.push(finding(doc, ['spec', 'runtime'], 'runtime kubernetes needs spec.kubernetes: {path: <dir of raw manifests>} or {container: {...}}'));
       if (envType && envType !== 'kubernetes') {
         out.push(finding(doc, ['spec', 'runtime'], `runtime kubernetes needs an Environment of type kubernetes, but "${spec.environment}" is type ${envType}`));
       }
@@ -28,11 +29,23 @@ export function checkRuntimes(index: ManifestIndex): Finding[] {
         out.push(finding(doc, ['spec', 'runtime'], `runtime ${runtime} needs spec.${runtime} (or a Release whose every version sets ${runtime})`));
       } else if (missing >= 0) {
         const v = release.manifest.spec.versions[missing];
-        out.push(finding(doc, ['spec', 'runtime'], `runtime ${runtime} needs spec.${runtime}: Release "${release.name}" version "${v.version}" (${release.ref.file}:${release.ref.line}) does not set ${runtime} either`));
+        out.push(
+          finding(
+            doc,
+            ['spec', 'runtime'],
+            `runtime ${runtime} needs spec.${runtime}: Release "${release.name}" version "${v.version}" (${release.ref.file}:${release.ref.line}) does not set ${runtime} either`,
+          ),
+        );
       }
     }
     if (envType === 'kubernetes' && runtime !== 'container') {
-      out.push(finding(doc, ['spec', 'runtime'], `runtime ${runtime} cannot run in Environment "${spec.environment}" of type kubernetes; use runtime container or kubernetes`));
+      out.push(
+        finding(
+          doc,
+          ['spec', 'runtime'],
+          `runtime ${runtime} cannot run in Environment "${spec.environment}" of type kubernetes; use runtime container or kubernetes`,
+        ),
+      );
     }
   }
   return out;

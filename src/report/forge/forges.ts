@@ -29,8 +29,16 @@ export interface CommentApi {
   update(id: number, body: string): Promise<ForgeComment>;
 }
 
-interface IssueComment { id: number; body: string; html_url: string }
-interface GitLabNote { id: number; body: string; system?: boolean }
+interface IssueComment {
+  id: number;
+  body: string;
+  html_url: string;
+}
+interface GitLabNote {
+  id: number;
+  body: string;
+  system?: boolean;
+}
 
 /** Default API base per forge; only GitHub has one everybody shares. */
 export const DEFAULT_API_URL: Partial<Record<ForgeKind, string>> = { github: 'https://api.github.com' };

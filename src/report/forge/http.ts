@@ -10,8 +10,14 @@ export interface ForgeResponse<T> {
 }
 
 /** Sends `method url` with the given auth headers and optional JSON body; throws UserError on non-2xx. */
-export async function forgeRequest<T>(forge: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, auth: Record<string, string>, body?: unknown): Promise<ForgeResponse<T>> {
-  let res;
+export async function forgeRequest<T>(
+  forge: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  url: string,
+  auth: Record<string, string>,
+  body?: unknown,
+): Promise<ForgeResponse<T>> {
+  let res: Awaited<ReturnType<typeof request>>;
   try {
     res = await request(url, {
       method,

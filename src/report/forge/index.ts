@@ -37,7 +37,8 @@ export function resolveForgeTarget(flags: ForgeFlags, env: NodeJS.ProcessEnv = p
   if (!flags.forgeRepo) throw fail(`--comment ${kind} needs --forge-repo (${kind === 'gitlab' ? 'project id or group/name' : 'owner/name'})`);
   if (kind !== 'gitlab' && !/^[^/\s]+\/[^/\s]+$/.test(flags.forgeRepo)) throw fail(`--forge-repo "${flags.forgeRepo}" must be owner/name`);
   const pr = Number(flags.pr);
-  if (!flags.pr || !Number.isInteger(pr) || pr <= 0) throw fail(`--comment ${kind} needs --pr <number> (a positive integer${flags.pr ? `, not "${flags.pr}"` : ''})`);
+  if (!flags.pr || !Number.isInteger(pr) || pr <= 0)
+    throw fail(`--comment ${kind} needs --pr <number> (a positive integer${flags.pr ? `, not "${flags.pr}"` : ''})`);
   const tokenEnv = flags.forgeTokenEnv ?? DEFAULT_TOKEN_ENV[kind];
   const token = env[tokenEnv];
   if (!token) throw fail(`--comment ${kind}: environment variable ${tokenEnv} is not set or empty (it must hold the API token)`);

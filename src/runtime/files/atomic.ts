@@ -41,5 +41,9 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
   }
   // fsync the directory so the rename itself survives a crash.
   const dh = await open(dir, 'r').catch(() => undefined);
-  if (dh) await dh.sync().catch(() => undefined).finally(() => dh.close());
+  if (dh)
+    await dh
+      .sync()
+      .catch(() => undefined)
+      .finally(() => dh.close());
 }

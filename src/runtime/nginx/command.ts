@@ -36,7 +36,10 @@ export async function runChecked(argv: string[], what: string): Promise<string> 
 
 /** A failed nginx command; `output` carries nginx's own text (`[emerg] ...`). */
 export class NginxCommandError extends Error {
-  constructor(message: string, readonly output: string) {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
     super(message);
     this.name = 'NginxCommandError';
   }

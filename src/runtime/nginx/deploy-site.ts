@@ -54,7 +54,10 @@ export async function deployNginxSite(payload: NginxSitePayload, opts: NginxDepl
 }
 
 /** Removes a site (prune) and reloads; absent file = unchanged. */
-export async function removeNginxSite(payload: Pick<NginxSitePayload, 'siteName' | 'targetPath' | 'testCommand' | 'reloadCommand'>, opts: NginxDeployOptions): Promise<{ outcome: 'deleted' | 'unchanged' }> {
+export async function removeNginxSite(
+  payload: Pick<NginxSitePayload, 'siteName' | 'targetPath' | 'testCommand' | 'reloadCommand'>,
+  opts: NginxDeployOptions,
+): Promise<{ outcome: 'deleted' | 'unchanged' }> {
   const path = assertAllowed(payload.targetPath, opts.allowedRoots);
   const previous = await readIfExists(path);
   if (!previous) return { outcome: 'unchanged' };

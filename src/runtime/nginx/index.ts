@@ -1,5 +1,11 @@
 // Node-side nginx tasks used by `boreas agent` (and the local target): RenderAndDeployNginx and
 // DeployCertificate from seed 004.
 export { deployNginxSite, removeNginxSite, observeNginxSite, type NginxSitePayload, type NginxDeployResult, type NginxDeployOptions } from './deploy-site.js';
-export { deployCertificate, readServedCertificateFingerprint, pemFingerprint, type CertificatePayload, type CertificateDeployResult } from './deploy-certificate.js';
+export {
+  deployCertificate,
+  readServedCertificateFingerprint,
+  pemFingerprint,
+  type CertificatePayload,
+  type CertificateDeployResult,
+} from './deploy-certificate.js';
 export { NginxCommandError } from './command.js';

@@ -87,7 +87,10 @@ export function tailFile(path: string, lines = 5, maxBytes = 8192): string {
   try {
     const all = readFileSync(path, 'utf8').slice(-maxBytes).trimEnd().split('\n');
     const tail = all.slice(-lines);
-    const errorLine = all.slice(0, -lines).reverse().find((l) => /\b\w*Error\b[:\s]/.test(l));
+    const errorLine = all
+      .slice(0, -lines)
+      .reverse()
+      .find((l) => /\b\w*Error\b[:\s]/.test(l));
     return errorLine ? [errorLine.trim(), '...', ...tail.slice(-3)].join('\n') : tail.join('\n');
   } catch {
     return '';

@@ -41,7 +41,9 @@ export async function startInstance(o: StartInstanceOptions): Promise<{ started:
 /** A clear error for an instance that died right after start, with the end of its stderr. */
 export function earlyExitError(instance: string, code: number | string, stderrLog: string): Error {
   const tail = tailFile(stderrLog);
-  return new Error(`${instance} exited right after start (${typeof code === 'number' ? `code ${code}` : code})${tail ? `; stderr:\n${tail}` : ''} (log: ${stderrLog})`);
+  return new Error(
+    `${instance} exited right after start (${typeof code === 'number' ? `code ${code}` : code})${tail ? `; stderr:\n${tail}` : ''} (log: ${stderrLog})`,
+  );
 }
 
 export { earlyExit };

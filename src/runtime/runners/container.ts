@@ -31,7 +31,10 @@ export class ContainerRunner implements Runner {
    * The container's labels are its record; the work dir only holds a note when it was stopped on
    * purpose (state: Stopped), since labels cannot be changed to the Stopped spec's hash.
    */
-  constructor(private readonly ctx: RunnerContext, private readonly opts: ContainerRunnerOptions = {}) {
+  constructor(
+    private readonly ctx: RunnerContext,
+    private readonly opts: ContainerRunnerOptions = {},
+  ) {
     this.docker = new Docker({ socketPath: opts.socketPath ?? '/var/run/docker.sock' });
   }
 
@@ -97,8 +100,15 @@ export class ContainerRunner implements Runner {
     const existing = await this.find(instance);
     const note = await readRecord(this.ctx.workDir, instance);
     const noted = !applied || (note?.desired === 'stopped' && note.specHash === applied.specHash);
-    if (applied && !noted) await writeRecord(this.ctx.workDir, { instance, runtime: 'container', specHash: applied.specHash, spec: applied.spec as unknown as Json, desired: 'stopped' });
-    if (!existing || existing.State !== 'running') return noted ? 'unchanged' : 'configured';
+    if (applied && !noted)
+      await writeRecord(this.ctx.workDir, {
+        instance,
+        runtime: 'container',
+        specHash: applied.specHash,
+        spec: applied.spec as unknown as Json,
+        desired: 'stopped',
+      });
+    if (existing?.State !== 'running') return noted ? 'unchanged' : 'configured';
     await this.docker.getContainer(existing.Id).stop({ t: this.opts.stopTimeoutSeconds ?? 10 });
     return 'configured';
   }
@@ -118,16 +128,34 @@ export class ContainerRunner implements Runner {
     const info = await this.docker.getContainer(existing.Id).inspect();
     const running = info.State.Running;
     const details: Record<string, Json> = {
-      containerId: info.Id.slice(0, 12), image: existing.Image, status: info.State.Status, startedAt: info.State.StartedAt, runtime: 'container',
+      containerId: info.Id.slice(0, 12),
+      image: existing.Image,
+      status: info.State.Status,
+      startedAt: info.State.StartedAt,
+      runtime: 'container',
       ...(info.State.ExitCode ? { exitCode: info.State.ExitCode } : {}),
     };
     const fingerprint = `container:${info.Id.slice(0, 12)}@${info.State.StartedAt}`;
     const note = await readRecord(this.ctx.workDir, instance);
     if (note?.desired === 'stopped') {
       const drift = running ? [`${instance} should be stopped but runs`] : [];
-      return { exists: true, running, appliedHash: note.specHash, fingerprint: running ? fingerprint : 'stopped', details, stopped: true, drift } as RunnerObservation;
+      return {
+        exists: true,
+        running,
+        appliedHash: note.specHash,
+        fingerprint: running ? fingerprint : 'stopped',
+        details,
+        stopped: true,
+        drift,
+      } as RunnerObservation;
     }
-    return { exists: true, running, appliedHash: existing.Labels[specHashLabel], fingerprint: running ? fingerprint : `${info.State.Status}:${fingerprint}`, details };
+    return {
+      exists: true,
+      running,
+      appliedHash: existing.Labels[specHashLabel],
+      fingerprint: running ? fingerprint : `${info.State.Status}:${fingerprint}`,
+      details,
+    };
   }
 
   async list(): Promise<string[]> {

@@ -36,7 +36,10 @@ export function registeredRuntimes(): Runtime[] {
 export class RunnerSet {
   private readonly runners = new Map<Runtime, Runner>();
 
-  constructor(private readonly ctx: RunnerContext, private readonly overrides: Partial<Record<Runtime, RunnerFactory>> = {}) {}
+  constructor(
+    private readonly ctx: RunnerContext,
+    private readonly overrides: Partial<Record<Runtime, RunnerFactory>> = {},
+  ) {}
 
   get(runtime: Runtime): Runner {
     let r = this.runners.get(runtime);

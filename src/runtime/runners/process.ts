@@ -28,7 +28,10 @@ export interface DetachedRunnerOptions {
 export class ProcessRunner implements Runner {
   readonly runtime = 'process' as const;
 
-  constructor(private readonly ctx: RunnerContext, private readonly opts: DetachedRunnerOptions = {}) {}
+  constructor(
+    private readonly ctx: RunnerContext,
+    private readonly opts: DetachedRunnerOptions = {},
+  ) {}
 
   async ensureRunning(spec: InstanceSpec, specHash: string, env: Record<string, string>): Promise<'created' | 'configured' | 'unchanged'> {
     const p = spec.process;
@@ -77,7 +80,13 @@ export class ProcessRunner implements Runner {
 }
 
 /** Stops a detached instance and marks its record stopped (recording the Stopped spec when given). */
-export async function stopDetached(workDir: string, runtime: InstanceSpec['runtime'], instance: string, applied: { spec: InstanceSpec; specHash: string } | undefined, graceMs?: number): Promise<'configured' | 'unchanged'> {
+export async function stopDetached(
+  workDir: string,
+  runtime: InstanceSpec['runtime'],
+  instance: string,
+  applied: { spec: InstanceSpec; specHash: string } | undefined,
+  graceMs?: number,
+): Promise<'configured' | 'unchanged'> {
   const rec = await readRecord(workDir, instance);
   const killed = rec ? await terminateProcess(rec.pid, rec.startTime, graceMs) : false;
   const next = {

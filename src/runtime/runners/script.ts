@@ -33,7 +33,10 @@ function literalEnv(spec: InstanceSpec): Record<string, string> {
 export class ScriptRunner implements Runner {
   readonly runtime = 'script' as const;
 
-  constructor(private readonly ctx: RunnerContext, private readonly opts: ScriptRunnerOptions = {}) {}
+  constructor(
+    private readonly ctx: RunnerContext,
+    private readonly opts: ScriptRunnerOptions = {},
+  ) {}
 
   private argv(cmd: string[]): [string, ...string[]] {
     return [resolveCommand(cmd[0], this.ctx.baseDir), ...resolveArgs(cmd.slice(1), this.ctx.baseDir)];
@@ -43,7 +46,11 @@ export class ScriptRunner implements Runner {
   private async runSpecCommand(rec: InstanceRecord, cmd: string[]): Promise<{ code?: number; output: string }> {
     const spec = rec.spec as unknown as InstanceSpec;
     const dir = instanceDir(this.ctx.workDir, rec.instance);
-    const res = await runCommand(this.argv(cmd), { cwd: dir, env: instanceEnv(literalEnv(spec), { BOREAS_INSTANCE_DIR: dir }), timeoutMs: this.opts.commandTimeoutMs ?? 30_000 });
+    const res = await runCommand(this.argv(cmd), {
+      cwd: dir,
+      env: instanceEnv(literalEnv(spec), { BOREAS_INSTANCE_DIR: dir }),
+      timeoutMs: this.opts.commandTimeoutMs ?? 30_000,
+    });
     return { code: res.code, output: res.error ?? res.output };
   }
 
@@ -72,7 +79,15 @@ export class ScriptRunner implements Runner {
     if (rec && running) await this.stopRunning(rec);
 
     const dir = instanceDir(this.ctx.workDir, spec.instance);
-    const { started, record } = await startInstance({ workDir: this.ctx.workDir, spec, specHash, argv: this.argv(s.start), cwd: dir, env, rotateBytes: this.opts.rotateBytes });
+    const { started, record } = await startInstance({
+      workDir: this.ctx.workDir,
+      spec,
+      specHash,
+      argv: this.argv(s.start),
+      cwd: dir,
+      env,
+      rotateBytes: this.opts.rotateBytes,
+    });
     const exit = await earlyExit(started.child, this.opts.oneShotWindowMs ?? 1000);
     if (exit === 0) {
       const oneShot: InstanceRecord = { ...record, oneShot: true, pid: undefined, startTime: undefined };
@@ -106,7 +121,8 @@ export class ScriptRunner implements Runner {
     if (!rec || rec.runtime !== this.runtime) return { exists: false, running: false };
     const obs = observeRecord(this.ctx.workDir, rec, await this.isRunning(rec));
     if (rec.oneShot) obs.details = { ...obs.details, oneShot: true as Json };
-    if (!obs.running && obs.drift?.length && (rec.spec as unknown as InstanceSpec | null)?.script?.status) obs.drift = [`status command reports ${instance} is not running`];
+    if (!obs.running && obs.drift?.length && (rec.spec as unknown as InstanceSpec | null)?.script?.status)
+      obs.drift = [`status command reports ${instance} is not running`];
     return obs;
   }
 

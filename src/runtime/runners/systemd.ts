@@ -53,7 +53,13 @@ export interface UnitStatus {
 export async function showUnit(opts: SystemdOptions, unit: string): Promise<UnitStatus> {
   const out = await systemctl(opts, ['show', '-p', 'LoadState,ActiveState,SubState,InvocationID,MainPID', '--', assertUnitName(unit)]);
   const kv = Object.fromEntries(out.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { LoadState: kv.LoadState ?? '', ActiveState: kv.ActiveState ?? '', SubState: kv.SubState ?? '', InvocationID: kv.InvocationID ?? '', MainPID: kv.MainPID ?? '' };
+  return {
+    LoadState: kv.LoadState ?? '',
+    ActiveState: kv.ActiveState ?? '',
+    SubState: kv.SubState ?? '',
+    InvocationID: kv.InvocationID ?? '',
+    MainPID: kv.MainPID ?? '',
+  };
 }
 
 /** Writes a file only when its content differs; true when written. */
@@ -73,7 +79,10 @@ function envLine(name: string, value: string): string {
 export class SystemdRunner implements Runner {
   readonly runtime = 'systemd' as const;
 
-  constructor(private readonly ctx: RunnerContext, private readonly opts: SystemdOptions) {}
+  constructor(
+    private readonly ctx: RunnerContext,
+    private readonly opts: SystemdOptions,
+  ) {}
 
   /** Unit name of an instance: the spec's name, else boreas-<instance>.service (unique per slot). */
   static unitName(spec: InstanceSpec): string {
@@ -88,7 +97,13 @@ export class SystemdRunner implements Runner {
     const rec = await readRecord(this.ctx.workDir, spec.instance);
     const changed = [
       await writeIfChanged(join(this.opts.unitDir, unit), spec.systemd.unit, 0o644),
-      await writeIfChanged(envFile, Object.entries(env).map(([k, v]) => envLine(k, v)).join('\n') + '\n', 0o600),
+      await writeIfChanged(
+        envFile,
+        Object.entries(env)
+          .map(([k, v]) => envLine(k, v))
+          .join('\n') + '\n',
+        0o600,
+      ),
       await writeIfChanged(join(this.opts.unitDir, `${unit}.d`, '50-boreas-env.conf'), `[Service]\nEnvironmentFile=${envFile}\n`, 0o644),
     ].some(Boolean);
     if (changed) await systemctl(this.opts, ['daemon-reload']);
@@ -97,7 +112,15 @@ export class SystemdRunner implements Runner {
     if (!changed && active && rec?.specHash === specHash && rec.desired === 'running') return 'unchanged';
     if (/^\[Install\]/m.test(spec.systemd.unit)) await systemctl(this.opts, ['enable', '--', unit]);
     await systemctl(this.opts, [active ? 'restart' : 'start', '--', unit]);
-    await writeRecord(this.ctx.workDir, { instance: spec.instance, runtime: 'systemd', specHash, spec: spec as unknown as Json, desired: 'running', startedAt: new Date().toISOString(), extra: { unit } });
+    await writeRecord(this.ctx.workDir, {
+      instance: spec.instance,
+      runtime: 'systemd',
+      specHash,
+      spec: spec as unknown as Json,
+      desired: 'running',
+      startedAt: new Date().toISOString(),
+      extra: { unit },
+    });
     return rec ? 'configured' : 'created';
   }
 
@@ -107,7 +130,12 @@ export class SystemdRunner implements Runner {
     const status = await showUnit(this.opts, unit);
     const active = status.ActiveState === 'active' || status.ActiveState === 'activating';
     if (active) await systemctl(this.opts, ['stop', '--', unit]);
-    const next = { ...(rec ?? { instance, runtime: 'systemd' as const, specHash: '', spec: null }), ...(applied ? { specHash: applied.specHash, spec: applied.spec as unknown as Json } : {}), desired: 'stopped' as const, extra: { unit } };
+    const next = {
+      ...(rec ?? { instance, runtime: 'systemd' as const, specHash: '', spec: null }),
+      ...(applied ? { specHash: applied.specHash, spec: applied.spec as unknown as Json } : {}),
+      desired: 'stopped' as const,
+      extra: { unit },
+    };
     const changed = active || !rec || rec.desired !== 'stopped' || rec.specHash !== next.specHash;
     if (changed) await writeRecord(this.ctx.workDir, next);
     return changed ? 'configured' : 'unchanged';
@@ -131,7 +159,7 @@ export class SystemdRunner implements Runner {
 
   async observe(instance: string): Promise<RunnerObservation> {
     const rec = await readRecord(this.ctx.workDir, instance);
-    if (!rec || rec.runtime !== 'systemd') return { exists: false, running: false };
+    if (rec?.runtime !== 'systemd') return { exists: false, running: false };
     const unit = (rec.extra?.unit as string | undefined) ?? `boreas-${instance}.service`;
     const s = await showUnit(this.opts, unit);
     const running = s.ActiveState === 'active' || s.ActiveState === 'activating' || s.ActiveState === 'reloading';

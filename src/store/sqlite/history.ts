@@ -12,7 +12,11 @@ export interface StoredAuditEvent extends AuditEvent {
   at: string;
 }
 
-export function historyTables(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'recordAppRevision' | 'listAppRevisions' | 'audit'> & { listAudit(subject?: string, limit?: number): StoredAuditEvent[] } {
+export function historyTables(
+  db: Database,
+  w: WriteCounter,
+  now: Clock,
+): Pick<Store, 'recordAppRevision' | 'listAppRevisions' | 'audit'> & { listAudit(subject?: string, limit?: number): StoredAuditEvent[] } {
   const insertAppRevision = db.prepare('INSERT INTO app_revisions (application, revision, run_id, result, desired_hash, at) VALUES (?, ?, ?, ?, ?, ?)');
   const selectAppRevisions = db.prepare('SELECT * FROM app_revisions WHERE application = ? ORDER BY id DESC');
   const insertAudit = db.prepare('INSERT INTO audit_events (at, type, subject, message, data) VALUES (?, ?, ?, ?, ?)');
@@ -36,7 +40,14 @@ export function historyTables(db: Database, w: WriteCounter, now: Clock): Pick<S
       w.run(insertAudit, now().toISOString(), event.type, event.subject, event.message, event.data === undefined ? null : JSON.stringify(event.data));
     },
     listAudit(subject?: string, limit = 100): StoredAuditEvent[] {
-      const rows = selectAudit.all({ subject: subject ?? null, limit }) as Array<{ id: number; at: string; type: string; subject: string; message: string; data: string | null }>;
+      const rows = selectAudit.all({ subject: subject ?? null, limit }) as Array<{
+        id: number;
+        at: string;
+        type: string;
+        subject: string;
+        message: string;
+        data: string | null;
+      }>;
       return rows.map((r) => {
         const ev: StoredAuditEvent = { id: r.id, at: r.at, type: r.type, subject: r.subject, message: r.message };
         if (r.data !== null) ev.data = JSON.parse(r.data) as Json;

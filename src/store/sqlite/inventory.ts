@@ -10,7 +10,11 @@ import type { Clock, WriteCounter } from './write-counter.js';
 
 type InventoryRow = { resource: string; applied_hash: string; revision: string; last_task_key: string; applied_at: string };
 
-export function inventoryTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'listInventory' | 'recordApplied' | 'removeFromInventory' | 'saveObserved' | 'listObserved'> {
+export function inventoryTable(
+  db: Database,
+  w: WriteCounter,
+  now: Clock,
+): Pick<Store, 'listInventory' | 'recordApplied' | 'removeFromInventory' | 'saveObserved' | 'listObserved'> {
   const selectAll = db.prepare('SELECT * FROM inventory ORDER BY resource_id');
   const selectByTarget = db.prepare('SELECT * FROM inventory WHERE target = ? ORDER BY resource_id');
   const upsertItem = db.prepare(`
@@ -41,7 +45,17 @@ export function inventoryTable(db: Database, w: WriteCounter, now: Clock): Pick<
       return rows.map(toItem);
     },
     recordApplied(resource: DesiredResource, taskKey: string, revision: string): void {
-      w.run(upsertItem, resource.id, resource.target, resource.owner, JSON.stringify(redactForStorage(resource)), resource.hash, revision, taskKey, now().toISOString());
+      w.run(
+        upsertItem,
+        resource.id,
+        resource.target,
+        resource.owner,
+        JSON.stringify(redactForStorage(resource)),
+        resource.hash,
+        revision,
+        taskKey,
+        now().toISOString(),
+      );
     },
     removeFromInventory(resourceId: string): void {
       // The cached observation of a deleted resource would show a ghost in `status`.

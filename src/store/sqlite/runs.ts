@@ -4,7 +4,15 @@ import type { Json } from '../../model/resource.js';
 import type { RunRecord, Store } from '../store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
-type RunRow = { id: number; command: string; revision: string; started_at: string; finished_at: string | null; converged: number | null; summary: string | null };
+type RunRow = {
+  id: number;
+  command: string;
+  revision: string;
+  started_at: string;
+  finished_at: string | null;
+  converged: number | null;
+  summary: string | null;
+};
 
 export function runsTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'startRun' | 'finishRun' | 'listRuns'> {
   const insertRun = db.prepare('INSERT INTO runs (command, revision, started_at) VALUES (?, ?, ?)');

@@ -6,9 +6,20 @@ import type { Store, TaskRecord } from '../store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
 type TaskRow = {
-  key: string; run_id: number; revision: string; resource_id: string; target: string; owner: string;
-  action: string; state: string; outcome: string | null; message: string | null; attempts: number;
-  depends_on: string; created_at: string; updated_at: string;
+  key: string;
+  run_id: number;
+  revision: string;
+  resource_id: string;
+  target: string;
+  owner: string;
+  action: string;
+  state: string;
+  outcome: string | null;
+  message: string | null;
+  attempts: number;
+  depends_on: string;
+  created_at: string;
+  updated_at: string;
 };
 
 function toRecord(row: TaskRow): TaskRecord {
@@ -49,10 +60,14 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
     INSERT INTO tasks (key, run_id, revision, resource_id, target, owner, action, state, attempts, depends_on, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`);
   // Re-attaching keeps attempts (they are history) but clears the previous run's verdict.
-  const reattachTask = db.prepare(`UPDATE tasks SET run_id = ?, state = 'pending', outcome = NULL, message = NULL, depends_on = ?, updated_at = ? WHERE key = ?`);
+  const reattachTask = db.prepare(
+    `UPDATE tasks SET run_id = ?, state = 'pending', outcome = NULL, message = NULL, depends_on = ?, updated_at = ? WHERE key = ?`,
+  );
   const updateState = db.prepare('UPDATE tasks SET state = ?, outcome = ?, message = ?, updated_at = ? WHERE key = ?');
   const bumpAttempts = db.prepare('UPDATE tasks SET attempts = attempts + 1, updated_at = ? WHERE key = ? RETURNING attempts, run_id');
-  const insertAttempt = db.prepare('INSERT INTO task_attempts (task_key, attempt, run_id, outcome, message, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertAttempt = db.prepare(
+    'INSERT INTO task_attempts (task_key, attempt, run_id, outcome, message, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const selectFiltered = db.prepare(`
     SELECT * FROM tasks
     WHERE (@runId IS NULL OR run_id = @runId) AND (@revision IS NULL OR revision = @revision) AND (@state IS NULL OR state = @state)

@@ -44,11 +44,13 @@ export function agentChallengePublisher(nodes: string[], send: AgentTaskSender, 
     const results = await Promise.allSettled(nodes.map((node) => send(node, { taskId: key, idempotencyKey: key, ...task(key) })));
     const failed: string[] = [];
     results.forEach((r, i) => {
-      const why = r.status === 'rejected' ? (r.reason as Error).message : r.value.status === 'failed' ? r.value.errorMessage ?? r.value.message ?? 'failed' : undefined;
+      const why =
+        r.status === 'rejected' ? (r.reason as Error).message : r.value.status === 'failed' ? (r.value.errorMessage ?? r.value.message ?? 'failed') : undefined;
       if (why) failed.push(`${nodes[i]}: ${why}`);
     });
     if (failed.length === 0) return;
-    if (action === 'publish' && failed.length === nodes.length) throw new Error(`ACME challenge could not be published on any edge node (${failed.join('; ')})`);
+    if (action === 'publish' && failed.length === nodes.length)
+      throw new Error(`ACME challenge could not be published on any edge node (${failed.join('; ')})`);
     log?.warn(`ACME challenge ${action} failed on some edge nodes`, { nodes: failed.map((f) => f.split(':')[0]).join(','), error: failed.join('; ') });
   };
   return {

@@ -19,7 +19,10 @@ export interface AgentClientOptions {
 
 /** The node could not be reached at all (refused, reset, timed out): it counts as offline. */
 export class AgentUnreachable extends Error {
-  constructor(readonly node: string, message: string) {
+  constructor(
+    readonly node: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'AgentUnreachable';
   }
@@ -27,18 +30,40 @@ export class AgentUnreachable extends Error {
 
 /** The agent answered with an error status. */
 export class AgentHttpError extends Error {
-  constructor(readonly node: string, readonly status: number, message: string) {
+  constructor(
+    readonly node: string,
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'AgentHttpError';
   }
 }
 
-const connectionErrors = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT']);
+const connectionErrors = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
 
 export class AgentClient {
   private readonly pool: Pool;
 
-  constructor(readonly node: string, readonly origin: string, private readonly token: string, private readonly opts: AgentClientOptions = {}) {
+  constructor(
+    readonly node: string,
+    readonly origin: string,
+    private readonly token: string,
+    private readonly opts: AgentClientOptions = {},
+  ) {
     this.pool = new Pool(origin, {
       connections: opts.connections ?? 4,
       connect: { timeout: opts.connectTimeoutMs ?? 3000 },
@@ -74,7 +99,8 @@ export class AgentClient {
         if (err instanceof AgentHttpError) throw err;
         const code = (err as { code?: string }).code ?? '';
         if (!connectionErrors.has(code)) throw new AgentUnreachable(this.node, `node ${this.node} (${this.origin}): ${(err as Error).message}`);
-        if (attempt >= retries) throw new AgentUnreachable(this.node, `node ${this.node} (${this.origin}) is unreachable: ${code} after ${attempt + 1} attempt(s)`);
+        if (attempt >= retries)
+          throw new AgentUnreachable(this.node, `node ${this.node} (${this.origin}) is unreachable: ${code} after ${attempt + 1} attempt(s)`);
         const delay = (this.opts.backoffMs ?? 100) * 2 ** attempt * (0.75 + Math.random() * 0.5);
         await new Promise((r) => setTimeout(r, delay));
       }

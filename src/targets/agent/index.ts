@@ -24,7 +24,12 @@ export interface AgentNodeInfo {
 export type NodeLookup = (node: string) => AgentNodeInfo | undefined;
 
 class AgentTarget implements Target {
-  constructor(readonly key: string, readonly node: string, private readonly transport: AgentTransport, private readonly ctx: TargetContext) {}
+  constructor(
+    readonly key: string,
+    readonly node: string,
+    private readonly transport: AgentTransport,
+    private readonly ctx: TargetContext,
+  ) {}
 
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
     if (resources.length === 0) return [];
@@ -47,7 +52,11 @@ class AgentTarget implements Target {
     const wire = await agentTask(task, this.ctx);
     const r = await this.transport.task(wire);
     if (r.status === 'failed') return { outcome: 'failed', message: `node ${this.node}: ${r.errorMessage ?? r.message ?? 'task failed'}` };
-    return { outcome: r.outcome, ...(r.message ? { message: r.message } : {}), details: { node: this.node, ...(r.details ?? {}), ...(r.replayed ? { replayed: true } : {}) } };
+    return {
+      outcome: r.outcome,
+      ...(r.message ? { message: r.message } : {}),
+      details: { node: this.node, ...(r.details ?? {}), ...(r.replayed ? { replayed: true } : {}) },
+    };
   }
 
   /** Sends a typed task that is not a plan task (ACME challenges, challenges.ts); same transport as apply. */

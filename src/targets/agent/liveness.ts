@@ -15,15 +15,22 @@ export interface NodeAddress {
 /** Probes every node's `/v1/health`; records each as online/offline; returns the offline names. */
 export async function refreshNodeLiveness(store: Store, nodes: NodeAddress[], timeoutMs = 2000): Promise<string[]> {
   const results = await Promise.all(
-    nodes.filter((n) => n.address).map(async (n) => {
-      try {
-        const res = await request(`http://${n.address}/v1/health`, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
-        await res.body.dump();
-        return [n.name, res.statusCode === 200] as const;
-      } catch {
-        return [n.name, false] as const;
-      }
-    }),
+    nodes
+      .filter((n) => n.address)
+      .map(async (n) => {
+        try {
+          const res = await request(`http://${n.address}/v1/health`, {
+            method: 'GET',
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          await res.body.dump();
+          return [n.name, res.statusCode === 200] as const;
+        } catch {
+          return [n.name, false] as const;
+        }
+      }),
   );
   for (const [name, online] of results) markNode(store, name, online);
   return results.filter(([, online]) => !online).map(([name]) => name);

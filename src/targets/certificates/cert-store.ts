@@ -89,7 +89,13 @@ export function seal(value: string, opts: CertStoreOptions = {}): SealedKey {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', scryptSync(pass, salt, 32), iv);
   const data = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-  return { alg: 'aes-256-gcm', salt: salt.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  return {
+    alg: 'aes-256-gcm',
+    salt: salt.toString('base64'),
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
+  };
 }
 
 /** Opens a sealed value; a wrong or missing passphrase is an error, never garbage. */

@@ -58,22 +58,39 @@ export async function ensureCertificate(cert: Certificate, deps: CertificateDeps
     // A selfSigned certificate of `days` <= renewBeforeDays would be inside its window from birth and
     // re-issued (and nginx reloaded) on every reconcile; its window is capped at a third of its life.
     const renewBefore = cert.spec.renewBeforeDays ?? 30;
-    reason = renewalReason(current, issuerHash, kind === 'selfSigned' ? Math.min(renewBefore, (cert.spec.issuer.selfSigned?.days ?? 90) / 3) : renewBefore, now);
+    reason = renewalReason(
+      current,
+      issuerHash,
+      kind === 'selfSigned' ? Math.min(renewBefore, (cert.spec.issuer.selfSigned?.days ?? 90) / 3) : renewBefore,
+      now,
+    );
   }
   if (!reason) return summary(current!, false);
 
   if (!fresh) {
     deps.log?.info('issuing certificate', { certificate: name, issuer: kind, reason });
-    fresh = kind === 'selfSigned'
-      ? // validity starts at the real time even when `now` is injected: the certificate must work today
-        await generateSelfSigned(cert.spec.domains, cert.spec.issuer.selfSigned?.days ?? 90)
-      : await issueAcme(cert, { store: deps.store, challenges: deps.challenges, directoryCaPem: deps.acmeDirectoryCaPem, secretKey: deps.secretKey });
+    fresh =
+      kind === 'selfSigned'
+        ? // validity starts at the real time even when `now` is injected: the certificate must work today
+          await generateSelfSigned(cert.spec.domains, cert.spec.issuer.selfSigned?.days ?? 90)
+        : await issueAcme(cert, { store: deps.store, challenges: deps.challenges, directoryCaPem: deps.acmeDirectoryCaPem, secretKey: deps.secretKey });
   }
   if (!keyMatches(fresh.certPem, fresh.keyPem)) throw new Error(`Certificate/${name}: issued key does not match the certificate`);
   const facts = certificateFacts(fresh.certPem);
   const rec = saveCertificateVersion(
     deps.store,
-    { name, issuer: kind, issuerHash, domains: [...cert.spec.domains], sans: facts.sans, fingerprint: facts.fingerprint, notBefore: facts.notBefore, notAfter: facts.notAfter, issuedAt: now.toISOString(), certPem: fresh.certPem },
+    {
+      name,
+      issuer: kind,
+      issuerHash,
+      domains: [...cert.spec.domains],
+      sans: facts.sans,
+      fingerprint: facts.fingerprint,
+      notBefore: facts.notBefore,
+      notAfter: facts.notAfter,
+      issuedAt: now.toISOString(),
+      certPem: fresh.certPem,
+    },
     fresh.keyPem,
     deps,
   );

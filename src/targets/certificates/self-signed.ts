@@ -38,6 +38,9 @@ export async function generateSelfSigned(domains: string[], days: number, now = 
 }
 
 function toPem(der: Buffer, label: string): string {
-  const b64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const b64 = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }

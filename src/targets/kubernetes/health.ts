@@ -2,10 +2,15 @@
 // rule are healthy once present. Rollout rules follow `kubectl rollout status`.
 import type { Health, Json } from '../../model/resource.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: live objects are untyped JSON read with optional chaining throughout
 type Obj = Record<string, any>;
 
 const healthy = (message = 'ready'): Health => ({ status: 'Healthy', level: 100, message });
-const progressing = (message: string, done = 0, of = 1): Health => ({ status: 'Progressing', level: Math.min(99, Math.floor((100 * done) / Math.max(of, 1))), message });
+const progressing = (message: string, done = 0, of = 1): Health => ({
+  status: 'Progressing',
+  level: Math.min(99, Math.floor((100 * done) / Math.max(of, 1))),
+  message,
+});
 const degraded = (message: string): Health => ({ status: 'Degraded', level: 0, message });
 
 export const missing: Health = { status: 'Missing', level: 0, message: 'not found on the cluster' };
@@ -48,7 +53,8 @@ function daemonSet(o: Obj): Health {
   if (!observed(o)) return progressing('waiting for the rollout to be observed');
   const s = o.status ?? {};
   const want = s.desiredNumberScheduled ?? 0;
-  if ((s.updatedNumberScheduled ?? 0) < want) return progressing(`${s.updatedNumberScheduled ?? 0} of ${want} pods updated`, s.updatedNumberScheduled ?? 0, want);
+  if ((s.updatedNumberScheduled ?? 0) < want)
+    return progressing(`${s.updatedNumberScheduled ?? 0} of ${want} pods updated`, s.updatedNumberScheduled ?? 0, want);
   if ((s.numberAvailable ?? 0) < want) return progressing(`${s.numberAvailable ?? 0} of ${want} updated pods available`, s.numberAvailable ?? 0, want);
   return healthy(`${want} pods available`);
 }

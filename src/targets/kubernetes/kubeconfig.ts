@@ -27,7 +27,15 @@ export async function loadKubeConfig(envName: string, env: Environment | undefin
     throw new UserError(`environment ${envName}: kubeconfig cannot be loaded: ${(err as Error).message.split('\n')[0]}`);
   }
   if (k?.context) {
-    if (!kc.getContextObject(k.context)) throw new UserError(`environment ${envName}: context "${k.context}" is not in the kubeconfig (known: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    if (!kc.getContextObject(k.context))
+      throw new UserError(
+        `environment ${envName}: context "${k.context}" is not in the kubeconfig (known: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     kc.setCurrentContext(k.context);
   }
   if (!kc.getCurrentCluster()) throw new UserError(`environment ${envName}: the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);

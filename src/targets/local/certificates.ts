@@ -18,13 +18,28 @@ export async function observeLocalCertificate(r: DesiredResource): Promise<Obser
   const spec = r.spec as unknown as CertificateFilesSpec;
   const [served, keyPresent] = await Promise.all([readServedCertificateFingerprint(spec.certPath), exists(spec.keyPath)]);
   const details = { certPath: spec.certPath, keyPath: spec.keyPath, ...(served ? { servedFingerprint: served } : {}) };
-  if (!served) return { id: r.id, exists: false, health: { status: 'Missing', level: 0, message: `${spec.certPath} is missing` }, fingerprint: 'missing', details };
+  if (!served)
+    return { id: r.id, exists: false, health: { status: 'Missing', level: 0, message: `${spec.certPath} is missing` }, fingerprint: 'missing', details };
   const fingerprint = `cert:${served}`; // same form as agents report
   if (!keyPresent) {
-    return { id: r.id, exists: true, health: { status: 'Degraded', level: 50, message: `${spec.keyPath} is missing` }, drift: [`${spec.keyPath} is missing`], fingerprint, details };
+    return {
+      id: r.id,
+      exists: true,
+      health: { status: 'Degraded', level: 50, message: `${spec.keyPath} is missing` },
+      drift: [`${spec.keyPath} is missing`],
+      fingerprint,
+      details,
+    };
   }
   if (served === spec.fingerprint) {
-    return { id: r.id, exists: true, appliedHash: r.hash, health: { status: 'Healthy', level: 100, message: `serving version ${spec.version}` }, fingerprint, details };
+    return {
+      id: r.id,
+      exists: true,
+      appliedHash: r.hash,
+      health: { status: 'Healthy', level: 100, message: `serving version ${spec.version}` },
+      fingerprint,
+      details,
+    };
   }
   return {
     id: r.id,
@@ -45,14 +60,20 @@ export async function applyLocalCertificate(ctx: TargetContext, r: DesiredResour
     const paths = [assertAllowed(spec.certPath, allowedRoots), assertAllowed(spec.keyPath, allowedRoots)];
     const had = (await Promise.all(paths.map(exists))).some(Boolean);
     await Promise.all(paths.map((p) => rm(p, { force: true })));
-    return { outcome: had ? 'deleted' : 'unchanged', message: had ? `removed certificate ${spec.certificate}` : `certificate ${spec.certificate} was not present` };
+    return {
+      outcome: had ? 'deleted' : 'unchanged',
+      message: had ? `removed certificate ${spec.certificate}` : `certificate ${spec.certificate} was not present`,
+    };
   }
   if (spec.version === 0) return { outcome: 'failed', message: `certificate ${spec.certificate} has not been issued yet (see the warnings of this reconcile)` };
   try {
     const res = await deployCertificate(certificatePayload(ctx.store, spec, { secretKey: stateSecret(ctx.stateDir) }), { allowedRoots });
     return {
       outcome: res.outcome,
-      message: res.outcome === 'unchanged' ? `certificate ${spec.certificate} version ${spec.version} already deployed` : `deployed certificate ${spec.certificate} version ${spec.version}, nginx reloaded`,
+      message:
+        res.outcome === 'unchanged'
+          ? `certificate ${spec.certificate} version ${spec.version} already deployed`
+          : `deployed certificate ${spec.certificate} version ${spec.version}, nginx reloaded`,
       details: { certPath: spec.certPath, fingerprint: res.fingerprint },
     };
   } catch (err) {

@@ -38,7 +38,9 @@ export async function listFileRecords(workDir: string): Promise<FileRecord[]> {
   const names = await readdir(join(workDir, 'files')).catch(() => [] as string[]);
   const out: FileRecord[] = [];
   for (const n of names) {
-    const rec = await readFile(join(workDir, 'files', n), 'utf8').then((t) => JSON.parse(t) as FileRecord).catch(() => undefined);
+    const rec = await readFile(join(workDir, 'files', n), 'utf8')
+      .then((t) => JSON.parse(t) as FileRecord)
+      .catch(() => undefined);
     if (rec) out.push(rec);
   }
   return out;
@@ -48,7 +50,13 @@ export async function listFileRecords(workDir: string): Promise<FileRecord[]> {
 export async function removeEmptyParents(workDir: string, instance: string, path: string): Promise<void> {
   const top = instanceDir(workDir, instance);
   for (let dir = dirname(path); dir.startsWith(top); dir = dirname(dir)) {
-    if (!(await rmdir(dir).then(() => true, () => false))) return;
+    if (
+      !(await rmdir(dir).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
   }
 }
 
@@ -57,7 +65,11 @@ export async function observeLocalFile(workDir: string, r: DesiredResource): Pro
   const path = localFilePath(workDir, spec);
   const [disk, rec] = await Promise.all([observeFile(path, spec), readFileRecord(workDir, path)]);
   const applied = rec ? { appliedHash: rec.specHash, appliedSpec: rec.spec } : disk.exists && disk.drift.length === 0 ? { appliedHash: r.hash } : {};
-  const health: Health = !disk.exists ? { status: 'Missing', level: 0, message: `${path} is missing` } : disk.drift.length ? { status: 'Degraded', level: 50, message: disk.drift.join('; ') } : { status: 'Healthy', level: 100, message: 'content matches' };
+  const health: Health = !disk.exists
+    ? { status: 'Missing', level: 0, message: `${path} is missing` }
+    : disk.drift.length
+      ? { status: 'Degraded', level: 50, message: disk.drift.join('; ') }
+      : { status: 'Healthy', level: 100, message: 'content matches' };
   return {
     id: r.id,
     exists: disk.exists,

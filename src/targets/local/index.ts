@@ -28,9 +28,18 @@ export function localWorkDir(stateDir: string): string {
 export class LocalTarget implements Target {
   private readonly env: InstanceEnv;
 
-  constructor(readonly key: string, private readonly ctx: TargetContext, opts: LocalTargetOptions = {}) {
+  constructor(
+    readonly key: string,
+    private readonly ctx: TargetContext,
+    opts: LocalTargetOptions = {},
+  ) {
     const workDir = localWorkDir(ctx.stateDir);
-    this.env = { workDir, baseDir: ctx.repoDir, runners: new RunnerSet({ workDir, baseDir: ctx.repoDir }, { ...localRunnerFactories(), ...opts.runners }), resolveSecret: ctx.resolveSecret };
+    this.env = {
+      workDir,
+      baseDir: ctx.repoDir,
+      runners: new RunnerSet({ workDir, baseDir: ctx.repoDir }, { ...localRunnerFactories(), ...opts.runners }),
+      resolveSecret: ctx.resolveSecret,
+    };
   }
 
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {

@@ -31,7 +31,8 @@ export async function observeInstance(e: InstanceEnv, r: DesiredResource): Promi
     details,
   };
   if (obs.stopped) return { ...common, exists: true, health: { status: 'Suspended', level: 0, message: 'stopped' } };
-  if (!obs.exists || !obs.running) return { ...common, exists: false, health: { status: 'Missing', level: 0, message: obs.drift?.join('; ') || 'not running' } };
+  if (!obs.exists || !obs.running)
+    return { ...common, exists: false, health: { status: 'Missing', level: 0, message: obs.drift?.join('; ') || 'not running' } };
   const pid = typeof obs.details?.pid === 'number' ? ` (pid ${obs.details.pid})` : '';
   return { ...common, exists: true, health: { status: 'Healthy', level: 100, message: `running${pid}` } };
 }
@@ -54,7 +55,10 @@ export async function applyInstance(e: InstanceEnv, r: DesiredResource, deleting
   const outcome = await runner.ensureRunning(spec, r.hash, env);
   const obs = await runner.observe(spec.instance);
   const pid = obs.details?.pid;
-  const message = outcome === 'unchanged' ? `${spec.instance} already running` : `${spec.instance} ${outcome === 'created' ? 'started' : 'restarted'}${typeof pid === 'number' ? ` (pid ${pid})` : ''}`;
+  const message =
+    outcome === 'unchanged'
+      ? `${spec.instance} already running`
+      : `${spec.instance} ${outcome === 'created' ? 'started' : 'restarted'}${typeof pid === 'number' ? ` (pid ${pid})` : ''}`;
   return { outcome, message, details: { ...(obs.details ?? {}), ...(obs.fingerprint ? { fingerprint: obs.fingerprint } : {}) } };
 }
 
@@ -64,9 +68,15 @@ export async function instanceHealth(e: InstanceEnv, r: DesiredResource): Promis
   if (obs.stopped) return { status: 'Suspended', level: 0, message: 'stopped' };
   if (!obs.running) return { status: 'Missing', level: 0, message: obs.drift?.join('; ') || 'not running' };
   const delay = (spec.health?.initialDelaySeconds ?? 0) * 1000;
-  if (delay && obs.startedAt && Date.now() - Date.parse(obs.startedAt) < delay) return { status: 'Progressing', level: 50, message: 'starting (initial delay)' };
+  if (delay && obs.startedAt && Date.now() - Date.parse(obs.startedAt) < delay)
+    return { status: 'Progressing', level: 50, message: 'starting (initial delay)' };
   const dir = instanceDir(e.workDir, spec.instance);
-  const check = spec.health?.exec ? { ...spec.health, exec: { command: [resolveCommand(spec.health.exec.command[0], e.baseDir), ...resolveArgs(spec.health.exec.command.slice(1), e.baseDir)] } } : spec.health;
+  const check = spec.health?.exec
+    ? {
+        ...spec.health,
+        exec: { command: [resolveCommand(spec.health.exec.command[0], e.baseDir), ...resolveArgs(spec.health.exec.command.slice(1), e.baseDir)] },
+      }
+    : spec.health;
   // Probes run on this machine, so they go to loopback whatever address others use.
   return runHealthCheck(check, { host: '127.0.0.1', running: true, cwd: dir, env: instanceEnv(literalEnv(spec.env), { BOREAS_INSTANCE_DIR: dir }) });
 }

@@ -68,7 +68,8 @@ export async function observeLocalNginxSite(r: DesiredResource): Promise<Observe
   const spec = r.spec as unknown as NginxSiteSpec;
   const disk = await observeNginxSite(spec.targetPath);
   const details = { path: spec.targetPath };
-  if (!disk.exists) return { id: r.id, exists: false, health: { status: 'Missing', level: 0, message: `${spec.targetPath} is missing` }, fingerprint: 'missing', details };
+  if (!disk.exists)
+    return { id: r.id, exists: false, health: { status: 'Missing', level: 0, message: `${spec.targetPath} is missing` }, fingerprint: 'missing', details };
   const fingerprint = `sha256:${disk.hash}`;
   if (disk.hash === sha256Hex(spec.content)) {
     return { id: r.id, exists: true, appliedHash: r.hash, health: { status: 'Healthy', level: 100, message: 'site config matches' }, fingerprint, details };

@@ -153,11 +153,5 @@ function renderLocations(input: NginxSiteInput, upstreams: Map<string, { name: s
 
 /** ACME http-01 tokens are always served over plain HTTP from the node's webroot. */
 function acmeLocation(webroot: string): string[] {
-  return [
-    `    location ^~ ${acmePath} {`,
-    `        root ${token(webroot)};`,
-    '        default_type text/plain;',
-    '        try_files $uri =404;',
-    '    }',
-  ];
+  return [`    location ^~ ${acmePath} {`, `        root ${token(webroot)};`, '        default_type text/plain;', '        try_files $uri =404;', '    }'];
 }

@@ -2,7 +2,7 @@
 // schemas before they get here; this keeps a value that slipped through from ending a directive
 // or a block (`;`, `{`, `}`, quotes, newlines) and turning into config of its own.
 
-const bare = /^[A-Za-z0-9._~\/*:-]+$/;
+const bare = /^[A-Za-z0-9._~/*:-]+$/;
 
 /** A single nginx token: bare when harmless, else double-quoted with escapes. */
 export function token(value: string): string {

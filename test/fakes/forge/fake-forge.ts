@@ -8,10 +8,21 @@ import type { AddressInfo } from 'node:net';
 export type FakeForgeKind = 'github' | 'gitea' | 'gitlab';
 
 /** A stored comment (GitHub/Gitea issue comment, GitLab MR note). */
-export interface FakeComment { id: number; body: string; author: string; createdAt: string; updatedAt: string }
+export interface FakeComment {
+  id: number;
+  body: string;
+  author: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 /** One request as received: `auth` is the user the token mapped to, if any. */
-export interface FakeRequest { forge: FakeForgeKind; method: string; path: string; user?: string }
+export interface FakeRequest {
+  forge: FakeForgeKind;
+  method: string;
+  path: string;
+  user?: string;
+}
 
 export interface FakeForge {
   /** Origin, e.g. http://127.0.0.1:41234. GitHub lives at the root, Gitea under /api/v1, GitLab under /api/v4. */
@@ -27,8 +38,18 @@ export interface FakeForge {
 }
 
 const routes: { forge: FakeForgeKind; list: RegExp; item: RegExp; edit: string }[] = [
-  { forge: 'gitea', list: /^\/api\/v1\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/, item: /^\/api\/v1\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/, edit: 'PATCH' },
-  { forge: 'gitlab', list: /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes$/, item: /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes\/(\d+)$/, edit: 'PUT' },
+  {
+    forge: 'gitea',
+    list: /^\/api\/v1\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/,
+    item: /^\/api\/v1\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/,
+    edit: 'PATCH',
+  },
+  {
+    forge: 'gitlab',
+    list: /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes$/,
+    item: /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes\/(\d+)$/,
+    edit: 'PUT',
+  },
   { forge: 'github', list: /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/, item: /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/, edit: 'PATCH' },
 ];
 
@@ -57,15 +78,26 @@ export async function startFakeForge(tokens: Record<string, string>): Promise<Fa
     const f = route.forge;
     const user = authenticate(f, req, tokens);
     requests.push({ forge: f, method: req.method ?? 'GET', path: url.pathname + url.search, user });
-    if (!user) return send(res, 401, f === 'gitlab' ? { message: '401 Unauthorized' } : f === 'gitea' ? { message: 'token is required', url: `${origin}/api/swagger` } : { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    if (!user)
+      return send(
+        res,
+        401,
+        f === 'gitlab'
+          ? { message: '401 Unauthorized' }
+          : f === 'gitea'
+            ? { message: 'token is required', url: `${origin}/api/swagger` }
+            : { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+      );
     const list = route.list.exec(url.pathname);
     if (list) {
       const k = key(f, decodeURIComponent(list[1]), Number(list[2]));
       if (req.method === 'GET') return sendPage(res, f, url, thread(k), (c) => shape(f, c, k));
       if (req.method === 'POST') {
         const body = await readBody(req);
-        if (typeof body?.body !== 'string' || body.body === '') return send(res, f === 'gitlab' ? 400 : 422, { message: f === 'gitlab' ? { body: ["can't be blank"] } : 'Validation Failed' });
-        if (f === 'github' && body.body.length > 65_536) return send(res, 422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] });
+        if (typeof body?.body !== 'string' || body.body === '')
+          return send(res, f === 'gitlab' ? 400 : 422, { message: f === 'gitlab' ? { body: ["can't be blank"] } : 'Validation Failed' });
+        if (f === 'github' && body.body.length > 65_536)
+          return send(res, 422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] });
         return send(res, 201, shape(f, add(k, body.body, user), k));
       }
       return send(res, 405, { message: 'Method Not Allowed' });
@@ -90,10 +122,31 @@ export async function startFakeForge(tokens: Record<string, string>): Promise<Fa
   /** The JSON a real forge returns for one comment (the fields Boreas and a reader would use). */
   function shape(f: FakeForgeKind, c: FakeComment, k: string): Record<string, unknown> {
     const [, repo, pr] = k.split(':');
-    if (f === 'gitlab') return { id: c.id, type: null, body: c.body, author: { id: 1, username: c.author, name: c.author }, created_at: c.createdAt, updated_at: c.updatedAt, system: false, noteable_type: 'MergeRequest', noteable_iid: Number(pr), resolvable: false };
+    if (f === 'gitlab')
+      return {
+        id: c.id,
+        type: null,
+        body: c.body,
+        author: { id: 1, username: c.author, name: c.author },
+        created_at: c.createdAt,
+        updated_at: c.updatedAt,
+        system: false,
+        noteable_type: 'MergeRequest',
+        noteable_iid: Number(pr),
+        resolvable: false,
+      };
     const html = f === 'github' ? `https://github.com/${repo}/pull/${pr}#issuecomment-${c.id}` : `${origin}/${repo}/pulls/${pr}#issuecomment-${c.id}`;
     const apiBase = f === 'github' ? origin : `${origin}/api/v1`;
-    return { id: c.id, url: `${apiBase}/repos/${repo}/issues/comments/${c.id}`, html_url: html, issue_url: `${apiBase}/repos/${repo}/issues/${pr}`, body: c.body, user: { login: c.author, id: 1 }, created_at: c.createdAt, updated_at: c.updatedAt };
+    return {
+      id: c.id,
+      url: `${apiBase}/repos/${repo}/issues/comments/${c.id}`,
+      html_url: html,
+      issue_url: `${apiBase}/repos/${repo}/issues/${pr}`,
+      body: c.body,
+      user: { login: c.author, id: 1 },
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    };
   }
 
   return {
@@ -102,7 +155,11 @@ export async function startFakeForge(tokens: Record<string, string>): Promise<Fa
     writes: () => requests.filter((r) => r.method !== 'GET'),
     comments: (f, repo, pr) => (store.get(key(f, repo, pr)) ?? []).map((c) => ({ ...c })),
     seed: (f, repo, pr, body, author = 'someone-else') => add(key(f, repo, pr), body, author),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -123,8 +180,18 @@ function sendPage<T>(res: ServerResponse, f: FakeForgeKind, url: URL, items: T[]
   const size = Math.min(max, Math.max(1, Number(url.searchParams.get(sizeParam)) || def));
   const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
   const pages = Math.max(1, Math.ceil(items.length / size));
-  const at = (p: number) => { const u = new URL(url); u.searchParams.set(sizeParam, String(size)); u.searchParams.set('page', String(p)); return `<${res.req.headers.host ? `http://${res.req.headers.host}` : ''}${u.pathname}${u.search}>`; };
-  const links = [page < pages && `${at(page + 1)}; rel="next"`, `${at(pages)}; rel="last"`, `${at(1)}; rel="first"`, page > 1 && `${at(page - 1)}; rel="prev"`].filter(Boolean);
+  const at = (p: number) => {
+    const u = new URL(url);
+    u.searchParams.set(sizeParam, String(size));
+    u.searchParams.set('page', String(p));
+    return `<${res.req.headers.host ? `http://${res.req.headers.host}` : ''}${u.pathname}${u.search}>`;
+  };
+  const links = [
+    page < pages && `${at(page + 1)}; rel="next"`,
+    `${at(pages)}; rel="last"`,
+    `${at(1)}; rel="first"`,
+    page > 1 && `${at(page - 1)}; rel="prev"`,
+  ].filter(Boolean);
   if (pages > 1) res.setHeader('link', links.join(', '));
   if (f === 'gitlab') {
     res.setHeader('x-page', String(page));

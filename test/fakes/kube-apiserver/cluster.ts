@@ -7,14 +7,23 @@ import { matchLabels } from './labels.js';
 import { builtinTypes, groupVersion, typesOfCrd, type ResourceType } from './resources.js';
 import { badRequest, notFound, StatusError } from './status.js';
 
-export interface ObjectRef { apiVersion: string; kind: string; namespace?: string; name: string }
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
 
 export interface ClusterOptions {
   /** `manual`: new CRDs stay un-Established (their kinds unserved) until `establishCrd(name)`. */
   establishCrds?: 'immediately' | 'manual';
 }
 
-export interface ApplyOptions { manager: string; force: boolean; dryRun: boolean }
+export interface ApplyOptions {
+  manager: string;
+  force: boolean;
+  dryRun: boolean;
+}
 
 const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 /** Metadata the server owns: never part of an apply configuration. */
@@ -29,7 +38,11 @@ export class FakeCluster {
 
   constructor(private readonly opts: ClusterOptions = {}) {
     for (const name of ['default', 'kube-system']) {
-      const obj: Obj = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: `uid-${++this.uid}`, resourceVersion: String(++this.rv), creationTimestamp: timestamp() } };
+      const obj: Obj = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, uid: `uid-${++this.uid}`, resourceVersion: String(++this.rv), creationTimestamp: timestamp() },
+      };
       applyDefaults('Namespace', obj, true);
       this.objects.set(this.key('', 'Namespace', undefined, name), { obj, managers: [] });
     }
@@ -80,10 +93,12 @@ export class FakeCluster {
   /** Server-side apply of a parsed configuration; `code` is 201 on create, 200 otherwise. */
   apply(t: ResourceType, ns: string | undefined, name: string, body: Obj, o: ApplyOptions): { code: number; obj: Obj } {
     const gv = groupVersion(t);
-    if (body.apiVersion !== gv || body.kind !== t.kind) throw badRequest(`the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the URL (${gv} ${t.kind})`);
+    if (body.apiVersion !== gv || body.kind !== t.kind)
+      throw badRequest(`the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the URL (${gv} ${t.kind})`);
     const md = (body.metadata ?? {}) as Obj;
     if (md.name !== name) throw badRequest(`the name of the object (${String(md.name)}) does not match the name on the URL (${name})`);
-    if (t.namespaced && md.namespace !== undefined && md.namespace !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (t.namespaced && md.namespace !== undefined && md.namespace !== ns)
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     if (t.namespaced) {
       if (!ns) throw badRequest('the namespace of the object must be set');
       if (!this.objects.has(this.key('', 'Namespace', undefined, ns))) throw notFound('namespaces', '', ns);
@@ -102,7 +117,11 @@ export class FakeCluster {
         name,
         group: t.group || undefined,
         kind: t.name,
-        causes: merged.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: pathText(c.path) })),
+        causes: merged.conflicts.map((c) => ({
+          reason: 'FieldManagerConflict',
+          message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+          field: pathText(c.path),
+        })),
       });
     }
     const next = merged.result;
@@ -170,7 +189,10 @@ export class FakeCluster {
   establishCrd(name: string): void {
     const s = this.mustGet({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
     const status = (s.obj.status ?? {}) as Obj;
-    status.conditions = [...((status.conditions as Obj[] | undefined) ?? []).filter((c) => c.type !== 'Established'), { type: 'Established', status: 'True', reason: 'InitialNamesAccepted' }];
+    status.conditions = [
+      ...((status.conditions as Obj[] | undefined) ?? []).filter((c) => c.type !== 'Established'),
+      { type: 'Established', status: 'True', reason: 'InitialNamesAccepted' },
+    ];
     s.obj.status = status;
     (s.obj.metadata as Obj).resourceVersion = String(++this.rv);
     this.refreshCrdTypes();
@@ -210,7 +232,8 @@ export class FakeCluster {
   /** Like the real server, a CRD's kinds are served once it is Established. */
   private refreshCrdTypes(): void {
     this.types.splice(builtinTypes.length);
-    for (const [k, s] of this.objects) if (k.startsWith('apiextensions.k8s.io|CustomResourceDefinition|') && isEstablished(s.obj)) this.types.push(...typesOfCrd(s.obj));
+    for (const [k, s] of this.objects)
+      if (k.startsWith('apiextensions.k8s.io|CustomResourceDefinition|') && isEstablished(s.obj)) this.types.push(...typesOfCrd(s.obj));
   }
 }
 

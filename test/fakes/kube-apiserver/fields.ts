@@ -27,7 +27,8 @@ export function ownablePaths(obj: Obj): Path[] {
     if (k === 'apiVersion' || k === 'kind' || k === 'status') continue;
     if (k === 'metadata') {
       const m = v as Obj;
-      for (const mk of ['labels', 'annotations', 'finalizers', 'ownerReferences']) if (m[mk] !== undefined) out.push(...leafPaths(m[mk], ['f:metadata', `f:${mk}`]));
+      for (const mk of ['labels', 'annotations', 'finalizers', 'ownerReferences'])
+        if (m[mk] !== undefined) out.push(...leafPaths(m[mk], ['f:metadata', `f:${mk}`]));
       continue;
     }
     out.push(...leafPaths(v, [`f:${k}`]));

@@ -17,7 +17,13 @@ export interface ResourceType {
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 const t = (group: string, version: string, kind: string, name: string, namespaced: boolean, statusSubresource = true): ResourceType => ({
-  group, version, kind, name, singularName: kind.toLowerCase(), namespaced, statusSubresource,
+  group,
+  version,
+  kind,
+  name,
+  singularName: kind.toLowerCase(),
+  namespaced,
+  statusSubresource,
 });
 
 export const builtinTypes: ResourceType[] = [
@@ -44,7 +50,9 @@ export function resourceList(types: ResourceType[], gv: string): object | undefi
   if (mine.length === 0) return undefined;
   const resources = [
     ...mine.map((r) => ({ name: r.name, singularName: r.singularName, namespaced: r.namespaced, kind: r.kind, verbs })),
-    ...mine.filter((r) => r.statusSubresource).map((r) => ({ name: `${r.name}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] })),
+    ...mine
+      .filter((r) => r.statusSubresource)
+      .map((r) => ({ name: `${r.name}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] })),
   ];
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources };
 }

@@ -95,14 +95,18 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     if (method === 'POST' && !name) {
       const obj = parseBody(body);
       const n = String((obj.metadata as Obj | undefined)?.name ?? '');
-      if (cluster.exists(t, ns, n)) throw new StatusError(409, 'AlreadyExists', `${t.group ? `${t.name}.${t.group}` : t.name} "${n}" already exists`, { name: n, kind: t.name });
+      if (cluster.exists(t, ns, n))
+        throw new StatusError(409, 'AlreadyExists', `${t.group ? `${t.name}.${t.group}` : t.name} "${n}" already exists`, { name: n, kind: t.name });
       const r = cluster.apply(t, ns, n, obj, { manager: q.get('fieldManager') ?? 'unknown', force: true, dryRun });
       return { code: 201, payload: r.obj };
     }
     if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     if (method === 'PATCH') {
-      const ct = String(req.headers['content-type'] ?? '').split(';')[0].trim();
-      if (ct !== 'application/apply-patch+yaml') throw new StatusError(415, 'UnsupportedMediaType', `the fake only implements server-side apply patches, not ${ct}`);
+      const ct = String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim();
+      if (ct !== 'application/apply-patch+yaml')
+        throw new StatusError(415, 'UnsupportedMediaType', `the fake only implements server-side apply patches, not ${ct}`);
       const manager = q.get('fieldManager');
       if (!manager) throw badRequest('fieldManager is required for apply requests');
       const r = cluster.apply(t, ns, name, parseBody(body), { manager, force: q.get('force') === 'true', dryRun });

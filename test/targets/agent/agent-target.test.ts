@@ -20,10 +20,28 @@ function ctxWith(store = openSqliteStore(':memory:')): TargetContext {
 }
 
 function resource(kind: DesiredResource['kind'], name: string, spec: object): DesiredResource {
-  return { id: `agent:n1/${kind}/${name}`, target: 'agent:n1', kind, owner: 'web', environment: 'edge', name, spec: spec as DesiredResource['spec'], hash: hashJson(spec), dependsOn: [] };
+  return {
+    id: `agent:n1/${kind}/${name}`,
+    target: 'agent:n1',
+    kind,
+    owner: 'web',
+    environment: 'edge',
+    name,
+    spec: spec as DesiredResource['spec'],
+    hash: hashJson(spec),
+    dependsOn: [],
+  };
 }
 
-const task = (r: DesiredResource, action: Task['action'], n: number): Task => ({ key: sha256(`${r.id}:${action}:${n}`), revision: 'rev1', resourceId: r.id, target: r.target, action, resource: r, dependsOn: [] });
+const task = (r: DesiredResource, action: Task['action'], n: number): Task => ({
+  key: sha256(`${r.id}:${action}:${n}`),
+  revision: 'rev1',
+  resourceId: r.id,
+  target: r.target,
+  action,
+  resource: r,
+  dependsOn: [],
+});
 
 test('observe, apply and delete Instance and File resources on a real agent', async (t) => {
   const dirs = agentDirs('n1');
@@ -35,20 +53,41 @@ test('observe, apply and delete Instance and File resources on a real agent', as
   const url = await agent.start();
   process.env.BOREAS_TEST_WEB_SECRET = 'pa55-from-controller';
   const ctx = ctxWith();
-  const factory = createAgentTargetFactory((node) => (node === 'n1' ? { address: url.replace('http://', ''), tokenFrom: { file: dirs.tokenFile } } : undefined), { backoffMs: 20 });
+  const factory = createAgentTargetFactory(
+    (node) => (node === 'n1' ? { address: url.replace('http://', ''), tokenFrom: { file: dirs.tokenFile } } : undefined),
+    { backoffMs: 20 },
+  );
   const target = await factory.create('agent:n1', ctx);
   t.after(() => target.close?.());
 
-  const file = resource('File', 'web-0:/conf', { app: 'web', instance: 'web-0', path: join(dirs.allowedRoot, 'web.conf'), mode: '0640', content: 'port: 18080\n' });
+  const file = resource('File', 'web-0:/conf', {
+    app: 'web',
+    instance: 'web-0',
+    path: join(dirs.allowedRoot, 'web.conf'),
+    mode: '0640',
+    content: 'port: 18080\n',
+  });
   const inst = resource('Instance', 'web-0', {
-    app: 'web', instance: 'web-0', ordinal: 0, node: 'n1', host: '127.0.0.1', version: 'v1', runtime: 'process',
+    app: 'web',
+    instance: 'web-0',
+    ordinal: 0,
+    node: 'n1',
+    host: '127.0.0.1',
+    version: 'v1',
+    runtime: 'process',
     process: { command: process.execPath, args: ['-e', 'console.log("secret=" + process.env.DB_PASSWORD); setInterval(() => {}, 1000)'] },
-    env: { DB_PASSWORD: { valueFrom: { env: 'BOREAS_TEST_WEB_SECRET' } } }, ports: {}, filesHash: '', state: 'Running',
+    env: { DB_PASSWORD: { valueFrom: { env: 'BOREAS_TEST_WEB_SECRET' } } },
+    ports: {},
+    filesHash: '',
+    state: 'Running',
     health: { process: {}, intervalSeconds: 1, timeoutSeconds: 1, initialDelaySeconds: 0, failureThreshold: 1 },
   });
 
   const before = await target.observe([file, inst]);
-  assert.deepEqual(before.map((o) => o.exists), [false, false]);
+  assert.deepEqual(
+    before.map((o) => o.exists),
+    [false, false],
+  );
 
   assert.equal((await target.apply(task(file, 'create', 1))).outcome, 'created');
   const started = await target.apply(task(inst, 'create', 1));
@@ -56,7 +95,13 @@ test('observe, apply and delete Instance and File resources on a real agent', as
   assert.equal(started.details?.node, 'n1');
 
   const after = await target.observe([file, inst]);
-  assert.deepEqual(after.map((o) => [o.exists, o.appliedHash, o.health.status]), [[true, file.hash, 'Healthy'], [true, inst.hash, 'Healthy']]);
+  assert.deepEqual(
+    after.map((o) => [o.exists, o.appliedHash, o.health.status]),
+    [
+      [true, file.hash, 'Healthy'],
+      [true, inst.hash, 'Healthy'],
+    ],
+  );
   assert.equal(readFileSync(join(dirs.allowedRoot, 'web.conf'), 'utf8'), 'port: 18080\n');
   assert.deepEqual(await target.health(inst), after[1].health);
   await new Promise((r) => setTimeout(r, 300));
@@ -65,7 +110,10 @@ test('observe, apply and delete Instance and File resources on a real agent', as
   assert.equal((await target.apply(task(inst, 'delete', 2))).outcome, 'deleted');
   assert.equal((await target.apply(task(file, 'delete', 2))).outcome, 'deleted');
   const gone = await target.observe([file, inst]);
-  assert.deepEqual(gone.map((o) => o.exists), [false, false]);
+  assert.deepEqual(
+    gone.map((o) => o.exists),
+    [false, false],
+  );
 
   // A refused task is a final failure with the agent's reason (not a retryable throw).
   const evil = resource('File', 'web-0:/etc', { app: 'web', instance: 'web-0', path: '/etc/boreas-evil.conf', mode: '0644', content: 'x' });
@@ -102,7 +150,10 @@ test('a wrong token is reported as such, without the token in the message', asyn
   });
   const url = await agent.start();
   process.env.BOREAS_TEST_WRONG_TOKEN = 'not-the-token';
-  const target = await createAgentTargetFactory(() => ({ address: url.replace('http://', ''), tokenFrom: { env: 'BOREAS_TEST_WRONG_TOKEN' } })).create('agent:n2', ctxWith());
+  const target = await createAgentTargetFactory(() => ({ address: url.replace('http://', ''), tokenFrom: { env: 'BOREAS_TEST_WRONG_TOKEN' } })).create(
+    'agent:n2',
+    ctxWith(),
+  );
   t.after(() => target.close?.());
   const r = resource('File', 'x', { app: 'web', instance: 'web-0', path: join(dirs.allowedRoot, 'x'), mode: '0644', content: '' });
   await assert.rejects(target.observe([r]), (err: Error) => {
@@ -124,7 +175,11 @@ test('refreshNodeLiveness: one health probe per node updates nodes/offline befor
   const store = openSqliteStore(':memory:');
   store.setKv('nodes', 'offline', JSON.stringify(['n3', 'gone']));
   const { refreshNodeLiveness } = await import('../../../src/targets/agent/index.js');
-  const offline = await refreshNodeLiveness(store, [{ name: 'n3', address: url.replace('http://', '') }, { name: 'gone', address: '127.0.0.1:1' }, { name: 'pull-only' }], 1000);
+  const offline = await refreshNodeLiveness(
+    store,
+    [{ name: 'n3', address: url.replace('http://', '') }, { name: 'gone', address: '127.0.0.1:1' }, { name: 'pull-only' }],
+    1000,
+  );
   assert.deepEqual(offline, ['gone']);
   assert.deepEqual(JSON.parse(store.getKv('nodes', 'offline')!), ['gone']);
 });

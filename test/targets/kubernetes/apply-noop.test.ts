@@ -10,16 +10,25 @@ test('first reconcile creates Namespace, Deployment and Service; second run send
   const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
 
   const first = await h.reconcile(desired);
-  assert.deepEqual(first.plan.changes.map((c) => `${c.action} ${c.name}`), ['create Deployment/shop/api', 'create Service/shop/api', 'create Namespace/_/shop']);
+  assert.deepEqual(
+    first.plan.changes.map((c) => `${c.action} ${c.name}`),
+    ['create Deployment/shop/api', 'create Service/shop/api', 'create Namespace/_/shop'],
+  );
   assert.deepEqual(first.order, ['create Namespace/_/shop', 'create Deployment/shop/api', 'create Service/shop/api'], 'the namespace goes first');
-  assert.ok([...first.results.values()].every((r) => r.outcome === 'created'), JSON.stringify([...first.results.values()]));
+  assert.ok(
+    [...first.results.values()].every((r) => r.outcome === 'created'),
+    JSON.stringify([...first.results.values()]),
+  );
 
   const dep = h.server.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' })!;
   const md = dep.metadata as any;
   assert.equal(md.labels['app.kubernetes.io/managed-by'], 'boreas');
   assert.equal(md.labels['boreas.dev/application'], 'api');
   assert.equal(md.annotations['boreas.dev/spec-hash'], desired.find((d) => d.name === 'Deployment/shop/api')!.hash);
-  assert.deepEqual(md.managedFields.map((m: any) => [m.manager, m.operation]), [['boreas', 'Apply']]);
+  assert.deepEqual(
+    md.managedFields.map((m: any) => [m.manager, m.operation]),
+    [['boreas', 'Apply']],
+  );
   const c = (dep.spec as any).template.spec.containers[0];
   assert.equal((dep.spec as any).replicas, 3);
   assert.equal(c.image, 'registry.local/api:1.0');
@@ -35,7 +44,11 @@ test('first reconcile creates Namespace, Deployment and Service; second run send
   const counts = h.server.counts();
   assert.equal(counts.writes, 0, `writes sent: ${h.server.requests.filter((r) => !r.startsWith('GET') && !r.includes('dryRun=All')).join(', ')}`);
   assert.equal(counts.dryRuns, 0, 'live objects already hold every applied field: no dry-run needed');
-  assert.deepEqual(h.server.requests.map((r) => r.split('?')[0]).sort(), ['GET /api/v1/namespaces', 'GET /api/v1/namespaces/shop/services', 'GET /apis/apps/v1/namespaces/shop/deployments'], 'one LIST per kind and namespace');
+  assert.deepEqual(
+    h.server.requests.map((r) => r.split('?')[0]).sort(),
+    ['GET /api/v1/namespaces', 'GET /api/v1/namespaces/shop/services', 'GET /apis/apps/v1/namespaces/shop/deployments'],
+    'one LIST per kind and namespace',
+  );
 });
 
 test('a changed image plans an update with a field diff and applies it', async (t) => {
@@ -44,8 +57,14 @@ test('a changed image plans an update with a field diff and applies it', async (
   await h.reconcile(ns(h.manifests([containerApp('api')])));
   const v2 = containerApp('api', { kubernetes: { container: { image: 'registry.local/api:2.0' } } });
   const r = await h.reconcile(ns(h.manifests([v2])));
-  assert.deepEqual(r.plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`), ['update SpecChanged Deployment/shop/api']);
-  assert.ok(r.plan.changes[0].fields.some((f) => f.path.includes('image') && f.after === 'registry.local/api:2.0'), JSON.stringify(r.plan.changes[0].fields));
+  assert.deepEqual(
+    r.plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`),
+    ['update SpecChanged Deployment/shop/api'],
+  );
+  assert.ok(
+    r.plan.changes[0].fields.some((f) => f.path.includes('image') && f.after === 'registry.local/api:2.0'),
+    JSON.stringify(r.plan.changes[0].fields),
+  );
   const dep = h.server.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' })!;
   assert.equal((dep.spec as any).template.spec.containers[0].image, 'registry.local/api:2.0');
   assert.equal((dep.metadata as any).generation, 2);
@@ -62,7 +81,10 @@ test('env valueFrom is resolved only in the request; removing a variable from Gi
   const desired = mk({ DB_PASSWORD: { valueFrom: { env: 'BOREAS_TEST_DB_PASSWORD' } }, OLD: 'x' });
   await h.reconcile(desired);
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' };
-  assert.deepEqual((h.server.get(ref) as any).spec.template.spec.containers[0].env, [{ name: 'DB_PASSWORD', value: 's3cret-value' }, { name: 'OLD', value: 'x' }]);
+  assert.deepEqual((h.server.get(ref) as any).spec.template.spec.containers[0].env, [
+    { name: 'DB_PASSWORD', value: 's3cret-value' },
+    { name: 'OLD', value: 'x' },
+  ]);
   const stored = JSON.stringify([...h.inventory.values()]);
   assert.ok(!stored.includes('s3cret-value'), 'the inventory holds the reference, not the value');
   assert.equal((await h.plan(desired)).changes.length, 0, 'the resolved value is not drift');
@@ -77,7 +99,10 @@ test('an unknown kubeconfig context is a clear user error naming the environment
   env.spec.kubernetes!.context = 'staging';
   const { createKubernetesTargetFactory } = await import('../../../src/targets/kubernetes/index.js');
   await assert.rejects(
-    async () => createKubernetesTargetFactory(() => env).create('kubernetes:prod', { resolveSecret: (await import('../../../src/engine/secrets.js')).resolveSecret } as any),
+    async () =>
+      createKubernetesTargetFactory(() => env).create('kubernetes:prod', {
+        resolveSecret: (await import('../../../src/engine/secrets.js')).resolveSecret,
+      } as any),
     (err: Error) => err.name === 'UserError' && /environment prod: context "staging" is not in the kubeconfig \(known: fake\)/.test(err.message),
   );
 });

@@ -32,8 +32,10 @@ test('boreas reconcile --once converges a kubernetes environment; a second run s
   }, 50);
   await repo.write({
     'environment.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
-    'apps/api.yaml': 'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: api}\nspec:\n  environment: prod\n  runtime: kubernetes\n  replicas: 2\n  kubernetes: {container: {image: "registry.local/api:1.0"}}\n  ports: [{name: http, port: 8080}]\n  dependsOn: [config]\n',
-    'apps/config.yaml': 'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: config}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {path: k8s/config}\n',
+    'apps/api.yaml':
+      'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: api}\nspec:\n  environment: prod\n  runtime: kubernetes\n  replicas: 2\n  kubernetes: {container: {image: "registry.local/api:1.0"}}\n  ports: [{name: http, port: 8080}]\n  dependsOn: [config]\n',
+    'apps/config.yaml':
+      'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: config}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {path: k8s/config}\n',
     'k8s/config/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: prod}\n',
   });
   await repo.commit('k8s apps');

@@ -49,11 +49,17 @@ test('CRD and Namespace are applied first, then the custom resource with unknown
 
   // Before the CRD exists, the Widget kind is not served: observe says "absent", not an error.
   const plan = await h.plan(desired);
-  assert.deepEqual(plan.changes.map((c) => c.action), ['create', 'create', 'create']);
+  assert.deepEqual(
+    plan.changes.map((c) => c.action),
+    ['create', 'create', 'create'],
+  );
 
   const run = await h.reconcile(desired);
   assert.deepEqual(run.order.slice(-1), ['create Widget/shop/blue'], 'the custom resource is applied last');
-  assert.ok([...run.results.values()].every((r) => r.outcome === 'created'), JSON.stringify([...run.results.values()]));
+  assert.ok(
+    [...run.results.values()].every((r) => r.outcome === 'created'),
+    JSON.stringify([...run.results.values()]),
+  );
 
   const storedCrd = h.server.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'widgets.example.com' }) as any;
   assert.equal(storedCrd.spec.versions[0].schema.openAPIV3Schema.properties.spec['x-kubernetes-preserve-unknown-fields'], true);
@@ -88,7 +94,9 @@ test('custom resources wait until their CRD is Established', async (t) => {
     establishedAt = h.server.requests.length;
     h.server.establishCrd('widgets.example.com');
   }, 200);
-  const run = await h.reconcile(desiredOf(set), { onWait: (id, health) => waits.push(`${id.split('/').slice(-2).join('/')} ${health.status}: ${health.message}`) });
+  const run = await h.reconcile(desiredOf(set), {
+    onWait: (id, health) => waits.push(`${id.split('/').slice(-2).join('/')} ${health.status}: ${health.message}`),
+  });
   assert.ok(waits.includes('_/widgets.example.com Progressing: waiting for the CRD to be established'), waits.join('\n'));
   assert.equal(run.results.get(desiredOf(set).find((d) => d.name === 'Widget/shop/blue')!.id)!.outcome, 'created');
   const widgetWrite = h.server.requests.findIndex((r) => r.startsWith('PATCH /apis/example.com/v1/'));

@@ -44,7 +44,11 @@ test('dependsOn orders a local process, a Kubernetes Deployment and another loca
   });
   const kubeconfig = join(dir, 'kubeconfig');
   await writeFile(kubeconfig, server.kubeconfig());
-  const starts = async () => (await readFile(startLog, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+  const starts = async () =>
+    (await readFile(startLog, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ')[0]);
 
   // The simulated deployment controller: finishes api's rollout 1.5 s after it first sees it.
   let firstSeen = 0;
@@ -69,7 +73,8 @@ test('dependsOn orders a local process, a Kubernetes Deployment and another loca
     'environments/prod.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
     'apps/db.yaml': processApp('db', dbPort, startLog),
     'apps/web.yaml': processApp('web', webPort, startLog, 'api'),
-    'apps/api.yaml': 'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: api}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {container: {image: "registry.local/api:1.0"}}\n  ports: [{name: http, port: 8080}]\n  dependsOn: [db]\n',
+    'apps/api.yaml':
+      'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: api}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {container: {image: "registry.local/api:1.0"}}\n  ports: [{name: http, port: 8080}]\n  dependsOn: [db]\n',
   });
   await repo.commit('cross-target apps');
 

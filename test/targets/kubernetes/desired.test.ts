@@ -15,15 +15,24 @@ test('a Release of 90/10 with 10 replicas renders stable and canary Deployments 
     apiVersion: 'boreas.dev/v1',
     kind: 'Release',
     metadata: { name: 'api' },
-    spec: { application: 'api', versions: [{ version: 'v1.4.0', percent: 90 }, { version: 'v1.5.0-rc.1', percent: 10, container: { image: 'registry.local/api:1.5.0-rc.1' } }] },
+    spec: {
+      application: 'api',
+      versions: [
+        { version: 'v1.4.0', percent: 90 },
+        { version: 'v1.5.0-rc.1', percent: 10, container: { image: 'registry.local/api:1.5.0-rc.1' } },
+      ],
+    },
   };
   const set = manifestSet({ environments: [env], applications: [containerApp('api', { replicas: 10 })], releases: [release] });
   const rs = desiredOf(set);
-  assert.deepEqual(rs.map((r) => r.id), [
-    'kubernetes:prod/KubeObject/apps/v1/Deployment/shop/api',
-    'kubernetes:prod/KubeObject/apps/v1/Deployment/shop/api-v1-5-0-rc-1',
-    'kubernetes:prod/KubeObject/v1/Service/shop/api',
-  ]);
+  assert.deepEqual(
+    rs.map((r) => r.id),
+    [
+      'kubernetes:prod/KubeObject/apps/v1/Deployment/shop/api',
+      'kubernetes:prod/KubeObject/apps/v1/Deployment/shop/api-v1-5-0-rc-1',
+      'kubernetes:prod/KubeObject/v1/Service/shop/api',
+    ],
+  );
   const [stable, canary, svc] = rs.map((r) => r.spec as any);
   assert.equal(stable.spec.replicas, 9);
   assert.equal(canary.spec.replicas, 1);
@@ -40,7 +49,10 @@ test('a Release of 90/10 with 10 replicas renders stable and canary Deployments 
   }
   // 3 replicas at 90/10 → 3/0 by largest remainder (2.7→3, 0.3→0)
   const small = desiredOf(manifestSet({ environments: [env], applications: [containerApp('api', { replicas: 3 })], releases: [release] }));
-  assert.deepEqual(small.filter((r) => r.name.startsWith('Deployment')).map((r) => (r.spec as any).spec.replicas), [3, 0]);
+  assert.deepEqual(
+    small.filter((r) => r.name.startsWith('Deployment')).map((r) => (r.spec as any).spec.replicas),
+    [3, 0],
+  );
 });
 
 test('raw objects keep what they say; namespace defaults only for namespaced kinds', () => {
@@ -50,7 +62,10 @@ test('raw objects keep what they say; namespace defaults only for namespaced kin
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] } as any,
   ]);
   const rs = buildKubernetesResources(set.applications.get('web')!, set.environments.get('prod')!, set);
-  assert.deepEqual(rs.map((r) => r.name), ['ConfigMap/shop/cfg', 'ConfigMap/other/elsewhere', 'ClusterRole/_/reader']);
+  assert.deepEqual(
+    rs.map((r) => r.name),
+    ['ConfigMap/shop/cfg', 'ConfigMap/other/elsewhere', 'ClusterRole/_/reader'],
+  );
   assert.deepEqual((rs[0].spec as any).metadata.labels, { tier: 'web', 'app.kubernetes.io/managed-by': 'boreas', 'boreas.dev/application': 'web' });
   assert.deepEqual((rs[0].spec as any).data, { a: '1' });
   assert.equal(rs[2].id, 'kubernetes:prod/KubeObject/rbac.authorization.k8s.io/v1/ClusterRole/_/reader');
@@ -69,21 +84,36 @@ test('Secret values never appear in rendered text; env valueFrom stays a referen
 
   const app = containerApp('api', { env: { DB_PASSWORD: { valueFrom: { env: 'DB_PASSWORD' } }, MODE: 'prod' } });
   const [dep] = desiredOf(manifestSet({ environments: [env], applications: [app] }));
-  assert.deepEqual((dep.spec as any).spec.template.spec.containers[0].env, [{ name: 'DB_PASSWORD', valueFrom: { env: 'DB_PASSWORD' } }, { name: 'MODE', value: 'prod' }]);
+  assert.deepEqual((dep.spec as any).spec.template.spec.containers[0].env, [
+    { name: 'DB_PASSWORD', valueFrom: { env: 'DB_PASSWORD' } },
+    { name: 'MODE', value: 'prod' },
+  ]);
 });
 
 test('probes from health (tcp, exec; none for process), Stopped scales to 0, Secret diff paths are sensitive', async () => {
   const { isSensitiveKubePath } = await import('../../../src/desired/kubernetes/index.js');
-  const tcp = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { tcp: { port: 8080 }, intervalSeconds: 5 } })] }))[0].spec as any;
-  assert.deepEqual(tcp.spec.template.spec.containers[0].readinessProbe, { tcpSocket: { port: 8080 }, periodSeconds: 5, timeoutSeconds: 2, initialDelaySeconds: 0, failureThreshold: 3 });
-  const exec = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { exec: { command: ['pg_isready'] } } })] }))[0].spec as any;
+  const tcp = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { tcp: { port: 8080 }, intervalSeconds: 5 } })] }))[0]
+    .spec as any;
+  assert.deepEqual(tcp.spec.template.spec.containers[0].readinessProbe, {
+    tcpSocket: { port: 8080 },
+    periodSeconds: 5,
+    timeoutSeconds: 2,
+    initialDelaySeconds: 0,
+    failureThreshold: 3,
+  });
+  const exec = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { exec: { command: ['pg_isready'] } } })] }))[0]
+    .spec as any;
   assert.deepEqual(exec.spec.template.spec.containers[0].livenessProbe.exec, { command: ['pg_isready'] });
   const proc = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { health: { process: {} } })] }))[0].spec as any;
   assert.equal(proc.spec.template.spec.containers[0].readinessProbe, undefined);
   const stopped = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { replicas: 4, state: 'Stopped' })] }))[0].spec as any;
   assert.equal(stopped.spec.replicas, 0);
   const noPorts = desiredOf(manifestSet({ environments: [env], applications: [containerApp('a', { ports: undefined })] }));
-  assert.deepEqual(noPorts.map((r) => r.name), ['Deployment/shop/a'], 'no Service without ports');
+  assert.deepEqual(
+    noPorts.map((r) => r.name),
+    ['Deployment/shop/a'],
+    'no Service without ports',
+  );
   assert.equal(isSensitiveKubePath({ apiVersion: 'v1', kind: 'Secret' }, 'data.password'), true);
   assert.equal(isSensitiveKubePath({ apiVersion: 'v1', kind: 'ConfigMap' }, 'data.password'), false);
 });

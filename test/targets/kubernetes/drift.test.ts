@@ -18,10 +18,16 @@ test('a kubectl edit of spec.replicas is drift; reconcile takes the field back',
   });
   const edited = h.server.get(ref)! as any;
   assert.equal(edited.spec.replicas, 7);
-  assert.ok(edited.metadata.managedFields.some((m: any) => m.manager === 'kubectl-edit' && m.fieldsV1['f:spec']['f:replicas']), 'the editor now owns spec.replicas');
+  assert.ok(
+    edited.metadata.managedFields.some((m: any) => m.manager === 'kubectl-edit' && m.fieldsV1['f:spec']['f:replicas']),
+    'the editor now owns spec.replicas',
+  );
 
   const plan = await h.plan(desired);
-  assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`), ['repair Drifted Deployment/shop/api']);
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}`),
+    ['repair Drifted Deployment/shop/api'],
+  );
   assert.match(plan.changes[0].message, /spec\.replicas changed on the cluster/);
   assert.deepEqual(plan.changes[0].fields, [{ path: 'spec.replicas', before: 7, after: 2 }], 'the field diff shows live → Git');
 
@@ -74,7 +80,10 @@ test('removing the spec-hash annotation or a Boreas label by hand is drift and i
     delete o.metadata.labels['boreas.dev/application'];
   });
   const plan = await h.plan(desired);
-  assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.name}`), ['repair Deployment/shop/api']);
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.name}`),
+    ['repair Deployment/shop/api'],
+  );
   assert.match(plan.changes[0].message, /metadata\.annotations\.boreas\.dev\/spec-hash changed on the cluster/);
   assert.match(plan.changes[0].message, /metadata\.labels\.boreas\.dev\/application changed on the cluster/);
   await h.reconcile(desired);
@@ -95,10 +104,16 @@ test('drift of a Secret never puts the live value into the plan', async (t) => {
     o.data.extra = 'TEVBS0VEMg==';
   });
   const plan = await h.plan(desired);
-  assert.deepEqual(plan.changes.map((c) => `${c.action} ${c.name}`), ['repair Secret/shop/db']);
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.name}`),
+    ['repair Secret/shop/db'],
+  );
   const text = JSON.stringify(plan);
   assert.ok(!text.includes('TEVBS0VE'), 'no live secret value in the plan');
-  assert.ok(plan.changes[0].fields.some((f) => f.path === 'data.password' && f.before === '(sensitive)'), JSON.stringify(plan.changes[0].fields));
+  assert.ok(
+    plan.changes[0].fields.some((f) => f.path === 'data.password' && f.before === '(sensitive)'),
+    JSON.stringify(plan.changes[0].fields),
+  );
   await h.reconcile(desired);
   assert.equal((h.server.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' }) as any).data.password, 'Z2l0LXZhbHVl');
 });

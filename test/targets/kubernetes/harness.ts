@@ -31,12 +31,23 @@ export function containerApp(name: string, spec: Partial<Application['spec']> = 
     apiVersion: 'boreas.dev/v1',
     kind: 'Application',
     metadata: { name },
-    spec: { environment: 'prod', runtime: 'kubernetes', kubernetes: { container: { image: `registry.local/${name}:1.0` } }, ports: [{ name: 'http', port: 8080 }], ...spec },
+    spec: {
+      environment: 'prod',
+      runtime: 'kubernetes',
+      kubernetes: { container: { image: `registry.local/${name}:1.0` } },
+      ports: [{ name: 'http', port: 8080 }],
+      ...spec,
+    },
   };
 }
 
 export function rawApp(name: string): Application {
-  return { apiVersion: 'boreas.dev/v1', kind: 'Application', metadata: { name }, spec: { environment: 'prod', runtime: 'kubernetes', kubernetes: { path: `k8s/${name}` } } };
+  return {
+    apiVersion: 'boreas.dev/v1',
+    kind: 'Application',
+    metadata: { name },
+    spec: { environment: 'prod', runtime: 'kubernetes', kubernetes: { path: `k8s/${name}` } },
+  };
 }
 
 /** Desired resources of every app in a manifest set (what the engine's desired graph emits for kubernetes apps). */
@@ -47,7 +58,10 @@ export function desiredOf(set: ManifestSet): DesiredResource[] {
 }
 
 export function withRaw(set: ManifestSet, app: string, objects: RawKubeObject['object'][]): ManifestSet {
-  set.kubeObjects.set(app, objects.map((object, docIndex) => ({ object, application: app, origin: { file: `k8s/${app}/all.yaml`, docIndex, line: 1, col: 1 } })));
+  set.kubeObjects.set(
+    app,
+    objects.map((object, docIndex) => ({ object, application: app, origin: { file: `k8s/${app}/all.yaml`, docIndex, line: 1, col: 1 } })),
+  );
   return set;
 }
 
@@ -119,13 +133,15 @@ export async function startHarness(t: TestContext, serverOptions: FakeKubeApiSer
       // dependency order: a change runs once every dependency it has in this plan has run and is healthy
       while (pending.length) {
         const i = pending.findIndex((c) => c.desired!.dependsOn.every((d) => done.has(d) || !pending.some((x) => x.id === d)));
-        const c = pending.splice(i < 0 ? 0 : i, 1)[0];
+        const c = pending.splice(Math.max(i, 0), 1)[0];
         for (const d of c.desired!.dependsOn) if (byId.has(d)) await waitHealthy(byId.get(d)!, opts.healthTimeoutMs ?? 2000, opts.onWait);
         await run(c);
         done.add(c.id);
       }
       // prune in reverse dependency order: dependents (non-foundation) first
-      const deletes = p.changes.filter((c) => c.action === 'delete').sort((a, b) => inventory.get(b.id)!.resource.dependsOn.length - inventory.get(a.id)!.resource.dependsOn.length);
+      const deletes = p.changes
+        .filter((c) => c.action === 'delete')
+        .sort((a, b) => inventory.get(b.id)!.resource.dependsOn.length - inventory.get(a.id)!.resource.dependsOn.length);
       for (const c of deletes) await run(c);
       return { plan: p, results, order };
 
@@ -147,7 +163,13 @@ export function finishRollout(server: FakeKubeApiServer, namespace: string, name
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name };
   const d = server.get(ref)!;
   const replicas = (d.spec as { replicas: number }).replicas;
-  server.setStatus(ref, { observedGeneration: (d.metadata as { generation: number }).generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas });
+  server.setStatus(ref, {
+    observedGeneration: (d.metadata as { generation: number }).generation,
+    replicas,
+    updatedReplicas: replicas,
+    readyReplicas: replicas,
+    availableReplicas: replicas,
+  });
 }
 
 export const namespaceObject = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

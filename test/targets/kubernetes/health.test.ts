@@ -18,7 +18,10 @@ test('a Deployment is Progressing until its rollout completes, then Healthy', as
   assert.equal(before.status, 'Progressing');
   assert.match(before.message!, /waiting for the rollout to be observed/);
 
-  h.server.setStatus({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' }, { observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 1 });
+  h.server.setStatus(
+    { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' },
+    { observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 1 },
+  );
   const partial = await h.target.health(dep);
   assert.equal(partial.status, 'Progressing');
   assert.equal(partial.message, '1 of 3 updated replicas available');
@@ -47,18 +50,48 @@ test('a Deployment is Progressing until its rollout completes, then Healthy', as
 test('health rules per kind', () => {
   assert.equal(healthOf({ apiVersion: 'batch/v1', kind: 'Job', spec: { completions: 2 }, status: { succeeded: 1 } }).status, 'Progressing');
   assert.equal(healthOf({ apiVersion: 'batch/v1', kind: 'Job', status: { conditions: [{ type: 'Complete', status: 'True' }] } }).status, 'Healthy');
-  assert.equal(healthOf({ apiVersion: 'batch/v1', kind: 'Job', status: { conditions: [{ type: 'Failed', status: 'True', message: 'BackoffLimitExceeded' }] } }).status, 'Degraded');
+  assert.equal(
+    healthOf({ apiVersion: 'batch/v1', kind: 'Job', status: { conditions: [{ type: 'Failed', status: 'True', message: 'BackoffLimitExceeded' }] } }).status,
+    'Degraded',
+  );
   assert.equal(healthOf({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', status: { phase: 'Pending' } }).status, 'Progressing');
   assert.equal(healthOf({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', status: { phase: 'Bound' } }).status, 'Healthy');
   assert.equal(healthOf({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', status: { conditions: [] } }).status, 'Progressing');
-  assert.equal(healthOf({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', status: { conditions: [{ type: 'Established', status: 'True' }] } }).status, 'Healthy');
+  assert.equal(
+    healthOf({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', status: { conditions: [{ type: 'Established', status: 'True' }] } })
+      .status,
+    'Healthy',
+  );
   assert.equal(healthOf({ apiVersion: 'v1', kind: 'Service', spec: { type: 'LoadBalancer' }, status: {} }).status, 'Progressing');
   assert.equal(healthOf({ apiVersion: 'v1', kind: 'ConfigMap' }).status, 'Healthy');
   assert.equal(healthOf(undefined).status, 'Missing');
-  const deadline = healthOf({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { generation: 2 }, spec: { replicas: 2 }, status: { observedGeneration: 2, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-1" has timed out progressing.' }] } });
+  const deadline = healthOf({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { generation: 2 },
+    spec: { replicas: 2 },
+    status: {
+      observedGeneration: 2,
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-1" has timed out progressing.' }],
+    },
+  });
   assert.equal(deadline.status, 'Degraded');
-  const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { generation: 1 }, spec: { replicas: 2 }, status: { observedGeneration: 1, readyReplicas: 2, currentRevision: 'a', updateRevision: 'b', updatedReplicas: 1 } };
+  const sts = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { generation: 1 },
+    spec: { replicas: 2 },
+    status: { observedGeneration: 1, readyReplicas: 2, currentRevision: 'a', updateRevision: 'b', updatedReplicas: 1 },
+  };
   assert.equal(healthOf(sts).status, 'Progressing');
   assert.equal(healthOf({ ...sts, status: { ...sts.status, currentRevision: 'b' } }).status, 'Healthy');
-  assert.equal(healthOf({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 } }).status, 'Progressing');
+  assert.equal(
+    healthOf({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { generation: 1 },
+      status: { observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 },
+    }).status,
+    'Progressing',
+  );
 });

@@ -16,11 +16,32 @@ export function localTarget(stateDir: string, repoDir: string): LocalTarget {
 }
 
 export function instanceResource(spec: InstanceSpec, dependsOn: string[] = []): DesiredResource {
-  return { id: `local/Instance/${spec.instance}`, target: 'local', kind: 'Instance', owner: spec.app, environment: 'dev', name: spec.instance, spec: spec as unknown as Json, hash: hashJson(spec), dependsOn };
+  return {
+    id: `local/Instance/${spec.instance}`,
+    target: 'local',
+    kind: 'Instance',
+    owner: spec.app,
+    environment: 'dev',
+    name: spec.instance,
+    spec: spec as unknown as Json,
+    hash: hashJson(spec),
+    dependsOn,
+  };
 }
 
 export function fileResource(spec: FileSpec): DesiredResource {
-  return { id: `local/File/${spec.instance}/${spec.path}`, target: 'local', kind: 'File', owner: spec.app, environment: 'dev', name: `${spec.instance}:${spec.path}`, spec: spec as unknown as Json, hash: hashJson(spec), dependsOn: [], rendered: { [spec.path]: spec.content } };
+  return {
+    id: `local/File/${spec.instance}/${spec.path}`,
+    target: 'local',
+    kind: 'File',
+    owner: spec.app,
+    environment: 'dev',
+    name: `${spec.instance}:${spec.path}`,
+    spec: spec as unknown as Json,
+    hash: hashJson(spec),
+    dependsOn: [],
+    rendered: { [spec.path]: spec.content },
+  };
 }
 
 export function task(resource: DesiredResource, action: Task['action'] = 'create'): Task {

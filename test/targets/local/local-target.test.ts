@@ -57,7 +57,11 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   const started = await target.apply(task(inst));
   assert.equal(started.outcome, 'created');
   assert.match(started.message!, /^app-0 started \(pid \d+\)$/);
-  assert.equal(await waitFor('app answers', () => getText(port)), 'upstream=127.0.0.1:1\n|s3cr3t-value', 'relative arg resolves to the rendered file (cwd = instance dir); secret resolved');
+  assert.equal(
+    await waitFor('app answers', () => getText(port)),
+    'upstream=127.0.0.1:1\n|s3cr3t-value',
+    'relative arg resolves to the rendered file (cwd = instance dir); secret resolved',
+  );
   assert.equal((await target.health(inst)).level, 100);
   assert.equal((await target.health(file)).level, 100);
 
@@ -87,7 +91,10 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   // Drift 2: the file is edited on disk.
   writeFileSync(filePath, 'hacked\n');
   const [f2] = await target.observe([file]);
-  assert.deepEqual({ exists: f2.exists, appliedHash: f2.appliedHash, drift: f2.drift, status: f2.health.status }, { exists: true, appliedHash: file.hash, drift: [`${filePath} was edited on disk`], status: 'Degraded' });
+  assert.deepEqual(
+    { exists: f2.exists, appliedHash: f2.appliedHash, drift: f2.drift, status: f2.health.status },
+    { exists: true, appliedHash: file.hash, drift: [`${filePath} was edited on disk`], status: 'Degraded' },
+  );
   assert.notEqual(f2.fingerprint, f1.fingerprint);
   assert.equal((await target.apply(task(file, 'repair'))).outcome, 'configured');
   assert.equal(readFileSync(filePath, 'utf8'), 'upstream=127.0.0.1:1\n');
@@ -110,7 +117,10 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   const stopped = instanceResource({ ...spec, version: 'v2', state: 'Stopped' }, [file.id]);
   assert.equal((await target.apply(task(stopped, 'update'))).outcome, 'configured');
   const [i4] = await target.observe([stopped]);
-  assert.deepEqual({ exists: i4.exists, appliedHash: i4.appliedHash, status: i4.health.status, drift: i4.drift }, { exists: true, appliedHash: stopped.hash, status: 'Suspended', drift: undefined });
+  assert.deepEqual(
+    { exists: i4.exists, appliedHash: i4.appliedHash, status: i4.health.status, drift: i4.drift },
+    { exists: true, appliedHash: stopped.hash, status: 'Suspended', drift: undefined },
+  );
   assert.equal(await getText(port), undefined, 'no longer answers');
 
   // delete (prune).
@@ -128,7 +138,23 @@ test('an absolute file path is written where it says; a bad secret fails the app
   const state = tempDir(t);
   const elsewhere = tempDir(t);
   writeScripts(repo);
-  const target = await localTargetFactory.create('local', { store: {} as never, log: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } }, stateDir: state, repoDir: repo, resolveSecret: async () => { throw new Error('secret from environment variable NOPE is not set'); } });
+  const target = await localTargetFactory.create('local', {
+    store: {} as never,
+    log: {
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      child() {
+        return this;
+      },
+    },
+    stateDir: state,
+    repoDir: repo,
+    resolveSecret: async () => {
+      throw new Error('secret from environment variable NOPE is not set');
+    },
+  });
   const file = fileResource({ app: 'a', instance: 'a-0', path: join(elsewhere, 'etc/a.conf'), mode: '0600', content: 'x' });
   assert.equal((await target.apply(task(file))).outcome, 'created');
   assert.equal(statSync(join(elsewhere, 'etc/a.conf')).mode & 0o777, 0o600);
@@ -145,7 +171,12 @@ test('health waits for the initial delay and reports failed probes', async (t) =
   const port = await freePort();
   const closed = await freePort();
   const target = localTarget(state, repo);
-  const inst = instanceResource(processSpec('slow-0', { env: { PORT: String(port) }, health: { tcp: { port: closed }, intervalSeconds: 1, timeoutSeconds: 1, initialDelaySeconds: 2, failureThreshold: 1 } }));
+  const inst = instanceResource(
+    processSpec('slow-0', {
+      env: { PORT: String(port) },
+      health: { tcp: { port: closed }, intervalSeconds: 1, timeoutSeconds: 1, initialDelaySeconds: 2, failureThreshold: 1 },
+    }),
+  );
   await target.apply(task(inst));
   assert.deepEqual(await target.health(inst), { status: 'Progressing', level: 50, message: 'starting (initial delay)' });
   await new Promise((r) => setTimeout(r, 2100));
@@ -176,7 +207,9 @@ test('downLocal stops and removes every instance and file the local state knows'
 test('a script instance with an exec health check (relative to the repo) through the local target', async (t) => {
   const repo = tempDir(t);
   const state = tempDir(t);
-  writeScripts(repo, { 'check.mjs': `const r = await fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').catch(() => undefined); process.exit(r?.ok ? 0 : 1);` });
+  writeScripts(repo, {
+    'check.mjs': `const r = await fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').catch(() => undefined); process.exit(r?.ok ? 0 : 1);`,
+  });
   killAfter(t, join(state, 'local'), 'job-0');
   const port = await freePort();
   const target = localTarget(state, repo);
@@ -190,7 +223,13 @@ test('a script instance with an exec health check (relative to the repo) through
     }),
   );
   assert.equal((await target.apply(task(inst))).outcome, 'created');
-  assert.deepEqual(await waitFor('healthy', async () => { const h = await target.health(inst); return h.level === 100 ? h : undefined; }), { status: 'Healthy', level: 100, message: `${process.execPath}: exit 0` });
+  assert.deepEqual(
+    await waitFor('healthy', async () => {
+      const h = await target.health(inst);
+      return h.level === 100 ? h : undefined;
+    }),
+    { status: 'Healthy', level: 100, message: `${process.execPath}: exit 0` },
+  );
   const [o] = await target.observe([inst]);
   assert.deepEqual({ exists: o.exists, runtime: o.details?.runtime, appliedHash: o.appliedHash }, { exists: true, runtime: 'script', appliedHash: inst.hash });
   assert.equal((await target.apply(task(inst, 'delete'))).outcome, 'deleted');

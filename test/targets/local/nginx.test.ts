@@ -24,29 +24,50 @@ import { nginxUnavailable, startNginx } from '../../helpers/nginx.js';
 test('BOREAS_NGINX_* facts: defaults, overrides, argv split on whitespace, clear errors', () => {
   assert.deepEqual(localNginxFacts({}), defaultNginxFacts);
   const f = localNginxFacts({
-    BOREAS_NGINX_CONF_DIR: '/srv/nginx/sites/', BOREAS_NGINX_HTTP_PORT: '8080', BOREAS_NGINX_HTTPS_PORT: ' 8443 ', BOREAS_NGINX_LISTEN: '127.0.0.1',
-    BOREAS_NGINX_TEST_COMMAND: '/usr/sbin/nginx  -t -q', BOREAS_NGINX_RELOAD_COMMAND: 'sudo -n systemctl reload nginx',
+    BOREAS_NGINX_CONF_DIR: '/srv/nginx/sites/',
+    BOREAS_NGINX_HTTP_PORT: '8080',
+    BOREAS_NGINX_HTTPS_PORT: ' 8443 ',
+    BOREAS_NGINX_LISTEN: '127.0.0.1',
+    BOREAS_NGINX_TEST_COMMAND: '/usr/sbin/nginx  -t -q',
+    BOREAS_NGINX_RELOAD_COMMAND: 'sudo -n systemctl reload nginx',
   });
   assert.equal(f.confDir, '/srv/nginx/sites');
   assert.equal(f.certDir, defaultNginxFacts.certDir);
   assert.deepEqual([f.httpPort, f.httpsPort, f.listenAddress], [8080, 8443, '127.0.0.1']);
   assert.deepEqual(f.testCommand, ['/usr/sbin/nginx', '-t', '-q']);
   assert.deepEqual(f.reloadCommand, ['sudo', '-n', 'systemctl', 'reload', 'nginx']);
-  assert.throws(() => localNginxFacts({ BOREAS_NGINX_HTTP_PORT: '80a' }), (e: Error) => e instanceof UserError && /BOREAS_NGINX_HTTP_PORT: "80a" is not a TCP port/.test(e.message));
+  assert.throws(
+    () => localNginxFacts({ BOREAS_NGINX_HTTP_PORT: '80a' }),
+    (e: Error) => e instanceof UserError && /BOREAS_NGINX_HTTP_PORT: "80a" is not a TCP port/.test(e.message),
+  );
   assert.throws(() => localNginxFacts({ BOREAS_NGINX_CERT_DIR: 'certs' }), /BOREAS_NGINX_CERT_DIR: "certs" must be an absolute path/);
   assert.throws(() => localNginxFacts({ BOREAS_NGINX_LISTEN: '1.2.3.4; evil' }), /not an IP address/);
 });
 
 function resource(kind: 'NginxSite' | 'CertificateFiles', name: string, spec: NginxSiteSpec | CertificateFilesSpec): DesiredResource {
-  return { id: `local/${kind}/${name}`, target: 'local', kind, owner: `${kind === 'NginxSite' ? 'Ingress' : 'Certificate'}/${name}`, environment: 'dev', name, spec: spec as unknown as Json, hash: hashJson(spec), dependsOn: [] };
+  return {
+    id: `local/${kind}/${name}`,
+    target: 'local',
+    kind,
+    owner: `${kind === 'NginxSite' ? 'Ingress' : 'Certificate'}/${name}`,
+    environment: 'dev',
+    name,
+    spec: spec as unknown as Json,
+    hash: hashJson(spec),
+    dependsOn: [],
+  };
 }
 
-const task = (r: DesiredResource, action: Task['action'] = 'create'): Task => ({ key: `k-${r.hash.slice(0, 8)}-${action}`, revision: 'r', resourceId: r.id, target: 'local', action, resource: r }) as Task;
+const task = (r: DesiredResource, action: Task['action'] = 'create'): Task =>
+  ({ key: `k-${r.hash.slice(0, 8)}-${action}`, revision: 'r', resourceId: r.id, target: 'local', action, resource: r }) as Task;
 
 function envFor(f: NginxNodeFacts): Record<string, string> {
   return {
-    BOREAS_NGINX_CONF_DIR: f.confDir, BOREAS_NGINX_CERT_DIR: f.certDir, BOREAS_NGINX_WEBROOT: f.webroot,
-    BOREAS_NGINX_TEST_COMMAND: f.testCommand.join(' '), BOREAS_NGINX_RELOAD_COMMAND: f.reloadCommand.join(' '),
+    BOREAS_NGINX_CONF_DIR: f.confDir,
+    BOREAS_NGINX_CERT_DIR: f.certDir,
+    BOREAS_NGINX_WEBROOT: f.webroot,
+    BOREAS_NGINX_TEST_COMMAND: f.testCommand.join(' '),
+    BOREAS_NGINX_RELOAD_COMMAND: f.reloadCommand.join(' '),
   };
 }
 
@@ -99,13 +120,26 @@ test('local NginxSite and CertificateFiles against a real nginx', { timeout: 60_
   assert.equal(await nginx.reloads(), 2);
 
   // Certificate: version 1 from the store → files written with their modes; served fp = desired.
-  const ensured = await ensureCertificate({ apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'a-cert' }, spec: { domains: ['a.test'], issuer: { selfSigned: { days: 90 } } } }, { store });
+  const ensured = await ensureCertificate(
+    { apiVersion: 'boreas.dev/v1', kind: 'Certificate', metadata: { name: 'a-cert' }, spec: { domains: ['a.test'], issuer: { selfSigned: { days: 90 } } } },
+    { store },
+  );
   const paths = certificatePaths(f, 'a-cert');
-  const certSpec: CertificateFilesSpec = { certificate: 'a-cert', version: ensured.version, fingerprint: ensured.fingerprint, ...paths, reloadCommand: f.reloadCommand, testCommand: f.testCommand };
+  const certSpec: CertificateFilesSpec = {
+    certificate: 'a-cert',
+    version: ensured.version,
+    fingerprint: ensured.fingerprint,
+    ...paths,
+    reloadCommand: f.reloadCommand,
+    testCommand: f.testCommand,
+  };
   const cert = resource('CertificateFiles', 'a-cert', certSpec);
   assert.equal((await target.apply(task(cert))).outcome, 'configured');
   const [served] = await target.observe([cert]);
-  assert.deepEqual([served.appliedHash, served.fingerprint, served.details?.servedFingerprint], [cert.hash, `cert:${ensured.fingerprint}`, ensured.fingerprint]);
+  assert.deepEqual(
+    [served.appliedHash, served.fingerprint, served.details?.servedFingerprint],
+    [cert.hash, `cert:${ensured.fingerprint}`, ensured.fingerprint],
+  );
   assert.equal(statSync(paths.keyPath).mode & 0o777, 0o600);
   assert.equal(statSync(paths.certPath).mode & 0o777, 0o644);
   assert.equal((await target.apply(task(cert, 'update'))).outcome, 'unchanged');

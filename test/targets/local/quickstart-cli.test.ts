@@ -16,7 +16,10 @@ const run = promisify(execFile);
 
 async function boreas(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], { cwd: repoRoot, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], {
+      cwd: repoRoot,
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -24,7 +27,8 @@ async function boreas(args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-const pidOf = (state: string, instance: string) => (JSON.parse(readFileSync(join(state, 'local/instances', instance, 'state.json'), 'utf8')) as { pid: number }).pid;
+const pidOf = (state: string, instance: string) =>
+  (JSON.parse(readFileSync(join(state, 'local/instances', instance, 'state.json'), 'utf8')) as { pid: number }).pid;
 
 test('quickstart via the CLI: converge, no-op, drift repair, down', async (t) => {
   const repo = tempDir(t, 'boreas-qs-repo-');
@@ -33,11 +37,19 @@ test('quickstart via the CLI: converge, no-op, drift repair, down', async (t) =>
   cpSync(join(repoRoot, 'examples/quickstart'), repo, { recursive: true });
   const webPort = await freePort();
   const backendPort = await freePort();
-  for (const [file, from, to] of [['web.yaml', 18080, webPort], ['backend.yaml', 18081, backendPort]] as const) {
+  for (const [file, from, to] of [
+    ['web.yaml', 18080, webPort],
+    ['backend.yaml', 18081, backendPort],
+  ] as const) {
     const path = join(repo, file);
     writeFileSync(path, readFileSync(path, 'utf8').replace(`port: ${from}`, `port: ${to}`));
   }
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'quickstart']]) await run('git', args, { cwd: repo });
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '.'],
+    ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'quickstart'],
+  ])
+    await run('git', args, { cwd: repo });
   const db = join(state, 'state.db');
 
   const first = await boreas(['reconcile', '--once', '--repo', repo, '--state', db]);

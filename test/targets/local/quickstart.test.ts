@@ -37,7 +37,10 @@ function loadQuickstart(): { environments: Environment[]; applications: Applicat
 
 test('the quickstart manifests validate, start, render the relation and answer', async (t) => {
   const { environments, applications } = loadQuickstart();
-  assert.deepEqual(environments.map((e) => [e.metadata.name, e.spec.type]), [['local', 'local']]);
+  assert.deepEqual(
+    environments.map((e) => [e.metadata.name, e.spec.type]),
+    [['local', 'local']],
+  );
   assert.deepEqual(applications.map((a) => a.metadata.name).sort(), ['backend', 'web']);
   const ports = new Map<string, number>();
   for (const app of applications) {
@@ -47,7 +50,8 @@ test('the quickstart manifests validate, start, render the relation and answer',
   }
   const set = emptyManifestSet();
   for (const e of environments) set.environments.set(e.metadata.name, { manifest: e, origin: { file: 'environment.yaml', docIndex: 0, line: 1, col: 1 } });
-  for (const a of applications) set.applications.set(a.metadata.name, { manifest: a, origin: { file: `${a.metadata.name}.yaml`, docIndex: 0, line: 1, col: 1 } });
+  for (const a of applications)
+    set.applications.set(a.metadata.name, { manifest: a, origin: { file: `${a.metadata.name}.yaml`, docIndex: 0, line: 1, col: 1 } });
   const graph = buildDesired(set);
 
   const state = tempDir(t, 'boreas-qs-');
@@ -67,14 +71,23 @@ test('the quickstart manifests validate, start, render the relation and answer',
   assert.equal(webFile.name, 'web-0:web.json');
   assert.deepEqual(rendered, { title: 'Boreas quickstart', instance: 'web-0', port: ports.get('web'), backend: `127.0.0.1:${ports.get('backend')}` });
 
-  const body = (await (await fetch(`http://127.0.0.1:${ports.get('web')}/`)).json()) as { service: string; backend: { service: string; message: string; instance: string } };
+  const body = (await (await fetch(`http://127.0.0.1:${ports.get('web')}/`)).json()) as {
+    service: string;
+    backend: { service: string; message: string; instance: string };
+  };
   assert.equal(body.service, 'web');
-  assert.deepEqual({ service: body.backend.service, message: body.backend.message, instance: body.backend.instance }, { service: 'backend', message: 'hello from backend', instance: 'backend-0' });
+  assert.deepEqual(
+    { service: body.backend.service, message: body.backend.message, instance: body.backend.instance },
+    { service: 'backend', message: 'hello from backend', instance: 'backend-0' },
+  );
 
   // A second pass finds everything in sync.
   const observed = await target.observe(graph.resources);
   for (const o of observed) {
     const d = graph.resources.find((r) => r.id === o.id)!;
-    assert.deepEqual({ id: o.id, exists: o.exists, appliedHash: o.appliedHash, drift: o.drift }, { id: d.id, exists: true, appliedHash: d.hash, drift: undefined });
+    assert.deepEqual(
+      { id: o.id, exists: o.exists, appliedHash: o.appliedHash, drift: o.drift },
+      { id: d.id, exists: true, appliedHash: d.hash, drift: undefined },
+    );
   }
 });
