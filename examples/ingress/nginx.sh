@@ -1,9 +1,10 @@
 #!/bin/sh
 # A private nginx for the ingress example: its own prefix (no root config touched), listening on
 # 127.0.0.1:8080 (HTTP) and 127.0.0.1:8443 (HTTPS, once Boreas deploys the site), including the
-# site files Boreas writes. `start` prints the BOREAS_NGINX_* exports that point Boreas at it:
+# site files Boreas writes. environment.yaml declares exactly this nginx (spec.nginx), so Boreas needs
+# nothing from the shell:
 #
-#   eval "$(sh examples/ingress/nginx.sh start)"
+#   sh examples/ingress/nginx.sh start
 #   sh examples/ingress/nginx.sh stop
 set -eu
 P="${NGINX_PREFIX:-/tmp/boreas-ingress-nginx}"
@@ -36,16 +37,6 @@ http {
 }
 CONF
   "$NGINX" -p "$P" -c "$P/conf/nginx.conf" >&2
-  cat <<ENV
-export BOREAS_NGINX_CONF_DIR=$P/sites
-export BOREAS_NGINX_CERT_DIR=$P/certs
-export BOREAS_NGINX_WEBROOT=$P/webroot
-export BOREAS_NGINX_HTTP_PORT=$HTTP_PORT
-export BOREAS_NGINX_HTTPS_PORT=$HTTPS_PORT
-export BOREAS_NGINX_LISTEN=127.0.0.1
-export BOREAS_NGINX_TEST_COMMAND="$NGINX -t -q -p $P -c $P/conf/nginx.conf"
-export BOREAS_NGINX_RELOAD_COMMAND="$NGINX -p $P -c $P/conf/nginx.conf -s reload"
-ENV
   ;;
 stop)
   "$NGINX" -p "$P" -c "$P/conf/nginx.conf" -s quit

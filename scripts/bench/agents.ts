@@ -17,7 +17,7 @@ import { hashToken } from '../../src/agent/token.js';
 import type { Task } from '../../src/model/plan.js';
 import type { DesiredResource, ObservedResource } from '../../src/model/resource.js';
 import type { Runner, RunnerObservation } from '../../src/runtime/runner.js';
-import type { Runtime } from '../../src/runtime/instance-spec.js';
+import type { Runtime } from '../../src/model/machine-specs.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { createAgentTargetFactory } from '../../src/targets/agent/index.js';
 import type { Target } from '../../src/targets/target.js';
@@ -61,7 +61,15 @@ async function serveAgents(count: number): Promise<void> {
     // Supervision effectively off: the no-op runner never crashes, and a 1 s tick over 1,000 agents
     // would only add noise to the figures.
     const supervision = new InstanceSupervision(silentLogger, { intervalMs: 3_600_000 });
-    const ctx: AgentContext = { config, state: new AgentState(':memory:'), runners, log: silentLogger, supervision, startedAt: new Date() };
+    const ctx: AgentContext = {
+      config,
+      state: new AgentState(':memory:'),
+      runners,
+      log: silentLogger,
+      supervision,
+      startedAt: new Date(),
+      baseDir: config.workDir,
+    };
     const server = createServer({ keepAliveTimeout: 65_000 }, createAgentHandler(ctx, { tokenHash: hashToken(token), ready: () => true }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     ports.push((server.address() as AddressInfo).port);
@@ -129,19 +137,35 @@ async function runFleet(nodes: number, total: number): Promise<Record<string, st
   try {
     process.env.BOREAS_BENCH_TOKEN = token;
     const store = openSqliteStore(':memory:');
-    const ctx = { store, log: silentLogger, stateDir: '/nonexistent', repoDir: '/nonexistent', resolveSecret: async () => token };
-    const factory = createAgentTargetFactory((node) => ({ address: `127.0.0.1:${ports[Number(node.slice(5))]}`, tokenFrom: { env: 'BOREAS_BENCH_TOKEN' } }), {
-      connections: 2,
-    });
+    const ctx = {
+      store,
+      log: silentLogger,
+      stateDir: '/nonexistent',
+      repoDir: '/nonexistent',
+      resolveSecret: async () => token,
+      readOnly: false,
+      peer: () => Promise.reject(new Error('no peers')),
+    };
+    const scope = {
+      node: (name: string) => ({
+        apiVersion: 'boreas.dev/v1' as const,
+        kind: 'Node' as const,
+        metadata: { name },
+        spec: { address: `127.0.0.1:${ports[Number(name.slice(5))]}`, tokenFrom: { env: 'BOREAS_BENCH_TOKEN' } },
+      }),
+      environment: () => undefined,
+      environments: () => [],
+    };
+    const factory = createAgentTargetFactory({ connections: 2 });
     const targets = new Map<string, Target>();
-    for (let i = 0; i < nodes; i++) targets.set(`node-${i}`, await factory.create(`agent:node-${i}`, ctx));
+    for (let i = 0; i < nodes; i++) targets.set(`node-${i}`, await factory.create(`agent:node-${i}`, ctx, scope));
     const desired = instances(nodes, total);
     const byNode = new Map<string, DesiredResource[]>();
     for (const r of desired) (byNode.get(r.target.slice(6)) ?? byNode.set(r.target.slice(6), []).get(r.target.slice(6))!).push(r);
 
     const t0 = performance.now();
     const first = await observeAll(targets, byNode, false);
-    const todo = desired.filter((r) => !first.get(r.id)?.exists || first.get(r.id)?.appliedHash !== r.hash);
+    const todo = desired.filter((r) => first.get(r.id)?.state !== 'present' || first.get(r.id)?.appliedHash !== r.hash);
     const t1 = performance.now();
     let failed = 0;
     await pool(todo, 64, async (r) => {

@@ -11,7 +11,7 @@ import type { KubeObject } from '../../src/desired/kubernetes/object.js';
 import { emptyManifestSet, type Application, type Environment } from '../../src/manifests/model.js';
 import type { DesiredResource } from '../../src/model/resource.js';
 import { computePlan } from '../../src/plan/compute.js';
-import type { InventoryItem } from '../../src/store/store.js';
+import type { InventoryItem } from '../../src/model/inventory.js';
 import { KubeClient } from '../../src/targets/kubernetes/client.js';
 import { createKubernetesTargetFactory } from '../../src/targets/kubernetes/index.js';
 import { loadKubeConfig } from '../../src/targets/kubernetes/kubeconfig.js';
@@ -75,8 +75,17 @@ try {
   for (const app of set.applications.values()) desired.push(...buildKubernetesResources(app, set.environments.get('bench')!, set));
   console.log(`objects: ${desired.length} (1 Namespace, ${apps} Deployments, ${apps} Services, ${configMaps} ConfigMaps)`);
 
-  const ctx = { store: undefined as never, log: createLogger(), stateDir: dir, repoDir: dir, resolveSecret };
-  const target = await createKubernetesTargetFactory(() => env).create('kubernetes:bench', ctx);
+  const ctx = {
+    store: undefined as never,
+    log: createLogger(),
+    stateDir: dir,
+    repoDir: dir,
+    resolveSecret,
+    readOnly: false,
+    peer: () => Promise.reject(new Error('no peers')),
+  };
+  const scope = { node: () => undefined, environment: () => env, environments: () => [env] };
+  const target = await createKubernetesTargetFactory().create('kubernetes:bench', ctx, scope);
   const inventory = new Map<string, InventoryItem>();
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 

@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { openSession, type Session } from '../../src/engine/session.js';
 import { loadValidRevision } from '../../src/engine/load-revision.js';
-import { planPass } from '../../src/engine/plan-pass.js';
+import { planRevision } from '../../src/engine/plan-revision.js';
+import { scopeOf } from '../../src/engine/target-scope.js';
 import { reconcile } from '../../src/engine/reconcile.js';
 import { TargetRegistry } from '../../src/targets/registry.js';
-import type { Target, TargetContext } from '../../src/targets/target.js';
-import type { DesiredResource, ObservedResource } from '../../src/model/resource.js';
+import type { Reachability, Target } from '../../src/targets/target.js';
+import type { DesiredResource, Json, ObservedResource } from '../../src/model/resource.js';
 import type { Task, TaskResult } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { resolveSecret } from '../../src/engine/secrets.js';
@@ -40,14 +41,25 @@ function generate(dir: string, n: number): void {
 /** The fake executor: an in-memory local target. */
 class MemoryTarget implements Target {
   readonly applied = new Map<string, DesiredResource>();
+  readonly kinds = ['Instance', 'File'] as const;
   applies = 0;
   constructor(readonly key: string) {}
+  async probe(): Promise<Reachability> {
+    return { reachable: true, facts: {} };
+  }
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
-    return resources.map((r) => {
+    return resources.map((r): ObservedResource => {
       const a = this.applied.get(r.id);
       return a
-        ? { id: r.id, exists: true, appliedHash: a.hash, appliedSpec: a.spec, health: { status: 'Healthy', level: 100 }, fingerprint: 'mem' }
-        : { id: r.id, exists: false, health: { status: 'Missing', level: 0 } };
+        ? {
+            id: r.id,
+            state: 'present',
+            appliedHash: a.hash,
+            appliedSpec: a.spec as unknown as Json,
+            health: { status: 'Healthy', level: 100 },
+            fingerprint: 'mem',
+          }
+        : { id: r.id, state: 'absent', health: { status: 'Missing', level: 0 } };
     });
   }
   async apply(task: Task): Promise<TaskResult> {
@@ -62,8 +74,8 @@ class MemoryTarget implements Target {
 }
 
 function withMemoryTarget(session: Session, target: MemoryTarget): Session {
-  const ctx: TargetContext = { store: session.store, log: silentLogger, stateDir: session.stateDir, repoDir: '.', resolveSecret };
-  return { ...session, targets: () => new TargetRegistry(ctx, [{ type: 'local', create: () => target }]) };
+  const ctx = { store: session.store, log: silentLogger, stateDir: session.stateDir, repoDir: '.', resolveSecret, readOnly: false };
+  return { ...session, targets: (scope) => new TargetRegistry(ctx, [{ type: 'local', onThisMachine: true, create: () => target }], scope) };
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -83,12 +95,11 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     const session = withMemoryTarget(openSession({ repo, state: join(dir, 'state', 'state.db'), log: silentLogger }), target);
     const plan = async () => {
       const loaded = await loadValidRevision(session);
-      return planPass({
+      return planRevision({
         revision: loaded.revision.sha,
         manifests: loaded.manifests,
         store: session.store,
-        registry: session.targets(loaded.manifests, repo),
-        log: silentLogger,
+        registry: session.targets(scopeOf(loaded.manifests), repo),
         prune: true,
       });
     };
@@ -101,12 +112,11 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     const [desiredMs, loaded] = await timed(() => loadValidRevision(session));
     const [graphMs] = await timed(async () => buildDesired(loaded.manifests));
     const [passMs, pass] = await timed(() =>
-      planPass({
+      planRevision({
         revision: loaded.revision.sha,
         manifests: loaded.manifests,
         store: session.store,
-        registry: session.targets(loaded.manifests, repo),
-        log: silentLogger,
+        registry: session.targets(scopeOf(loaded.manifests), repo),
         prune: true,
       }),
     );

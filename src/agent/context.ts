@@ -1,7 +1,7 @@
 // Everything a task handler or an API route may touch on the node, passed explicitly (no globals) so
 // several agents can run in one process (tests, the benchmark's simulated fleet).
 import type { Runner } from '../runtime/runner.js';
-import type { Runtime } from '../runtime/instance-spec.js';
+import type { Runtime } from '../model/machine-specs.js';
 import type { Logger } from '../util/logger.js';
 import type { AgentConfig } from './config.js';
 import type { AgentState } from './state/agent-state.js';
@@ -23,6 +23,8 @@ export interface AgentContext {
   supervision?: InstanceSupervision;
   /** When the agent started, for /v1/health. */
   startedAt: Date;
+  /** Directory relative commands and arguments resolve against (the work dir; the repo checkout for the local target). */
+  baseDir: string;
 }
 
 /** What handlers need of supervision; a pass-through when the context has none (embedded uses). */

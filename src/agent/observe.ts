@@ -1,23 +1,24 @@
-// `POST /v1/observe`: the live state of many resources in one round-trip (one request per node per
-// reconcile). Each item names the resource id and kind plus a locator (where to look) computed by the
-// controller from the desired spec; the agent prefers its own record of what it applied (hash and
-// locator), so drift is judged against what was really written here.
-import type { Health, Json, ObservedResource } from '../model/resource.js';
-import type { HealthCheckSpec } from '../runtime/instance-spec.js';
+// Observe on the node: the live state of many resources in one round trip (`POST /v1/observe`, the
+// pull-mode Observe task, or the local target's loopback). Each item names the resource id and kind
+// plus a locator computed by the controller from the desired spec; the agent prefers its own record
+// of what it applied (hash and locator), so drift is judged against what was really written here.
+// Health is part of every observation (an instance runs its health check, a site is probed through
+// nginx), so the controller's verdict never rests on an earlier run's health.
+import { stat } from 'node:fs/promises';
+import type { Json } from '../model/json.js';
+import type { HealthCheckSpec } from '../model/machine-specs.js';
+import type { NginxSiteProbe } from '../model/edge-specs.js';
+import type { Health, ObservedResource } from '../model/resource.js';
+import type { ObserveItem } from '../protocol/observe.js';
 import { fileContentHash } from '../runtime/files/index.js';
 import { runHealthCheck } from '../runtime/health/index.js';
-import { readServedCertificateFingerprint } from '../runtime/nginx/index.js';
-import { stat } from 'node:fs/promises';
+import { probeNginxSite, readServedCertificateFingerprint } from '../runtime/nginx/index.js';
+import { instanceDir } from '../runtime/paths.js';
+import { instanceEnv } from '../runtime/process/env.js';
+import { resolveArgs, resolveCommand } from '../runtime/process/resolve-command.js';
 import { runnerFor, type AgentContext } from './context.js';
+import { edgeFacts } from './facts.js';
 import type { ResourceRecord } from './state/agent-state.js';
-
-export interface ObserveItem {
-  id: string;
-  kind: string;
-  /** Desired hash (used when the agent has no record but the disk already matches). */
-  hash?: string;
-  locator?: Record<string, Json>;
-}
 
 const missing = (message: string): Health => ({ status: 'Missing', level: 0, message });
 const ok = (message: string): Health => ({ status: 'Healthy', level: 100, message });
@@ -29,11 +30,14 @@ export async function observeResources(ctx: AgentContext, items: ObserveItem[]):
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await observeItem(ctx, items[i]).catch((err: Error) => ({
-        id: items[i].id,
-        exists: false,
-        health: { status: 'Unknown' as const, level: 0, message: err.message },
-      }));
+      out[i] = await observeItem(ctx, items[i]).catch(
+        (err: Error): ObservedResource => ({
+          id: items[i].id,
+          state: 'unknown',
+          cause: { reason: 'error', message: `node ${ctx.config.nodeName}: ${err.message}` },
+          health: { status: 'Unknown', level: 0, message: err.message },
+        }),
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker));
@@ -44,7 +48,7 @@ async function observeItem(ctx: AgentContext, item: ObserveItem): Promise<Observ
   const found = ctx.state.resource(item.id);
   if (found?.locator.removedAt) {
     const gone = await observeOne(ctx, item, undefined);
-    return gone.exists ? gone : { ...gone, fingerprint: `removed:${String(found.locator.removedBy).slice(0, 16)}` };
+    return gone.state === 'present' ? gone : { ...gone, fingerprint: `removed:${String(found.locator.removedBy).slice(0, 16)}` };
   }
   return observeOne(ctx, item, found);
 }
@@ -57,43 +61,58 @@ async function observeOne(ctx: AgentContext, item: ObserveItem, rec: ResourceRec
     case 'File':
       return observeFiles(item, loc, rec?.appliedHash);
     case 'NginxSite':
-      return observeHashedFile(item, loc.nginxSite as string, loc.contentHash as string | undefined, rec?.appliedHash, 'site');
+      return observeSite(ctx, item, loc, rec?.appliedHash);
     case 'CertificateFiles':
       return observeCertificate(item, loc, rec?.appliedHash);
     default:
-      return { id: item.id, exists: false, health: { status: 'Unknown', level: 0, message: `kind ${item.kind} is not observed by agents` } };
+      return {
+        id: item.id,
+        state: 'unknown',
+        cause: { reason: 'unserved', message: `node ${ctx.config.nodeName} does not serve ${item.kind} resources` },
+        health: { status: 'Unknown', level: 0 },
+      };
   }
 }
 
 async function observeInstance(ctx: AgentContext, item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
   const obs = await runnerFor(ctx, loc.runtime as string).observe(loc.instance as string);
-  const extra = obs as typeof obs & { drift?: string[]; stopped?: boolean };
   const details = { node: ctx.config.nodeName, ...(obs.details ?? {}) };
-  const base = { id: item.id, details, ...(obs.fingerprint ? { fingerprint: obs.fingerprint } : {}), ...(extra.drift?.length ? { drift: extra.drift } : {}) };
-  if (!obs.exists)
-    return {
-      ...base,
-      exists: false,
-      ...(obs.appliedHash ? { appliedHash: recordedHash ?? obs.appliedHash } : {}),
-      health: missing(extra.drift?.[0] ?? `${loc.instance} is not running`),
-    };
   const appliedHash = recordedHash ?? obs.appliedHash;
-  if (loc.state === 'Stopped' || extra.stopped)
-    return { ...base, exists: true, ...(appliedHash ? { appliedHash } : {}), health: { status: 'Suspended', level: 0, message: 'stopped' } };
-  if (!obs.running)
-    return {
-      ...base,
-      exists: false,
-      ...(appliedHash ? { appliedHash } : {}),
-      drift: [...(extra.drift ?? []), `${loc.instance} is not running`],
-      health: missing('not running'),
-    };
-  // Probe the address the instance is reached at (the node's host), as other machines would.
-  const health = await runHealthCheck(loc.health as unknown as HealthCheckSpec | undefined, {
-    host: (loc.host as string | undefined) ?? '127.0.0.1',
-    running: true,
-  });
-  return { ...base, exists: true, ...(appliedHash ? { appliedHash } : {}), health };
+  const base = {
+    id: item.id,
+    details,
+    ...(appliedHash ? { appliedHash } : {}),
+    ...(obs.appliedSpec !== undefined ? { appliedSpec: obs.appliedSpec } : {}),
+    ...(obs.fingerprint ? { fingerprint: obs.fingerprint } : {}),
+    ...(obs.drift?.length ? { drift: obs.drift } : {}),
+  };
+  if (!obs.exists) return { ...base, state: 'absent', health: missing(obs.drift?.[0] ?? `${loc.instance} is not running`) };
+  if (loc.state === 'Stopped' || obs.stopped) return { ...base, state: 'present', health: { status: 'Suspended', level: 0, message: 'stopped' } };
+  if (!obs.running) {
+    const drift = obs.drift?.length ? obs.drift : [`${loc.instance} is not running`];
+    return { ...base, state: 'absent', drift, health: missing(drift.join('; ')) };
+  }
+  const check = loc.health as unknown as HealthCheckSpec | undefined;
+  const delay = (check?.initialDelaySeconds ?? 0) * 1000;
+  if (delay && obs.startedAt && Date.now() - Date.parse(obs.startedAt) < delay) {
+    return { ...base, state: 'present', health: { status: 'Progressing', level: 50, message: 'starting (initial delay)' } };
+  }
+  return { ...base, state: 'present', health: await instanceHealth(ctx, loc, check) };
+}
+
+/**
+ * Runs the instance's health check from this node: http/tcp against the address other machines use
+ * (the node's host), exec in the instance directory with the instance's literal environment (never
+ * its secrets) and relative commands resolved like the instance's own.
+ */
+function instanceHealth(ctx: AgentContext, loc: Record<string, Json>, check: HealthCheckSpec | undefined): Promise<Health> {
+  const host = (loc.host as string | undefined) ?? '127.0.0.1';
+  if (!check?.exec) return runHealthCheck(check, { host, running: true });
+  const dir = instanceDir(ctx.config.workDir, loc.instance as string);
+  const [cmd, ...args] = check.exec.command;
+  const exec = { command: [resolveCommand(cmd, ctx.baseDir), ...resolveArgs(args, ctx.baseDir)] };
+  const env = instanceEnv((loc.env as Record<string, string> | undefined) ?? {}, { BOREAS_INSTANCE_DIR: dir });
+  return runHealthCheck({ ...check, exec }, { host, running: true, cwd: dir, env });
 }
 
 async function observeFiles(item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
@@ -125,7 +144,7 @@ async function observeFiles(item: ObserveItem, loc: Record<string, Json>, record
       : ok('content matches');
   return {
     id: item.id,
-    exists,
+    state: exists ? 'present' : 'absent',
     ...(appliedHash ? { appliedHash } : {}),
     health,
     ...(drift.length ? { drift } : {}),
@@ -134,22 +153,29 @@ async function observeFiles(item: ObserveItem, loc: Record<string, Json>, record
   };
 }
 
-async function observeHashedFile(
-  item: ObserveItem,
-  path: string | undefined,
-  want: string | undefined,
-  recordedHash: string | undefined,
-  what: string,
-): Promise<ObservedResource> {
+/**
+ * A site is present when its file is on disk; it is in sync when the file holds the rendered
+ * content, and healthy only when nginx actually serves that content: a request with the site's
+ * Host (and SNI) must come back carrying the rendered config's marker.
+ */
+async function observeSite(ctx: AgentContext, item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
+  const path = loc.nginxSite as string | undefined;
+  const want = loc.contentHash as string | undefined;
   const have = path ? await fileContentHash(path) : undefined;
-  if (have === undefined) return { id: item.id, exists: false, health: missing(`${what} ${path ?? '(unknown path)'} is missing`), fingerprint: 'missing' };
+  if (have === undefined) return { id: item.id, state: 'absent', health: missing(`site ${path ?? '(unknown path)'} is missing`), fingerprint: 'missing' };
   const drift = want && have !== want ? [`${path} was edited on disk`] : [];
   const appliedHash = recordedHash ?? (drift.length === 0 && want ? item.hash : undefined);
+  const probe = loc.probe as unknown as NginxSiteProbe | undefined;
+  const health: Health = drift.length
+    ? { status: 'Degraded', level: 50, message: drift[0] }
+    : probe
+      ? await probeNginxSite(probe, edgeFacts(ctx.config))
+      : ok('site in place');
   return {
     id: item.id,
-    exists: true,
+    state: 'present',
     ...(appliedHash ? { appliedHash } : {}),
-    health: drift.length ? { status: 'Degraded', level: 50, message: drift[0] } : ok(`${what} in place`),
+    health,
     ...(drift.length ? { drift } : {}),
     fingerprint: `sha256:${have.slice(0, 16)}`,
     details: { path: path! },
@@ -160,16 +186,16 @@ async function observeCertificate(item: ObserveItem, loc: Record<string, Json>, 
   const served = loc.certPath ? await readServedCertificateFingerprint(loc.certPath as string) : undefined;
   const keyPresent = loc.keyPath ? (await fileContentHash(loc.keyPath as string)) !== undefined : false;
   if (!served || !keyPresent)
-    return { id: item.id, exists: false, health: missing(`certificate files missing at ${loc.certPath ?? '?'}`), fingerprint: 'missing' };
+    return { id: item.id, state: 'absent', health: missing(`certificate files missing at ${loc.certPath ?? '?'}`), fingerprint: 'missing' };
   const drift = loc.fingerprint && served !== loc.fingerprint ? [`${loc.certPath} holds another certificate`] : [];
   const appliedHash = recordedHash ?? (drift.length === 0 && loc.fingerprint ? item.hash : undefined);
   return {
     id: item.id,
-    exists: true,
+    state: 'present',
     ...(appliedHash ? { appliedHash } : {}),
     health: drift.length ? { status: 'Degraded', level: 50, message: drift[0] } : ok('certificate in place'),
     ...(drift.length ? { drift } : {}),
     fingerprint: `cert:${served}`,
-    details: { certPath: loc.certPath as string },
+    details: { certPath: loc.certPath as string, servedFingerprint: served },
   };
 }

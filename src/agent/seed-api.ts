@@ -2,7 +2,7 @@
 // /v1/status[/:app]` reports apps in the seed's `apps[]` shape. Applied apps run through the same
 // runners (docker → container, binary → process, script → script) as controller instances; the
 // instance is named after the app (one instance per app per node in this API).
-import type { InstanceSpec, Runtime } from '../runtime/instance-spec.js';
+import type { InstanceSpec, Runtime } from '../model/machine-specs.js';
 import { runHealthCheck } from '../runtime/health/index.js';
 import { hashJson } from '../util/hash.js';
 import { runnerFor, supervisionOf, type AgentContext } from './context.js';

@@ -66,7 +66,15 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   if (opts.stateLocation !== ':memory:') mkdirSync(join(config.workDir), { recursive: true, mode: 0o700 });
   const state = new AgentState(opts.stateLocation === ':memory:' ? ':memory:' : config.workDir);
   const supervision = new InstanceSupervision(log, opts.supervision);
-  const ctx: AgentContext = { config, state, runners: opts.runners ?? defaultRunners(config), log, supervision, startedAt: new Date() };
+  const ctx: AgentContext = {
+    config,
+    state,
+    runners: opts.runners ?? defaultRunners(config),
+    log,
+    supervision,
+    startedAt: new Date(),
+    baseDir: config.workDir,
+  };
   let ready = false;
   const server = createServer({ keepAliveTimeout: 65_000 }, createAgentHandler(ctx, { tokenHash, ready: () => ready }));
   const { host, port } = parseListen(config.listen);

@@ -3,7 +3,7 @@
 // Docker's restart policy and units through systemd's Restart=, so they are not watched here.
 // Task handlers and the supervisor go through one lock per instance, so a controller's repair and a
 // supervisor restart can never start the same instance twice.
-import type { InstanceSpec } from '../runtime/instance-spec.js';
+import type { InstanceSpec } from '../model/machine-specs.js';
 import type { Runner } from '../runtime/runner.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import type { Logger } from '../util/logger.js';

@@ -1,15 +1,11 @@
 // A Session for one daemon reconcile: shares the daemon's open store, reads a freshly opened source
-// (so every run sees the latest commit), and closes the targets it created when the run ends.
-// The engine's openSession() caches one source and one registry for a whole command, which suits a
-// one-shot CLI but not a process that reconciles for weeks.
-import type { Session } from '../engine/session.js';
-import { resolveSecret } from '../engine/secrets.js';
-import { targetFactories } from '../engine/target-factories.js';
+// (so every run sees the latest commit), and closes the targets it created when the run ends, never
+// the shared store. The CLI's openSession() owns its store instead, which suits a one-shot command.
+import { sessionOver, type Session } from '../engine/session.js';
 import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
-import { TargetRegistry } from '../targets/registry.js';
-import type { Logger } from '../util/logger.js';
 import type { PullDispatcher } from '../targets/agent/transport.js';
+import type { Logger } from '../util/logger.js';
 
 /** What lives as long as the daemon: the store, its directories and the logger. */
 export interface DaemonBase {
@@ -21,25 +17,10 @@ export interface DaemonBase {
   pull?: PullDispatcher;
 }
 
-/** A session over `base` whose close() releases only this run's targets, never the shared store. */
 export function runSession(base: DaemonBase, source?: () => Promise<Source>): Session {
-  const registries: TargetRegistry[] = [];
-  return {
-    store: base.store,
-    stateDir: base.stateDir,
-    cacheDir: base.cacheDir,
-    log: base.log,
-    source: source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
-    targets(manifests, repoDir) {
-      const registry = new TargetRegistry(
-        { store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret },
-        targetFactories(base.store, () => manifests, { pull: base.pull }),
-      );
-      registries.push(registry);
-      return registry;
-    },
-    async close() {
-      await Promise.allSettled(registries.splice(0).map((r) => r.closeAll()));
-    },
-  };
+  return sessionOver(
+    { store: base.store, stateDir: base.stateDir, cacheDir: base.cacheDir, log: base.log, targets: { pull: base.pull } },
+    source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
+    false,
+  );
 }

@@ -1,8 +1,8 @@
 // Renders an instance's config files (content or a logic-less mustache template over the instance and
 // its relations) into File resources, and folds their hash into the instance so a changed file
 // restarts it.
-import type { Application } from '../manifests/types.generated.js';
-import type { FileSpec, InstanceSpec } from '../runtime/instance-spec.js';
+import type { Application } from '../model/manifest-types.generated.js';
+import type { FileSpec, InstanceSpec } from '../model/machine-specs.js';
 import { hashJson } from '../util/hash.js';
 import { renderTemplate } from '../runtime/template.js';
 import type { RelationView } from './relations.js';

@@ -15,3 +15,10 @@ export function instanceId(target: string, instance: string): string {
 export function fileId(target: string, instance: string, path: string): string {
   return `${target}/File/${instance}/${path.replace(/^\/+/, '')}`;
 }
+
+/** The controller's certificate store is a target of its own: issuing is applying. */
+export const certificatesTarget = 'certificates';
+
+export function certificateId(name: string): string {
+  return `${certificatesTarget}/Certificate/${name}`;
+}

@@ -1,24 +1,26 @@
 // The desired graph: validated manifests → resources per target (instances, files, Kubernetes
-// objects; nginx sites and certificates are added by the engine once instance health is known).
-// Pure: everything it needs from the world (previous placement, node liveness) comes in `ctx`.
+// objects, certificates; nginx sites and certificate files are added by edge.ts once instance health
+// is known). Pure: everything it needs from the world (previous placement, which nodes answer) comes
+// in `ctx`.
 import type { ManifestSet } from '../manifests/model.js';
-import type { Application, Environment } from '../manifests/types.generated.js';
-import type { DesiredResource } from '../model/resource.js';
-import type { InstanceSpec } from '../runtime/instance-spec.js';
+import type { Application } from '../model/manifest-types.generated.js';
+import type { InstanceSpec } from '../model/machine-specs.js';
+import type { DesiredResource, FileResource, InstanceResource } from '../model/resource.js';
 import { hashJson } from '../util/hash.js';
+import { buildCertificateResources } from './certificates.js';
 import { buildFileSpecs, filesHash } from './files.js';
-import { fileId, instanceId, localTarget } from './ids.js';
+import { fileId, instanceId } from './ids.js';
+import { buildKubernetesResources, buildNamespaceResource } from './kubernetes/index.js';
 import { buildInstanceSpecs, type Placement } from './machine-instances.js';
 import { placeOnEnvironment } from './place.js';
-import { endpointsOf, relationView, type RelationView } from './relations.js';
-import { buildKubernetesResources, buildNamespaceResource } from './kubernetes/index.js';
 import { withPruneDisabled } from './prune-policy.js';
+import { endpointsOf, type RelationView, relationView } from './relations.js';
 
 export interface DesiredContext {
   /** Node each ordinal of an app ran on before (from the inventory), so placement is stable. */
   previousPlacement(app: string): Map<number, string>;
-  /** Whether a node's agent is reachable; unknown nodes count as online. */
-  nodeOnline(node: string): boolean;
+  /** Whether a target (a node's agent) answers now; new instances are only placed on nodes that do. */
+  targetReachable(key: string): boolean;
 }
 
 export interface DesiredGraph {
@@ -29,7 +31,7 @@ export interface DesiredGraph {
   warnings: string[];
 }
 
-export const defaultDesiredContext: DesiredContext = { previousPlacement: () => new Map(), nodeOnline: () => true };
+export const defaultDesiredContext: DesiredContext = { previousPlacement: () => new Map(), targetReachable: () => true };
 
 export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defaultDesiredContext): DesiredGraph {
   const warnings: string[] = [];
@@ -63,32 +65,33 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
       spec.filesHash = filesHash(files);
       const fileIds: string[] = [];
       for (const f of files) {
-        const id = fileId(target, spec.instance, f.path);
-        fileIds.push(id);
-        add(name, {
-          id,
+        const file: FileResource = {
+          id: fileId(target, spec.instance, f.path),
           target,
           kind: 'File',
           owner: name,
           environment: app.spec.environment,
           name: `${spec.instance}:${f.path}`,
-          spec: f as unknown as DesiredResource['spec'],
+          spec: f,
           hash: hashJson(f),
           dependsOn: [],
           rendered: { [f.path]: f.content },
-        });
+        };
+        fileIds.push(file.id);
+        add(name, file);
       }
-      add(name, {
+      const instance: InstanceResource = {
         id: instanceId(target, spec.instance),
         target,
         kind: 'Instance',
         owner: name,
         environment: app.spec.environment,
         name: spec.instance,
-        spec: spec as unknown as DesiredResource['spec'],
+        spec,
         hash: hashJson(spec),
         dependsOn: fileIds,
-      });
+      };
+      add(name, instance);
     });
   }
 
@@ -113,7 +116,10 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
   const declared = new Set(resources.map((r) => r.id));
   for (const ns of namespaces.values()) if (!declared.has(ns.id)) resources.push(ns);
 
-  // 4. Cross-application ordering: every resource of A waits for the workloads of each dependency.
+  // 4. Certificates the Ingresses use, issued on the controller.
+  resources.push(...buildCertificateResources(manifests));
+
+  // 5. Cross-application ordering: every resource of A waits for the workloads of each dependency.
   for (const [name, { manifest: app }] of manifests.applications) {
     const deps = (app.spec.dependsOn ?? []).flatMap((d) => (byApp.get(d) ?? []).filter(isWorkload).map((r) => r.id));
     if (deps.length === 0) continue;
@@ -135,5 +141,5 @@ function relationsOf(app: Application, manifests: ManifestSet, instances: Map<st
   return out;
 }
 
-export type { Environment };
-export { localTarget };
+export { buildEdgeResources, type EdgeContext } from './edge.js';
+export { reachabilityTargets } from './targets.js';

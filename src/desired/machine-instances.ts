@@ -1,8 +1,8 @@
 // Turns one machine Application (runtime process/container/script/systemd on a local or pm
 // environment) into Instance resources, one per placed ordinal, with ports resolved per node slot.
 // Files and relation endpoints are added afterwards (files.ts), once every app's endpoints are known.
-import type { Application, Release } from '../manifests/types.generated.js';
-import type { HealthCheckSpec, InstanceSpec, Runtime } from '../runtime/instance-spec.js';
+import type { Application, Release } from '../model/manifest-types.generated.js';
+import type { HealthCheckSpec, InstanceSpec, Runtime } from '../model/machine-specs.js';
 import { versionsByOrdinal } from './release.js';
 import { instanceName } from './ids.js';
 

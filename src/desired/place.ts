@@ -1,7 +1,7 @@
 // Where each ordinal of a machine application runs: everything on this machine for `local`
 // environments; on the environment's eligible Nodes (placement.ts) for `pm` environments.
 import type { ManifestSet } from '../manifests/model.js';
-import type { Application, Environment, Node } from '../manifests/types.generated.js';
+import type { Application, Environment, Node } from '../model/manifest-types.generated.js';
 import { agentTarget, localTarget } from './ids.js';
 import type { Placement } from './machine-instances.js';
 import { placeInstances } from './placement.js';
@@ -16,7 +16,12 @@ export function placeOnEnvironment(app: Application, env: Environment, manifests
   const placement = app.spec.placement ?? {};
   const candidates = nodes
     .filter((n) => !placement.nodes || placement.nodes.includes(n.metadata.name))
-    .map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {}, cordoned: n.spec.cordoned ?? false, online: ctx.nodeOnline(n.metadata.name) }));
+    .map((n) => ({
+      name: n.metadata.name,
+      labels: n.metadata.labels ?? {},
+      cordoned: n.spec.cordoned ?? false,
+      online: ctx.targetReachable(agentTarget(n.metadata.name)),
+    }));
   const replicas = app.spec.replicas ?? (placement.nodes?.length || candidates.length);
   const result = placeInstances({
     app: app.metadata.name,

@@ -1,7 +1,8 @@
 // Placement of one application's ordinals on machine nodes. Pure and deterministic so `plan` and
 // `reconcile` agree and an unchanged manifest never moves an instance: an ordinal stays on the node
-// it ran on while that node is still eligible and has room; only ordinals without a home are placed,
-// on the least-loaded eligible node (ties broken by name). Ordinals are always 0..replicas-1, so a
+// it ran on while that node is still in scope, not cordoned and has room (an unreachable node keeps its
+// ordinals); only ordinals without a home are placed, on the least-loaded eligible (reachable) node
+// (ties broken by name). Ordinals are always 0..replicas-1, so a
 // stateful app's BOREAS_INSTANCE_ID survives reconciles and moves.
 
 /** A node as placement sees it. */
@@ -30,7 +31,7 @@ export interface PlacementInput {
 }
 
 /** Why an instance leaves the node it ran on. */
-export type MoveReason = 'cordoned' | 'offline' | 'not-selected' | 'node-gone' | 'over-capacity';
+export type MoveReason = 'cordoned' | 'not-selected' | 'node-gone' | 'over-capacity';
 
 export interface PlacementMove {
   ordinal: number;
@@ -51,7 +52,7 @@ export interface PlacementResult {
   placements: InstancePlacement[];
   /** Ordinals that found no eligible node. */
   unplaced: number;
-  /** Ordinals that ran elsewhere before (what `plan` shows for a cordon or an offline node). */
+  /** Ordinals that ran elsewhere before (what `plan` shows for a cordon or a node leaving the selection). */
   moves: PlacementMove[];
 }
 
@@ -60,8 +61,10 @@ export function placeInstances(input: PlacementInput): PlacementResult {
   const maxPerNode = Math.max(1, input.maxPerNode ?? 1);
   const byName = new Map(input.nodes.map((n) => [n.name, n]));
   const eligible = input.nodes.filter((n) => isEligible(n, input)).sort((a, b) => cmp(a.name, b.name));
-  const eligibleNames = new Set(eligible.map((n) => n.name));
-  const load = new Map<string, number>(eligible.map((n) => [n.name, 0]));
+  // An unreachable node keeps what it runs: its instances are Unknown, never started a second time
+  // elsewhere (a stateful ordinal must not run twice); only new placements avoid it.
+  const keepNames = new Set(input.nodes.filter((n) => matchesScope(n, input) && !n.cordoned).map((n) => n.name));
+  const load = new Map<string, number>([...keepNames].map((n) => [n, 0]));
   const assigned = new Map<number, string>();
   const moves: PlacementMove[] = [];
   const leaving = new Map<number, { from: string; reason: MoveReason }>();
@@ -70,11 +73,11 @@ export function placeInstances(input: PlacementInput): PlacementResult {
   for (let ordinal = 0; ordinal < input.replicas; ordinal++) {
     const prev = input.previous.get(ordinal);
     if (prev === undefined) continue;
-    if (eligibleNames.has(prev) && load.get(prev)! < maxPerNode) {
+    if (keepNames.has(prev) && load.get(prev)! < maxPerNode) {
       assigned.set(ordinal, prev);
       load.set(prev, load.get(prev)! + 1);
     } else {
-      leaving.set(ordinal, { from: prev, reason: whyIneligible(byName.get(prev), input, eligibleNames.has(prev)) });
+      leaving.set(ordinal, { from: prev, reason: whyIneligible(byName.get(prev), input, keepNames.has(prev)) });
     }
   }
 
@@ -146,8 +149,7 @@ function whyIneligible(n: PlacementNode | undefined, input: PlacementInput, elig
   if (!n) return 'node-gone';
   if (eligible) return 'over-capacity';
   if (!matchesScope(n, input)) return 'not-selected';
-  if (n.cordoned) return 'cordoned';
-  return 'offline';
+  return 'cordoned';
 }
 
 function cmp(a: string, b: string): number {

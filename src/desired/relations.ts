@@ -1,7 +1,7 @@
 // Endpoints of every application, as its related applications see them in templates. Built from
 // desired instances (not from health) so a flapping instance does not re-render its dependents.
-import type { Application } from '../manifests/types.generated.js';
-import type { InstanceSpec } from '../runtime/instance-spec.js';
+import type { Application } from '../model/manifest-types.generated.js';
+import type { InstanceSpec } from '../model/machine-specs.js';
 
 export interface Endpoint {
   host: string;

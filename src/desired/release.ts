@@ -1,7 +1,7 @@
 // Splits an application's instances between the versions of its Release. Pure, deterministic:
 // ordinals are assigned to versions in Release order, counts by largest remainder, so "90/10 of 10"
 // is 9/1 and an unchanged Release never reshuffles which ordinal runs which version.
-import type { Application, Release } from '../manifests/types.generated.js';
+import type { Application, Release } from '../model/manifest-types.generated.js';
 
 export interface VersionSlice {
   version: string;

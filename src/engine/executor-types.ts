@@ -1,6 +1,7 @@
 // Types of the task executor: its options, progress events and summary (shared by reconcile, down,
 // rollback, the daemon and the report renderers).
 import type { ChangeAction, TaskOutcome, TaskState } from '../model/plan.js';
+import type { DesiredResource } from '../model/resource.js';
 import type { Store } from '../store/store.js';
 import type { Target } from '../targets/target.js';
 import type { Logger } from '../util/logger.js';
@@ -12,6 +13,8 @@ export interface ExecuteOptions {
   runId: number;
   /** Target instance for a task's `target` key (TargetRegistry.get returns a promise). */
   targetFor(key: string): Target | Promise<Target>;
+  /** The desired resource of an id (for a task's `waitFor` health gates). */
+  resourceOf?(id: string): DesiredResource | undefined;
   log: Logger;
   /** Tasks applied at once (default 4). A task waiting for health holds its slot. */
   concurrency?: number;
@@ -25,8 +28,10 @@ export interface ExecuteOptions {
   healthIntervalMs?: number;
   /** Failed tasks an owner tolerates before its release stops (Release strategy.failureThreshold; default 0). */
   failureThreshold?(owner: string): number;
-  /** Aborting cancels tasks not started yet; tasks already applying finish. */
+  /** Aborting cancels tasks not started yet; tasks already running get `graceMs`, then are aborted too. */
   signal?: AbortSignal;
+  /** Grace period for running tasks after `signal` aborts (default 10 s). */
+  graceMs?: number;
   /** Progress (task started/retried/finished, batch started, owner stopped). */
   onEvent?(ev: ExecutorEvent): void;
 }

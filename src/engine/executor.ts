@@ -28,6 +28,8 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   const { store, log } = opts;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const emit = (ev: ExecutorEvent) => opts.onEvent?.(ev);
+  // Two signals: `opts.signal` stops new work at once; running tasks are aborted only after the grace.
+  const hard = graceAfter(opts.signal, opts.graceMs ?? 10_000);
   const runCtx = {
     store,
     log,
@@ -35,8 +37,9 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     healthTimeoutMs: opts.healthTimeoutMs ?? 60_000,
     healthTimeoutFor: opts.healthTimeoutFor,
     healthIntervalMs: opts.healthIntervalMs ?? 500,
-    signal: opts.signal,
+    signal: hard.signal,
     targetFor: opts.targetFor,
+    resourceOf: opts.resourceOf,
     emit,
   };
 
@@ -95,7 +98,8 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     const failed = (failedByOwner.get(owner) ?? 0) + 1;
     failedByOwner.set(owner, failed);
     const threshold = opts.failureThreshold?.(owner) ?? 0;
-    if (failed <= threshold || stoppedOwners.includes(owner)) return;
+    // Only a rollout in batches can be stopped; other owners' failures are just failures.
+    if (failed <= threshold || stoppedOwners.includes(owner) || !entries.some((e) => e.owner === owner && e.batch !== undefined)) return;
     stoppedOwners.push(owner);
     log.warn('release stopped: failures exceed the threshold', { owner, failed, threshold });
     emit({ type: 'owner-stopped', owner, failed, threshold });
@@ -159,18 +163,40 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   }
   setStates(opts, blocked, 'blocked');
 
-  for (;;) {
-    pump();
-    if (running.size > 0) {
-      await Promise.race(running);
-      continue;
+  try {
+    for (;;) {
+      pump();
+      if (running.size > 0) {
+        await Promise.race(running);
+        continue;
+      }
+      if (fatal) throw fatal;
+      if (unfinished === 0) break;
+      // Nothing runs and nothing can start: a dependency points into a later batch of the same owner.
+      for (const e of entries) if (e.phase === 'waiting') toCancel.push([e, 'cannot be ordered: a dependency is in a later release batch']);
     }
-    if (fatal) throw fatal;
-    if (unfinished === 0) break;
-    // Nothing runs and nothing can start: a dependency points into a later batch of the same owner.
-    for (const e of entries) if (e.phase === 'waiting') toCancel.push([e, 'cannot be ordered: a dependency is in a later release batch']);
+  } finally {
+    hard.dispose();
   }
   return summarize(entries, stoppedOwners);
+}
+
+/** A signal that aborts `graceMs` after `soft` does (or never, without `soft`). */
+function graceAfter(soft: AbortSignal | undefined, graceMs: number): { signal: AbortSignal; dispose(): void } {
+  const ctl = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => ctl.abort(soft?.reason), graceMs);
+  };
+  if (soft?.aborted) onAbort();
+  else soft?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: ctl.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      soft?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function batchId(e: Entry): string {

@@ -13,11 +13,10 @@ export interface HealthWaitOptions {
 
 export type HealthWaitResult = { healthy: true; health: Health; waitedMs: number } | { healthy: false; health: Health; waitedMs: number; message: string };
 
-/** Deletes and resources whose spec says `state: Stopped` have nothing to become healthy. */
+/** Deletes and stopped instances have nothing to become healthy. */
 export function needsHealthWait(action: ChangeAction, resource: DesiredResource): boolean {
   if (action === 'delete') return false;
-  const spec = resource.spec as { state?: unknown } | null;
-  return !(spec && typeof spec === 'object' && !Array.isArray(spec) && spec.state === 'Stopped');
+  return !(resource.kind === 'Instance' && resource.spec.state === 'Stopped');
 }
 
 export async function waitHealthy(target: Target, resource: DesiredResource, opts: HealthWaitOptions): Promise<HealthWaitResult> {

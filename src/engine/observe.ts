@@ -1,31 +1,41 @@
-// Observe stage: asks each target about its resources, all targets at once. A target that cannot be
-// reached yields Unknown observations (the node is offline) instead of failing the whole pass; the
-// reconcile then reports it as not converged.
-import type { DesiredResource, ObservedResource } from '../model/resource.js';
-import type { Logger } from '../util/logger.js';
+// Observe stage: read-only questions to the targets, all targets at once. First a probe of the
+// targets the desired graph depends on (which nodes answer, what their edges look like); then each
+// target is asked about its resources. A target that did not answer its probe is not asked again: its
+// resources are Unknown with the probe's cause. Nothing here writes anything.
+import { type DesiredResource, type ObservedResource, type UnknownCause, unknownObservation } from '../model/resource.js';
 import type { TargetRegistry } from '../targets/registry.js';
+import type { Reachability, TargetFacts } from '../targets/target.js';
 
-export async function observeAll(resources: DesiredResource[], registry: TargetRegistry, log: Logger): Promise<Map<string, ObservedResource>> {
+export interface Probes {
+  /** Targets that answered, with their facts. */
+  facts: Map<string, TargetFacts>;
+  /** Targets that did not, with why. */
+  unreachable: Map<string, UnknownCause>;
+}
+
+export async function probeTargets(registry: TargetRegistry, keys: string[]): Promise<Probes> {
+  const results = await Promise.all(keys.map(async (key): Promise<[string, Reachability]> => [key, await (await registry.get(key)).probe()]));
+  const probes: Probes = { facts: new Map(), unreachable: new Map() };
+  for (const [key, r] of results) {
+    if (r.reachable) probes.facts.set(key, r.facts);
+    else probes.unreachable.set(key, r.cause);
+  }
+  return probes;
+}
+
+export async function observeResources(
+  registry: TargetRegistry,
+  resources: DesiredResource[],
+  unreachable: Map<string, UnknownCause>,
+): Promise<Map<string, ObservedResource>> {
   const byTarget = new Map<string, DesiredResource[]>();
   for (const r of resources) (byTarget.get(r.target) ?? byTarget.set(r.target, []).get(r.target)!).push(r);
   const out = new Map<string, ObservedResource>();
   await Promise.all(
     [...byTarget].map(async ([key, list]) => {
-      try {
-        const target = await registry.get(key);
-        for (const o of await target.observe(list)) out.set(o.id, o);
-      } catch (err) {
-        log.warn('target could not be observed', { target: key, error: (err as Error).message });
-        // Unknown, not absent: planning a re-create of what probably still runs would be wrong.
-        for (const r of list) {
-          out.set(r.id, {
-            id: r.id,
-            exists: true,
-            health: { status: 'Unknown', level: 0, message: `${key} could not be observed: ${(err as Error).message}` },
-            details: { offline: true, error: (err as Error).message },
-          });
-        }
-      }
+      const cause = unreachable.get(key);
+      const observed = cause ? list.map((r) => unknownObservation(r.id, cause)) : await (await registry.get(key)).observe(list);
+      for (const o of observed) out.set(o.id, o);
     }),
   );
   return out;

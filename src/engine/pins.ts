@@ -1,6 +1,7 @@
 // Rollback pins: `boreas rollback <app> --to <rev>` pins the app to that revision's desired resources
 // (as Argo CD suspends auto-sync after a rollback). The pin holds while Git stays at the revision it
-// was made on; the next Git revision that changes anything lifts it.
+// was made on; the next Git revision that changes anything lifts it (at the reconcile's record stage:
+// planning only reads pins).
 import type { DesiredResource } from '../model/resource.js';
 import type { Store } from '../store/store.js';
 
@@ -19,22 +20,30 @@ export function writePins(store: Store, pins: Record<string, Pin>): void {
   store.setKv('pins', 'apps', Object.keys(pins).length ? JSON.stringify(pins) : undefined);
 }
 
-/** Swaps pinned apps' resources in; `lift` (reconcile only) removes pins whose Git revision has passed. */
-export function applyPins(resources: DesiredResource[], store: Store, revision: string, opts: { lift: boolean }): DesiredResource[] {
+/** Pins that hold at this Git revision. */
+export function activePins(store: Store, revision: string): Array<[string, Pin]> {
+  return Object.entries(readPins(store)).filter(([, p]) => p.madeAt === revision);
+}
+
+/** Removes pins whose Git revision has passed (reconcile's record stage). */
+export function liftPins(store: Store, revision: string): void {
   const pins = readPins(store);
   const active = Object.entries(pins).filter(([, p]) => p.madeAt === revision);
-  if (opts.lift && active.length !== Object.keys(pins).length) {
-    writePins(store, Object.fromEntries(active));
-  }
-  if (active.length === 0) return resources;
+  if (active.length !== Object.keys(pins).length) writePins(store, Object.fromEntries(active));
+}
+
+/** Swaps pinned apps' resources in. */
+export function applyPins(
+  resources: DesiredResource[],
+  pins: Array<[string, Pin]>,
+  loadDesired: (revision: string) => DesiredResource[] | undefined,
+): DesiredResource[] {
   let out = resources;
-  for (const [app, pin] of active) {
+  for (const [app, pin] of pins) {
     // Redacted snapshots (Secrets) cannot be re-applied: those keep what Git has now.
-    const pinned = (store.loadDesired(pin.to) ?? []).filter((r) => r.owner === app && !r.redacted);
+    const pinned = (loadDesired(pin.to) ?? []).filter((r) => r.owner === app && !r.redacted);
     const pinnedIds = new Set(pinned.map((r) => r.id));
-    const keepCurrent = out.filter(
-      (r) => r.owner === app && r.kind === 'KubeObject' && (r.spec as { kind?: string } | null)?.kind === 'Secret' && !pinnedIds.has(r.id),
-    );
+    const keepCurrent = out.filter((r) => r.owner === app && r.kind === 'KubeObject' && r.spec.kind === 'Secret' && !pinnedIds.has(r.id));
     out = [...out.filter((r) => r.owner !== app), ...pinned, ...keepCurrent];
   }
   return out;

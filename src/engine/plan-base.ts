@@ -1,39 +1,22 @@
 // `plan --base <ref>`: desired state at two revisions compared with no access to any target, for PR
 // previews. The base revision plays the part of "what is applied": every base resource is taken as
 // present with its own hash, so the ordinary planner yields exactly the desired-vs-desired changes.
-import { buildDesired } from '../desired/index.js';
-import { buildIngressResources } from '../desired/ingress.js';
-import { defaultNginxFacts } from '../targets/nginx/facts.js';
-import type { ManifestSet } from '../manifests/model.js';
-import type { DesiredResource } from '../model/resource.js';
+import { desiredWithoutTargets } from '../desired/offline.js';
+import type { InventoryItem } from '../model/inventory.js';
 import type { Plan } from '../model/plan.js';
 import type { ObservedResource } from '../model/resource.js';
 import { computePlan } from '../plan/compute.js';
-import type { InventoryItem } from '../store/store.js';
 import type { LoadedRevision } from './load-revision.js';
 
 export function planAgainstBase(base: LoadedRevision, head: LoadedRevision, prune = true): Plan {
-  const before = desiredOf(base.manifests);
-  const after = desiredOf(head.manifests);
+  const before = desiredWithoutTargets(base.manifests);
+  const after = desiredWithoutTargets(head.manifests);
   const observed = new Map<string, ObservedResource>();
   const inventory = new Map<string, InventoryItem>();
   for (const r of before) {
-    observed.set(r.id, { id: r.id, exists: true, appliedHash: r.hash, appliedSpec: r.spec, health: { status: 'Healthy', level: 100 } });
+    observed.set(r.id, { id: r.id, state: 'present', appliedHash: r.hash, health: { status: 'Healthy', level: 100 } });
     inventory.set(r.id, { resource: r, appliedHash: r.hash, revision: base.revision.sha, lastTaskKey: '', appliedAt: '' });
   }
-  return computePlan({ revision: head.revision.sha, desired: after, observed, inventory, prune });
-}
-
-/** Every desired resource of a revision, edge included; with no targets, every instance counts as healthy. */
-function desiredOf(manifests: ManifestSet): DesiredResource[] {
-  const machine = buildDesired(manifests).resources;
-  return [
-    ...machine,
-    ...buildIngressResources(
-      manifests,
-      machine,
-      () => true,
-      () => defaultNginxFacts,
-    ),
-  ];
+  // Git against Git: a PR that empties an environment shows its deletions; it holds nothing back.
+  return computePlan({ revision: head.revision.sha, desired: after, observed, inventory, prune, allowMassDelete: true });
 }

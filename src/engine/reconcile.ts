@@ -1,23 +1,37 @@
 // The reconcile loop (flux-style fixed stages): source → load → validate → desired → observe → plan →
-// execute → re-observe, until the plan is empty, a pass fails, or the deadline passes. `--once` runs
-// it a single time; the daemon calls it on every trigger.
-import type { Json } from '../model/resource.js';
+// execute → record → re-observe, until the plan is empty, a pass fails, the deadline passes or the
+// run is interrupted. `--once` runs it a single time; the daemon calls it on every trigger. The run
+// row is closed in a `finally`, so an interrupted or failed run is recorded as such.
+//
+// The verdict is honest: "converged" only when the last pass planned nothing, every resource was
+// observed (none Unknown), every desired resource is healthy now, and nothing failed on the way.
+import type { Json } from '../model/json.js';
 import type { Plan } from '../model/plan.js';
 import { planToTasks, TOMBSTONES } from '../plan/tasks.js';
 import { executeTasks } from './executor.js';
-import { loadValidRevision, type LoadedRevision } from './load-revision.js';
-import { planPass } from './plan-pass.js';
-import type { Session } from './session.js';
 import { recordHistory } from './history.js';
+import { type LoadedRevision, loadValidRevision } from './load-revision.js';
+import { activePins, readPins, writePins } from './pins.js';
+import { type PassResult, planRevision } from './plan-revision.js';
+import { recordPass, recordRevisionFacts } from './record.js';
 import { rollbackTarget } from './rollback.js';
+import type { Session } from './session.js';
 import { acquireStateLock } from './state-lock.js';
-import { readPins, writePins } from './pins.js';
+import { scopeOf } from './target-scope.js';
 
 export interface ReconcileOptions {
   timeoutMs: number;
   dryRun: boolean;
   prune: boolean;
   concurrency: number;
+  /** Let a run delete more than half of an environment (otherwise it stops before any change). */
+  allowMassDelete?: boolean;
+  /** A repository path with no manifests is an error unless this is set. */
+  allowEmpty?: boolean;
+  /** Interrupt (SIGINT/SIGTERM): no task starts after it; running ones get `graceMs`, then are aborted. */
+  signal?: AbortSignal;
+  /** How long running tasks may finish after an interrupt (default 10 s). */
+  graceMs?: number;
   /** Progress events from the executor (task started/finished). */
   onEvent?: (event: unknown) => void;
   /** Called after each plan, before execution (progress output). */
@@ -26,19 +40,26 @@ export interface ReconcileOptions {
   loaded?: LoadedRevision;
 }
 
+export type RunResult = 'converged' | 'not-converged' | 'failed' | 'interrupted';
+
 export interface ReconcileSummary {
   revision: string;
   converged: boolean;
+  result: RunResult;
   passes: number;
   tasks: { run: number; succeeded: number; failed: number; skipped: number; cancelled: number };
   failures: Array<{ resource: string; message: string }>;
+  /** Desired resources that are in sync but not healthy now. */
+  unhealthy: Array<{ resource: string; message: string }>;
   /** Applied resources kept because of --no-prune. */
   orphans: string[];
   warnings: string[];
   durationMs: number;
   /** Applications whose release failed and were rolled back (autoRollback), pinned to their previous revision. */
   rolledBack: Array<{ application: string; to: string }>;
-  /** The last plan computed (empty when converged). */
+  /** Set when the run stopped at an interrupt: tasks done in this run, and planned ones not started. */
+  interrupted?: { done: number; notStarted: number };
+  /** The last plan computed (empty when converged); its `unknown` and `massDelete` say why not. */
   plan: Plan;
   dryRun: boolean;
 }
@@ -57,132 +78,172 @@ export async function reconcile(session: Session, opts: ReconcileOptions): Promi
 async function reconcileLocked(session: Session, opts: ReconcileOptions): Promise<ReconcileSummary> {
   const started = Date.now();
   const deadline = started + opts.timeoutMs;
-  const loaded = opts.loaded ?? (await loadValidRevision(session, undefined, { record: !opts.dryRun }));
+  const { store } = session;
+  const loaded = opts.loaded ?? (await loadValidRevision(session, undefined, { record: !opts.dryRun, allowEmpty: opts.allowEmpty }));
   const revision = loaded.revision.sha;
-  const registry = session.targets(loaded.manifests, loaded.source.rootDir);
+  const releases = loaded.manifests.releases;
+  const registry = session.targets(scopeOf(loaded.manifests), loaded.source.rootDir, { readOnly: opts.dryRun });
+  if (!opts.dryRun) recordRevisionFacts(store, revision, loaded.manifests);
+  const passOptions = { revision, manifests: loaded.manifests, store, registry, prune: opts.prune, allowMassDelete: opts.allowMassDelete };
+
   const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
   const failures: ReconcileSummary['failures'] = [];
-  let runId: number | undefined;
-  let converged = false;
-  let passes = 0;
-  let last = await planPass({
-    revision,
-    manifests: loaded.manifests,
-    store: session.store,
-    registry,
-    log: session.log,
-    prune: opts.prune,
-    issueCertificates: !opts.dryRun,
-    readOnly: opts.dryRun,
-  });
-  const changedOwners = new Set<string>();
   const rolledBack: ReconcileSummary['rolledBack'] = [];
-  while (true) {
-    passes++;
-    opts.onPlan?.(last.plan, passes);
-    if (last.plan.changes.length === 0) {
-      // Converged to Git only if no release had to be rolled back on the way.
-      converged = rolledBack.length === 0 && failures.length === 0;
-      break;
-    }
-    if (opts.dryRun || passes > maxPasses || Date.now() > deadline) break;
-    // A run row is written only when there is work: a no-op reconcile writes nothing.
-    if (runId === undefined) {
-      runId = session.store.startRun('reconcile', revision);
-      // Saved before any task runs: a crash after execution still leaves the revision restorable.
-      session.store.saveDesired(revision, last.desired);
-    }
-    for (const c of last.plan.changes) changedOwners.add(c.owner);
-    const tasks = planToTasks(last.plan, {
-      inventory: last.inventory,
-      batchSize: (owner) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.batchSize,
-      tombstone: (id) => session.store.getKv(TOMBSTONES, id),
-    });
-    const summary = await executeTasks(tasks, {
-      store: session.store,
-      runId,
-      targetFor: (key: string) => registry.get(key),
-      log: session.log,
-      concurrency: opts.concurrency,
-      healthTimeoutMs: Math.max(1000, Math.min(deadline - Date.now(), 300_000)),
-      failureThreshold: (owner: string) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.failureThreshold ?? 0,
-      healthTimeoutFor: (owner: string) => {
-        const s = loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.timeoutSeconds;
-        return s === undefined ? undefined : s * 1000;
-      },
-      onEvent: opts.onEvent,
-      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-    });
-    totals.run += summary.total - summary.skipped;
-    totals.succeeded += summary.succeeded;
-    totals.failed += summary.failed;
-    totals.skipped += summary.skipped;
-    totals.cancelled += summary.cancelled;
-    for (const r of summary.results)
-      if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
-    // A failed release with autoRollback returns to the revision its instances ran before, pinned
-    // until Git moves on (the next pass applies the pin like any other desired state).
-    const rollbacks = summary.stoppedOwners
-      .filter((owner) => loaded.manifests.releases.get(owner)?.manifest.spec.strategy?.autoRollback && !rolledBack.some((r) => r.application === owner))
-      .map((owner) => ({ application: owner, to: rollbackTarget(last.inventory, owner, session.store) }))
-      .filter((r): r is { application: string; to: string } => !!r.to);
-    if (rollbacks.length) {
-      const pins = readPins(session.store);
-      for (const r of rollbacks) {
-        pins[r.application] = { to: r.to, madeAt: revision };
-        session.store.audit({ type: 'auto-rollback', subject: `Application/${r.application}`, message: `release failed; rolled back to ${r.to}` });
+  const changedOwners = new Set<string>();
+  let runId: number | undefined;
+  let interrupted: ReconcileSummary['interrupted'];
+  let passes = 0;
+  let last: PassResult | undefined;
+  let result: ReconcileSummary | undefined;
+  try {
+    last = await planRevision(passOptions);
+    for (;;) {
+      passes++;
+      opts.onPlan?.(last.plan, passes);
+      if (!opts.dryRun) recordPass(store, revision, last);
+      const plan = last.plan;
+      if (plan.changes.length === 0 || plan.massDelete || opts.dryRun || passes > maxPasses || Date.now() > deadline) break;
+      if (opts.signal?.aborted) {
+        interrupted = { done: totals.succeeded, notStarted: plan.changes.length };
+        break;
       }
-      writePins(session.store, pins);
-      rolledBack.push(...rollbacks);
+      const runnable = { ...plan, changes: plan.changes.filter((c) => !c.deferred) };
+      if (runnable.changes.length === 0) break;
+      // A run row is written only when there is work: a no-op reconcile writes nothing.
+      if (runId === undefined) {
+        runId = store.startRun('reconcile', revision);
+        // Saved before any task runs: a crash after execution still leaves the revision restorable.
+        store.saveDesired(revision, last.desired);
+      }
+      for (const c of runnable.changes) changedOwners.add(c.owner);
+      const healthy = (id: string) => (last!.observed.get(id)?.health.level ?? 0) >= 100;
+      const tasks = planToTasks(runnable, {
+        inventory: last.inventory,
+        batchSize: (owner) => releases.get(owner)?.manifest.spec.strategy?.batchSize,
+        tombstone: (id) => store.getKv(TOMBSTONES, id),
+        healthy,
+      });
+      const byId = new Map(last.desired.map((r) => [r.id, r]));
+      const summary = await executeTasks(tasks, {
+        store,
+        runId,
+        targetFor: (key: string) => registry.get(key),
+        resourceOf: (id) => byId.get(id),
+        log: session.log,
+        concurrency: opts.concurrency,
+        healthTimeoutMs: Math.max(1000, Math.min(deadline - Date.now(), 300_000)),
+        failureThreshold: (owner: string) => releases.get(owner)?.manifest.spec.strategy?.failureThreshold ?? 0,
+        healthTimeoutFor: (owner: string) => {
+          const s = releases.get(owner)?.manifest.spec.strategy?.timeoutSeconds;
+          return s === undefined ? undefined : s * 1000;
+        },
+        onEvent: opts.onEvent,
+        signal: AbortSignal.any([AbortSignal.timeout(Math.max(1, deadline - Date.now())), ...(opts.signal ? [opts.signal] : [])]),
+        graceMs: opts.graceMs ?? 10_000,
+      });
+      totals.run += summary.total - summary.skipped;
+      totals.succeeded += summary.succeeded;
+      totals.failed += summary.failed;
+      totals.skipped += summary.skipped;
+      totals.cancelled += summary.cancelled;
+      if (opts.signal?.aborted) {
+        interrupted = { done: totals.succeeded, notStarted: summary.results.filter((r) => r.state === 'cancelled' && r.attempts === 0).length };
+        break;
+      }
+      for (const r of summary.results)
+        if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
+      // A failed release with autoRollback returns to the revision its instances ran before, pinned
+      // until Git moves on (the next pass applies the pin like any other desired state).
+      const rollbacks = summary.stoppedOwners
+        .filter((owner) => releases.get(owner)?.manifest.spec.strategy?.autoRollback && !rolledBack.some((r) => r.application === owner))
+        .map((owner) => ({ application: owner, to: rollbackTarget(last!.inventory, owner, store) }))
+        .filter((r): r is { application: string; to: string } => !!r.to);
+      if (rollbacks.length) {
+        const pins = readPins(store);
+        for (const r of rollbacks) {
+          pins[r.application] = { to: r.to, madeAt: revision };
+          store.audit({ type: 'auto-rollback', subject: `Application/${r.application}`, message: `release failed; rolled back to ${r.to}` });
+        }
+        writePins(store, pins);
+        rolledBack.push(...rollbacks);
+      }
+      last = await planRevision(passOptions);
+      if (rollbacks.length) continue;
+      if (summary.failed > 0 || summary.cancelled > 0) {
+        passes++;
+        opts.onPlan?.(last.plan, passes);
+        recordPass(store, revision, last);
+        break;
+      }
     }
-    // Certificates are issued/renewed once per reconcile, in the first pass: a renewBeforeDays longer
-    // than the CA's validity would otherwise renew again in every pass (and hit CA rate limits).
-    last = await planPass({
-      revision,
-      manifests: loaded.manifests,
-      store: session.store,
-      registry,
-      log: session.log,
-      prune: opts.prune,
-      issueCertificates: false,
-    });
-    if (rollbacks.length) continue;
-    if (summary.failed > 0 || summary.cancelled > 0) {
-      opts.onPlan?.(last.plan, passes + 1);
-      converged = false; // failed tasks: not converged, whatever the re-plan says
-      break;
+    const held = activePins(store, revision).map(
+      ([app, pin]) => `Application/${app} is held at revision ${pin.to.slice(0, 12)} after a rollback; Git's version applies from the next commit`,
+    );
+    result = summarize(revision, last, { started, passes, totals, failures, rolledBack, interrupted, dryRun: opts.dryRun, warnings: held });
+    return result;
+  } finally {
+    // Closed whatever happened: an exception, an interrupt or a verdict.
+    if (runId !== undefined) {
+      const outcome: RunResult = result?.result ?? (opts.signal?.aborted ? 'interrupted' : 'failed');
+      if (result && last) {
+        store.saveDesired(revision, last.desired);
+        recordHistory(store, runId, revision, last.desired, changedOwners, result);
+      }
+      store.finishRun(runId, outcome === 'converged', summaryJson(result, outcome, revision, started));
     }
   }
-  // Resources on unreachable nodes cannot be verified: drift is unknown there, not zero.
-  const offline = [...new Set(last.desired.filter((r) => last.observed.get(r.id)?.details?.offline).map((r) => r.target))];
-  if (offline.length) converged = false;
-  const result: ReconcileSummary = {
-    revision,
-    converged,
-    passes,
-    tasks: totals,
-    failures,
-    orphans: last.plan.orphans.map((o) => o.id),
-    rolledBack,
-    warnings: [
-      ...last.graph.warnings,
-      ...offline.map((t) => `${t} is unreachable: its resources could not be verified`),
-      ...Object.entries(readPins(session.store))
-        .filter(([, pin]) => pin.madeAt === revision)
-        .map(([app, pin]) => `Application/${app} is held at revision ${pin.to.slice(0, 12)} after a rollback; Git's version applies from the next commit`),
-    ],
-    durationMs: Date.now() - started,
-    plan: last.plan,
-    dryRun: opts.dryRun,
-  };
-  if (runId !== undefined) {
-    session.store.saveDesired(revision, last.desired);
-    recordHistory(session.store, runId, revision, last.desired, changedOwners, result);
-    session.store.finishRun(runId, converged, summaryJson(result));
-  }
-  return result;
 }
 
-function summaryJson(s: ReconcileSummary): Json {
-  return { revision: s.revision, converged: s.converged, passes: s.passes, tasks: s.tasks, failures: s.failures, durationMs: s.durationMs };
+interface Tally {
+  started: number;
+  passes: number;
+  totals: ReconcileSummary['tasks'];
+  failures: ReconcileSummary['failures'];
+  rolledBack: ReconcileSummary['rolledBack'];
+  interrupted: ReconcileSummary['interrupted'];
+  dryRun: boolean;
+  warnings: string[];
+}
+
+/** The verdict of a run from its last pass. */
+function summarize(revision: string, last: PassResult, t: Tally): ReconcileSummary {
+  const plan = last.plan;
+  // In sync is not enough: every desired resource must be healthy now (a stopped instance is as desired).
+  const unhealthy = last.desired.flatMap((d) => {
+    const o = last.observed.get(d.id);
+    if (!o || o.state === 'unknown' || plan.changes.some((c) => c.id === d.id)) return [];
+    if (o.health.level >= 100 || o.health.status === 'Suspended') return [];
+    return [{ resource: d.id, message: `${o.health.status}${o.health.message ? `: ${o.health.message}` : ''}` }];
+  });
+  const converged =
+    !t.interrupted &&
+    !t.dryRun &&
+    plan.changes.length === 0 &&
+    plan.unknown.length === 0 &&
+    !plan.massDelete &&
+    unhealthy.length === 0 &&
+    t.failures.length === 0 &&
+    t.rolledBack.length === 0;
+  const result: RunResult = t.interrupted ? 'interrupted' : converged ? 'converged' : t.failures.length ? 'failed' : 'not-converged';
+  return {
+    revision,
+    converged,
+    result,
+    passes: t.passes,
+    tasks: t.totals,
+    failures: t.failures,
+    unhealthy,
+    orphans: plan.orphans.map((o) => o.id),
+    rolledBack: t.rolledBack,
+    ...(t.interrupted ? { interrupted: t.interrupted } : {}),
+    warnings: [...last.graph.warnings, ...t.warnings],
+    durationMs: Date.now() - t.started,
+    plan,
+    dryRun: t.dryRun,
+  };
+}
+
+function summaryJson(s: ReconcileSummary | undefined, result: RunResult, revision: string, started: number): Json {
+  if (!s) return { revision, result, durationMs: Date.now() - started };
+  return { revision: s.revision, result, converged: s.converged, passes: s.passes, tasks: s.tasks, failures: s.failures, durationMs: s.durationMs };
 }

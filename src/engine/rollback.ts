@@ -1,7 +1,8 @@
 // Where an automatic rollback returns to: the revision most of an application's resources were
 // applied at before this run (from the inventory captured before execution), if its desired
 // snapshot is in the store.
-import type { InventoryItem, Store } from '../store/store.js';
+import type { InventoryItem } from '../model/inventory.js';
+import type { Store } from '../store/store.js';
 
 export function rollbackTarget(inventoryBefore: Map<string, InventoryItem>, owner: string, store: Store): string | undefined {
   const counts = new Map<string, number>();

@@ -1,14 +1,17 @@
 // One task's life after the scheduler picked it: persist `running` (so a crash leaves it
-// unfinished and a rerun repeats it), apply with retries, wait for health, then persist the verdict
-// and the inventory change in one transaction.
+// unfinished and a rerun repeats it), wait for dependencies that must be healthy now, apply with
+// retries (transient errors only: a deterministic one fails at once), wait for health, then persist
+// the verdict and the inventory change in one transaction.
+import { isPermanent } from '../model/errors.js';
 import type { Task, TaskOutcome } from '../model/plan.js';
+import type { DesiredResource } from '../model/resource.js';
+import { TOMBSTONES, UNSETTLED } from '../plan/tasks.js';
 import type { Store } from '../store/store.js';
 import type { Target } from '../targets/target.js';
 import type { Logger } from '../util/logger.js';
 import type { ExecutorEvent } from './executor-types.js';
 import { needsHealthWait, waitHealthy } from './health-wait.js';
-import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
-import { TOMBSTONES, UNSETTLED } from '../plan/tasks.js';
+import { backoffDelay, type RetryPolicy, sleep } from './retry.js';
 
 export interface TaskRunContext {
   store: Store;
@@ -17,8 +20,10 @@ export interface TaskRunContext {
   healthTimeoutMs: number;
   healthTimeoutFor?(owner: string): number | undefined;
   healthIntervalMs: number;
+  /** Aborts running work (after the interrupt's grace period). */
   signal?: AbortSignal;
   targetFor(key: string): Target | Promise<Target>;
+  resourceOf?(id: string): DesiredResource | undefined;
   emit(ev: ExecutorEvent): void;
 }
 
@@ -39,13 +44,23 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
   try {
     target = await ctx.targetFor(task.target);
   } catch (err) {
-    const message = `no target ${task.target}: ${errorMessage(err)}`;
-    const now = new Date().toISOString();
-    store.transaction(() => {
-      store.recordAttempt(task.key, 'failed', message, now, now);
-      store.setTaskState(task.key, 'failed', 'failed', message);
+    return failNow(`no target ${task.target}: ${errorMessage(err)}`);
+  }
+
+  // Dependencies that need no change must still be healthy now (an earlier run may have been cut short).
+  for (const id of task.waitFor ?? []) {
+    const dep = ctx.resourceOf?.(id);
+    if (!dep) continue;
+    ctx.emit({ type: 'task-waiting-health', ...ref });
+    const waited = await waitHealthy(await ctx.targetFor(dep.target), dep, {
+      timeoutMs: ctx.healthTimeoutMs,
+      intervalMs: ctx.healthIntervalMs,
+      signal: ctx.signal,
     });
-    return { state: 'failed', outcome: 'failed', message, attempts: 1 };
+    if (!waited.healthy) {
+      if (ctx.signal?.aborted) return cancel(`interrupted while waiting for dependency ${id}`, 0);
+      return failNow(`dependency ${id} is not healthy: ${waited.message}`);
+    }
   }
 
   for (let attempt = 1; ; attempt++) {
@@ -54,17 +69,19 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     let outcome: TaskOutcome;
     let message: string | undefined;
     try {
-      const result = await target.apply(task);
+      const result = await target.apply(task, ctx.signal);
       outcome = result.outcome;
       message = result.message;
     } catch (err) {
       message = errorMessage(err);
       store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
+      // A deterministic error (missing secret, refused path) gives the same answer every time.
+      if (isPermanent(err)) return fail(message, attempt);
       if (attempt > ctx.retry.max) return fail(`${message} (after ${attempt} attempts)`, attempt);
       const delayMs = backoffDelay(attempt, ctx.retry);
       log.warn('apply failed, retrying', { attempt, delayMs, error: message });
       ctx.emit({ type: 'task-retry', attempt, delayMs, message, ...ref });
-      if (!(await sleep(delayMs, ctx.signal))) return cancel('aborted while waiting to retry', attempt);
+      if (!(await sleep(delayMs, ctx.signal))) return cancel('interrupted while waiting to retry', attempt);
       continue;
     }
     if (outcome === 'failed') {
@@ -79,15 +96,18 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
         signal: ctx.signal,
       });
       if (!waited.healthy) {
-        // The change reached the target: it enters the inventory so prune can still find it.
+        const interrupted = !!ctx.signal?.aborted;
+        // The change reached the target: it enters the inventory so prune can still find it, and it
+        // is unsettled: the next plan repairs it (an idempotent ensure plus this wait) until healthy.
         store.transaction(() => {
           store.recordAttempt(task.key, 'failed', waited.message, startedAt, new Date().toISOString());
-          store.setTaskState(task.key, 'failed', 'failed', waited.message);
+          store.setTaskState(task.key, interrupted ? 'cancelled' : 'failed', interrupted ? undefined : 'failed', waited.message);
           store.recordApplied(task.resource, task.key, task.revision);
-          // Unsettled: the next plan repairs it until a change on it becomes healthy.
           store.setKv(UNSETTLED, task.resourceId, waited.message ?? 'not healthy');
         });
-        return { state: 'failed', outcome: 'failed', message: waited.message, attempts: attempt };
+        return interrupted
+          ? { state: 'cancelled', message: waited.message, attempts: attempt }
+          : { state: 'failed', outcome: 'failed', message: waited.message, attempts: attempt };
       }
     }
     store.transaction(() => {
@@ -102,6 +122,15 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     });
     log.debug('task succeeded', { outcome, attempts: attempt });
     return { state: 'succeeded', outcome, message, attempts: attempt };
+  }
+
+  function failNow(message: string): TaskRunResult {
+    const now = new Date().toISOString();
+    store.transaction(() => {
+      store.recordAttempt(task.key, 'failed', message, now, now);
+      store.setTaskState(task.key, 'failed', 'failed', message);
+    });
+    return { state: 'failed', outcome: 'failed', message, attempts: 1 };
   }
 
   function fail(message: string, attempts: number): TaskRunResult {

@@ -1,7 +1,7 @@
 // Resolves `valueFrom` / `tokenFrom` sources where they are used. Values are returned to the caller
 // only; nothing here logs or stores them.
 import { readFile } from 'node:fs/promises';
-import type { SecretSource } from '../manifests/types.generated.js';
+import type { SecretSource } from '../model/manifest-types.generated.js';
 import { UserError } from '../model/errors.js';
 
 export async function resolveSecret(source: SecretSource): Promise<string> {

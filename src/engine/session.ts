@@ -2,16 +2,14 @@
 // registry. Commands open a session, use it, and close it in `finally`.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Store } from '../store/store.js';
-import { openSqliteStore } from '../store/index.js';
 import { openSource } from '../source/index.js';
 import type { Source } from '../source/source.js';
-import { TargetRegistry } from '../targets/registry.js';
-import type { TargetFactory } from '../targets/target.js';
-import type { ManifestSet } from '../manifests/model.js';
+import { openSqliteStore } from '../store/index.js';
+import type { Store } from '../store/store.js';
+import { type TargetOptions, TargetRegistry, targetFactories } from '../targets/index.js';
+import type { TargetScope } from '../targets/target.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { resolveSecret } from './secrets.js';
-import { targetFactories } from './target-factories.js';
 
 export interface SessionOptions {
   repo?: string;
@@ -20,6 +18,10 @@ export interface SessionOptions {
   /** State file; its directory holds caches and local target state. */
   state: string;
   log?: Logger;
+  /** Target wiring (the daemon's pull queue, test runners). */
+  targets?: TargetOptions;
+  /** plan, --dry-run, status: the state file is opened read-only and nothing is created. */
+  readOnly?: boolean;
 }
 
 export interface Session {
@@ -29,34 +31,55 @@ export interface Session {
   log: Logger;
   /** Opened lazily: status/down/history need no manifests. */
   source(): Promise<Source>;
-  /** Target registry; factories that need manifests (nodes, environments) read them from `manifests`. */
-  targets(manifests: ManifestSet | undefined, repoDir: string): TargetRegistry;
+  /** A target registry over the given Node/Environment specs. `readOnly` targets change nothing of their own. */
+  targets(scope: TargetScope, repoDir: string, opts?: { readOnly?: boolean }): TargetRegistry;
   close(): Promise<void>;
 }
 
 export function openSession(opts: SessionOptions): Session {
   const statePath = resolve(opts.state);
   const stateDir = resolve(statePath, '..');
-  mkdirSync(stateDir, { recursive: true });
+  if (!opts.readOnly) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const cacheDir = join(stateDir, 'cache');
-  const store = openSqliteStore(statePath);
-  const log = opts.log ?? createLogger();
-  let source: Promise<Source> | undefined;
-  let registry: TargetRegistry | undefined;
+  const store = openSqliteStore(statePath, { readOnly: opts.readOnly });
+  return sessionOver({ store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets }, () =>
+    openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir }),
+  );
+}
+
+export interface SessionBase {
+  store: Store;
+  stateDir: string;
+  cacheDir: string;
+  log: Logger;
+  targets?: TargetOptions;
+}
+
+/**
+ * A session over an open store (the CLI's own, or the daemon's shared one). `close()` releases the
+ * registries this session created; it closes the store only when `ownsStore` (the CLI).
+ */
+export function sessionOver(base: SessionBase, source: () => Promise<Source>, ownsStore = true): Session {
+  let opened: Promise<Source> | undefined;
+  const registries: TargetRegistry[] = [];
   return {
-    store,
-    stateDir,
-    cacheDir,
-    log,
-    source: () => (source ??= openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir })),
-    targets(manifests, repoDir) {
-      const factories: TargetFactory[] = targetFactories(store, () => manifests);
-      registry = new TargetRegistry({ store, log, stateDir, repoDir, resolveSecret }, factories);
+    store: base.store,
+    stateDir: base.stateDir,
+    cacheDir: base.cacheDir,
+    log: base.log,
+    source: () => (opened ??= source()),
+    targets(scope, repoDir, o = {}) {
+      const registry = new TargetRegistry(
+        { store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret, readOnly: !!o.readOnly },
+        targetFactories(base.targets),
+        scope,
+      );
+      registries.push(registry);
       return registry;
     },
     async close() {
-      await registry?.closeAll();
-      store.close();
+      await Promise.allSettled(registries.splice(0).map((r) => r.closeAll()));
+      if (ownsStore) base.store.close();
     },
   };
 }

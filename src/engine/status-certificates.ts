@@ -2,13 +2,12 @@
 // SANs, expiry, current version and which version each edge node serves (from the live observation
 // of its CertificateFiles). Works without the manifests: the Ingress → application mapping comes from
 // the snapshot the edge stage keeps, the certificate facts from the certificate store.
-import type { Certificate } from '../manifests/types.generated.js';
 import type { ObservedResource } from '../model/resource.js';
 import type { CertificateStatus } from '../report/status-model.js';
-import type { InventoryItem, Store } from '../store/store.js';
+import type { InventoryItem } from '../model/inventory.js';
+import type { Store } from '../store/store.js';
 import { certificateStatus, currentCertificate } from '../targets/certificates/index.js';
-import type { CertificateFilesSpec } from '../targets/nginx/specs.js';
-import { edgeSnapshotKey, type EdgeSnapshot } from './edge.js';
+import { type EdgeSnapshot, edgeSnapshotKey } from './record.js';
 
 /** Certificates per application name, ready for AppStatus.certificates. */
 export function certificatesByApp(
@@ -20,16 +19,16 @@ export function certificatesByApp(
   const snapshot = JSON.parse(store.getKv(...edgeSnapshotKey) ?? '{"ingresses":{}}') as EdgeSnapshot;
   const files = inventory.filter((i) => i.resource.kind === 'CertificateFiles');
   const names = [...new Set(Object.values(snapshot.ingresses).flatMap((i) => (i.certificate ? [i.certificate] : [])))].sort();
-  // certificateStatus reads domains from the manifest; without one, the issued record's domains stand in.
-  const certs = names.map((name) => ({ metadata: { name }, spec: { domains: currentCertificate(store, name)?.domains ?? [] } }) as unknown as Certificate);
-  const nodesOf = (cert: string) => files.filter((f) => (f.resource.spec as unknown as CertificateFilesSpec).certificate === cert);
-  const nodeName = (target: string) => (target.startsWith('agent:') ? target.slice('agent:'.length) : target);
+  // Without the manifests, the issued record's domains stand in for the Certificate's.
+  const certs = names.map((name) => ({ name, domains: currentCertificate(store, name)?.domains ?? [] }));
+  const specOf = (i: InventoryItem) => (i.resource.kind === 'CertificateFiles' ? i.resource.spec : undefined);
+  const nodesOf = (cert: string) => files.filter((f) => specOf(f)?.certificate === cert);
   const served = (cert: string, node: string) => {
-    const item = nodesOf(cert).find((f) => nodeName(f.resource.target) === node);
+    const item = nodesOf(cert).find((f) => specOf(f)?.node === node);
     return item ? servedFingerprint(observed(item.resource.id)) : undefined;
   };
   const rows = new Map<string, CertificateStatus>();
-  for (const s of certificateStatus(store, certs, (c) => nodesOf(c).map((f) => nodeName(f.resource.target)), served, now)) {
+  for (const s of certificateStatus(store, certs, (c) => nodesOf(c).flatMap((f) => specOf(f)?.node ?? []), served, now)) {
     const drifted = s.nodes.filter((n) => n.drift);
     rows.set(s.name, {
       name: s.name,
@@ -70,7 +69,7 @@ export function certificatesByApp(
 
 /** The leaf fingerprint a node serves: local and agent observations report it as `cert:<hex>`. */
 function servedFingerprint(o: ObservedResource | undefined): string | undefined {
-  if (!o?.exists) return undefined;
+  if (o?.state !== 'present') return undefined;
   const d = o.details?.servedFingerprint;
   if (typeof d === 'string') return d;
   return o.fingerprint?.startsWith('cert:') ? o.fingerprint.slice('cert:'.length) : undefined;

@@ -1,11 +1,11 @@
-// Builds `boreas status` data from the inventory, refreshed by a live observation of the targets
-// (falling back to the cached observation when a target cannot be reached).
+// Builds `boreas status` data from the inventory, refreshed by a live, read-only observation of the
+// targets (falling back to the cached observation, marked with why, when a target cannot answer).
 import type { ObservedResource } from '../model/resource.js';
-import type { InstanceSpec } from '../runtime/instance-spec.js';
 import type { AppStatus } from '../report/status-model.js';
+import { observeResources } from './observe.js';
 import type { Session } from './session.js';
-import { observeAll } from './observe.js';
 import { certificatesByApp } from './status-certificates.js';
+import { rememberedScope } from './target-scope.js';
 
 /** Owners of edge resources; they are shown as certificate rows of the applications, not as apps. */
 const edgeOwner = (owner: string) => owner.startsWith('Ingress/') || owner.startsWith('Certificate/');
@@ -14,17 +14,14 @@ export async function collectStatus(session: Session, app?: string): Promise<App
   const all = session.store.listInventory();
   const inventory = all.filter((i) => (!app || i.resource.owner === app) && !edgeOwner(i.resource.owner));
   const certFiles = all.filter((i) => i.resource.kind === 'CertificateFiles');
-  const registry = session.targets(undefined, process.cwd());
+  const registry = session.targets(rememberedScope(session.store), process.cwd(), { readOnly: true });
   const cached = new Map(session.store.listObserved().map((o) => [o.id, o]));
-  const live = await observeAll(
-    [...inventory, ...certFiles].map((i) => i.resource),
+  const live = await observeResources(
     registry,
-    session.log,
+    [...inventory, ...certFiles].map((i) => i.resource),
+    new Map(),
   );
-  const observed = (id: string): ObservedResource | undefined => {
-    const o = live.get(id);
-    return o && !o.details?.offline ? o : (cached.get(id) ?? o);
-  };
+  const observed = (id: string): ObservedResource | undefined => live.get(id) ?? cached.get(id);
   const byApp = new Map<string, AppStatus>();
   const appliedAt = new Map<string, string>();
   for (const item of inventory) {
@@ -37,22 +34,15 @@ export async function collectStatus(session: Session, app?: string): Promise<App
     }
     if (r.kind !== 'Instance' && r.kind !== 'KubeObject') continue;
     const o = observed(r.id);
-    let health = o?.health ?? { status: 'Unknown' as const, level: 0 };
-    if (o?.exists && r.kind === 'Instance') {
-      try {
-        health = await (await registry.get(r.target)).health(r);
-      } catch {
-        /* keep the observed health */
-      }
-    }
-    const spec = r.spec as unknown as Partial<InstanceSpec>;
-    const port = spec.ports ? Object.values(spec.ports)[0] : undefined;
+    const health = o?.health ?? { status: 'Unknown' as const, level: 0 };
+    const spec = r.kind === 'Instance' ? r.spec : undefined;
+    const port = spec ? Object.values(spec.ports)[0] : undefined;
     entry.instances.push({
       instance: r.name,
-      node: spec.node ?? r.target,
-      version: spec.version ?? '',
+      node: spec?.node ?? r.target,
+      version: spec?.version ?? '',
       health,
-      endpoint: spec.host && port ? `${spec.host}:${port}` : undefined,
+      endpoint: spec?.host && port ? `${spec.host}:${port}` : undefined,
       drift: o?.drift,
     });
   }

@@ -1,45 +1,56 @@
-// `boreas down`: deletes what the state file says Boreas applied on chosen targets, through the same
-// planner and executor as reconcile (so it is recorded, ordered and resumable).
+// `boreas down`: deletes what the state file says Boreas applied, on this machine (or everywhere
+// with --all), through the same planner and executor as reconcile, so it is recorded, ordered and
+// resumable. Resources whose target cannot be observed are kept and reported, never guessed gone.
 import type { Plan } from '../model/plan.js';
 import { computePlan } from '../plan/compute.js';
 import { planToTasks } from '../plan/tasks.js';
-import { executeTasks, type ExecutionSummary } from './executor.js';
-import { observeAll } from './observe.js';
+import { type ExecutionSummary, executeTasks } from './executor.js';
+import { observeResources } from './observe.js';
 import type { Session } from './session.js';
 import { acquireStateLock } from './state-lock.js';
+import { rememberedScope } from './target-scope.js';
 
-export async function teardown(session: Session, targetPrefix: (target: string) => boolean): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
+export async function teardown(session: Session, opts: { all: boolean }): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
   const release = acquireStateLock(session.stateDir, 'down');
   try {
-    return await teardownLocked(session, targetPrefix);
+    return await teardownLocked(session, opts);
   } finally {
     release();
   }
 }
 
-async function teardownLocked(session: Session, targetPrefix: (target: string) => boolean): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
+async function teardownLocked(session: Session, opts: { all: boolean }): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
+  const registry = session.targets(rememberedScope(session.store), process.cwd());
   const inventory = new Map(
     session.store
       .listInventory()
-      .filter((i) => targetPrefix(i.resource.target))
+      .filter((i) => opts.all || registry.onThisMachine(i.resource.target))
       .map((i) => [i.resource.id, i]),
   );
-  const registry = session.targets(undefined, process.cwd());
-  const observed = await observeAll(
-    [...inventory.values()].map((i) => i.resource),
+  const observed = await observeResources(
     registry,
-    session.log,
+    [...inventory.values()].map((i) => i.resource),
+    new Map(),
   );
-  const plan = computePlan({ revision: 'down', desired: [], observed, inventory, prune: true });
+  // `down` means it: no mass-delete guard.
+  const plan = computePlan({ revision: 'down', desired: [], observed, inventory, prune: true, allowMassDelete: true });
   if (plan.changes.length === 0) return { plan };
   const runId = session.store.startRun('down', 'down');
-  const summary = await executeTasks(planToTasks(plan, { inventory, batchSize: () => undefined }), {
-    store: session.store,
-    runId,
-    targetFor: (key: string) => registry.get(key),
-    log: session.log,
-    concurrency: 4,
-  });
-  session.store.finishRun(runId, summary.failed === 0, { deleted: summary.succeeded, failed: summary.failed });
-  return { plan, summary };
+  let summary: ExecutionSummary | undefined;
+  try {
+    summary = await executeTasks(planToTasks(plan, { inventory, batchSize: () => undefined }), {
+      store: session.store,
+      runId,
+      targetFor: (key: string) => registry.get(key),
+      log: session.log,
+      concurrency: 4,
+    });
+    return { plan, summary };
+  } finally {
+    session.store.finishRun(runId, !!summary && summary.failed === 0, {
+      result: summary ? 'down' : 'failed',
+      deleted: summary?.succeeded ?? 0,
+      failed: summary?.failed ?? 0,
+    });
+  }
 }

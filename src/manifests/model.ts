@@ -1,6 +1,6 @@
 // Validated manifests, grouped by kind. This is what the desired graph is built from; it carries
 // each document's origin so later stages (desired, plan) can still point at file:line:col.
-import type { Application, Certificate, Environment, Ingress, Node, Release } from './types.generated.js';
+import type { Application, Certificate, Environment, Ingress, Node, Release } from '../model/manifest-types.generated.js';
 
 export type { Application, Certificate, Environment, Ingress, Node, Release };
 export type BoreasKind = 'Environment' | 'Node' | 'Application' | 'Release' | 'Ingress' | 'Certificate';

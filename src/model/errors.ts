@@ -1,7 +1,7 @@
 // Typed errors: an expected failure carries its exit code and is printed without a stack trace;
 // anything else reaching the CLI is a bug and is printed with one.
 
-/** Exit codes shared by every command (design.md §3). */
+/** Exit codes shared by every command (docs/design.md, Commands). */
 export const ExitCode = {
   Ok: 0,
   /** validate: invalid; plan: error; reconcile: not converged / failed. */
@@ -28,4 +28,20 @@ export class ValidationFailed extends Error {
     super(`${diagnostics.length} validation error(s)`);
     this.name = 'ValidationFailed';
   }
+}
+
+/**
+ * A failure retrying cannot fix (a missing secret, a value refused by policy, a bad path): the
+ * executor fails the task at once instead of retrying it. UserError counts as one too.
+ */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}
+
+/** Whether an error is deterministic (retrying gives the same answer). */
+export function isPermanent(err: unknown): boolean {
+  return err instanceof PermanentError || err instanceof UserError;
 }

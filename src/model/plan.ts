@@ -1,6 +1,6 @@
 // The plan is plain data (changesets style): `plan` prints it, `reconcile` executes it, the PR
 // report renders it. Nothing here performs I/O.
-import type { DesiredResource, Json, ObservedResource } from './resource.js';
+import type { DesiredResource, Json, ObservedResource, UnknownCause } from './resource.js';
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'repair';
 
@@ -38,6 +38,38 @@ export interface Change {
   fields: FieldDiff[];
   /** Unified diffs of rendered text keyed by label (file path), secrets masked. */
   textDiffs: Record<string, string>;
+  /**
+   * Why this change gets no task in this pass although it is planned (e.g. "after certificate
+   * shop-cert is issued"): reconcile applies it in a later pass, once what it waits for is done.
+   */
+  deferred?: string;
+}
+
+/** A resource that could not be observed: neither pruned nor re-created, and never "in sync". */
+export interface UnknownResource {
+  id: string;
+  target: string;
+  kind: DesiredResource['kind'];
+  owner: string;
+  environment: string;
+  name: string;
+  cause: UnknownCause;
+  /** Whether it is still desired (true) or only in the inventory (false: a prune candidate that is kept). */
+  desired: boolean;
+}
+
+/** One target that could not be observed, with the cause in one line (`node n1: unauthorized (401): ...`). */
+export interface UnknownTarget {
+  target: string;
+  cause: UnknownCause;
+  resources: number;
+}
+
+/** Deletions held back because they would remove more than half of what an environment has. */
+export interface MassDelete {
+  environment: string;
+  deleting: number;
+  managed: number;
 }
 
 export interface Plan {
@@ -45,8 +77,14 @@ export interface Plan {
   changes: Change[];
   /** Resources that are desired and in sync (counted for summaries). */
   unchanged: number;
-  /** Applied resources no longer desired but kept because of --no-prune. */
+  /** Applied resources no longer desired but kept because of --no-prune (or a prune opt-out). */
   orphans: Change[];
+  /** Resources whose target could not be observed; listed first, and the plan is not "No changes". */
+  unknown: UnknownResource[];
+  /** The targets behind `unknown`, one line each. */
+  unknownTargets: UnknownTarget[];
+  /** Set when prunes were held back by the mass-delete guard (see engine/guards). */
+  massDelete?: MassDelete[];
 }
 
 export type TaskState = 'pending' | 'blocked' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -65,6 +103,8 @@ export interface Task {
   resource: DesiredResource;
   /** Keys of tasks that must succeed (and be healthy) first. */
   dependsOn: string[];
+  /** Resources this one depends on that no task changes, but that were not healthy when planned: waited for before applying. */
+  waitFor?: string[];
 }
 
 export interface TaskResult {

@@ -1,37 +1,28 @@
 // The unit everything after validation works on. The desired graph turns manifests into
 // DesiredResources; targets observe them into ObservedResources; the plan pairs the two.
-// A resource id is stable across revisions, so the pairing (and history) is by id.
+// A resource id is stable across revisions, so the pairing (and history) is by id. Each kind has its
+// own typed spec (a union keyed by `kind`), so nothing downstream re-types a spec by casting.
+import type { CertificateFilesSpec, CertificateSpec, NginxSiteSpec } from './edge-specs.js';
+import type { Json } from './json.js';
+import type { KubeObject } from './kube-object.js';
+import type { FileSpec, InstanceSpec } from './machine-specs.js';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json } from './json.js';
 
-/** Which kinds of resource exist; each target handles some of them. */
-export type ResourceKind =
-  | 'Instance' // one running copy of an application (process/container/script/systemd) on one node
-  | 'File' // a rendered config file belonging to an instance
-  | 'NginxSite' // one rendered nginx site config on one edge node
-  | 'CertificateFiles' // a certificate+key deployed on one edge node
-  | 'KubeObject'; // one Kubernetes object
-
-export interface DesiredResource {
+interface ResourceBase {
   /**
    * Stable unique key: `<target>/<Kind>/<name>`, e.g. `local/Instance/api-0`,
    * `agent:node-1/File/api-0/etc/api.yaml`, `kubernetes:prod/KubeObject/apps/v1/Deployment/shop/api`.
    */
   id: string;
-  /** Target instance that owns it: `local`, `agent:<node>`, `kubernetes:<environment>`. */
+  /** Target instance that owns it: `local`, `agent:<node>`, `kubernetes:<environment>`, `certificates`. */
   target: string;
-  kind: ResourceKind;
-  /** Owning Application (or `Ingress/<name>`, `Certificate/<name>` for edge resources). */
+  /** Owning Application (or `Ingress/<name>`, `Certificate/<name>`, `Environment/<name>`). */
   owner: string;
   /** Environment name the resource belongs to (for per-environment summaries). */
   environment: string;
   /** Human name within the owner, e.g. `api-0`, `/etc/api/config.yaml`. */
   name: string;
-  /**
-   * Full desired content the target acts on. Secrets appear only as `{valueFrom: ...}` references;
-   * they are resolved by the target at apply time and never stored or printed.
-   */
-  spec: Json;
   /** sha256 of the canonical JSON of `spec` (see util/hash.ts). Equal hash = nothing to do. */
   hash: string;
   /** Resource ids that must be applied and healthy before this one is changed. */
@@ -42,9 +33,62 @@ export interface DesiredResource {
   rendered?: Record<string, string>;
   /** Set on copies read back from the state file whose secret values were replaced by digests: never apply one. */
   redacted?: boolean;
+  /**
+   * Resources whose current state this spec was rendered from (certificate files from the issued
+   * version). When one of them changes in a pass, this change waits for the next pass, re-rendered.
+   */
+  derivedFrom?: string[];
 }
 
-/** Ordered health levels (argo gitops-engine style); `level` is 0–100 as in seed 000. */
+/** One running copy of an application (process/container/script/systemd) on one node. */
+export interface InstanceResource extends ResourceBase {
+  kind: 'Instance';
+  spec: InstanceSpec;
+}
+
+/** A rendered config file belonging to an instance. */
+export interface FileResource extends ResourceBase {
+  kind: 'File';
+  spec: FileSpec;
+}
+
+/** One rendered nginx site config on one edge node. */
+export interface NginxSiteResource extends ResourceBase {
+  kind: 'NginxSite';
+  spec: NginxSiteSpec;
+}
+
+/** A certificate+key deployed on one edge node. */
+export interface CertificateFilesResource extends ResourceBase {
+  kind: 'CertificateFiles';
+  spec: CertificateFilesSpec;
+}
+
+/** A certificate the controller issues and renews (kept, versioned, in the state store). */
+export interface CertificateResource extends ResourceBase {
+  kind: 'Certificate';
+  spec: CertificateSpec;
+}
+
+/** One Kubernetes object. */
+export interface KubeObjectResource extends ResourceBase {
+  kind: 'KubeObject';
+  spec: KubeObject;
+}
+
+/**
+ * Full desired content a target acts on. Secrets appear only as `{valueFrom: ...}` references;
+ * they are resolved by the target at apply time and never stored or printed.
+ */
+export type DesiredResource = InstanceResource | FileResource | NginxSiteResource | CertificateFilesResource | CertificateResource | KubeObjectResource;
+
+/** Which kinds of resource exist; each target serves some of them. */
+export type ResourceKind = DesiredResource['kind'];
+
+/** The resource type of one kind, e.g. `ResourceOf<'Instance'>`. */
+export type ResourceOf<K extends ResourceKind> = Extract<DesiredResource, { kind: K }>;
+
+/** Ordered health levels (argo gitops-engine style); `level` is 0–100 as in the node status API. */
 export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 
 export interface Health {
@@ -54,10 +98,28 @@ export interface Health {
   message?: string;
 }
 
+/**
+ * Why a resource could not be observed. Unknown is never success: an Unknown resource is neither
+ * pruned nor re-created, and keeps `plan` from saying "No changes" and `reconcile` from "Converged".
+ */
+export type UnknownReason = 'unreachable' | 'unauthorized' | 'timeout' | 'error' | 'unserved';
+
+export interface UnknownCause {
+  reason: UnknownReason;
+  /** What did not answer, for people: `node n1`, `cluster prod`. */
+  subject?: string;
+  /** One line, e.g. `node n1: unauthorized (401): token rejected`. */
+  message: string;
+}
+
+/** What a target saw of a resource: there, not there, or not knowable right now. */
+export type ObservedState = 'present' | 'absent' | 'unknown';
+
 export interface ObservedResource {
   id: string;
-  /** false when the target found nothing (never applied, killed, deleted by hand). */
-  exists: boolean;
+  state: ObservedState;
+  /** Set when state is `unknown`. */
+  cause?: UnknownCause;
   /** Hash of the spec last applied, as recorded on the target side; undefined when unknown. */
   appliedHash?: string;
   /** Applied spec as recorded, for field-level diffs of updates. */
@@ -72,4 +134,11 @@ export interface ObservedResource {
   fingerprint?: string;
   /** Target-specific facts shown by `status` (pid, node, endpoint, container id, ...). */
   details?: Record<string, Json>;
+  /** What applying the desired resource would do, in words, when the target can say better than "create"/"repair" (e.g. "renew certificate web-cert: expires in 12 days"). */
+  pending?: string;
+}
+
+/** An observation of a resource whose target could not answer. */
+export function unknownObservation(id: string, cause: UnknownCause): ObservedResource {
+  return { id, state: 'unknown', cause, health: { status: 'Unknown', level: 0, message: cause.message } };
 }

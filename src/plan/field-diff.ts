@@ -6,9 +6,10 @@ import { canonicalJson } from '../util/hash.js';
 
 const maxDiffs = 50;
 
-export function diffFields(before: Json | undefined, after: Json | undefined, path = ''): FieldDiff[] {
+/** Specs are plain JSON data by construction (typed per kind, hence `unknown` here). */
+export function diffFields(before: unknown, after: unknown, path = ''): FieldDiff[] {
   const out: FieldDiff[] = [];
-  walk(before, after, path, out);
+  walk(before as Json | undefined, after as Json | undefined, path, out);
   return out.slice(0, maxDiffs);
 }
 

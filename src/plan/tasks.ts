@@ -4,7 +4,7 @@
 // repair of identical content after a later failure (process killed again) is a new key.
 import type { Change, Plan, Task } from '../model/plan.js';
 import type { DesiredResource } from '../model/resource.js';
-import type { InventoryItem } from '../store/store.js';
+import type { InventoryItem } from '../model/inventory.js';
 import { hashJson } from '../util/hash.js';
 
 /** Store kv namespace of the key of the last delete per resource id (see taskKey). */
@@ -18,6 +18,8 @@ export interface TaskOptions {
   tombstone?(resourceId: string): string | undefined;
   /** Rollout batch size per owner (Release strategy.batchSize); undefined = one batch. */
   batchSize(owner: string): number | undefined;
+  /** Whether a resource was observed healthy in this pass (dependencies that are not changing but not healthy gate their dependents). */
+  healthy?(resourceId: string): boolean;
 }
 
 export function taskKey(change: Change, resource: DesiredResource, previousKey: string | undefined): string {
@@ -26,7 +28,7 @@ export function taskKey(change: Change, resource: DesiredResource, previousKey: 
     id: change.id,
     action: change.action,
     hash: change.action === 'delete' ? null : resource.hash,
-    observed: change.observed?.fingerprint ?? (change.observed?.exists ? 'present' : 'absent'),
+    observed: change.observed?.fingerprint ?? change.observed?.state ?? 'absent',
     previous: previousKey ?? null,
   });
 }
@@ -48,6 +50,9 @@ export function planToTasks(plan: Plan, opts: TaskOptions): Task[] {
   for (const t of tasks) {
     if (t.action === 'delete') continue;
     t.dependsOn = t.resource.dependsOn.filter((id) => byId.get(id) && byId.get(id)!.action !== 'delete').map((id) => keyById.get(id)!);
+    // A dependency with no task in this plan still has to be healthy now, whatever an earlier run did.
+    const gates = t.resource.dependsOn.filter((id) => !byId.has(id) && opts.healthy && !opts.healthy(id));
+    if (gates.length) t.waitFor = gates;
   }
   for (const t of tasks) {
     if (t.action !== 'delete') continue;

@@ -1,6 +1,6 @@
 // Unified diffs of rendered text (config files, nginx sites, Kubernetes YAML) between what was applied
 // and what is desired, keyed by label.
-import { unifiedDiff } from '../report/diff.js';
+import { unifiedDiff } from '../util/unified-diff.js';
 import type { ChangeAction } from '../model/plan.js';
 
 export function textDiffs(before: Record<string, string> | undefined, after: Record<string, string> | undefined, action: ChangeAction): Record<string, string> {

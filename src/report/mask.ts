@@ -113,7 +113,7 @@ function hiddenAt(segs: string[], ctx: MaskContext, parent: Json | undefined): b
 /** True when a change is about a Kubernetes Secret object. */
 export function isKubeSecretChange(change: Pick<Change, 'kind' | 'id' | 'desired' | 'observed'>): boolean {
   if (change.kind !== 'KubeObject') return false;
-  const spec = change.desired?.spec ?? change.observed?.appliedSpec;
+  const spec = (change.desired?.spec ?? change.observed?.appliedSpec) as Json | undefined;
   if (isObject(spec) && spec.kind === 'Secret') return true;
   return /\/Secret\//.test(change.id);
 }
@@ -122,8 +122,9 @@ export function isKubeSecretChange(change: Pick<Change, 'kind' | 'id' | 'desired
 export function maskFieldDiff(fd: FieldDiff, change: Pick<Change, 'kind' | 'id' | 'desired' | 'observed'>): FieldDiff {
   const kubeSecret = isKubeSecretChange(change);
   const out: FieldDiff = { path: fd.path };
-  if ('before' in fd) out.before = maskSecrets(fd.before, { path: fd.path, kubeSecret, root: change.observed?.appliedSpec ?? change.desired?.spec });
-  if ('after' in fd) out.after = maskSecrets(fd.after, { path: fd.path, kubeSecret, root: change.desired?.spec });
+  if ('before' in fd)
+    out.before = maskSecrets(fd.before, { path: fd.path, kubeSecret, root: (change.observed?.appliedSpec ?? change.desired?.spec) as Json | undefined });
+  if ('after' in fd) out.after = maskSecrets(fd.after, { path: fd.path, kubeSecret, root: change.desired?.spec as Json | undefined });
   return out;
 }
 

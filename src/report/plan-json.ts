@@ -17,6 +17,8 @@ export interface PlanJsonChange {
   name: string;
   fields: Array<{ path: string; before?: Json; after?: Json }>;
   textDiffs: Record<string, string>;
+  /** Why no task runs for it in this pass (reconcile applies it in a later one). */
+  deferred?: string;
 }
 
 export interface PlanJson {
@@ -26,6 +28,11 @@ export interface PlanJson {
   changes: PlanJsonChange[];
   /** Resources kept because of --no-prune. */
   orphans: PlanJsonChange[];
+  /** Resources that could not be observed (never "no changes" while any is listed). */
+  unknown: Array<{ id: string; target: string; kind: string; owner: string; name: string; desired: boolean; reason: string; message: string }>;
+  unknownTargets: Array<{ target: string; reason: string; message: string; resources: number }>;
+  /** Environments whose deletions the mass-delete guard holds back. */
+  massDelete: Array<{ environment: string; deleting: number; managed: number }>;
 }
 
 /** The plan as a JSON-ready object; `extra` keys (e.g. `base`) are added at the top level. */
@@ -37,6 +44,18 @@ export function renderPlanJson(plan: Plan, extra: Record<string, Json> = {}): Pl
     byEnvironment: Object.fromEntries(countByEnvironment(plan.changes)),
     changes: plan.changes.map(changeJson),
     orphans: plan.orphans.map(changeJson),
+    unknown: plan.unknown.map((u) => ({
+      id: u.id,
+      target: u.target,
+      kind: u.kind,
+      owner: u.owner,
+      name: u.name,
+      desired: u.desired,
+      reason: u.cause.reason,
+      message: u.cause.message,
+    })),
+    unknownTargets: plan.unknownTargets.map((t) => ({ target: t.target, reason: t.cause.reason, message: t.cause.message, resources: t.resources })),
+    massDelete: (plan.massDelete ?? []).map((m) => ({ ...m })),
   };
 }
 
@@ -54,5 +73,6 @@ function changeJson(c: Change): PlanJsonChange {
     name: c.name,
     fields: view.fields.map(({ label: _label, ...f }) => f),
     textDiffs: view.textDiffs,
+    ...(c.deferred ? { deferred: c.deferred } : {}),
   };
 }

@@ -5,11 +5,11 @@
 import type { Change, Plan } from '../model/plan.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { viewChange } from './change-view.js';
-import { countLines } from './diff.js';
+import { countLines } from '../util/unified-diff.js';
 import { fitParts, restoreParts, type Part } from './fit-budget.js';
 import { formatValue, plural, shortRevision } from './format.js';
 import { escapeHtml, fencedBlock, inlineCode, table, tableCell } from './markdown.js';
-import { actionSymbol, countActions, countByEnvironment, describeCounts, groupBy } from './plan-summary.js';
+import { actionSymbol, countActions, countByEnvironment, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
 
 /** The line that identifies Boreas's comment on a pull request (upsert key). */
 export const PLAN_COMMENT_MARKER = '<!-- boreas-plan -->';
@@ -97,8 +97,16 @@ const join = (parts: Part[]) => parts.map((p) => p.text).join('');
 function renderHead(plan: Plan, opts: PlanMarkdownOptions): string {
   const lines = [PLAN_COMMENT_MARKER, `### ${escapeHtml(opts.title ?? 'Boreas plan')}`, ''];
   const errors = (opts.diagnostics ?? []).filter((d) => d.severity === 'error').length;
+  if (plan.unknown.length > 0) {
+    lines.push(`:question: **${plural(plan.unknown.length, 'resource')} unknown**: could not be observed, neither pruned nor re-created.`, '');
+    for (const l of unknownTargetLines(plan)) lines.push(`- ${escapeHtml(l)}`);
+    lines.push('');
+  }
+  for (const l of massDeleteLines(plan)) lines.push(`:warning: **Held back:** ${escapeHtml(l)}.`, '');
   if (plan.changes.length === 0) {
-    lines.push(errors > 0 ? `**Not planned:** ${plural(errors, 'validation error')}.` : '**No changes.** Desired state matches actual state.');
+    if (errors > 0) lines.push(`**Not planned:** ${plural(errors, 'validation error')}.`);
+    else if (plan.unknown.length > 0) lines.push('**No changes to make, but actual state could not be verified.**');
+    else lines.push('**No changes.** Desired state matches actual state.');
   } else {
     lines.push(`**Plan: ${describeCounts(countActions(plan.changes))}.**`);
     const envs = [...countByEnvironment(plan.changes)].map(([env, counts]) => `${inlineCode(env)}: ${describeCounts(counts)}`);

@@ -41,9 +41,27 @@ export function groupBy<K extends string>(changes: Change[], key: (c: Change) =>
   return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** True when the plan has nothing to do. */
-export function isEmptyPlan(plan: Plan): boolean {
-  return plan.changes.length === 0;
+/**
+ * True only when the plan has nothing to do AND every resource was observed: a plan with Unknown
+ * resources cannot say "No changes" (terraform does not either when it cannot refresh).
+ */
+export function isSettledPlan(plan: Plan): boolean {
+  return plan.changes.length === 0 && plan.unknown.length === 0;
+}
+
+/** One line per target that could not be observed: `agent:n1: node n1: unauthorized (401): ...`. */
+export function unknownTargetLines(plan: Pick<Plan, 'unknownTargets'>): string[] {
+  return plan.unknownTargets.map(
+    (t) => `${t.cause.message}${t.resources ? ` (${t.resources} resource${t.resources === 1 ? '' : 's'} unknown: neither pruned nor re-created)` : ''}`,
+  );
+}
+
+/** The held-back deletions of the mass-delete guard, one line per environment. */
+export function massDeleteLines(plan: Pick<Plan, 'massDelete'>): string[] {
+  return (plan.massDelete ?? []).map(
+    (m) =>
+      `environment ${m.environment}: this would delete ${m.deleting} of the ${m.managed} application(s) Boreas manages there; pass --allow-mass-delete if that is meant`,
+  );
 }
 
 /** The terraform-like symbol of an action. */

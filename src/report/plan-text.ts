@@ -4,7 +4,7 @@ import type { Change, Plan } from '../model/plan.js';
 import { paint, type Paint } from './ansi.js';
 import { viewChange, ownerLabel } from './change-view.js';
 import { formatValue, shortRevision, plural } from './format.js';
-import { actionSymbol, countActions, describeCounts, groupBy } from './plan-summary.js';
+import { actionSymbol, countActions, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
 
 export interface PlanTextOptions {
   /** ANSI colours; the caller decides (TTY and NO_COLOR). */
@@ -16,6 +16,12 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
   const p = paint(opts.color);
   const lines: string[] = [];
   lines.push(p.bold(`Plan for revision ${shortRevision(plan.revision)}`) + p.dim(` (${plural(plan.unchanged, 'resource')} unchanged)`));
+  // What could not be observed comes first: nothing below is the whole truth while it is there.
+  if (plan.unknown.length > 0) {
+    lines.push('', p.red(`Unknown: ${plural(plan.unknown.length, 'resource')} could not be observed, so they are neither pruned nor re-created:`));
+    for (const l of unknownTargetLines(plan)) lines.push(`  ${l}`);
+    for (const u of plan.unknown) lines.push(`    ? ${u.kind} ${u.name} (${u.owner}, ${u.target})${u.desired ? '' : ' [no longer in Git, kept]'}`);
+  }
   for (const [env, envChanges] of groupBy(plan.changes, (c) => c.environment)) {
     lines.push('', p.bold(`Environment ${env}`));
     for (const [owner, ownerChanges] of groupBy(envChanges, (c) => c.owner)) {
@@ -27,9 +33,13 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
     lines.push('', p.yellow(`Not pruned (--no-prune), ${plural(plan.orphans.length, 'resource')} kept although no longer in Git:`));
     for (const o of plan.orphans) lines.push(`    ${o.kind} ${o.name} (${o.owner}, ${o.target}): ${o.message}`);
   }
+  for (const l of massDeleteLines(plan)) lines.push('', p.red(`Held back: ${l}.`));
   lines.push('');
-  if (plan.changes.length === 0) lines.push(p.green('No changes. Desired state matches actual state.'));
-  else lines.push(p.bold(`Plan: ${describeCounts(countActions(plan.changes))}.`));
+  const unknown = plan.unknown.length ? `, ${plan.unknown.length} unknown` : '';
+  if (plan.changes.length === 0 && plan.unknown.length === 0) lines.push(p.green('No changes. Desired state matches actual state.'));
+  else if (plan.changes.length === 0)
+    lines.push(p.red(`Plan: no changes to make, but ${plural(plan.unknown.length, 'resource')} unknown: actual state could not be verified.`));
+  else lines.push(p.bold(`Plan: ${describeCounts(countActions(plan.changes))}${unknown}.`));
   return lines.join('\n') + '\n';
 }
 
@@ -38,7 +48,9 @@ const actionColor = (p: Paint, c: Change) => ({ create: p.green, update: p.yello
 function renderChange(c: Change, p: Paint): string[] {
   const view = viewChange(c);
   const color = actionColor(p, c);
-  const out = [`    ${color(actionSymbol[c.action])} ${c.kind} ${c.name}` + p.dim(` (${c.reason}: ${c.message})`)];
+  const out = [
+    `    ${color(actionSymbol[c.action])} ${c.kind} ${c.name}` + p.dim(` (${c.reason}: ${c.message})`) + (c.deferred ? p.dim(` [${c.deferred}]`) : ''),
+  ];
   for (const f of view.fields) out.push(`        ${f.label}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
   for (const diff of Object.values(view.textDiffs)) {
     for (const line of diff.replace(/\n$/, '').split('\n')) out.push(`        ${colorDiffLine(line, p)}`);

@@ -5,13 +5,19 @@ import type { Plan } from '../model/plan.js';
 import type { Json } from '../model/resource.js';
 import { paint } from './ansi.js';
 import { formatDuration, plural, shortRevision } from './format.js';
-import { countActions, describeCounts } from './plan-summary.js';
+import { countActions, describeCounts, massDeleteLines, unknownTargetLines } from './plan-summary.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPlanJson } from './plan-json.js';
 
 export interface RunSummary {
   revision: string;
   converged: boolean;
+  /** converged | not-converged | failed | interrupted. */
+  result?: string;
+  /** Desired resources in sync but not healthy now. */
+  unhealthy?: Array<{ resource: string; message: string }>;
+  /** Set when the run stopped at an interrupt. */
+  interrupted?: { done: number; notStarted: number };
   passes?: number;
   tasks: { run: number; succeeded: number; failed: number; skipped: number; cancelled?: number };
   failures: Array<{ resource: string; message: string }>;
@@ -40,7 +46,12 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
   const t = summary.tasks;
   const taskLine = `Tasks: ${t.run} run, ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped${t.cancelled ? `, ${t.cancelled} cancelled` : ''}.`;
   const took = formatDuration(summary.durationMs);
-  if (summary.converged && t.run === 0 && t.failed === 0) {
+  const unknown = summary.plan?.unknown ?? [];
+  const unhealthy = summary.unhealthy ?? [];
+  if (summary.interrupted) {
+    lines.push(p.red(`Interrupted: ${summary.interrupted.done} done, ${summary.interrupted.notStarted} not started; run again to continue.`));
+    lines.push(taskLine);
+  } else if (summary.converged && t.run === 0 && t.failed === 0) {
     lines.push(p.green(`No changes. Revision ${rev} is applied and drift is zero (${took}).`));
     lines.push(taskLine);
   } else if (summary.converged) {
@@ -48,18 +59,29 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
     lines.push(taskLine);
   } else {
     const left = summary.plan?.changes ?? [];
-    const what = left.length > 0 ? `${plural(left.length, 'change')} left (${describeCounts(countActions(left))})` : 'failed';
-    lines.push(p.red(`Not converged: revision ${rev}, ${what} after ${plural(summary.passes ?? 1, 'pass', 'passes')} (${took}).`));
+    const why = [
+      ...(summary.plan?.massDelete?.length ? ['mass delete held back'] : []),
+      ...(left.length ? [`${plural(left.length, 'change')} left (${describeCounts(countActions(left))})`] : []),
+      ...(unknown.length
+        ? [`${plural(unknown.length, 'resource')} unknown (${summary.plan!.unknownTargets.map((u) => `${u.target} ${u.cause.reason}`).join(', ')})`]
+        : []),
+      ...(unhealthy.length ? [`${plural(unhealthy.length, 'resource')} unhealthy`] : []),
+      ...(summary.failures.length && !left.length ? ['failed'] : []),
+    ];
+    lines.push(p.red(`Not converged: ${why.join('; ') || 'failed'} (revision ${rev}, ${plural(summary.passes ?? 1, 'pass', 'passes')}, ${took}).`));
     lines.push(taskLine);
+    for (const l of massDeleteLines(summary.plan ?? {})) lines.push(`  ${l}`);
+    for (const l of unknownTargetLines(summary.plan ?? { unknownTargets: [] })) lines.push(`  ${l}`);
     for (const c of left.slice(0, maxRemainingListed)) lines.push(`  ${c.action} ${c.id}: ${c.message}`);
     if (left.length > maxRemainingListed) lines.push(`  … and ${left.length - maxRemainingListed} more`);
+    for (const u of unhealthy.slice(0, maxRemainingListed)) lines.push(`  unhealthy ${u.resource}: ${u.message}`);
   }
   if (summary.failures.length > 0) {
     lines.push(p.red(`Failures (${summary.failures.length}):`));
     for (const f of summary.failures) lines.push(`  ${f.resource}: ${f.message}`);
   }
   if (summary.orphans && summary.orphans.length > 0) {
-    lines.push(p.yellow(`Kept although removed from Git (--no-prune): ${summary.orphans.join(', ')}`));
+    lines.push(p.yellow(`Not pruned (--no-prune or boreas.dev/prune: disabled), kept although no longer in Git: ${summary.orphans.join(', ')}`));
   }
   for (const r of summary.rolledBack ?? [])
     lines.push(p.red(`Release of ${r.application} failed: rolled back to ${r.to.slice(0, 12)} (pinned until the next Git revision).`));
@@ -72,6 +94,7 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
   const out: { [key: string]: Json } = {
     revision: summary.revision,
     converged: summary.converged,
+    result: summary.result ?? (summary.converged ? 'converged' : 'not-converged'),
     dryRun: !!summary.dryRun,
     passes: summary.passes ?? 1,
     tasks: {
@@ -87,7 +110,11 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
     orphans: summary.orphans ?? [],
     rolledBack: summary.rolledBack ?? [],
     warnings: summary.warnings ?? [],
+    unhealthy: summary.unhealthy ?? [],
+    unknown: (summary.plan?.unknownTargets ?? []).map((u) => ({ target: u.target, reason: u.cause.reason, message: u.cause.message, resources: u.resources })),
   };
+  if (summary.interrupted) out.interrupted = { ...summary.interrupted };
+  if (summary.plan?.massDelete) out.massDelete = summary.plan.massDelete.map((m) => ({ ...m }));
   if (summary.plan) {
     out.remaining = { ...countActions(summary.plan.changes) };
     if (summary.dryRun) out.plan = renderPlanJson(summary.plan) as unknown as Json;

@@ -9,7 +9,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { fetch } from 'undici';
-import type { Artifact } from '../manifests/types.generated.js';
+import type { Artifact } from '../model/manifest-types.generated.js';
 import { UserError } from '../model/errors.js';
 import { parseMode } from './files/atomic.js';
 import { fileContentHash } from './files/observe.js';

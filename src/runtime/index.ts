@@ -1,7 +1,7 @@
 // The machine runtime in one import, for the local target and `boreas agent`: runners per runtime,
 // supervision, config files, templates and health probes.
 export type { Runner, RunnerContext, RunnerObservation } from './runner.js';
-export type { InstanceSpec, FileSpec, HealthCheckSpec, Runtime } from './instance-spec.js';
+export type { InstanceSpec, FileSpec, HealthCheckSpec, Runtime } from '../model/machine-specs.js';
 export { RunnerSet, registerRunner, registeredRuntimes, ProcessRunner, ScriptRunner, type RunnerFactory } from './runners/index.js';
 export { Supervisor, type SupervisorOptions } from './supervisor.js';
 export { writeFileAtomic, parseMode, assertAllowedPath, realPathOf, fileContentHash, observeFile, type FileObservation } from './files/index.js';

@@ -1,7 +1,7 @@
 // A runner starts, stops and inspects instances of one runtime on one machine. The local target runs
 // them in-process on this machine; `boreas agent` runs the same runners on each node.
 import type { Json } from '../model/resource.js';
-import type { InstanceSpec, Runtime } from './instance-spec.js';
+import type { InstanceSpec, Runtime } from '../model/machine-specs.js';
 
 export interface RunnerObservation {
   /** The instance exists (process alive, container present, unit installed). */

@@ -1,7 +1,7 @@
 // Keeps instances running inside a long-lived process (agent, daemon): when one exits it is started
 // again with exponential backoff. The CLI does not supervise: there a dead process is observed as
 // drift and repaired by the next reconcile.
-import type { InstanceSpec } from './instance-spec.js';
+import type { InstanceSpec } from '../model/machine-specs.js';
 import type { Runner } from './runner.js';
 
 export interface SupervisorOptions {

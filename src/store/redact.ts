@@ -2,14 +2,8 @@
 // data in the spec; the state file keeps only a `(redacted)` marker per key, so nothing secret is at rest in
 // SQLite. Redacted resources are marked so nobody re-applies them from the store (a rollback keeps
 // the Secret Git has now).
-import type { DesiredResource, Json } from '../model/resource.js';
-
-type Obj = { [k: string]: Json };
-
-function isSecretObject(r: DesiredResource): boolean {
-  const spec = r.spec as Obj | null;
-  return r.kind === 'KubeObject' && !!spec && spec.kind === 'Secret' && (spec.apiVersion === 'v1' || spec.apiVersion === undefined);
-}
+import type { Json } from '../model/json.js';
+import type { DesiredResource } from '../model/resource.js';
 
 // A fixed marker, not a digest: an unsalted hash of a weak password could be brute-forced offline.
 // Change detection does not need it (the resource hash is stored apart).
@@ -18,12 +12,12 @@ function digestValues(values: Json | undefined): Json | undefined {
   return Object.fromEntries(Object.keys(values).map((k) => [k, '(redacted)']));
 }
 
-/** The resource as it may be stored: Secret data/stringData replaced by digests, rendered text dropped. */
+/** The resource as it may be stored: Secret data/stringData replaced by markers, rendered text dropped. */
 export function redactForStorage(r: DesiredResource): DesiredResource {
-  if (!isSecretObject(r)) return r;
-  const spec = { ...(r.spec as Obj) };
-  if ('data' in spec) spec.data = digestValues(spec.data) as Json;
-  if ('stringData' in spec) spec.stringData = digestValues(spec.stringData) as Json;
+  if (r.kind !== 'KubeObject' || r.spec.kind !== 'Secret' || (r.spec.apiVersion !== 'v1' && r.spec.apiVersion !== undefined)) return r;
+  const spec = { ...r.spec };
+  if ('data' in spec) spec.data = digestValues(spec.data as Json | undefined);
+  if ('stringData' in spec) spec.stringData = digestValues(spec.stringData as Json | undefined);
   const { rendered: _rendered, ...rest } = r;
   return { ...rest, spec, redacted: true };
 }

@@ -1,5 +1,6 @@
 // The state store contract. SQLite (store/sqlite/) is the embedded default; the interface is kept
 // narrow and synchronous-free of SQLite types so PostgreSQL can implement it later.
+import type { InventoryItem } from '../model/inventory.js';
 import type { DesiredResource, Json, ObservedResource } from '../model/resource.js';
 import type { Task, TaskOutcome, TaskState } from '../model/plan.js';
 
@@ -13,20 +14,6 @@ export interface RevisionRecord {
   /** ISO timestamp of first sight. */
   seenAt: string;
   valid: boolean;
-}
-
-/** Something Boreas applied and has not deleted: the prune inventory (flux style). */
-export interface InventoryItem {
-  resource: DesiredResource;
-  /** Hash of the spec last applied successfully. */
-  appliedHash: string;
-  revision: string;
-  /**
-   * Key of the last task that changed this resource on its target (chains idempotency keys): one that
-   * succeeded, or one whose apply succeeded but whose health wait failed (it must stay prunable).
-   */
-  lastTaskKey: string;
-  appliedAt: string;
 }
 
 export interface TaskRecord {

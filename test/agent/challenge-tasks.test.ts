@@ -1,7 +1,7 @@
 // PublishChallenge / RemoveChallenge through a real agent and a real nginx: the token lands in the
 // node's own webroot and nginx serves it at /.well-known/acme-challenge/<token>; a token that is not
-// base64url or a payload carrying a path is refused before anything is written. The controller's
-// agentChallengePublisher publishes on every reachable node and fails only when none took the token.
+// base64url or a payload carrying a path is refused before anything is written. On the controller,
+// an edge target's `challenges` capability sends those tasks to its node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { call, inProcessAgent } from '../helpers/agent.js';
 import { freePort, nginxUnavailable, startNginx } from '../helpers/nginx.js';
-import { AgentClient } from '../../src/targets/agent/client.js';
-import { agentChallengePublisher, type AgentTaskSender } from '../../src/targets/agent/challenges.js';
-import type { Logger } from '../../src/util/logger.js';
+import { createAgentTargetFactory } from '../../src/targets/agent/index.js';
+import { testNode, testScope, testTargetContext } from '../helpers/targets.js';
 
 const skip = nginxUnavailable();
 const token = 'Xy_0-aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789ab';
@@ -59,31 +58,23 @@ test('challenge tasks write only into the node webroot, served by nginx', { skip
   assert.equal((await task('r2', 'RemoveChallenge', { token })).json.status, 'succeeded', 'removing twice is fine');
 });
 
-test('agentChallengePublisher: every reachable node gets the token; none reachable is an error', async (t) => {
+test('an edge target serves challenges through its agent; an unreachable edge says so', async (t) => {
   const webroot = mkdtempSync(join(tmpdir(), 'boreas-webroot-'));
   const { agent, dirs, stop } = await inProcessAgent('edge-a', { nginxWebroot: webroot });
   t.after(async () => (await stop(), rmSync(webroot, { recursive: true, force: true })));
-  const up = new AgentClient('edge-a', agent.url, dirs.token, { retries: 0 });
-  const down = new AgentClient('edge-b', `http://127.0.0.1:${await freePort()}`, 'x', { retries: 0 });
-  t.after(() => Promise.all([up.close(), down.close()]));
-  const clients: Record<string, AgentClient> = { 'edge-a': up, 'edge-b': down };
-  const send: AgentTaskSender = (node, task) => clients[node].post('/v1/tasks', task);
-  const warnings: string[] = [];
-  const log = {
-    warn: (msg: string, fields?: Record<string, unknown>) => warnings.push(`${msg} ${JSON.stringify(fields)}`),
-    info() {},
-    debug() {},
-    error() {},
-    child() {
-      return log;
-    },
-  } as unknown as Logger;
+  process.env.BOREAS_TEST_EDGE_A_TOKEN = dirs.token;
+  const nodes = [
+    testNode('edge-a', { address: agent.url.replace('http://', ''), tokenFrom: { env: 'BOREAS_TEST_EDGE_A_TOKEN' } }),
+    testNode('edge-b', { address: `127.0.0.1:${await freePort()}`, tokenFrom: { env: 'BOREAS_TEST_EDGE_A_TOKEN' } }),
+  ];
+  const factory = createAgentTargetFactory({ retries: 0 });
+  const up = await factory.create('agent:edge-a', testTargetContext(), testScope({ nodes }));
+  const down = await factory.create('agent:edge-b', testTargetContext(), testScope({ nodes }));
+  t.after(() => Promise.all([up.close?.(), down.close?.()]));
 
-  await agentChallengePublisher(['edge-a', 'edge-b'], send, log).publishChallenge(token, 'content');
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /edge-b/);
+  await up.challenges!.publishChallenge(token, 'content');
   assert.equal(existsSync(join(webroot, '.well-known', 'acme-challenge', token)), true);
-  await agentChallengePublisher(['edge-a'], send, log).removeChallenge(token);
+  await up.challenges!.removeChallenge(token);
   assert.equal(existsSync(join(webroot, '.well-known', 'acme-challenge', token)), false);
-  await assert.rejects(agentChallengePublisher(['edge-b'], send, log).publishChallenge(token, 'content'), /could not be published on any edge node \(edge-b: /);
+  await assert.rejects(down.challenges!.publishChallenge(token, 'content'), /node edge-b .* is unreachable/);
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerRunner } from '../../src/runtime/runners/container.js';
-import type { InstanceSpec } from '../../src/runtime/instance-spec.js';
+import type { InstanceSpec } from '../../src/model/machine-specs.js';
 import { busyboxImage, startDockerd } from '../helpers/docker.js';
 import { call, inProcessAgent } from '../helpers/agent.js';
 
@@ -117,7 +117,7 @@ test('agent: seed 000 docker apply and a StartInstance task run containers', { s
   });
   assert.equal(started.json.status, 'succeeded', started.json.errorMessage);
   const obs = (await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: resource.id, kind: 'Instance' }] })).json.observations[0];
-  assert.equal(obs.exists, true);
+  assert.equal(obs.state, 'present');
   assert.equal(obs.appliedHash, 'h1');
   assert.equal(obs.details.runtime, 'container');
   for (const [key, runtime, instance] of [

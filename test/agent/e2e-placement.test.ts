@@ -40,7 +40,7 @@ test('3 nodes: placement, serving, status shape, offline node, restart repeats n
   const node2 = degraded.versions[0].nodes.find((n: { node: string }) => n.node === 'node-2');
   assert.deepEqual(node2, { node: 'node-2', healthy: { level: 0 } });
   const text = await fleet.cli(['status', 'api', '--state', fleet.state]);
-  assert.match(text.stdout, /node node-2 is offline/);
+  assert.match(text.stdout, /node node-2 \(http:\/\/127\.0\.0\.1:\d+\) is unreachable/);
 
   // Restarted on the same work dir and port: the node converges back to healthy, and a further
   // reconcile runs nothing (the agent remembers what it applied across the restart).

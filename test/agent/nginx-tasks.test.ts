@@ -2,6 +2,7 @@
 // the site goes live after `nginx -t` and a reload, a refused site never goes live, the agent's own
 // test/reload commands are used (not the payload's), and the agent target observes the site.
 import { test } from 'node:test';
+import { testNode, testScope, testTargetContext } from '../helpers/targets.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -10,11 +11,8 @@ import { join } from 'node:path';
 import { call, inProcessAgent } from '../helpers/agent.js';
 import { nginxUnavailable, startNginx } from '../helpers/nginx.js';
 import { createAgentTargetFactory } from '../../src/targets/agent/index.js';
-import { reportedNginxFacts } from '../../src/targets/agent/offline.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { resolveSecret } from '../../src/engine/secrets.js';
 import { hashJson } from '../../src/util/hash.js';
-import { silentLogger } from '../../src/util/logger.js';
 import type { DesiredResource } from '../../src/model/resource.js';
 
 const skip = nginxUnavailable();
@@ -85,23 +83,20 @@ test('nginx site and certificate tasks through the agent', { skip }, async (t) =
   const certObs = (
     await call(agent.url, dirs.token, 'POST', '/v1/observe', { resources: [{ id: 'agent:edge/CertificateFiles/shop', kind: 'CertificateFiles' }] })
   ).json.observations[0];
-  assert.equal(certObs.exists, true);
+  assert.equal(certObs.state, 'present');
   assert.equal(certObs.appliedHash, 'ch1');
 
-  // The controller side: an NginxSite resource observed through the agent target; facts are recorded.
+  // The controller side: an NginxSite resource observed through the agent target; the probe reports the node's facts.
   process.env.BOREAS_TEST_EDGE_TOKEN = dirs.token;
-  const store = openSqliteStore(':memory:');
-  const target = await createAgentTargetFactory(() => ({ address: agent.url.replace('http://', ''), tokenFrom: { env: 'BOREAS_TEST_EDGE_TOKEN' } })).create(
-    'agent:edge',
-    { store, log: silentLogger, stateDir: '/x', repoDir: '/x', resolveSecret },
-  );
+  const node = testNode('edge', { address: agent.url.replace('http://', ''), tokenFrom: { env: 'BOREAS_TEST_EDGE_TOKEN' } });
+  const target = await createAgentTargetFactory().create('agent:edge', testTargetContext({ store: openSqliteStore(':memory:') }), testScope({ nodes: [node] }));
   t.after(() => target.close?.());
   const spec = {
     siteName: 'shop',
+    node: 'edge',
     targetPath: join(f.confDir, 'shop.conf'),
     content: site(f.httpPort, 'hello'),
-    testCommand: f.testCommand,
-    reloadCommand: f.reloadCommand,
+    probe: { host: 'shop.test', path: '/', tls: false, marker: 'none', expectBackend: false },
   };
   const r: DesiredResource = {
     id: 'agent:edge/NginxSite/shop',
@@ -115,9 +110,10 @@ test('nginx site and certificate tasks through the agent', { skip }, async (t) =
     dependsOn: [],
   };
   const [obs] = await target.observe([r]);
-  assert.equal(obs.exists, true);
+  assert.equal(obs.state, 'present');
   assert.deepEqual(obs.drift ?? [], []);
-  assert.deepEqual(reportedNginxFacts(store)('edge'), {
+  const probe = await target.probe();
+  assert.deepEqual(probe.reachable && probe.facts.nginx, {
     httpPort: f.httpPort,
     httpsPort: 443,
     confDir: f.confDir,
@@ -129,5 +125,5 @@ test('nginx site and certificate tasks through the agent', { skip }, async (t) =
   const removed = await target.apply({ key: 'rm-1', revision: 'r', resourceId: r.id, target: r.target, action: 'delete', resource: r, dependsOn: [] });
   assert.equal(removed.outcome, 'deleted');
   assert.equal(existsSync(join(f.confDir, 'shop.conf')), false);
-  assert.equal((await target.observe([r]))[0].exists, false);
+  assert.equal((await target.observe([r]))[0].state, 'absent');
 });

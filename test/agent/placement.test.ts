@@ -58,17 +58,22 @@ test('maxPerNode caps instances per node; the rest stay unplaced', () => {
   );
 });
 
-test('an offline node is not eligible: with no room elsewhere the ordinal is unplaced and the move says offline', () => {
+test('an unreachable node keeps its instance (never started twice elsewhere); new ordinals avoid it', () => {
   const nodes = [node('node-1'), node('node-2', { online: false }), node('node-3')];
   const previous = new Map([
     [0, 'node-1'],
     [1, 'node-2'],
     [2, 'node-3'],
   ]);
-  const r = placeInstances({ app: 'api', replicas: 3, nodes, maxPerNode: 1, previous });
-  assert.deepEqual(where(r), ['0@node-1#0', '2@node-3#0']);
-  assert.equal(r.unplaced, 1);
-  assert.deepEqual(r.moves, [{ ordinal: 1, from: 'node-2', reason: 'offline' }]);
+  const kept = placeInstances({ app: 'api', replicas: 3, nodes, maxPerNode: 1, previous });
+  assert.deepEqual(where(kept), ['0@node-1#0', '1@node-2#0', '2@node-3#0']);
+  assert.deepEqual(kept.moves, []);
+  const grown = placeInstances({ app: 'api', replicas: 4, nodes, maxPerNode: 2, previous });
+  assert.equal(
+    where(grown).find((w) => w.startsWith('3@')),
+    '3@node-1#1',
+    'the new ordinal goes to a node that answers',
+  );
 });
 
 test('selector and names restrict eligibility; a removed node is node-gone', () => {

@@ -12,7 +12,8 @@ import { silentLogger } from '../../src/util/logger.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 import { resolveAgentConfig } from '../../src/agent/config.js';
 import { startAgent } from '../../src/agent/server.js';
-import { createAgentTargetFactory, reportedNginxFacts } from '../../src/targets/agent/index.js';
+import { createAgentTargetFactory } from '../../src/targets/agent/index.js';
+import { testNode, testScope, testTargetContext } from '../helpers/targets.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { hashJson } from '../../src/util/hash.js';
 import type { DesiredResource } from '../../src/model/resource.js';
@@ -111,9 +112,14 @@ test('pull mode through the agent target: observe and apply via the daemon queue
     }),
     log: silentLogger,
   });
+  let closed = false;
+  t.after(() => (closed ? undefined : agent.close()));
+  // The controller knows the node once it polled.
+  for (let i = 0; i < 100 && !controller.ctx.hub!.lastSeen('pull-2'); i++) await new Promise((r) => setTimeout(r, 50));
   const store = openSqliteStore(':memory:');
-  const factory = createAgentTargetFactory(() => ({}), { pull: controller.ctx.hub!, observeTimeoutMs: 3000 });
-  const target = await factory.create('agent:pull-2', { store, log: silentLogger, stateDir: '/x', repoDir: '/x', resolveSecret: async () => '' });
+  const scope = testScope({ nodes: [testNode('pull-2')] });
+  const factory = createAgentTargetFactory({ pull: controller.ctx.hub!, observeTimeoutMs: 3000, staleAfterMs: 60_000 });
+  const target = await factory.create('agent:pull-2', testTargetContext({ store }), scope);
   const spec = { app: 'web', instance: 'web-0', path: join(tmp, 'allowed', 'web.conf'), mode: '0644', content: 'via pull\n' };
   const r: DesiredResource = {
     id: 'agent:pull-2/File/web.conf',
@@ -127,28 +133,24 @@ test('pull mode through the agent target: observe and apply via the daemon queue
     dependsOn: [],
   };
 
-  assert.equal((await target.observe([r]))[0].exists, false);
+  assert.equal((await target.observe([r]))[0].state, 'absent');
   const applied = await target.apply({ key: 'pull-task-1', revision: 'r1', resourceId: r.id, target: r.target, action: 'create', resource: r, dependsOn: [] });
   assert.equal(applied.outcome, 'created');
   assert.equal(readFileSync(spec.path, 'utf8'), 'via pull\n');
   const [seen] = await target.observe([r]);
-  assert.equal(seen.exists, true);
+  assert.equal(seen.state, 'present');
   assert.equal(seen.appliedHash, r.hash);
-  assert.equal(reportedNginxFacts(store)('pull-2')?.confDir, '/etc/nginx/conf.d');
+  const probe = await target.probe();
+  assert.equal(probe.reachable && probe.facts.nginx?.confDir, '/etc/nginx/conf.d', 'facts from the heartbeat');
 
   await agent.close();
+  closed = true;
   const [silent] = await target.observe([r]);
-  assert.equal(silent.details?.offline, true);
+  assert.equal(silent.state, 'unknown');
+  assert.equal(silent.cause?.reason, 'unreachable');
   assert.equal(silent.health.status, 'Unknown');
-  assert.deepEqual(JSON.parse(store.getKv('nodes', 'offline')!), ['pull-2']);
   await assert.rejects(
-    createAgentTargetFactory(() => ({})).create('agent:pull-2', {
-      store,
-      log: silentLogger,
-      stateDir: '/x',
-      repoDir: '/x',
-      resolveSecret: async () => '',
-    }) as Promise<unknown>,
+    Promise.resolve(createAgentTargetFactory().create('agent:pull-2', testTargetContext({ store }), scope)),
     /has no spec.address and pull mode needs `boreas daemon`/,
   );
 });

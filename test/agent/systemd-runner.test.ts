@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemdRunner, showUnit } from '../../src/runtime/runners/systemd.js';
-import type { InstanceSpec } from '../../src/runtime/instance-spec.js';
+import type { InstanceSpec } from '../../src/model/machine-specs.js';
 import { startUserManager } from '../helpers/systemd.js';
 import { call, inProcessAgent } from '../helpers/agent.js';
 

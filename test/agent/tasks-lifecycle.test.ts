@@ -48,7 +48,7 @@ test('start, observe, stop and remove a process instance through tasks', async (
     ).json.observations[0];
 
   const before = await observe();
-  assert.equal(before.exists, false);
+  assert.equal(before.state, 'absent');
   assert.equal(before.health.status, 'Missing');
 
   const started = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
@@ -60,7 +60,7 @@ test('start, observe, stop and remove a process instance through tasks', async (
   assert.equal(started.json.status, 'succeeded', started.json.errorMessage);
   assert.equal(started.json.outcome, 'created');
   const running = await observe();
-  assert.equal(running.exists, true);
+  assert.equal(running.state, 'present');
   assert.equal(running.appliedHash, 'h1');
   assert.equal(running.health.level, 100);
   const pid = running.details.pid as number;
@@ -85,7 +85,7 @@ test('start, observe, stop and remove a process instance through tasks', async (
   process.kill(pid, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 200));
   const dead = await observe();
-  assert.equal(dead.exists, false);
+  assert.equal(dead.state, 'absent');
   assert.match(dead.drift.join(' '), /process exited/);
   const repaired = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
     taskId: 'k2',
@@ -119,7 +119,7 @@ test('start, observe, stop and remove a process instance through tasks', async (
     payload: { runtime: 'process', instance: 'echo-0' },
   });
   assert.equal(removed.json.outcome, 'deleted');
-  assert.equal((await observe()).exists, false);
+  assert.equal((await observe()).state, 'absent');
   assert.equal(existsSync(join(dirs.workDir, 'instances', 'echo-0', 'state.json')), false);
   const status = await call(agent.url, dirs.token, 'GET', '/v1/status');
   assert.deepEqual(status.json.apps, []);

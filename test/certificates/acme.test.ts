@@ -9,16 +9,33 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import type { Certificate } from '../../src/manifests/types.generated.js';
+import { mkdir, rm as remove } from 'node:fs/promises';
+import type { CertificateSpec } from '../../src/model/edge-specs.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { certificatePayload, ensureCertificate, loadCertificateMaterial, webrootChallengePublisher } from '../../src/targets/certificates/index.js';
-import { certificatePaths, sitePath } from '../../src/targets/nginx/facts.js';
-import { renderNginxSite } from '../../src/targets/nginx/render.js';
+import { certificatePayload, ensureCertificate, loadCertificateMaterial } from '../../src/targets/certificates/index.js';
+import { certificatePaths, sitePath } from '../../src/desired/ingress/paths.js';
+import { renderNginxSite } from '../../src/desired/ingress/nginx-render.js';
 import { deployCertificate, deployNginxSite } from '../../src/runtime/nginx/index.js';
 import { nginxUnavailable, startNginx, type TestNginx } from '../helpers/nginx.js';
 import { pebbleUnavailable, startPebble } from '../helpers/pebble.js';
 
 const skip = nginxUnavailable() ?? pebbleUnavailable();
+
+/** Writes http-01 tokens into local webroots (what the edges' PublishChallenge tasks do on their nodes). */
+function webrootChallenges(webroots: string[]) {
+  const file = (root: string, token: string) => join(root, '.well-known', 'acme-challenge', token);
+  return {
+    publishChallenge: async (token: string, content: string) => {
+      for (const r of webroots) {
+        await mkdir(join(r, '.well-known', 'acme-challenge'), { recursive: true });
+        await writeFile(file(r, token), content);
+      }
+    },
+    removeChallenge: async (token: string) => {
+      for (const r of webroots) await remove(file(r, token), { force: true });
+    },
+  };
+}
 
 function servedFingerprint(port: number, servername: string, ca: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -34,14 +51,11 @@ async function deployTo(nginx: TestNginx, store: ReturnType<typeof openSqliteSto
   const paths = certificatePaths(nginx.facts, 'shop-cert');
   const roots = { allowedRoots: [nginx.facts.confDir, nginx.facts.certDir] };
   const cert = await deployCertificate(
-    certificatePayload(store, {
-      certificate: 'shop-cert',
-      version,
-      fingerprint,
-      ...paths,
+    {
+      ...certificatePayload(store, { certificate: 'shop-cert', node: 'edge', version, fingerprint, ...paths }),
       reloadCommand: nginx.facts.reloadCommand,
       testCommand: nginx.facts.testCommand,
-    }),
+    },
     roots,
   );
   const content = renderNginxSite({
@@ -51,6 +65,7 @@ async function deployTo(nginx: TestNginx, store: ReturnType<typeof openSqliteSto
     backends: [{ application: 'app', port: 'http', endpoints: [{ node: 'n', host: '127.0.0.1', port: backendPort, version: 'v1', healthy: true }] }],
     tls: paths,
     facts: nginx.facts,
+    marker: 'm',
   });
   const site = await deployNginxSite(
     { siteName: 'shop', targetPath: sitePath(nginx.facts, 'shop'), content, testCommand: nginx.facts.testCommand, reloadCommand: nginx.facts.reloadCommand },
@@ -77,14 +92,15 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
     await rm(dir, { recursive: true, force: true });
   });
 
-  const cert: Certificate = {
-    apiVersion: 'boreas.dev/v1',
-    kind: 'Certificate',
-    metadata: { name: 'shop-cert' },
-    spec: { domains: ['shop.test'], issuer: { acme: { directory: pebble.directory, email: 'ops@shop.test', challenge: 'http-01' } }, renewBeforeDays: 1 },
+  const cert: CertificateSpec = {
+    name: 'shop-cert',
+    domains: ['shop.test'],
+    issuer: { acme: { directory: pebble.directory, email: 'ops@shop.test', challenge: 'http-01' } },
+    renewBeforeDays: 1,
+    challengeTargets: [],
   };
   const published: string[] = [];
-  const webroots = webrootChallengePublisher([edgeA.facts.webroot, edgeB.facts.webroot]);
+  const webroots = webrootChallenges([edgeA.facts.webroot, edgeB.facts.webroot]);
   const challenges = {
     publishChallenge: async (token: string, content: string) => (published.push(token), webroots.publishChallenge(token, content)),
     removeChallenge: (token: string) => webroots.removeChallenge(token),
@@ -117,7 +133,7 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
   }
 
   // 3. renewBeforeDays beyond the validity: inside the window, renewed (token served by the site now)
-  const renewing: Certificate = { ...cert, spec: { ...cert.spec, renewBeforeDays: 100_000 } };
+  const renewing: CertificateSpec = { ...cert, renewBeforeDays: 100_000 };
   const v2 = await ensureCertificate(renewing, deps);
   assert.equal(v2.version, 2);
   assert.match(v2.reason!, /expires in \d+ day\(s\), renewBeforeDays 100000/);
@@ -152,14 +168,12 @@ test('ACME dns-01 through the configured hook command', { skip, timeout: 120_000
     if (!res.ok) { console.error('challtestsrv said', res.status); process.exit(1); }
   `,
   );
-  const cert: Certificate = {
-    apiVersion: 'boreas.dev/v1',
-    kind: 'Certificate',
-    metadata: { name: 'dns-cert' },
-    spec: {
-      domains: ['api.dns.test'],
-      issuer: { acme: { directory: pebble.directory, email: 'ops@dns.test', challenge: 'dns-01', dnsHook: [process.execPath, hook] } },
-    },
+  const cert: CertificateSpec = {
+    name: 'dns-cert',
+    domains: ['api.dns.test'],
+    issuer: { acme: { directory: pebble.directory, email: 'ops@dns.test', challenge: 'dns-01', dnsHook: [process.execPath, hook] } },
+    renewBeforeDays: 30,
+    challengeTargets: [],
   };
   const v1 = await ensureCertificate(cert, { store, acmeDirectoryCaPem: pebble.listenerCaPem });
   assert.deepEqual({ version: v1.version, sans: v1.sans }, { version: 1, sans: ['api.dns.test'] });

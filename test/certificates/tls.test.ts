@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import type { Certificate, SecretSource } from '../../src/manifests/types.generated.js';
+import type { SecretSource } from '../../src/model/manifest-types.generated.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import {
   certificatePayload,
@@ -18,23 +18,24 @@ import {
   loadCertificateMaterial,
   certificatesNamespace,
 } from '../../src/targets/certificates/index.js';
-import { certificatePaths, sitePath } from '../../src/targets/nginx/facts.js';
-import { renderNginxSite } from '../../src/targets/nginx/render.js';
-import type { CertificateFilesSpec } from '../../src/targets/nginx/specs.js';
+import { certificatePaths, sitePath } from '../../src/desired/ingress/paths.js';
+import { renderNginxSite } from '../../src/desired/ingress/nginx-render.js';
+import type { CertificateFilesSpec, CertificateSpec } from '../../src/model/edge-specs.js';
 import { deployCertificate, deployNginxSite, readServedCertificateFingerprint } from '../../src/runtime/nginx/index.js';
 import { UserError } from '../../src/model/errors.js';
-import { emptyManifestSet } from '../../src/manifests/model.js';
-import { buildIngressResources } from '../../src/desired/ingress.js';
-import { defaultNginxFacts } from '../../src/targets/nginx/facts.js';
-import { ensureUsedCertificates } from '../../src/targets/certificates/index.js';
+import { CertificatesTarget } from '../../src/targets/certificates/index.js';
+import type { CertificateResource } from '../../src/model/resource.js';
+import { hashJson } from '../../src/util/hash.js';
+import { testTargetContext } from '../helpers/targets.js';
 import { nginxUnavailable, startNginx, type TestNginx } from '../helpers/nginx.js';
 
 const skip = nginxUnavailable();
-const selfSigned = (domains: string[], days = 90): Certificate => ({
-  apiVersion: 'boreas.dev/v1',
-  kind: 'Certificate',
-  metadata: { name: 'shop-cert' },
-  spec: { domains: domains as [string], issuer: { selfSigned: { days } }, renewBeforeDays: 30 },
+const selfSigned = (domains: string[], days = 90, name = 'shop-cert'): CertificateSpec => ({
+  name,
+  domains,
+  issuer: { selfSigned: { days } },
+  renewBeforeDays: 30,
+  challengeTargets: [],
 });
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
@@ -55,15 +56,15 @@ function servedFingerprint(port: number, servername: string, ca: string): Promis
 }
 
 function filesSpec(nginx: TestNginx, version: number, fingerprint: string): CertificateFilesSpec {
-  return {
-    certificate: 'shop-cert',
-    version,
-    fingerprint,
-    ...certificatePaths(nginx.facts, 'shop-cert'),
-    reloadCommand: nginx.facts.reloadCommand,
-    testCommand: nginx.facts.testCommand,
-  };
+  return { certificate: 'shop-cert', node: 'edge', version, fingerprint, ...certificatePaths(nginx.facts, 'shop-cert') };
 }
+
+/** The DeployCertificate payload with this test nginx's commands (an agent adds its own). */
+const payloadFor = (store: Parameters<typeof certificatePayload>[0], spec: CertificateFilesSpec, nginx: TestNginx) => ({
+  ...certificatePayload(store, spec),
+  testCommand: nginx.facts.testCommand,
+  reloadCommand: nginx.facts.reloadCommand,
+});
 
 test('self-signed certificate served by nginx, SAN verified, rotated, reported', { skip }, async (t) => {
   const dir = await tempDir(t);
@@ -84,7 +85,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   assert.deepEqual({ version: v1.version, issued: v1.issued, sans: v1.sans }, { version: 1, issued: true, sans: ['shop.test', 'www.shop.test'] });
   assert.equal((await ensureCertificate(cert, { store })).issued, false, 'a valid certificate is not re-issued');
   const spec1 = filesSpec(nginx, v1.version, v1.fingerprint);
-  assert.equal((await deployCertificate(certificatePayload(store, spec1), roots)).outcome, 'configured');
+  assert.equal((await deployCertificate(payloadFor(store, spec1, nginx), roots)).outcome, 'configured');
   assert.equal((await stat(spec1.keyPath)).mode & 0o777, 0o600);
   assert.equal((await stat(spec1.certPath)).mode & 0o777, 0o644);
   await nginx.waitForReloads(1);
@@ -102,6 +103,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
     ],
     tls: { certPath: spec1.certPath, keyPath: spec1.keyPath },
     facts: nginx.facts,
+    marker: 'm',
   });
   await deployNginxSite(
     { siteName: 'shop', targetPath: sitePath(nginx.facts, 'shop'), content, testCommand: nginx.facts.testCommand, reloadCommand: nginx.facts.reloadCommand },
@@ -127,7 +129,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   await redirect.body.dump();
 
   // same version again: nothing written, no reload
-  assert.equal((await deployCertificate(certificatePayload(store, spec1), roots)).outcome, 'unchanged');
+  assert.equal((await deployCertificate(payloadFor(store, spec1, nginx), roots)).outcome, 'unchanged');
 
   // 100 days later the 90-day certificate is inside the renewal window: v2, new fingerprint, served
   const later = new Date(Date.now() + 100 * 86_400_000);
@@ -136,7 +138,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   assert.match(v2.reason!, /expires in 0 day\(s\)/);
   assert.notEqual(v2.fingerprint, v1.fingerprint);
   const spec2 = filesSpec(nginx, v2.version, v2.fingerprint);
-  assert.equal((await deployCertificate(certificatePayload(store, spec2), roots)).fingerprint, v2.fingerprint);
+  assert.equal((await deployCertificate(payloadFor(store, spec2, nginx), roots)).fingerprint, v2.fingerprint);
   await nginx.waitForReloads(3);
   const pem2 = loadCertificateMaterial(store, 'shop-cert', 2)!.certPem;
   assert.equal(await servedFingerprint(nginx.facts.httpsPort, 'shop.test', pem2), v2.fingerprint);
@@ -145,7 +147,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   // status: SANs, expiry, the version each node serves; a node still on v1 is drift
   const rows = certificateStatus(
     store,
-    [cert],
+    [{ name: cert.name, domains: cert.domains }],
     () => ['edge-a', 'edge-b'],
     (_c, n) => (n === 'edge-a' ? v2.fingerprint : v1.fingerprint),
     later,
@@ -173,11 +175,12 @@ test('file issuer: PEMs from files are versioned when they change; a foreign key
   await writeFile(join(dir, 'tls.crt'), a.certPem);
   await writeFile(join(dir, 'tls.key'), a.keyPem);
   const resolveSecret = async (s: SecretSource) => readFile(join(dir, s.file!), 'utf8');
-  const cert: Certificate = {
-    apiVersion: 'boreas.dev/v1',
-    kind: 'Certificate',
-    metadata: { name: 'files' },
-    spec: { domains: ['files.test'], issuer: { file: { certFrom: { file: 'tls.crt' }, keyFrom: { file: 'tls.key' } } } },
+  const cert: CertificateSpec = {
+    name: 'files',
+    domains: ['files.test'],
+    issuer: { file: { certFrom: { file: 'tls.crt' }, keyFrom: { file: 'tls.key' } } },
+    renewBeforeDays: 30,
+    challengeTargets: [],
   };
 
   const first = await ensureCertificate(cert, { store, resolveSecret });
@@ -207,50 +210,52 @@ test('private keys are sealed in the store when a state key is set', async (t) =
   assert.throws(() => loadCertificateMaterial(store, 'shop-cert', 1, {}), /set BOREAS_STATE_KEY/);
 });
 
-test('ensureUsedCertificates issues only what Ingresses use and feeds CertificateFiles versions', async (t) => {
+test('the certificates target: issuing and renewing are planned changes; observing only reads the store', async (t) => {
   const dir = await tempDir(t);
   const store = openSqliteStore(join(dir, 'state.db'));
   t.after(() => store.close());
-  const set = emptyManifestSet();
-  const origin = { file: 'x.yaml', docIndex: 0, line: 1, col: 1 };
-  const used = selfSigned(['shop.test']);
-  const unused: Certificate = { ...selfSigned(['spare.test']), metadata: { name: 'spare' } };
-  const broken: Certificate = {
-    apiVersion: 'boreas.dev/v1',
+  const target = new CertificatesTarget('certificates', testTargetContext({ store, stateDir: dir }));
+  const resource = (spec: CertificateSpec): CertificateResource => ({
+    id: `certificates/Certificate/${spec.name}`,
+    target: 'certificates',
     kind: 'Certificate',
-    metadata: { name: 'broken' },
-    spec: { domains: ['b.test'], issuer: { file: { certFrom: { env: 'NOPE' }, keyFrom: { env: 'NOPE' } } } },
-  };
-  for (const c of [used, unused, broken]) set.certificates.set(c.metadata.name, { manifest: c, origin });
-  for (const [name, certName] of [
-    ['shop', 'shop-cert'],
-    ['b', 'broken'],
-  ]) {
-    set.ingresses.set(name, {
-      manifest: {
-        apiVersion: 'boreas.dev/v1',
-        kind: 'Ingress',
-        metadata: { name },
-        spec: { hosts: ['shop.test'], rules: [{ application: 'web', port: 'http' }], tls: { certificate: certName } },
-      },
-      origin,
-    });
-  }
-  const resolveSecret = async () => {
-    throw new Error('environment variable NOPE is not set');
-  };
-  const r = await ensureUsedCertificates(set, { store, resolveSecret });
-  assert.deepEqual([...r.ensured.keys()], ['shop-cert']);
-  assert.deepEqual([...r.errors], [['broken', 'environment variable NOPE is not set']]);
-  assert.equal(r.versionOf('shop-cert')!.version, 1);
-  assert.equal(r.versionOf('spare'), undefined);
-  const out = buildIngressResources(
-    set,
-    [],
-    () => true,
-    () => defaultNginxFacts,
-    { certificateVersion: r.versionOf },
+    owner: `Certificate/${spec.name}`,
+    environment: 'dev',
+    name: spec.name,
+    spec,
+    hash: hashJson(spec),
+    dependsOn: [],
+  });
+  const cert = resource(selfSigned(['shop.test'], 90));
+  const before = store.rowsWritten();
+  const [missing] = await target.observe([cert]);
+  assert.deepEqual([missing.state, missing.pending], ['absent', 'issue certificate shop-cert for shop.test']);
+  assert.equal(store.rowsWritten(), before, 'observing writes nothing');
+
+  const issued = await target.apply({ key: 'k1', revision: 'r', resourceId: cert.id, target: cert.target, action: 'create', resource: cert, dependsOn: [] });
+  assert.equal(issued.outcome, 'created');
+  assert.match(issued.message!, /issued certificate shop-cert version 1/);
+  const [present] = await target.observe([cert]);
+  assert.deepEqual([present.state, present.appliedHash, present.drift, present.details?.version], ['present', cert.hash, undefined, 1]);
+
+  // A certificate is issued at most once per run: the next run (a new target) sees the renewal window.
+  const nextRun = new CertificatesTarget('certificates', testTargetContext({ store, stateDir: dir }));
+  const urgent = resource({ ...selfSigned(['shop.test'], 90), renewBeforeDays: 60 });
+  const [due] = await nextRun.observe([urgent]);
+  assert.equal(due.appliedHash, urgent.hash, 'renewBeforeDays alone re-issues nothing until the window is reached');
+  assert.equal(due.drift, undefined);
+  const shortLived = resource(selfSigned(['shop.test'], 90));
+  store.setKv(
+    'certificates',
+    'shop-cert',
+    JSON.stringify({ ...JSON.parse(store.getKv('certificates', 'shop-cert')!), notAfter: new Date(Date.now() + 2 * 86_400_000).toISOString() }),
   );
-  const files = out.find((x) => x.id === 'local/CertificateFiles/shop-cert')!.spec as unknown as CertificateFilesSpec;
-  assert.equal(files.fingerprint, r.ensured.get('shop-cert')!.fingerprint);
+  const [sameRun] = await target.observe([shortLived]);
+  assert.equal(sameRun.drift, undefined, 'not renewed twice in the run that issued it');
+  const [renew] = await nextRun.observe([shortLived]);
+  assert.match(renew.pending!, /^renew certificate shop-cert for shop\.test: expires in [12] day\(s\), renewBeforeDays 30$/);
+  // Other domains: a new certificate, shown with the fields that changed.
+  const [other] = await nextRun.observe([resource(selfSigned(['shop.test', 'www.shop.test']))]);
+  assert.equal(other.appliedHash, undefined);
+  assert.match(other.pending!, /domains or issuer changed/);
 });

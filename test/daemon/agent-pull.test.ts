@@ -12,7 +12,7 @@ import { AgentState } from '../../src/agent/state/agent-state.js';
 import { defaultAgentConfig, resolveAgentConfig } from '../../src/agent/config.js';
 import { defaultRunners } from '../../src/agent/server.js';
 import type { AgentContext } from '../../src/agent/context.js';
-import type { AgentTask } from '../../src/agent/tasks/types.js';
+import type { AgentTask } from '../../src/protocol/tasks.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 import { http } from './daemon-process.js';
@@ -65,7 +65,7 @@ test('agent pull mode: token per node, heartbeat, long poll, handleTask, report 
   const filesDir = join(tmp, 'node-files');
   await mkdir(filesDir);
   const config = resolveAgentConfig(defaultAgentConfig(), { nodeName: 'node-1', workDir: join(tmp, 'agent'), allowedRoots: [filesDir] });
-  const agent: AgentContext = { config, state: agentState, runners: defaultRunners(config), log: silentLogger, startedAt: new Date() };
+  const agent: AgentContext = { config, state: agentState, runners: defaultRunners(config), log: silentLogger, startedAt: new Date(), baseDir: config.workDir };
   let stop = false;
   const ran: string[] = [];
   const loop = (async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDesired } from '../../src/desired/index.js';
-import type { FileSpec, InstanceSpec } from '../../src/runtime/instance-spec.js';
+import type { FileSpec, InstanceSpec } from '../../src/model/machine-specs.js';
 import type { Release } from '../../src/manifests/model.js';
 import { localEnv, manifestSet, processApp } from '../helpers/manifests.js';
 

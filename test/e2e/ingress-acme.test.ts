@@ -1,5 +1,5 @@
 // ACME through the CLI on the local edge: `boreas reconcile --once` issues the Ingress's certificate
-// from a real pebble (http-01 answered by the real nginx from BOREAS_NGINX_WEBROOT, where the
+// from a real pebble (http-01 answered by the real nginx from the webroot its Environment declares, where the
 // controller's publisher wrote the token), deploys it and the site; nginx serves it over HTTPS,
 // `status` reports it, and the next reconcile neither re-issues nor runs any task.
 import { test } from 'node:test';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createGitRepo } from '../helpers/git-repo.js';
 import { runCli } from '../helpers/cli.js';
-import { freePort, nginxUnavailable, startNginx, waitFor } from '../helpers/nginx.js';
+import { freePort, localEnvironmentYaml, nginxUnavailable, startNginx, waitFor } from '../helpers/nginx.js';
 import { pebbleUnavailable, startPebble } from '../helpers/pebble.js';
 
 const host = 'shop.boreas.test';
@@ -33,14 +33,6 @@ test('reconcile issues an ACME certificate via pebble, http-01 served by the loc
   await writeFile(caFile, pebble.listenerCaPem);
   const f = nginx.facts;
   const env: NodeJS.ProcessEnv = {
-    BOREAS_NGINX_CONF_DIR: f.confDir,
-    BOREAS_NGINX_CERT_DIR: f.certDir,
-    BOREAS_NGINX_WEBROOT: f.webroot,
-    BOREAS_NGINX_HTTP_PORT: String(f.httpPort),
-    BOREAS_NGINX_HTTPS_PORT: String(f.httpsPort),
-    BOREAS_NGINX_LISTEN: '127.0.0.1',
-    BOREAS_NGINX_TEST_COMMAND: f.testCommand.join(' '),
-    BOREAS_NGINX_RELOAD_COMMAND: f.reloadCommand.join(' '),
     BOREAS_ACME_CA_FILE: caFile,
   };
   const state = join(stateDir, 'state.db');
@@ -49,7 +41,7 @@ test('reconcile issues an ACME certificate via pebble, http-01 served by the loc
 
   const port = await freePort();
   const repo = await createGitRepo({
-    'environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n',
+    'environment.yaml': localEnvironmentYaml('dev', f),
     'servers/app.js': `import http from 'node:http';\nhttp.createServer((q, s) => s.end('shop ' + process.env.BOREAS_INSTANCE + ' over ' + q.headers['x-forwarded-proto'])).listen(Number(process.env.BOREAS_PORT_HTTP), '127.0.0.1');\n`,
     'shop.yaml': [
       'apiVersion: boreas.dev/v1',

@@ -1,6 +1,6 @@
 // Ingress served by nginx on this machine (the `local` edge), end to end through the real CLI: a real
 // git repo of manifests, real backend processes, a real nginx (own prefix, 127.0.0.1 ports) whose
-// conf dir and test/reload commands reach Boreas through BOREAS_NGINX_*, real TLS verified by undici.
+// conf dir and test/reload commands are declared in the local Environment (spec.nginx), real TLS verified by undici.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { freePort, nginxUnavailable, startNginx, waitFor, type TestNginx } from '../helpers/nginx.js';
+import { freePort, localEnvironmentYaml, nginxUnavailable, startNginx, waitFor, type TestNginx } from '../helpers/nginx.js';
+import type { NginxNodeFacts } from '../../src/model/edge-specs.js';
 import { generateSelfSigned } from '../../src/targets/certificates/index.js';
 
 const host = 'web.boreas.test';
@@ -28,10 +29,10 @@ server.listen(Number(process.env.BOREAS_PORT_HTTP), '127.0.0.1');
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => server.close(() => process.exit(0)));
 `;
 
-function manifests(o: { port: number; replicas: number; tls?: boolean; certDays?: number }): Record<string, string> {
+function manifests(o: { port: number; replicas: number; tls?: boolean; certDays?: number; nginx: NginxNodeFacts }): Record<string, string> {
   const files: Record<string, string> = {
     'servers/app.js': appJs,
-    'environment.yaml': 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n',
+    'environment.yaml': localEnvironmentYaml('dev', o.nginx),
     'apps/web.yaml': [
       'apiVersion: boreas.dev/v1',
       'kind: Application',
@@ -81,16 +82,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }): Promise<Bed> 
   const stateDir = await mkdtemp(join(tmpdir(), 'boreas-ingress-'));
   const state = join(stateDir, 'state.db');
   const f = nginx.facts;
-  const env: NodeJS.ProcessEnv = {
-    BOREAS_NGINX_CONF_DIR: f.confDir,
-    BOREAS_NGINX_CERT_DIR: f.certDir,
-    BOREAS_NGINX_WEBROOT: f.webroot,
-    BOREAS_NGINX_HTTP_PORT: String(f.httpPort),
-    BOREAS_NGINX_HTTPS_PORT: String(f.httpsPort),
-    BOREAS_NGINX_LISTEN: '127.0.0.1',
-    BOREAS_NGINX_TEST_COMMAND: f.testCommand.join(' '),
-    BOREAS_NGINX_RELOAD_COMMAND: f.reloadCommand.join(' '),
-  };
+  const env: NodeJS.ProcessEnv = {};
   const cli = (...args: string[]) => runCli([...args, '--state', state], { env, timeoutMs: 120_000 });
   t.after(async () => {
     await cli('down').catch(() => undefined);
@@ -179,14 +171,14 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   const port = await freePort();
 
   // (a) two replicas behind nginx, reached with the Host header.
-  await commit(bed.repo, manifests({ port, replicas: 2 }), 'web x2 behind nginx');
+  await commit(bed.repo, manifests({ port, replicas: 2, nginx: bed.nginx.facts }), 'web x2 behind nginx');
   const first = await bed.reconcile();
   assert.equal(first.code, 0, first.stdout + first.stderr);
   assert.deepEqual(await bed.upstream(), [`server 127.0.0.1:${port};`, `server 127.0.0.1:${port + 1};`]);
   assert.deepEqual(await instancesBehind(bed, 4), ['web-0', 'web-1']);
 
   // (b) scale to three: the upstream lists three endpoints after the next reconcile.
-  await commit(bed.repo, manifests({ port, replicas: 3 }), 'scale to 3');
+  await commit(bed.repo, manifests({ port, replicas: 3, nginx: bed.nginx.facts }), 'scale to 3');
   const scaled = await bed.reconcile();
   assert.equal(scaled.code, 0, scaled.stdout + scaled.stderr);
   assert.deepEqual(
@@ -201,8 +193,11 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   const plan = await bed.cli('plan', '--repo', bed.repo.dir, '--detailed-exitcode');
   assert.equal(plan.code, 2, plan.stdout + plan.stderr);
   assert.match(plan.stdout, /NginxSite|web@local/);
+  // The site is fixed (web-1 left out), but an unhealthy instance means the run is not converged.
   const sick = await bed.reconcile();
-  assert.equal(sick.code, 0, sick.stdout + sick.stderr);
+  assert.equal(sick.code, 1, sick.stdout + sick.stderr);
+  assert.match(sick.stdout, /Not converged: 1 resource unhealthy/);
+  assert.match(sick.stdout, /unhealthy local\/Instance\/web-1: Degraded: GET http:\/\/127\.0\.0\.1:\d+\/healthz: HTTP 500/);
   assert.deepEqual(await bed.upstream(), [`server 127.0.0.1:${port};`, `server 127.0.0.1:${port + 2};`]);
   assert.deepEqual(await instancesBehind(bed, 6), ['web-0', 'web-2']);
   await rm(marker);
@@ -219,7 +214,7 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   assert.equal(await bed.nginx.reloads(), reloads, 'no reload on a no-op reconcile');
 
   // (e) TLS with a selfSigned certificate: HTTP redirects, HTTPS verifies the SAN with the served cert as CA.
-  await commit(bed.repo, manifests({ port, replicas: 3, tls: true }), 'tls');
+  await commit(bed.repo, manifests({ port, replicas: 3, tls: true, nginx: bed.nginx.facts }), 'tls');
   const tls = await bed.reconcile();
   assert.equal(tls.code, 0, tls.stdout + tls.stderr);
   const redirect = await bed.get('/x');
@@ -270,7 +265,7 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   assert.equal(JSON.parse(again.stdout.trim().split('\n').pop()!).tasks.run, 0, 'converged with TLS: a further run does nothing');
 
   // Rotation: a changed issuer setting issues version 2, which is deployed and served.
-  await commit(bed.repo, manifests({ port, replicas: 3, tls: true, certDays: 60 }), 'rotate');
+  await commit(bed.repo, manifests({ port, replicas: 3, tls: true, certDays: 60, nginx: bed.nginx.facts }), 'rotate');
   const rotated = await bed.reconcile();
   assert.equal(rotated.code, 0, rotated.stdout + rotated.stderr);
   const v2 = JSON.parse((await bed.cli('status', 'web', '--output', 'json')).stdout).certificates[0];
@@ -286,7 +281,7 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
   const reloadsBefore = await bed.nginx.reloads();
   await writeFile(join(bed.nginx.facts.confDir, 'zz-hand-made.conf'), 'bogus_directive on;\n');
   t.after(() => rm(join(bed.nginx.facts.confDir, 'zz-hand-made.conf'), { force: true }));
-  await commit(bed.repo, manifests({ port, replicas: 4, tls: true, certDays: 60 }), 'scale to 4');
+  await commit(bed.repo, manifests({ port, replicas: 4, tls: true, certDays: 60, nginx: bed.nginx.facts }), 'scale to 4');
   const refused = await bed.reconcile();
   assert.equal(refused.code, 1, refused.stdout + refused.stderr);
   assert.match(refused.stdout + refused.stderr, /unknown directive "bogus_directive"/);

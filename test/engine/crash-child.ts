@@ -12,6 +12,8 @@ const [stateFile, logFile] = process.argv.slice(2);
 const store = openSqliteStore(stateFile);
 const target: Target = {
   key: 'local',
+  kinds: ['Instance'],
+  probe: async () => ({ reachable: true, facts: {} }),
   observe: async () => [],
   async apply(task) {
     appendFileSync(logFile, `${task.key}\n`);

@@ -2,7 +2,7 @@
 // system): per-resource scripted behaviour for apply delay, thrown errors, outcomes and health.
 import type { Task, TaskResult } from '../../src/model/plan.js';
 import type { DesiredResource, Health } from '../../src/model/resource.js';
-import type { Target } from '../../src/targets/target.js';
+import type { Reachability, Target } from '../../src/targets/target.js';
 
 export interface Script {
   /** Milliseconds each apply takes. */
@@ -36,6 +36,12 @@ export class RecordingTarget implements Target {
     readonly key = 'local',
     private readonly scripts: Record<string, Script> = {},
   ) {}
+
+  readonly kinds = ['Instance', 'File', 'NginxSite', 'CertificateFiles', 'Certificate', 'KubeObject'] as const;
+
+  async probe(): Promise<Reachability> {
+    return { reachable: true, facts: {} };
+  }
 
   async observe(): Promise<never[]> {
     return [];

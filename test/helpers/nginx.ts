@@ -6,7 +6,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NginxNodeFacts } from '../../src/targets/nginx/facts.js';
+import type { NginxNodeFacts } from '../../src/model/edge-specs.js';
 
 export const nginxBinary = process.env.BOREAS_TEST_NGINX ?? 'nginx';
 
@@ -151,4 +151,26 @@ export async function waitFor(fn: () => Promise<boolean>, timeoutMs: number, wha
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A local Environment whose spec.nginx declares this nginx: the local edge as Git declares it. */
+export function localEnvironmentYaml(name: string, f: NginxNodeFacts): string {
+  const list = (argv: string[]) => `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
+  return [
+    'apiVersion: boreas.dev/v1',
+    'kind: Environment',
+    `metadata: {name: ${name}}`,
+    'spec:',
+    '  type: local',
+    '  nginx:',
+    `    confDir: ${f.confDir}`,
+    `    certDir: ${f.certDir}`,
+    `    webroot: ${f.webroot}`,
+    `    httpPort: ${f.httpPort}`,
+    `    httpsPort: ${f.httpsPort}`,
+    ...(f.listenAddress ? [`    listen: ${f.listenAddress}`] : []),
+    `    testCommand: ${list(f.testCommand)}`,
+    `    reloadCommand: ${list(f.reloadCommand)}`,
+    '',
+  ].join('\n');
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { generateTypes, generatedTypesPath } from '../../scripts/gen-types.js';
 
-test('src/manifests/types.generated.ts matches what schemas/ generate', async () => {
+test('src/model/manifest-types.generated.ts matches what schemas/ generate', async () => {
   const expected = await generateTypes();
   const actual = readFileSync(generatedTypesPath, 'utf8');
   assert.ok(actual === expected, 'types.generated.ts is stale: run `npm run gen:types`');

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'undici';
-import { renderNginxSite, type NginxEndpoint } from '../../src/targets/nginx/render.js';
-import { sitePath } from '../../src/targets/nginx/facts.js';
+import { renderNginxSite, type NginxEndpoint } from '../../src/desired/ingress/nginx-render.js';
+import { sitePath } from '../../src/desired/ingress/paths.js';
 import { deployNginxSite, NginxCommandError } from '../../src/runtime/nginx/index.js';
 import { nginxUnavailable, startNginx, waitFor, type TestNginx } from '../helpers/nginx.js';
 
@@ -33,6 +33,7 @@ function payload(nginx: TestNginx, endpoints: Record<string, NginxEndpoint[]>) {
     ],
     backends: Object.entries(endpoints).map(([application, eps]) => ({ application, port: 'http', endpoints: eps })),
     facts: nginx.facts,
+    marker: 'test-marker',
   });
   return {
     siteName: 'shop',

@@ -3,10 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Application, Certificate, Ingress, Node, Release } from '../../src/manifests/model.js';
-import { buildDesired } from '../../src/desired/index.js';
-import { buildIngressResources, validateIngresses } from '../../src/desired/ingress.js';
-import { defaultNginxFacts, type NginxNodeFacts } from '../../src/targets/nginx/facts.js';
-import type { CertificateFilesSpec, NginxSiteSpec } from '../../src/targets/nginx/specs.js';
+import { buildDesired, buildEdgeResources } from '../../src/desired/index.js';
+import { defaultNginxFacts, type NginxNodeFacts } from '../../src/model/edge-specs.js';
+import type { DesiredResource } from '../../src/model/resource.js';
 import { manifestSet } from '../helpers/manifests.js';
 
 const node = (name: string, host: string, labels: Record<string, string>): Node => ({
@@ -64,10 +63,10 @@ function manifests(ingresses: Ingress[] = [ingress('shop')]) {
   const set = manifestSet({
     environments: [{ apiVersion: 'boreas.dev/v1', kind: 'Environment', metadata: { name: 'prod' }, spec: { type: 'pm', nodeSelector: { role: 'app' } } }],
     nodes: [
-      node('app-1', '10.0.0.1', { role: 'app' }),
-      node('app-2', '10.0.0.2', { role: 'app' }),
-      node('edge-b', '10.0.1.2', { role: 'edge' }),
-      node('edge-a', '10.0.1.1', { role: 'edge' }),
+      node('app-1', '127.0.10.1', { role: 'app' }),
+      node('app-2', '127.0.10.2', { role: 'app' }),
+      node('edge-b', '127.0.11.2', { role: 'edge' }),
+      node('edge-a', '127.0.11.1', { role: 'edge' }),
     ],
     applications: [app],
     releases: [release],
@@ -78,15 +77,25 @@ function manifests(ingresses: Ingress[] = [ingress('shop')]) {
   return set;
 }
 
-const facts = (node: string): NginxNodeFacts => ({ ...defaultNginxFacts, confDir: `/srv/${node}/conf.d`, certDir: `/srv/${node}/certs` });
+const facts = (target: string): NginxNodeFacts => {
+  const node = target.replace(/^agent:/, '');
+  return { ...defaultNginxFacts, confDir: `/srv/${node}/conf.d`, certDir: `/srv/${node}/certs` };
+};
+const edges = (
+  set: ReturnType<typeof manifests>,
+  machine: DesiredResource[],
+  up: (id: string) => boolean,
+  version?: { version: number; fingerprint: string },
+) => buildEdgeResources(set, machine, { endpointUp: up, facts, certificate: () => version });
+const siteOf = (r: DesiredResource | undefined) => (r?.kind === 'NginxSite' ? r.spec : assert.fail(`not a site: ${r?.id}`));
 
 test('one NginxSite per edge node with healthy endpoints, weights and a CertificateFiles dependency', () => {
   const set = manifests();
   const graph = buildDesired(set);
   const instances = graph.resources.filter((r) => r.kind === 'Instance');
   assert.equal(instances.length, 4);
-  const unhealthy = instances.find((r) => (r.spec as { node: string; ordinal: number }).ordinal === 0)!.id;
-  const out = buildIngressResources(set, graph.resources, (id) => id !== unhealthy, facts, { certificateVersion: () => ({ version: 3, fingerprint: 'ab12' }) });
+  const unhealthy = instances.find((r) => r.kind === 'Instance' && r.spec.ordinal === 0)!.id;
+  const out = edges(set, graph.resources, (id) => id !== unhealthy, { version: 3, fingerprint: 'ab12' });
 
   assert.deepEqual(out.map((r) => r.id).sort(), [
     'agent:edge-a/CertificateFiles/shop-cert',
@@ -95,19 +104,27 @@ test('one NginxSite per edge node with healthy endpoints, weights and a Certific
     'agent:edge-b/NginxSite/shop',
   ]);
   const site = out.find((r) => r.id === 'agent:edge-a/NginxSite/shop')!;
-  const spec = site.spec as unknown as NginxSiteSpec;
+  const spec = siteOf(site);
   assert.equal(site.owner, 'Ingress/shop');
-  assert.deepEqual(site.dependsOn, ['agent:edge-a/CertificateFiles/shop-cert']);
+  // The site waits for its certificate files and for every backend instance (started in the same pass).
+  assert.deepEqual(site.dependsOn, [
+    ...instances
+      .map((r) => r.id)
+      .filter((id) => id !== unhealthy)
+      .sort(),
+    'agent:edge-a/CertificateFiles/shop-cert',
+  ]);
   assert.equal(spec.targetPath, '/srv/edge-a/conf.d/boreas-shop.conf');
-  assert.deepEqual(spec.testCommand, ['nginx', '-t']);
-  assert.deepEqual(spec.reloadCommand, ['nginx', '-s', 'reload']);
+  assert.equal(spec.probe.host, 'shop.example.com');
+  assert.equal(spec.probe.tls, true);
+  assert.match(spec.content, new RegExp(`add_header X-Boreas-Config ${spec.probe.marker} always;`));
   assert.match(spec.content, /ssl_certificate \/srv\/edge-a\/certs\/shop-cert\.crt;/);
   // 3 healthy of 4, sorted by node then ip:port; the v2 instance(s) weighted up to 25 % of traffic
   const servers = [...spec.content.matchAll(/^ {4}server (\S+?)( weight=\d+)?;$/gm)].map((m) => m[1] + (m[2] ?? ''));
   assert.equal(servers.length, 3);
   const versions = new Map(
     instances.map((r) => {
-      const s = r.spec as { host: string; ports: { http: number }; version: string };
+      const s = r.kind === 'Instance' ? r.spec : assert.fail('instance');
       return [`${s.host}:${s.ports.http}`, s.version];
     }),
   );
@@ -123,40 +140,43 @@ test('one NginxSite per edge node with healthy endpoints, weights and a Certific
   );
 
   const files = out.find((r) => r.id === 'agent:edge-b/CertificateFiles/shop-cert')!;
-  const fspec = files.spec as unknown as CertificateFilesSpec;
   assert.deepEqual(
-    { ...fspec },
+    { ...files.spec },
     {
       certificate: 'shop-cert',
+      node: 'edge-b',
       version: 3,
       fingerprint: 'ab12',
       certPath: '/srv/edge-b/certs/shop-cert.crt',
       keyPath: '/srv/edge-b/certs/shop-cert.key',
-      reloadCommand: ['nginx', '-s', 'reload'],
-      testCommand: ['nginx', '-t'],
     },
   );
+  assert.deepEqual(files.derivedFrom, ['certificates/Certificate/shop-cert']);
   assert.doesNotMatch(JSON.stringify(out), /PRIVATE KEY|BEGIN CERTIFICATE/);
 });
 
 test('same inputs give the same hashes; a health change alters only the sites', () => {
   const set = manifests();
   const graph = buildDesired(set);
-  const a = buildIngressResources(set, graph.resources, () => true, facts);
-  const b = buildIngressResources(set, [...graph.resources].reverse(), () => true, facts);
+  const a = edges(set, graph.resources, () => true);
+  const b = edges(set, [...graph.resources].reverse(), () => true);
   assert.deepEqual(
     a.map((r) => r.hash),
     b.map((r) => r.hash),
   );
-  const c = buildIngressResources(set, graph.resources, () => false, facts);
+  const c = edges(set, graph.resources, () => false);
   assert.notEqual(c.find((r) => r.kind === 'NginxSite')!.hash, a.find((r) => r.kind === 'NginxSite')!.hash);
   assert.equal(c.find((r) => r.kind === 'CertificateFiles')!.hash, a.find((r) => r.kind === 'CertificateFiles')!.hash);
-  assert.match((c.find((r) => r.kind === 'NginxSite')!.spec as unknown as NginxSiteSpec).content, /return 503;/);
+  const down = siteOf(c.find((r) => r.kind === 'NginxSite'));
+  assert.match(down.content, /return 503;/);
+  // With no endpoint up, the probe does not expect a backend (a 503 is then the right answer).
+  assert.equal(down.probe.expectBackend, false);
+  assert.equal(siteOf(a.find((r) => r.kind === 'NginxSite')).probe.expectBackend, true);
 });
 
 test('an Ingress without nodes or nodeSelector is served by the local target', () => {
   const set = manifests([ingress('shop', { nodeSelector: undefined, tls: undefined })]);
-  const out = buildIngressResources(set, buildDesired(set).resources, () => true, facts);
+  const out = edges(set, buildDesired(set).resources, () => true);
   assert.deepEqual(
     out.map((r) => r.id),
     ['local/NginxSite/shop'],
@@ -164,14 +184,16 @@ test('an Ingress without nodes or nodeSelector is served by the local target', (
   assert.equal(out[0].target, 'local');
 });
 
-test('validation: hosts outside the certificate and duplicate host+path on a node are errors', () => {
-  const set = manifests([ingress('shop', { hosts: ['shop.example.com', 'admin.example.com'] }), ingress('shop-copy', { nodes: ['edge-b'], tls: undefined })]);
-  const diags = validateIngresses(set);
-  assert.deepEqual(
-    diags.map((d) => `${d.file}:${d.line}: ${d.manifest}: ${d.field}: ${d.message}`),
-    [
-      'ingress/shop.yaml:3: Ingress/shop: spec.hosts[1]: host admin.example.com is not covered by Certificate shop-cert (domains: shop.example.com)',
-      'ingress/shop-copy.yaml:3: Ingress/shop-copy: spec.rules[0].path: shop.example.com/ on node edge-b is already served by Ingress/shop',
-    ],
-  );
+test('an edge that did not answer gets no site (its old one is left alone, Unknown)', () => {
+  const set = manifests();
+  const graph = buildDesired(set);
+  const out = buildEdgeResources(set, graph.resources, {
+    endpointUp: () => true,
+    facts: (t) => (t === 'agent:edge-a' ? facts(t) : undefined),
+    certificate: () => undefined,
+  });
+  assert.deepEqual(out.map((r) => r.id).sort(), ['agent:edge-a/CertificateFiles/shop-cert', 'agent:edge-a/NginxSite/shop']);
+  // No certificate issued yet: the files wait for version 1.
+  const files = out.find((r) => r.kind === 'CertificateFiles')!;
+  assert.equal(files.kind === 'CertificateFiles' && files.spec.version, 0);
 });

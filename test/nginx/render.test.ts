@@ -1,8 +1,8 @@
 // Golden checks of the pure site renderer: what nginx will be told, line by line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderNginxSite, versionWeights, type NginxSiteInput } from '../../src/targets/nginx/render.js';
-import type { NginxNodeFacts } from '../../src/targets/nginx/facts.js';
+import { renderNginxSite, versionWeights, type NginxSiteInput } from '../../src/desired/ingress/nginx-render.js';
+import type { NginxNodeFacts } from '../../src/model/edge-specs.js';
 
 const facts: NginxNodeFacts = {
   httpPort: 8080,
@@ -19,6 +19,7 @@ const ep = (node: string, host: string, port: number, version = 'v1', healthy = 
 
 function site(overrides: Partial<NginxSiteInput> = {}): NginxSiteInput {
   return {
+    marker: 'm1',
     site: 'shop',
     hosts: ['shop.example.com'],
     rules: [
@@ -53,6 +54,7 @@ upstream boreas__shop__web__http {
 server {
     listen 127.0.0.1:8080;
     server_name shop.example.com;
+    add_header X-Boreas-Config m1 always;
 
     location ^~ /.well-known/acme-challenge/ {
         root /var/www/acme;

@@ -2,29 +2,30 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computePlan } from '../../src/plan/compute.js';
 import { planToTasks } from '../../src/plan/tasks.js';
-import type { DesiredResource, ObservedResource } from '../../src/model/resource.js';
-import type { InventoryItem } from '../../src/store/store.js';
+import type { DesiredResource, Json, ObservedResource } from '../../src/model/resource.js';
+import { looseResource } from '../helpers/resources.js';
+import type { InventoryItem } from '../../src/model/inventory.js';
 import { hashJson } from '../../src/util/hash.js';
 
 function resource(id: string, spec: Record<string, unknown>, dependsOn: string[] = []): DesiredResource {
-  return {
+  return looseResource({
     id,
     target: 'local',
     kind: 'Instance',
     owner: id.split('/')[2].replace(/-\d+$/, ''),
     environment: 'dev',
     name: id.split('/')[2],
-    spec: spec as DesiredResource['spec'],
+    spec,
     hash: hashJson(spec),
     dependsOn,
-  };
+  });
 }
 const healthy = { status: 'Healthy' as const, level: 100 };
 const seen = (r: DesiredResource, extra: Partial<ObservedResource> = {}): ObservedResource => ({
   id: r.id,
-  exists: true,
+  state: 'present',
   appliedHash: r.hash,
-  appliedSpec: r.spec,
+  appliedSpec: r.spec as Json,
   health: healthy,
   fingerprint: 'pid:1',
   ...extra,
@@ -80,7 +81,7 @@ test('create, update with field diff, repair on drift, prune', () => {
 
 test('task keys: stable for the same situation, new after a later repair', () => {
   const a = resource('local/Instance/a-0', { version: 'v1' });
-  const obs = new Map([[a.id, { id: a.id, exists: false, health: { status: 'Missing' as const, level: 0 } }]]);
+  const obs = new Map([[a.id, { id: a.id, state: 'absent' as const, health: { status: 'Missing' as const, level: 0 } }]]);
   const p = computePlan({ revision: 'r', desired: [a], observed: obs, inventory: new Map(), prune: true });
   const k1 = planToTasks(p, { inventory: new Map(), batchSize: () => undefined })[0].key;
   const k1again = planToTasks(p, { inventory: new Map(), batchSize: () => undefined })[0].key;
@@ -127,7 +128,7 @@ test('dependsOn becomes task order; deletes run dependents first; batches by ord
 
 test('a re-create after a delete gets a new key (the delete is the tombstone)', () => {
   const a = resource('local/Instance/a-0', { version: 'v1' });
-  const absent = new Map([[a.id, { id: a.id, exists: false, health: { status: 'Missing' as const, level: 0 } }]]);
+  const absent = new Map([[a.id, { id: a.id, state: 'absent' as const, health: { status: 'Missing' as const, level: 0 } }]]);
   const p = computePlan({ revision: 'r', desired: [a], observed: absent, inventory: new Map(), prune: true });
   const first = planToTasks(p, { inventory: new Map(), batchSize: () => undefined })[0].key;
   const again = planToTasks(p, { inventory: new Map(), batchSize: () => undefined, tombstone: () => 'delete-key' })[0].key;

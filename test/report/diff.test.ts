@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unifiedDiff, countLines } from '../../src/report/diff.js';
+import { unifiedDiff, countLines } from '../../src/util/unified-diff.js';
 
 test('unifiedDiff is git-style with a/ b/ labels and hunks', () => {
   const d = unifiedDiff('/etc/api/config.yaml', 'a: 1\nb: 2\nc: 3\n', 'a: 1\nb: 20\nc: 3\n');

@@ -1,19 +1,20 @@
 // Hand-built plans for the report tests: one change of each action, with field and text diffs.
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { DesiredResource, Json } from '../../src/model/resource.js';
-import { unifiedDiff } from '../../src/report/diff.js';
+import { unifiedDiff } from '../../src/util/unified-diff.js';
+import { looseResource } from '../helpers/resources.js';
 
 export function resource(partial: Partial<DesiredResource> & Pick<DesiredResource, 'kind' | 'owner' | 'name'>, spec: Json = {}): DesiredResource {
   const target = partial.target ?? 'local';
-  return {
+  return looseResource({
     id: partial.id ?? `${target}/${partial.kind}/${partial.name}`,
     target,
     environment: partial.environment ?? 'local',
-    spec,
     hash: 'h-' + partial.name,
     dependsOn: [],
     ...partial,
-  };
+    spec: partial.spec ?? spec,
+  });
 }
 
 export function change(action: Change['action'], r: DesiredResource, extra: Partial<Change> = {}): Change {
@@ -51,6 +52,8 @@ export function samplePlan(): Plan {
     revision: headSha,
     unchanged: 3,
     orphans: [],
+    unknown: [],
+    unknownTargets: [],
     changes: [
       change('create', resource({ kind: 'Instance', owner: 'api', name: 'api-0' })),
       change('update', apiInst, { fields: [{ path: 'version', before: 'v1', after: 'v2' }] }),

@@ -4,7 +4,7 @@ import { maskSecrets, maskFieldDiff, SENSITIVE } from '../../src/report/mask.js'
 import { renderPlanText } from '../../src/report/plan-text.js';
 import { renderPlanJson } from '../../src/report/plan-json.js';
 import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
-import { unifiedDiff } from '../../src/report/diff.js';
+import { unifiedDiff } from '../../src/util/unified-diff.js';
 import type { Plan } from '../../src/model/plan.js';
 import { change, resource, headSha } from './fixtures.js';
 
@@ -115,6 +115,8 @@ test('no secret literal reaches text, json or markdown output', () => {
     revision: headSha,
     unchanged: 0,
     orphans: [],
+    unknown: [],
+    unknownTargets: [],
     changes: [
       change('update', inst, {
         fields: [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderPlanMarkdown, PLAN_COMMENT_MARKER } from '../../src/report/plan-markdown.js';
-import { unifiedDiff } from '../../src/report/diff.js';
+import { unifiedDiff } from '../../src/util/unified-diff.js';
 import type { Plan } from '../../src/model/plan.js';
 import { change, resource, samplePlan, baseSha, headSha } from './fixtures.js';
 
@@ -23,7 +23,7 @@ test('PR comment: marker first, summary, one <details> per application, footer w
 
 test('validation errors are listed inline with file:line:col', () => {
   const md = renderPlanMarkdown(
-    { revision: headSha, changes: [], unchanged: 0, orphans: [] },
+    { revision: headSha, changes: [], unchanged: 0, orphans: [], unknown: [], unknownTargets: [] },
     {
       title: 'head revision is invalid',
       diagnostics: [
@@ -39,7 +39,7 @@ test('validation errors are listed inline with file:line:col', () => {
 });
 
 test('no changes: says so', () => {
-  const md = renderPlanMarkdown({ revision: headSha, changes: [], unchanged: 4, orphans: [] });
+  const md = renderPlanMarkdown({ revision: headSha, changes: [], unchanged: 4, orphans: [], unknown: [], unknownTargets: [] });
   assert.ok(md.includes('**No changes.** Desired state matches actual state.'));
   assert.ok(!md.includes('<details>'));
 });
@@ -56,6 +56,8 @@ test('stays under 65,536 characters: the largest diff is truncated first, small 
     revision: headSha,
     unchanged: 0,
     orphans: [],
+    unknown: [],
+    unknownTargets: [],
     changes: [
       change('update', resource({ kind: 'File', owner: 'big', name: '/srv/big/data.json' }), { textDiffs: { '/srv/big/data.json': huge } }),
       change('update', resource({ kind: 'File', owner: 'mid', name: '/etc/medium.conf' }), { textDiffs: { '/etc/medium.conf': medium } }),
@@ -81,6 +83,8 @@ test('a tight limit truncates several diffs, largest first, then collapses secti
     revision: headSha,
     unchanged: 0,
     orphans: [],
+    unknown: [],
+    unknownTargets: [],
     changes: diffs.map((d, i) => change('update', resource({ kind: 'File', owner: `app${i}`, name: `/f${i}` }), { textDiffs: { [`/f${i}`]: d } })),
   };
   const md = renderPlanMarkdown(plan, { maxChars: 12_000 });
@@ -100,6 +104,8 @@ test('diffs containing ``` get a longer fence', () => {
     revision: headSha,
     unchanged: 0,
     orphans: [],
+    unknown: [],
+    unknownTargets: [],
     changes: [change('update', resource({ kind: 'File', owner: 'docs', name: '/README.md' }), { textDiffs: { '/README.md': d } })],
   };
   const md = renderPlanMarkdown(plan);
@@ -113,7 +119,7 @@ test('thousands of applications: one line each while they fit, then a count; sti
       textDiffs: { [`/etc/app${i}.conf`]: unifiedDiff(`/etc/app${i}.conf`, `port: ${i}\n`, `port: ${i + 1}\n`) },
     }),
   );
-  const md = renderPlanMarkdown({ revision: headSha, unchanged: 0, orphans: [], changes }, { baseRevision: baseSha });
+  const md = renderPlanMarkdown({ revision: headSha, unchanged: 0, orphans: [], unknown: [], unknownTargets: [], changes }, { baseRevision: baseSha });
   assert.ok(md.length <= 65_536, `length ${md.length}`);
   assert.ok(md.includes('**Plan: 0 to create, 3000 to change, 0 to delete.**'));
   assert.ok(md.includes('every application reduced to one line'));

@@ -25,7 +25,7 @@ test('text plan lists every change per environment and application, terraform st
 });
 
 test('empty plan says nothing changes', () => {
-  const out = renderPlanText({ revision: headSha, changes: [], unchanged: 7, orphans: [] }, { color: false });
+  const out = renderPlanText({ revision: headSha, changes: [], unchanged: 7, orphans: [], unknown: [], unknownTargets: [] }, { color: false });
   assert.ok(out.endsWith('No changes. Desired state matches actual state.\n'));
   assert.ok(!out.includes('Plan: '));
 });

@@ -19,7 +19,7 @@ test('plain (non-TTY) progress prints one line per finished task and no control 
   p.event({ type: 'task-started', resourceId: 'local/Instance/api-0', action: 'create', batch: 0 });
   p.event({ type: 'task-finished', resourceId: 'local/Instance/api-0', action: 'create', state: 'succeeded', outcome: 'created' });
   p.event({ type: 'task-finished', resourceId: 'local/Instance/web-0', action: 'repair', state: 'failed', message: 'exit code 3' });
-  p.plan({ revision: 'r', changes: [], unchanged: 5, orphans: [] }, 2);
+  p.plan({ revision: 'r', changes: [], unchanged: 5, orphans: [], unknown: [], unknownTargets: [] }, 2);
   p.done();
   assert.equal(
     read(),

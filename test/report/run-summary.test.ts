@@ -13,7 +13,7 @@ function summary(over: Partial<RunSummary> = {}): RunSummary {
     orphans: [],
     warnings: [],
     durationMs: 4210,
-    plan: { revision: headSha, changes: [], unchanged: 6, orphans: [] },
+    plan: { revision: headSha, changes: [], unchanged: 6, orphans: [], unknown: [], unknownTargets: [] },
     dryRun: false,
     ...over,
   };
@@ -44,12 +44,12 @@ test('failed run lists failures with messages and what is left', () => {
     }),
   );
   const lines = out.trimEnd().split('\n');
-  assert.equal(lines[0], `Not converged: revision ${headSha.slice(0, 12)}, 1 change left (1 to create, 0 to change, 0 to delete) after 1 pass (4.2s).`);
+  assert.equal(lines[0], `Not converged: 1 change left (1 to create, 0 to change, 0 to delete) (revision ${headSha.slice(0, 12)}, 1 pass, 4.2s).`);
   assert.equal(lines[1], 'Tasks: 3 run, 2 succeeded, 1 failed, 0 skipped, 1 cancelled.');
   assert.equal(lines[2], '  create local/Instance/api-0: not on local');
   assert.equal(lines[3], 'Failures (1):');
   assert.equal(lines[4], '  local/Instance/api-0: health check failed: GET http://127.0.0.1:8080/healthz: connection refused');
-  assert.equal(lines[5], 'Kept although removed from Git (--no-prune): local/Instance/old-0');
+  assert.equal(lines[5], 'Not pruned (--no-prune or boreas.dev/prune: disabled), kept although no longer in Git: local/Instance/old-0');
   assert.equal(lines[6], 'warning: Application/x has no health check');
 });
 
@@ -66,6 +66,7 @@ test('json summary: one object with revision, converged, task counts, duration a
   assert.deepEqual(JSON.parse(JSON.stringify(json)), {
     revision: headSha,
     converged: false,
+    result: 'not-converged',
     dryRun: false,
     passes: 2,
     tasks: { run: 2, succeeded: 1, failed: 1, skipped: 0, cancelled: 0 },
@@ -75,6 +76,8 @@ test('json summary: one object with revision, converged, task counts, duration a
     orphans: [],
     rolledBack: [],
     warnings: [],
+    unhealthy: [],
+    unknown: [],
     remaining: { create: 0, update: 0, delete: 0, repair: 0 },
   });
 });

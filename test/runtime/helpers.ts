@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InstanceSpec } from '../../src/runtime/instance-spec.js';
+import type { InstanceSpec } from '../../src/model/machine-specs.js';
 import { readRecord } from '../../src/runtime/state/instance-state.js';
 
 const cleanups = new WeakMap<TestContext, (() => unknown)[]>();

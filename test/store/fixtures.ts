@@ -1,4 +1,5 @@
 // Small builders for the data the store and executor tests pass around.
+import { looseResource } from '../helpers/resources.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +15,9 @@ export function tempDir(t: TestContext, prefix = 'boreas-store-'): string {
   return dir;
 }
 
-export function resource(name: string, over: Partial<DesiredResource> = {}): DesiredResource {
-  const spec: Json = (over.spec ?? { name, state: 'Running' }) as Json;
-  return {
+export function resource(name: string, over: Partial<Omit<DesiredResource, 'spec'>> & { spec?: unknown } = {}): DesiredResource {
+  const spec = (over.spec ?? { name, state: 'Running' }) as Json;
+  return looseResource({
     id: `local/Instance/${name}`,
     target: 'local',
     kind: 'Instance',
@@ -27,11 +28,11 @@ export function resource(name: string, over: Partial<DesiredResource> = {}): Des
     ...over,
     spec,
     hash: hashJson(spec),
-  };
+  });
 }
 
 export function observed(id: string, over: Partial<ObservedResource> = {}): ObservedResource {
-  return { id, exists: true, health: { status: 'Healthy', level: 100 }, ...over };
+  return { id, state: 'present', health: { status: 'Healthy', level: 100 }, ...over };
 }
 
 export function task(name: string, over: Partial<Task> & { resource?: DesiredResource } = {}): Task {

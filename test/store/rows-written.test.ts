@@ -23,7 +23,7 @@ test('repeating identical saveObserved / saveDesired / recordRevision / setKv wr
   store.recordRevision({ ...rev, seenAt: 'later' });
   store.saveDesired('abc', desired);
   // Same content with keys in another order is the same observation.
-  store.saveObserved(obs.map((o) => ({ details: o.details, health: o.health, appliedHash: o.appliedHash, exists: o.exists, id: o.id })));
+  store.saveObserved(obs.map((o) => ({ details: o.details, health: o.health, appliedHash: o.appliedHash, state: o.state, id: o.id })));
   store.setKv('pins', 'apps', '{}');
   assert.equal(store.rowsWritten() - before, 0);
 

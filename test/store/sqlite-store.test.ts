@@ -68,7 +68,7 @@ test('inventory: recordApplied upserts, listInventory filters by target, removeF
 test('observed: saveObserved upserts and listObserved returns what was saved', (t) => {
   const { store } = open(t);
   const o1 = observed('local/Instance/a', { appliedHash: 'h', details: { pid: 12 }, fingerprint: 'f' });
-  store.saveObserved([o1, observed('local/Instance/b', { exists: false, health: { status: 'Missing', level: 0, message: 'gone' } })]);
+  store.saveObserved([o1, observed('local/Instance/b', { state: 'absent', health: { status: 'Missing', level: 0, message: 'gone' } })]);
   store.saveObserved([{ ...o1, details: { pid: 13 } }]);
   const list = store.listObserved();
   assert.equal(list.length, 2);

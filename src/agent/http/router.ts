@@ -5,13 +5,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentContext } from '../context.js';
 import { nodeFacts } from '../facts.js';
-import { observeResources, type ObserveItem } from '../observe.js';
+import { observeResources } from '../observe.js';
+import type { ObserveItem } from '../../protocol/observe.js';
 import { seedApply, seedStatus, type SeedApplyRequest } from '../seed-api.js';
 import { handleTask } from '../tasks/handle.js';
-import type { AgentTask } from '../tasks/types.js';
+import type { AgentTask } from '../../protocol/tasks.js';
 import { checkBearer, type TokenHash } from '../token.js';
 import { HttpError, readJson } from './body.js';
-import { check, observeSchema, payloadSchemas, seedApplySchema, taskSchema } from './schemas.js';
+import { observeSchema, payloadSchemas, seedApplySchema, taskSchema } from '../../protocol/schemas.js';
+import { check } from './validate.js';
 
 export interface RouterOptions {
   tokenHash: TokenHash;

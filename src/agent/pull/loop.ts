@@ -8,9 +8,10 @@ import { Pool } from 'undici';
 import type { AgentContext } from '../context.js';
 import { agentVersion, nodeFacts } from '../facts.js';
 import { HttpError } from '../http/body.js';
-import { check, payloadSchemas, taskSchema } from '../http/schemas.js';
+import { payloadSchemas, taskSchema } from '../../protocol/schemas.js';
+import { check } from '../http/validate.js';
 import { handleTask } from '../tasks/handle.js';
-import type { AgentTask, AgentTaskResult } from '../tasks/types.js';
+import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
 
 export interface PullOptions {
   controllerUrl: string;

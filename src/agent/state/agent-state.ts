@@ -3,24 +3,13 @@
 // resources it applied (so observe knows where to look and what hash it applied), and the apps
 // deployed through the seed 000 `POST /v1/apply`. Never holds resolved secrets: task payloads are
 // not stored, only results.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Json } from '../../model/resource.js';
+import type { Json } from '../../model/json.js';
+import type { TaskResultRecord } from '../../protocol/tasks.js';
 
-/** A finished task as recorded (the seed 004 report fields). */
-export interface TaskResultRecord {
-  taskId: string;
-  idempotencyKey: string;
-  type: string;
-  status: 'succeeded' | 'failed';
-  outcome: 'created' | 'configured' | 'unchanged' | 'deleted' | 'failed';
-  message?: string;
-  errorMessage?: string;
-  details?: Record<string, Json>;
-  startedAt: string;
-  finishedAt: string;
-}
+export type { TaskResultRecord } from '../../protocol/tasks.js';
 
 /** What the agent applied for one controller resource id. */
 export interface ResourceRecord {
@@ -52,13 +41,23 @@ export class AgentState {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  /** Opens (creating) `<workDir>/agent.db`; ':memory:' for benchmarks. */
-  constructor(workDir: string | ':memory:') {
-    if (workDir !== ':memory:') mkdirSync(workDir, { recursive: true, mode: 0o700 });
-    this.db = new Database(workDir === ':memory:' ? ':memory:' : join(workDir, 'agent.db'));
-    if (workDir !== ':memory:') this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(schema);
+  /**
+   * Opens (creating) `<workDir>/agent.db`; ':memory:' for benchmarks. `readOnly` (the local target
+   * during `plan`) opens an existing database read-only and creates nothing: a missing one reads as
+   * empty.
+   */
+  constructor(workDir: string | ':memory:', opts: { readOnly?: boolean } = {}) {
+    const file = workDir === ':memory:' ? ':memory:' : join(workDir, 'agent.db');
+    if (opts.readOnly) {
+      this.db = existsSync(file) ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(':memory:');
+      if (!this.db.readonly) this.db.exec(schema);
+    } else {
+      if (workDir !== ':memory:') mkdirSync(workDir, { recursive: true, mode: 0o700 });
+      this.db = new Database(file);
+      if (workDir !== ':memory:') this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(schema);
+    }
     this.stmts = {
       getTask: this.db.prepare<[string], { result: string }>('SELECT result FROM tasks WHERE key = ?'),
       putTask: this.db.prepare('INSERT OR REPLACE INTO tasks (key, result, finished_at) VALUES (?, ?, ?)'),

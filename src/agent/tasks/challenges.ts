@@ -6,11 +6,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../runtime/files/index.js';
+import { acmeTokenPattern } from '../../protocol/schemas.js';
 import type { AgentContext } from '../context.js';
 import type { TaskHandler } from './handle.js';
 
-/** RFC 8555 §8.3: tokens are base64url; anything else is refused before touching the disk. */
-export const acmeTokenPattern = '^[A-Za-z0-9_-]{1,256}$';
 const tokenRe = new RegExp(acmeTokenPattern);
 
 function challengeFile(ctx: AgentContext, token: unknown): string {

@@ -3,11 +3,11 @@
 import { chown, rm, stat } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import type { Json } from '../../model/resource.js';
-import { assertAllowedPath, fileContentHash, parseMode, writeFileAtomic } from '../../runtime/files/index.js';
+import { assertAllowedPath, fileContentHash, parseMode, removeEmptyParents, writeFileAtomic } from '../../runtime/files/index.js';
 import { sha256 } from '../../util/hash.js';
 import { isAbsolute } from 'node:path';
 import { UserError } from '../../model/errors.js';
-import { instancesRoot, resolveInstanceFilePath } from '../../runtime/paths.js';
+import { instanceDir, instancesRoot, resolveInstanceFilePath } from '../../runtime/paths.js';
 import type { AgentContext } from '../context.js';
 import type { TaskHandler } from './handle.js';
 
@@ -63,9 +63,12 @@ const removeFiles: TaskHandler = async (ctx, payload) => {
     checkedPath(ctx, p, payload.instance as string | undefined, [ctx.config.nginxConfDir, ctx.config.nginxCertDir]),
   );
   let removed = 0;
-  for (const p of paths) {
+  const instance = payload.instance as string | undefined;
+  for (const [i, p] of paths.entries()) {
     if ((await fileContentHash(p)) === undefined) continue;
     await rm(p, { force: true });
+    // An instance's relative files live in its directory: do not leave it behind empty.
+    if (instance && !isAbsolute((payload.paths as string[])[i])) await removeEmptyParents(p, instanceDir(ctx.config.workDir, instance));
     removed++;
   }
   return { outcome: removed ? 'deleted' : 'unchanged', message: `${removed} file(s) removed`, removed: true };

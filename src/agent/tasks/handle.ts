@@ -4,15 +4,16 @@
 // record lives in SQLite); two concurrent deliveries of one key share a single run; a failed key
 // may be retried (seed 004: failed tasks are retryable).
 import type { AgentContext } from '../context.js';
-import type { AgentTask, AgentTaskResult, HandlerOutcome, TaskType } from './types.js';
-import type { TaskResultRecord } from '../state/agent-state.js';
+import type { AgentTask, AgentTaskResult, TaskResultRecord, TaskType } from '../../protocol/tasks.js';
+import type { ObserveItem } from '../../protocol/observe.js';
+import type { HandlerOutcome } from './types.js';
 import { fileHandlers } from './files.js';
 import { instanceHandlers } from './instances.js';
 import { systemdHandlers } from './systemd.js';
 import { nginxHandlers } from './nginx.js';
 import { healthHandlers } from './health.js';
 import { challengeHandlers } from './challenges.js';
-import { observeResources, type ObserveItem } from '../observe.js';
+import { observeResources } from '../observe.js';
 import { nodeFacts } from '../facts.js';
 import type { Json } from '../../model/resource.js';
 

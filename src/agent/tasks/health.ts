@@ -1,7 +1,7 @@
 // HealthProbe (seed 004 §13.4): one http/tcp/exec/process probe on the node, reported in the task
 // result. A probe that finds the target unhealthy is still a successful task (the answer is the
 // health); only a probe that cannot be run at all fails.
-import type { HealthCheckSpec } from '../../runtime/instance-spec.js';
+import type { HealthCheckSpec } from '../../model/machine-specs.js';
 import { runHealthCheck } from '../../runtime/health/index.js';
 import { runnerFor } from '../context.js';
 import type { TaskHandler } from './handle.js';

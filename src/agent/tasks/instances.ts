@@ -1,7 +1,7 @@
 // StartInstance / StopInstance / RemoveInstance: the controller's Instance resources run through the
 // same runners the local target uses. `env` arrives resolved (secrets included) in the request only;
 // it goes to the runner (and, in memory only, to the supervisor for restarts) and nowhere else.
-import type { InstanceSpec } from '../../runtime/instance-spec.js';
+import type { InstanceSpec } from '../../model/machine-specs.js';
 import { runnerFor, supervisionOf, type AgentContext } from '../context.js';
 import type { TaskHandler } from './handle.js';
 import type { HandlerOutcome } from './types.js';
@@ -25,9 +25,10 @@ async function start(ctx: AgentContext, spec: InstanceSpec, specHash: string, en
   const outcome = await runner.ensureRunning(spec, specHash, env);
   supervisionOf(ctx).watch(runner, spec, specHash, env);
   const seen = await runner.observe(spec.instance);
+  const pid = outcome !== 'unchanged' && typeof seen.details?.pid === 'number' ? ` (pid ${seen.details.pid})` : '';
   return {
     outcome,
-    message: `${spec.instance} ${outcome === 'unchanged' ? 'already running' : outcome === 'created' ? 'started' : 'restarted'}`,
+    message: `${spec.instance} ${outcome === 'unchanged' ? 'already running' : outcome === 'created' ? 'started' : 'restarted'}${pid}`,
     details: { ...(seen.fingerprint ? { fingerprint: seen.fingerprint } : {}), ...(seen.details ?? {}) },
     locator,
   };

@@ -29,7 +29,7 @@ const deploySite: TaskHandler = async (ctx, payload) => {
     outcome: r.outcome,
     message: r.message ?? 'site unchanged',
     details: { hash: r.hash, targetPath },
-    locator: { nginxSite: targetPath, contentHash: r.hash },
+    locator: { nginxSite: targetPath, contentHash: r.hash, ...(payload.probe ? { probe: payload.probe } : {}) },
   };
 };
 

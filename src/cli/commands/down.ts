@@ -15,7 +15,7 @@ export function registerDown(program: Command, setExit: SetExit): void {
   cmd.action(async (flags: { state: string; all?: boolean }) => {
     const session = openSession({ state: flags.state });
     try {
-      const { plan, summary } = await teardown(session, (t) => flags.all || t === 'local');
+      const { plan, summary } = await teardown(session, { all: !!flags.all });
       if (!summary) {
         process.stdout.write('Nothing to remove.\n');
         return setExit(ExitCode.Ok);

@@ -11,7 +11,7 @@ export function registerHistory(program: Command, setExit: SetExit): void {
   addStateOption(cmd);
   addOutputOption(cmd);
   cmd.action(async (app: string, flags: { state: string; output: 'text' | 'json' }) => {
-    const session = openSession({ state: flags.state });
+    const session = openSession({ state: flags.state, readOnly: true });
     try {
       const records = session.store.listAppRevisions(app);
       if (records.length === 0) throw new UserError(`no history for application "${app}" in ${flags.state}`, ExitCode.Failure);

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { ExitCode, UserError, ValidationFailed } from '../../model/errors.js';
 import { openSession } from '../../engine/session.js';
 import { loadValidRevision } from '../../engine/load-revision.js';
-import { planPass } from '../../engine/plan-pass.js';
+import { planRevision } from '../../engine/plan-revision.js';
+import { scopeOf } from '../../engine/target-scope.js';
 import { planAgainstBase } from '../../engine/plan-base.js';
 import { openSource } from '../../source/index.js';
 import { loadManifests } from '../../manifests/load.js';
@@ -24,6 +25,8 @@ interface PlanFlags {
   base?: string;
   detailedExitcode?: boolean;
   prune: boolean;
+  allowEmpty?: boolean;
+  allowMassDelete?: boolean;
   comment?: string;
   forgeUrl?: string;
   forgeRepo?: string;
@@ -38,6 +41,8 @@ export function registerPlan(program: Command, setExit: SetExit): void {
     .option('--base <ref>', 'compare desired state at this revision with --ref (or the working tree); needs no target access')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-prune', 'do not plan deletion of resources removed from Git')
+    .option('--allow-empty', 'accept a repository path without manifests (plans deleting everything Boreas manages)')
+    .option('--allow-mass-delete', 'do not hold back deletions of more than half of an environment')
     .option('--comment <forge>', `post the markdown report as the PR's one plan comment, created or updated in place (${FORGE_KINDS.join('|')})`)
     .option('--forge-url <url>', 'forge API base (default https://api.github.com for github)')
     .option('--forge-repo <repo>', 'owner/name (GitLab: project id or group/name)')
@@ -50,7 +55,7 @@ export function registerPlan(program: Command, setExit: SetExit): void {
     // Checked before any work so a missing token or flag fails fast and sends nothing.
     const forge = flags.comment ? resolveForgeTarget({ ...flags, comment: flags.comment }) : undefined;
     if (forge) flags.output = 'markdown';
-    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state });
+    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state, readOnly: true });
     try {
       let plan: Plan;
       let baseRevision: string | undefined;
@@ -66,23 +71,24 @@ export function registerPlan(program: Command, setExit: SetExit): void {
       } else {
         const loaded = await loadOrReport(session, undefined, flags, 'head', setExit, forge);
         if (!loaded) return;
-        const registry = session.targets(loaded.manifests, loaded.source.rootDir);
+        const registry = session.targets(scopeOf(loaded.manifests), loaded.source.rootDir, { readOnly: true });
         plan = (
-          await planPass({
+          await planRevision({
             revision: loaded.revision.sha,
             manifests: loaded.manifests,
             store: session.store,
             registry,
-            log: session.log,
             prune: flags.prune,
-            readOnly: true,
+            allowMassDelete: flags.allowMassDelete,
           })
         ).plan;
       }
       if (flags.output === 'json') process.stdout.write(JSON.stringify(renderPlanJson(plan), null, 2) + '\n');
       else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
       else process.stdout.write(renderPlanText(plan, { color: useColor() }));
-      setExit(flags.detailedExitcode && plan.changes.length > 0 ? ExitCode.UsageOrChanges : ExitCode.Ok);
+      // Unknown resources are an error, as terraform's failed refresh: the plan cannot be trusted.
+      if (plan.unknown.length > 0) setExit(ExitCode.Failure);
+      else setExit(flags.detailedExitcode && plan.changes.length > 0 ? ExitCode.UsageOrChanges : ExitCode.Ok);
     } catch (err) {
       // plan's contract: 1 for every error (2 means "changes present" with --detailed-exitcode).
       if (err instanceof UserError) throw new UserError(err.message, ExitCode.Failure, err.hint);
@@ -103,13 +109,18 @@ async function loadOrReport(
   forge?: ForgeTarget,
 ) {
   try {
-    return await loadValidRevision(session, source, { record: false });
+    // The base of a comparison may be empty (a first PR); the revision planned may not, unless asked.
+    return await loadValidRevision(session, source, { record: false, allowEmpty: which === 'base' || flags.allowEmpty });
   } catch (err) {
     if (!(err instanceof ValidationFailed) || flags.output !== 'markdown') throw err;
     const src = source ?? (await session.source());
     const rev = (await loadManifests(src, { cacheDir: session.cacheDir })).revision;
     const diagnostics: Diagnostic[] = err.diagnostics;
-    await emitMarkdown({ revision: rev.sha, changes: [], unchanged: 0, orphans: [] }, { diagnostics, title: `${which} revision is invalid` }, forge);
+    await emitMarkdown(
+      { revision: rev.sha, changes: [], unchanged: 0, orphans: [], unknown: [], unknownTargets: [] },
+      { diagnostics, title: `${which} revision is invalid` },
+      forge,
+    );
     setExit(ExitCode.Failure);
     return undefined;
   }

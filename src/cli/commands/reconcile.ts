@@ -1,12 +1,13 @@
 // `boreas reconcile --once`: one full pass until drift is zero or the timeout; exit 0 only when
-// converged.
+// converged. Ctrl-C / SIGTERM stop cleanly: no task starts after the signal, running ones get the
+// grace period, the run is recorded as interrupted, the lock is released, exit 130.
 import type { Command } from 'commander';
-import { ExitCode, UserError } from '../../model/errors.js';
-import { openSession } from '../../engine/session.js';
 import { reconcile } from '../../engine/reconcile.js';
+import { openSession } from '../../engine/session.js';
+import { ExitCode, UserError } from '../../model/errors.js';
+import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import { parseDuration } from '../../util/duration.js';
 import { addOutputOption, addSourceOptions, addStateOption } from '../options.js';
-import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import type { SetExit } from './index.js';
 
 interface ReconcileFlags {
@@ -17,10 +18,16 @@ interface ReconcileFlags {
   output: 'text' | 'json';
   once?: boolean;
   timeout: string;
+  grace: string;
   dryRun?: boolean;
   prune: boolean;
+  allowEmpty?: boolean;
+  allowMassDelete?: boolean;
   concurrency: string;
 }
+
+/** Exit code of a run stopped by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
+export const interruptedExitCode = 130;
 
 export function registerReconcile(program: Command, setExit: SetExit): void {
   const cmd = program
@@ -28,8 +35,11 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
     .description('Fetch, validate, plan and apply until actual state matches Git (exit 0 only when converged)')
     .option('--once', 'run one reconcile and exit (the long-running form is `boreas daemon`)')
     .option('--timeout <duration>', 'give up after this long, e.g. 90s, 5m', '5m')
+    .option('--grace <duration>', 'after Ctrl-C/SIGTERM, how long running tasks may finish before they are aborted', '10s')
     .option('--dry-run', 'plan and print, change nothing')
     .option('--no-prune', 'keep (and report) resources that were removed from Git')
+    .option('--allow-empty', 'accept a repository path without manifests (deletes everything Boreas manages)')
+    .option('--allow-mass-delete', 'let this run delete more than half of an environment')
     .option('--concurrency <n>', 'tasks run at once', '4');
   addSourceOptions(cmd);
   addStateOption(cmd);
@@ -39,21 +49,45 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
     const concurrency = Number(flags.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive integer, got "${flags.concurrency}"`);
     const timeoutMs = parseDuration(flags.timeout);
-    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state });
+    const graceMs = parseDuration(flags.grace);
+    const interrupt = new AbortController();
+    const onSignal = () => {
+      if (interrupt.signal.aborted) return;
+      process.stderr.write(`\nboreas: stopping: no new tasks; running ones get ${flags.grace} to finish\n`);
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state, readOnly: !!flags.dryRun });
     const progress = flags.output === 'text' ? createProgress(process.stderr, !!process.stderr.isTTY && !process.env.NO_COLOR) : undefined;
     try {
       const summary = await reconcile(session, {
         timeoutMs,
+        graceMs,
+        signal: interrupt.signal,
         dryRun: !!flags.dryRun,
         prune: flags.prune,
+        allowEmpty: flags.allowEmpty,
+        allowMassDelete: flags.allowMassDelete,
         concurrency,
         onEvent: progress ? (ev) => progress.event(ev) : undefined,
         onPlan: progress ? (plan, pass) => progress.plan(plan, pass) : undefined,
       });
       progress?.done();
       process.stdout.write(flags.output === 'json' ? JSON.stringify(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
-      setExit(summary.converged ? ExitCode.Ok : ExitCode.Failure);
+      if (summary.interrupted) setExit(interruptedExitCode);
+      else setExit(summary.converged || (summary.dryRun && summary.plan.unknown.length === 0) ? ExitCode.Ok : ExitCode.Failure);
+    } catch (err) {
+      // Interrupted before the first pass finished (while loading or observing): still a clean stop.
+      if (interrupt.signal.aborted) {
+        progress?.done();
+        process.stdout.write('Interrupted: 0 done; run again to continue.\n');
+        return setExit(interruptedExitCode);
+      }
+      throw err;
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await session.close();
     }
   });

@@ -13,7 +13,7 @@ export function registerStatus(program: Command, setExit: SetExit): void {
   addStateOption(cmd);
   addOutputOption(cmd);
   cmd.action(async (app: string | undefined, flags: { state: string; output: 'text' | 'json' }) => {
-    const session = openSession({ state: flags.state });
+    const session = openSession({ state: flags.state, readOnly: true });
     try {
       const status = await collectStatus(session, app);
       if (app && status.length === 0) throw new UserError(`application "${app}" is not in the state file ${flags.state}`, ExitCode.Failure);

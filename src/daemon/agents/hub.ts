@@ -4,7 +4,7 @@
 // Queued tasks live in memory. That is enough for the promise "a restart repeats no side effect":
 // after a controller restart the reconcile re-plans and re-dispatches the same idempotency keys, and
 // the agent answers a key that already succeeded from its own record without running it again.
-import type { AgentTask, AgentTaskResult } from '../../agent/tasks/types.js';
+import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
 
 /** Body of `/agent/tasks/report`: a final result, or `running` to keep the lease. */
 export type AgentReport = Omit<AgentTaskResult, 'status'> & { status: 'running' | AgentTaskResult['status'] };
@@ -40,6 +40,7 @@ export class PullHub {
   private readonly byId = new Map<string, Pending>();
   private readonly waiters = new Map<string, Set<() => void>>();
   readonly heartbeats = new Map<string, Heartbeat>();
+  private readonly contact = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly opts: PullHubOptions = {}) {}
@@ -129,6 +130,18 @@ export class PullHub {
 
   heartbeat(hb: Heartbeat): void {
     this.heartbeats.set(hb.node, hb);
+    this.touch(hb.node);
+  }
+
+  /** Notes that a node's agent was in contact (heartbeat or poll). */
+  touch(node: string): void {
+    this.contact.set(node, Date.now());
+  }
+
+  /** When the node's agent was last in contact, with the facts of its last heartbeat. */
+  lastSeen(node: string): { at: number; facts?: Record<string, unknown> } | undefined {
+    const at = this.contact.get(node);
+    return at === undefined ? undefined : { at, facts: this.heartbeats.get(node)?.facts };
   }
 
   /** Tasks not yet reported, per node (for the API and tests). */

@@ -4,8 +4,7 @@
 import { checkBearer, hashToken } from '../../agent/token.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Ajv } from 'ajv';
-import { markNode } from '../../targets/agent/offline.js';
-import type { AgentTaskResult } from '../../agent/tasks/types.js';
+import type { AgentTaskResult } from '../../protocol/tasks.js';
 import type { DaemonContext } from '../context.js';
 import { HttpError, parseJsonObject, readBody, sendJson } from '../http/respond.js';
 import type { RouteHandler } from '../http/server.js';
@@ -93,12 +92,12 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
         facts: body.facts as Record<string, unknown>,
         receivedAt: new Date().toISOString(),
       });
-      markNode(ctx.base.store, body.nodeId, true);
       if (first) log.info('agent connected', { node: body.nodeId, agentVersion: body.agentVersion });
       sendJson(res, 200, { serverTime: new Date().toISOString(), nextPollIntervalMs: hub.pollIntervalMs });
     },
     '/agent/tasks/poll': async (req: IncomingMessage, res: ServerResponse) => {
       const body = await authed(req, pollSchema);
+      hub.touch(body.nodeId);
       const running = (body.runningTaskIds as string[] | undefined) ?? [];
       await hub.waitForWork(body.nodeId, Math.min((body.waitMs as number | undefined) ?? 0, maxWaitMs));
       const tasks = hub.take(body.nodeId, (body.maxTasks as number | undefined) ?? 1, running);

@@ -1,6 +1,6 @@
 // Which nodes serve an Ingress, and the target each one is reached through.
 import type { ManifestSet } from '../../manifests/model.js';
-import type { Ingress } from '../../manifests/types.generated.js';
+import type { Ingress } from '../../model/manifest-types.generated.js';
 import { agentTarget, localTarget } from '../ids.js';
 
 export interface EdgeNode {

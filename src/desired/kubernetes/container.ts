@@ -2,7 +2,7 @@
 // becomes one Deployment per version: the first version is the stable one named `<app>`, the others
 // `<app>-<version-slug>`; replicas split by percent (largest remainder, shared with machine apps).
 // One Service selects the pods of all of them by application label, so traffic follows replicas.
-import type { Application, ContainerSpec, Environment, Release } from '../../manifests/types.generated.js';
+import type { Application, ContainerSpec, Environment, Release } from '../../model/manifest-types.generated.js';
 import type { Json } from '../../model/resource.js';
 import { splitCounts } from '../release.js';
 import { APPLICATION_LABEL, DEPLOYMENT_LABEL, VERSION_LABEL } from './ids.js';

@@ -2,8 +2,8 @@
 // (`kubernetes.path`) applied as written, or its container rendered into Deployments + Service.
 // Pure. Namespaces and CRDs of the app come first: everything else of the app depends on them.
 import type { Located, ManifestSet } from '../../manifests/model.js';
-import type { Application, Environment } from '../../manifests/types.generated.js';
-import type { DesiredResource, Json } from '../../model/resource.js';
+import type { Application, Environment } from '../../model/manifest-types.generated.js';
+import type { KubeObjectResource } from '../../model/resource.js';
 import { hashJson } from '../../util/hash.js';
 import { renderContainerApp } from './container.js';
 import { APPLICATION_LABEL, kubeObjectId, kubeObjectLabel, kubeTarget, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './ids.js';
@@ -15,7 +15,7 @@ export type { KubeObject } from './object.js';
 export { isSensitiveKubePath, maskSecrets, SENSITIVE } from './render.js';
 
 /** Every Kubernetes object of one application as DesiredResources of target `kubernetes:<env>`. */
-export function buildKubernetesResources(app: Located<Application>, env: Located<Environment>, manifests: ManifestSet): DesiredResource[] {
+export function buildKubernetesResources(app: Located<Application>, env: Located<Environment>, manifests: ManifestSet): KubeObjectResource[] {
   const a = app.manifest;
   const e = env.manifest;
   const namespace = e.spec.kubernetes?.namespace ?? 'default';
@@ -30,8 +30,8 @@ export function buildKubernetesResources(app: Located<Application>, env: Located
     o.metadata.labels = { ...o.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [APPLICATION_LABEL]: a.metadata.name };
   }
   const resources = objects.map((o) => toResource(e.metadata.name, a.metadata.name, o));
-  const foundation = resources.filter((r) => isFoundationKind((r.spec as { kind: string }).kind)).map((r) => r.id);
-  for (const r of resources) if (!isFoundationKind((r.spec as { kind: string }).kind)) r.dependsOn = [...foundation];
+  const foundation = resources.filter((r) => isFoundationKind(r.spec.kind)).map((r) => r.id);
+  for (const r of resources) if (!isFoundationKind(r.spec.kind)) r.dependsOn = [...foundation];
   return resources;
 }
 
@@ -40,7 +40,7 @@ export function buildKubernetesResources(app: Located<Application>, env: Located
  * (owner `Environment/<name>`) when Boreas should create it; apps do not emit it, so two apps in one
  * environment never both claim it.
  */
-export function buildNamespaceResource(env: Located<Environment>): DesiredResource {
+export function buildNamespaceResource(env: Located<Environment>): KubeObjectResource {
   const e = env.manifest;
   const obj: KubeObject = {
     apiVersion: 'v1',
@@ -50,8 +50,7 @@ export function buildNamespaceResource(env: Located<Environment>): DesiredResour
   return toResource(e.metadata.name, `Environment/${e.metadata.name}`, obj);
 }
 
-function toResource(env: string, owner: string, o: KubeObject): DesiredResource {
-  const spec = o as unknown as Json;
+function toResource(env: string, owner: string, o: KubeObject): KubeObjectResource {
   return {
     id: kubeObjectId(env, o),
     target: kubeTarget(env),
@@ -59,8 +58,8 @@ function toResource(env: string, owner: string, o: KubeObject): DesiredResource 
     owner,
     environment: env,
     name: kubeObjectLabel(o),
-    spec,
-    hash: hashJson(spec),
+    spec: o,
+    hash: hashJson(o),
     dependsOn: [],
     rendered: { [kubeObjectLabel(o)]: renderKubeObject(o) },
   };

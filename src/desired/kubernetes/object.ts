@@ -1,13 +1,6 @@
-// The shape of a Kubernetes object as Boreas handles it: plain wire JSON (wire field names such as
-// `x-kubernetes-preserve-unknown-fields`, never the client library's model names).
-import type { Json } from '../../model/resource.js';
-
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: Json | undefined };
-  [k: string]: Json | undefined | KubeObject['metadata'];
-}
+// Facts about Kubernetes objects the pure desired side needs (the object type itself is
+// model/kube-object.ts).
+export type { KubeObject } from '../../model/kube-object.js';
 
 /**
  * Built-in kinds that are cluster-scoped. The desired side is pure (no discovery), so it needs this

@@ -3,13 +3,18 @@
 import type { Ingress } from '../model.js';
 import { finding, type Finding, type ManifestDoc, type ManifestIndex } from './types.js';
 
-/** True when a certificate domain covers a host; `*.example.com` covers exactly one more label. */
+/**
+ * True when a certificate domain covers a host, the one rule Boreas uses (DNS names compare
+ * case-insensitively; `*.example.com` covers exactly one more label).
+ */
 export function domainCovers(domain: string, host: string): boolean {
-  if (domain === host) return true;
-  if (!domain.startsWith('*.')) return false;
-  const suffix = domain.slice(1); // ".example.com"
-  if (!host.endsWith(suffix)) return false;
-  const label = host.slice(0, -suffix.length);
+  const d = domain.toLowerCase();
+  const h = host.toLowerCase();
+  if (d === h) return true;
+  if (!d.startsWith('*.')) return false;
+  const suffix = d.slice(1); // ".example.com"
+  if (!h.endsWith(suffix)) return false;
+  const label = h.slice(0, -suffix.length);
   return label.length > 0 && !label.includes('.') && label !== '*';
 }
 
@@ -39,6 +44,18 @@ function memoizedEdges(index: ManifestIndex): (ingress: Ingress) => Set<string> 
 
 export function checkIngresses(index: ManifestIndex): Finding[] {
   const out: Finding[] = [];
+  // An Ingress served by this machine needs its nginx declared in Git, never guessed from the shell.
+  const localEdge = [...index.environments.values()].some((d) => d.manifest.spec.type === 'local' && d.manifest.spec.nginx);
+  for (const doc of index.ingresses.values()) {
+    if (localEdge || doc.manifest.spec.nodes || doc.manifest.spec.nodeSelector) continue;
+    out.push(
+      finding(
+        doc,
+        ['spec'],
+        'served by the nginx on this machine (no nodes or nodeSelector), but no local Environment declares it: add spec.nginx {confDir, certDir, webroot, httpPort, httpsPort, listen, testCommand, reloadCommand} to a type local Environment, or name edge nodes',
+      ),
+    );
+  }
   for (const doc of index.ingresses.values()) {
     const certName = doc.manifest.spec.tls?.certificate;
     const cert = certName ? index.certificates.get(certName) : undefined;

@@ -2,3 +2,4 @@
 export { writeFileAtomic, parseMode } from './atomic.js';
 export { assertAllowedPath, realPathOf } from './allowed-roots.js';
 export { fileContentHash, observeFile, type FileObservation } from './observe.js';
+export { removeEmptyParents } from './empty-dirs.js';

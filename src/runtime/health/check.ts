@@ -1,6 +1,6 @@
 // Runs the probe an InstanceSpec declares (http / tcp / exec / process) once.
 import type { Health } from '../../model/resource.js';
-import type { HealthCheckSpec } from '../instance-spec.js';
+import type { HealthCheckSpec } from '../../model/machine-specs.js';
 import { execProbe, httpProbe, tcpProbe } from './probes.js';
 
 export interface CheckContext {

@@ -9,3 +9,4 @@ export {
   type CertificateDeployResult,
 } from './deploy-certificate.js';
 export { NginxCommandError } from './command.js';
+export { probeNginxSite, siteMarkerHeader } from './probe-site.js';

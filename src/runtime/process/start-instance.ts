@@ -1,6 +1,6 @@
 // Starting one detached instance process and recording it; shared by the process and script runners.
 import { instanceDir } from '../paths.js';
-import type { InstanceSpec } from '../instance-spec.js';
+import type { InstanceSpec } from '../../model/machine-specs.js';
 import type { Json } from '../../model/resource.js';
 import { writeRecord, type InstanceRecord } from '../state/instance-state.js';
 import { instanceEnv } from './env.js';

@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { UserError } from '../../model/errors.js';
 import type { Json } from '../../model/resource.js';
 import { canonicalJson, sha256 } from '../../util/hash.js';
-import type { InstanceSpec } from '../instance-spec.js';
+import type { InstanceSpec } from '../../model/machine-specs.js';
 import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
 import { deleteRecord, readRecord, writeRecord } from '../state/instance-state.js';
 

@@ -2,7 +2,7 @@
 // in; container (dockerode) and systemd runners register here too (registerRunner), so the local
 // target and the agent pick them up without knowing about them.
 import { UserError } from '../../model/errors.js';
-import type { Runtime } from '../instance-spec.js';
+import type { Runtime } from '../../model/machine-specs.js';
 import type { Runner, RunnerContext } from '../runner.js';
 import { ProcessRunner } from './process.js';
 import { ScriptRunner } from './script.js';

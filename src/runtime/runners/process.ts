@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import type { Json } from '../../model/resource.js';
 import { artifactPath, ensureArtifact } from '../artifact.js';
-import type { InstanceSpec } from '../instance-spec.js';
+import type { InstanceSpec } from '../../model/machine-specs.js';
 import { instanceDir } from '../paths.js';
 import { observeRecord } from '../process/observe-record.js';
 import { isSameProcessAlive } from '../process/proc-stat.js';

@@ -3,7 +3,7 @@
 // (a daemonising script), and then the status command (or the record) says whether it runs.
 import { UserError } from '../../model/errors.js';
 import type { Json } from '../../model/resource.js';
-import type { InstanceSpec } from '../instance-spec.js';
+import type { InstanceSpec } from '../../model/machine-specs.js';
 import { instanceDir } from '../paths.js';
 import { instanceEnv } from '../process/env.js';
 import { observeRecord } from '../process/observe-record.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import type { Json } from '../../model/resource.js';
 import { writeFileAtomic } from '../files/atomic.js';
-import type { InstanceSpec } from '../instance-spec.js';
+import type { InstanceSpec } from '../../model/machine-specs.js';
 import { instanceDir } from '../paths.js';
 import { runCommand } from '../process/run-command.js';
 import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Json } from '../../model/resource.js';
-import type { Runtime } from '../instance-spec.js';
+import type { Runtime } from '../../model/machine-specs.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { instanceDir, instancesRoot, stateFileName } from '../paths.js';
 

@@ -4,7 +4,8 @@
 import { redactForStorage } from '../redact.js';
 import type { Database } from 'better-sqlite3';
 import type { DesiredResource, ObservedResource } from '../../model/resource.js';
-import type { InventoryItem, Store } from '../store.js';
+import type { InventoryItem } from '../../model/inventory.js';
+import type { Store } from '../store.js';
 import { canonicalJson } from '../../util/hash.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 

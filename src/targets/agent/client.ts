@@ -3,25 +3,29 @@
 // because every task carries its idempotency key and observe is read-only. The bearer token is sent
 // in a header and never appears in errors or logs.
 import { Pool } from 'undici';
+import type { UnknownCause } from '../../model/resource.js';
 
 export interface AgentClientOptions {
   /** Connections kept per node. Default 4. */
   connections?: number;
   /** Connect timeout. Default 3 s. */
   connectTimeoutMs?: number;
-  /** Time to wait for response headers/body (tasks may run long). Default 120 s. */
+  /** Time to wait for a task's response headers/body (tasks may run long). Default 120 s. */
   requestTimeoutMs?: number;
+  /** Time to wait for an observe or facts answer. Default 15 s. */
+  readTimeoutMs?: number;
   /** Retries after the first attempt on connection errors. Default 2. */
   retries?: number;
   /** First backoff delay; doubled per retry. Default 100 ms. */
   backoffMs?: number;
 }
 
-/** The node could not be reached at all (refused, reset, timed out): it counts as offline. */
+/** The node could not be reached at all (refused, reset, timed out): its resources are Unknown. */
 export class AgentUnreachable extends Error {
   constructor(
     readonly node: string,
     message: string,
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'AgentUnreachable';
@@ -52,8 +56,18 @@ const connectionErrors = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
-  'UND_ERR_HEADERS_TIMEOUT',
 ]);
+const timeoutErrors = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/** Why a node's resources are Unknown, in one line: `node n1: unauthorized (401): token rejected`. */
+export function unknownCauseOf(node: string, err: unknown): UnknownCause {
+  const subject = `node ${node}`;
+  if (err instanceof AgentHttpError && (err.status === 401 || err.status === 403)) {
+    return { reason: 'unauthorized', subject, message: `node ${node}: unauthorized (${err.status}): the agent rejected the token of the Node's tokenFrom` };
+  }
+  if (err instanceof AgentUnreachable) return { reason: err.timedOut ? 'timeout' : 'unreachable', subject, message: err.message };
+  return { reason: 'error', subject, message: `node ${node}: ${(err as Error).message}` };
+}
 
 export class AgentClient {
   private readonly pool: Pool;
@@ -68,22 +82,31 @@ export class AgentClient {
       connections: opts.connections ?? 4,
       connect: { timeout: opts.connectTimeoutMs ?? 3000 },
       keepAliveTimeout: 30_000,
-      headersTimeout: opts.requestTimeoutMs ?? 120_000,
-      bodyTimeout: opts.requestTimeoutMs ?? 120_000,
     });
   }
 
+  /** GETs JSON (observe-like reads: the short read timeout). */
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path, undefined, this.opts.readTimeoutMs ?? 15_000);
+  }
+
   /** POSTs JSON and returns the parsed 2xx body; throws AgentUnreachable or AgentHttpError. */
-  async post<T>(path: string, body: unknown): Promise<T> {
-    const payload = JSON.stringify(body);
+  post<T>(path: string, body: unknown): Promise<T> {
+    const timeout = path === '/v1/tasks' ? (this.opts.requestTimeoutMs ?? 120_000) : (this.opts.readTimeoutMs ?? 15_000);
+    return this.request<T>('POST', path, JSON.stringify(body), timeout);
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, payload: string | undefined, timeoutMs: number): Promise<T> {
     const retries = this.opts.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.pool.request({
-          method: 'POST',
+          method,
           path,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+          headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${this.token}` },
           body: payload,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
         const text = await res.body.text();
         if (res.statusCode >= 200 && res.statusCode < 300) return JSON.parse(text) as T;
@@ -93,14 +116,25 @@ export class AgentClient {
         } catch {
           /* not JSON */
         }
-        if (res.statusCode === 401) message = `agent rejected the token (401); check the Node's tokenFrom`;
         throw new AgentHttpError(this.node, res.statusCode, `node ${this.node}: ${path} answered ${res.statusCode}: ${message}`);
       } catch (err) {
         if (err instanceof AgentHttpError) throw err;
         const code = (err as { code?: string }).code ?? '';
+        if (timeoutErrors.has(code) && code !== 'UND_ERR_CONNECT_TIMEOUT' && code !== 'ETIMEDOUT') {
+          throw new AgentUnreachable(
+            this.node,
+            `node ${this.node} (${this.origin}): timeout: no answer to ${path} within ${Math.round(timeoutMs / 1000)}s`,
+            true,
+          );
+        }
         if (!connectionErrors.has(code)) throw new AgentUnreachable(this.node, `node ${this.node} (${this.origin}): ${(err as Error).message}`);
-        if (attempt >= retries)
-          throw new AgentUnreachable(this.node, `node ${this.node} (${this.origin}) is unreachable: ${code} after ${attempt + 1} attempt(s)`);
+        if (attempt >= retries) {
+          throw new AgentUnreachable(
+            this.node,
+            `node ${this.node} (${this.origin}) is unreachable: ${code} after ${attempt + 1} attempt(s)`,
+            timeoutErrors.has(code),
+          );
+        }
         const delay = (this.opts.backoffMs ?? 100) * 2 ** attempt * (0.75 + Math.random() * 0.5);
         await new Promise((r) => setTimeout(r, delay));
       }

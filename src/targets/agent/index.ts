@@ -1,50 +1,54 @@
 // The `agent` target (key `agent:<node>`): resources on a machine running `boreas agent`, reached over
-// HTTP (push mode) or through the daemon's pull queue (pull mode). observe() is one observe per node
-// per reconcile (`POST /v1/observe`, or one Observe task); apply() sends one typed task. A node that
-// does not answer is reported, not guessed: its resources come back with health Unknown (level 0)
-// and `details.offline: true`, and the node is listed under the store key nodes/offline, which
-// placement reads to keep new instances off it.
-import type { ManifestSet } from '../../manifests/model.js';
-import type { SecretSource } from '../../manifests/types.generated.js';
+// HTTP (push mode) or through the daemon's pull queue (pull mode). The local target is the same
+// class over a loopback transport (targets/local). observe() is one observe per node per pass; apply()
+// sends one typed task. A node that does not answer is reported, not guessed: its resources come back
+// Unknown with the cause (unreachable, unauthorized, timeout).
+import { randomUUID } from 'node:crypto';
+import { UserError } from '../../model/errors.js';
 import type { Task, TaskResult } from '../../model/plan.js';
-import type { DesiredResource, Health, ObservedResource } from '../../model/resource.js';
-import type { Target, TargetContext, TargetFactory } from '../target.js';
-import { AgentClient, AgentUnreachable, type AgentClientOptions } from './client.js';
-import { pullTransport, pushTransport, type AgentTransport, type PullDispatcher, type PullTransportOptions } from './transport.js';
+import { type DesiredResource, type Health, type ObservedResource, unknownObservation } from '../../model/resource.js';
+import type { AgentTask } from '../../protocol/tasks.js';
+import type { ChallengeSink, Reachability, Target, TargetContext, TargetFactory } from '../target.js';
+import { AgentClient, type AgentClientOptions, unknownCauseOf } from './client.js';
+import { type AgentTransport, type PullDispatcher, type PullTransportOptions, pullTransport, pushTransport } from './transport.js';
 import { agentTask, observeItem } from './wire.js';
-import { markNode, rememberFacts } from './offline.js';
-import type { AgentTask, AgentTaskResult } from '../../agent/tasks/types.js';
 
-/** What the target needs to know about a node (the Node manifest's spec). */
-export interface AgentNodeInfo {
-  address?: string;
-  tokenFrom?: SecretSource;
-}
+/** What a node agent applies. */
+export const machineKinds = ['Instance', 'File', 'NginxSite', 'CertificateFiles'] as const;
 
-export type NodeLookup = (node: string) => AgentNodeInfo | undefined;
+export class AgentTarget implements Target {
+  readonly kinds = machineKinds;
+  readonly challenges: ChallengeSink;
 
-class AgentTarget implements Target {
   constructor(
     readonly key: string,
     readonly node: string,
     private readonly transport: AgentTransport,
     private readonly ctx: TargetContext,
-  ) {}
+  ) {
+    this.challenges = {
+      publishChallenge: (token, content) => this.challengeTask('PublishChallenge', { token, content }),
+      removeChallenge: (token) => this.challengeTask('RemoveChallenge', { token }),
+    };
+  }
+
+  async probe(): Promise<Reachability> {
+    try {
+      const facts = await this.transport.facts();
+      return { reachable: true, facts: { nginx: facts.nginx, runtimes: facts.runtimes } };
+    } catch (err) {
+      return { reachable: false, cause: unknownCauseOf(this.node, err) };
+    }
+  }
 
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
     if (resources.length === 0) return [];
     try {
-      const res = await this.transport.observe(resources.map(observeItem));
-      markNode(this.ctx.store, this.node, true);
-      rememberFacts(this.ctx.store, this.node, res.facts);
-      return res.observations;
+      return (await this.transport.observe(resources.map(observeItem))).observations;
     } catch (err) {
-      if (!(err instanceof AgentUnreachable)) throw err;
-      markNode(this.ctx.store, this.node, false);
-      this.ctx.log.warn('node offline', { node: this.node, error: err.message });
-      // exists stays true so the plan neither re-creates nor forgets what is (probably) still there.
-      const health: Health = { status: 'Unknown', level: 0, message: `node ${this.node} is offline` };
-      return resources.map((r) => ({ id: r.id, exists: true, health, details: { node: this.node, offline: true, error: err.message } }));
+      const cause = unknownCauseOf(this.node, err);
+      this.ctx.log.warn('node could not be observed', { node: this.node, reason: cause.reason, error: cause.message });
+      return resources.map((r) => unknownObservation(r.id, cause));
     }
   }
 
@@ -59,11 +63,6 @@ class AgentTarget implements Target {
     };
   }
 
-  /** Sends a typed task that is not a plan task (ACME challenges, challenges.ts); same transport as apply. */
-  sendTask(task: AgentTask): Promise<AgentTaskResult> {
-    return this.transport.task(task);
-  }
-
   async health(resource: DesiredResource): Promise<Health> {
     const [obs] = await this.observe([resource]);
     return obs?.health ?? { status: 'Unknown', level: 0 };
@@ -71,6 +70,16 @@ class AgentTarget implements Target {
 
   async close(): Promise<void> {
     await this.transport.close();
+  }
+
+  /**
+   * ACME http-01 on this node's webroot. A fresh key per call: a pending authorization may hand out
+   * the same token again on a retry, and a replayed (recorded) publish would write nothing.
+   */
+  private async challengeTask(type: 'PublishChallenge' | 'RemoveChallenge', payload: AgentTask['payload']): Promise<void> {
+    const key = `acme-challenge-${type}:${randomUUID()}`;
+    const r = await this.transport.task({ taskId: key, idempotencyKey: key, type, payload });
+    if (r.status === 'failed') throw new Error(`node ${this.node}: ${type}: ${r.errorMessage ?? r.message ?? 'failed'}`);
   }
 }
 
@@ -80,34 +89,27 @@ export interface AgentTargetOptions extends AgentClientOptions, PullTransportOpt
 }
 
 /**
- * A factory for `agent:<node>` keys; `lookup` gives the Node's address and token source. A Node with
- * an address is pushed to; one without is reached through `opts.pull` (the agent polls the daemon).
+ * A factory for `agent:<node>` keys. A Node with an address is pushed to; one without is reached
+ * through `opts.pull` (the agent polls the daemon).
  */
-export function createAgentTargetFactory(lookup: NodeLookup, opts: AgentTargetOptions = {}): TargetFactory {
+export function createAgentTargetFactory(opts: AgentTargetOptions = {}): TargetFactory {
   return {
     type: 'agent',
-    async create(key: string, ctx: TargetContext): Promise<Target> {
+    onThisMachine: false,
+    async create(key, ctx, scope): Promise<Target> {
       const node = key.slice('agent:'.length);
-      const info = lookup(node);
-      if (!info) throw new Error(`no Node manifest named "${node}" for target ${key}`);
-      if (!info.address) {
-        if (!opts.pull) throw new Error(`Node/${node} has no spec.address and pull mode needs \`boreas daemon\` (agents poll it)`);
+      const spec = scope.node(node)?.spec;
+      if (!spec) throw new UserError(`no Node manifest named "${node}"`);
+      if (!spec.address) {
+        if (!opts.pull) throw new UserError(`Node/${node} has no spec.address and pull mode needs \`boreas daemon\` (agents poll it)`);
         return new AgentTarget(key, node, pullTransport(node, opts.pull, opts), ctx);
       }
-      if (!info.tokenFrom) throw new Error(`Node/${node} has no spec.tokenFrom: the agent needs a bearer token`);
-      const token = (await ctx.resolveSecret(info.tokenFrom)).trim();
-      return new AgentTarget(key, node, pushTransport(new AgentClient(node, `http://${info.address}`, token, opts)), ctx);
+      if (!spec.tokenFrom) throw new UserError(`Node/${node} has no spec.tokenFrom: the agent needs a bearer token`);
+      const token = (await ctx.resolveSecret(spec.tokenFrom)).trim();
+      return new AgentTarget(key, node, pushTransport(new AgentClient(node, `http://${spec.address}`, token, opts)), ctx);
     },
   };
 }
 
-/** The agent factory wired to the current manifests' Node objects. */
-export function agentTargetFactoryFor(manifests: () => ManifestSet | undefined, opts: AgentTargetOptions = {}): TargetFactory {
-  return createAgentTargetFactory((node) => manifests()?.nodes.get(node)?.manifest.spec, opts);
-}
-
-export { AgentClient, AgentUnreachable, AgentHttpError, type AgentClientOptions } from './client.js';
-export { offlineNodes, reportedNginxFacts } from './offline.js';
-export { refreshNodeLiveness, type NodeAddress } from './liveness.js';
-export type { PullDispatcher } from './transport.js';
-export { acmeEdgeNodes, agentChallengePublisher, allChallengePublishers, registryTaskSender, type AgentTaskSender } from './challenges.js';
+export { AgentClient, AgentHttpError, AgentUnreachable, type AgentClientOptions } from './client.js';
+export type { AgentTransport, PullDispatcher } from './transport.js';

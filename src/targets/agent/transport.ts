@@ -1,26 +1,32 @@
-// How the agent target reaches a node: push (HTTP to the agent's API) or pull (tasks queued on the
-// controller, taken by the agent's poll loop; the daemon's PullHub). Both carry the same wire task
-// and return the same result, so the target above them does not know which one it uses.
+// How the agent target reaches a node: push (HTTP to the agent's API), pull (tasks queued on the
+// controller, taken by the agent's poll loop; the daemon's PullHub), or loopback (the agent's own
+// handlers called in this process: the local target). All three carry the same wire task and return
+// the same result, so the target above them does not know which one it uses.
 import { randomUUID } from 'node:crypto';
-import type { ObserveItem } from '../../agent/observe.js';
-import type { NodeFacts } from '../../agent/facts.js';
-import type { AgentTask, AgentTaskResult } from '../../agent/tasks/types.js';
-import type { ObservedResource } from '../../model/resource.js';
+import type { Json } from '../../model/json.js';
+import type { NodeFacts } from '../../protocol/facts.js';
+import type { ObserveItem, ObserveResponse } from '../../protocol/observe.js';
+import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
 import { AgentUnreachable, type AgentClient } from './client.js';
 
 export interface AgentTransport {
-  observe(items: ObserveItem[]): Promise<{ observations: ObservedResource[]; facts?: NodeFacts }>;
+  /** The node's facts; throws AgentUnreachable / AgentHttpError when it cannot answer. */
+  facts(): Promise<NodeFacts>;
+  observe(items: ObserveItem[]): Promise<Omit<ObserveResponse, 'node'>>;
   task(task: AgentTask): Promise<AgentTaskResult>;
   close(): Promise<void>;
 }
 
-/** Queues a task for a pull-mode node and resolves with its report (the daemon's PullHub.dispatch). */
+/** Queues a task for a pull-mode node and resolves with its report (the daemon's PullHub). */
 export interface PullDispatcher {
   dispatch(node: string, task: AgentTask, timeoutMs?: number): Promise<AgentTaskResult>;
+  /** The node's last heartbeat, when it polled recently enough to count as connected. */
+  lastSeen(node: string): { at: number; facts?: Record<string, unknown> } | undefined;
 }
 
 export function pushTransport(client: AgentClient): AgentTransport {
   return {
+    facts: () => client.get<NodeFacts>('/v1/facts'),
     observe: (items) => client.post('/v1/observe', { resources: items }),
     task: (task) => client.post('/v1/tasks', task),
     close: () => client.close(),
@@ -28,16 +34,30 @@ export function pushTransport(client: AgentClient): AgentTransport {
 }
 
 export interface PullTransportOptions {
-  /** A node whose agent does not take an observe within this time counts as offline. Default 15 s. */
+  /** A node whose agent does not take an observe within this time counts as unreachable. Default 15 s. */
   observeTimeoutMs?: number;
   /** Task timeout (the agent may be busy); default the dispatcher's. */
   taskTimeoutMs?: number;
+  /** A node whose last poll is older than this is unreachable without asking. Default 60 s. */
+  staleAfterMs?: number;
 }
 
 export function pullTransport(node: string, hub: PullDispatcher, opts: PullTransportOptions = {}): AgentTransport {
+  // A node that has not polled recently is not waited for: its tasks would only time out.
+  const connected = () => {
+    const seen = hub.lastSeen(node);
+    if (!seen || Date.now() - seen.at > (opts.staleAfterMs ?? 60_000)) {
+      throw new AgentUnreachable(node, `node ${node} (pull mode) has not polled the controller${seen ? ` since ${new Date(seen.at).toISOString()}` : ''}`);
+    }
+    return seen;
+  };
   return {
+    async facts() {
+      return (connected().facts ?? { node, agentVersion: 'unknown', runtimes: [] }) as unknown as NodeFacts;
+    },
     async observe(items) {
-      const task: AgentTask = { taskId: `observe-${randomUUID()}`, type: 'Observe', payload: { resources: items as never } };
+      connected();
+      const task: AgentTask = { taskId: `observe-${randomUUID()}`, type: 'Observe', payload: { resources: items as unknown as Json } };
       let r: AgentTaskResult;
       try {
         r = await hub.dispatch(node, task, opts.observeTimeoutMs ?? 15_000);
@@ -45,10 +65,10 @@ export function pullTransport(node: string, hub: PullDispatcher, opts: PullTrans
         throw new AgentUnreachable(node, `node ${node} (pull mode) did not answer: ${(err as Error).message}`);
       }
       if (r.status !== 'succeeded') throw new Error(`node ${node}: observe failed: ${r.errorMessage ?? r.message}`);
-      const d = r.details as unknown as { observations: ObservedResource[]; facts?: NodeFacts };
-      return { observations: d.observations, facts: d.facts };
+      return r.details as unknown as Omit<ObserveResponse, 'node'>;
     },
     async task(task) {
+      connected();
       try {
         return await hub.dispatch(node, task, opts.taskTimeoutMs);
       } catch (err) {

@@ -1,11 +1,11 @@
 // acme issuer: acme-client on the controller. The account key lives in the state store (kv `acme`,
 // sealed like certificate keys); http-01 tokens are published through callbacks the caller provides
-// (they write `<webroot>/.well-known/acme-challenge/<token>` on every edge node); dns-01 runs the
+// (the edge targets serving the certificate's hosts write `<webroot>/.well-known/acme-challenge/<token>`); dns-01 runs the
 // configured hook as argv: `hook add|remove <domain> <record-name> <value>`.
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import acme from 'acme-client';
-import type { Certificate } from '../../manifests/types.generated.js';
+import type { CertificateSpec } from '../../model/edge-specs.js';
 import { UserError } from '../../model/errors.js';
 import { runCommand } from '../../runtime/nginx/command.js';
 import { seal, unseal, type CertStoreOptions, type KvStore } from './cert-store.js';
@@ -30,9 +30,9 @@ interface StoredAccount {
 }
 
 /** Issues a certificate for the Certificate's domains from its ACME directory. */
-export async function issueAcme(cert: Certificate, opts: AcmeOptions): Promise<IssuedPem> {
-  const spec = cert.spec.issuer.acme!;
-  const where = `Certificate/${cert.metadata.name}`;
+export async function issueAcme(cert: CertificateSpec, opts: AcmeOptions): Promise<IssuedPem> {
+  const spec = cert.issuer.acme!;
+  const where = `Certificate/${cert.name}`;
   const challenge = spec.challenge ?? 'http-01';
   if (challenge === 'http-01' && !opts.challenges) throw new UserError(`${where}: http-01 needs edge nodes serving the ACME webroot`);
   if (challenge === 'dns-01' && !spec.dnsHook) throw new UserError(`${where}: dns-01 needs issuer.acme.dnsHook`);
@@ -44,7 +44,7 @@ export async function issueAcme(cert: Certificate, opts: AcmeOptions): Promise<I
   const account: StoredAccount = stored ? JSON.parse(stored) : { key: seal((await acme.crypto.createPrivateEcdsaKey()).toString(), opts) };
   const client = new acme.Client({ directoryUrl: spec.directory, accountKey: unseal(account.key, opts), accountUrl: account.url });
 
-  const [key, csr] = await acme.crypto.createCsr({ commonName: cert.spec.domains[0], altNames: cert.spec.domains }, await acme.crypto.createPrivateEcdsaKey());
+  const [key, csr] = await acme.crypto.createCsr({ commonName: cert.domains[0], altNames: cert.domains }, await acme.crypto.createPrivateEcdsaKey());
   const domainOf = (authz: { identifier: { value: string } }) => authz.identifier.value;
   let pem: string;
   try {

@@ -1,7 +1,8 @@
 // Keeps each Certificate issued and current: issue when missing, re-issue when its domains or issuer
 // settings changed, renew when fewer than renewBeforeDays remain; `file` certificates get a new
 // version whenever the PEM they point at changes. Every issuance is a new version in the store.
-import type { Certificate, SecretSource } from '../../manifests/types.generated.js';
+import type { SecretSource } from '../../model/manifest-types.generated.js';
+import type { CertificateSpec } from '../../model/edge-specs.js';
 import { UserError } from '../../model/errors.js';
 import { hashJson } from '../../util/hash.js';
 import type { Logger } from '../../util/logger.js';
@@ -37,11 +38,11 @@ export interface EnsuredCertificate {
 const day = 86_400_000;
 
 /** Issues or renews when needed; otherwise returns the stored current version untouched. */
-export async function ensureCertificate(cert: Certificate, deps: CertificateDeps): Promise<EnsuredCertificate> {
-  const name = cert.metadata.name;
+export async function ensureCertificate(cert: CertificateSpec, deps: CertificateDeps): Promise<EnsuredCertificate> {
+  const name = cert.name;
   const now = deps.now?.() ?? new Date();
   const kind = issuerKind(cert);
-  const issuerHash = hashJson({ issuer: cert.spec.issuer, domains: cert.spec.domains });
+  const issuerHash = certificateIssuerHash(cert);
   const current = currentCertificate(deps.store, name);
 
   let reason: string | undefined;
@@ -55,15 +56,7 @@ export async function ensureCertificate(cert: Certificate, deps: CertificateDeps
     else if (current.fingerprint !== fp) reason = 'certificate file changed';
     if (!reason) fresh = undefined;
   } else {
-    // A selfSigned certificate of `days` <= renewBeforeDays would be inside its window from birth and
-    // re-issued (and nginx reloaded) on every reconcile; its window is capped at a third of its life.
-    const renewBefore = cert.spec.renewBeforeDays ?? 30;
-    reason = renewalReason(
-      current,
-      issuerHash,
-      kind === 'selfSigned' ? Math.min(renewBefore, (cert.spec.issuer.selfSigned?.days ?? 90) / 3) : renewBefore,
-      now,
-    );
+    reason = renewalReason(current, issuerHash, renewWindowDays(cert), now);
   }
   if (!reason) return summary(current!, false);
 
@@ -72,7 +65,7 @@ export async function ensureCertificate(cert: Certificate, deps: CertificateDeps
     fresh =
       kind === 'selfSigned'
         ? // validity starts at the real time even when `now` is injected: the certificate must work today
-          await generateSelfSigned(cert.spec.domains, cert.spec.issuer.selfSigned?.days ?? 90)
+          await generateSelfSigned(cert.domains, cert.issuer.selfSigned?.days ?? 90)
         : await issueAcme(cert, { store: deps.store, challenges: deps.challenges, directoryCaPem: deps.acmeDirectoryCaPem, secretKey: deps.secretKey });
   }
   if (!keyMatches(fresh.certPem, fresh.keyPem)) throw new Error(`Certificate/${name}: issued key does not match the certificate`);
@@ -83,7 +76,7 @@ export async function ensureCertificate(cert: Certificate, deps: CertificateDeps
       name,
       issuer: kind,
       issuerHash,
-      domains: [...cert.spec.domains],
+      domains: [...cert.domains],
       sans: facts.sans,
       fingerprint: facts.fingerprint,
       notBefore: facts.notBefore,
@@ -106,12 +99,26 @@ export function renewalReason(current: CertificateRecord | undefined, issuerHash
   return undefined;
 }
 
-export function issuerKind(cert: Certificate): CertificateRecord['issuer'] {
-  const i = cert.spec.issuer;
+/** What a certificate was issued for: a change of issuer settings or domains means a new certificate. */
+export function certificateIssuerHash(cert: Pick<CertificateSpec, 'issuer' | 'domains'>): string {
+  return hashJson({ issuer: cert.issuer, domains: cert.domains });
+}
+
+/**
+ * Days before expiry a certificate is renewed. A selfSigned certificate of `days` <= renewBeforeDays
+ * would be inside its window from birth and re-issued (and nginx reloaded) on every reconcile; its
+ * window is capped at a third of its life.
+ */
+export function renewWindowDays(cert: CertificateSpec): number {
+  return cert.issuer.selfSigned ? Math.min(cert.renewBeforeDays, (cert.issuer.selfSigned.days ?? 90) / 3) : cert.renewBeforeDays;
+}
+
+export function issuerKind(cert: CertificateSpec): CertificateRecord['issuer'] {
+  const i = cert.issuer;
   if (i.acme) return 'acme';
   if (i.file) return 'file';
   if (i.selfSigned) return 'selfSigned';
-  throw new UserError(`Certificate/${cert.metadata.name}: issuer needs one of acme, file, selfSigned`);
+  throw new UserError(`Certificate/${cert.name}: issuer needs one of acme, file, selfSigned`);
 }
 
 function summary(rec: CertificateRecord, issued: boolean): EnsuredCertificate {

@@ -1,14 +1,15 @@
 // file issuer: certificate chain and key come from the controller's environment or files
 // (`certFrom`/`keyFrom`), checked to parse and to belong together before anything is deployed.
-import type { Certificate, SecretSource } from '../../manifests/types.generated.js';
+import type { SecretSource } from '../../model/manifest-types.generated.js';
+import type { CertificateSpec } from '../../model/edge-specs.js';
 import { UserError } from '../../model/errors.js';
 import { keyMatches } from './pem.js';
 import type { IssuedPem } from './self-signed.js';
 
 /** Reads and checks the PEMs of a `file` issuer. */
-export async function loadFileCertificate(cert: Certificate, resolveSecret: (s: SecretSource) => Promise<string>): Promise<IssuedPem> {
-  const spec = cert.spec.issuer.file!;
-  const where = `Certificate/${cert.metadata.name}`;
+export async function loadFileCertificate(cert: CertificateSpec, resolveSecret: (s: SecretSource) => Promise<string>): Promise<IssuedPem> {
+  const spec = cert.issuer.file!;
+  const where = `Certificate/${cert.name}`;
   const certPem = await resolveSecret(spec.certFrom);
   const keyPem = await resolveSecret(spec.keyFrom);
   let matches: boolean;

@@ -1,7 +1,7 @@
-// Certificates on the controller: issue (selfSigned, file, acme), version in the store, build
-// DeployCertificate payloads, report status.
-export { ensureUsedCertificates, type UsedCertificates } from './ensure-used.js';
-export { ensureCertificate, renewalReason, issuerKind, type CertificateDeps, type EnsuredCertificate } from './ensure.js';
+// Certificates on the controller: the `certificates` target (issue, renew, version in the store), the
+// payloads that carry a version's PEMs to an edge, and the facts `status` shows.
+export { certificatesTargetFactory, CertificatesTarget } from './target.js';
+export { ensureCertificate, renewalReason, issuerKind, certificateIssuerHash, type CertificateDeps, type EnsuredCertificate } from './ensure.js';
 export {
   currentCertificate,
   loadCertificateMaterial,
@@ -14,7 +14,6 @@ export {
 } from './cert-store.js';
 export { certificatePayload } from './payload.js';
 export { certificateStatus, type CertificateStatus, type CertificateNodeStatus } from './status.js';
-export { webrootChallengePublisher } from './webroot-challenges.js';
 export type { ChallengePublisher } from './acme-issuer.js';
-export { certificateFacts, hostCovered, keyMatches, type CertificateFacts } from './pem.js';
+export { certificateFacts, keyMatches, type CertificateFacts } from './pem.js';
 export { generateSelfSigned } from './self-signed.js';

@@ -1,7 +1,7 @@
 // Controller side of DeployCertificate: turns a CertificateFiles spec (name + version, no secrets)
 // into the task payload with PEMs, at apply time, right before it is sent to the node.
 import type { CertificatePayload } from '../../runtime/nginx/deploy-certificate.js';
-import type { CertificateFilesSpec } from '../nginx/specs.js';
+import type { CertificateFilesSpec } from '../../model/edge-specs.js';
 import { loadCertificateMaterial, type CertStoreOptions, type KvStore } from './cert-store.js';
 
 /** The DeployCertificate payload for one node; throws when that version is not in the store. */
@@ -14,7 +14,5 @@ export function certificatePayload(store: KvStore, spec: CertificateFilesSpec, o
     keyPem: m.keyPem,
     certPath: spec.certPath,
     keyPath: spec.keyPath,
-    testCommand: spec.testCommand,
-    reloadCommand: spec.reloadCommand,
   };
 }

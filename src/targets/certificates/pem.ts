@@ -36,17 +36,3 @@ function firstPem(chainPem: string): string {
   if (!m) throw new Error('no PEM certificate found');
   return m[0];
 }
-
-/** Whether a host is covered by a certificate's names (`*.example.com` covers one label). */
-export function hostCovered(host: string, names: string[]): boolean {
-  const h = host.toLowerCase();
-  return names.some((n) => {
-    const name = n.toLowerCase();
-    if (name === h) return true;
-    if (name.startsWith('*.')) {
-      const rest = name.slice(1); // ".example.com"
-      return h.endsWith(rest) && !h.slice(0, -rest.length).includes('.') && h.length > rest.length;
-    }
-    return false;
-  });
-}

@@ -1,6 +1,5 @@
 // Data for `boreas status`: each certificate's SANs, expiry and current version, and which version
 // each edge node serves. A node serving a fingerprint other than the current one is drift.
-import type { Certificate } from '../../manifests/types.generated.js';
 import { certificatesNamespace, currentCertificate, type CertificateRecord, type KvStore } from './cert-store.js';
 
 export interface CertificateNodeStatus {
@@ -30,19 +29,19 @@ export interface CertificateStatus {
  */
 export function certificateStatus(
   store: KvStore,
-  certificates: Certificate[],
+  certificates: Array<{ name: string; domains: string[] }>,
   edgeNodes: (certificate: string) => string[],
   served: (certificate: string, node: string) => string | undefined,
   now = new Date(),
 ): CertificateStatus[] {
   return certificates
     .map((c) => {
-      const name = c.metadata.name;
+      const name = c.name;
       const rec = currentCertificate(store, name);
       const versions = rec ? versionsByFingerprint(store, name, rec.version) : new Map<string, number>();
       return {
         name,
-        domains: [...c.spec.domains],
+        domains: [...c.domains],
         issuer: rec?.issuer,
         version: rec?.version,
         sans: rec?.sans ?? [],

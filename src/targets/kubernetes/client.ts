@@ -1,8 +1,9 @@
 // The few API calls the target makes, with the client-node quirks handled in one place: request
 // objects are fresh per call (the client mutates them), responses become plain JSON, 404 is absence.
-import { ApiException, KubernetesObjectApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, KubernetesObjectApi, PatchStrategy, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import type { UnknownCause } from '../../model/resource.js';
 import type { Json } from '../../model/resource.js';
-import type { KubeObject } from '../../desired/kubernetes/object.js';
+import type { KubeObject } from '../../model/kube-object.js';
 import { FIELD_MANAGER } from './constants.js';
 import { plain, refOf, toClientObject } from './wire.js';
 
@@ -10,9 +11,17 @@ export type Live = Record<string, Json>;
 
 export class KubeClient {
   private readonly api: KubernetesObjectApi;
+  private readonly versions: VersionApi;
 
   constructor(kc: KubeConfig) {
     this.api = KubernetesObjectApi.makeApiClient(kc);
+    this.versions = kc.makeApiClient(VersionApi);
+  }
+
+  /** The server's version: the cheapest call that proves the API answers and accepts our credentials. */
+  async version(): Promise<string> {
+    const v = await this.versions.getCode();
+    return v.gitVersion;
   }
 
   /** The live object, or undefined when it (or its kind) does not exist. */
@@ -56,6 +65,18 @@ export class KubeClient {
 
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiException && err.code === 404;
+}
+
+/** Why a cluster's objects are Unknown, in one line. */
+export function unknownCauseOf(where: string, err: unknown): UnknownCause {
+  if (err instanceof ApiException && (err.code === 401 || err.code === 403))
+    return { reason: 'unauthorized', message: `${where}: unauthorized (${err.code}): ${apiErrorMessage(err)}` };
+  const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT')
+    return { reason: 'timeout', message: `${where}: timeout: ${apiErrorMessage(err)}` };
+  if (typeof code === 'string' && /^E(CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND)$/.test(code))
+    return { reason: 'unreachable', message: `${where}: unreachable: ${apiErrorMessage(err)}` };
+  return { reason: 'error', message: `${where}: ${apiErrorMessage(err)}` };
 }
 
 /** One line for users: the API server's Status message, not a dump of the response. */

@@ -1,11 +1,9 @@
 // Kubernetes target factory (type `kubernetes`, keys `kubernetes:<environment>`).
 //
-// The factory is given a lookup of Environments by name because a target key carries only the
-// environment name, while the connection (context, namespace, kubeconfigFrom) lives in its spec.
-// The engine wires it as `createKubernetesTargetFactory((n) => manifests()?.environments.get(n)?.manifest)`.
-// An unknown environment (e.g. pruning after it was removed from Git) falls back to the default
-// kubeconfig and its current context.
-import type { Environment } from '../../manifests/types.generated.js';
+// A target key carries only the environment name; the connection (context, namespace,
+// kubeconfigFrom) comes from that Environment's spec in the target scope. An unknown environment
+// (e.g. pruning after it was removed from Git) falls back to the default kubeconfig and its current
+// context.
 import type { TargetFactory } from '../target.js';
 import { KubeClient } from './client.js';
 import { loadKubeConfig } from './kubeconfig.js';
@@ -16,12 +14,13 @@ export { healthOf } from './health.js';
 export { KubernetesTarget } from './target.js';
 
 /** Factory for `kubernetes:<env>` targets; `environment(name)` returns that Environment's manifest. */
-export function createKubernetesTargetFactory(environment: (name: string) => Environment | undefined): TargetFactory {
+export function createKubernetesTargetFactory(): TargetFactory {
   return {
     type: 'kubernetes',
-    async create(key, ctx) {
+    onThisMachine: false,
+    async create(key, ctx, scope) {
       const envName = key.slice('kubernetes:'.length);
-      const kc = await loadKubeConfig(envName, environment(envName), ctx);
+      const kc = await loadKubeConfig(envName, scope.environment(envName), ctx);
       return new KubernetesTarget(key, new KubeClient(kc), ctx);
     },
   };

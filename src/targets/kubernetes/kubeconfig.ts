@@ -5,7 +5,7 @@
 // nor JSON is taken as a path to a kubeconfig file instead (e.g. `env: KUBECONFIG_PROD` holding
 // `/etc/boreas/prod.kubeconfig`). Without `kubeconfigFrom`: $KUBECONFIG or ~/.kube/config.
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Environment } from '../../manifests/types.generated.js';
+import type { Environment } from '../../model/manifest-types.generated.js';
 import { UserError } from '../../model/errors.js';
 import type { TargetContext } from '../target.js';
 

@@ -1,7 +1,7 @@
 // Resolves `{name, valueFrom: {env|file}}` container env references (rendered from an Application's
 // `env`) into literal values just before a request is sent. The resolved object lives only in the
 // request: it is never returned, stored or logged.
-import type { SecretSource } from '../../manifests/types.generated.js';
+import type { SecretSource } from '../../model/manifest-types.generated.js';
 import type { Json } from '../../model/resource.js';
 
 type Resolve = (source: SecretSource) => Promise<string>;

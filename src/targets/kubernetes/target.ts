@@ -1,21 +1,26 @@
 // The Kubernetes target of one environment (`kubernetes:<env>`): observe = list/get live objects and
 // detect drift with a server-side dry-run; apply = server-side apply or delete; health = rollout rules.
 import { ApiException } from '@kubernetes/client-node';
-import type { KubeObject } from '../../desired/kubernetes/object.js';
+import type { KubeObject } from '../../model/kube-object.js';
 import type { Task, TaskResult } from '../../model/plan.js';
-import type { DesiredResource, Health, Json, ObservedResource } from '../../model/resource.js';
-import type { Target, TargetContext } from '../target.js';
-import { apiErrorMessage, isNotFound, type KubeClient, type Live } from './client.js';
+import { type DesiredResource, type Health, type Json, type ObservedResource, unknownObservation } from '../../model/resource.js';
+import type { Reachability, Target, TargetContext } from '../target.js';
+import { apiErrorMessage, isNotFound, type KubeClient, type Live, unknownCauseOf } from './client.js';
 import { CONCURRENCY, MANAGED_SELECTOR, SPEC_HASH_ANNOTATION } from './constants.js';
 import { containsAll, driftPaths, liveView } from './drift.js';
 import { healthOf, missing } from './health.js';
 import { mapLimit } from './pool.js';
 import { resolveEnvRefs } from './secrets.js';
 
-const specOf = (r: DesiredResource) => r.spec as unknown as KubeObject;
+const specOf = (r: DesiredResource): KubeObject => {
+  if (r.kind !== 'KubeObject') throw new Error(`kubernetes targets do not serve ${r.kind} resources (${r.id})`);
+  return r.spec;
+};
 const labelOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
 export class KubernetesTarget implements Target {
+  readonly kinds = ['KubeObject'] as const;
+
   constructor(
     readonly key: string,
     private readonly client: KubeClient,
@@ -31,16 +36,31 @@ export class KubernetesTarget implements Target {
    * defaults and normalisation never count). Objects with another hash are going to be updated
    * anyway, so they cost nothing more.
    */
+  async probe(): Promise<Reachability> {
+    try {
+      await this.client.version();
+      return { reachable: true, facts: {} };
+    } catch (err) {
+      return { reachable: false, cause: unknownCauseOf(`cluster ${this.key.slice('kubernetes:'.length)}`, err) };
+    }
+  }
+
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
-    const live = await this.fetchLive(resources);
+    let live: Map<string, Live | undefined>;
+    try {
+      live = await this.fetchLive(resources);
+    } catch (err) {
+      const cause = unknownCauseOf(`cluster ${this.key.slice('kubernetes:'.length)}`, err);
+      return resources.map((r) => unknownObservation(r.id, cause));
+    }
     return mapLimit(resources, CONCURRENCY, async (r) => {
       const obj = live.get(r.id);
-      if (!obj) return { id: r.id, exists: false, health: missing };
+      if (!obj) return { id: r.id, state: 'absent', health: missing };
       const md = (obj.metadata ?? {}) as Record<string, Json>;
       const appliedHash = (md.annotations as Record<string, string> | undefined)?.[SPEC_HASH_ANNOTATION];
       const observed: ObservedResource = {
         id: r.id,
-        exists: true,
+        state: 'present',
         appliedHash,
         health: healthOf(obj),
         fingerprint: `${String(md.uid)}:${String(md.generation ?? 0)}`,
@@ -49,7 +69,7 @@ export class KubernetesTarget implements Target {
       // A lost hash annotation (edited away) is checked too: the planner then trusts the inventory's hash.
       if (appliedHash === undefined || appliedHash === r.hash) {
         observed.drift = await this.drift(r, obj);
-        if (observed.drift) observed.appliedSpec = liveView(obj, r.spec) ?? undefined;
+        if (observed.drift) observed.appliedSpec = liveView(obj, specOf(r) as unknown as Json) ?? undefined;
       }
       return observed;
     });
@@ -62,7 +82,11 @@ export class KubernetesTarget implements Target {
         const existed = await this.client.delete(obj);
         return { outcome: 'deleted', message: existed ? `deleted ${labelOf(obj)}` : `${labelOf(obj)} was already absent` };
       }
-      const res = await this.client.apply(await this.prepare(task.resource), false);
+      const prepared = await this.prepare(task.resource);
+      // An ensure: an object already holding every field Boreas applies is left alone (no write).
+      const live = task.action === 'create' ? undefined : await this.client.get(obj);
+      if (live && containsAll(live, prepared as unknown as Json)) return { outcome: 'unchanged', message: `${labelOf(obj)} unchanged` };
+      const res = await this.client.apply(prepared, false);
       const md = (res.metadata ?? {}) as Record<string, Json>;
       return {
         outcome: task.action === 'create' ? 'created' : 'configured',

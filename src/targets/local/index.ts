@@ -1,87 +1,83 @@
-// The `local` target: runs machine resources (Instance, File) and the local edge (NginxSite,
-// CertificateFiles; facts from BOREAS_NGINX_*, see nginx.ts) on this machine, in-process, with the
-// same runners `boreas agent` uses on nodes. Its bookkeeping lives under `<stateDir>/local/`;
-// processes it starts are detached and outlive the CLI.
-import { join } from 'node:path';
-import type { DesiredResource, Health, ObservedResource } from '../../model/resource.js';
-import type { Task, TaskResult } from '../../model/plan.js';
-import { UserError } from '../../model/errors.js';
-import type { Runtime } from '../../runtime/instance-spec.js';
-import { RunnerSet, type RunnerFactory } from '../../runtime/runners/index.js';
-import type { Target, TargetContext, TargetFactory } from '../target.js';
-import { applyLocalFile, observeLocalFile } from './files.js';
+// The `local` target: this machine, run by the node agent's own task handlers in this process (a
+// loopback transport), so observe, apply and health are the same code here as on every node. Its
+// state lives under `<stateDir>/local/` (the agent's records and instance directories); processes it
+// starts are detached and outlive the CLI. The edge on this machine (nginx) is declared in Git, in a
+// local Environment's `spec.nginx`, never taken from the shell.
+import { type AgentConfig, defaultAgentConfig } from '../../agent/config.js';
+import type { AgentContext } from '../../agent/context.js';
+import { nodeFacts } from '../../agent/facts.js';
+import { observeResources } from '../../agent/observe.js';
+import { AgentState } from '../../agent/state/agent-state.js';
+import { handleTask } from '../../agent/tasks/handle.js';
+import { defaultNginxFacts, type NginxNodeFacts, nginxFactsOf } from '../../model/edge-specs.js';
+import type { Runtime } from '../../model/machine-specs.js';
+import { type RunnerFactory, RunnerSet } from '../../runtime/runners/index.js';
+import { AgentTarget } from '../agent/index.js';
+import type { AgentTransport } from '../agent/transport.js';
+import type { TargetFactory, TargetScope } from '../target.js';
+import { localWorkDir } from './paths.js';
 import { localRunnerFactories } from './runners.js';
-import { applyInstance, instanceHealth, observeInstance, type InstanceEnv } from './instances.js';
-import { applyLocalNginxSite, localNginxFacts, localNginxSiteHealth, observeLocalNginxSite } from './nginx.js';
-import { applyLocalCertificate, localCertificateHealth, observeLocalCertificate } from './certificates.js';
 
 export interface LocalTargetOptions {
   /** Replaces runner factories for this target only (tests; a different systemctl). */
   runners?: Partial<Record<Runtime, RunnerFactory>>;
 }
 
-/** `<stateDir>/local`: instance dirs (state, logs, relative files) and file records. */
-export function localWorkDir(stateDir: string): string {
-  return join(stateDir, 'local');
-}
-
-export class LocalTarget implements Target {
-  private readonly env: InstanceEnv;
-
-  constructor(
-    readonly key: string,
-    private readonly ctx: TargetContext,
-    opts: LocalTargetOptions = {},
-  ) {
-    const workDir = localWorkDir(ctx.stateDir);
-    this.env = {
-      workDir,
-      baseDir: ctx.repoDir,
-      runners: new RunnerSet({ workDir, baseDir: ctx.repoDir }, { ...localRunnerFactories(), ...opts.runners }),
-      resolveSecret: ctx.resolveSecret,
-    };
-  }
-
-  async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
-    return Promise.all(
-      resources.map(async (r): Promise<ObservedResource> => {
-        try {
-          if (r.kind === 'Instance') return await observeInstance(this.env, r);
-          if (r.kind === 'File') return await observeLocalFile(this.env.workDir, r);
-          if (r.kind === 'NginxSite') return await observeLocalNginxSite(r);
-          if (r.kind === 'CertificateFiles') return await observeLocalCertificate(r);
-          return { id: r.id, exists: false, health: { status: 'Unknown', level: 0, message: `the local target does not handle ${r.kind}` } };
-        } catch (err) {
-          return { id: r.id, exists: false, health: { status: 'Unknown', level: 0, message: (err as Error).message } };
-        }
-      }),
-    );
-  }
-
-  async apply(task: Task): Promise<TaskResult> {
-    const r = task.resource;
-    const deleting = task.action === 'delete';
-    if (r.kind === 'Instance') return applyInstance(this.env, r, deleting);
-    if (r.kind === 'File') return applyLocalFile(this.env.workDir, r, deleting);
-    // nginx facts are read when first needed, so a bad BOREAS_NGINX_* only matters to local edges.
-    if (r.kind === 'NginxSite') return applyLocalNginxSite(r, deleting, localNginxFacts());
-    if (r.kind === 'CertificateFiles') return applyLocalCertificate(this.ctx, r, deleting, localNginxFacts());
-    throw new UserError(`the local target does not handle ${r.kind} (${r.id})`);
-  }
-
-  async health(resource: DesiredResource): Promise<Health> {
-    if (resource.kind === 'Instance') return instanceHealth(this.env, resource);
-    if (resource.kind === 'File') return (await observeLocalFile(this.env.workDir, resource)).health;
-    if (resource.kind === 'NginxSite') return localNginxSiteHealth(resource);
-    if (resource.kind === 'CertificateFiles') return localCertificateHealth(resource);
-    return { status: 'Unknown', level: 0, message: `the local target does not handle ${resource.kind}` };
-  }
-}
-
 /** Factory for key `local`. */
-export const localTargetFactory: TargetFactory = {
-  type: 'local',
-  create: (key: string, ctx: TargetContext) => new LocalTarget(key, ctx),
-};
+export function createLocalTargetFactory(opts: LocalTargetOptions = {}): TargetFactory {
+  return {
+    type: 'local',
+    onThisMachine: true,
+    create(key, ctx, scope) {
+      const config = localAgentConfig(localWorkDir(ctx.stateDir), localEdge(scope));
+      const agent: AgentContext = {
+        config,
+        state: new AgentState(config.workDir, { readOnly: ctx.readOnly }),
+        runners: new RunnerSet({ workDir: config.workDir, baseDir: ctx.repoDir }, { ...localRunnerFactories(), ...opts.runners }),
+        log: ctx.log.child({ target: key }),
+        startedAt: new Date(),
+        baseDir: ctx.repoDir,
+      };
+      return new AgentTarget(key, 'local', loopbackTransport(agent), ctx);
+    },
+  };
+}
+
+export const localTargetFactory = createLocalTargetFactory();
+
+/** The agent's handlers called directly: same code as over HTTP, no socket, no token. */
+export function loopbackTransport(agent: AgentContext): AgentTransport {
+  return {
+    facts: async () => nodeFacts(agent),
+    observe: async (items) => ({ facts: nodeFacts(agent), observations: await observeResources(agent, items) }),
+    task: (task) => handleTask(agent, task),
+    close: async () => agent.state.close(),
+  };
+}
+
+/** The agent settings of this machine: every path is the controller user's own (allowed root `/`). */
+function localAgentConfig(workDir: string, nginx: NginxNodeFacts): AgentConfig {
+  return {
+    ...defaultAgentConfig(),
+    nodeName: 'local',
+    workDir,
+    allowedRoots: ['/'],
+    nginxConfDir: nginx.confDir,
+    nginxCertDir: nginx.certDir,
+    nginxWebroot: nginx.webroot,
+    ...(nginx.listenAddress ? { nginxListenAddress: nginx.listenAddress } : {}),
+    nginxHttpPort: nginx.httpPort,
+    nginxHttpsPort: nginx.httpsPort,
+    nginxTestCommand: nginx.testCommand,
+    nginxReloadCommand: nginx.reloadCommand,
+  };
+}
+
+/** The edge declared by a local Environment's `spec.nginx` (validation keeps them consistent). */
+function localEdge(scope: TargetScope): NginxNodeFacts {
+  const declared = scope.environments().find((e) => e.spec.type === 'local' && e.spec.nginx)?.spec.nginx;
+  return declared ? nginxFactsOf(declared) : defaultNginxFacts;
+}
 
 export { downLocal } from './down.js';
+export { localWorkDir } from './paths.js';

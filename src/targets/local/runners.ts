@@ -4,7 +4,7 @@
 // every machine runtime the agent can.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Runtime } from '../../runtime/instance-spec.js';
+import type { Runtime } from '../../model/machine-specs.js';
 import type { RunnerFactory } from '../../runtime/runners/index.js';
 import { ContainerRunner } from '../../runtime/runners/container.js';
 import { SystemdRunner } from '../../runtime/runners/systemd.js';

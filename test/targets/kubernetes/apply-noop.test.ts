@@ -1,6 +1,7 @@
 // Apply creates the objects of a container app; a second reconcile plans nothing and writes nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { testScope, testTargetContext } from '../../helpers/targets.js';
 import { buildNamespaceResource } from '../../../src/desired/kubernetes/index.js';
 import { containerApp, desiredOf, startHarness, withNamespace } from './harness.js';
 
@@ -99,10 +100,7 @@ test('an unknown kubeconfig context is a clear user error naming the environment
   env.spec.kubernetes!.context = 'staging';
   const { createKubernetesTargetFactory } = await import('../../../src/targets/kubernetes/index.js');
   await assert.rejects(
-    async () =>
-      createKubernetesTargetFactory(() => env).create('kubernetes:prod', {
-        resolveSecret: (await import('../../../src/engine/secrets.js')).resolveSecret,
-      } as any),
+    async () => createKubernetesTargetFactory().create('kubernetes:prod', testTargetContext(), testScope({ environments: [env] })),
     (err: Error) => err.name === 'UserError' && /environment prod: context "staging" is not in the kubeconfig \(known: fake\)/.test(err.message),
   );
 });
@@ -110,7 +108,6 @@ test('an unknown kubeconfig context is a clear user error naming the environment
 test('kubeconfigFrom env holding a path, and $KUBECONFIG when kubeconfigFrom is absent, both reach the cluster', async (t) => {
   const h = await startHarness(t);
   const { createKubernetesTargetFactory } = await import('../../../src/targets/kubernetes/index.js');
-  const { resolveSecret } = await import('../../../src/engine/secrets.js');
   const file = h.env.spec.kubernetes!.kubeconfigFrom!.file!;
   const ns = buildNamespaceResource({ manifest: h.env, origin: { file: 'e', docIndex: 0, line: 1, col: 1 } });
   process.env.BOREAS_TEST_KUBECONFIG_PATH = file;
@@ -127,15 +124,15 @@ test('kubeconfigFrom env holding a path, and $KUBECONFIG when kubeconfigFrom is 
   delete viaDefault.spec.kubernetes!.kubeconfigFrom;
   viaDefault.spec.kubernetes!.context = 'fake';
   for (const env of [viaEnv, viaDefault]) {
-    const target = await createKubernetesTargetFactory(() => env).create('kubernetes:prod', { resolveSecret } as any);
+    const target = await createKubernetesTargetFactory().create('kubernetes:prod', testTargetContext(), testScope({ environments: [env] }));
     h.server.resetCounts();
     const [obs] = await target.observe([ns]);
-    assert.equal(obs.exists, false);
+    assert.equal(obs.state, 'absent');
     assert.ok(h.server.counts().reads > 0, 'the request reached the fake server');
   }
 });
 
-test('API errors come back as failed tasks with the server message; an unreachable cluster fails observe', async (t) => {
+test('API errors come back as failed tasks with the server message; an unreachable cluster is Unknown with the cause', async (t) => {
   const h = await startHarness(t);
   const set = h.manifests([containerApp('api')]);
   const [dep] = desiredOf(set); // no Namespace resource: namespace "shop" does not exist
@@ -143,5 +140,10 @@ test('API errors come back as failed tasks with the server message; an unreachab
   assert.equal(r.outcome, 'failed');
   assert.equal(r.message, 'Deployment shop/api: 404 NotFound: namespaces "shop" not found');
   await h.server.stop();
-  await assert.rejects(() => h.target.observe([dep]));
+  const [obs] = await h.target.observe([dep]);
+  assert.equal(obs.state, 'unknown');
+  assert.equal(obs.cause?.reason, 'unreachable');
+  assert.match(obs.cause!.message, /cluster prod: unreachable/);
+  const probe = await h.target.probe();
+  assert.equal(probe.reachable, false);
 });

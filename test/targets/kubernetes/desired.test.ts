@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { buildKubernetesResources } from '../../../src/desired/kubernetes/index.js';
-import type { Release } from '../../../src/manifests/types.generated.js';
+import type { Release } from '../../../src/model/manifest-types.generated.js';
 import { hashJson } from '../../../src/util/hash.js';
 import { manifestSet } from '../../helpers/manifests.js';
 import { containerApp, desiredOf, kubeEnv, rawApp, withRaw } from './harness.js';

@@ -7,17 +7,17 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { buildKubernetesResources } from '../../../src/desired/kubernetes/index.js';
 import type { ManifestSet, RawKubeObject } from '../../../src/manifests/model.js';
-import type { Application, Environment } from '../../../src/manifests/types.generated.js';
+import type { Application, Environment } from '../../../src/model/manifest-types.generated.js';
 import type { Change, Plan, TaskResult } from '../../../src/model/plan.js';
 import type { DesiredResource, Health, ObservedResource } from '../../../src/model/resource.js';
 import { computePlan } from '../../../src/plan/compute.js';
-import type { InventoryItem } from '../../../src/store/store.js';
+import type { InventoryItem } from '../../../src/model/inventory.js';
 import { createKubernetesTargetFactory } from '../../../src/targets/kubernetes/index.js';
 import type { Target, TargetContext } from '../../../src/targets/target.js';
-import { resolveSecret } from '../../../src/engine/secrets.js';
 import { createLogger } from '../../../src/util/logger.js';
 import { startFakeKubeApiServer, type FakeKubeApiServer, type FakeKubeApiServerOptions } from '../../fakes/kube-apiserver/index.js';
 import { manifestSet } from '../../helpers/manifests.js';
+import { testScope, testTargetContext } from '../../helpers/targets.js';
 
 export const kubeEnv = (kubeconfigFile: string, namespace = 'shop'): Environment => ({
   apiVersion: 'boreas.dev/v1',
@@ -93,8 +93,8 @@ export async function startHarness(t: TestContext, serverOptions: FakeKubeApiSer
   const kubeconfigFile = join(dir, 'kubeconfig');
   await writeFile(kubeconfigFile, server.kubeconfig());
   const env = kubeEnv(kubeconfigFile);
-  const ctx: TargetContext = { store: undefined as never, log: createLogger(), stateDir: dir, repoDir: dir, resolveSecret };
-  const target = await createKubernetesTargetFactory((n) => (n === 'prod' ? env : undefined)).create('kubernetes:prod', ctx);
+  const ctx: TargetContext = testTargetContext({ log: createLogger(), stateDir: dir, repoDir: dir });
+  const target = await createKubernetesTargetFactory().create('kubernetes:prod', ctx, testScope({ environments: [env] }));
   const inventory = new Map<string, InventoryItem>();
 
   const observe = async (desired: DesiredResource[]) => {
@@ -179,5 +179,5 @@ export const namespaceObject = (name: string) => ({ apiVersion: 'v1', kind: 'Nam
  * namespaced object depend on it.
  */
 export function withNamespace(desired: DesiredResource[], ns: DesiredResource): DesiredResource[] {
-  return [ns, ...desired.map((d) => ((d.spec as { metadata: { namespace?: string } }).metadata.namespace ? { ...d, dependsOn: [...d.dependsOn, ns.id] } : d))];
+  return [ns, ...desired.map((d) => (d.kind === 'KubeObject' && d.spec.metadata.namespace ? { ...d, dependsOn: [...d.dependsOn, ns.id] } : d))];
 }

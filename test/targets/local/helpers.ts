@@ -1,21 +1,36 @@
-// Builds local-target contexts and desired resources by hand for target tests.
+// Builds the local target and desired resources by hand for target tests.
 import type { TestContext } from 'node:test';
+import { resolveSecret } from '../../../src/engine/secrets.js';
+import type { FileSpec, InstanceSpec } from '../../../src/model/machine-specs.js';
 import type { Task } from '../../../src/model/plan.js';
-import type { DesiredResource, Json } from '../../../src/model/resource.js';
-import type { FileSpec, InstanceSpec } from '../../../src/runtime/instance-spec.js';
+import type { DesiredResource, FileResource, InstanceResource } from '../../../src/model/resource.js';
 import type { Store } from '../../../src/store/store.js';
-import type { TargetContext } from '../../../src/targets/target.js';
-import { LocalTarget } from '../../../src/targets/local/index.js';
+import { createLocalTargetFactory, type LocalTargetOptions } from '../../../src/targets/local/index.js';
+import type { Target, TargetScope } from '../../../src/targets/target.js';
 import { hashJson } from '../../../src/util/hash.js';
 import { createLogger } from '../../../src/util/logger.js';
-import { resolveSecret } from '../../../src/engine/secrets.js';
 
-export function localTarget(stateDir: string, repoDir: string): LocalTarget {
-  const ctx: TargetContext = { store: {} as Store, log: createLogger({ level: 'error' }), stateDir, repoDir, resolveSecret };
-  return new LocalTarget('local', ctx);
+const noScope: TargetScope = { node: () => undefined, environment: () => undefined, environments: () => [] };
+
+/** The local target over `stateDir`, as the registry builds it (store unused by machine resources). */
+export async function localTarget(stateDir: string, repoDir: string, opts: LocalTargetOptions & { scope?: TargetScope; store?: Store } = {}): Promise<Target> {
+  const factory = createLocalTargetFactory(opts);
+  return factory.create(
+    'local',
+    {
+      store: opts.store ?? ({} as Store),
+      log: createLogger({ level: 'error' }),
+      stateDir,
+      repoDir,
+      resolveSecret,
+      readOnly: false,
+      peer: () => Promise.reject(new Error('no peers in this test')),
+    },
+    opts.scope ?? noScope,
+  );
 }
 
-export function instanceResource(spec: InstanceSpec, dependsOn: string[] = []): DesiredResource {
+export function instanceResource(spec: InstanceSpec, dependsOn: string[] = []): InstanceResource {
   return {
     id: `local/Instance/${spec.instance}`,
     target: 'local',
@@ -23,13 +38,13 @@ export function instanceResource(spec: InstanceSpec, dependsOn: string[] = []): 
     owner: spec.app,
     environment: 'dev',
     name: spec.instance,
-    spec: spec as unknown as Json,
+    spec,
     hash: hashJson(spec),
     dependsOn,
   };
 }
 
-export function fileResource(spec: FileSpec): DesiredResource {
+export function fileResource(spec: FileSpec): FileResource {
   return {
     id: `local/File/${spec.instance}/${spec.path}`,
     target: 'local',
@@ -37,15 +52,31 @@ export function fileResource(spec: FileSpec): DesiredResource {
     owner: spec.app,
     environment: 'dev',
     name: `${spec.instance}:${spec.path}`,
-    spec: spec as unknown as Json,
+    spec,
     hash: hashJson(spec),
     dependsOn: [],
     rendered: { [spec.path]: spec.content },
   };
 }
 
+let planned = 0;
+
+/** A task as a plan makes it: a fresh idempotency key each time (a plan's key includes what was observed). */
 export function task(resource: DesiredResource, action: Task['action'] = 'create'): Task {
-  return { key: `${resource.id}:${action}:${resource.hash}`, revision: 'r1', resourceId: resource.id, target: 'local', action, resource, dependsOn: [] };
+  return {
+    key: `${resource.id}:${action}:${resource.hash}:${++planned}`,
+    revision: 'r1',
+    resourceId: resource.id,
+    target: 'local',
+    action,
+    resource,
+    dependsOn: [],
+  };
+}
+
+/** The same task again (same key): the target answers from its record. */
+export function again(t: Task): Task {
+  return { ...t };
 }
 
 export type { TestContext };

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { InstanceSpec } from '../../../src/runtime/instance-spec.js';
+import type { InstanceSpec } from '../../../src/model/machine-specs.js';
 import { readRecord } from '../../../src/runtime/state/instance-state.js';
-import { downLocal, localTargetFactory } from '../../../src/targets/local/index.js';
+import { downLocal } from '../../../src/targets/local/index.js';
 import { freePort, getText, isAlive, killAfter, killGroup, onCleanup, processSpec, tempDir, waitFor, writeScripts } from '../../runtime/helpers.js';
-import { fileResource, instanceResource, localTarget, task } from './helpers.js';
+import { again, fileResource, instanceResource, localTarget, task } from './helpers.js';
 
 // Serves the content of its config file (path in argv) on /, 200 on /healthz.
 const configServer = `import http from 'node:http'; import { readFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   process.env.TEST_SECRET_TOKEN = 's3cr3t-value';
   onCleanup(t, () => delete process.env.TEST_SECRET_TOKEN);
 
-  const target = localTarget(state, repo);
+  const target = await localTarget(state, repo);
   assert.equal(target.key, 'local');
   const file = fileResource({ app: 'app', instance: 'app-0', path: 'conf/app.txt', mode: '0640', content: 'upstream=127.0.0.1:1\n' });
   const spec: InstanceSpec = processSpec('app-0', {
@@ -45,15 +45,18 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
 
   // Nothing applied yet.
   const [f0, i0] = await target.observe([file, inst]);
-  assert.deepEqual({ exists: f0.exists, fp: f0.fingerprint }, { exists: false, fp: 'missing' });
-  assert.deepEqual({ exists: i0.exists, status: i0.health.status }, { exists: false, status: 'Missing' });
+  assert.deepEqual({ exists: f0.state === 'present', fp: f0.fingerprint }, { exists: false, fp: 'missing' });
+  assert.deepEqual({ exists: i0.state === 'present', status: i0.health.status }, { exists: false, status: 'Missing' });
 
   // Apply the file, then the instance (the order the DAG gives).
-  assert.equal((await target.apply(task(file))).outcome, 'created');
+  const fileTask = task(file);
+  assert.equal((await target.apply(fileTask)).outcome, 'created');
   const filePath = join(work, 'instances/app-0/conf/app.txt');
   assert.equal(readFileSync(filePath, 'utf8'), 'upstream=127.0.0.1:1\n');
   assert.equal(statSync(filePath).mode & 0o777, 0o640);
-  assert.equal((await target.apply(task(file))).outcome, 'unchanged');
+  // The same task again is answered from the agent's record (idempotency key); new work on the same content writes nothing.
+  assert.equal((await target.apply(again(fileTask))).outcome, 'created');
+  assert.equal((await target.apply(task(file, 'update'))).outcome, 'unchanged');
   const started = await target.apply(task(inst));
   assert.equal(started.outcome, 'created');
   assert.match(started.message!, /^app-0 started \(pid \d+\)$/);
@@ -66,9 +69,12 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   assert.equal((await target.health(file)).level, 100);
 
   const [f1, i1] = await target.observe([file, inst]);
-  assert.deepEqual({ exists: f1.exists, appliedHash: f1.appliedHash, drift: f1.drift }, { exists: true, appliedHash: file.hash, drift: undefined });
-  assert.match(f1.fingerprint!, /^sha256:[0-9a-f]{64}$/);
-  assert.equal(i1.exists, true);
+  assert.deepEqual(
+    { exists: f1.state === 'present', appliedHash: f1.appliedHash, drift: f1.drift },
+    { exists: true, appliedHash: file.hash, drift: undefined },
+  );
+  assert.match(f1.fingerprint!, /^sha256:[0-9a-f]{16}$/);
+  assert.equal(i1.state === 'present', true);
   assert.equal(i1.appliedHash, inst.hash);
   assert.deepEqual(i1.appliedSpec, inst.spec, 'applied spec kept for field diffs');
   const rec = (await readRecord(work, 'app-0'))!;
@@ -81,18 +87,18 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   killGroup(rec.pid!);
   await waitFor('process gone', () => !isAlive(rec.pid!));
   const [i2] = await target.observe([inst]);
-  assert.equal(i2.exists, false);
+  assert.equal(i2.state === 'present', false);
   assert.deepEqual(i2.drift, [`process exited (pid ${rec.pid} not running)`]);
   assert.equal((await target.health(inst)).status, 'Missing');
   assert.equal((await target.apply(task(inst, 'repair'))).outcome, 'configured');
   await waitFor('app answers again', () => getText(port));
-  assert.equal((await target.observe([inst]))[0].exists, true);
+  assert.equal((await target.observe([inst]))[0].state, 'present');
 
   // Drift 2: the file is edited on disk.
   writeFileSync(filePath, 'hacked\n');
   const [f2] = await target.observe([file]);
   assert.deepEqual(
-    { exists: f2.exists, appliedHash: f2.appliedHash, drift: f2.drift, status: f2.health.status },
+    { exists: f2.state === 'present', appliedHash: f2.appliedHash, drift: f2.drift, status: f2.health.status },
     { exists: true, appliedHash: file.hash, drift: [`${filePath} was edited on disk`], status: 'Degraded' },
   );
   assert.notEqual(f2.fingerprint, f1.fingerprint);
@@ -102,7 +108,7 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   writeFileSync(filePath, '');
   await import('node:fs/promises').then((fs) => fs.rm(filePath));
   const [f3] = await target.observe([file]);
-  assert.deepEqual({ exists: f3.exists, drift: f3.drift }, { exists: false, drift: [`${filePath} is missing`] });
+  assert.deepEqual({ exists: f3.state === 'present', drift: f3.drift }, { exists: false, drift: [`${filePath} is missing`] });
   await target.apply(task(file, 'repair'));
 
   // A spec change restarts it.
@@ -118,7 +124,7 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   assert.equal((await target.apply(task(stopped, 'update'))).outcome, 'configured');
   const [i4] = await target.observe([stopped]);
   assert.deepEqual(
-    { exists: i4.exists, appliedHash: i4.appliedHash, status: i4.health.status, drift: i4.drift },
+    { exists: i4.state === 'present', appliedHash: i4.appliedHash, status: i4.health.status, drift: i4.drift },
     { exists: true, appliedHash: stopped.hash, status: 'Suspended', drift: undefined },
   );
   assert.equal(await getText(port), undefined, 'no longer answers');
@@ -129,7 +135,7 @@ test('instance + file: apply, observe, health, drift and repair, stop, delete', 
   assert.equal(existsSync(filePath), false);
   assert.equal(existsSync(join(work, 'instances/app-0')), false, 'nothing left of the instance');
   const [f5, i5] = await target.observe([file, stopped]);
-  assert.equal(f5.exists || i5.exists, false);
+  assert.equal(f5.state === 'present' || i5.state === 'present', false);
   assert.equal((await target.apply(task(stopped, 'delete'))).outcome, 'unchanged');
 });
 
@@ -138,28 +144,12 @@ test('an absolute file path is written where it says; a bad secret fails the app
   const state = tempDir(t);
   const elsewhere = tempDir(t);
   writeScripts(repo);
-  const target = await localTargetFactory.create('local', {
-    store: {} as never,
-    log: {
-      debug() {},
-      info() {},
-      warn() {},
-      error() {},
-      child() {
-        return this;
-      },
-    },
-    stateDir: state,
-    repoDir: repo,
-    resolveSecret: async () => {
-      throw new Error('secret from environment variable NOPE is not set');
-    },
-  });
+  const target = await localTarget(state, repo);
   const file = fileResource({ app: 'a', instance: 'a-0', path: join(elsewhere, 'etc/a.conf'), mode: '0600', content: 'x' });
   assert.equal((await target.apply(task(file))).outcome, 'created');
   assert.equal(statSync(join(elsewhere, 'etc/a.conf')).mode & 0o777, 0o600);
-  const inst = instanceResource(processSpec('a-0', { env: { TOKEN: { valueFrom: { env: 'NOPE' } } } }));
-  await assert.rejects(target.apply(task(inst)), /NOPE is not set/);
+  const inst = instanceResource(processSpec('a-0', { env: { TOKEN: { valueFrom: { env: 'BOREAS_TEST_NOPE' } } } }));
+  await assert.rejects(target.apply(task(inst)), /BOREAS_TEST_NOPE is not set/);
   assert.equal(await readRecord(join(state, 'local'), 'a-0'), undefined, 'nothing started without its secret');
 });
 
@@ -170,7 +160,7 @@ test('health waits for the initial delay and reports failed probes', async (t) =
   killAfter(t, join(state, 'local'), 'slow-0');
   const port = await freePort();
   const closed = await freePort();
-  const target = localTarget(state, repo);
+  const target = await localTarget(state, repo);
   const inst = instanceResource(
     processSpec('slow-0', {
       env: { PORT: String(port) },
@@ -190,7 +180,7 @@ test('downLocal stops and removes every instance and file the local state knows'
   const work = join(state, 'local');
   killAfter(t, work, 'one-0');
   killAfter(t, work, 'two-0');
-  const target = localTarget(state, repo);
+  const target = await localTarget(state, repo);
   const file = fileResource({ app: 'one', instance: 'one-0', path: 'c.txt', mode: '0644', content: 'c' });
   await target.apply(task(file));
   await target.apply(task(instanceResource(processSpec('one-0'))));
@@ -212,7 +202,7 @@ test('a script instance with an exec health check (relative to the repo) through
   });
   killAfter(t, join(state, 'local'), 'job-0');
   const port = await freePort();
-  const target = localTarget(state, repo);
+  const target = await localTarget(state, repo);
   const inst = instanceResource(
     processSpec('job-0', {
       runtime: 'script',
@@ -231,7 +221,10 @@ test('a script instance with an exec health check (relative to the repo) through
     { status: 'Healthy', level: 100, message: `${process.execPath}: exit 0` },
   );
   const [o] = await target.observe([inst]);
-  assert.deepEqual({ exists: o.exists, runtime: o.details?.runtime, appliedHash: o.appliedHash }, { exists: true, runtime: 'script', appliedHash: inst.hash });
+  assert.deepEqual(
+    { exists: o.state === 'present', runtime: o.details?.runtime, appliedHash: o.appliedHash },
+    { exists: true, runtime: 'script', appliedHash: inst.hash },
+  );
   assert.equal((await target.apply(task(inst, 'delete'))).outcome, 'deleted');
   assert.equal((await target.health(inst)).status, 'Missing');
 });

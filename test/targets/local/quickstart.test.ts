@@ -56,7 +56,7 @@ test('the quickstart manifests validate, start, render the relation and answer',
 
   const state = tempDir(t, 'boreas-qs-');
   onCleanup(t, () => downLocal(state));
-  const target = localTarget(state, quickstart);
+  const target = await localTarget(state, quickstart);
   const byOwner = (owner: string, kind: DesiredResource['kind']) => graph.resources.filter((r) => r.owner === owner && r.kind === kind);
   // The order the executor follows: backend first (web dependsOn it), files before their instance.
   for (const owner of ['backend', 'web']) {
@@ -86,7 +86,7 @@ test('the quickstart manifests validate, start, render the relation and answer',
   for (const o of observed) {
     const d = graph.resources.find((r) => r.id === o.id)!;
     assert.deepEqual(
-      { id: o.id, exists: o.exists, appliedHash: o.appliedHash, drift: o.drift },
+      { id: o.id, exists: o.state === 'present', appliedHash: o.appliedHash, drift: o.drift },
       { id: d.id, exists: true, appliedHash: d.hash, drift: undefined },
     );
   }

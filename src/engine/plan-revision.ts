@@ -1,0 +1,93 @@
+// Desired → observe → plan for one revision: the code path `plan`, `reconcile --dry-run` and every
+// pass of `reconcile` share up to execution. Only reads: the store is read (inventory, pins,
+// unsettled resources), targets are probed and observed, and the desired graph and the plan are pure
+// functions of what was read. Recording what was seen is the reconcile's job (record.ts), so `plan`
+// leaves the state file byte-identical.
+import { buildDesired, buildEdgeResources, type DesiredContext, type DesiredGraph, reachabilityTargets } from '../desired/index.js';
+import { certificateId } from '../desired/ids.js';
+import type { ManifestSet } from '../manifests/model.js';
+import type { InventoryItem } from '../model/inventory.js';
+import type { Plan } from '../model/plan.js';
+import type { DesiredResource, ObservedResource } from '../model/resource.js';
+import { computePlan, needsChange } from '../plan/compute.js';
+import { UNSETTLED } from '../plan/tasks.js';
+import type { Store } from '../store/store.js';
+import type { TargetRegistry } from '../targets/registry.js';
+import { observeResources, type Probes, probeTargets } from './observe.js';
+import { activePins, applyPins } from './pins.js';
+
+export interface PassResult {
+  graph: DesiredGraph;
+  desired: DesiredResource[];
+  observed: Map<string, ObservedResource>;
+  inventory: Map<string, InventoryItem>;
+  probes: Probes;
+  plan: Plan;
+}
+
+export interface PassOptions {
+  revision: string;
+  manifests: ManifestSet;
+  store: Store;
+  registry: TargetRegistry;
+  prune: boolean;
+  allowMassDelete?: boolean;
+}
+
+export async function planRevision(opts: PassOptions): Promise<PassResult> {
+  const { store, registry } = opts;
+  const inventory = new Map(store.listInventory().map((i) => [i.resource.id, i]));
+  const unsettled = (id: string) => store.getKv(UNSETTLED, id);
+  const probes = await probeTargets(registry, reachabilityTargets(opts.manifests));
+  const graph = buildDesired(opts.manifests, desiredContext(inventory, probes));
+  const base = applyPins(graph.resources, activePins(store, opts.revision), (rev) => store.loadDesired(rev));
+  const observed = await observeResources(registry, base, probes.unreachable);
+
+  // Sites are rendered for endpoints that are up: healthy now, or about to be (re)started in this pass.
+  const byId = new Map(base.map((r) => [r.id, r]));
+  const up = (id: string) => {
+    const o = observed.get(id);
+    if (o?.state === 'unknown') return false;
+    const d = byId.get(id);
+    return (o?.health.level ?? 0) >= 100 || (!!d && needsChange(d, o, inventory.get(id), unsettled(id)));
+  };
+  const edge = buildEdgeResources(opts.manifests, base, {
+    endpointUp: up,
+    facts: (target) => probes.facts.get(target)?.nginx,
+    certificate: (name) => issuedVersion(observed.get(certificateId(name))),
+  });
+  const desired = [...base, ...edge];
+  const desiredIds = new Set(desired.map((r) => r.id));
+  const rest = [...edge, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];
+  for (const [id, o] of await observeResources(registry, rest, probes.unreachable)) observed.set(id, o);
+
+  const plan = computePlan({
+    revision: opts.revision,
+    desired,
+    observed,
+    inventory,
+    prune: opts.prune,
+    unsettled,
+    unreachable: probes.unreachable,
+    allowMassDelete: opts.allowMassDelete,
+  });
+  return { graph, desired, observed, inventory, probes, plan };
+}
+
+/** Stable placement inputs from the inventory (the node each ordinal of an app ran on) and the probes. */
+function desiredContext(inventory: Map<string, InventoryItem>, probes: Probes): DesiredContext {
+  const previous = new Map<string, Map<number, string>>();
+  for (const { resource } of inventory.values()) {
+    if (resource.kind !== 'Instance') continue;
+    const { ordinal, node } = resource.spec;
+    (previous.get(resource.owner) ?? previous.set(resource.owner, new Map()).get(resource.owner)!).set(ordinal, node);
+  }
+  return { previousPlacement: (app) => previous.get(app) ?? new Map(), targetReachable: (key) => !probes.unreachable.has(key) };
+}
+
+/** The version a certificate's observation reports as issued now. */
+function issuedVersion(o: ObservedResource | undefined): { version: number; fingerprint: string } | undefined {
+  const v = o?.details?.version;
+  const fp = o?.details?.fingerprint;
+  return o?.state === 'present' && typeof v === 'number' && typeof fp === 'string' ? { version: v, fingerprint: fp } : undefined;
+}

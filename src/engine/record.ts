@@ -1,0 +1,49 @@
+// Record stage of a reconcile: what a pass saw is written down, so `status`, `down` and the next run
+// know it. Only `reconcile` (and the daemon) call this; `plan` and `--dry-run` never do. Nothing is
+// written when nothing changed (a no-op reconcile writes zero rows).
+import type { ManifestSet } from '../manifests/model.js';
+import type { Store } from '../store/store.js';
+import { liftPins } from './pins.js';
+import type { PassResult } from './plan-revision.js';
+import { rememberScope } from './target-scope.js';
+
+/** What `boreas status` needs to relate certificates to applications without the manifests. */
+export interface EdgeSnapshot {
+  ingresses: Record<string, { applications: string[]; certificate?: string; hosts: string[] }>;
+}
+
+export const edgeSnapshotKey = ['edge', 'ingresses'] as const;
+
+/** Once per revision reconciled: the specs later commands build targets from, pins, the edge map. */
+export function recordRevisionFacts(store: Store, revision: string, manifests: ManifestSet): void {
+  rememberScope(store, manifests);
+  liftPins(store, revision);
+  rememberEdge(store, manifests);
+}
+
+/** After every pass: observations, and adoption of what is live and in sync but missing from the inventory. */
+export function recordPass(store: Store, revision: string, pass: PassResult): void {
+  store.saveObserved([...pass.observed.values()]);
+  // A crash between apply and record (or a lost state file) leaves live, in-sync resources out of the
+  // inventory: adopting them keeps prune and `down` able to find them.
+  for (const d of pass.desired) {
+    const o = pass.observed.get(d.id);
+    if (pass.inventory.has(d.id) || o?.state !== 'present' || o.appliedHash !== d.hash) continue;
+    store.recordApplied(d, 'adopted', revision);
+    pass.inventory.set(d.id, { resource: d, appliedHash: d.hash, revision, lastTaskKey: 'adopted', appliedAt: new Date().toISOString() });
+  }
+}
+
+/** Ingress → applications/certificate (written only when changed). */
+function rememberEdge(store: Store, manifests: ManifestSet): void {
+  const snapshot: EdgeSnapshot = { ingresses: {} };
+  for (const [name, { manifest: ing }] of [...manifests.ingresses].sort(([a], [b]) => a.localeCompare(b))) {
+    snapshot.ingresses[name] = {
+      applications: [...new Set(ing.spec.rules.map((r) => r.application))].sort(),
+      ...(ing.spec.tls?.certificate ? { certificate: ing.spec.tls.certificate } : {}),
+      hosts: [...ing.spec.hosts],
+    };
+  }
+  const text = JSON.stringify(snapshot);
+  if (store.getKv(...edgeSnapshotKey) !== text) store.setKv(...edgeSnapshotKey, text);
+}

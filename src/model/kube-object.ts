@@ -1,0 +1,10 @@
+// The shape of a Kubernetes object as Boreas handles it: plain wire JSON (wire field names such as
+// `x-kubernetes-preserve-unknown-fields`, never the client library's model names).
+import type { Json } from './json.js';
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: Json | undefined };
+  [k: string]: Json | undefined | KubeObject['metadata'];
+}

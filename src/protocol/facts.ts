@@ -1,0 +1,11 @@
+// What a node tells the controller about itself: the nginx settings sites are rendered for and the
+// runtimes it can run. Sent with every observe answer, on `GET /v1/facts`, and as the pull-mode
+// heartbeat's facts.
+import type { NginxNodeFacts } from '../model/edge-specs.js';
+
+export interface NodeFacts {
+  node: string;
+  agentVersion: string;
+  runtimes: string[];
+  nginx: NginxNodeFacts;
+}
