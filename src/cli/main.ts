@@ -5,11 +5,12 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, ValidationFailed } from '../model/errors.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { commands } from './commands/index.js';
+import { versionText } from './version.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('boreas')
     .description('Declarative GitOps reconciler for Kubernetes, machines and nginx/TLS')
-    .version('0.1.0')
+    .version(versionText(), '-V, --version', 'print the version and the commit it was built from')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) })
     .showHelpAfterError('(run with --help for usage)');
@@ -32,7 +33,8 @@ function reportError(err: unknown, command: string | undefined): number {
   }
   if (err instanceof ValidationFailed) {
     for (const d of err.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-    process.stderr.write(`boreas: ${err.diagnostics.length} error(s); nothing was changed\n`);
+    const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
+    process.stderr.write(`boreas: ${errors} error(s); nothing was changed\n`);
     return ExitCode.Failure;
   }
   if (err instanceof UserError) {

@@ -13,7 +13,7 @@ export interface CommonOptions {
 export function addSourceOptions(cmd: Command): Command {
   return cmd
     .option('--repo <path|url>', 'manifests repository: a local directory or an http(s) Git URL', '.')
-    .option('--ref <ref>', 'branch, tag or commit SHA to read (default: the working tree, or HEAD of a remote)')
+    .option('--ref <rev>', 'revision to read, as git spells it: branch, tag, SHA, HEAD~1, origin/main, v1^{} (default: the working tree, or HEAD of a remote)')
     .option('--path <subdir>', 'subdirectory of the repository holding the manifests');
 }
 

@@ -23,7 +23,7 @@ export const daemonConfigSchema = {
     prune: { type: 'boolean' },
     agentTokens: {
       type: 'object',
-      description: "pull-mode agents (seed 004): node name -> file holding that node's token",
+      description: "pull-mode agents: node name -> file holding that node's token",
       additionalProperties: { type: 'string', minLength: 1 },
       propertyNames: { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
     },

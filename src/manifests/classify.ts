@@ -16,6 +16,7 @@ export interface Pending {
   path: (string | number)[];
   manifest?: string;
   message: string;
+  severity?: 'warning';
 }
 
 export interface Classified {

@@ -53,7 +53,7 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const byPath = new Map(files.map((f) => [f.path, f]));
   for (const f of checkSemantics(valid, invalidNames)) {
     const file = byPath.get(f.ref.file)!;
-    pending.push({ file, docIndex: f.ref.docIndex, path: f.path, manifest: f.manifest, message: f.message });
+    pending.push({ file, docIndex: f.ref.docIndex, path: f.path, manifest: f.manifest, message: f.message, severity: f.severity });
   }
   diagnostics.push(...(await locatePending(source, pending)));
   fillManifestSet(manifests, valid);
@@ -86,7 +86,7 @@ async function locatePending(source: Source, pending: Pending[]): Promise<Diagno
     for (const p of list) {
       const doc = parsed.docs.find((d) => d.docIndex === p.docIndex);
       const pos = doc ? locate(doc.document, parsed.lineCounter, p.path) : { line: 1, col: 1 };
-      out.push(inFile(file.path, { ...pos, manifest: p.manifest, field: fieldPath(p.path), message: p.message, severity: 'error' }));
+      out.push(inFile(file.path, { ...pos, manifest: p.manifest, field: fieldPath(p.path), message: p.message, severity: p.severity ?? 'error' }));
     }
   }
   return out;

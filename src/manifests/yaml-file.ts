@@ -1,6 +1,7 @@
 // Parses one manifest file into documents with source positions. Every problem with the bytes or
 // the YAML (binary junk, syntax, duplicate keys, tabs, alias bombs, excessive nesting) becomes a
-// diagnostic at file:line:col; nothing in here throws for bad input.
+// diagnostic at file:line:col; nothing in here throws for bad input. A syntax error is reported
+// once per document, not followed by the cascade of errors the parser finds after it.
 import { isUtf8 } from 'node:buffer';
 import { LineCounter, parseAllDocuments, isCollection, isPair, type Document, type YAMLError } from 'yaml';
 import { fileError, type FileDiagnostic } from './diag.js';
@@ -52,7 +53,7 @@ export function parseYamlFile(bytes: Buffer): ParsedYamlFile {
   const diagnostics: FileDiagnostic[] = [];
   documents.forEach((document, docIndex) => {
     if (document.errors.length) {
-      for (const e of document.errors) diagnostics.push(fileError(lineCounter.linePos(e.pos[0]), yamlErrorMessage(e, text)));
+      for (const e of reportedErrors(document.errors)) diagnostics.push(fileError(lineCounter.linePos(e.pos[0]), yamlErrorMessage(e, text)));
       if (collectionDepthOffset(document.contents) === undefined) {
         try {
           broken.push(document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
@@ -83,6 +84,18 @@ export function parseYamlFile(bytes: Buffer): ParsedYamlFile {
     docs.push({ docIndex, value, line: start.line, col: start.col, document });
   });
   return { docs, broken, diagnostics, lineCounter };
+}
+
+/**
+ * The errors worth showing for one document: after the first syntax error the parser is lost, and
+ * everything it reports further down (one unclosed `{` gave 97 errors) follows from that one, so
+ * only it is shown. Duplicate keys are not syntax errors and do not confuse the parser: those before
+ * the first syntax error are all shown.
+ */
+function reportedErrors(errors: YAMLError[]): YAMLError[] {
+  const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const firstSyntax = sorted.findIndex((e) => e.code !== 'DUPLICATE_KEY');
+  return firstSyntax < 0 ? sorted : sorted.slice(0, firstSyntax + 1);
 }
 
 function yamlErrorMessage(e: YAMLError, text: string): string {

@@ -3,7 +3,7 @@
 // checked-out-elsewhere working tree does not matter.
 import { resolve as resolvePath } from 'node:path';
 import { UserError } from '../model/errors.js';
-import { findGitRepo, resolveWorktreeHead } from './find-git-repo.js';
+import { findGitRepo } from './find-git-repo.js';
 import { resolveCommit, type GitCache } from './git-revision.js';
 import { openGitTreeSource } from './git-tree-source.js';
 import { requireDirectory } from './local-dir.js';
@@ -29,9 +29,9 @@ export async function openLocalRefSource(opts: LocalRefSourceOptions): Promise<S
   const repo = findGitRepo(dir);
   if (!repo) throw new UserError(`not a git repository: ${dir} (--ref reads a committed revision, so --repo must be inside a git repository)`);
   const cache: GitCache = {};
-  // HEAD means this work tree's HEAD, which in a linked worktree is not the shared git dir's.
-  const ref = opts.ref === 'HEAD' ? await resolveWorktreeHead(repo).catch(() => 'HEAD') : opts.ref;
-  const commit = await resolveCommit({ gitdir: repo.gitdir, cache, description: dir }, ref);
+  // HEAD (also in HEAD~1, @{u}) means this work tree's HEAD, which in a linked worktree is not the shared git dir's.
+  const scope = { gitdir: repo.gitdir, headGitdir: repo.headGitdir, workTree: repo.workTree, cache, description: dir };
+  const commit = await resolveCommit(scope, opts.ref);
   const treePath = [repo.prefix, normalizeSourcePath(opts.path)].filter(Boolean).join('/');
   return openGitTreeSource({ description: dir, rootDir: dir, gitdir: repo.gitdir, cache, commit, ref: opts.ref, treePath });
 }

@@ -83,6 +83,10 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   assert.equal(m1.get(`boreas_revision_info{sha="${v1}"}`), 1);
   assert.ok((m1.get('boreas_tasks_total{state="succeeded"}') ?? 0) >= 1);
   assert.ok((m1.get('boreas_last_reconcile_timestamp_seconds') ?? 0) > Date.now() / 1000 - 120);
+  // The standard process metrics come along (prom-client's defaults), for the usual dashboards.
+  assert.ok((m1.get('process_resident_memory_bytes') ?? 0) > 1_000_000);
+  assert.ok((m1.get('process_cpu_user_seconds_total') ?? 0) > 0);
+  assert.ok(m1.has('nodejs_eventloop_lag_seconds'));
 
   // The API and the dashboard.
   const tasks = await http(`${base}/api/v1/tasks`);

@@ -1,6 +1,6 @@
 // Runs the real `boreas` CLI as a child process, the way a user does, and captures what it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 
@@ -29,7 +29,22 @@ function newestSource(dir: string): number {
  * one starts several times faster, which matters for suites that run the CLI hundreds of times.
  */
 const argv: string[] =
-  existsSync(builtEntry) && statSync(builtEntry).mtimeMs >= newestSource(join(packageRoot, 'src')) ? [builtEntry] : ['--import', 'tsx', sourceEntry];
+  existsSync(builtEntry) && statSync(builtEntry).mtimeMs >= newestSource(join(packageRoot, 'src'))
+    ? [builtEntry]
+    : // tsx by URL: a bare `--import tsx` is resolved from the working directory, which may be anywhere.
+      ['--import', import.meta.resolve('tsx'), sourceEntry];
+
+/**
+ * Writes an executable `boreas` into `binDir` that runs this CLI (built or through tsx, as above), for
+ * tests that run commands the way a user types them (README steps, CI recipes) with `binDir` on PATH.
+ */
+export function writeCliShim(binDir: string): string {
+  mkdirSync(binDir, { recursive: true });
+  const path = join(binDir, 'boreas');
+  const quoted = [process.execPath, ...argv].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  writeFileSync(path, `#!/bin/sh\nexec ${quoted} "$@"\n`, { mode: 0o755 });
+  return path;
+}
 
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {

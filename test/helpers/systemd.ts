@@ -26,10 +26,22 @@ export async function startUserManager(): Promise<UserManager | { skip: string }
   const unitDir = join(config, 'systemd', 'user');
   mkdirSync(xdg, { recursive: true, mode: 0o700 });
   mkdirSync(unitDir, { recursive: true });
+  // The "inaccessible" nodes are what a booted systemd (PID 1) creates in /run/systemd: sandboxing
+  // (ProtectHome=, ProtectKernelTunables=, ProtectKernelLogs=, InaccessiblePaths=) mounts them over
+  // what it hides, and fails with status 226/NAMESPACE when they are missing.
+  const inaccessible =
+    'mkdir -m 0755 /run/systemd/inaccessible && cd /run/systemd/inaccessible && mkdir -m 0 dir && touch reg && chmod 0 reg && mkfifo -m 0 fifo && mknod -m 0 chr c 0 0 && mknod -m 0 blk b 0 0 && cd /';
   // unshare and sh exec into systemd: child.pid is the manager's pid, so stop() kills only ours.
   const child = spawn(
     'unshare',
-    ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system && exec /lib/systemd/systemd --user'],
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      `mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system && ${inaccessible} && exec /lib/systemd/systemd --user`,
+    ],
     {
       env: { ...process.env, XDG_RUNTIME_DIR: xdg, XDG_CONFIG_HOME: config },
       stdio: ['ignore', 'ignore', 'pipe'],

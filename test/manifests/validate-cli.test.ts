@@ -2,7 +2,7 @@
 // carries every diagnostic field, init writes a template that validates, usage errors exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
@@ -19,7 +19,7 @@ test('the full example using every kind validates', async (t) => {
   const dir = tempDir(t);
   const r = await runCli(['validate', '--repo', join(packageRoot, 'examples', 'full'), '--state', join(dir, 'state.db')]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^valid: 25 manifest\(s\) in 10 file\(s\) at /m);
+  assert.match(r.stdout, /^valid: 26 manifest\(s\) in 10 file\(s\) at \S+\n$/, 'valid, and no warnings either');
 });
 
 test('json output: valid flag, revision and every field of each diagnostic', async (t) => {
@@ -99,4 +99,49 @@ test('--ref validates a committed revision and reports its commit SHA; an unknow
   const missing = await runCli(['validate', '--repo', repo.dir, '--ref', 'no-such-branch', '--state', join(dir, 'state.db')]);
   assert.equal(missing.code, 2, missing.stdout + missing.stderr);
   assert.match(missing.stderr, /no-such-branch/);
+});
+
+test('one unclosed { is one error per document, not a cascade; other documents still report theirs', async (t) => {
+  const dir = tempDir(t);
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  const app = readFileSync(join(packageRoot, 'examples', 'quickstart', 'web.yaml'), 'utf8');
+  assert.ok(app.includes('labels: {tier: frontend}'));
+  // The parser reports ~100 errors after this `{`; the user has one thing to fix.
+  writeFileSync(join(repo, 'web.yaml'), app.replace('labels: {tier: frontend}', 'labels: {tier: frontend} {'));
+  writeFileSync(
+    join(repo, 'more.yaml'),
+    'kind: A\nmetadata: {name: a\n---\nkind: B\nx: [1, 2\n---\napiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n',
+  );
+  const r = await runCli(['validate', '--repo', repo, '--state', join(dir, 'state.db')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), [
+    'more.yaml:3:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }',
+    'more.yaml:6:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    'web.yaml:7:28: YAML syntax error: Unexpected flow-map-start at node end',
+    `invalid: 3 error(s) in 2 file(s) at ${r.stdout.match(/at (worktree:\S+)/)?.[1]}`,
+  ]);
+});
+
+test('an unused Certificate is a warning with file:line:col; validate still exits 0', async (t) => {
+  const dir = tempDir(t);
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  writeFileSync(
+    join(repo, 'certs.yaml'),
+    '# TLS\napiVersion: boreas.dev/v1\nkind: Certificate\nmetadata:\n  name: spare\nspec:\n  domains: [spare.example.test]\n  issuer: {selfSigned: {}}\n',
+  );
+  const r = await runCli(['validate', '--repo', repo, '--state', join(dir, 'state.db')]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(
+    r.stdout.split('\n')[0],
+    'certs.yaml:5:3: Certificate/spare: metadata.name: warning: Certificate "spare" is used by no Ingress (spec.tls.certificate), so it is neither issued nor deployed',
+  );
+  assert.match(r.stdout, /^valid: 1 manifest\(s\) in 1 file\(s\) at \S+, 1 warning\(s\)$/m);
+  const json = JSON.parse((await runCli(['validate', '--repo', repo, '--state', join(dir, 'state.db'), '--output', 'json'])).stdout);
+  assert.equal(json.valid, true);
+  assert.deepEqual(
+    json.diagnostics.map((d: { severity: string; line: number; col: number }) => [d.severity, d.line, d.col]),
+    [['warning', 5, 3]],
+  );
 });

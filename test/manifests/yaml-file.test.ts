@@ -26,3 +26,25 @@ test('hostile input becomes diagnostics with positions', () => {
   const junk = parse(Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
   assert.deepEqual([junk.diagnostics[0].line, junk.diagnostics[0].col, junk.diagnostics[0].message], [1, 4, 'invalid UTF-8: YAML files must be UTF-8 text']);
 });
+
+test('after a syntax error only that error is reported for the document; duplicate keys before it are kept', () => {
+  const cascade = parse('a: {b: 1} {\nc: 1\nd:\n  e: 2\n  f: [3\n');
+  assert.deepEqual(
+    cascade.diagnostics.map((d) => [d.line, d.col]),
+    [[1, 11]],
+  );
+  const dup = parse('a: 1\na: 2\nb: 1\nb: 2\n');
+  assert.deepEqual(
+    dup.diagnostics.map((d) => d.message),
+    ['duplicate key "a"', 'duplicate key "b"'],
+  );
+  const both = parse('a: 1\na: 2\nc: {x\nd: 1\nd: 2\n---\nz: [\n');
+  assert.deepEqual(
+    both.diagnostics.map((d) => [d.line, d.message.slice(0, 18)]),
+    [
+      [2, 'duplicate key "a"'],
+      [4, 'YAML syntax error:'],
+      [8, 'YAML syntax error:'],
+    ],
+  );
+});

@@ -1,4 +1,4 @@
-// `boreas agent`: the node agent (seed 000 API + typed tasks). Config: defaults ← --config agent.yaml
+// `boreas agent`: the node agent (node status API + typed tasks). Config: defaults ← --config agent.yaml
 // ← flags. Flags carry no commander defaults on purpose, so a value in agent.yaml is not overridden
 // by a default the user never typed; the defaults live in src/agent/config.ts and are shown in help.
 import type { Command } from 'commander';
@@ -68,7 +68,7 @@ export function flagsToConfig(f: AgentFlags): Partial<AgentConfig> {
 export function registerAgent(program: Command, _setExit: SetExit): void {
   program
     .command('agent')
-    .description('run the node agent: seed 000 API (/v1/apply, /v1/status) and typed tasks for the controller')
+    .description('run the node agent: the node status API (/v1/apply, /v1/status) and typed tasks for the controller')
     .option('--config <file>', 'agent.yaml; flags override its keys')
     .option('--listen <host:port>', 'address of the HTTP API (default 127.0.0.1:8081)')
     .option('--node-name <name>', 'name of this node, as in its Node manifest (default: hostname)')
@@ -87,7 +87,7 @@ export function registerAgent(program: Command, _setExit: SetExit): void {
     .option('--nginx-http-port <port>', 'port nginx serves http on (default 80)')
     .option('--nginx-https-port <port>', 'port nginx serves https on (default 443)')
     .option('--max-body-bytes <n>', 'largest accepted request body (default 8388608)')
-    .option('--controller-url <url>', 'pull mode: poll this controller for tasks (seed 004); push API stays available')
+    .option('--controller-url <url>', 'pull mode: poll this controller for tasks; the push API stays available')
     .option('--poll-wait-ms <ms>', 'pull mode: long-poll wait (default 20000)')
     .option('--log-level <level>', 'debug|info|warn|error (default info)')
     .action(async (flags: AgentFlags) => {

@@ -38,7 +38,7 @@ export function registerPlan(program: Command, setExit: SetExit): void {
   const cmd = program
     .command('plan')
     .description('Show what would be created, changed and deleted, and why; changes nothing')
-    .option('--base <ref>', 'compare desired state at this revision with --ref (or the working tree); needs no target access')
+    .option('--base <rev>', 'compare desired state at this revision (e.g. origin/main, HEAD~1) with --ref (or the working tree); needs no target access')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-prune', 'do not plan deletion of resources removed from Git')
     .option('--allow-empty', 'accept a repository path without manifests (plans deleting everything Boreas manages)')

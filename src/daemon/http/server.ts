@@ -61,7 +61,7 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
   if (get && path === '/') return sendText(res, 200, 'text/html; charset=utf-8', dashboardHtml());
   if (get && path === '/v1/health') return sendJson(res, 200, api.health(ctx));
   if (get && path === '/v1/ready') return sendJson(res, ...api.readiness(ctx));
-  if (get && path === '/metrics') return sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.metrics.render());
+  if (get && path === '/metrics') return sendText(res, 200, ctx.metrics.contentType, await ctx.metrics.render());
   if (get && path === '/v1/status')
     return sendJson(
       res,

@@ -1,6 +1,7 @@
 // The semantic layer: a pure function over every schema-valid document of a revision.
 import type { BoreasKind } from '../model.js';
 import { buildIndex } from './build-index.js';
+import { checkUnusedCertificates } from './certificates.js';
 import { checkDependencyCycles } from './dependencies.js';
 import { checkEnvironments } from './environments.js';
 import { checkFilePaths } from './file-paths.js';
@@ -13,7 +14,7 @@ import type { Finding, ManifestDoc } from './types.js';
 export type { DocRef, Finding, ManifestDoc } from './types.js';
 
 /**
- * All semantic findings. `invalidNames` lists documents that failed the schema layer, so references
+ * All semantic findings (errors, and warnings that block nothing). `invalidNames` lists documents that failed the schema layer, so references
  * to them are not reported a second time.
  */
 export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: BoreasKind; name: string }[] = []): Finding[] {
@@ -27,5 +28,6 @@ export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: Boreas
     ...checkRuntimes(index),
     ...checkFilePaths(index),
     ...checkIngresses(index),
+    ...checkUnusedCertificates(index),
   ];
 }

@@ -24,6 +24,8 @@ export interface Finding {
   manifest: string;
   path: (string | number)[];
   message: string;
+  /** Absent: an error (the revision is invalid). A warning is shown but blocks nothing. */
+  severity?: 'warning';
 }
 
 /** Valid documents by kind and name (the first of duplicates), plus every name seen per kind. */
@@ -41,4 +43,9 @@ export interface ManifestIndex {
 
 export function finding(doc: ManifestDoc, path: (string | number)[], message: string): Finding {
   return { ref: doc.ref, manifest: `${doc.kind}/${doc.name}`, path, message };
+}
+
+/** A finding worth telling the user about that does not make the revision invalid. */
+export function warning(doc: ManifestDoc, path: (string | number)[], message: string): Finding {
+  return { ...finding(doc, path, message), severity: 'warning' };
 }
