@@ -42,6 +42,8 @@ export interface DesiredResource {
   rendered?: Record<string, string>;
   /** Set on copies read back from the state file whose secret values were replaced by digests: never apply one. */
   redacted?: boolean;
+  /** Where the resource is written in Git (raw Kubernetes objects), so a target's refusal can name `file:line`. */
+  origin?: { file: string; line: number; col: number };
 }
 
 /** Ordered health levels (argo gitops-engine style); `level` is 0–100 as in seed 000. */

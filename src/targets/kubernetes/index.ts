@@ -8,6 +8,8 @@
 import type { Environment } from '../../manifests/types.generated.js';
 import type { TargetFactory } from '../target.js';
 import { KubeClient } from './client.js';
+import { REQUEST_TIMEOUT_MS } from './constants.js';
+import { KubeHttp } from './http.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { KubernetesTarget } from './target.js';
 
@@ -21,8 +23,10 @@ export function createKubernetesTargetFactory(environment: (name: string) => Env
     type: 'kubernetes',
     async create(key, ctx) {
       const envName = key.slice('kubernetes:'.length);
-      const kc = await loadKubeConfig(envName, environment(envName), ctx);
-      return new KubernetesTarget(key, new KubeClient(kc), ctx);
+      const env = environment(envName);
+      const kc = await loadKubeConfig(envName, env, ctx);
+      const http = new KubeHttp(kc, { timeoutMs: REQUEST_TIMEOUT_MS, signal: ctx.signal });
+      return new KubernetesTarget(key, new KubeClient(http, envName), ctx, env?.spec.kubernetes?.health ?? []);
     },
   };
 }
