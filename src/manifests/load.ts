@@ -7,6 +7,7 @@ import type { ResolvedRevision, Source, SourceFile } from '../source/source.js';
 import { analyzeFile, type AnalyzedFile } from './analyze-file.js';
 import { compareDiagnostics, fieldPath, inFile } from './diag.js';
 import { classifyDocuments, type Pending } from './classify.js';
+import { checkKubernetesObjects } from './kubernetes/check-objects.js';
 import { emptyManifestSet, type ManifestSet } from './model.js';
 import { loaderCodeHash, openParseCache } from './parse-cache.js';
 import { locate } from './positions.js';
@@ -55,8 +56,14 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
     const file = byPath.get(f.ref.file)!;
     pending.push({ file, docIndex: f.ref.docIndex, path: f.path, manifest: f.manifest, message: f.message });
   }
-  diagnostics.push(...(await locatePending(source, pending)));
   fillManifestSet(manifests, valid);
+  // Raw Kubernetes objects against the OpenAPI schemas of their environment's version (and the
+  // revision's CRDs): never cached per file, as the result depends on other files.
+  for (const f of await checkKubernetesObjects(manifests)) {
+    const file = byPath.get(f.origin.file);
+    if (file) pending.push({ file, docIndex: f.origin.docIndex, path: f.path, manifest: f.manifest, message: f.message });
+  }
+  diagnostics.push(...(await locatePending(source, pending)));
   cache.save(files.map((f) => f.blobSha));
   diagnostics.sort(compareDiagnostics);
   return { revision, manifests, diagnostics, stats: { files: files.length, parsed, cached: files.length - parsed } };

@@ -3,25 +3,17 @@
 // object depends on every object of the step before it, so the engine applies a step only once the
 // previous one is applied and healthy (a PreSync migration Job must complete before the Deployment
 // changes). Pure: annotations in, dependsOn out.
+import {
+  HELM_HOOK_ANNOTATION,
+  HELM_HOOKS,
+  HOOK_ANNOTATIONS,
+  HOOK_VALUES,
+  SYNC_WAVE_ANNOTATIONS,
+  type SyncPhase,
+} from '../../manifests/kubernetes/sync-annotations.js';
 import type { KubeObject } from './object.js';
 
-/** Boreas's own annotations; Argo CD's and Helm's are honoured as well (first found wins). */
-export const SYNC_WAVE_ANNOTATIONS = ['boreas.dev/sync-wave', 'argocd.argoproj.io/sync-wave'] as const;
-export const HOOK_ANNOTATIONS = ['boreas.dev/hook', 'argocd.argoproj.io/hook'] as const;
-export const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
-
-export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync';
 const phaseRank: Record<SyncPhase, number> = { PreSync: 0, Sync: 1, PostSync: 2 };
-
-/** Hook values Boreas orders by; `Sync` is the default phase. */
-export const HOOK_VALUES = ['PreSync', 'Sync', 'PostSync'] as const;
-/** Helm hook events and the phase they run in (install and upgrade are both a sync here). */
-export const HELM_HOOKS: Record<string, SyncPhase> = {
-  'pre-install': 'PreSync',
-  'pre-upgrade': 'PreSync',
-  'post-install': 'PostSync',
-  'post-upgrade': 'PostSync',
-};
 
 const annotation = (o: KubeObject, names: readonly string[]) => {
   for (const n of names) {
