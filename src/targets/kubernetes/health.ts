@@ -98,8 +98,8 @@ function hpa(o: Obj): Health {
     (c) => (c.type === 'AbleToScale' || c.type === 'ScalingActive') && c.status === 'False' && /^Failed/.test(String(c.reason ?? '')),
   );
   if (failing) return degraded(`${failing.type} is False (${failing.reason}): ${failing.message ?? ''}`.trim());
-  if (!observed(o)) return progressing('waiting for the autoscaler to observe its spec');
   if (o.status?.currentReplicas === undefined && !o.status?.conditions?.length) return progressing('waiting for the autoscaler to report');
+  if (o.status?.observedGeneration !== undefined && !observed(o)) return progressing('waiting for the autoscaler to observe its spec');
   return healthy(`${o.status?.currentReplicas ?? 0} replicas (min ${o.spec?.minReplicas ?? 1}, max ${o.spec?.maxReplicas})`);
 }
 
