@@ -13,6 +13,7 @@ import type { DesiredResource } from '../../src/model/resource.js';
 import { computePlan } from '../../src/plan/compute.js';
 import type { InventoryItem } from '../../src/model/inventory.js';
 import { KubeClient } from '../../src/targets/kubernetes/client.js';
+import { KubeHttp } from '../../src/targets/kubernetes/http.js';
 import { createKubernetesTargetFactory } from '../../src/targets/kubernetes/index.js';
 import { loadKubeConfig } from '../../src/targets/kubernetes/kubeconfig.js';
 import { mapLimit } from '../../src/targets/kubernetes/pool.js';
@@ -134,7 +135,7 @@ try {
   });
 
   // Baselines in the same run.
-  const client = new KubeClient(await loadKubeConfig('bench', env, ctx));
+  const client = new KubeClient(new KubeHttp(await loadKubeConfig('bench', env, ctx), { timeoutMs: 30_000 }), 'bench');
   const specs = desired.map((d) => ({ ...(structuredClone(d.spec) as unknown as KubeObject) }));
   for (const [i, s] of specs.entries()) s.metadata.annotations = { ...s.metadata.annotations, 'boreas.dev/spec-hash': desired[i].hash };
   await measure('baseline: GET + dry-run for every object', async () => {

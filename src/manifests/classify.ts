@@ -29,8 +29,17 @@ export interface Classified {
   invalidNames: { kind: BoreasKind; name: string }[];
 }
 
-/** Classifies documents; structurally sound raw Kubernetes objects are added to `kubeObjects`. */
-export function classifyDocuments(files: SourceFile[], analyzed: AnalyzedFile[], kubeObjects: Map<string, RawKubeObject[]>): Classified {
+/**
+ * Classifies documents; structurally sound raw Kubernetes objects are added to `kubeObjects`.
+ * Files under `kustomizeInputs` (directories a kustomization reads) are kustomize's input, not
+ * objects: only Boreas manifests among them are classified.
+ */
+export function classifyDocuments(
+  files: SourceFile[],
+  analyzed: AnalyzedFile[],
+  kubeObjects: Map<string, RawKubeObject[]>,
+  kustomizeInputs: string[] = [],
+): Classified {
   const diagnostics: Diagnostic[] = [];
   const pending: Pending[] = [];
   const kubeDirs = kubernetesDirs(analyzed);
@@ -43,8 +52,10 @@ export function classifyDocuments(files: SourceFile[], analyzed: AnalyzedFile[],
     for (const d of result.diagnostics) diagnostics.push(inFile(file.path, d));
     for (const b of result.broken) if (known.has(b.kind)) invalidNames.push(b as { kind: BoreasKind; name: string });
     const kubeApp = kubeDirs.find((k) => file.path.startsWith(k.prefix))?.application;
+    const kustomizeInput = kustomizeInputs.some((d) => file.path.startsWith(d));
     for (const doc of result.docs) {
       const origin = { file: file.path, docIndex: doc.docIndex, line: doc.line, col: doc.col };
+      if (kustomizeInput && doc.value.apiVersion !== 'boreas.dev/v1') continue;
       if (kubeApp !== undefined) {
         const problems = checkKubeObject(doc.value);
         for (const p of problems) pending.push({ file, docIndex: doc.docIndex, path: p.path, manifest: kubeLabel(doc), message: p.message });
@@ -86,7 +97,7 @@ export function classifyDocuments(files: SourceFile[], analyzed: AnalyzedFile[],
 
 /** Directory prefixes named by Applications' kubernetes.path (longest first), whatever their validity,
  *  so raw files of an Application with an unrelated schema error are not misreported. */
-function kubernetesDirs(analyzed: AnalyzedFile[]): { prefix: string; application: string }[] {
+export function kubernetesDirs(analyzed: AnalyzedFile[]): { prefix: string; application: string }[] {
   const out: { prefix: string; application: string }[] = [];
   analyzed.forEach((a) => {
     for (const doc of a.docs) {

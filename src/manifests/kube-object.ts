@@ -17,8 +17,14 @@ export function checkKubeObject(value: Record<string, unknown>): KubeProblem[] {
     out.push({ path: ['metadata'], message: 'a Kubernetes object needs metadata with a name' });
     return out;
   }
-  const { name, namespace } = meta as Record<string, unknown>;
-  if (!nonEmptyString(name)) out.push({ path: ['metadata', 'name'], message: 'a Kubernetes object needs a name (a non-empty string)' });
+  const { name, namespace, generateName } = meta as Record<string, unknown>;
+  if (generateName !== undefined && !nonEmptyString(name))
+    out.push({
+      path: ['metadata', 'generateName'],
+      message:
+        'generateName is not supported: Boreas applies each object by its name (server-side apply) and must find it again on the next run; set metadata.name instead',
+    });
+  else if (!nonEmptyString(name)) out.push({ path: ['metadata', 'name'], message: 'a Kubernetes object needs a name (a non-empty string)' });
   if (namespace !== undefined && !nonEmptyString(namespace)) out.push({ path: ['metadata', 'namespace'], message: 'when set, must be a non-empty string' });
   return out;
 }

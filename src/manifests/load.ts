@@ -6,7 +6,9 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { ResolvedRevision, Source, SourceFile } from '../source/source.js';
 import { analyzeFile, type AnalyzedFile } from './analyze-file.js';
 import { compareDiagnostics, fieldPath, inFile } from './diag.js';
-import { classifyDocuments, type Pending } from './classify.js';
+import { classifyDocuments, kubernetesDirs, type Pending } from './classify.js';
+import { checkKubernetesObjects } from './kubernetes/check-objects.js';
+import { findKustomizations, renderKustomization } from './kubernetes/kustomize.js';
 import { emptyManifestSet, type ManifestSet } from './model.js';
 import { loaderCodeHash, openParseCache } from './parse-cache.js';
 import { locate } from './positions.js';
@@ -48,15 +50,35 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const parsed = missing.length;
 
   const manifests = emptyManifestSet();
-  const { diagnostics, pending, valid, invalidNames } = classifyDocuments(files, analyzed as AnalyzedFile[], manifests.kubeObjects);
+  const allFiles = await source.listFiles();
+  const kustomize = await findKustomizations(source, allFiles, kubernetesDirs(analyzed as AnalyzedFile[]));
+  const kustomizeInputs = kustomize.found.flatMap((k) => k.inputs);
+  const { diagnostics, pending, valid, invalidNames } = classifyDocuments(files, analyzed as AnalyzedFile[], manifests.kubeObjects, kustomizeInputs);
+  const kustomizeProblems = [...kustomize.problems];
 
   const byPath = new Map(files.map((f) => [f.path, f]));
   for (const f of checkSemantics(valid, invalidNames)) {
     const file = byPath.get(f.ref.file)!;
     pending.push({ file, docIndex: f.ref.docIndex, path: f.path, manifest: f.manifest, message: f.message, severity: f.severity });
   }
-  diagnostics.push(...(await locatePending(source, pending)));
   fillManifestSet(manifests, valid);
+  for (const k of kustomize.found) {
+    if (!manifests.applications.has(k.application) || k.refused) continue;
+    const rendered = await renderKustomization(source, allFiles, k, opts.cacheDir);
+    if ('problem' in rendered) kustomizeProblems.push(rendered.problem);
+    else manifests.kubeObjects.set(k.application, rendered.objects);
+  }
+  for (const p of kustomizeProblems) {
+    const file = byPath.get(p.file) ?? allFiles.find((f) => f.path === p.file);
+    if (file) pending.push({ file, docIndex: 0, path: [], message: p.message });
+  }
+  // Raw Kubernetes objects against the OpenAPI schemas of their environment's version (and the
+  // revision's CRDs): never cached per file, as the result depends on other files.
+  for (const f of await checkKubernetesObjects(manifests)) {
+    const file = byPath.get(f.origin.file);
+    if (file) pending.push({ file, docIndex: f.origin.docIndex, path: f.path, manifest: f.manifest, message: f.message });
+  }
+  diagnostics.push(...(await locatePending(source, pending)));
   cache.save(files.map((f) => f.blobSha));
   diagnostics.sort(compareDiagnostics);
   return { revision, manifests, diagnostics, stats: { files: files.length, parsed, cached: files.length - parsed } };

@@ -501,6 +501,96 @@ export interface Environment {
        */
       namespace: string;
       kubeconfigFrom?: SecretSource;
+      /**
+       * Kubernetes minor version of the cluster (e.g. "1.33"), for offline validation of raw manifests: removed and not-yet-available apiVersions are errors. Default 1.33.
+       */
+      kubernetesVersion?: string;
+      /**
+       * Health rules for kinds Boreas has no rule for (custom resources), tried in order before the built-in ones. The first matching rule of a kind decides.
+       */
+      health?: {
+        /**
+         * API group of the kind ("" or absent: core).
+         */
+        group?: string;
+        /**
+         * Kind the rules apply to, e.g. Rollout.
+         */
+        kind: string;
+        /**
+         * Progressing while status.observedGeneration is behind metadata.generation; default true.
+         */
+        observedGeneration?: boolean;
+        /**
+         * @minItems 1
+         */
+        rules: [
+          {
+            /**
+             * Type of a status.conditions entry, e.g. Available.
+             */
+            condition?: string;
+            /**
+             * Status that condition must have; default True.
+             */
+            status?: 'True' | 'False' | 'Unknown';
+            /**
+             * Reason that condition must have.
+             */
+            reason?: string;
+            /**
+             * Dotted path of a field instead of a condition, e.g. status.phase.
+             */
+            field?: string;
+            /**
+             * Value the field must have; absent: the field must be set.
+             */
+            equals?: string | number | boolean;
+            /**
+             * Health when this rule matches.
+             */
+            health: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended';
+            /**
+             * Message shown; default the condition's message or the rule.
+             */
+            message?: string;
+          },
+          ...{
+            /**
+             * Type of a status.conditions entry, e.g. Available.
+             */
+            condition?: string;
+            /**
+             * Status that condition must have; default True.
+             */
+            status?: 'True' | 'False' | 'Unknown';
+            /**
+             * Reason that condition must have.
+             */
+            reason?: string;
+            /**
+             * Dotted path of a field instead of a condition, e.g. status.phase.
+             */
+            field?: string;
+            /**
+             * Value the field must have; absent: the field must be set.
+             */
+            equals?: string | number | boolean;
+            /**
+             * Health when this rule matches.
+             */
+            health: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended';
+            /**
+             * Message shown; default the condition's message or the rule.
+             */
+            message?: string;
+          }[]
+        ];
+        /**
+         * Health when no rule matches; default Progressing.
+         */
+        default?: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended';
+      }[];
     };
     /**
      * The nginx on this machine that serves Ingresses without nodes/nodeSelector (type local only). Boreas writes sites into confDir and certificates into certDir, runs testCommand before and reloadCommand after every change, and writes ACME http-01 tokens into webroot. Nothing about this edge comes from the shell's environment.

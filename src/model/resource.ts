@@ -38,6 +38,8 @@ interface ResourceBase {
    * version). When one of them changes in a pass, this change waits for the next pass, re-rendered.
    */
   derivedFrom?: string[];
+  /** Where the resource is written in Git (raw Kubernetes objects), so a target's refusal can name `file:line`. */
+  origin?: { file: string; line: number; col: number };
 }
 
 /** One running copy of an application (process/container/script/systemd) on one node. */

@@ -1,6 +1,7 @@
 // Desired resources of an Application in a `type: kubernetes` environment: its raw objects
 // (`kubernetes.path`) applied as written, or its container rendered into Deployments + Service.
-// Pure. Namespaces and CRDs of the app come first: everything else of the app depends on them.
+// Pure. Namespaces and CRDs of the app come first: everything else of the app depends on them;
+// then sync phases and waves order the rest (sync-order.ts).
 import type { Located, ManifestSet } from '../../manifests/model.js';
 import type { Application, Environment } from '../../model/manifest-types.generated.js';
 import type { KubeObjectResource } from '../../model/resource.js';
@@ -9,10 +10,12 @@ import { renderContainerApp } from './container.js';
 import { APPLICATION_LABEL, kubeObjectId, kubeObjectLabel, kubeTarget, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './ids.js';
 import { clusterScopedKinds, deepClone, isFoundationKind, type KubeObject } from './object.js';
 import { renderKubeObject } from './render.js';
+import { stepDependencies } from './sync-order.js';
 
 export { kubeObjectId, kubeTarget } from './ids.js';
 export type { KubeObject } from './object.js';
 export { isSensitiveKubePath, maskSecrets, SENSITIVE } from './render.js';
+export { syncPhase, syncWave } from './sync-order.js';
 
 /** Every Kubernetes object of one application as DesiredResources of target `kubernetes:<env>`. */
 export function buildKubernetesResources(app: Located<Application>, env: Located<Environment>, manifests: ManifestSet): KubeObjectResource[] {
@@ -23,15 +26,20 @@ export function buildKubernetesResources(app: Located<Application>, env: Located
   const objects: KubeObject[] = raw?.length
     ? raw.map((r) => deepClone(r.object) as unknown as KubeObject)
     : renderContainerApp(a, e, manifests.releases.get(a.metadata.name)?.manifest);
+  const origins = raw?.length ? raw.map((r) => ({ file: r.origin.file, line: r.origin.line, col: r.origin.col })) : [];
   const clusterScoped = clusterScopedKindsOf(manifests);
   for (const o of objects) {
     if (clusterScoped.has(o.kind)) delete o.metadata.namespace;
     else o.metadata.namespace ??= namespace;
     o.metadata.labels = { ...o.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [APPLICATION_LABEL]: a.metadata.name };
   }
-  const resources = objects.map((o) => toResource(e.metadata.name, a.metadata.name, o));
+  const resources = objects.map((o, i) => toResource(e.metadata.name, a.metadata.name, o, origins[i]));
   const foundation = resources.filter((r) => isFoundationKind(r.spec.kind)).map((r) => r.id);
-  for (const r of resources) if (!isFoundationKind(r.spec.kind)) r.dependsOn = [...foundation];
+  const rest = resources.filter((r) => !isFoundationKind(r.spec.kind));
+  const steps = stepDependencies(rest.map((r) => ({ id: r.id, obj: r.spec })));
+  rest.forEach((r, i) => {
+    r.dependsOn = [...foundation, ...steps[i]];
+  });
   return resources;
 }
 
@@ -50,8 +58,8 @@ export function buildNamespaceResource(env: Located<Environment>): KubeObjectRes
   return toResource(e.metadata.name, `Environment/${e.metadata.name}`, obj);
 }
 
-function toResource(env: string, owner: string, o: KubeObject): KubeObjectResource {
-  return {
+function toResource(env: string, owner: string, o: KubeObject, origin?: KubeObjectResource['origin']): KubeObjectResource {
+  const r: KubeObjectResource = {
     id: kubeObjectId(env, o),
     target: kubeTarget(env),
     kind: 'KubeObject',
@@ -63,6 +71,8 @@ function toResource(env: string, owner: string, o: KubeObject): KubeObjectResour
     dependsOn: [],
     rendered: { [kubeObjectLabel(o)]: renderKubeObject(o) },
   };
+  if (origin) r.origin = origin;
+  return r;
 }
 
 /** Built-in cluster-scoped kinds plus kinds of `scope: Cluster` CRDs anywhere in the repo. */

@@ -1,97 +1,94 @@
-// The few API calls the target makes, with the client-node quirks handled in one place: request
-// objects are fresh per call (the client mutates them), responses become plain JSON, 404 is absence.
-import { ApiException, KubernetesObjectApi, PatchStrategy, VersionApi, type KubeConfig } from '@kubernetes/client-node';
-import type { UnknownCause } from '../../model/resource.js';
-import type { Json } from '../../model/resource.js';
+// The few API calls the target makes, on raw wire JSON: what Git says is what is sent (server-side
+// apply with `fieldValidation=Strict`, so a field the server does not know is refused with its own
+// message instead of being dropped), and what the server answers is what is compared. 404 is absence.
+import type { Json, UnknownCause } from '../../model/resource.js';
 import type { KubeObject } from '../../model/kube-object.js';
 import { FIELD_MANAGER } from './constants.js';
-import { plain, refOf, toClientObject } from './wire.js';
+import { Discovery } from './discovery.js';
+import { apiErrorMessage, isNotFound, KubeApiError, KubeTransportError } from './errors.js';
+import type { KubeHttp } from './http.js';
+import { resourcePath } from './wire.js';
 
 export type Live = Record<string, Json>;
 
 export class KubeClient {
-  private readonly api: KubernetesObjectApi;
-  private readonly versions: VersionApi;
+  private readonly discovery: Discovery;
 
-  constructor(kc: KubeConfig) {
-    this.api = KubernetesObjectApi.makeApiClient(kc);
-    this.versions = kc.makeApiClient(VersionApi);
+  /** `cluster` names the environment in messages (`... is not served by cluster prod`). */
+  constructor(
+    private readonly http: KubeHttp,
+    cluster: string,
+  ) {
+    this.discovery = new Discovery(http, cluster);
   }
 
   /** The server's version: the cheapest call that proves the API answers and accepts our credentials. */
   async version(): Promise<string> {
-    const v = await this.versions.getCode();
-    return v.gitVersion;
+    const v = (await this.http.call('GET', '/version')).json as { gitVersion?: string } | undefined;
+    return v?.gitVersion ?? 'unknown';
   }
 
-  /** The live object, or undefined when it (or its kind) does not exist. */
-  async get(obj: KubeObject): Promise<Live | undefined> {
+  /** The live object, or undefined when it does not exist. Throws NotServedError when its kind is not served. */
+  async get(obj: KubeObject, signal?: AbortSignal): Promise<Live | undefined> {
+    const path = await this.path(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name);
     try {
-      return plain(await this.api.read(refOf(obj) as never), obj.apiVersion, obj.kind);
+      return (await this.http.call('GET', path, { signal })).json as Live;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
   }
 
-  /** Objects of one kind in one namespace (or cluster-wide), optionally by label; undefined when the kind is not served. */
-  async list(apiVersion: string, kind: string, namespace: string | undefined, labelSelector: string | undefined): Promise<Live[] | undefined> {
-    try {
-      const res = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
-      return res.items.map((i) => plain(i, apiVersion, kind));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+  /** Objects of one kind in one namespace (or cluster-wide), optionally by label. Throws NotServedError when not served. */
+  async list(apiVersion: string, kind: string, namespace: string | undefined, labelSelector: string | undefined, signal?: AbortSignal): Promise<Live[]> {
+    const path = await this.path(apiVersion, kind, namespace);
+    const res = (await this.http.call('GET', path, { query: { labelSelector }, signal })).json as { items?: Live[] };
+    // list items of built-in kinds come without apiVersion/kind
+    return (res.items ?? []).map((i) => ({ apiVersion, kind, ...i }));
   }
 
-  /** Server-side apply (forced: Git is the source of truth, so Boreas takes back edited fields). */
-  async apply(obj: KubeObject, dryRun: boolean): Promise<Live> {
-    const res = await this.api.patch(toClientObject(obj), undefined, dryRun ? 'All' : undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-    return plain(res, obj.apiVersion, obj.kind);
+  /**
+   * Server-side apply of the object as written, forced (Git is the source of truth, so Boreas takes
+   * back edited fields), strict (unknown fields are a 400 naming them).
+   */
+  async apply(obj: KubeObject, dryRun: boolean, signal?: AbortSignal): Promise<Live> {
+    const path = await this.path(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const query = { fieldManager: FIELD_MANAGER, force: 'true', fieldValidation: 'Strict', dryRun: dryRun ? 'All' : undefined };
+    const res = await this.http.call('PATCH', path, { query, body: obj, contentType: 'application/apply-patch+yaml', signal });
+    if (obj.kind === 'CustomResourceDefinition' && !dryRun) this.discovery.invalidate();
+    return res.json as Live;
   }
 
   /** Deletes in the background (dependents are garbage-collected); false when it was already gone. */
-  async delete(obj: KubeObject): Promise<boolean> {
+  async delete(obj: KubeObject, signal?: AbortSignal): Promise<boolean> {
+    const path = await this.path(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name);
     try {
-      await this.api.delete(refOf(obj), undefined, undefined, undefined, undefined, 'Background');
+      await this.http.call('DELETE', path, { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' }, signal });
+      if (obj.kind === 'CustomResourceDefinition') this.discovery.invalidate();
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
       throw err;
     }
   }
-}
 
-export function isNotFound(err: unknown): boolean {
-  return err instanceof ApiException && err.code === 404;
-}
-
-/** Why a cluster's objects are Unknown, in one line. */
-export function unknownCauseOf(where: string, err: unknown): UnknownCause {
-  if (err instanceof ApiException && (err.code === 401 || err.code === 403))
-    return { reason: 'unauthorized', message: `${where}: unauthorized (${err.code}): ${apiErrorMessage(err)}` };
-  const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT')
-    return { reason: 'timeout', message: `${where}: timeout: ${apiErrorMessage(err)}` };
-  if (typeof code === 'string' && /^E(CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND)$/.test(code))
-    return { reason: 'unreachable', message: `${where}: unreachable: ${apiErrorMessage(err)}` };
-  return { reason: 'error', message: `${where}: ${apiErrorMessage(err)}` };
-}
-
-/** One line for users: the API server's Status message, not a dump of the response. */
-export function apiErrorMessage(err: unknown): string {
-  if (err instanceof ApiException) {
-    let body = err.body as unknown;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        /* not JSON */
-      }
-    }
-    const status = body as { message?: string; reason?: string } | undefined;
-    return `${err.code} ${status?.reason ?? ''}: ${status?.message ?? String(err.body).slice(0, 200)}`.replace(/ {2,}/g, ' ');
+  async close(): Promise<void> {
+    await this.http.close();
   }
-  return (err as Error).message.split('\n')[0];
+
+  private async path(apiVersion: string, kind: string, namespace: string | undefined, name?: string): Promise<string> {
+    return resourcePath(apiVersion, await this.discovery.resource(apiVersion, kind), namespace, name);
+  }
+}
+
+/** Why a cluster's objects are Unknown, in one line (`cluster prod: unreachable: ...`). */
+export function unknownCauseOf(subject: string, err: unknown): UnknownCause {
+  if (err instanceof KubeApiError && (err.code === 401 || err.code === 403)) {
+    return { reason: 'unauthorized', subject, message: `${subject}: unauthorized (${err.code}): ${apiErrorMessage(err)}` };
+  }
+  if (err instanceof KubeTransportError) {
+    const timedOut = /no answer within/.test(err.message);
+    return { reason: timedOut ? 'timeout' : 'unreachable', subject, message: `${subject}: ${timedOut ? 'timeout' : 'unreachable'}: ${err.message}` };
+  }
+  return { reason: 'error', subject, message: `${subject}: ${apiErrorMessage(err)}` };
 }

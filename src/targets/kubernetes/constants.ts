@@ -15,3 +15,6 @@ export const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=boreas';
 
 /** Requests in flight at once per target (dry-runs and GETs during observe). */
 export const CONCURRENCY = 8;
+
+/** Limit of one API request (connect, headers, body); a hung API server must not hang a reconcile. */
+export const REQUEST_TIMEOUT_MS = 30_000;

@@ -1,46 +1,41 @@
 // Drift = where the live object differs from what a server-side dry-run apply of the desired one
-// would produce. The dry-run carries the server's defaults, admission and other managers' fields, so
-// only real differences in fields Boreas sets remain (flux ssa "apply only on drift").
+// would produce, on the fields the user wrote. The dry-run carries the server's defaults, admission
+// and other managers' fields, so only real differences in fields Boreas sets remain (flux ssa
+// "apply only on drift").
+import { sameQuantity } from './quantity.js';
 import type { Json } from '../../model/resource.js';
 
 type Obj = Record<string, Json>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Metadata the server owns; differences there are never drift. */
-const serverMetadata = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink'];
-
-/** The object without status and server-managed metadata. */
-export function comparable(obj: Obj): Obj {
-  const { status: _s, ...rest } = obj;
-  if (isObj(rest.metadata)) {
-    const md = { ...rest.metadata };
-    for (const k of serverMetadata) delete md[k];
-    rest.metadata = md;
-  }
-  return rest;
-}
-
-/** Dotted paths where `live` differs from `dryRun` (`spec.replicas`, `spec.template.spec.containers[name=api].image`). */
-export function driftPaths(live: Obj, dryRun: Obj, limit = 20): string[] {
+/**
+ * Paths of the fields the configuration (what Git says) sets where `live` differs from `dryRun`
+ * (`spec.replicas`, `spec.template.spec.containers[0].image`: list items by index, the one path style
+ * of every Boreas output). Fields the user did not write are never drift, whoever changed them.
+ */
+export function driftPaths(live: Obj, dryRun: Obj, config: Obj, limit = 20): string[] {
   const out: string[] = [];
-  walk(comparable(live), comparable(dryRun), '', out, limit);
+  const { status: _s, ...fields } = config;
+  walk(live, dryRun, fields, '', out, limit);
   return out;
 }
 
-function walk(a: Json | undefined, b: Json | undefined, path: string, out: string[], limit: number): void {
-  if (out.length >= limit) return;
-  if (isObj(a) && isObj(b)) {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[k], b[k], path ? `${path}.${k}` : k, out, limit);
+function walk(live: Json | undefined, dry: Json | undefined, config: Json | undefined, path: string, out: string[], limit: number): void {
+  if (out.length >= limit || same(live, dry)) return;
+  if (isObj(config) && isObj(live) && isObj(dry)) {
+    for (const k of Object.keys(config)) walk(live[k], dry[k], config[k], path ? `${path}.${k}` : k, out, limit);
     return;
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((item, i) => {
-      const name = isObj(item) && typeof item.name === 'string' && isObj(b[i]) && b[i] && (b[i] as Obj).name === item.name ? `[name=${item.name}]` : `[${i}]`;
-      walk(item, b[i], `${path}${name}`, out, limit);
+  if (Array.isArray(config) && Array.isArray(live) && Array.isArray(dry) && live.length === dry.length) {
+    dry.forEach((d, i) => {
+      const name = isObj(d) ? d.name : undefined;
+      const guide = (typeof name === 'string' ? config.find((c) => isObj(c) && c.name === name) : config[i]) ?? d;
+      walk(live[i], d, guide, `${path}[${i}]`, out, limit);
     });
     return;
   }
-  if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path || '(object)');
+  out.push(path || '(object)');
 }
 
 /**
@@ -53,7 +48,8 @@ export function containsAll(live: Json | undefined, config: Json | undefined): b
   if (config === null) return live === null || live === undefined;
   if (Array.isArray(config)) return Array.isArray(live) && live.length === config.length && config.every((c, i) => containsAll(live[i], c));
   if (isObj(config)) return isObj(live) && Object.entries(config).every(([k, v]) => containsAll(live[k], v));
-  return live === config;
+  // the server stores quantities in canonical form: `cpu: 0.5` reads back as "500m"
+  return live === config || (typeof live === 'string' && (typeof config === 'string' || typeof config === 'number') && sameQuantity(live, config));
 }
 
 /**

@@ -1,6 +1,12 @@
-// Health of a live object, one small function per kind (argo gitops-engine style); kinds without a
-// rule are healthy once present. Rollout rules follow `kubectl rollout status`.
+// Health of a live object, one small function per kind (argo gitops-engine style). Rollout rules
+// follow `kubectl rollout status`. Kinds without a built-in rule get the environment's declarative
+// rules (`spec.kubernetes.health`) or else the generic one of custom resources (the kstatus
+// conventions: observedGeneration, then Ready/Available conditions, Stalled = Degraded).
+import type { Environment } from '../../model/manifest-types.generated.js';
 import type { Health, Json } from '../../model/resource.js';
+
+/** The environment's per-kind rules (schemas/environment.schema.json `spec.kubernetes.health`). */
+export type HealthRules = NonNullable<NonNullable<Environment['spec']['kubernetes']>['health']>;
 
 // biome-ignore lint/suspicious/noExplicitAny: live objects are untyped JSON read with optional chaining throughout
 type Obj = Record<string, any>;
@@ -82,6 +88,49 @@ function service(o: Obj): Health {
   return o.status?.loadBalancer?.ingress?.length ? healthy('load balancer ready') : progressing('waiting for a load balancer address');
 }
 
+function ingress(o: Obj): Health {
+  return o.status?.loadBalancer?.ingress?.length ? healthy('load balancer address assigned') : progressing('waiting for a load balancer address');
+}
+
+/** HorizontalPodAutoscaler (autoscaling/v2 conditions; v1 has none and is healthy once it reports). */
+function hpa(o: Obj): Health {
+  const failing = ((o.status?.conditions as Obj[] | undefined) ?? []).find(
+    (c) => (c.type === 'AbleToScale' || c.type === 'ScalingActive') && c.status === 'False' && /^Failed/.test(String(c.reason ?? '')),
+  );
+  if (failing) return degraded(`${failing.type} is False (${failing.reason}): ${failing.message ?? ''}`.trim());
+  if (o.status?.currentReplicas === undefined && !o.status?.conditions?.length) return progressing('waiting for the autoscaler to report');
+  if (o.status?.observedGeneration !== undefined && !observed(o)) return progressing('waiting for the autoscaler to observe its spec');
+  return healthy(`${o.status?.currentReplicas ?? 0} replicas (min ${o.spec?.minReplicas ?? 1}, max ${o.spec?.maxReplicas})`);
+}
+
+function pdb(o: Obj): Health {
+  if (!observed(o)) return progressing('waiting for the budget to be observed');
+  const s = o.status ?? {};
+  if (s.desiredHealthy === undefined) return progressing('waiting for the budget to be computed');
+  if ((s.currentHealthy ?? 0) < s.desiredHealthy)
+    return progressing(`${s.currentHealthy ?? 0} of ${s.desiredHealthy} pods healthy that the budget needs`, s.currentHealthy ?? 0, s.desiredHealthy);
+  return healthy(`${s.currentHealthy} pods healthy, ${s.disruptionsAllowed ?? 0} disruption(s) allowed`);
+}
+
+/**
+ * Custom resources: Progressing while the controller has not observed the latest generation; then
+ * Stalled/Failed=True is Degraded, Ready (else Available) decides; no such condition: present is
+ * enough (nothing better is known).
+ */
+function custom(o: Obj): Health {
+  if (o.status?.observedGeneration !== undefined && !observed(o))
+    return progressing(`waiting for the controller to observe generation ${o.metadata?.generation}`);
+  for (const type of ['Stalled', 'Failed']) {
+    const c = condition(o, type);
+    if (c?.status === 'True') return degraded(`${type}: ${c.message ?? c.reason ?? ''}`.trim());
+  }
+  const ready = condition(o, 'Ready') ?? condition(o, 'Available');
+  if (!ready) return healthy('present (no Ready or Available condition)');
+  const why = `${ready.type} is ${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.message ? `: ${ready.message}` : ''}`;
+  if (ready.status === 'True') return healthy(ready.message ? `${ready.type}: ${ready.message}` : String(ready.type).toLowerCase());
+  return progressing(why);
+}
+
 const rules: Record<string, (o: Obj) => Health> = {
   'apps/Deployment': deployment,
   'apps/StatefulSet': statefulSet,
@@ -90,13 +139,48 @@ const rules: Record<string, (o: Obj) => Health> = {
   '/PersistentVolumeClaim': pvc,
   '/Service': service,
   'apiextensions.k8s.io/CustomResourceDefinition': crd,
+  'networking.k8s.io/Ingress': ingress,
+  'autoscaling/HorizontalPodAutoscaler': hpa,
+  'policy/PodDisruptionBudget': pdb,
 };
 
-/** Health of a live object (plain JSON); undefined object = Missing. */
-export function healthOf(obj: Record<string, Json> | undefined): Health {
+/** Core and built-in groups: kinds there without a rule are healthy once present (ConfigMap, Role...). */
+const builtinGroup = (g: string) => g === '' || (g.endsWith('.k8s.io') && !g.includes('.x-k8s.io')) || !g.includes('.');
+
+/** Health of a live object (plain JSON); undefined object = Missing. Environment rules win over built-in ones. */
+export function healthOf(obj: Record<string, Json> | undefined, envRules: HealthRules = []): Health {
   if (!obj) return missing;
   const apiVersion = String(obj.apiVersion ?? '');
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const declared = envRules.find((r) => (r.group ?? '') === group && r.kind === obj.kind);
+  if (declared) return declarative(obj as Obj, declared);
   const rule = rules[`${group}/${String(obj.kind)}`];
-  return rule ? rule(obj as Obj) : healthy('present');
+  if (rule) return rule(obj as Obj);
+  return builtinGroup(group) ? healthy('present') : custom(obj as Obj);
+}
+
+/** An environment rule set: observedGeneration first (unless turned off), then the first matching rule. */
+function declarative(o: Obj, r: HealthRules[number]): Health {
+  if (r.observedGeneration !== false && o.status?.observedGeneration !== undefined && !observed(o))
+    return progressing(`waiting for the controller to observe generation ${o.metadata?.generation}`);
+  for (const rule of r.rules) {
+    let message: string | undefined;
+    if (rule.condition !== undefined) {
+      const c = condition(o, rule.condition);
+      if (!c || c.status !== (rule.status ?? 'True') || (rule.reason !== undefined && c.reason !== rule.reason)) continue;
+      message = c.message ? `${c.type}: ${c.message}` : `${c.type} is ${c.status}`;
+    }
+    if (rule.field !== undefined) {
+      const v = rule.field.split('.').reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Obj)[k] : undefined), o);
+      if (v === undefined || (rule.equals !== undefined && v !== rule.equals)) continue;
+      message ??= `${rule.field} is ${JSON.stringify(v)}`;
+    }
+    return toHealth(rule.health, rule.message ?? message ?? `matched rule for ${r.kind}`);
+  }
+  return toHealth(r.default ?? 'Progressing', `no health rule of ${r.kind} matched yet`);
+}
+
+function toHealth(status: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended', message: string): Health {
+  const level = { Healthy: 100, Progressing: 0, Degraded: 0, Suspended: 50 }[status];
+  return { status, level, message };
 }

@@ -6,6 +6,8 @@
 // context.
 import type { TargetFactory } from '../target.js';
 import { KubeClient } from './client.js';
+import { REQUEST_TIMEOUT_MS } from './constants.js';
+import { KubeHttp } from './http.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { KubernetesTarget } from './target.js';
 
@@ -13,15 +15,17 @@ export { FIELD_MANAGER, SPEC_HASH_ANNOTATION } from './constants.js';
 export { healthOf } from './health.js';
 export { KubernetesTarget } from './target.js';
 
-/** Factory for `kubernetes:<env>` targets; `environment(name)` returns that Environment's manifest. */
+/** Factory for `kubernetes:<env>` targets; the Environment comes from the target scope. */
 export function createKubernetesTargetFactory(): TargetFactory {
   return {
     type: 'kubernetes',
     onThisMachine: false,
     async create(key, ctx, scope) {
       const envName = key.slice('kubernetes:'.length);
-      const kc = await loadKubeConfig(envName, scope.environment(envName), ctx);
-      return new KubernetesTarget(key, new KubeClient(kc), ctx);
+      const env = scope.environment(envName);
+      const kc = await loadKubeConfig(envName, env, ctx);
+      const http = new KubeHttp(kc, { timeoutMs: REQUEST_TIMEOUT_MS });
+      return new KubernetesTarget(key, new KubeClient(http, envName), ctx, env?.spec.kubernetes?.health ?? []);
     },
   };
 }

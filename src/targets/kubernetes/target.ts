@@ -1,14 +1,15 @@
 // The Kubernetes target of one environment (`kubernetes:<env>`): observe = list/get live objects and
 // detect drift with a server-side dry-run; apply = server-side apply or delete; health = rollout rules.
-import { ApiException } from '@kubernetes/client-node';
 import type { KubeObject } from '../../model/kube-object.js';
 import type { Task, TaskResult } from '../../model/plan.js';
 import { type DesiredResource, type Health, type Json, type ObservedResource, unknownObservation } from '../../model/resource.js';
 import type { Reachability, Target, TargetContext } from '../target.js';
-import { apiErrorMessage, isNotFound, type KubeClient, type Live, unknownCauseOf } from './client.js';
+import { describeApplyError } from './apply-errors.js';
+import { type KubeClient, type Live, unknownCauseOf } from './client.js';
 import { CONCURRENCY, MANAGED_SELECTOR, SPEC_HASH_ANNOTATION } from './constants.js';
 import { containsAll, driftPaths, liveView } from './drift.js';
-import { healthOf, missing } from './health.js';
+import { apiErrorMessage, isForbidden, NotServedError } from './errors.js';
+import { type HealthRules, healthOf, missing } from './health.js';
 import { mapLimit } from './pool.js';
 import { resolveEnvRefs } from './secrets.js';
 
@@ -20,12 +21,27 @@ const labelOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ? `${o.meta
 
 export class KubernetesTarget implements Target {
   readonly kinds = ['KubeObject'] as const;
+  /** `cluster <env>`: what messages call this target. */
+  private readonly subject: string;
 
   constructor(
     readonly key: string,
     private readonly client: KubeClient,
     private readonly ctx: Pick<TargetContext, 'resolveSecret'>,
-  ) {}
+    /** Health rules of the environment (`spec.kubernetes.health`), tried before the built-in ones. */
+    private readonly rules: HealthRules = [],
+  ) {
+    this.subject = `cluster ${key.slice('kubernetes:'.length)}`;
+  }
+
+  async probe(): Promise<Reachability> {
+    try {
+      await this.client.version();
+      return { reachable: true, facts: {} };
+    } catch (err) {
+      return { reachable: false, cause: unknownCauseOf(this.subject, err) };
+    }
+  }
 
   /**
    * One LIST per kind and namespace (Boreas-labelled objects); desired objects it did not return are
@@ -36,24 +52,15 @@ export class KubernetesTarget implements Target {
    * defaults and normalisation never count). Objects with another hash are going to be updated
    * anyway, so they cost nothing more.
    */
-  async probe(): Promise<Reachability> {
-    try {
-      await this.client.version();
-      return { reachable: true, facts: {} };
-    } catch (err) {
-      return { reachable: false, cause: unknownCauseOf(`cluster ${this.key.slice('kubernetes:'.length)}`, err) };
-    }
-  }
-
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
     let live: Map<string, Live | undefined>;
     try {
       live = await this.fetchLive(resources);
     } catch (err) {
-      const cause = unknownCauseOf(`cluster ${this.key.slice('kubernetes:'.length)}`, err);
+      const cause = unknownCauseOf(this.subject, err);
       return resources.map((r) => unknownObservation(r.id, cause));
     }
-    return mapLimit(resources, CONCURRENCY, async (r) => {
+    return mapLimit(resources, CONCURRENCY, async (r): Promise<ObservedResource> => {
       const obj = live.get(r.id);
       if (!obj) return { id: r.id, state: 'absent', health: missing };
       const md = (obj.metadata ?? {}) as Record<string, Json>;
@@ -62,7 +69,7 @@ export class KubernetesTarget implements Target {
         id: r.id,
         state: 'present',
         appliedHash,
-        health: healthOf(obj),
+        health: healthOf(obj, this.rules),
         fingerprint: `${String(md.uid)}:${String(md.generation ?? 0)}`,
         details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
       };
@@ -79,7 +86,10 @@ export class KubernetesTarget implements Target {
     const obj = specOf(task.resource);
     try {
       if (task.action === 'delete') {
-        const existed = await this.client.delete(obj);
+        const existed = await this.client.delete(obj).catch((err) => {
+          if (err instanceof NotServedError) return false; // its kind is gone (CRD deleted): so is the object
+          throw err;
+        });
         return { outcome: 'deleted', message: existed ? `deleted ${labelOf(obj)}` : `${labelOf(obj)} was already absent` };
       }
       const prepared = await this.prepare(task.resource);
@@ -94,15 +104,18 @@ export class KubernetesTarget implements Target {
         details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
       };
     } catch (err) {
-      return { outcome: 'failed', message: `${labelOf(obj)}: ${apiErrorMessage(err)}` };
+      return {
+        outcome: 'failed',
+        message: describeApplyError(err, obj as unknown as Record<string, Json>, { label: labelOf(obj), origin: task.resource.origin }),
+      };
     }
   }
 
   async health(resource: DesiredResource): Promise<Health> {
     try {
-      return healthOf(await this.client.get(specOf(resource)));
+      return healthOf(await this.client.get(specOf(resource)), this.rules);
     } catch (err) {
-      if (isNotServed(err)) return missing;
+      if (err instanceof NotServedError) return { ...missing, message: err.message };
       return { status: 'Unknown', level: 0, message: apiErrorMessage(err) };
     }
   }
@@ -120,10 +133,10 @@ export class KubernetesTarget implements Target {
       const config = await this.prepare(r);
       if (containsAll(live, config as unknown as Json)) return undefined;
       const dry = await this.client.apply(config, true);
-      const paths = driftPaths(live, dry);
+      const paths = driftPaths(live, dry, config as unknown as Live);
       return paths.length ? paths.map((p) => `${p} changed on the cluster`) : undefined;
     } catch (err) {
-      return [`dry-run apply failed: ${apiErrorMessage(err)}`];
+      return [`dry-run apply failed: ${describeApplyError(err, specOf(r) as unknown as Live, { label: labelOf(specOf(r)), origin: r.origin })}`];
     }
   }
 
@@ -164,7 +177,13 @@ export class KubernetesTarget implements Target {
       }
       toGet.push(...missing);
     });
-    await mapLimit(toGet, CONCURRENCY, async (r) => found.set(r.id, await this.client.get(specOf(r))));
+    await mapLimit(toGet, CONCURRENCY, async (r) => {
+      try {
+        found.set(r.id, await this.client.get(specOf(r)));
+      } catch (err) {
+        if (!(err instanceof NotServedError)) throw err;
+      }
+    });
     return found;
   }
 
@@ -172,20 +191,15 @@ export class KubernetesTarget implements Target {
     try {
       return await this.client.list(apiVersion, kind, ns || undefined, selector);
     } catch (err) {
-      if (isNotServed(err)) return undefined;
+      if (err instanceof NotServedError) return undefined;
       throw err;
     }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
   }
 }
 
 /** Up to this many unlabelled objects of one kind and namespace are looked up by GET, not LIST. */
 const FEW = 3;
-
-function isForbidden(err: unknown): boolean {
-  return err instanceof ApiException && err.code === 403;
-}
-
-/** The client throws a plain Error when discovery does not list the kind (e.g. CRD not applied). */
-function isNotServed(err: unknown): boolean {
-  return isNotFound(err) || (err instanceof Error && /Unrecognized API version and kind/.test(err.message));
-}

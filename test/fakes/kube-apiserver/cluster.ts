@@ -3,8 +3,10 @@
 import { managedFieldsOf, sameOwnership, serverSideApply, updateAs, type Stored } from './apply.js';
 import { applyDefaults, pruneUnknown } from './defaults.js';
 import { changedPaths, deepEqual, pathText, type Obj } from './fields.js';
-import { matchLabels } from './labels.js';
+import { immutableViolations, invalidError } from './immutable.js';
+import { matchFields, matchLabels } from './labels.js';
 import { builtinTypes, groupVersion, typesOfCrd, type ResourceType } from './resources.js';
+import { modelName, unknownFields } from './schema.js';
 import { badRequest, notFound, StatusError } from './status.js';
 
 export interface ObjectRef {
@@ -23,7 +25,28 @@ export interface ApplyOptions {
   manager: string;
   force: boolean;
   dryRun: boolean;
+  /** `Strict`: unknown fields are a 400; otherwise they are dropped with a warning (the default `Warn`). */
+  fieldValidation?: string;
 }
+
+export interface WriteResult {
+  code: number;
+  obj: Obj;
+  /** `Warning` header texts (unknown fields dropped). */
+  warnings: string[];
+}
+
+/** One watch event, as streamed to `?watch=1` clients. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  t: ResourceType;
+  namespace?: string;
+  rv: number;
+  object: Obj;
+}
+
+/** Watch events kept for `resourceVersion`-based resumption; older ones answer 410 Gone. */
+const HISTORY = 1000;
 
 const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 /** Metadata the server owns: never part of an apply configuration. */
@@ -35,6 +58,9 @@ export class FakeCluster {
   private readonly objects = new Map<string, Stored>();
   private rv = 1000;
   private uid = 0;
+  /** Recent events, oldest first, and the live watchers. */
+  readonly history: WatchEvent[] = [];
+  private readonly watchers = new Set<(e: WatchEvent) => void>();
 
   constructor(private readonly opts: ClusterOptions = {}) {
     for (const name of ['default', 'kube-system']) {
@@ -70,12 +96,12 @@ export class FakeCluster {
   }
 
   /** `<Kind>List`; items of built-in kinds carry no apiVersion/kind (custom resources do), as on a real server. */
-  list(t: ResourceType, ns: string | undefined, selector: string | null): Obj {
+  list(t: ResourceType, ns: string | undefined, selector: string | null, fieldSelector: string | null = null): Obj {
     const items: Obj[] = [];
     for (const [k, s] of this.objects) {
       const [g, kind, ons] = k.split('|');
       if (g !== t.group || kind !== t.kind || (ns && ons !== ns)) continue;
-      if (!matchLabels(selector, (s.obj.metadata as Obj).labels as Record<string, string>)) continue;
+      if (!this.matches(s.obj, selector, fieldSelector)) continue;
       const o = this.output(s, groupVersion(t));
       if (!t.crd) {
         delete o.apiVersion;
@@ -86,12 +112,24 @@ export class FakeCluster {
     return { apiVersion: groupVersion(t), kind: `${t.kind}List`, metadata: { resourceVersion: this.resourceVersion }, items };
   }
 
+  /** Whether an object passes a label and a field selector (`metadata.name`, `metadata.namespace`). */
+  matches(obj: Obj, selector: string | null, fieldSelector: string | null): boolean {
+    const md = obj.metadata as Obj;
+    return matchLabels(selector, md.labels as Record<string, string>) && matchFields(fieldSelector, md);
+  }
+
+  /** Subscribes to every event from now on; returns the unsubscribe function. */
+  watch(fn: (e: WatchEvent) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
   exists(t: ResourceType, ns: string | undefined, name: string): boolean {
     return this.objects.has(this.keyOf(t, ns, name));
   }
 
   /** Server-side apply of a parsed configuration; `code` is 201 on create, 200 otherwise. */
-  apply(t: ResourceType, ns: string | undefined, name: string, body: Obj, o: ApplyOptions): { code: number; obj: Obj } {
+  apply(t: ResourceType, ns: string | undefined, name: string, body: Obj, o: ApplyOptions): WriteResult {
     const gv = groupVersion(t);
     if (body.apiVersion !== gv || body.kind !== t.kind)
       throw badRequest(`the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the URL (${gv} ${t.kind})`);
@@ -106,7 +144,7 @@ export class FakeCluster {
     const config = structuredClone(body);
     for (const k of serverMetadata) delete (config.metadata as Obj)[k];
     delete config.status;
-    if (t.crd?.schema) pruneUnknown(config, t.crd.schema);
+    const warnings = this.checkFields(t, ns, name, config, o.fieldValidation, 'failed to create typed patch object');
 
     const key = this.keyOf(t, ns, name);
     const live = this.objects.get(key);
@@ -129,7 +167,11 @@ export class FakeCluster {
     meta.name = name;
     if (t.namespaced) meta.namespace = ns;
     applyDefaults(t.kind, next.obj, !live, this.opts);
-    if (live && deepEqual(live.obj, next.obj) && sameOwnership(live.managers, next.managers)) return { code: 200, obj: this.output(live, gv) };
+    if (live && deepEqual(live.obj, next.obj) && sameOwnership(live.managers, next.managers)) return { code: 200, obj: this.output(live, gv), warnings };
+    if (live) {
+      const violations = immutableViolations(t.kind, live.obj, next.obj);
+      if (violations.length) throw invalidError(t, name, violations);
+    }
     if (!live) {
       meta.uid = `uid-${++this.uid}`;
       meta.creationTimestamp = timestamp();
@@ -138,11 +180,92 @@ export class FakeCluster {
       meta.generation = Number((live.obj.metadata as Obj).generation ?? 1) + 1;
     }
     const code = live ? 200 : 201;
-    if (o.dryRun) return { code, obj: this.output(next, gv) };
+    if (o.dryRun) return { code, obj: this.output(next, gv), warnings };
     meta.resourceVersion = String(++this.rv);
     this.objects.set(key, next);
     if (t.kind === 'CustomResourceDefinition') this.refreshCrdTypes();
-    return { code, obj: this.output(next, gv) };
+    this.emit(live ? 'MODIFIED' : 'ADDED', t, ns, next);
+    return { code, obj: this.output(next, gv), warnings };
+  }
+
+  /**
+   * PUT: replaces the object as an update by `manager` (kubectl replace/edit). `metadata.resourceVersion`,
+   * when sent, must be the stored one (409 otherwise); status is kept when the kind has a status
+   * subresource.
+   */
+  update(t: ResourceType, ns: string | undefined, name: string, body: Obj, o: Omit<ApplyOptions, 'force'>): WriteResult {
+    const gv = groupVersion(t);
+    if (body.apiVersion !== gv || body.kind !== t.kind)
+      throw badRequest(`the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the URL (${gv} ${t.kind})`);
+    const md = (body.metadata ?? {}) as Obj;
+    if (md.name !== name) throw badRequest(`the name of the object (${String(md.name)}) does not match the name on the URL (${name})`);
+    const key = this.keyOf(t, ns, name);
+    const live = this.objects.get(key);
+    if (!live) throw notFound(t.name, t.group, name);
+    const liveMd = live.obj.metadata as Obj;
+    if (md.resourceVersion !== undefined && md.resourceVersion !== liveMd.resourceVersion) {
+      const qualified = t.group ? `${t.name}.${t.group}` : t.name;
+      throw new StatusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${qualified} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name, group: t.group || undefined, kind: t.name },
+      );
+    }
+    const after = structuredClone(body);
+    const warnings = this.checkFields(t, ns, name, after, o.fieldValidation, `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}`);
+    const meta = after.metadata as Obj;
+    for (const k of serverMetadata) delete meta[k];
+    for (const k of ['uid', 'creationTimestamp', 'generation', 'resourceVersion']) if (liveMd[k] !== undefined) meta[k] = liveMd[k];
+    if (t.namespaced) meta.namespace = ns;
+    if (t.statusSubresource) {
+      if (live.obj.status !== undefined) after.status = structuredClone(live.obj.status);
+      else delete after.status;
+    }
+    applyDefaults(t.kind, after, false, this.opts);
+    const violations = immutableViolations(t.kind, live.obj, after);
+    if (violations.length) throw invalidError(t, name, violations);
+    const next = updateAs(live, after, o.manager, changedPaths(live.obj, after));
+    if (!deepEqual(withoutMetaStatus(live.obj), withoutMetaStatus(after))) meta.generation = Number(liveMd.generation ?? 1) + 1;
+    if (o.dryRun) return { code: 200, obj: this.output(next, gv), warnings };
+    if (deepEqual(live.obj, after) && sameOwnership(live.managers, next.managers)) return { code: 200, obj: this.output(live, gv), warnings };
+    meta.resourceVersion = String(++this.rv);
+    this.objects.set(key, next);
+    if (t.kind === 'CustomResourceDefinition') this.refreshCrdTypes();
+    this.emit('MODIFIED', t, ns, next);
+    return { code: 200, obj: this.output(next, gv), warnings };
+  }
+
+  /**
+   * Unknown fields of a write: with `fieldValidation=Strict` a 400 naming them all (`prefix`: how
+   * the real server starts the message for this verb); otherwise they are dropped and returned as
+   * warnings. Custom resources are checked against (and pruned by) their CRD's structural schema.
+   */
+  private checkFields(t: ResourceType, ns: string | undefined, name: string, obj: Obj, validation: string | undefined, prefix: string): string[] {
+    let unknown: string[];
+    if (t.crd) {
+      unknown = [];
+      if (t.crd.schema) pruneUnknown(obj, t.crd.schema, true, '', (p) => unknown.push(p));
+    } else {
+      const model = modelName(t);
+      const found = model ? unknownFields(obj, model) : [];
+      unknown = found.map((f) => f.path);
+      if (validation !== 'Strict') for (const f of found) delete f.holder[f.key];
+    }
+    if (!unknown.length) return [];
+    if (validation === 'Strict') {
+      const gvk = `${groupVersion(t)}, Kind=${t.kind}`;
+      const detail = unknown.map((p) => `${p}: field not declared in schema`).join('\n');
+      throw badRequest(`${prefix} (${t.namespaced ? `${ns}/` : ''}${name}; ${gvk}): ${detail}`);
+    }
+    return unknown.map((p) => `unknown field "${p.slice(1)}"`);
+  }
+
+  private emit(type: WatchEvent['type'], t: ResourceType, ns: string | undefined, s: Stored): void {
+    const e: WatchEvent = { type, t, namespace: t.namespaced ? ns : undefined, rv: this.rv, object: this.output(s, groupVersion(t)) };
+    this.history.push(e);
+    if (this.history.length > HISTORY) this.history.shift();
+    for (const w of this.watchers) w(e);
   }
 
   /** Deletes (200 with the object); cascades what the namespace and CRD controllers would. */
@@ -152,6 +275,8 @@ export class FakeCluster {
     if (!live) throw notFound(t.name, t.group, name);
     if (dryRun) return this.output(live, groupVersion(t));
     this.objects.delete(key);
+    ++this.rv;
+    this.emit('DELETED', t, ns, live);
     if (t.kind === 'Namespace') for (const k of [...this.objects.keys()]) if (k.split('|')[2] === name) this.objects.delete(k);
     if (t.kind === 'CustomResourceDefinition') {
       const spec = (live.obj.spec ?? {}) as Obj;
@@ -173,6 +298,7 @@ export class FakeCluster {
     const s = this.mustGet(ref);
     s.obj.status = structuredClone(status);
     (s.obj.metadata as Obj).resourceVersion = String(++this.rv);
+    this.emitRef(ref, s);
   }
 
   editAs(manager: string, ref: ObjectRef, mutate: (obj: Obj) => void): void {
@@ -184,6 +310,7 @@ export class FakeCluster {
     if (!deepEqual(withoutMetaStatus(s.obj), withoutMetaStatus(after))) meta.generation = Number(meta.generation ?? 1) + 1;
     meta.resourceVersion = String(++this.rv);
     this.objects.set(this.refKey(ref), next);
+    this.emitRef(ref, next);
   }
 
   establishCrd(name: string): void {
@@ -199,6 +326,11 @@ export class FakeCluster {
   }
 
   // ---- internals
+
+  private emitRef(ref: ObjectRef, s: Stored): void {
+    const t = this.types.find((r) => groupVersion(r) === ref.apiVersion && r.kind === ref.kind);
+    if (t) this.emit('MODIFIED', t, ref.namespace, s);
+  }
 
   private key(group: string, kind: string, ns: string | undefined, name: string): string {
     return `${group}|${kind}|${ns ?? ''}|${name}`;

@@ -83,7 +83,7 @@ export function applyDefaults(kind: string, obj: Obj, created: boolean, opts: { 
  * is set at that level (the real apiserver's pruning of custom resources). apiVersion, kind and
  * metadata are never pruned.
  */
-export function pruneUnknown(value: unknown, schema: any, top = true): unknown {
+export function pruneUnknown(value: unknown, schema: any, top = true, path = '', onPrune?: (path: string) => void): unknown {
   if (!schema || typeof schema !== 'object') return value;
   if (isObj(value)) {
     if (schema['x-kubernetes-preserve-unknown-fields'] === true && !schema.properties) return value;
@@ -91,12 +91,16 @@ export function pruneUnknown(value: unknown, schema: any, top = true): unknown {
     const additional = schema.additionalProperties;
     for (const k of Object.keys(value)) {
       if (top && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
-      if (props && k in props) value[k] = pruneUnknown(value[k], props[k], false);
-      else if (additional && typeof additional === 'object') value[k] = pruneUnknown(value[k], additional, false);
-      else if (schema['x-kubernetes-preserve-unknown-fields'] !== true && additional !== true) delete value[k];
+      const at = `${path}.${k}`;
+      if (props && k in props) value[k] = pruneUnknown(value[k], props[k], false, at, onPrune);
+      else if (additional && typeof additional === 'object') value[k] = pruneUnknown(value[k], additional, false, at, onPrune);
+      else if (schema['x-kubernetes-preserve-unknown-fields'] !== true && additional !== true) {
+        delete value[k];
+        onPrune?.(at);
+      }
     }
     return value;
   }
-  if (Array.isArray(value) && schema.items) return value.map((v) => pruneUnknown(v, schema.items, false));
+  if (Array.isArray(value) && schema.items) return value.map((v, i) => pruneUnknown(v, schema.items, false, `${path}[${i}]`, onPrune));
   return value;
 }

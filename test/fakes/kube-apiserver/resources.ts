@@ -10,13 +10,26 @@ export interface ResourceType {
   namespaced: boolean;
   /** Has a `status` subresource: applies to the main resource ignore `status`. */
   statusSubresource: boolean;
+  /** Short names `kubectl get` accepts (`deploy`, `svc`), from discovery. */
+  shortNames?: string[];
+  /** Categories (`all`) `kubectl get all` expands, from discovery. */
+  categories?: string[];
   /** Served by a CRD (custom resource): unknown fields are pruned by its schema. */
   crd?: { schema?: unknown };
 }
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-const t = (group: string, version: string, kind: string, name: string, namespaced: boolean, statusSubresource = true): ResourceType => ({
+const t = (
+  group: string,
+  version: string,
+  kind: string,
+  name: string,
+  namespaced: boolean,
+  statusSubresource: boolean,
+  shortNames: string[] = [],
+  categories: string[] = [],
+): ResourceType => ({
   group,
   version,
   kind,
@@ -24,22 +37,32 @@ const t = (group: string, version: string, kind: string, name: string, namespace
   singularName: kind.toLowerCase(),
   namespaced,
   statusSubresource,
+  shortNames,
+  categories,
 });
 
+const all = ['all'];
+
+/** Built-ins served, with the short names and categories of the real server's discovery. */
 export const builtinTypes: ResourceType[] = [
-  t('', 'v1', 'Namespace', 'namespaces', false),
-  t('', 'v1', 'ConfigMap', 'configmaps', true, false),
+  t('', 'v1', 'Namespace', 'namespaces', false, true, ['ns']),
+  t('', 'v1', 'ConfigMap', 'configmaps', true, false, ['cm']),
   t('', 'v1', 'Secret', 'secrets', true, false),
-  t('', 'v1', 'Service', 'services', true),
-  t('', 'v1', 'ServiceAccount', 'serviceaccounts', true, false),
-  t('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true),
-  t('', 'v1', 'Pod', 'pods', true),
-  t('apps', 'v1', 'Deployment', 'deployments', true),
-  t('apps', 'v1', 'StatefulSet', 'statefulsets', true),
-  t('apps', 'v1', 'DaemonSet', 'daemonsets', true),
-  t('batch', 'v1', 'Job', 'jobs', true),
-  t('batch', 'v1', 'CronJob', 'cronjobs', true),
-  t('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false),
+  t('', 'v1', 'Service', 'services', true, true, ['svc'], all),
+  t('', 'v1', 'ServiceAccount', 'serviceaccounts', true, false, ['sa']),
+  t('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, true, ['pvc']),
+  t('', 'v1', 'Pod', 'pods', true, true, ['po'], all),
+  t('apps', 'v1', 'Deployment', 'deployments', true, true, ['deploy'], all),
+  t('apps', 'v1', 'StatefulSet', 'statefulsets', true, true, ['sts'], all),
+  t('apps', 'v1', 'DaemonSet', 'daemonsets', true, true, ['ds'], all),
+  t('apps', 'v1', 'ReplicaSet', 'replicasets', true, true, ['rs'], all),
+  t('batch', 'v1', 'Job', 'jobs', true, true, [], all),
+  t('batch', 'v1', 'CronJob', 'cronjobs', true, true, ['cj'], all),
+  t('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, true, ['ing']),
+  t('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, false, ['netpol']),
+  t('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, true, ['hpa'], all),
+  t('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, true, ['pdb']),
+  t('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, true, ['crd', 'crds']),
 ];
 
 export const groupVersion = (r: { group: string; version: string }) => (r.group ? `${r.group}/${r.version}` : r.version);
@@ -49,7 +72,15 @@ export function resourceList(types: ResourceType[], gv: string): object | undefi
   const mine = types.filter((r) => groupVersion(r) === gv);
   if (mine.length === 0) return undefined;
   const resources = [
-    ...mine.map((r) => ({ name: r.name, singularName: r.singularName, namespaced: r.namespaced, kind: r.kind, verbs })),
+    ...mine.map((r) => ({
+      name: r.name,
+      singularName: r.singularName,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs,
+      ...(r.shortNames?.length ? { shortNames: r.shortNames } : {}),
+      ...(r.categories?.length ? { categories: r.categories } : {}),
+    })),
     ...mine
       .filter((r) => r.statusSubresource)
       .map((r) => ({ name: `${r.name}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] })),
@@ -84,6 +115,8 @@ export function typesOfCrd(crd: { spec?: any }): ResourceType[] {
       singularName: s.names?.singular ?? String(s.names?.kind ?? '').toLowerCase(),
       namespaced: s.scope !== 'Cluster',
       statusSubresource: !!v.subresources?.status,
+      shortNames: s.names?.shortNames ?? [],
+      categories: s.names?.categories ?? [],
       crd: { schema: v.schema?.openAPIV3Schema },
     }));
 }

@@ -1,12 +1,14 @@
 // FAKE kube-apiserver over real HTTP (127.0.0.1, port chosen by the OS) for tests and benchmarks.
-// Speaks enough of the Kubernetes REST API for @kubernetes/client-node's KubernetesObjectApi:
-// discovery, GET/LIST (label selectors), server-side apply PATCH, DELETE, POST. See README.md.
+// Speaks enough of the Kubernetes REST API for Boreas's client and a real kubectl: discovery,
+// /openapi/v3, GET/LIST (label and field selectors), watch, server-side apply PATCH, PUT, POST,
+// DELETE. See README.md.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { FakeCluster, type ClusterOptions, type ObjectRef } from './cluster.js';
+import { FakeCluster, type ClusterOptions, type ObjectRef, type WatchEvent } from './cluster.js';
 import type { Obj } from './fields.js';
-import { groupList, resourceList } from './resources.js';
+import { openApiDocument, openApiRoot } from './openapi.js';
+import { groupList, groupVersion, resourceList, type ResourceType } from './resources.js';
 import { badRequest, StatusError } from './status.js';
 
 export type { ObjectRef };
@@ -45,6 +47,9 @@ export interface FakeKubeApiServer {
 }
 
 const newCounts = (): RequestCounts => ({ total: 0, reads: 0, discovery: 0, writes: 0, dryRuns: 0, byMethod: {} });
+
+/** What a route answers: a JSON body, or a watch stream that the handler keeps open. */
+type Answer = { code: number; payload: unknown; warnings?: string[] } | { watch: { t: ResourceType; ns?: string; query: URLSearchParams } };
 const notServed = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
 export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}): Promise<FakeKubeApiServer> {
@@ -65,6 +70,13 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     if (p === '/version') return { major: '1', minor: '31', gitVersion: 'v1.31.0-fake' };
     if (p === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
     if (p === '/apis') return groupList(cluster.types);
+    if (p === '/openapi/v3') return openApiRoot(cluster.types);
+    const doc = /^\/openapi\/v3\/(?:api|apis)\/(.+)$/.exec(p);
+    if (doc) {
+      const d = openApiDocument(cluster.types, doc[1]);
+      if (!d) throw notServed();
+      return d;
+    }
     const gv = /^\/api\/(v1)$/.exec(p) ?? /^\/apis\/([^/]+\/[^/]+)$/.exec(p);
     if (!gv) return undefined;
     const list = resourceList(cluster.types, gv[1]);
@@ -72,7 +84,7 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     return list;
   }
 
-  async function route(req: IncomingMessage, url: URL, body: string): Promise<{ code: number; payload: unknown }> {
+  async function route(req: IncomingMessage, url: URL, body: string): Promise<Answer> {
     const method = req.method ?? 'GET';
     const q = url.searchParams;
     const p = url.pathname.replace(/\/+$/, '');
@@ -90,15 +102,19 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     const t = cluster.resolveType(m[1], rest[0]);
     const name = rest[1];
     if (rest.length > 2 || (!t.namespaced && ns)) throw notServed(); // subresources are not implemented
-    if (method === 'GET') return { code: 200, payload: name ? cluster.get(t, ns, name) : cluster.list(t, ns, q.get('labelSelector')) };
+    const watching = q.get('watch') === '1' || q.get('watch') === 'true';
+    if (method === 'GET' && !name && watching) return { watch: { t, ns, query: q } };
+    if (method === 'GET') return { code: 200, payload: name ? cluster.get(t, ns, name) : cluster.list(t, ns, q.get('labelSelector'), q.get('fieldSelector')) };
     const dryRun = q.get('dryRun') === 'All';
+    const fieldValidation = q.get('fieldValidation') ?? undefined;
+    const manager = q.get('fieldManager') ?? managerOf(req);
     if (method === 'POST' && !name) {
       const obj = parseBody(body);
       const n = String((obj.metadata as Obj | undefined)?.name ?? '');
       if (cluster.exists(t, ns, n))
         throw new StatusError(409, 'AlreadyExists', `${t.group ? `${t.name}.${t.group}` : t.name} "${n}" already exists`, { name: n, kind: t.name });
-      const r = cluster.apply(t, ns, n, obj, { manager: q.get('fieldManager') ?? 'unknown', force: true, dryRun });
-      return { code: 201, payload: r.obj };
+      const r = cluster.apply(t, ns, n, obj, { manager, force: true, dryRun, fieldValidation });
+      return { code: 201, payload: r.obj, warnings: r.warnings };
     }
     if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     if (method === 'PATCH') {
@@ -107,10 +123,13 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
         .trim();
       if (ct !== 'application/apply-patch+yaml')
         throw new StatusError(415, 'UnsupportedMediaType', `the fake only implements server-side apply patches, not ${ct}`);
-      const manager = q.get('fieldManager');
-      if (!manager) throw badRequest('fieldManager is required for apply requests');
-      const r = cluster.apply(t, ns, name, parseBody(body), { manager, force: q.get('force') === 'true', dryRun });
-      return { code: r.code, payload: r.obj };
+      if (!q.get('fieldManager')) throw badRequest('fieldManager is required for apply requests');
+      const r = cluster.apply(t, ns, name, parseBody(body), { manager, force: q.get('force') === 'true', dryRun, fieldValidation });
+      return { code: r.code, payload: r.obj, warnings: r.warnings };
+    }
+    if (method === 'PUT') {
+      const r = cluster.update(t, ns, name, parseBody(body), { manager, dryRun, fieldValidation });
+      return { code: r.code, payload: r.obj, warnings: r.warnings };
     }
     if (method === 'DELETE') return { code: 200, payload: cluster.remove(t, ns, name, dryRun) };
     throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -119,16 +138,63 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     count(req.method ?? 'GET', url);
-    let out: { code: number; payload: unknown };
+    let out: Answer;
     try {
       const body = req.method === 'GET' ? '' : await readBody(req);
       out = await route(req, url, body);
+      if ('watch' in out) return streamWatch(req, res, out.watch);
     } catch (err) {
       const e = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `fake apiserver bug: ${(err as Error).stack}`);
       out = { code: e.code, payload: e.body() };
     }
-    res.writeHead(out.code, { 'content-type': 'application/json' });
+    const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
+    // The real server's warning header format (RFC 7234): `299 - "unknown field \"spec.x\""`.
+    if (out.warnings?.length) headers.warning = out.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    res.writeHead(out.code, headers);
     res.end(JSON.stringify(out.payload));
+  }
+
+  /**
+   * `?watch=1`: newline-delimited `{type, object}` events. Without `resourceVersion` (or with "0")
+   * the current objects come first as ADDED; with one, the events after it (410 Gone when it is
+   * older than the kept history). Ends after `timeoutSeconds`, or when the client goes away.
+   */
+  function streamWatch(req: IncomingMessage, res: ServerResponse, w: { t: ResourceType; ns?: string; query: URLSearchParams }): void {
+    const q = w.query;
+    const selects = (e: WatchEvent) =>
+      e.t.group === w.t.group &&
+      e.t.kind === w.t.kind &&
+      (!w.ns || e.namespace === w.ns) &&
+      cluster.matches(e.object, q.get('labelSelector'), q.get('fieldSelector'));
+    const since = q.get('resourceVersion');
+    const initial: unknown[] = [];
+    if (!since || since === '0') {
+      for (const item of cluster.list(w.t, w.ns, q.get('labelSelector'), q.get('fieldSelector')).items as Obj[])
+        initial.push({ type: 'ADDED', object: { apiVersion: groupVersion(w.t), kind: w.t.kind, ...item } });
+    } else {
+      const rv = Number(since);
+      const oldest = cluster.history[0]?.rv ?? Number(cluster.resourceVersion) + 1;
+      if (rv < oldest - 1 && cluster.history.length > 0) {
+        const e = new StatusError(410, 'Expired', `too old resource version: ${since} (${oldest - 1})`);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`${JSON.stringify({ type: 'ERROR', object: e.body() })}\n`);
+        return;
+      }
+      for (const e of cluster.history) if (e.rv > rv && selects(e)) initial.push({ type: e.type, object: e.object });
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    for (const e of initial) res.write(`${JSON.stringify(e)}\n`);
+    const stop = cluster.watch((e) => {
+      if (selects(e)) res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+    });
+    const timeout = Number(q.get('timeoutSeconds') ?? 0);
+    const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
+    const close = () => {
+      stop();
+      if (timer) clearTimeout(timer);
+    };
+    res.on('close', close);
+    req.on('close', close);
   }
 
   const server = createServer((req, res) => void handle(req, res));
@@ -167,6 +233,12 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
         server.close(() => resolve());
       }),
   };
+}
+
+/** Writes without `fieldManager` are recorded under the client's name, as the real server does (`kubectl`). */
+function managerOf(req: IncomingMessage): string {
+  const agent = String(req.headers['user-agent'] ?? 'unknown');
+  return agent.split('/')[0] || 'unknown';
 }
 
 /** Apply bodies may be YAML or JSON (JSON is YAML). */

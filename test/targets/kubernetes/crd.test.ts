@@ -72,17 +72,22 @@ test('CRD and Namespace are applied first, then the custom resource with unknown
   assert.equal(h.server.counts().writes, 0);
 });
 
-test('without preserve-unknown-fields the fake prunes unknown fields like the real server, and the pruned result is not reported as drift', async (t) => {
+test('a custom resource with a field its CRD does not declare is refused by strict validation, naming the field; nothing is pruned silently', async (t) => {
   const h = await startHarness(t);
   const strict = structuredClone(crd) as any;
   strict.spec.versions[0].schema.openAPIV3Schema.properties.spec = { type: 'object', properties: { size: { type: 'integer' } } };
   const set = withRaw(h.manifests([rawApp('widgets')]), 'widgets', [widget as any, strict, namespaceObject('shop')]);
   const desired = desiredOf(set);
-  await h.reconcile(desired);
-  const storedWidget = h.server.get({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'shop', name: 'blue' }) as any;
-  assert.deepEqual(storedWidget.spec, { size: 3 });
-  // Applying again gives the same pruned object: no drift loop.
-  assert.equal((await h.plan(desired)).changes.length, 0);
+  const w = desired.find((d) => d.name === 'Widget/shop/blue')!;
+  const run = await h.reconcile(desired);
+  const result = run.results.get(w.id)!;
+  assert.equal(result.outcome, 'failed');
+  const lines = result.message!.split('\n');
+  assert.deepEqual(lines, [
+    'k8s/widgets/all.yaml:1: Widget shop/blue: spec.colour: unknown field, refused by the API server (field not declared in schema)',
+    'k8s/widgets/all.yaml:1: Widget shop/blue: spec.x-custom-key: unknown field, refused by the API server (field not declared in schema)',
+  ]);
+  assert.equal(h.server.get({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'shop', name: 'blue' }), undefined, 'nothing stored half-pruned');
 });
 
 test('custom resources wait until their CRD is Established', async (t) => {

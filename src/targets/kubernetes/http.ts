@@ -1,0 +1,143 @@
+// The wire: HTTP requests to one cluster with the kubeconfig's TLS and credentials, JSON in and out,
+// nothing in between that could drop or rename a field (the typed models of client-node did).
+// client-node still resolves the kubeconfig (exec plugins, token files, client certificates) through
+// `applyToHTTPSOptions`; the request itself goes through undici with a timeout and the caller's
+// AbortSignal on every call.
+import type { RequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { UserError } from '../../model/errors.js';
+import { KubeApiError, KubeTransportError } from './errors.js';
+
+export interface HttpOptions {
+  /** Per-request limit (connect, headers and body); default REQUEST_TIMEOUT_MS. */
+  timeoutMs: number;
+  /** Cancels every request in flight and every later one (the run's signal). */
+  signal?: AbortSignal;
+}
+
+export interface CallOptions {
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+  /** Cancels this request (in addition to the client's signal and timeout). */
+  signal?: AbortSignal;
+}
+
+export interface Answer {
+  status: number;
+  json: unknown;
+  /** `Warning` headers (e.g. unknown fields dropped by a server without strict validation). */
+  warnings: string[];
+}
+
+/** One cluster endpoint: base URL, TLS agent, credentials per request. */
+export class KubeHttp {
+  private readonly base: string;
+  private dispatcher: Dispatcher | undefined;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly opts: HttpOptions,
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new UserError('the kubeconfig has no current cluster');
+    this.base = cluster.server.replace(/\/+$/, '');
+  }
+
+  /** Sends one request; non-2xx answers throw KubeApiError with the server's Status. */
+  async call(method: string, path: string, o: CallOptions = {}): Promise<Answer> {
+    const { headers, dispatcher } = await this.credentials();
+    const url = new URL(this.base + path);
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const signals = [AbortSignal.timeout(this.opts.timeoutMs), ...(this.opts.signal ? [this.opts.signal] : []), ...(o.signal ? [o.signal] : [])];
+    const signal = AbortSignal.any(signals);
+    if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
+    headers.accept = 'application/json';
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        dispatcher,
+        signal,
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+      });
+    } catch (err) {
+      throw this.transportError(err, method, url, signal);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw this.transportError(err, method, url, signal);
+    }
+    const json = parseJson(text);
+    const warnings = [res.headers.warning ?? []].flat().map((w) =>
+      String(w)
+        .replace(/^\d{3} \S+ /, '')
+        .replace(/^"|"$/g, ''),
+    );
+    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, json, warnings };
+    const status = (json ?? {}) as { reason?: string; message?: string; details?: KubeApiError['details'] };
+    throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`), status.details);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher?.close();
+  }
+
+  /** Auth headers are resolved per request (exec plugins and token files rotate); TLS once. */
+  private async credentials(): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher }> {
+    const o: RequestOptions = { headers: {} };
+    try {
+      await this.kc.applyToHTTPSOptions(o);
+    } catch (err) {
+      throw new UserError(`kubeconfig credentials cannot be used: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = String(v);
+    if (o.auth) headers.authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
+    this.dispatcher ??= this.makeDispatcher(o);
+    return { headers, dispatcher: this.dispatcher };
+  }
+
+  private makeDispatcher(o: RequestOptions): Dispatcher {
+    const cluster = this.kc.getCurrentCluster()!;
+    const tls = {
+      ca: o.ca as string | Buffer | undefined,
+      cert: o.cert as string | Buffer | undefined,
+      key: o.key as string | Buffer | undefined,
+      rejectUnauthorized: cluster.skipTLSVerify ? false : o.rejectUnauthorized,
+      servername: cluster.tlsServerName,
+    };
+    if (cluster.proxyUrl) {
+      if (!/^https?:/.test(cluster.proxyUrl)) throw new UserError(`proxy-url ${cluster.proxyUrl}: only http(s) proxies are supported`);
+      return new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls });
+    }
+    return new Agent({ connect: tls, connections: 16 });
+  }
+
+  private transportError(err: unknown, method: string, url: URL, signal: AbortSignal): Error {
+    if (err instanceof UserError) return err;
+    const where = `${method} ${url.pathname}`;
+    if (signal.aborted) {
+      const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError';
+      return new KubeTransportError(timedOut ? `${where}: no answer within ${this.opts.timeoutMs / 1000}s` : `${where}: cancelled`);
+    }
+    const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+    const code = e.cause?.code ?? e.code;
+    return new KubeTransportError(`${where}: ${code ? `${code} ` : ''}${e.cause?.message ?? e.message}`.trim());
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
