@@ -5,7 +5,7 @@
 // this code, never by the kernel: its target must lie inside the same root, and the walk restarts
 // from the root with it. What the caller gets is an open fd of the parent directory, so the final
 // create/rename/unlink happens in exactly the directory that was checked. Linux only (/proc).
-import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync } from 'node:fs';
+import { type Stats, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../../model/errors.js';
 
@@ -115,6 +115,7 @@ export function resolveBeneath(path: string, roots: string[], opts: BeneathOptio
               closeSync(fd);
               return { fd: undefined, parts: [...done, ...rest] };
             }
+            if (++hopsHere > maxSymlinks) throw new UserError(`path ${path}: ${join(root, ...done, c)} keeps disappearing`);
             try {
               mkdirSync(at(fd, c), o.createDirs);
             } catch (e) {
@@ -152,11 +153,13 @@ export function resolveBeneath(path: string, roots: string[], opts: BeneathOptio
   }
 }
 
-function lstatOrUndefined(p: string) {
+/** lstat, or undefined when the entry does not exist. */
+function lstatOrUndefined(p: string): Stats | undefined {
   try {
     return lstatSync(p);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 
@@ -165,14 +168,7 @@ const changed = Symbol('changed');
 
 /** The target of `name` in directory `fd` when it is a symlink, else undefined (missing included). */
 function symlinkTarget(fd: number, name: string): string | undefined | typeof changed {
-  let st;
-  try {
-    st = lstatSync(at(fd, name));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  if (!st.isSymbolicLink()) return undefined;
+  if (!lstatOrUndefined(at(fd, name))?.isSymbolicLink()) return undefined;
   try {
     return readlinkSync(at(fd, name));
   } catch (err) {
