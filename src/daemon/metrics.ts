@@ -41,7 +41,7 @@ export class DaemonMetrics {
     inc(this.triggers, reason.split(':')[0]);
   }
 
-  recordWebhook(forge: string, result: 'accepted' | 'ignored' | 'unauthorized' | 'bad_request'): void {
+  recordWebhook(forge: string, result: 'accepted' | 'ignored' | 'unauthorized' | 'bad_request' | 'duplicate'): void {
     inc(this.webhooks, `${forge}\u0000${result}`);
   }
 
