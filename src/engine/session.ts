@@ -1,6 +1,6 @@
 // Everything one command run needs, opened once: the state store, the manifests source, the target
 // registry. Commands open a session, use it, and close it in `finally`.
-import { mkdirSync } from 'node:fs';
+import { mkdirPrivate } from '../util/private-files.js';
 import { join, resolve } from 'node:path';
 import type { Store } from '../store/store.js';
 import { openSqliteStore } from '../store/index.js';
@@ -37,7 +37,7 @@ export interface Session {
 export function openSession(opts: SessionOptions): Session {
   const statePath = resolve(opts.state);
   const stateDir = resolve(statePath, '..');
-  mkdirSync(stateDir, { recursive: true });
+  mkdirPrivate(stateDir);
   const cacheDir = join(stateDir, 'cache');
   const store = openSqliteStore(statePath);
   const log = opts.log ?? createLogger();

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
@@ -59,8 +59,6 @@ test('daemon: locked API by default, dashboard login, Host/Origin checks, replay
   const args = [
     '--repo',
     repo.dir,
-    '--ref',
-    'main',
     '--path',
     'manifests',
     '--state',
@@ -168,6 +166,27 @@ test('daemon: locked API by default, dashboard login, Host/Origin checks, replay
   const metrics = parsePrometheus((await http(`${base}/metrics`)).text);
   assert.equal(metrics.get('boreas_triggers_total{source="webhook"}'), 1, 'one reconcile queued for four deliveries');
   assert.equal(metrics.get('boreas_webhooks_total{forge="github",result="duplicate"}'), 3);
+
+  // The state dir is private while the daemon runs: 0600 files (state, WAL, SHM, token, caches) in 0700 dirs.
+  const stateFiles = (readdirSync(tmp, { recursive: true }) as string[]).filter((p) => !p.startsWith('local'));
+  for (const name of ['state.db', 'state.db-wal', 'state.db-shm', 'api.token', 'cache/manifests-parse.v8']) assert.ok(stateFiles.includes(name), name);
+  for (const p of stateFiles.filter((p) => !p.endsWith('.secret') && !p.endsWith('.yaml'))) {
+    const st = statSync(join(tmp, p));
+    assert.equal(st.mode & 0o777, st.isDirectory() ? 0o700 : 0o600, `${p} has mode ${(st.mode & 0o777).toString(8)}`);
+  }
+
+  // A manifest symlinked out of the repository: the reconcile is refused naming the file; nothing of it is read.
+  writeFileSync(join(tmp, 'outside.yaml'), 'kind: CANARY-daemon-secret\n');
+  symlinkSync(join(tmp, 'outside.yaml'), join(repo.dir, 'manifests', 'x.yaml'));
+  const runs = (await http(`${base}/api/v1/reconciles`)).json.reconciles.length;
+  assert.equal((await raw(base, 'POST', '/api/v1/reconcile', { host, authorization: `Bearer ${token}` })).status, 202);
+  const refused = await waitFor('the invalid reconcile', async () => {
+    const recs = (await http(`${base}/api/v1/reconciles`)).json.reconciles;
+    return recs.length > runs && recs[0].result === 'invalid' && recs[0];
+  });
+  assert.deepEqual(refused.diagnostics, ['x.yaml:1:1: symlink to a path outside the repository']);
+  assert.ok(!daemon.logs().includes('CANARY'), 'the target was never read');
+  unlinkSync(join(repo.dir, 'manifests', 'x.yaml'));
 
   // Slow headers were cut off meanwhile.
   assert.match(await slow, /^HTTP\/1\.1 408 /);
