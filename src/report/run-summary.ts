@@ -8,6 +8,7 @@ import { formatDuration, plural, shortRevision } from './format.js';
 import { countActions, describeCounts } from './plan-summary.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPlanJson } from './plan-json.js';
+import { safeText } from '../util/terminal-text.js';
 
 export interface RunSummary {
   revision: string;
@@ -32,7 +33,7 @@ const maxRemainingListed = 20;
 export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolean } = {}): string {
   const p = paint(!!opts.color);
   const lines: string[] = [];
-  const rev = shortRevision(summary.revision);
+  const rev = safeText(shortRevision(summary.revision));
   if (summary.dryRun && summary.plan) {
     lines.push(renderPlanText(summary.plan, { color: !!opts.color }).trimEnd(), '', `Dry run: nothing was changed (revision ${rev}).`);
     return lines.join('\n') + '\n';
@@ -51,19 +52,19 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
     const what = left.length > 0 ? `${plural(left.length, 'change')} left (${describeCounts(countActions(left))})` : 'failed';
     lines.push(p.red(`Not converged: revision ${rev}, ${what} after ${plural(summary.passes ?? 1, 'pass', 'passes')} (${took}).`));
     lines.push(taskLine);
-    for (const c of left.slice(0, maxRemainingListed)) lines.push(`  ${c.action} ${c.id}: ${c.message}`);
+    for (const c of left.slice(0, maxRemainingListed)) lines.push(`  ${c.action} ${safeText(c.id)}: ${safeText(c.message)}`);
     if (left.length > maxRemainingListed) lines.push(`  … and ${left.length - maxRemainingListed} more`);
   }
   if (summary.failures.length > 0) {
     lines.push(p.red(`Failures (${summary.failures.length}):`));
-    for (const f of summary.failures) lines.push(`  ${f.resource}: ${f.message}`);
+    for (const f of summary.failures) lines.push(`  ${safeText(f.resource)}: ${safeText(f.message)}`);
   }
   if (summary.orphans && summary.orphans.length > 0) {
-    lines.push(p.yellow(`Kept although removed from Git (--no-prune): ${summary.orphans.join(', ')}`));
+    lines.push(p.yellow(`Kept although removed from Git (--no-prune): ${summary.orphans.map(safeText).join(', ')}`));
   }
   for (const r of summary.rolledBack ?? [])
-    lines.push(p.red(`Release of ${r.application} failed: rolled back to ${r.to.slice(0, 12)} (pinned until the next Git revision).`));
-  for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${w}`));
+    lines.push(p.red(`Release of ${safeText(r.application)} failed: rolled back to ${safeText(r.to.slice(0, 12))} (pinned until the next Git revision).`));
+  for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${safeText(w)}`));
   return lines.join('\n') + '\n';
 }
 

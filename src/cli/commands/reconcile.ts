@@ -8,6 +8,7 @@ import { parseDuration } from '../../util/duration.js';
 import { addOutputOption, addSourceOptions, addStateOption } from '../options.js';
 import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import type { SetExit } from './index.js';
+import { terminalJson } from '../../util/terminal-text.js';
 
 interface ReconcileFlags {
   repo: string;
@@ -51,7 +52,7 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
         onPlan: progress ? (plan, pass) => progress.plan(plan, pass) : undefined,
       });
       progress?.done();
-      process.stdout.write(flags.output === 'json' ? JSON.stringify(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
+      process.stdout.write(flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
       setExit(summary.converged ? ExitCode.Ok : ExitCode.Failure);
     } finally {
       await session.close();
