@@ -44,19 +44,25 @@ export class WebhookDeliveries {
     return names;
   }
 
-  /**
-   * Records the delivery and returns true when it is new; false when its id or its body was
-   * already seen within the window (a duplicate: do nothing).
-   */
-  firstSeen(forge: string, id: string | undefined, body: string): boolean {
+  /** True when the delivery's id or body was acted on within the window (a replay: do nothing). */
+  seen(forge: string, id: string | undefined, body: string): boolean {
+    const now = this.now();
+    const seen = this.load();
+    return this.names(forge, id, body).some((n) => {
+      const at = seen.get(n);
+      return at !== undefined && now - at < deliveryWindowMs;
+    });
+  }
+
+  /** Records a delivery that was acted on (its reconcile queued); entries past the window are dropped. */
+  remember(forge: string, id: string | undefined, body: string): void {
     const now = this.now();
     const seen = this.load();
     for (const [name, at] of seen) if (now - at >= deliveryWindowMs) seen.delete(name);
-    const names = this.names(forge, id, body);
-    if (names.some((n) => seen.has(n))) return false;
-    for (const n of names) seen.set(n, now);
-    const entries = [...seen].slice(-maxEntries);
-    this.store.setKv(namespace, key, JSON.stringify(entries));
-    return true;
+    for (const n of this.names(forge, id, body)) {
+      seen.delete(n);
+      seen.set(n, now);
+    }
+    this.store.setKv(namespace, key, JSON.stringify([...seen].slice(-maxEntries)));
   }
 }
