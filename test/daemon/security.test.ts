@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
@@ -204,7 +205,9 @@ test('daemon: locked API by default, dashboard login, Host/Origin checks, replay
 });
 
 test('daemon config: apiReadPublic and allowedHosts keys, --allowed-hosts flag checked', async (t) => {
-  const fx = await daemonFixture(t, 'seccfg');
+  const dir = mkdtempSync(join(tmpdir(), 'boreas-daemon-seccfg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const fx = { tmp: dir };
   const file = join(fx.tmp, 'secure.yaml');
   await writeFile(file, 'apiReadPublic: true\nallowedHosts: [Boreas.Example.com, "10.0.0.5:8443"]\n');
   const cfg = resolveDaemonConfig({ config: file }, fx.tmp);

@@ -68,7 +68,7 @@ test('symlinks leaving the repository are errors naming the file, never read; .b
   unlinkSync(join(m, 'gitconfig.yaml'));
   const ok = await runCli(['validate', ...common]);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-  assert.match(ok.stdout, /valid: 2 manifest\(s\) in 2 file\(s\)/);
+  assert.match(ok.stdout, /valid: 2 manifest\(s\) in 2 file\(s\)/, 'the link inside the repository was read');
   const planned = await runCli(['plan', ...common]);
   assert.equal(planned.code, 0, planned.stdout + planned.stderr);
 
