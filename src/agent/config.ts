@@ -3,10 +3,11 @@
 // agent.docker.socket_path) are accepted as aliases so an Operator-PM agent.yaml keeps working.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../model/errors.js';
+import type { Runtime } from '../runtime/instance-spec.js';
 
 export interface AgentConfig {
   /** host:port the HTTP API listens on (port 0 = any free port). */
@@ -15,8 +16,12 @@ export interface AgentConfig {
   /** File holding the bearer token; read once, hashed, dropped. */
   tokenFile?: string;
   workDir: string;
-  /** Directories file tasks may write under. */
+  /** Directories file tasks may write under (and instance working directories may be in). */
   allowedRoots: string[];
+  /** Executables instances, unit Exec lines and exec health checks may run; empty = any (the default). */
+  allowCommands: string[];
+  /** Runtimes this node accepts; undefined = every runtime it has. */
+  runtimes?: Runtime[];
   dockerSocket: string;
   /** argv prefix for systemctl, e.g. ["systemctl", "--user"]. */
   systemctl: string[];
@@ -50,6 +55,7 @@ export function defaultAgentConfig(): AgentConfig {
     nodeName: hostname(),
     workDir,
     allowedRoots: [],
+    allowCommands: [],
     dockerSocket: '/var/run/docker.sock',
     systemctl: ['systemctl'],
     systemdUnitDir: '/etc/systemd/system',
@@ -67,6 +73,7 @@ export function defaultAgentConfig(): AgentConfig {
 }
 
 const argv = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };
+const runtimeNames: Runtime[] = ['process', 'script', 'container', 'systemd'];
 const fileSchema = {
   type: 'object',
   additionalProperties: false,
@@ -76,6 +83,8 @@ const fileSchema = {
     tokenFile: { type: 'string' },
     workDir: { type: 'string' },
     allowedRoots: { type: 'array', items: { type: 'string' } },
+    allowCommands: { type: 'array', items: { type: 'string', pattern: '^/' } },
+    runtimes: { anyOf: [{ type: 'array', items: { enum: runtimeNames } }, { type: 'string' }] },
     dockerSocket: { type: 'string' },
     systemctl: { anyOf: [argv, { type: 'string' }] },
     systemdUnitDir: { type: 'string' },
@@ -133,7 +142,8 @@ export function readAgentConfigFile(path: string): Partial<AgentConfig> {
   if (raw.log?.level) out.logLevel = raw.log.level as AgentConfig['logLevel'];
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'server' || k === 'agent' || k === 'log') continue;
-    (out as Record<string, unknown>)[k] = k === 'systemctl' || k.endsWith('Command') ? splitArgv(v as string | string[]) : v;
+    if (k === 'runtimes') out.runtimes = parseRuntimes(v as string | string[], `${path}: runtimes`);
+    else (out as Record<string, unknown>)[k] = k === 'systemctl' || k.endsWith('Command') ? splitArgv(v as string | string[]) : v;
   }
   return out;
 }
@@ -144,8 +154,16 @@ export function resolveAgentConfig(...layers: Array<Partial<AgentConfig>>): Agen
   parseListen(cfg.listen);
   cfg.workDir = resolve(cfg.workDir);
   cfg.allowedRoots = cfg.allowedRoots.map((r) => resolve(r));
+  for (const c of cfg.allowCommands) if (!isAbsolute(c)) throw new UserError(`--allow-command: expected an absolute path, got "${c}"`);
   if (cfg.tokenFile) cfg.tokenFile = resolve(cfg.tokenFile);
   return cfg;
+}
+
+/** `process,script` (or a YAML list) → runtimes; an unknown name is an error naming `where`. */
+export function parseRuntimes(value: string | string[], where: string): Runtime[] {
+  const list = (Array.isArray(value) ? value : value.split(',')).map((r) => r.trim()).filter(Boolean);
+  for (const r of list) if (!runtimeNames.includes(r as Runtime)) throw new UserError(`${where}: unknown runtime "${r}" (expected ${runtimeNames.join(', ')})`);
+  return list as Runtime[];
 }
 
 /** host and port of a listen address ("127.0.0.1:8081", "[::1]:8081", ":8081"). */

@@ -7,6 +7,7 @@ import { runHealthCheck } from '../runtime/health/index.js';
 import { hashJson } from '../util/hash.js';
 import { runnerFor, supervisionOf, type AgentContext } from './context.js';
 import { HttpError } from './http/body.js';
+import { checkInstanceSpec } from './policy.js';
 
 export interface SeedPkg {
   type: 'docker' | 'binary' | 'script';
@@ -101,6 +102,7 @@ export function seedInstanceSpec(node: string, req: SeedApplyRequest): InstanceS
 export async function seedApply(ctx: AgentContext, req: SeedApplyRequest): Promise<SeedApplyResponse> {
   const spec = seedInstanceSpec(ctx.config.nodeName, req);
   try {
+    checkInstanceSpec(ctx, spec, req.pkg.environment?.PATH);
     const prev = ctx.state.seedApp(req.app);
     if (prev && prev.runtime !== spec.runtime) await runnerFor(ctx, prev.runtime).remove(prev.instance);
     const runner = runnerFor(ctx, spec.runtime);

@@ -9,12 +9,14 @@ import { ContainerRunner } from '../runtime/runners/container.js';
 import { RunnerSet } from '../runtime/runners/index.js';
 import { SystemdRunner } from '../runtime/runners/systemd.js';
 import { createLogger, type Logger } from '../util/logger.js';
+import { httpServerTimeouts } from '../util/request-url.js';
 import { parseListen, type AgentConfig } from './config.js';
 import type { AgentContext, RunnerLookup } from './context.js';
 import { createAgentHandler } from './http/router.js';
 import { AgentState } from './state/agent-state.js';
 import { InstanceSupervision } from './supervision.js';
 import { startPullLoop } from './pull/loop.js';
+import { restrictRunners } from './policy.js';
 import { readTokenHash, type TokenHash } from './token.js';
 
 export interface StartAgentOptions {
@@ -66,17 +68,11 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   if (opts.stateLocation !== ':memory:') mkdirSync(join(config.workDir), { recursive: true, mode: 0o700 });
   const state = new AgentState(opts.stateLocation === ':memory:' ? ':memory:' : config.workDir);
   const supervision = new InstanceSupervision(log, opts.supervision);
-  const ctx: AgentContext = {
-    config,
-    state,
-    runners: opts.runners ?? defaultRunners(config),
-    log,
-    supervision,
-    startedAt: new Date(),
-    baseDir: config.workDir,
-  };
+  const runners = restrictRunners(opts.runners ?? defaultRunners(config), config);
+  const ctx: AgentContext = { config, state, runners, log, supervision, startedAt: new Date(), baseDir: config.workDir };
   let ready = false;
-  const server = createServer({ keepAliveTimeout: 65_000 }, createAgentHandler(ctx, { tokenHash, ready: () => ready }));
+  // A task may run for minutes after its request arrived (requestTimeout only bounds receiving it).
+  const server = createServer({ keepAliveTimeout: 65_000, ...httpServerTimeouts }, createAgentHandler(ctx, { tokenHash, ready: () => ready }));
   const { host, port } = parseListen(config.listen);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new UserError(`cannot listen on ${config.listen}: ${err.code ?? err.message}`)));

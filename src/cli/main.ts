@@ -6,6 +6,7 @@ import { ExitCode, UserError, ValidationFailed } from '../model/errors.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { commands } from './commands/index.js';
 import { versionText } from './version.js';
+import { safeLines, safeText } from '../util/terminal-text.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('boreas')
@@ -32,14 +33,14 @@ function reportError(err: unknown, command: string | undefined): number {
     return command === 'plan' ? ExitCode.Failure : ExitCode.UsageOrChanges;
   }
   if (err instanceof ValidationFailed) {
-    for (const d of err.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    for (const d of err.diagnostics) process.stderr.write(safeText(formatDiagnostic(d)) + '\n');
     const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
     process.stderr.write(`boreas: ${errors} error(s); nothing was changed\n`);
     return ExitCode.Failure;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`boreas: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    process.stderr.write(`boreas: ${safeLines(err.message)}\n`);
+    if (err.hint) process.stderr.write(`hint: ${safeLines(err.hint)}\n`);
     return err.exitCode;
   }
   process.stderr.write(`boreas: internal error (this is a bug): ${(err as Error)?.stack ?? String(err)}\n`);

@@ -19,6 +19,8 @@ export interface DaemonConfigFile {
   watch?: boolean;
   webhookSecretFile?: string;
   apiTokenFile?: string;
+  apiReadPublic?: boolean;
+  allowedHosts?: string[];
   logFormat?: 'json' | 'text';
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   timeout?: string;

@@ -15,6 +15,12 @@ export const daemonConfigSchema = {
     watch: { type: 'boolean' },
     webhookSecretFile: { type: 'string', minLength: 1 },
     apiTokenFile: { type: 'string', minLength: 1 },
+    apiReadPublic: { type: 'boolean', description: 'serve API reads, /metrics and the dashboard without the token on a non-loopback address' },
+    allowedHosts: {
+      type: 'array',
+      description: 'Host header values (host or host:port) the API answers to besides the listen address',
+      items: { type: 'string', pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$' },
+    },
     logFormat: { enum: ['json', 'text'] },
     logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
     timeout: { $ref: '#/$defs/duration' },

@@ -25,8 +25,17 @@ export interface DaemonConfig {
   prune: boolean;
   /** HMAC secret / GitLab token for the webhook endpoints; webhooks are refused without one. */
   webhookSecret?: string;
-  /** Bearer token for POST /api/v1/reconcile and the agent admin calls; open when unset. */
+  /**
+   * Bearer token of the API (mutating calls always, reads off loopback) and the dashboard login.
+   * Unset here means "generate one at start into <stateDir>/api.token" (startDaemon fills it in).
+   */
   apiToken?: string;
+  /** The file the token was read from (or generated into), for the start-up log; never the token. */
+  apiTokenFile?: string;
+  /** Serve reads (API GETs, /metrics, the dashboard) without the token on a non-loopback address. */
+  apiReadPublic: boolean;
+  /** Host names (optionally host:port) the API answers to besides the listen address (reverse proxies). */
+  allowedHosts: string[];
   /** Pull-mode agents: node name → token. */
   agentTokens: Map<string, string>;
   /** Where the settings came from, for the start-up log line. */
@@ -46,6 +55,8 @@ export interface DaemonFlags {
   watch?: boolean;
   webhookSecretFile?: string;
   apiTokenFile?: string;
+  apiReadPublic?: boolean;
+  allowedHosts?: string;
   logFormat?: string;
   logLevel?: string;
   timeout?: string;
@@ -96,6 +107,9 @@ export function resolveDaemonConfig(flags: DaemonFlags, cwd = process.cwd()): Da
     prune: pick('prune', flags.prune === false ? false : undefined) ?? true,
     webhookSecret: secretFile ? readSecretFile(secretFile, 'webhook secret') : undefined,
     apiToken: tokenFile ? readSecretFile(tokenFile, 'API token') : undefined,
+    apiTokenFile: tokenFile,
+    apiReadPublic: pick('apiReadPublic', flags.apiReadPublic) ?? false,
+    allowedHosts: flags.allowedHosts !== undefined ? splitHosts(flags.allowedHosts) : (file.allowedHosts ?? []).map((h) => h.toLowerCase()),
     agentTokens,
     configFile,
   };
@@ -107,6 +121,17 @@ export function parseListen(listen: string): { host: string; port: number } {
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) throw new UserError(`--listen must be host:port (e.g. 127.0.0.1:8080), got "${listen}"`);
   return { host: m[1] ?? m[2], port };
+}
+
+/** `a.example.com,b.example.com:8443` → entries; each must be a host name or IP, optionally with a port. */
+function splitHosts(value: string): string[] {
+  const hosts = value
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of hosts)
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(h)) throw new UserError(`--allowed-hosts: "${h}" is not a host name or host:port`);
+  return hosts;
 }
 
 function readSecretFile(file: string, what: string): string {

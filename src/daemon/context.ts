@@ -6,6 +6,7 @@ import type { DaemonMetrics } from './metrics.js';
 import type { ReconcileQueue } from './queue.js';
 import type { DaemonBase } from './run-session.js';
 import type { PullHub } from './agents/hub.js';
+import type { WebhookDeliveries } from './webhook-deliveries.js';
 
 export interface DaemonContext {
   cfg: DaemonConfig;
@@ -14,6 +15,8 @@ export interface DaemonContext {
   queue: ReconcileQueue;
   metrics: DaemonMetrics;
   startedAt: Date;
+  /** Push webhook deliveries acted on in the last 24 h (replays are answered as duplicates). */
+  deliveries: WebhookDeliveries;
   /** Pull-mode agent tasks (seed 004); present when agent tokens are configured. */
   hub?: PullHub;
   /** Asks for a reconcile (counted in metrics); false while shutting down. */

@@ -2,7 +2,6 @@
 // resync, API) and the HTTP server, and takes them down in order on shutdown: stop triggers, let the
 // running reconcile finish (bounded), close the server and the store.
 import { join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { isRemoteRepo } from '../source/index.js';
 import { redactUrl } from '../source/remote-url.js';
 import { openSqliteStore } from '../store/index.js';
@@ -17,6 +16,10 @@ import type { DaemonBase } from './run-session.js';
 import { PullHub } from './agents/hub.js';
 import { agentRoutes } from './agents/routes.js';
 import { every, startPoller, startWatcher, type Stoppable } from './triggers.js';
+import { ensureApiToken } from './api-token.js';
+import { readsNeedToken } from './http/auth.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
+import { mkdirPrivate } from '../util/private-files.js';
 
 export { resolveDaemonConfig, type DaemonConfig, type DaemonFlags } from './config.js';
 
@@ -29,10 +32,14 @@ export interface RunningDaemon {
 }
 
 /** Starts the daemon: binds the HTTP server first (so /v1/health answers at once), then reconciles. */
-export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger({ format: cfg.logFormat, level: cfg.logLevel })): Promise<RunningDaemon> {
-  const statePath = resolve(cfg.state);
+export async function startDaemon(given: DaemonConfig, log: Logger = createLogger({ format: given.logFormat, level: given.logLevel })): Promise<RunningDaemon> {
+  const statePath = resolve(given.state);
   const stateDir = resolve(statePath, '..');
-  mkdirSync(stateDir, { recursive: true });
+  mkdirPrivate(stateDir);
+  // The API is never open: without --api-token-file a token is generated once beside the state file.
+  const generated = given.apiToken ? undefined : ensureApiToken(stateDir);
+  const cfg: DaemonConfig = generated ? { ...given, apiToken: generated.token, apiTokenFile: generated.file } : given;
+  if (generated?.generated) log.info('API token generated; the dashboard login and API calls need it', { file: generated.file });
   const store = openSqliteStore(statePath);
   const hub = cfg.agentTokens.size ? new PullHub() : undefined;
   const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub };
@@ -46,6 +53,7 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
     queue,
     metrics,
     startedAt: new Date(),
+    deliveries: new WebhookDeliveries(store),
     hub,
     trigger(reason) {
       const queued = queue.trigger(reason);
@@ -72,6 +80,8 @@ export async function startDaemon(cfg: DaemonConfig, log: Logger = createLogger(
     resyncMs: cfg.resyncMs,
     watch: cfg.watch,
     webhooks: !!cfg.webhookSecret,
+    apiTokenFile: cfg.apiTokenFile,
+    readsNeedToken: readsNeedToken(cfg),
     config: cfg.configFile,
   });
 

@@ -99,7 +99,7 @@ export class DaemonMetrics {
     this.triggers.inc({ source: reason.split(':')[0] });
   }
 
-  recordWebhook(forge: string, result: 'accepted' | 'ignored' | 'unauthorized' | 'bad_request'): void {
+  recordWebhook(forge: string, result: 'accepted' | 'ignored' | 'unauthorized' | 'bad_request' | 'duplicate'): void {
     this.webhooks.inc({ forge, result });
   }
 

@@ -1,7 +1,8 @@
 // Validated manifests of a revision, kept by commit SHA and tree hash: an unchanged revision skips
 // listing, parsing and validating entirely (one file read instead of one per manifest). Keyed also by
 // the schema and loader code hashes, so a new Boreas never trusts what an older one validated.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirPrivate, writeFilePrivate } from '../util/private-files.js';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ManifestSet } from '../manifests/model.js';
@@ -27,9 +28,8 @@ export function readRevisionCache(cacheDir: string, rev: ResolvedRevision): Mani
 export function writeRevisionCache(cacheDir: string, rev: ResolvedRevision, manifests: ManifestSet): void {
   const file = fileFor(cacheDir, rev);
   const dir = join(cacheDir, 'revisions');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${file}.tmp`, serialize(manifests));
-  renameSync(`${file}.tmp`, file);
+  mkdirPrivate(dir);
+  writeFilePrivate(file, serialize(manifests));
   // Keep the newest few: enough for plan --base and a rollback, bounded on disk.
   const entries = readdirSync(dir).filter((f) => f.endsWith('.v8'));
   if (entries.length > keep) {

@@ -1,6 +1,6 @@
 // Everything one command run needs, opened once: the state store, the manifests source, the target
 // registry. Commands open a session, use it, and close it in `finally`.
-import { mkdirSync } from 'node:fs';
+import { mkdirPrivate } from '../util/private-files.js';
 import { join, resolve } from 'node:path';
 import { openSource } from '../source/index.js';
 import type { Source } from '../source/source.js';
@@ -39,7 +39,7 @@ export interface Session {
 export function openSession(opts: SessionOptions): Session {
   const statePath = resolve(opts.state);
   const stateDir = resolve(statePath, '..');
-  if (!opts.readOnly) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  if (!opts.readOnly) mkdirPrivate(stateDir);
   const cacheDir = join(stateDir, 'cache');
   const store = openSqliteStore(statePath, { readOnly: opts.readOnly });
   return sessionOver({ store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets }, () =>

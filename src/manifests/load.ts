@@ -35,7 +35,10 @@ const READ_CONCURRENCY = 16;
 /** Loads and validates every manifest of the source's revision. */
 export async function loadManifests(source: Source, opts: LoadOptions = {}): Promise<LoadResult> {
   const revision = await source.resolve();
-  const files = (await source.listFiles()).filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const listed = (await source.listFiles()).filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  // Files the source refuses to read (a symlink leaving the repository) are errors, never parsed.
+  const refused = listed.filter((f) => f.problem);
+  const files = listed.filter((f) => !f.problem);
   const cache = openParseCache(opts.cacheDir, schemasHash() + loaderCodeHash());
   const analyzed = files.map((f) => cache.get(f.blobSha));
   const missing = analyzed.flatMap((a, i) => (a ? [] : [i]));
@@ -79,9 +82,10 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
     if (file) pending.push({ file, docIndex: f.origin.docIndex, path: f.path, manifest: f.manifest, message: f.message });
   }
   diagnostics.push(...(await locatePending(source, pending)));
+  for (const f of refused) diagnostics.push(inFile(f.path, { line: 1, col: 1, field: '', message: f.problem!, severity: 'error' }));
   cache.save(files.map((f) => f.blobSha));
   diagnostics.sort(compareDiagnostics);
-  return { revision, manifests, diagnostics, stats: { files: files.length, parsed, cached: files.length - parsed } };
+  return { revision, manifests, diagnostics, stats: { files: listed.length, parsed, cached: files.length - parsed } };
 }
 
 /** Main-thread analysis with a few reads in flight, so I/O overlaps parsing. */

@@ -3,7 +3,8 @@
 // V8-serialized file, read and written whole: measured faster than SQLite rows for this access
 // pattern (everything is needed on every load).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirPrivate, writeFilePrivate } from '../util/private-files.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
@@ -71,10 +72,9 @@ export function openParseCache(dir: string | undefined, schemasHash: string): Pa
         if (kept.size >= limit) break;
         if (!kept.has(sha)) kept.set(sha, e);
       }
-      mkdirSync(dir, { recursive: true });
-      const tmp = join(dir, `${FILE}.${process.pid}.tmp`);
-      writeFileSync(tmp, serialize({ format: FORMAT, schemas: schemasHash, entries: kept } satisfies CacheFile));
-      renameSync(tmp, join(dir, FILE));
+      // Parsed repository content: private to this user (0600 in a 0700 dir).
+      mkdirPrivate(dir);
+      writeFilePrivate(join(dir, FILE), serialize({ format: FORMAT, schemas: schemasHash, entries: kept } satisfies CacheFile));
     },
   };
 }

@@ -1,6 +1,7 @@
 // Small formatting helpers shared by the text, markdown and status renderers.
 import type { Json } from '../model/resource.js';
 import { isMaskMarker } from './mask.js';
+import { safeText } from '../util/terminal-text.js';
 
 /** Longest value printed inline on a field line; longer ones are cut with their length noted. */
 const maxInlineValue = 120;
@@ -12,7 +13,8 @@ const maxInlineValue = 120;
 export function formatValue(value: Json | undefined): string {
   if (value === undefined) return '(none)';
   if (isMaskMarker(value)) return value;
-  const text = JSON.stringify(value);
+  // JSON escapes C0 controls; DEL, C1 and bidi characters are escaped for the terminal too.
+  const text = safeText(JSON.stringify(value));
   if (text.length <= maxInlineValue) return text;
   return `${text.slice(0, maxInlineValue - 1)}… (${text.length} chars)`;
 }

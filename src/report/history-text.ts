@@ -2,6 +2,7 @@
 import type { AppRevisionRecord } from '../store/store.js';
 import { shortRevision } from './format.js';
 import { textTable } from './table.js';
+import { safeText } from '../util/terminal-text.js';
 
 /** A table of revision, run, result, time and desired-state hash; marks where the desired state changed. */
 export function renderHistoryText(records: AppRevisionRecord[]): string {
@@ -11,5 +12,5 @@ export function renderHistoryText(records: AppRevisionRecord[]): string {
     const changed = !older || older.desiredHash !== r.desiredHash ? 'yes' : 'no';
     return [shortRevision(r.revision), String(r.runId), r.result, r.at, r.desiredHash.slice(0, 12), changed];
   });
-  return `History of ${records[0].application} (newest first)\n` + textTable(['REVISION', 'RUN', 'RESULT', 'AT', 'DESIRED', 'CHANGED'], rows);
+  return `History of ${safeText(records[0].application)} (newest first)\n` + textTable(['REVISION', 'RUN', 'RESULT', 'AT', 'DESIRED', 'CHANGED'], rows);
 }

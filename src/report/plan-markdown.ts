@@ -10,6 +10,8 @@ import { fitParts, restoreParts, type Part } from './fit-budget.js';
 import { formatValue, plural, shortRevision } from './format.js';
 import { escapeHtml, fencedBlock, inlineCode, table, tableCell } from './markdown.js';
 import { actionSymbol, countActions, countByEnvironment, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
+import { safeText } from '../util/terminal-text.js';
+import { displaySafePlan } from './safe-plan.js';
 
 /** The line that identifies Boreas's comment on a pull request (upsert key). */
 export const PLAN_COMMENT_MARKER = '<!-- boreas-plan -->';
@@ -30,7 +32,8 @@ const noteReserve = 400;
 const maxDiagnostics = 50;
 
 /** The PR comment body, at most `maxChars` (default 65,536) characters long. */
-export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): string {
+export function renderPlanMarkdown(raw: Plan, opts: PlanMarkdownOptions = {}): string {
+  const plan = displaySafePlan(raw);
   const maxChars = opts.maxChars ?? GITHUB_COMMENT_LIMIT;
   const frame: Frame = {
     head: renderHead(plan, opts),
@@ -95,7 +98,7 @@ function oneLinePerApplication(frame: Frame, owners: Array<[string, Change[]]>, 
 const join = (parts: Part[]) => parts.map((p) => p.text).join('');
 
 function renderHead(plan: Plan, opts: PlanMarkdownOptions): string {
-  const lines = [PLAN_COMMENT_MARKER, `### ${escapeHtml(opts.title ?? 'Boreas plan')}`, ''];
+  const lines = [PLAN_COMMENT_MARKER, `### ${escapeHtml(safeText(opts.title ?? 'Boreas plan'))}`, ''];
   const errors = (opts.diagnostics ?? []).filter((d) => d.severity === 'error').length;
   if (plan.unknown.length > 0) {
     lines.push(`:question: **${plural(plan.unknown.length, 'resource')} unknown**: could not be observed, neither pruned nor re-created.`, '');
@@ -130,8 +133,10 @@ function renderDiagnostics(diags: Diagnostic[]): string {
   const lines = [`#### Validation: ${plural(errors, 'error')}, ${plural(diags.length - errors, 'warning')}`, ''];
   for (const d of sorted.slice(0, maxDiagnostics)) {
     const icon = d.severity === 'error' ? ':x:' : ':warning:';
-    const what = [d.manifest && escapeHtml(d.manifest), d.field && inlineCode(d.field), escapeHtml(d.message)].filter(Boolean).join(': ');
-    lines.push(`- ${icon} ${inlineCode(`${d.file}:${d.line}:${d.col}`)} ${what}`);
+    const what = [d.manifest && escapeHtml(safeText(d.manifest)), d.field && inlineCode(safeText(d.field)), escapeHtml(safeText(d.message))]
+      .filter(Boolean)
+      .join(': ');
+    lines.push(`- ${icon} ${inlineCode(safeText(`${d.file}:${d.line}:${d.col}`))} ${what}`);
   }
   if (sorted.length > maxDiagnostics) lines.push(`- … and ${sorted.length - maxDiagnostics} more (run \`boreas validate\`)`);
   return lines.join('\n') + '\n\n';

@@ -5,6 +5,7 @@ import { paint, type Paint } from './ansi.js';
 import { viewChange, ownerLabel } from './change-view.js';
 import { formatValue, shortRevision, plural } from './format.js';
 import { actionSymbol, countActions, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
+import { displaySafePlan } from './safe-plan.js';
 
 export interface PlanTextOptions {
   /** ANSI colours; the caller decides (TTY and NO_COLOR). */
@@ -12,7 +13,8 @@ export interface PlanTextOptions {
 }
 
 /** The whole plan as text, ending with the `Plan: ...` or `No changes. ...` line. */
-export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
+export function renderPlanText(raw: Plan, opts: PlanTextOptions): string {
+  const plan = displaySafePlan(raw);
   const p = paint(opts.color);
   const lines: string[] = [];
   lines.push(p.bold(`Plan for revision ${shortRevision(plan.revision)}`) + p.dim(` (${plural(plan.unchanged, 'resource')} unchanged)`));

@@ -3,6 +3,7 @@
 // always printed as their own line so they survive the redraw.
 import type { ChangeAction, Plan, TaskOutcome, TaskState } from '../model/plan.js';
 import { describeCounts, countActions } from './plan-summary.js';
+import { safeText } from '../util/terminal-text.js';
 
 /** What the executor reports; unknown fields are ignored, so the executor may send more. */
 export interface ProgressEvent {
@@ -62,19 +63,19 @@ export function createProgress(stream: WritableLike, isTTY: boolean): Progress {
       if (ev.type === 'task-started') {
         started++;
         const verb = ev.action === 'delete' ? 'deleting' : 'applying';
-        if (isTTY) redraw(`${counter(started)} ${batch}${verb} ${ev.resourceId}`);
+        if (isTTY) redraw(`${counter(started)} ${batch}${verb} ${safeText(ev.resourceId)}`);
         return;
       }
       finished++;
       const failed = ev.state === 'failed' || ev.state === 'cancelled' || ev.outcome === 'failed';
       const status = failed ? (ev.state === 'cancelled' ? 'cancelled' : 'failed') : 'ok';
-      const detail = ev.message ? `: ${ev.message}` : ev.outcome ? ` (${ev.outcome})` : '';
-      const line = `${counter(finished)} ${status} ${ev.action ? `${ev.action} ` : ''}${ev.resourceId}${detail}`;
+      const detail = ev.message ? `: ${safeText(ev.message)}` : ev.outcome ? ` (${ev.outcome})` : '';
+      const line = `${counter(finished)} ${status} ${ev.action ? `${ev.action} ` : ''}${safeText(ev.resourceId)}${detail}`;
       if (!isTTY) stream.write(`${line}\n`);
       else if (failed) {
         clear();
         stream.write(`${line}\n`);
-      } else redraw(`${counter(finished)} ${batch}done ${ev.resourceId}`);
+      } else redraw(`${counter(finished)} ${batch}done ${safeText(ev.resourceId)}`);
     },
     done() {
       if (isTTY) clear();

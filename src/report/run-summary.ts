@@ -8,6 +8,7 @@ import { formatDuration, plural, shortRevision } from './format.js';
 import { countActions, describeCounts, massDeleteLines, unknownTargetLines } from './plan-summary.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPlanJson } from './plan-json.js';
+import { safeText } from '../util/terminal-text.js';
 
 export interface RunSummary {
   revision: string;
@@ -38,7 +39,7 @@ const maxRemainingListed = 20;
 export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolean } = {}): string {
   const p = paint(!!opts.color);
   const lines: string[] = [];
-  const rev = shortRevision(summary.revision);
+  const rev = safeText(shortRevision(summary.revision));
   if (summary.dryRun && summary.plan) {
     lines.push(renderPlanText(summary.plan, { color: !!opts.color }).trimEnd(), '', `Dry run: nothing was changed (revision ${rev}).`);
     return lines.join('\n') + '\n';
@@ -63,29 +64,29 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
       ...(summary.plan?.massDelete?.length ? ['mass delete held back'] : []),
       ...(left.length ? [`${plural(left.length, 'change')} left (${describeCounts(countActions(left))})`] : []),
       ...(unknown.length
-        ? [`${plural(unknown.length, 'resource')} unknown (${summary.plan!.unknownTargets.map((u) => `${u.target} ${u.cause.reason}`).join(', ')})`]
+        ? [`${plural(unknown.length, 'resource')} unknown (${summary.plan!.unknownTargets.map((u) => `${u.cause.subject ?? u.target} ${u.cause.reason}`).join(', ')})`]
         : []),
       ...(unhealthy.length ? [`${plural(unhealthy.length, 'resource')} unhealthy`] : []),
       ...(summary.failures.length && !left.length ? ['failed'] : []),
     ];
     lines.push(p.red(`Not converged: ${why.join('; ') || 'failed'} (revision ${rev}, ${plural(summary.passes ?? 1, 'pass', 'passes')}, ${took}).`));
     lines.push(taskLine);
-    for (const l of massDeleteLines(summary.plan ?? {})) lines.push(`  ${l}`);
-    for (const l of unknownTargetLines(summary.plan ?? { unknownTargets: [] })) lines.push(`  ${l}`);
-    for (const c of left.slice(0, maxRemainingListed)) lines.push(`  ${c.action} ${c.id}: ${c.message}`);
+    for (const l of massDeleteLines(summary.plan ?? {})) lines.push(`  ${safeText(l)}`);
+    for (const l of unknownTargetLines(summary.plan ?? { unknownTargets: [] })) lines.push(`  ${safeText(l)}`);
+    for (const c of left.slice(0, maxRemainingListed)) lines.push(`  ${c.action} ${safeText(c.id)}: ${safeText(c.message)}`);
     if (left.length > maxRemainingListed) lines.push(`  … and ${left.length - maxRemainingListed} more`);
-    for (const u of unhealthy.slice(0, maxRemainingListed)) lines.push(`  unhealthy ${u.resource}: ${u.message}`);
+    for (const u of unhealthy.slice(0, maxRemainingListed)) lines.push(`  unhealthy ${safeText(u.resource)}: ${safeText(u.message)}`);
   }
   if (summary.failures.length > 0) {
     lines.push(p.red(`Failures (${summary.failures.length}):`));
-    for (const f of summary.failures) lines.push(`  ${f.resource}: ${f.message}`);
+    for (const f of summary.failures) lines.push(`  ${safeText(f.resource)}: ${safeText(f.message)}`);
   }
   if (summary.orphans && summary.orphans.length > 0) {
-    lines.push(p.yellow(`Not pruned (--no-prune or boreas.dev/prune: disabled), kept although no longer in Git: ${summary.orphans.join(', ')}`));
+    lines.push(p.yellow(`Not pruned (--no-prune or boreas.dev/prune: disabled), kept although no longer in Git: ${summary.orphans.map(safeText).join(', ')}`));
   }
   for (const r of summary.rolledBack ?? [])
-    lines.push(p.red(`Release of ${r.application} failed: rolled back to ${r.to.slice(0, 12)} (pinned until the next Git revision).`));
-  for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${w}`));
+    lines.push(p.red(`Release of ${safeText(r.application)} failed: rolled back to ${safeText(r.to.slice(0, 12))} (pinned until the next Git revision).`));
+  for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${safeText(w)}`));
   return lines.join('\n') + '\n';
 }
 

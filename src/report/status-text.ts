@@ -4,6 +4,7 @@ import { shortRevision } from './format.js';
 import type { AppStatus } from './status-model.js';
 import { toSeedStatus } from './status-seed.js';
 import { textTable } from './table.js';
+import { safeText } from '../util/terminal-text.js';
 
 /** All applications as text; `No applications ...` when the state file has none. */
 export function renderStatusText(status: AppStatus[]): string {
@@ -29,10 +30,10 @@ export function renderStatusText(status: AppStatus[]): string {
 
 function renderApp(s: AppStatus): string {
   const seed = toSeedStatus(s);
-  const lines = [`${s.app} (${s.environment} @ ${shortRevision(s.revision)}): health ${seed.healthy.level}`];
+  const lines = [safeText(`${s.app} (${s.environment} @ ${shortRevision(s.revision)}): health ${seed.healthy.level}`)];
   for (const v of seed.versions) {
     const nodes = v.nodes.map((n) => `${n.node} ${n.healthy.level}`).join(', ');
-    lines.push(`  version ${v.version || '-'}: ${v.percent}% of instances, health ${v.healthy.level} (nodes: ${nodes})`);
+    lines.push(safeText(`  version ${v.version || '-'}: ${v.percent}% of instances, health ${v.healthy.level} (nodes: ${nodes})`));
   }
   let out = lines.join('\n') + '\n';
   if (s.instances.length > 0) {

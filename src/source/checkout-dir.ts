@@ -12,6 +12,7 @@ import { link, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:
 import { dirname, join } from 'node:path';
 import git from 'isomorphic-git';
 import type { GitCache } from './git-revision.js';
+import { mkdirPrivateAsync } from '../util/private-files.js';
 import { listTreeFiles, type TreeFile } from './git-tree-source.js';
 
 /** Checkouts kept per remote; older ones are removed (the object store still has them). */
@@ -31,10 +32,10 @@ export async function ensureCheckout(parent: string, gitdir: string, cache: GitC
     await utimes(dir, new Date(), new Date()); // mark as recently used, for pruning
     return dir;
   }
-  await mkdir(parent, { recursive: true });
+  await mkdirPrivateAsync(parent);
   // Written beside the final name and renamed: a crash never leaves a half-written checkout.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp);
+  await mkdir(tmp, { mode: 0o700 });
   try {
     const files = await commitFiles(gitdir, cache, commit);
     const prev = await latestCheckout(parent);
@@ -130,7 +131,7 @@ async function gitCheckout(gitdir: string, commit: string, tmp: string): Promise
   await rm(`${tmp}.index`, { force: true });
   if (!ok) {
     await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp);
+    await mkdir(tmp, { mode: 0o700 });
   }
   return ok;
 }

@@ -11,11 +11,11 @@ const STALE_MS = 10 * 60_000;
 /** Runs `fn` holding `<path>.lock`; waits up to `timeoutMs` for another holder. */
 export async function withDirLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 5 * 60_000): Promise<T> {
   const lock = `${path}.lock`;
-  await mkdir(dirname(lock), { recursive: true });
+  await mkdir(dirname(lock), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await mkdir(lock);
+      await mkdir(lock, { mode: 0o700 });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -7,7 +7,8 @@
 // for a full fetch), which is the daemon's steady state. Shallow history would also make
 // `--ref <older sha>` fail. A full clone downloads each commit once.
 import fs from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import { mkdirPrivateAsync } from '../util/private-files.js';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { ensureCheckout } from './checkout-dir.js';
@@ -88,7 +89,8 @@ async function isCacheRepo(gitdir: string): Promise<boolean> {
 
 async function initCacheRepo(gitdir: string): Promise<void> {
   await rm(gitdir, { recursive: true, force: true });
-  await mkdir(gitdir, { recursive: true });
+  // The clone holds the repository's content (and maybe private history): 0700 down from the cache dir.
+  await mkdirPrivateAsync(gitdir);
   await git.init({ fs, gitdir, bare: true });
   // isomorphic-git maps fetched branches through this refspec; the URL is deliberately not stored.
   await git.setConfig({ fs, gitdir, path: 'remote.origin.fetch', value: '+refs/heads/*:refs/remotes/origin/*' });

@@ -6,6 +6,11 @@ export interface SourceFile {
   path: string;
   /** Git blob SHA-1 of the content (computed for working-tree files, cached by stat). */
   blobSha: string;
+  /**
+   * Set when the file must not be read (a working-tree symlink leaving the repository): the
+   * loader reports it as an error diagnostic on the file, and readFile refuses it.
+   */
+  problem?: string;
 }
 
 export interface ResolvedRevision {

@@ -1,6 +1,7 @@
 // A persistent (path, size, mtime, ctime, inode) → blob SHA cache for working-tree files, the same
 // idea as git's index: a warm run stats every file but reads only those whose stat changed.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { mkdirPrivateAsync, writeFilePrivateAsync } from '../util/private-files.js';
 import { dirname, join } from 'node:path';
 import { sha256 } from '../util/hash.js';
 
@@ -72,11 +73,9 @@ export class StatCache {
     if (!this.dirty) return;
     const rows: Record<string, Row> = {};
     for (const [path, e] of this.entries) rows[path] = [e.size, e.mtimeMs, e.ctimeMs, e.ino, e.blobSha];
-    await mkdir(dirname(this.file), { recursive: true });
+    await mkdirPrivateAsync(dirname(this.file));
     // Write-then-rename: a concurrent reader sees the old or the new cache, never half of one.
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, JSON.stringify({ format: FORMAT, entries: rows }));
-    await rename(tmp, this.file);
+    await writeFilePrivateAsync(this.file, JSON.stringify({ format: FORMAT, entries: rows }));
     this.dirty = false;
   }
 }

@@ -1,7 +1,9 @@
 // Walks a working tree and returns every file with its git blob SHA, reading only files whose stat
-// is not in the stat cache.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+// is not in the stat cache. A symlink is content only when it resolves inside the repository (and
+// not into .git or .boreas): one that leaves it is listed with a `problem` and never read, so a
+// pull request cannot make `plan` print /etc/shadow or a CI token from .git/config.
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { gitBlobSha } from './git-object-hash.js';
 import { StatCache } from './stat-cache.js';
 
@@ -15,6 +17,10 @@ export interface ScannedFile {
   executable: boolean;
   /** The bytes, when the scan had to read them to hash (stat-cache miss): readers need not read again. */
   content?: Buffer;
+  /** Why this file must not be read (a symlink leaving the repository); its blobSha is then a placeholder. */
+  problem?: string;
+  /** For a symlink inside the repository: the real path its content is read from. */
+  target?: string;
 }
 
 /** Seams for tests (count reads). */
@@ -24,18 +30,43 @@ export interface ScanIo {
 
 const defaultIo: ScanIo = { readFile: (p) => readFile(p) };
 
+/** Where a symlink at `absPath` may lead: undefined when inside `repoRoot`, else the reason it is refused. */
+export async function symlinkProblem(absPath: string, repoRoot: string): Promise<{ problem?: string; target?: string } | undefined> {
+  const target = await realpath(absPath).catch(() => undefined);
+  if (target === undefined) return undefined; // dangling: nothing to read, not listed
+  const rel = relative(repoRoot, target);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { problem: 'symlink to a path outside the repository' };
+  const skipped = rel.split(sep).find((part) => SKIPPED_DIRS.has(part));
+  if (skipped) return { problem: `symlink into ${skipped}/, which is not repository content` };
+  return { target };
+}
+
 /**
  * Lists `dir` recursively (sorted by path). Symlinks to files are followed (the manifest is the
- * content); symlinks to directories are skipped so a link cycle cannot loop.
+ * content) when they resolve inside `repoRoot` (a real path); others are listed with a problem and
+ * never read. Symlinks to directories are skipped so a link cycle cannot loop.
  */
-export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = defaultIo): Promise<ScannedFile[]> {
+export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = defaultIo, repoRoot = dir): Promise<ScannedFile[]> {
   const startedMs = Date.now();
   const cache = await StatCache.load(cacheDir, dir);
   const candidates = await walk(dir);
   const files: ScannedFile[] = [];
   // Bounded: thousands of stats/reads in flight at once only queue in libuv and inflate memory.
-  await pool(candidates, async (relPath) => {
-    const absPath = join(dir, relPath);
+  await pool(candidates, async ({ path: relPath, link }) => {
+    let absPath = join(dir, relPath);
+    let target: string | undefined;
+    if (link) {
+      const checked = await symlinkProblem(absPath, repoRoot);
+      if (!checked) return;
+      if (checked.problem) {
+        const st = await stat(absPath).catch(() => undefined);
+        if (st?.isFile())
+          files.push({ path: relPath, blobSha: gitBlobSha(Buffer.from(`boreas-refused-symlink\0${relPath}`)), executable: false, problem: checked.problem });
+        return;
+      }
+      // Read what was checked (the resolved path), not the link, which could be re-pointed meanwhile.
+      absPath = target = checked.target!;
+    }
     const st = await stat(absPath).catch(() => undefined); // dangling link, raced delete
     if (!st?.isFile()) return;
     const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
@@ -46,16 +77,16 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
       blobSha = gitBlobSha(content);
       cache.remember(relPath, { ...sig, blobSha });
     }
-    files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0, ...(content ? { content } : {}) });
+    files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0, ...(content ? { content } : {}), ...(target ? { target } : {}) });
   });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  await cache.save(new Set(files.map((f) => f.path)), startedMs);
+  await cache.save(new Set(files.filter((f) => !f.problem).map((f) => f.path)), startedMs);
   return files;
 }
 
 /** Relative paths of files and symlinks below `dir`, not descending into SKIPPED_DIRS. */
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
+async function walk(dir: string): Promise<Array<{ path: string; link: boolean }>> {
+  const out: Array<{ path: string; link: boolean }> = [];
   async function visit(rel: string): Promise<void> {
     const entries = await readdir(rel ? join(dir, rel) : dir, { withFileTypes: true });
     const subdirs: Promise<void>[] = [];
@@ -64,7 +95,7 @@ async function walk(dir: string): Promise<string[]> {
       if (e.isDirectory()) {
         if (!SKIPPED_DIRS.has(e.name)) subdirs.push(visit(relPath));
       } else if (e.isFile() || e.isSymbolicLink()) {
-        out.push(relPath); // sockets and fifos are not content
+        out.push({ path: relPath, link: e.isSymbolicLink() }); // sockets and fifos are not content
       }
     }
     await Promise.all(subdirs);

@@ -1,8 +1,9 @@
 // A Source over a local directory as it is on disk (no --ref). The revision is the HEAD commit when
 // the files are exactly HEAD's tree, otherwise `worktree:<treeHash>`, so uncommitted edits are
-// never reported under a commit SHA that does not contain them.
+// never reported under a commit SHA that does not contain them. "The repository" symlinks must stay
+// in is the git work tree the directory belongs to (the directory itself outside git).
 import fs from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { UserError } from '../model/errors.js';
@@ -12,7 +13,7 @@ import type { GitCache } from './git-revision.js';
 import { requireDirectory } from './local-dir.js';
 import type { ResolvedRevision, Source, SourceFile } from './source.js';
 import { normalizeSourcePath } from './source-path.js';
-import { scanWorktree, type ScanIo, type ScannedFile } from './worktree-scan.js';
+import { scanWorktree, symlinkProblem, type ScanIo, type ScannedFile } from './worktree-scan.js';
 
 export interface WorktreeSourceOptions {
   /** The directory (`--repo`), absolute. */
@@ -35,14 +36,26 @@ export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<S
   const rel = normalizeSourcePath(opts.path);
   const manifestsDir = rel ? join(opts.dir, rel) : opts.dir;
   await requireDirectory(manifestsDir, `path not found: "${rel}" is not a directory in ${opts.dir}`);
+  const repoRoot = await realpath(repo?.workTree ?? opts.dir);
+  if (rel) {
+    const leaves = await symlinkProblem(manifestsDir, repoRoot);
+    if (leaves?.problem) throw new UserError(`path "${rel}": ${leaves.problem}`);
+  }
 
   let scan: Promise<ScannedFile[]> | undefined;
   // Bytes the scan already read to hash them, handed out once by readFile (a cold load reads each file once).
   const scanned = new Map<string, Buffer>();
+  // Refused symlinks (never read) and in-repository symlinks (read at the real path that was checked).
+  const refused = new Map<string, string>();
+  const targets = new Map<string, string>();
   const files = () =>
-    (scan ??= scanWorktree(manifestsDir, opts.cacheDir, opts.io).then((list) => {
-      for (const f of list) if (f.content) scanned.set(f.path, f.content);
-      return list.map(({ content: _content, ...f }) => f);
+    (scan ??= scanWorktree(manifestsDir, opts.cacheDir, opts.io, repoRoot).then((list) => {
+      for (const f of list) {
+        if (f.content) scanned.set(f.path, f.content);
+        if (f.problem) refused.set(f.path, f.problem);
+        if (f.target) targets.set(f.path, f.target);
+      }
+      return list.map(({ content: _content, target: _target, ...f }) => f);
     }));
   let revision: Promise<ResolvedRevision> | undefined;
 
@@ -50,15 +63,18 @@ export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<S
     description: opts.dir,
     rootDir: opts.dir,
     resolve: () => (revision ??= files().then((f) => worktreeRevision(opts.dir, rel, gitTreeSha(f)))),
-    listFiles: async () => (await files()).map(({ path, blobSha }): SourceFile => ({ path, blobSha })),
+    listFiles: async () => (await files()).map(({ path, blobSha, problem }): SourceFile => ({ path, blobSha, ...(problem ? { problem } : {}) })),
     readFile: async (path) => {
       const file = normalizeSourcePath(path);
+      await files();
+      const problem = refused.get(file);
+      if (problem) throw new UserError(`${file}: ${problem}`);
       const held = scanned.get(file);
       if (held) {
         scanned.delete(file);
         return held;
       }
-      return readFile(join(manifestsDir, file));
+      return readFile(targets.get(file) ?? join(manifestsDir, file));
     },
   };
 }

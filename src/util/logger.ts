@@ -1,5 +1,7 @@
 // Structured logger: JSON lines for the daemon, quiet human lines for the CLI. Callers pass fields,
 // never preformatted secrets.
+import { safeText, terminalJson } from './terminal-text.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
@@ -22,16 +24,16 @@ export function createLogger(
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < order[level]) return;
     if (format === 'json') {
-      stream.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }) + '\n');
+      stream.write(terminalJson({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }) + '\n');
     } else {
       const extra = { ...base, ...fields };
       const tail = Object.keys(extra).length
         ? ' ' +
           Object.entries(extra)
-            .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .map(([k, v]) => `${k}=${typeof v === 'string' ? safeText(v) : terminalJson(v)}`)
             .join(' ')
         : '';
-      stream.write(`${lvl}: ${msg}${tail}\n`);
+      stream.write(`${lvl}: ${safeText(msg)}${tail}\n`);
     }
   };
   return {

@@ -76,7 +76,7 @@ test('start, observe, stop and remove a process instance through tasks', async (
     taskId: 'k1',
     type: 'StartInstance',
     resource,
-    payload: { spec, specHash: 'h1', env: {} },
+    payload: { spec, specHash: 'h1', env: { GREETING: 'hi', SECRET: 's3cr3t-value' } },
   });
   assert.equal(again.json.replayed, true);
   assert.equal((await observe()).details.pid, pid);

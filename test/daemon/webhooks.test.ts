@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { classifyWebhook, refMatches, safeEqual } from '../../src/daemon/webhooks.js';
+import { WebhookDeliveries, deliveryId, deliveryWindowMs } from '../../src/daemon/webhook-deliveries.js';
 
 const secret = 'hook-secret';
 const push = JSON.stringify({ ref: 'refs/heads/main', after: 'a'.repeat(40) });
@@ -70,4 +71,33 @@ test('refMatches: branch, tag, full ref; any ref when none is configured', () =>
   assert.equal(refMatches('refs/heads/anything', undefined), true);
   assert.equal(safeEqual('a', 'a'), true);
   assert.equal(safeEqual('a', 'ab'), false);
+});
+
+test('deliveries: the same id or the same signed body within 24 h is a replay; after 24 h it counts again', () => {
+  const kv = new Map<string, string>();
+  const store = {
+    getKv: (ns: string, k: string) => kv.get(`${ns}/${k}`),
+    setKv: (ns: string, k: string, v: string | undefined) => void (v === undefined ? kv.delete(`${ns}/${k}`) : kv.set(`${ns}/${k}`, v)),
+  };
+  let now = Date.parse('2025-01-01T00:00:00Z');
+  const log = new WebhookDeliveries(store, () => now);
+  assert.equal(log.seen('github', 'd-1', push), false);
+  log.remember('github', 'd-1', push);
+  assert.equal(log.seen('github', 'd-1', push), true, 'same delivery');
+  assert.equal(log.seen('github', 'd-2', push), true, 'same signed body under a new id');
+  assert.equal(log.seen('github', 'd-1', '{"ref":"refs/heads/main","after":"b"}'), true, 'same id, other body');
+  assert.equal(log.seen('gitea', 'd-1', push), false, 'ids are per forge');
+  assert.equal(new WebhookDeliveries(store, () => now).seen('github', 'd-1', push), true, 'kept in the store');
+  now += deliveryWindowMs - 1;
+  assert.equal(log.seen('github', 'd-1', push), true);
+  now += 1;
+  assert.equal(log.seen('github', 'd-1', push), false, 'forgotten after 24 h');
+  log.remember('github', 'd-9', 'other');
+  assert.deepEqual(
+    (JSON.parse(kv.get('webhooks/deliveries')!) as Array<[string, number]>).map(([n]) => n.split(':')[1]),
+    ['body', 'id'],
+    'expired entries are pruned on write',
+  );
+  assert.equal(deliveryId({ 'x-gitlab-event-uuid': 'u-1' }), 'u-1');
+  assert.equal(deliveryId({}), undefined);
 });

@@ -11,6 +11,7 @@ import { seedApply, seedStatus, type SeedApplyRequest } from '../seed-api.js';
 import { handleTask } from '../tasks/handle.js';
 import type { AgentTask } from '../../protocol/tasks.js';
 import { checkBearer, type TokenHash } from '../token.js';
+import { parseRequestTarget } from '../../util/request-url.js';
 import { HttpError, readJson } from './body.js';
 import { observeSchema, payloadSchemas, seedApplySchema, taskSchema } from '../../protocol/schemas.js';
 import { check } from './validate.js';
@@ -76,7 +77,12 @@ export function createAgentHandler(ctx: AgentContext, opts: RouterOptions): (req
 }
 
 async function route(ctx: AgentContext, opts: RouterOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
+  const url = parseRequestTarget(req.url);
+  if (!url) {
+    req.resume();
+    throw new HttpError(400, 'malformed request URL (bad percent-encoding or not a path)');
+  }
+  const path = url.pathname;
   if (req.method === 'GET' && path === '/v1/ready') {
     send(res, opts.ready() ? 200 : 503, { ready: opts.ready() });
     return;

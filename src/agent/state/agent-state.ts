@@ -2,7 +2,8 @@
 // so a restarted agent answers a repeated task from the record instead of running it again), the
 // resources it applied (so observe knows where to look and what hash it applied), and the apps
 // deployed through the seed 000 `POST /v1/apply`. Never holds resolved secrets: task payloads are
-// not stored, only results.
+// not stored, only results and a hash of each task's content (to refuse a different task re-sent
+// under a known idempotency key).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,7 +33,7 @@ export interface SeedAppRecord {
 }
 
 const schema = `
-CREATE TABLE IF NOT EXISTS tasks (key TEXT PRIMARY KEY, result TEXT NOT NULL, finished_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks (key TEXT PRIMARY KEY, result TEXT NOT NULL, finished_at TEXT NOT NULL, content_hash TEXT);
 CREATE TABLE IF NOT EXISTS resources (id TEXT PRIMARY KEY, kind TEXT NOT NULL, applied_hash TEXT NOT NULL, locator TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS seed_apps (app TEXT PRIMARY KEY, version TEXT NOT NULL, runtime TEXT NOT NULL, instance TEXT NOT NULL, updated TEXT NOT NULL);
 `;
@@ -57,10 +58,13 @@ export class AgentState {
       if (workDir !== ':memory:') this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(schema);
+      // agent.db files from before content hashes: add the column (old rows keep NULL: replayed as before).
+      const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(tasks)').all();
+      if (!columns.some((c) => c.name === 'content_hash')) this.db.exec('ALTER TABLE tasks ADD COLUMN content_hash TEXT');
     }
     this.stmts = {
-      getTask: this.db.prepare<[string], { result: string }>('SELECT result FROM tasks WHERE key = ?'),
-      putTask: this.db.prepare('INSERT OR REPLACE INTO tasks (key, result, finished_at) VALUES (?, ?, ?)'),
+      getTask: this.db.prepare<[string], { result: string; content_hash: string | null }>('SELECT result, content_hash FROM tasks WHERE key = ?'),
+      putTask: this.db.prepare('INSERT OR REPLACE INTO tasks (key, result, finished_at, content_hash) VALUES (?, ?, ?, ?)'),
       getRes: this.db.prepare<[string], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>(
         'SELECT * FROM resources WHERE id = ?',
       ),
@@ -83,8 +87,13 @@ export class AgentState {
     return row ? (JSON.parse(row.result) as TaskResultRecord) : undefined;
   }
 
-  recordTask(result: TaskResultRecord): void {
-    this.stmts.putTask.run(result.idempotencyKey, JSON.stringify(result), result.finishedAt);
+  /** Hash of the content the key was first run with (undefined for records older than the column). */
+  taskContentHash(key: string): string | undefined {
+    return this.stmts.getTask.get(key)?.content_hash ?? undefined;
+  }
+
+  recordTask(result: TaskResultRecord, contentHash?: string): void {
+    this.stmts.putTask.run(result.idempotencyKey, JSON.stringify(result), result.finishedAt, contentHash ?? null);
   }
 
   resource(id: string): ResourceRecord | undefined {

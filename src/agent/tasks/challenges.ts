@@ -2,10 +2,10 @@
 // at `<webroot>/.well-known/acme-challenge/<token>` (the location every rendered site and the base
 // nginx config serve). The controller sends only the token and the content, never a path: the
 // directory is the node's own --nginx-webroot and the token charset is checked, so these tasks can
-// write nowhere else.
-import { mkdir, rm } from 'node:fs/promises';
+// write nowhere else; the writes are confined to the webroot like every file task (no symlink in it
+// is followed out).
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../runtime/files/index.js';
+import { mkdirBeneath, removeFileBeneath, writeFileBeneath } from '../../runtime/files/index.js';
 import { acmeTokenPattern } from '../../protocol/schemas.js';
 import type { AgentContext } from '../context.js';
 import type { TaskHandler } from './handle.js';
@@ -21,13 +21,14 @@ function challengeFile(ctx: AgentContext, token: unknown): string {
 const publishChallenge: TaskHandler = async (ctx, payload) => {
   const file = challengeFile(ctx, payload.token);
   // nginx workers (another user) must traverse to the file: directories 0755, file 0644.
-  await mkdir(join(ctx.config.nginxWebroot, '.well-known', 'acme-challenge'), { recursive: true, mode: 0o755 });
-  await writeFileAtomic(file, payload.content as string, 0o644);
+  const roots = [ctx.config.nginxWebroot];
+  mkdirBeneath(join(ctx.config.nginxWebroot, '.well-known', 'acme-challenge'), roots, 0o755);
+  await writeFileBeneath(file, roots, payload.content as string, 0o644);
   return { outcome: 'configured', message: `challenge published in ${ctx.config.nginxWebroot}` };
 };
 
 const removeChallenge: TaskHandler = async (ctx, payload) => {
-  await rm(challengeFile(ctx, payload.token), { force: true });
+  removeFileBeneath(challengeFile(ctx, payload.token), [ctx.config.nginxWebroot]);
   return { outcome: 'deleted', message: 'challenge removed' };
 };
 

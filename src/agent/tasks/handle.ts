@@ -2,7 +2,9 @@
 // `POST /v1/tasks` route; pull, later: the poll loop). It owns idempotency: a key whose last run
 // succeeded returns the recorded result without running again (also after an agent restart, the
 // record lives in SQLite); two concurrent deliveries of one key share a single run; a failed key
-// may be retried (seed 004: failed tasks are retryable).
+// may be retried (seed 004: failed tasks are retryable). A key re-sent with other content (type,
+// resource or payload) is refused with 409: answering it from the first run would report a task
+// that never ran as succeeded.
 import type { AgentContext } from '../context.js';
 import type { AgentTask, AgentTaskResult, TaskResultRecord, TaskType } from '../../protocol/tasks.js';
 import type { ObserveItem } from '../../protocol/observe.js';
@@ -16,6 +18,9 @@ import { challengeHandlers } from './challenges.js';
 import { observeResources } from '../observe.js';
 import { nodeFacts } from '../facts.js';
 import type { Json } from '../../model/resource.js';
+import { checkTaskPolicy } from '../policy.js';
+import { HttpError } from '../http/body.js';
+import { hashJson } from '../../util/hash.js';
 
 export type TaskHandler = (ctx: AgentContext, payload: AgentTask['payload'], task: AgentTask) => Promise<HandlerOutcome>;
 
@@ -29,28 +34,44 @@ const handlers: Record<TaskType, TaskHandler> = {
   Observe: () => Promise.reject(new Error('Observe is answered by observeTask')),
 };
 
-const inflight = new WeakMap<AgentContext, Map<string, Promise<AgentTaskResult>>>();
+const inflight = new WeakMap<AgentContext, Map<string, { hash: string; run: Promise<AgentTaskResult> }>>();
 
-/** Runs (or replays) one task; never throws: failures come back as status "failed". */
+/** What makes two deliveries the same task: type, resource and payload (not ids, trace or timeout). */
+export function taskContentHash(task: AgentTask): string {
+  return hashJson({ type: task.type, resource: task.resource ?? null, payload: task.payload });
+}
+
+function conflict(key: string): HttpError {
+  return new HttpError(409, `idempotency key "${key}" was already used for a task with different content; send a new key for a new task`);
+}
+
+/**
+ * Runs (or replays) one task. Failures come back as status "failed"; the only throw is the 409
+ * HttpError for a known key with different content (push answers 409, pull reports it failed).
+ */
 export function handleTask(ctx: AgentContext, task: AgentTask): Promise<AgentTaskResult> {
   const key = task.idempotencyKey ?? task.taskId;
   if (task.type === 'Observe') return observeTask(ctx, task);
+  const hash = taskContentHash(task);
   const prior = ctx.state.taskResult(key);
+  const priorHash = prior && ctx.state.taskContentHash(key);
+  if (priorHash && priorHash !== hash) return Promise.reject(conflict(key));
   if (prior?.status === 'succeeded') return Promise.resolve({ ...prior, taskId: task.taskId, replayed: true });
   let running = inflight.get(ctx);
   if (!running) inflight.set(ctx, (running = new Map()));
   const current = running.get(key);
-  if (current) return current;
-  const run = execute(ctx, task, key).finally(() => running!.delete(key));
-  running.set(key, run);
+  if (current) return current.hash === hash ? current.run : Promise.reject(conflict(key));
+  const run = execute(ctx, task, key, hash).finally(() => running!.delete(key));
+  running.set(key, { hash, run });
   return run;
 }
 
-async function execute(ctx: AgentContext, task: AgentTask, key: string): Promise<AgentTaskResult> {
+async function execute(ctx: AgentContext, task: AgentTask, key: string, hash: string): Promise<AgentTaskResult> {
   const startedAt = new Date().toISOString();
   const log = ctx.log.child({ taskId: task.taskId, type: task.type, ...(task.traceId ? { traceId: task.traceId } : {}) });
   let record: TaskResultRecord;
   try {
+    checkTaskPolicy(ctx, task);
     const out = await withTimeout(handlers[task.type](ctx, task.payload, task), task.timeoutSec);
     if (task.resource) {
       const updatedAt = new Date().toISOString();
@@ -94,7 +115,7 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string): Promise
     };
     log.warn('task failed', { error: message });
   }
-  ctx.state.recordTask(record);
+  ctx.state.recordTask(record, hash);
   return record;
 }
 

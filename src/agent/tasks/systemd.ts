@@ -2,8 +2,8 @@
 // (Application runtime systemd goes through StartInstance and the systemd runner instead). The unit
 // file may only land in the configured unit dir or an allowed root.
 import { join } from 'node:path';
-import { assertAllowedPath } from '../../runtime/files/index.js';
-import { assertUnitName, showUnit, systemctl, writeIfChanged, type SystemdOptions } from '../../runtime/runners/systemd.js';
+import { checkBeneath, readFileBeneath, writeFileBeneath } from '../../runtime/files/index.js';
+import { assertUnitName, showUnit, systemctl, type SystemdOptions } from '../../runtime/runners/systemd.js';
 import type { AgentContext } from '../context.js';
 import type { TaskHandler } from './handle.js';
 
@@ -13,12 +13,11 @@ function options(ctx: AgentContext): SystemdOptions {
 
 const installUnit: TaskHandler = async (ctx, payload) => {
   const unitName = assertUnitName(payload.unitName as string);
-  const path = assertAllowedPath((payload.unitPath as string | undefined) ?? join(ctx.config.systemdUnitDir, unitName), [
-    ctx.config.systemdUnitDir,
-    ...ctx.config.allowedRoots,
-  ]);
+  const roots = [ctx.config.systemdUnitDir, ...ctx.config.allowedRoots];
+  const path = checkBeneath((payload.unitPath as string | undefined) ?? join(ctx.config.systemdUnitDir, unitName), roots);
   const opts = options(ctx);
-  const changed = await writeIfChanged(path, payload.content as string, 0o644);
+  const changed = readFileBeneath(path, roots)?.content.toString('utf8') !== payload.content;
+  if (changed) await writeFileBeneath(path, roots, payload.content as string, 0o644);
   if (changed) await systemctl(opts, ['daemon-reload']);
   if (payload.enable === true) await systemctl(opts, ['enable', '--', unitName]);
   return {

@@ -2,7 +2,7 @@
 // ← flags. Flags carry no commander defaults on purpose, so a value in agent.yaml is not overridden
 // by a default the user never typed; the defaults live in src/agent/config.ts and are shown in help.
 import type { Command } from 'commander';
-import { readAgentConfigFile, resolveAgentConfig, splitArgv, type AgentConfig } from '../../agent/config.js';
+import { parseRuntimes, readAgentConfigFile, resolveAgentConfig, splitArgv, type AgentConfig } from '../../agent/config.js';
 import { startAgent } from '../../agent/server.js';
 import { UserError } from '../../model/errors.js';
 import type { SetExit } from './index.js';
@@ -14,6 +14,8 @@ interface AgentFlags {
   tokenFile?: string;
   workDir?: string;
   allowedRoot?: string[];
+  allowCommand?: string[];
+  runtimes?: string;
   dockerSocket?: string;
   systemctl?: string;
   systemdUnitDir?: string;
@@ -47,6 +49,8 @@ export function flagsToConfig(f: AgentFlags): Partial<AgentConfig> {
     tokenFile: f.tokenFile,
     workDir: f.workDir,
     allowedRoots: f.allowedRoot,
+    allowCommands: f.allowCommand,
+    runtimes: f.runtimes === undefined ? undefined : parseRuntimes(f.runtimes, '--runtimes'),
     dockerSocket: f.dockerSocket,
     systemctl: f.systemctl ? splitArgv(f.systemctl) : undefined,
     systemdUnitDir: f.systemdUnitDir,
@@ -74,7 +78,9 @@ export function registerAgent(program: Command, _setExit: SetExit): void {
     .option('--node-name <name>', 'name of this node, as in its Node manifest (default: hostname)')
     .option('--token-file <file>', 'file holding the bearer token (required; only its hash is kept)')
     .option('--work-dir <dir>', 'state, logs and instance dirs (default /var/lib/boreas-agent as root, ~/.boreas-agent otherwise)')
-    .option('--allowed-root <dir>', 'directory file tasks may write under (repeatable)', collect)
+    .option('--allowed-root <dir>', 'directory file tasks may write under and instances may work in (repeatable)', collect)
+    .option('--allow-command <path>', 'executable instances, unit Exec lines and exec health checks may run (repeatable; default: any)', collect)
+    .option('--runtimes <list>', 'runtimes this node accepts, comma-separated: process,script,container,systemd (default: all)')
     .option('--docker-socket <path>', 'Docker Engine socket (default /var/run/docker.sock)')
     .option('--systemctl <command>', 'systemctl invocation, split on spaces, no shell (default "systemctl"; e.g. "systemctl --user")')
     .option('--systemd-unit-dir <dir>', 'where unit files are written (default /etc/systemd/system)')

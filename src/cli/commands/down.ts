@@ -5,6 +5,7 @@ import { openSession } from '../../engine/session.js';
 import { teardown } from '../../engine/teardown.js';
 import { addStateOption } from '../options.js';
 import type { SetExit } from './index.js';
+import { safeText } from '../../util/terminal-text.js';
 
 export function registerDown(program: Command, setExit: SetExit): void {
   const cmd = program
@@ -21,7 +22,9 @@ export function registerDown(program: Command, setExit: SetExit): void {
         return setExit(ExitCode.Ok);
       }
       for (const r of summary.results)
-        process.stdout.write(`${r.state === 'succeeded' ? '-' : '!'} ${r.resourceId}${r.state === 'succeeded' ? '' : `: ${r.message ?? r.state}`}\n`);
+        process.stdout.write(
+          `${r.state === 'succeeded' ? '-' : '!'} ${safeText(r.resourceId)}${r.state === 'succeeded' ? '' : `: ${safeText(r.message ?? r.state)}`}\n`,
+        );
       process.stdout.write(`Removed ${summary.succeeded} of ${plan.changes.length} resource(s).\n`);
       setExit(summary.failed === 0 ? ExitCode.Ok : ExitCode.Failure);
     } finally {

@@ -5,6 +5,7 @@ import { openSession } from '../../engine/session.js';
 import { addOutputOption, addStateOption } from '../options.js';
 import { renderHistoryText } from '../../report/index.js';
 import type { SetExit } from './index.js';
+import { terminalJson } from '../../util/terminal-text.js';
 
 export function registerHistory(program: Command, setExit: SetExit): void {
   const cmd = program.command('history').argument('<app>', 'application name').description('List the revisions applied to an application and their results');
@@ -15,7 +16,7 @@ export function registerHistory(program: Command, setExit: SetExit): void {
     try {
       const records = session.store.listAppRevisions(app);
       if (records.length === 0) throw new UserError(`no history for application "${app}" in ${flags.state}`, ExitCode.Failure);
-      process.stdout.write(flags.output === 'json' ? JSON.stringify(records, null, 2) + '\n' : renderHistoryText(records));
+      process.stdout.write(flags.output === 'json' ? terminalJson(records, 2) + '\n' : renderHistoryText(records));
       setExit(ExitCode.Ok);
     } finally {
       await session.close();

@@ -15,6 +15,7 @@ import { addOutputOption, addSourceOptions, addStateOption, useColor } from '../
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from '../../report/index.js';
 import { resolveForgeTarget, upsertPlanComment, MARKER_HASH_OVERHEAD, FORGE_KINDS, type ForgeTarget } from '../../report/forge/index.js';
 import type { SetExit } from './index.js';
+import { terminalJson } from '../../util/terminal-text.js';
 
 interface PlanFlags {
   repo: string;
@@ -83,7 +84,7 @@ export function registerPlan(program: Command, setExit: SetExit): void {
           })
         ).plan;
       }
-      if (flags.output === 'json') process.stdout.write(JSON.stringify(renderPlanJson(plan), null, 2) + '\n');
+      if (flags.output === 'json') process.stdout.write(terminalJson(renderPlanJson(plan), 2) + '\n');
       else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
       else process.stdout.write(renderPlanText(plan, { color: useColor() }));
       // Unknown resources are an error, as terraform's failed refresh: the plan cannot be trusted.

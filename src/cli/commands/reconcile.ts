@@ -9,6 +9,7 @@ import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../.
 import { parseDuration } from '../../util/duration.js';
 import { addOutputOption, addSourceOptions, addStateOption } from '../options.js';
 import type { SetExit } from './index.js';
+import { terminalJson } from '../../util/terminal-text.js';
 
 interface ReconcileFlags {
   repo: string;
@@ -74,7 +75,8 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
         onPlan: progress ? (plan, pass) => progress.plan(plan, pass) : undefined,
       });
       progress?.done();
-      process.stdout.write(flags.output === 'json' ? JSON.stringify(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
+      process.stdout.write(flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '
+' : renderRunSummaryText(summary));
       if (summary.interrupted) setExit(interruptedExitCode);
       else setExit(summary.converged || (summary.dryRun && summary.plan.unknown.length === 0) ? ExitCode.Ok : ExitCode.Failure);
     } catch (err) {

@@ -11,6 +11,7 @@ import { addOutputOption, addSourceOptions, addStateOption } from '../options.js
 import { renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import type { AppRevisionRecord } from '../../store/store.js';
 import type { SetExit } from './index.js';
+import { terminalJson } from '../../util/terminal-text.js';
 
 export function registerRollback(program: Command, setExit: SetExit): void {
   const cmd = program
@@ -40,7 +41,7 @@ export function registerRollback(program: Command, setExit: SetExit): void {
         });
         const summary = await reconcile(session, { timeoutMs: parseDuration(flags.timeout), dryRun: false, prune: true, concurrency: 4, loaded });
         process.stdout.write(`Rolled back ${app} to ${target.revision.slice(0, 12)} (pinned until the next Git revision).\n`);
-        process.stdout.write(flags.output === 'json' ? JSON.stringify(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
+        process.stdout.write(flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
         setExit(summary.converged ? ExitCode.Ok : ExitCode.Failure);
       } finally {
         await session.close();

@@ -7,6 +7,7 @@ import { collectStatus } from '../../engine/status.js';
 import { addOutputOption, addStateOption } from '../options.js';
 import { renderStatusText, toSeedStatus } from '../../report/index.js';
 import type { SetExit } from './index.js';
+import { terminalJson } from '../../util/terminal-text.js';
 
 export function registerStatus(program: Command, setExit: SetExit): void {
   const cmd = program.command('status').argument('[app]', 'one application').description('Show applications, instances, health, drift and the last revision');
@@ -19,7 +20,7 @@ export function registerStatus(program: Command, setExit: SetExit): void {
       if (app && status.length === 0) throw new UserError(`application "${app}" is not in the state file ${flags.state}`, ExitCode.Failure);
       if (flags.output === 'json') {
         const seed = status.map(toSeedStatus);
-        process.stdout.write(JSON.stringify(app ? seed[0] : seed, null, 2) + '\n');
+        process.stdout.write(terminalJson(app ? seed[0] : seed, 2) + '\n');
       } else process.stdout.write(renderStatusText(status));
       setExit(ExitCode.Ok);
     } finally {

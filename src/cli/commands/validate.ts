@@ -8,6 +8,7 @@ import { ExitCode } from '../../model/errors.js';
 import { openSource } from '../../source/index.js';
 import { addOutputOption, addSourceOptions, addStateOption, stateDirOf } from '../options.js';
 import type { SetExit } from './index.js';
+import { safeText, terminalJson } from '../../util/terminal-text.js';
 
 interface ValidateFlags {
   repo: string;
@@ -46,7 +47,7 @@ Exit codes: 0 valid, 1 invalid, 2 usage or infrastructure error (repo or ref not
 }
 
 function renderText(result: LoadResult, valid: boolean): string {
-  const lines = result.diagnostics.map(formatDiagnostic);
+  const lines = result.diagnostics.map((d) => safeText(formatDiagnostic(d)));
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.length - errors.length;
   const count = countManifests(result);
@@ -67,7 +68,7 @@ function renderJson(result: LoadResult, valid: boolean): string {
     message: d.message,
     severity: d.severity,
   }));
-  return JSON.stringify({ valid, revision: result.revision.sha, diagnostics, stats: result.stats }, null, 2) + '\n';
+  return terminalJson({ valid, revision: result.revision.sha, diagnostics, stats: result.stats }, 2) + '\n';
 }
 
 function countManifests(result: LoadResult): number {

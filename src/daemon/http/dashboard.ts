@@ -1,10 +1,28 @@
 // GET / : one self-contained HTML page (no external assets) that polls the daemon's own API and
 // shows applications with health and drift, the last reconciles, and the task graph of the last run
-// (an SVG laid out by dependency depth, plus the same graph as an indented list).
+// (an SVG laid out by dependency depth, plus the same graph as an indented list). Calls that need the
+// API token (the "Reconcile now" button; every read when the daemon is not on loopback) send the
+// session cookie the login form sets; a 401 leads to that form.
 
 /** The dashboard page. Static: all data comes from the API at view time. */
 export function dashboardHtml(): string {
   return page;
+}
+
+/** The login form: the API token, posted to /login, becomes an HttpOnly SameSite=Strict cookie. */
+export function loginHtml(error?: string): string {
+  const note = error ? `<p class="bad">${error.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)}</p>` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Boreas: log in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
+form{max-width:420px;margin:80px auto;background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:16px 20px}
+input{font:inherit;width:100%;box-sizing:border-box;padding:4px 6px;margin:6px 0 12px}.bad{color:#c0262d}</style></head><body>
+<form method="post" action="login"><h1>Boreas</h1>${note}
+<label for="token">API token (the <code>--api-token-file</code>, or <code>api.token</code> beside the state file)</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<button type="submit">Log in</button></form></body></html>
+`;
 }
 
 const page = `<!doctype html>
@@ -41,7 +59,7 @@ const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({"&":"&amp;","<":
 const short = (r) => r ? (r.startsWith("worktree:") ? r.slice(0, 17) : r.slice(0, 10)) : "—";
 const cls = (state) => ({succeeded:"ok",converged:"ok",failed:"bad",error:"bad",invalid:"bad",cancelled:"bad",not_converged:"warn",running:"warn",blocked:"warn",pending:"muted"}[state] || "");
 const bar = (level) => { const c = level >= 80 ? "#1a9c4a" : level >= 40 ? "#d99a00" : "#c0262d"; return '<span class="bar"><i style="width:' + level + '%;background:' + c + '"></i></span> ' + level; };
-async function getJson(path) { const r = await fetch(path, {cache: "no-store"}); return r.json(); }
+async function getJson(path) { const r = await fetch(path, {cache: "no-store"}); if (r.status === 401) location.href = "login"; return r.json(); }
 
 function renderApps(data) {
   const rows = data.applications.map((a) => "<tr><td><b>" + esc(a.name) + "</b><br><code class=muted>" + esc(short(a.revision)) + "</code></td><td>" + esc(a.environment) +
@@ -100,7 +118,7 @@ async function refresh() {
     renderApps(apps); renderDrift(plan); renderGraph(tasks); renderReconciles(recs);
   } catch (e) { $("ready").textContent = "daemon unreachable"; }
 }
-$("sync").onclick = async () => { const r = await fetch("api/v1/reconcile", {method: "POST"}); $("sync").textContent = r.ok ? "Queued" : "Refused (" + r.status + ")"; setTimeout(() => { $("sync").textContent = "Reconcile now"; refresh(); }, 1500); };
+$("sync").onclick = async () => { const r = await fetch("api/v1/reconcile", {method: "POST"}); if (r.status === 401) { location.href = "login"; return; } $("sync").textContent = r.ok ? "Queued" : "Refused (" + r.status + ")"; setTimeout(() => { $("sync").textContent = "Reconcile now"; refresh(); }, 1500); };
 refresh(); setInterval(refresh, 5000);
 </script></body></html>
 `;

@@ -1,8 +1,10 @@
 // POST /hooks/{github,gitea,gitlab}: 401 for a bad signature or token, 202 for deliveries that are
-// not a push to the followed ref, 202 + one queued reconcile for a push that is.
+// not a push to the followed ref, 202 + one queued reconcile for a push that is, 200
+// {duplicate: true} and nothing queued for a push delivery seen in the last 24 hours.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DaemonContext } from '../context.js';
 import { classifyWebhook, forges, type Forge } from '../webhooks.js';
+import { deliveryId } from '../webhook-deliveries.js';
 import { HttpError, readBody, sendJson } from './respond.js';
 
 /** GitHub caps payloads at 25 MB; pushes of manifests are far smaller. */
@@ -22,7 +24,7 @@ export async function handleHook(ctx: DaemonContext, forge: Forge, req: Incoming
   }
   const body = await readBody(req, maxPayloadBytes);
   const verdict = await classifyWebhook(forge, secret, req.headers, body, ctx.cfg.ref);
-  const delivery = req.headers['x-github-delivery'] ?? req.headers['x-gitea-delivery'] ?? req.headers['x-gitlab-event-uuid'];
+  const delivery = deliveryId(req.headers);
   switch (verdict.kind) {
     case 'unauthorized':
       ctx.metrics.recordWebhook(forge, 'unauthorized');
@@ -36,10 +38,18 @@ export async function handleHook(ctx: DaemonContext, forge: Forge, req: Incoming
       log.info('webhook ignored', { reason: verdict.reason, delivery });
       return sendJson(res, 202, { accepted: false, reason: verdict.reason });
     case 'push': {
+      // Only authenticated deliveries count: an unsigned request cannot block a real one.
+      if (ctx.deliveries.seen(forge, delivery, body)) {
+        ctx.metrics.recordWebhook(forge, 'duplicate');
+        log.info('duplicate webhook delivery ignored', { delivery });
+        return sendJson(res, 200, { duplicate: true, ...(delivery ? { delivery } : {}) });
+      }
       ctx.metrics.recordWebhook(forge, 'accepted');
       const queued = ctx.trigger(`webhook:${forge}`);
       log.info('push webhook received', { ref: verdict.ref, after: verdict.after, delivery, queued });
       if (!queued) return sendJson(res, 503, { error: 'the daemon is shutting down' });
+      // Remembered once queued: a delivery refused while shutting down may be redelivered.
+      ctx.deliveries.remember(forge, delivery, body);
       return sendJson(res, 202, { accepted: true, ref: verdict.ref, reconcile: 'queued' });
     }
   }

@@ -1,8 +1,10 @@
-// Confines file tasks to directories the operator allowed (`--allowed-root`). Symlinks and `..` are
-// resolved first, so neither a crafted path nor a planted symlink can walk out of a root.
+// Confines file tasks to directories the operator allowed (`--allowed-root`). `..` is resolved
+// lexically and symlinks component by component (beneath.ts), so neither a crafted path nor a
+// planted symlink can walk out of a root. This is the up-front check (all paths of a task are
+// checked before anything is written); the write itself resolves again (confined.ts), race-free.
 import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { UserError } from '../../model/errors.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkBeneath } from './beneath.js';
 
 /** The real path of `path`, resolving symlinks of the longest existing ancestor (the file may not exist yet). */
 export function realPathOf(path: string): string {
@@ -17,22 +19,11 @@ export function realPathOf(path: string): string {
   }
 }
 
-function inside(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
 /**
  * Returns the real absolute path when it lies inside one of `allowedRoots`; throws a UserError naming
  * the path and the roots otherwise. Relative paths are refused: the caller decides what they are
  * relative to.
  */
 export function assertAllowedPath(path: string, allowedRoots: string[]): string {
-  if (!isAbsolute(path)) throw new UserError(`path must be absolute: ${path}`);
-  const real = realPathOf(path);
-  const roots = allowedRoots.map((r) => realPathOf(r));
-  if (!roots.some((r) => inside(real, r))) {
-    const via = real !== path ? ` (resolves to ${real})` : '';
-    throw new UserError(`path ${path}${via} is outside the allowed roots (${allowedRoots.join(', ') || 'none configured'})`);
-  }
-  return real;
+  return checkBeneath(path, allowedRoots);
 }

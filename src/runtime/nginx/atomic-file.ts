@@ -1,9 +1,11 @@
-// Small file helpers for the nginx deploy tasks; atomic writes are the shared runtime/files ones.
+// Small file helpers for the nginx deploy tasks: every read, write and removal of a site or
+// certificate file is confined to the allowed roots (runtime/files/confined.ts), so a symlink
+// swapped into the conf or cert dir can neither redirect a write nor leak a file into a restore.
 import { readFile } from 'node:fs/promises';
 
-export { writeFileAtomic } from '../files/atomic.js';
+export { readFileBeneath, removeFileBeneath, writeFileBeneath, writeFileAtomic } from '../files/index.js';
 
-/** File content, or undefined when it does not exist. */
+/** File content, or undefined when it does not exist (observation only: no write follows it). */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
   try {
     return await readFile(path);

@@ -3,7 +3,7 @@
 // they are written to disk and never logged or echoed in results.
 import { X509Certificate } from 'node:crypto';
 import { NginxCommandError, runCommand } from './command.js';
-import { assertAllowed, readIfExists, sha256Hex, writeFileAtomic } from './atomic-file.js';
+import { assertAllowed, readFileBeneath, readIfExists, sha256Hex, writeFileBeneath } from './atomic-file.js';
 
 /** The DeployCertificate task payload. */
 export interface CertificatePayload {
@@ -29,18 +29,19 @@ export interface CertificateDeployResult {
 
 /** Writes certificate and key when they differ from the files on disk, then reloads nginx. */
 export async function deployCertificate(payload: CertificatePayload, opts: { allowedRoots: string[] }): Promise<CertificateDeployResult> {
-  const certPath = assertAllowed(payload.certPath, opts.allowedRoots);
-  const keyPath = assertAllowed(payload.keyPath, opts.allowedRoots);
+  const roots = opts.allowedRoots;
+  const certPath = assertAllowed(payload.certPath, roots);
+  const keyPath = assertAllowed(payload.keyPath, roots);
   const fingerprint = pemFingerprint(payload.certPem);
-  const [oldCert, oldKey] = await Promise.all([readIfExists(certPath), readIfExists(keyPath)]);
+  const [oldCert, oldKey] = [readFileBeneath(certPath, roots)?.content, readFileBeneath(keyPath, roots)?.content];
   const same = (b: Buffer | undefined, s: string) => b !== undefined && sha256Hex(b) === sha256Hex(s);
   if (same(oldCert, payload.certPem) && same(oldKey, payload.keyPem)) return { outcome: 'unchanged', fingerprint };
 
-  await writeFileAtomic(keyPath, payload.keyPem, 0o600);
-  await writeFileAtomic(certPath, payload.certPem, 0o644);
+  await writeFileBeneath(keyPath, roots, payload.keyPem, 0o600);
+  await writeFileBeneath(certPath, roots, payload.certPem, 0o644);
   const restore = async () => {
-    if (oldKey) await writeFileAtomic(keyPath, oldKey, 0o600);
-    if (oldCert) await writeFileAtomic(certPath, oldCert, 0o644);
+    if (oldKey) await writeFileBeneath(keyPath, roots, oldKey, 0o600);
+    if (oldCert) await writeFileBeneath(certPath, roots, oldCert, 0o644);
   };
   if (payload.testCommand) {
     const test = await runCommand(payload.testCommand);

@@ -1,9 +1,8 @@
 // Node side of RenderAndDeployNginx (seed 004 §13.4): write the site atomically, `nginx -t`, reload.
 // A config nginx refuses never goes live: the previous file is put back (or the new one removed)
 // and the error carries nginx's own message. Same content as on disk = nothing written, no reload.
-import { rm } from 'node:fs/promises';
 import { NginxCommandError, runCommand } from './command.js';
-import { assertAllowed, readIfExists, sha256Hex, writeFileAtomic } from './atomic-file.js';
+import { assertAllowed, readFileBeneath, readIfExists, removeFileBeneath, sha256Hex, writeFileBeneath } from './atomic-file.js';
 
 /** The RenderAndDeployNginx task payload. */
 export interface NginxSitePayload {
@@ -30,24 +29,25 @@ export interface NginxDeployOptions {
 
 /** Writes, tests and reloads one site; throws NginxCommandError (with nginx's text) when refused. */
 export async function deployNginxSite(payload: NginxSitePayload, opts: NginxDeployOptions): Promise<NginxDeployResult> {
-  const path = assertAllowed(payload.targetPath, opts.allowedRoots);
+  const roots = opts.allowedRoots;
+  const path = assertAllowed(payload.targetPath, roots);
   const hash = sha256Hex(payload.content);
-  const previous = await readIfExists(path);
+  const previous = readFileBeneath(path, roots)?.content;
   if (previous && sha256Hex(previous) === hash) return { outcome: 'unchanged', hash };
 
-  await writeFileAtomic(path, payload.content, 0o644);
+  await writeFileBeneath(path, roots, payload.content, 0o644);
   const test = await runCommand(payload.testCommand);
   if (test.code !== 0) {
-    if (previous) await writeFileAtomic(path, previous, 0o644);
-    else await rm(path, { force: true });
+    if (previous) await writeFileBeneath(path, roots, previous, 0o644);
+    else removeFileBeneath(path, roots);
     throw new NginxCommandError(`nginx refused site ${payload.siteName}; previous config kept: ${nginxError(test.output)}`, test.output);
   }
   const reload = await runCommand(payload.reloadCommand);
   if (reload.code !== 0) {
     // The new file passed the test but did not go live; leaving it would make the next unrelated
     // reload activate it silently, so put the old one back and report.
-    if (previous) await writeFileAtomic(path, previous, 0o644);
-    else await rm(path, { force: true });
+    if (previous) await writeFileBeneath(path, roots, previous, 0o644);
+    else removeFileBeneath(path, roots);
     throw new NginxCommandError(`nginx reload failed for site ${payload.siteName}: ${reload.output.trim()}`, reload.output);
   }
   return { outcome: 'configured', hash, message: previous ? 'site updated, nginx reloaded' : 'site created, nginx reloaded' };
@@ -58,13 +58,14 @@ export async function removeNginxSite(
   payload: Pick<NginxSitePayload, 'siteName' | 'targetPath' | 'testCommand' | 'reloadCommand'>,
   opts: NginxDeployOptions,
 ): Promise<{ outcome: 'deleted' | 'unchanged' }> {
-  const path = assertAllowed(payload.targetPath, opts.allowedRoots);
-  const previous = await readIfExists(path);
+  const roots = opts.allowedRoots;
+  const path = assertAllowed(payload.targetPath, roots);
+  const previous = readFileBeneath(path, roots)?.content;
   if (!previous) return { outcome: 'unchanged' };
-  await rm(path, { force: true });
+  removeFileBeneath(path, roots);
   const test = await runCommand(payload.testCommand);
   if (test.code !== 0) {
-    await writeFileAtomic(path, previous, 0o644);
+    await writeFileBeneath(path, roots, previous, 0o644);
     throw new NginxCommandError(`nginx refused removal of site ${payload.siteName}: ${nginxError(test.output)}`, test.output);
   }
   const reload = await runCommand(payload.reloadCommand);

@@ -1,7 +1,9 @@
 // Opens the SQLite state file with the settings Boreas relies on: WAL (the daemon and CLI commands
 // such as `status` read while a reconcile writes), a busy timeout instead of immediate SQLITE_BUSY,
-// and enforced foreign keys. Creates the parent directory so `--state` may point anywhere.
-import { existsSync, mkdirSync } from 'node:fs';
+// and enforced foreign keys. Creates the parent directory (0700) so `--state` may point anywhere, and
+// the file itself 0600 before SQLite opens it (its -wal and -shm files take the database's mode).
+import { existsSync } from 'node:fs';
+import { mkdirPrivate, touchPrivate } from '../../util/private-files.js';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../../model/errors.js';
@@ -22,7 +24,14 @@ export interface OpenOptions {
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
   if (opts.readOnly) return openReadOnly(file, opts);
   const inMemory = file === ':memory:';
-  if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+  if (!inMemory) {
+    mkdirPrivate(dirname(resolve(file)));
+    try {
+      touchPrivate(file);
+    } catch (err) {
+      throw new UserError(`cannot open state file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   let db: Database.Database;
   try {
     db = new Database(file);

@@ -1,0 +1,166 @@
+// File operations confined to allowed roots, for everything the agent writes on behalf of the
+// controller (config files, nginx sites, certificates, challenge files, unit files). Each one
+// resolves the path with resolveBeneath and then acts inside the directory fd it returned: the
+// temp file is created there (O_EXCL|O_NOFOLLOW), its real path is checked before the rename, and
+// the rename and unlink name entries of that same directory. A symlink planted or swapped in at any
+// moment can make an operation fail, never make it land outside the root.
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { closeSync, constants, fchownSync, fstatSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../../model/errors.js';
+import { parseMode } from './atomic.js';
+import { at, fdPath, resolveBeneath } from './beneath.js';
+
+/** Directories created on the way to a confined file: traversable by nginx workers and apps. */
+const defaultDirMode = 0o755;
+
+/** Content and permission bits of a file read beneath a root. */
+export interface ConfinedRead {
+  content: Buffer;
+  mode: number;
+}
+
+/** Opens `name` in directory `dirFd` for reading without following a symlink; undefined when absent. */
+function openFileIn(dirFd: number, name: string, path: string): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(at(dirFd, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new UserError(`path ${path} was replaced by a symlink while being read`);
+    throw err;
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new UserError(`path ${path} is not a regular file`);
+  }
+  return fd;
+}
+
+/** Reads a file beneath one of `roots` (no symlink followed out of it); undefined when it does not exist. */
+export function readFileBeneath(path: string, roots: string[]): ConfinedRead | undefined {
+  const b = resolveBeneath(path, roots);
+  if (b.dirFd === undefined) return undefined;
+  try {
+    const fd = openFileIn(b.dirFd, b.name, path);
+    if (fd === undefined) return undefined;
+    try {
+      return { content: readFileSync(fd), mode: fstatSync(fd).mode & 0o7777 };
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    closeSync(b.dirFd);
+  }
+}
+
+/**
+ * Writes `content` atomically to `path` beneath one of `roots`, creating parent directories: temp
+ * file in the already-opened parent, exact mode, fsync, real-path check, rename, directory fsync.
+ * Returns the real path written.
+ */
+export async function writeFileBeneath(
+  path: string,
+  roots: string[],
+  content: string | Buffer,
+  mode: string | number = 0o644,
+  opts: { dirMode?: number } = {},
+): Promise<string> {
+  const fileMode = parseMode(mode);
+  const b = resolveBeneath(path, roots, { createDirs: opts.dirMode ?? defaultDirMode });
+  const dirFd = b.dirFd!;
+  const tmp = `.${b.name}.${randomBytes(6).toString('hex')}.tmp`;
+  let created = false;
+  try {
+    const fh = await open(at(dirFd, tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, fileMode);
+    created = true;
+    try {
+      await fh.writeFile(content);
+      await fh.chmod(fileMode);
+      await fh.sync();
+      // The directory was inside the root when it was opened; make sure it still is (not moved away).
+      const where = fdPath(fh.fd);
+      const expected = join(b.real, '..', tmp);
+      if (where !== expected) throw new UserError(`path ${path}: its directory moved while writing (now ${where}); nothing written`);
+    } finally {
+      await fh.close();
+    }
+    await rename(at(dirFd, tmp), at(dirFd, b.name));
+    created = false;
+    await open(at(dirFd, '.'), constants.O_RDONLY | constants.O_DIRECTORY)
+      .then((dh) => dh.sync().finally(() => dh.close()))
+      .catch(() => undefined);
+    return b.real;
+  } catch (err) {
+    // The opened directory was deleted under us (it can only have been inside the root).
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`path ${path}: its directory was removed while writing; nothing written`);
+    throw err;
+  } finally {
+    if (created) await unlink(at(dirFd, tmp)).catch(() => undefined);
+    closeSync(dirFd);
+  }
+}
+
+/** Removes a file beneath one of `roots` (a symlink there is removed itself, never followed); true when something was removed. */
+export function removeFileBeneath(path: string, roots: string[]): boolean {
+  const b = resolveBeneath(path, roots);
+  if (b.dirFd === undefined) return false;
+  try {
+    unlinkSync(at(b.dirFd, b.name));
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  } finally {
+    closeSync(b.dirFd);
+  }
+}
+
+/** Creates a directory (and its parents) beneath one of `roots`; returns its real path. */
+export function mkdirBeneath(path: string, roots: string[], mode = defaultDirMode): string {
+  const b = resolveBeneath(path, roots, { createDirs: mode });
+  try {
+    mkdirSync(at(b.dirFd!, b.name), mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const fd = openSync(at(b.dirFd!, b.name), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    closeSync(fd);
+  } finally {
+    closeSync(b.dirFd!);
+  }
+  return b.real;
+}
+
+/**
+ * Sets owner and/or group of a file beneath one of `roots`, through an fd opened without following
+ * symlinks. Numeric ids are applied directly; names go through chown(1) (Node has no getpwnam),
+ * given this process's `/proc/<pid>/fd/<fd>` so it changes exactly the file that was opened.
+ */
+export async function chownBeneath(path: string, roots: string[], owner?: string, group?: string): Promise<void> {
+  const b = resolveBeneath(path, roots);
+  if (b.dirFd === undefined) throw new UserError(`path ${path} does not exist`);
+  let fd: number | undefined;
+  try {
+    fd = openFileIn(b.dirFd, b.name, path);
+    if (fd === undefined) throw new UserError(`path ${path} does not exist`);
+    if ((!owner || /^\d+$/.test(owner)) && (!group || /^\d+$/.test(group))) {
+      fchownSync(fd, owner ? Number(owner) : -1, group ? Number(group) : -1);
+      return;
+    }
+    const spec = `${owner ?? ''}${group ? ':' + group : ''}`;
+    const target = `/proc/${process.pid}/fd/${fd}`;
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('chown', ['--', spec, target], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`chown ${spec} ${path}: ${err.trim().replace(target, path)}`))));
+    });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    closeSync(b.dirFd);
+  }
+}
