@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../model/errors.js';
-import type { Runtime } from '../runtime/instance-spec.js';
+import type { Runtime } from '../model/machine-specs.js';
 
 export interface AgentConfig {
   /** host:port the HTTP API listens on (port 0 = any free port). */

@@ -9,12 +9,12 @@ import { UserError } from '../model/errors.js';
 import type { Runner } from '../runtime/runner.js';
 import { artifactPath } from '../runtime/artifact.js';
 import { checkBeneath } from '../runtime/files/index.js';
-import type { HealthCheckSpec, InstanceSpec, Runtime } from '../runtime/instance-spec.js';
+import type { HealthCheckSpec, InstanceSpec, Runtime } from '../model/machine-specs.js';
 import { instanceDir } from '../runtime/paths.js';
 import { resolveCommand } from '../runtime/process/resolve-command.js';
 import type { AgentConfig } from './config.js';
 import type { AgentContext, RunnerLookup } from './context.js';
-import type { AgentTask } from './tasks/types.js';
+import type { AgentTask } from '../protocol/tasks.js';
 
 /** Every runtime an agent knows; `--runtimes` picks from these. */
 export const allRuntimes: readonly Runtime[] = ['process', 'script', 'container', 'systemd'];

@@ -64,7 +64,9 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
       ...(summary.plan?.massDelete?.length ? ['mass delete held back'] : []),
       ...(left.length ? [`${plural(left.length, 'change')} left (${describeCounts(countActions(left))})`] : []),
       ...(unknown.length
-        ? [`${plural(unknown.length, 'resource')} unknown (${summary.plan!.unknownTargets.map((u) => `${u.cause.subject ?? u.target} ${u.cause.reason}`).join(', ')})`]
+        ? [
+            `${plural(unknown.length, 'resource')} unknown (${summary.plan!.unknownTargets.map((u) => `${u.cause.subject ?? u.target} ${u.cause.reason}`).join(', ')})`,
+          ]
         : []),
       ...(unhealthy.length ? [`${plural(unhealthy.length, 'resource')} unhealthy`] : []),
       ...(summary.failures.length && !left.length ? ['failed'] : []),

@@ -75,8 +75,7 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
         onPlan: progress ? (plan, pass) => progress.plan(plan, pass) : undefined,
       });
       progress?.done();
-      process.stdout.write(flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '
-' : renderRunSummaryText(summary));
+      process.stdout.write(flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
       if (summary.interrupted) setExit(interruptedExitCode);
       else setExit(summary.converged || (summary.dryRun && summary.plan.unknown.length === 0) ? ExitCode.Ok : ExitCode.Failure);
     } catch (err) {
