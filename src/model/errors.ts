@@ -22,6 +22,17 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An expected failure that is the same on every attempt (bad input at run time, such as a secret
+ * that cannot be decrypted or an env value with a NUL byte): the executor does not retry it.
+ */
+export class DeterministicError extends UserError {
+  constructor(message: string, exitCode: number = ExitCode.Failure, hint?: string) {
+    super(message, exitCode, hint);
+    this.name = 'DeterministicError';
+  }
+}
+
 /** The revision is invalid: the diagnostics say where. Nothing is applied. */
 export class ValidationFailed extends Error {
   constructor(readonly diagnostics: import('./diagnostic.js').Diagnostic[]) {
