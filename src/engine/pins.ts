@@ -3,6 +3,7 @@
 // was made on; the next Git revision that changes anything lifts it.
 import type { DesiredResource } from '../model/resource.js';
 import type { Store } from '../store/store.js';
+import { isKubeSecretResource } from '../secrets/policy.js';
 
 export interface Pin {
   /** Revision whose desired resources the app is pinned to. */
@@ -32,9 +33,7 @@ export function applyPins(resources: DesiredResource[], store: Store, revision: 
     // Redacted snapshots (Secrets) cannot be re-applied: those keep what Git has now.
     const pinned = (store.loadDesired(pin.to) ?? []).filter((r) => r.owner === app && !r.redacted);
     const pinnedIds = new Set(pinned.map((r) => r.id));
-    const keepCurrent = out.filter(
-      (r) => r.owner === app && r.kind === 'KubeObject' && (r.spec as { kind?: string } | null)?.kind === 'Secret' && !pinnedIds.has(r.id),
-    );
+    const keepCurrent = out.filter((r) => r.owner === app && isKubeSecretResource(r) && !pinnedIds.has(r.id));
     out = [...out.filter((r) => r.owner !== app), ...pinned, ...keepCurrent];
   }
   return out;

@@ -12,7 +12,6 @@ import { renderKubeObject } from './render.js';
 
 export { kubeObjectId, kubeTarget } from './ids.js';
 export type { KubeObject } from './object.js';
-export { isSensitiveKubePath, maskSecrets, SENSITIVE } from './render.js';
 
 /** Every Kubernetes object of one application as DesiredResources of target `kubernetes:<env>`. */
 export function buildKubernetesResources(app: Located<Application>, env: Located<Environment>, manifests: ManifestSet): DesiredResource[] {

@@ -10,7 +10,7 @@ import { CONCURRENCY, MANAGED_SELECTOR, SPEC_HASH_ANNOTATION } from './constants
 import { containsAll, driftPaths, liveView } from './drift.js';
 import { healthOf, missing } from './health.js';
 import { mapLimit } from './pool.js';
-import { resolveEnvRefs } from './secrets.js';
+import { resolveKubeRefs } from '../../secrets/kube.js';
 
 const specOf = (r: DesiredResource) => r.spec as unknown as KubeObject;
 const labelOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
@@ -87,7 +87,7 @@ export class KubernetesTarget implements Target {
   private async prepare(r: DesiredResource): Promise<KubeObject> {
     const obj = structuredClone(specOf(r));
     obj.metadata.annotations = { ...obj.metadata.annotations, [SPEC_HASH_ANNOTATION]: r.hash };
-    await resolveEnvRefs(obj as unknown as Record<string, Json>, (s) => this.ctx.resolveSecret(s));
+    await resolveKubeRefs(obj as unknown as Record<string, Json>, (s) => this.ctx.resolveSecret(s));
     return obj;
   }
 

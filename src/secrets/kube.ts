@@ -1,0 +1,39 @@
+// Boreas secret references inside Kubernetes objects, resolved into literal values just before a
+// request is sent: `{name, valueFrom: <source>}` container env items (rendered from an Application's
+// `env`), and `{valueFrom: <source>}` values of a core Secret's `data` (base64-encoded here) or
+// `stringData`. The resolved object lives only in the request: never returned, stored or logged.
+import type { Json } from '../model/resource.js';
+import { isKubeSecret } from './policy.js';
+import { isSecretRef, type SecretSource } from './source.js';
+
+type Resolve = (source: SecretSource) => Promise<string>;
+const isObj = (v: unknown): v is Record<string, Json> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Replaces Boreas references in a pod template's containers and a Secret's data, in place. */
+export async function resolveKubeRefs(obj: Record<string, Json>, resolve: Resolve): Promise<void> {
+  if (isKubeSecret(obj)) {
+    for (const field of ['data', 'stringData'] as const) {
+      const map = obj[field];
+      if (!isObj(map)) continue;
+      for (const [k, v] of Object.entries(map)) {
+        if (!isSecretRef(v)) continue;
+        const value = await resolve(v.valueFrom);
+        map[k] = field === 'data' ? Buffer.from(value, 'utf8').toString('base64') : value;
+      }
+    }
+  }
+  const spec = obj.spec;
+  const podSpec = isObj(spec) && isObj(spec.template) && isObj(spec.template.spec) ? spec.template.spec : undefined;
+  if (!podSpec) return;
+  for (const field of ['containers', 'initContainers']) {
+    const list = podSpec[field];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!isObj(c) || !Array.isArray(c.env)) continue;
+      for (let i = 0; i < c.env.length; i++) {
+        const item = c.env[i];
+        if (isObj(item) && typeof item.name === 'string' && isSecretRef(item)) c.env[i] = { name: item.name, value: await resolve(item.valueFrom) };
+      }
+    }
+  }
+}
