@@ -18,7 +18,7 @@ import type { Target, TargetContext } from '../../src/targets/target.js';
 import type { DesiredResource, ObservedResource } from '../../src/model/resource.js';
 import type { Task, TaskResult } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { resolveSecret } from '../../src/engine/secrets.js';
+import { resolveSecret } from '../../src/secrets/index.js';
 import { buildDesired } from '../../src/desired/index.js';
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);

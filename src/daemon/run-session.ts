@@ -3,7 +3,7 @@
 // The engine's openSession() caches one source and one registry for a whole command, which suits a
 // one-shot CLI but not a process that reconciles for weeks.
 import type { Session } from '../engine/session.js';
-import { resolveSecret } from '../engine/secrets.js';
+import { identityFiles, resolveSecret } from '../secrets/index.js';
 import { targetFactories } from '../engine/target-factories.js';
 import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
@@ -19,6 +19,8 @@ export interface DaemonBase {
   log: Logger;
   /** Queue of pull-mode agents (Nodes without an address), when agent tokens are configured. */
   pull?: PullDispatcher;
+  /** age identity files (--age-identity-file, ageIdentityFile); default: BOREAS_AGE_IDENTITY_FILE. */
+  ageIdentityFiles?: string[];
 }
 
 /** A session over `base` whose close() releases only this run's targets, never the shared store. */
@@ -29,10 +31,11 @@ export function runSession(base: DaemonBase, source?: () => Promise<Source>): Se
     stateDir: base.stateDir,
     cacheDir: base.cacheDir,
     log: base.log,
+    ageIdentityFiles: identityFiles(base.ageIdentityFiles),
     source: source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
-    targets(manifests, repoDir) {
+    targets(manifests, repoDir, resolve = (s) => resolveSecret(s)) {
       const registry = new TargetRegistry(
-        { store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret },
+        { store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret: resolve },
         targetFactories(base.store, () => manifests, { pull: base.pull }),
       );
       registries.push(registry);

@@ -2,7 +2,7 @@
 // objects; nginx sites and certificates are added by the engine once instance health is known).
 // Pure: everything it needs from the world (previous placement, node liveness) comes in `ctx`.
 import type { ManifestSet } from '../manifests/model.js';
-import type { Application, Environment } from '../manifests/types.generated.js';
+import type { Application, Environment, SecretSource } from '../manifests/types.generated.js';
 import type { DesiredResource } from '../model/resource.js';
 import type { InstanceSpec } from '../runtime/instance-spec.js';
 import { hashJson } from '../util/hash.js';
@@ -19,6 +19,12 @@ export interface DesiredContext {
   previousPlacement(app: string): Map<number, string>;
   /** Whether a node's agent is reachable; unknown nodes count as online. */
   nodeOnline(node: string): boolean;
+  /**
+   * A digest standing for a secret value kept encrypted in Git (injected by the engine after its
+   * preflight: a keyed HMAC of the plaintext, or a ciphertext hash when comparing revisions). It enters
+   * the instance spec, so a changed value restarts the instance while the spec never holds the value.
+   */
+  secretDigest?(source: SecretSource): string | undefined;
 }
 
 export interface DesiredGraph {
@@ -48,7 +54,7 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     if (!env || env.spec.type === 'kubernetes') continue;
     const placed = placeOnEnvironment(app, env, manifests, ctx, warnings);
     placements.set(name, placed);
-    instances.set(name, buildInstanceSpecs(app, manifests.releases.get(name)?.manifest, placed));
+    instances.set(name, buildInstanceSpecs(app, manifests.releases.get(name)?.manifest, placed, ctx.secretDigest));
   }
 
   // 2. Render files with relation endpoints, then emit File and Instance resources.

@@ -13,7 +13,7 @@ import type { TargetRegistry } from '../targets/registry.js';
 import { acmeEdgeNodes, agentChallengePublisher, allChallengePublishers, registryTaskSender, reportedNginxFacts } from '../targets/agent/index.js';
 import type { Logger } from '../util/logger.js';
 import { edgeNodeFacts, localChallengePublisher } from './local-edge-facts.js';
-import { resolveSecret } from './secrets.js';
+import { resolveSecret, type SecretSource } from '../secrets/index.js';
 
 export interface EdgeOptions {
   manifests: ManifestSet;
@@ -25,6 +25,8 @@ export interface EdgeOptions {
   nodeFacts?: (node: string) => NginxNodeFacts | undefined;
   /** http-01 publisher; default: the local webroot when this machine serves an Ingress, plus the agents of edge nodes (PublishChallenge tasks). */
   challenges?: ChallengePublisher;
+  /** Resolves certificate secrets (certFrom/keyFrom) of the revision; default: env and file only. */
+  resolveSecret?: (source: SecretSource) => Promise<string>;
   /** Used to probe local backends (their observation reports liveness only, not the health check). */
   registry?: TargetRegistry;
 }
@@ -47,7 +49,7 @@ export async function buildEdgeResources(opts: EdgeOptions, machine: DesiredReso
     const challenges = opts.challenges ?? allChallengePublishers([localChallengePublisher(opts.manifests), agentChallenges(opts)]);
     const used = await ensureUsedCertificates(opts.manifests, {
       store: opts.store,
-      resolveSecret,
+      resolveSecret: opts.resolveSecret ?? ((s) => resolveSecret(s)),
       challenges,
       log: opts.log,
       secretKey: opts.registry ? stateSecret(opts.registry.stateDir) : undefined,

@@ -12,6 +12,7 @@ import { applyPins } from './pins.js';
 import { UNSETTLED } from '../plan/tasks.js';
 import { refreshNodeLiveness } from '../targets/agent/liveness.js';
 import { buildEdgeResources, type EdgeOptions } from './edge.js';
+import type { RevisionSecrets } from '../secrets/index.js';
 
 export interface PassResult {
   graph: DesiredGraph;
@@ -32,6 +33,8 @@ export interface PassOptions {
   issueCertificates?: boolean;
   /** `plan`: change nothing in the store that is not an observation (pins stay as they are). */
   readOnly?: boolean;
+  /** The revision's encrypted values (preflight): keyed digests for desired specs, values for certificates. */
+  secrets?: RevisionSecrets;
   /** Edge facts and challenge publishing, supplied by the targets. */
   edge?: Pick<EdgeOptions, 'nodeFacts' | 'challenges'>;
 }
@@ -41,13 +44,21 @@ export async function planPass(opts: PassOptions): Promise<PassResult> {
   // Placement needs today's node liveness, not the previous pass's: a node back online keeps its instances.
   const pmNodes = [...opts.manifests.nodes.values()].map((l) => ({ name: l.manifest.metadata.name, address: l.manifest.spec.address }));
   if (pmNodes.length) await refreshNodeLiveness(opts.store, pmNodes, 5000);
-  const graph = buildDesired(opts.manifests, desiredContext(inventory, opts.store));
+  const graph = buildDesired(opts.manifests, { ...desiredContext(inventory, opts.store), secretDigest: opts.secrets?.digest });
   const machine = applyPins(graph.resources, opts.store, opts.revision, { lift: !opts.readOnly });
   const machineIds = new Set(machine.map((r) => r.id));
   const observed = await observeAll(machine, opts.registry, opts.log);
   // Edge resources depend on instance health, so they are built after the first observation.
   const edge = await buildEdgeResources(
-    { manifests: opts.manifests, store: opts.store, log: opts.log, issueCertificates: opts.issueCertificates ?? false, registry: opts.registry, ...opts.edge },
+    {
+      manifests: opts.manifests,
+      store: opts.store,
+      log: opts.log,
+      issueCertificates: opts.issueCertificates ?? false,
+      registry: opts.registry,
+      resolveSecret: opts.secrets?.resolve,
+      ...opts.edge,
+    },
     machine,
     observed,
   );

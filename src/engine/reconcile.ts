@@ -12,6 +12,7 @@ import { recordHistory } from './history.js';
 import { rollbackTarget } from './rollback.js';
 import { acquireStateLock } from './state-lock.js';
 import { readPins, writePins } from './pins.js';
+import { openRevisionSecrets } from '../secrets/index.js';
 
 export interface ReconcileOptions {
   timeoutMs: number;
@@ -59,7 +60,10 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
   const deadline = started + opts.timeoutMs;
   const loaded = opts.loaded ?? (await loadValidRevision(session, undefined, { record: !opts.dryRun }));
   const revision = loaded.revision.sha;
-  const registry = session.targets(loaded.manifests, loaded.source.rootDir);
+  // Preflight: every encrypted value the revision uses is decrypted now, before any side effect; a
+  // missing identity or a wrong key fails the revision here, naming the file, with nothing applied.
+  const secrets = await openRevisionSecrets(loaded.manifests, loaded.source, { identityFiles: session.ageIdentityFiles, stateDir: session.stateDir });
+  const registry = session.targets(loaded.manifests, loaded.source.rootDir, secrets.resolve);
   const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
   const failures: ReconcileSummary['failures'] = [];
   let runId: number | undefined;
@@ -74,6 +78,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     prune: opts.prune,
     issueCertificates: !opts.dryRun,
     readOnly: opts.dryRun,
+    secrets,
   });
   const changedOwners = new Set<string>();
   const rolledBack: ReconcileSummary['rolledBack'] = [];
@@ -145,6 +150,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
       log: session.log,
       prune: opts.prune,
       issueCertificates: false,
+      secrets,
     });
     if (rollbacks.length) continue;
     if (summary.failed > 0 || summary.cancelled > 0) {

@@ -9,6 +9,7 @@ import type { ExecutorEvent } from './executor-types.js';
 import { needsHealthWait, waitHealthy } from './health-wait.js';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
 import { TOMBSTONES, UNSETTLED } from '../plan/tasks.js';
+import { DeterministicError } from '../model/errors.js';
 
 export interface TaskRunContext {
   store: Store;
@@ -60,6 +61,8 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     } catch (err) {
       message = errorMessage(err);
       store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
+      // The same input fails the same way every time (an undecryptable secret, a NUL byte): no retry.
+      if (err instanceof DeterministicError) return fail(message, attempt);
       if (attempt > ctx.retry.max) return fail(`${message} (after ${attempt} attempts)`, attempt);
       const delayMs = backoffDelay(attempt, ctx.retry);
       log.warn('apply failed, retrying', { attempt, delayMs, error: message });

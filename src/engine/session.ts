@@ -10,7 +10,7 @@ import { TargetRegistry } from '../targets/registry.js';
 import type { TargetFactory } from '../targets/target.js';
 import type { ManifestSet } from '../manifests/model.js';
 import { createLogger, type Logger } from '../util/logger.js';
-import { resolveSecret } from './secrets.js';
+import { identityFiles, resolveSecret, type SecretSource } from '../secrets/index.js';
 import { targetFactories } from './target-factories.js';
 
 export interface SessionOptions {
@@ -20,6 +20,8 @@ export interface SessionOptions {
   /** State file; its directory holds caches and local target state. */
   state: string;
   log?: Logger;
+  /** age identity files (--age-identity-file); default: BOREAS_AGE_IDENTITY_FILE. */
+  ageIdentityFiles?: string[];
 }
 
 export interface Session {
@@ -27,10 +29,15 @@ export interface Session {
   stateDir: string;
   cacheDir: string;
   log: Logger;
+  /** The controller's age identity files, for the revision's encrypted values. */
+  ageIdentityFiles: string[];
   /** Opened lazily: status/down/history need no manifests. */
   source(): Promise<Source>;
-  /** Target registry; factories that need manifests (nodes, environments) read them from `manifests`. */
-  targets(manifests: ManifestSet | undefined, repoDir: string): TargetRegistry;
+  /**
+   * Target registry; factories that need manifests (nodes, environments) read them from `manifests`.
+   * `resolve` resolves secrets for the revision (its encrypted values); default: env and file only.
+   */
+  targets(manifests: ManifestSet | undefined, repoDir: string, resolve?: (source: SecretSource) => Promise<string>): TargetRegistry;
   close(): Promise<void>;
 }
 
@@ -48,10 +55,11 @@ export function openSession(opts: SessionOptions): Session {
     stateDir,
     cacheDir,
     log,
+    ageIdentityFiles: identityFiles(opts.ageIdentityFiles),
     source: () => (source ??= openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir })),
-    targets(manifests, repoDir) {
+    targets(manifests, repoDir, resolve = (s) => resolveSecret(s)) {
       const factories: TargetFactory[] = targetFactories(store, () => manifests);
-      registry = new TargetRegistry({ store, log, stateDir, repoDir, resolveSecret }, factories);
+      registry = new TargetRegistry({ store, log, stateDir, repoDir, resolveSecret: resolve }, factories);
       return registry;
     },
     async close() {

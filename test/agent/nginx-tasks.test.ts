@@ -12,7 +12,7 @@ import { nginxUnavailable, startNginx } from '../helpers/nginx.js';
 import { createAgentTargetFactory } from '../../src/targets/agent/index.js';
 import { reportedNginxFacts } from '../../src/targets/agent/offline.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { resolveSecret } from '../../src/engine/secrets.js';
+import { resolveSecret } from '../../src/secrets/index.js';
 import { hashJson } from '../../src/util/hash.js';
 import { silentLogger } from '../../src/util/logger.js';
 import type { DesiredResource } from '../../src/model/resource.js';

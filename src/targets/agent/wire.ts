@@ -12,7 +12,7 @@ import type { TargetContext } from '../target.js';
 import type { AgentTask } from '../../agent/tasks/types.js';
 import type { ObserveItem } from '../../agent/observe.js';
 import { certificatePayload } from '../certificates/payload.js';
-import { resolveEnv } from '../local/env.js';
+import { resolveEnv } from '../../secrets/env.js';
 
 /** Where the agent looks for a resource when it has no record of applying it. */
 export function observeItem(r: DesiredResource): ObserveItem {

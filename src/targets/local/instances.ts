@@ -9,7 +9,7 @@ import { resolveArgs, resolveCommand } from '../../runtime/process/resolve-comma
 import type { RunnerSet } from '../../runtime/runners/index.js';
 import { readRecord } from '../../runtime/state/instance-state.js';
 import type { TargetContext } from '../target.js';
-import { literalEnv, resolveEnv } from './env.js';
+import { literalEnv, resolveEnv } from '../../secrets/env.js';
 
 export interface InstanceEnv {
   workDir: string;

@@ -10,7 +10,7 @@ import type { TargetContext } from '../../../src/targets/target.js';
 import type { DesiredResource } from '../../../src/model/resource.js';
 import type { Task } from '../../../src/model/plan.js';
 import { openSqliteStore } from '../../../src/store/sqlite/index.js';
-import { resolveSecret } from '../../../src/engine/secrets.js';
+import { resolveSecret } from '../../../src/secrets/index.js';
 import { hashJson, sha256 } from '../../../src/util/hash.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { AgentProcess, agentDirs } from '../../helpers/agent.js';

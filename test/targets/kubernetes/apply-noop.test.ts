@@ -101,7 +101,7 @@ test('an unknown kubeconfig context is a clear user error naming the environment
   await assert.rejects(
     async () =>
       createKubernetesTargetFactory(() => env).create('kubernetes:prod', {
-        resolveSecret: (await import('../../../src/engine/secrets.js')).resolveSecret,
+        resolveSecret: (await import('../../../src/secrets/index.js')).resolveSecret,
       } as any),
     (err: Error) => err.name === 'UserError' && /environment prod: context "staging" is not in the kubeconfig \(known: fake\)/.test(err.message),
   );
@@ -110,7 +110,7 @@ test('an unknown kubeconfig context is a clear user error naming the environment
 test('kubeconfigFrom env holding a path, and $KUBECONFIG when kubeconfigFrom is absent, both reach the cluster', async (t) => {
   const h = await startHarness(t);
   const { createKubernetesTargetFactory } = await import('../../../src/targets/kubernetes/index.js');
-  const { resolveSecret } = await import('../../../src/engine/secrets.js');
+  const { resolveSecret } = await import('../../../src/secrets/index.js');
   const file = h.env.spec.kubernetes!.kubeconfigFrom!.file!;
   const ns = buildNamespaceResource({ manifest: h.env, origin: { file: 'e', docIndex: 0, line: 1, col: 1 } });
   process.env.BOREAS_TEST_KUBECONFIG_PATH = file;

@@ -14,7 +14,7 @@ import { computePlan } from '../../../src/plan/compute.js';
 import type { InventoryItem } from '../../../src/store/store.js';
 import { createKubernetesTargetFactory } from '../../../src/targets/kubernetes/index.js';
 import type { Target, TargetContext } from '../../../src/targets/target.js';
-import { resolveSecret } from '../../../src/engine/secrets.js';
+import { resolveSecret } from '../../../src/secrets/index.js';
 import { createLogger } from '../../../src/util/logger.js';
 import { startFakeKubeApiServer, type FakeKubeApiServer, type FakeKubeApiServerOptions } from '../../fakes/kube-apiserver/index.js';
 import { manifestSet } from '../../helpers/manifests.js';

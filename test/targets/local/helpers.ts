@@ -8,7 +8,7 @@ import type { TargetContext } from '../../../src/targets/target.js';
 import { LocalTarget } from '../../../src/targets/local/index.js';
 import { hashJson } from '../../../src/util/hash.js';
 import { createLogger } from '../../../src/util/logger.js';
-import { resolveSecret } from '../../../src/engine/secrets.js';
+import { resolveSecret } from '../../../src/secrets/index.js';
 
 export function localTarget(stateDir: string, repoDir: string): LocalTarget {
   const ctx: TargetContext = { store: {} as Store, log: createLogger({ level: 'error' }), stateDir, repoDir, resolveSecret };
