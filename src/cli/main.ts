@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, ValidationFailed } from '../model/errors.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { commands } from './commands/index.js';
+import { redact } from '../secrets/redact.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('boreas')
@@ -36,11 +37,11 @@ function reportError(err: unknown, command: string | undefined): number {
     return ExitCode.Failure;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`boreas: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    process.stderr.write(redact(`boreas: ${err.message}`) + '\n');
+    if (err.hint) process.stderr.write(redact(`hint: ${err.hint}`) + '\n');
     return err.exitCode;
   }
-  process.stderr.write(`boreas: internal error (this is a bug): ${(err as Error)?.stack ?? String(err)}\n`);
+  process.stderr.write(redact(`boreas: internal error (this is a bug): ${(err as Error)?.stack ?? String(err)}`) + '\n');
   return ExitCode.Failure;
 }
 

@@ -8,6 +8,7 @@ import { formatDuration, plural, shortRevision } from './format.js';
 import { countActions, describeCounts } from './plan-summary.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPlanJson } from './plan-json.js';
+import { redact, redactDeep } from '../secrets/redact.js';
 
 export interface RunSummary {
   revision: string;
@@ -64,7 +65,8 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
   for (const r of summary.rolledBack ?? [])
     lines.push(p.red(`Release of ${r.application} failed: rolled back to ${r.to.slice(0, 12)} (pinned until the next Git revision).`));
   for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${w}`));
-  return lines.join('\n') + '\n';
+  // Failure messages come from targets and libraries: any resolved secret in them is masked.
+  return redact(lines.join('\n')) + '\n';
 }
 
 /** The one summary object `--output json` ends with. */
@@ -92,5 +94,5 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
     out.remaining = { ...countActions(summary.plan.changes) };
     if (summary.dryRun) out.plan = renderPlanJson(summary.plan) as unknown as Json;
   }
-  return out;
+  return redactDeep(out);
 }

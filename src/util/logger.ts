@@ -1,5 +1,8 @@
 // Structured logger: JSON lines for the daemon, quiet human lines for the CLI. Callers pass fields,
-// never preformatted secrets.
+// never preformatted secrets; every line is also passed through the redaction of resolved secret
+// values (a value can hide in an error message a library built) before it is written.
+import { redact } from '../secrets/redact.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
@@ -22,7 +25,7 @@ export function createLogger(
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < order[level]) return;
     if (format === 'json') {
-      stream.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }) + '\n');
+      stream.write(redact(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields })) + '\n');
     } else {
       const extra = { ...base, ...fields };
       const tail = Object.keys(extra).length
@@ -31,7 +34,7 @@ export function createLogger(
             .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
             .join(' ')
         : '';
-      stream.write(`${lvl}: ${msg}${tail}\n`);
+      stream.write(redact(`${lvl}: ${msg}${tail}`) + '\n');
     }
   };
   return {
