@@ -29,6 +29,8 @@ export interface DaemonConfig {
   apiToken?: string;
   /** Pull-mode agents: node name → token. */
   agentTokens: Map<string, string>;
+  /** age identity files decrypting the repo's age/SOPS values (empty: BOREAS_AGE_IDENTITY_FILE). */
+  ageIdentityFiles: string[];
   /** Where the settings came from, for the start-up log line. */
   configFile?: string;
 }
@@ -51,6 +53,7 @@ export interface DaemonFlags {
   timeout?: string;
   concurrency?: string;
   prune?: boolean;
+  ageIdentityFile?: string[];
 }
 
 export const defaultConfigFile = 'boreas.yaml';
@@ -97,6 +100,7 @@ export function resolveDaemonConfig(flags: DaemonFlags, cwd = process.cwd()): Da
     webhookSecret: secretFile ? readSecretFile(secretFile, 'webhook secret') : undefined,
     apiToken: tokenFile ? readSecretFile(tokenFile, 'API token') : undefined,
     agentTokens,
+    ageIdentityFiles: flags.ageIdentityFile?.length ? flags.ageIdentityFile.map((f) => resolve(cwd, f)) : (file.ageIdentityFile ?? []),
     configFile,
   };
 }

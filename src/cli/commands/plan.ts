@@ -6,11 +6,12 @@ import { openSession } from '../../engine/session.js';
 import { loadValidRevision } from '../../engine/load-revision.js';
 import { planPass } from '../../engine/plan-pass.js';
 import { planAgainstBase } from '../../engine/plan-base.js';
+import { openRevisionSecrets, redact } from '../../secrets/index.js';
 import { openSource } from '../../source/index.js';
 import { loadManifests } from '../../manifests/load.js';
 import type { Plan } from '../../model/plan.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
-import { addOutputOption, addSourceOptions, addStateOption, useColor } from '../options.js';
+import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption, useColor } from '../options.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from '../../report/index.js';
 import { resolveForgeTarget, upsertPlanComment, MARKER_HASH_OVERHEAD, FORGE_KINDS, type ForgeTarget } from '../../report/forge/index.js';
 import type { SetExit } from './index.js';
@@ -29,6 +30,7 @@ interface PlanFlags {
   forgeRepo?: string;
   pr?: string;
   forgeTokenEnv?: string;
+  ageIdentityFile: string[];
 }
 
 export function registerPlan(program: Command, setExit: SetExit): void {
@@ -46,11 +48,12 @@ export function registerPlan(program: Command, setExit: SetExit): void {
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'markdown']);
+  addAgeIdentityOption(cmd);
   cmd.action(async (flags: PlanFlags) => {
     // Checked before any work so a missing token or flag fails fast and sends nothing.
     const forge = flags.comment ? resolveForgeTarget({ ...flags, comment: flags.comment }) : undefined;
     if (forge) flags.output = 'markdown';
-    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state });
+    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state, ageIdentityFiles: flags.ageIdentityFile });
     try {
       let plan: Plan;
       let baseRevision: string | undefined;
@@ -61,12 +64,14 @@ export function registerPlan(program: Command, setExit: SetExit): void {
           await loadOrReport(session, undefined, flags, 'head', setExit, forge),
         ];
         if (!base || !head) return;
-        plan = planAgainstBase(base, head, flags.prune);
+        plan = await planAgainstBase(base, head, flags.prune);
         baseRevision = base.revision.sha;
       } else {
         const loaded = await loadOrReport(session, undefined, flags, 'head', setExit, forge);
         if (!loaded) return;
-        const registry = session.targets(loaded.manifests, loaded.source.rootDir);
+        // Compared with what is applied, so encrypted values are decrypted (keyed digests) as in reconcile.
+        const secrets = await openRevisionSecrets(loaded.manifests, loaded.source, { identityFiles: session.ageIdentityFiles, stateDir: session.stateDir });
+        const registry = session.targets(loaded.manifests, loaded.source.rootDir, secrets.resolve);
         plan = (
           await planPass({
             revision: loaded.revision.sha,
@@ -76,12 +81,14 @@ export function registerPlan(program: Command, setExit: SetExit): void {
             log: session.log,
             prune: flags.prune,
             readOnly: true,
+            secrets,
           })
         ).plan;
       }
-      if (flags.output === 'json') process.stdout.write(JSON.stringify(renderPlanJson(plan), null, 2) + '\n');
+      // Observations may quote a resolved secret (a drift or error message): masked before printing.
+      if (flags.output === 'json') process.stdout.write(redact(JSON.stringify(renderPlanJson(plan), null, 2)) + '\n');
       else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
-      else process.stdout.write(renderPlanText(plan, { color: useColor() }));
+      else process.stdout.write(redact(renderPlanText(plan, { color: useColor() })));
       setExit(flags.detailedExitcode && plan.changes.length > 0 ? ExitCode.UsageOrChanges : ExitCode.Ok);
     } catch (err) {
       // plan's contract: 1 for every error (2 means "changes present" with --detailed-exitcode).
@@ -117,7 +124,7 @@ async function loadOrReport(
 
 /** Prints the markdown report, or posts it as the PR's plan comment and prints its URL (or "unchanged"). */
 async function emitMarkdown(plan: Plan, opts: PlanMarkdownOptions, forge: ForgeTarget | undefined): Promise<void> {
-  if (!forge) return void process.stdout.write(renderPlanMarkdown(plan, opts));
+  if (!forge) return void process.stdout.write(redact(renderPlanMarkdown(plan, opts)));
   // The hashed marker line is longer than the plain one; leave it room under the forge's limit.
   const result = await upsertPlanComment(forge, renderPlanMarkdown(plan, { ...opts, maxChars: GITHUB_COMMENT_LIMIT - MARKER_HASH_OVERHEAD }));
   process.stdout.write(result.action === 'unchanged' ? `unchanged ${result.url}\n` : `${result.action} ${result.url}\n`);

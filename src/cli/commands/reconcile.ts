@@ -5,7 +5,7 @@ import { ExitCode, UserError } from '../../model/errors.js';
 import { openSession } from '../../engine/session.js';
 import { reconcile } from '../../engine/reconcile.js';
 import { parseDuration } from '../../util/duration.js';
-import { addOutputOption, addSourceOptions, addStateOption } from '../options.js';
+import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption } from '../options.js';
 import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import type { SetExit } from './index.js';
 
@@ -20,6 +20,7 @@ interface ReconcileFlags {
   dryRun?: boolean;
   prune: boolean;
   concurrency: string;
+  ageIdentityFile: string[];
 }
 
 export function registerReconcile(program: Command, setExit: SetExit): void {
@@ -34,12 +35,13 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd);
+  addAgeIdentityOption(cmd);
   cmd.action(async (flags: ReconcileFlags) => {
     if (!flags.once) throw new UserError('reconcile runs one pass: add --once (use `boreas daemon` to keep reconciling)');
     const concurrency = Number(flags.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive integer, got "${flags.concurrency}"`);
     const timeoutMs = parseDuration(flags.timeout);
-    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state });
+    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state, ageIdentityFiles: flags.ageIdentityFile });
     const progress = flags.output === 'text' ? createProgress(process.stderr, !!process.stderr.isTTY && !process.env.NO_COLOR) : undefined;
     try {
       const summary = await reconcile(session, {
