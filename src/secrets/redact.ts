@@ -23,11 +23,14 @@ const minLength = 4;
 const needles = new Map<string, boolean>();
 let pattern: RegExp | undefined;
 
-/** The spellings of one string that can appear in output: raw, JSON-escaped, as Node prints it, base64. */
+/**
+ * The spellings of one string that can appear in output: raw, JSON-escaped, as Node prints it
+ * (`\x00`), base64, and each escaped form escaped once more (a JSON log line quoting Node's message).
+ */
 function spellings(s: string): string[] {
   const json = JSON.stringify(s).slice(1, -1);
-  const inspected = inspect(s).slice(1, -1);
-  return [s, json, inspected, inspected.replace(/\\'/g, "'"), Buffer.from(s).toString('base64')];
+  const inspected = inspect(s).slice(1, -1).replace(/\\'/g, "'");
+  return [s, json, inspected, JSON.stringify(inspected).slice(1, -1), JSON.stringify(json).slice(1, -1), Buffer.from(s).toString('base64')];
 }
 
 /**
@@ -40,8 +43,15 @@ export function registerSecret(value: string): void {
     if (s.length >= minLength) needles.set(s, alone && (needles.get(s) ?? true));
   };
   for (const s of spellings(value)) add(s, false);
-  const pieces = value.split(/[\0\r\n]+/);
-  if (pieces.length > 1) for (const p of pieces) for (const s of spellings(p)) add(s, true);
+  // [piece, separator, piece, separator, piece]: a piece stands alone, or next to its escaped separator.
+  const parts = value.split(/([\0\r\n]+)/);
+  for (let i = 0; i < parts.length && parts.length > 1; i += 2) {
+    const piece = parts[i];
+    if (piece.length < minLength) continue;
+    for (const s of spellings(piece)) add(s, true);
+    if (i > 0) for (const s of spellings(parts[i - 1] + piece)) add(s, false);
+    if (i + 1 < parts.length) for (const s of spellings(piece + parts[i + 1])) add(s, false);
+  }
   if (needles.size !== before) pattern = undefined;
 }
 
