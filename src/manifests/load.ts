@@ -33,7 +33,8 @@ const READ_CONCURRENCY = 16;
 /** Loads and validates every manifest of the source's revision. */
 export async function loadManifests(source: Source, opts: LoadOptions = {}): Promise<LoadResult> {
   const revision = await source.resolve();
-  const files = (await source.listFiles()).filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const allFiles = await source.listFiles();
+  const files = allFiles.filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
   const cache = openParseCache(opts.cacheDir, schemasHash() + loaderCodeHash());
   const analyzed = files.map((f) => cache.get(f.blobSha));
   const missing = analyzed.flatMap((a, i) => (a ? [] : [i]));
@@ -51,7 +52,7 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const { diagnostics, pending, valid, invalidNames } = classifyDocuments(files, analyzed as AnalyzedFile[], manifests.kubeObjects);
 
   const byPath = new Map(files.map((f) => [f.path, f]));
-  for (const f of checkSemantics(valid, invalidNames)) {
+  for (const f of checkSemantics(valid, invalidNames, new Set(allFiles.map((f) => f.path)))) {
     const file = byPath.get(f.ref.file)!;
     pending.push({ file, docIndex: f.ref.docIndex, path: f.path, manifest: f.manifest, message: f.message });
   }
