@@ -2,6 +2,7 @@
 // request is sent: `{name, valueFrom: <source>}` container env items (rendered from an Application's
 // `env`), and `{valueFrom: <source>}` values of a core Secret's `data` (base64-encoded here) or
 // `stringData`. The resolved object lives only in the request: never returned, stored or logged.
+import { createHash } from 'node:crypto';
 import type { Json } from '../model/resource.js';
 import { isKubeSecret } from './policy.js';
 import { isSecretRef, type SecretSource } from './source.js';
@@ -36,4 +37,25 @@ export async function resolveKubeRefs(obj: Record<string, Json>, resolve: Resolv
       }
     }
   }
+}
+
+/**
+ * One digest of every encrypted value an object refers to (in order), or undefined when it refers to
+ * none. Pure: `digest` is the revision's (HMAC of each plaintext). Put on the object as an
+ * annotation, it makes a changed value a changed object (a Secret re-applied, pods rolled).
+ */
+export function kubeSecretDigest(obj: Json, digest: (source: SecretSource) => string | undefined): string | undefined {
+  const parts: string[] = [];
+  const walk = (v: Json): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!isObj(v)) return;
+    if (isSecretRef(v)) {
+      const d = digest(v.valueFrom);
+      if (d) parts.push(d);
+      return;
+    }
+    for (const x of Object.values(v)) walk(x);
+  };
+  walk(obj);
+  return parts.length ? `sha256:${createHash('sha256').update(parts.join('\n')).digest('hex')}` : undefined;
 }
