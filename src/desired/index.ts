@@ -13,6 +13,12 @@ import { placeOnEnvironment } from './place.js';
 import { endpointsOf, relationView, type RelationView } from './relations.js';
 import { buildKubernetesResources, buildNamespaceResource } from './kubernetes/index.js';
 import { withPruneDisabled } from './prune-policy.js';
+import { kubeSecretDigest } from '../secrets/kube.js';
+import { renderKubeObject } from './kubernetes/render.js';
+import type { KubeObject } from './kubernetes/object.js';
+
+/** Annotation carrying the digest of the encrypted values an object uses (never a value). */
+const SECRET_DIGEST_ANNOTATION = 'boreas.dev/secret-digest';
 
 export interface DesiredContext {
   /** Node each ordinal of an app ran on before (from the inventory), so placement is stable. */
@@ -105,6 +111,7 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     const env = manifests.environments.get(located.manifest.spec.environment);
     if (env?.manifest.spec.type !== 'kubernetes') continue;
     const objects = buildKubernetesResources(located, env, manifests);
+    if (ctx.secretDigest) for (const r of objects) annotateSecretDigest(r, ctx.secretDigest);
     let ns = namespaces.get(env.manifest.metadata.name);
     if (!ns) {
       ns = withPruneDisabled(buildNamespaceResource(env));
@@ -126,6 +133,18 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     for (const r of byApp.get(name) ?? []) r.dependsOn = [...new Set([...r.dependsOn, ...deps])];
   }
   return { resources, instances, warnings };
+}
+
+/** The digest of the object's encrypted values as an annotation (on the pod template too, so pods roll). */
+function annotateSecretDigest(r: DesiredResource, digest: (source: SecretSource) => string | undefined): void {
+  const d = kubeSecretDigest(r.spec, digest);
+  if (!d) return;
+  const obj = r.spec as { metadata: { annotations?: Record<string, string> }; spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } };
+  obj.metadata.annotations = { ...obj.metadata.annotations, [SECRET_DIGEST_ANNOTATION]: d };
+  const template = obj.spec?.template;
+  if (template) template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, [SECRET_DIGEST_ANNOTATION]: d } };
+  r.hash = hashJson(r.spec);
+  r.rendered = Object.fromEntries(Object.keys(r.rendered ?? {}).map((label) => [label, renderKubeObject(obj as unknown as KubeObject)]));
 }
 
 function isWorkload(r: DesiredResource): boolean {
