@@ -49,3 +49,28 @@ test('a NUL byte in an env value is a deterministic error naming only the variab
   );
   assert.deepEqual(await resolveEnv({ A: 'x', B: { valueFrom: { env: 'Y' } } }, async () => 'resolved'), { A: 'x', B: 'resolved' });
 });
+
+test('daemon API responses and store writes are redacted', async () => {
+  const { createServer } = await import('node:http');
+  const { sendJson } = await import('../../src/daemon/http/respond.js');
+  const { openSqliteStore } = await import('../../src/store/index.js');
+  const { registerSecret } = await import('../../src/secrets/redact.js');
+  registerSecret('api-secret-value');
+  const server = createServer((_req, res) => sendJson(res, 500, { error: 'spawn failed: api-secret-value', task: { message: 'x api-secret-value' } }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const text = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    assert.doesNotMatch(text, /api-secret-value/);
+    assert.match(text, /spawn failed: \*\*\*/);
+  } finally {
+    server.close();
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'boreas-redact-store-'));
+  const store = openSqliteStore(join(dir, 'state.db'));
+  const run = store.startRun('reconcile', 'abc');
+  store.finishRun(run, false, { failures: [{ resource: 'r', message: 'failed with api-secret-value' }] });
+  store.audit({ type: 't', subject: 's', message: 'api-secret-value leaked?' });
+  assert.doesNotMatch(JSON.stringify(store.listRuns(1)), /api-secret-value/);
+  store.close();
+});
