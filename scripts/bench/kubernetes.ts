@@ -17,7 +17,7 @@ import { KubeHttp } from '../../src/targets/kubernetes/http.js';
 import { createKubernetesTargetFactory } from '../../src/targets/kubernetes/index.js';
 import { loadKubeConfig } from '../../src/targets/kubernetes/kubeconfig.js';
 import { mapLimit } from '../../src/targets/kubernetes/pool.js';
-import { resolveSecret } from '../../src/engine/secrets.js';
+import { resolveSecret } from '../../src/secrets/index.js';
 import { createLogger } from '../../src/util/logger.js';
 import { startFakeKubeApiServer } from '../../test/fakes/kube-apiserver/index.js';
 

@@ -19,7 +19,7 @@ import type { Reachability, Target } from '../../src/targets/target.js';
 import type { DesiredResource, Json, ObservedResource } from '../../src/model/resource.js';
 import type { Task, TaskResult } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { resolveSecret } from '../../src/engine/secrets.js';
+import { resolveSecret } from '../../src/secrets/index.js';
 import { buildDesired } from '../../src/desired/index.js';
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);

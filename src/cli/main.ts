@@ -7,6 +7,7 @@ import { formatDiagnostic } from '../model/diagnostic.js';
 import { commands } from './commands/index.js';
 import { versionText } from './version.js';
 import { safeLines, safeText } from '../util/terminal-text.js';
+import { redact } from '../secrets/redact.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('boreas')
@@ -39,11 +40,11 @@ function reportError(err: unknown, command: string | undefined): number {
     return ExitCode.Failure;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`boreas: ${safeLines(err.message)}\n`);
-    if (err.hint) process.stderr.write(`hint: ${safeLines(err.hint)}\n`);
+    process.stderr.write(redact(`boreas: ${safeLines(err.message)}`) + '\n');
+    if (err.hint) process.stderr.write(redact(`hint: ${safeLines(err.hint)}`) + '\n');
     return err.exitCode;
   }
-  process.stderr.write(`boreas: internal error (this is a bug): ${(err as Error)?.stack ?? String(err)}\n`);
+  process.stderr.write(redact(`boreas: internal error (this is a bug): ${(err as Error)?.stack ?? String(err)}`) + '\n');
   return ExitCode.Failure;
 }
 

@@ -30,6 +30,16 @@ export function stateDirOf(stateFile: string): string {
   return dirname(resolve(stateFile));
 }
 
+/** `--age-identity-file <file>` (repeatable): the controller's age identities for encrypted values. */
+export function addAgeIdentityOption(cmd: Command): Command {
+  return cmd.option(
+    '--age-identity-file <file>',
+    'age identity file (as age-keygen writes) decrypting age/SOPS values in the repo; repeatable (default: $BOREAS_AGE_IDENTITY_FILE)',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  );
+}
+
 export function useColor(): boolean {
   return !process.env.NO_COLOR && !!process.stdout.isTTY;
 }

@@ -28,6 +28,8 @@ export interface DaemonConfigFile {
   concurrency?: number;
   prune?: boolean;
   agentTokens?: Record<string, string>;
+  /** One file or a list (several identities during a key rotation). */
+  ageIdentityFile?: string[];
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -65,6 +67,8 @@ export function loadConfigFile(file: string): DaemonConfigFile {
   const base = dirname(resolve(file));
   for (const key of pathKeys) if (cfg[key]) cfg[key] = resolve(base, cfg[key]!);
   if (cfg.repo && !/^https?:\/\//i.test(cfg.repo)) cfg.repo = resolve(base, cfg.repo);
+  const ids = (data as { ageIdentityFile?: string | string[] }).ageIdentityFile;
+  if (ids !== undefined) cfg.ageIdentityFile = (Array.isArray(ids) ? ids : [ids]).map((f) => resolve(base, f));
   if (cfg.agentTokens) cfg.agentTokens = Object.fromEntries(Object.entries(cfg.agentTokens).map(([n, f]) => [n, resolve(base, f)]));
   return cfg;
 }

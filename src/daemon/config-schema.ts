@@ -27,6 +27,13 @@ export const daemonConfigSchema = {
     shutdownTimeout: { $ref: '#/$defs/duration' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
     prune: { type: 'boolean' },
+    ageIdentityFile: {
+      description: 'age identity file(s) decrypting the age/SOPS values of the repository (one path or a list)',
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      ],
+    },
     agentTokens: {
       type: 'object',
       description: "pull-mode agents: node name -> file holding that node's token",

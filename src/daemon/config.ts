@@ -38,6 +38,8 @@ export interface DaemonConfig {
   allowedHosts: string[];
   /** Pull-mode agents: node name → token. */
   agentTokens: Map<string, string>;
+  /** age identity files decrypting the repo's age/SOPS values (empty: BOREAS_AGE_IDENTITY_FILE). */
+  ageIdentityFiles: string[];
   /** Where the settings came from, for the start-up log line. */
   configFile?: string;
 }
@@ -62,6 +64,7 @@ export interface DaemonFlags {
   timeout?: string;
   concurrency?: string;
   prune?: boolean;
+  ageIdentityFile?: string[];
 }
 
 export const defaultConfigFile = 'boreas.yaml';
@@ -111,6 +114,7 @@ export function resolveDaemonConfig(flags: DaemonFlags, cwd = process.cwd()): Da
     apiReadPublic: pick('apiReadPublic', flags.apiReadPublic) ?? false,
     allowedHosts: flags.allowedHosts !== undefined ? splitHosts(flags.allowedHosts) : (file.allowedHosts ?? []).map((h) => h.toLowerCase()),
     agentTokens,
+    ageIdentityFiles: flags.ageIdentityFile?.length ? flags.ageIdentityFile.map((f) => resolve(cwd, f)) : (file.ageIdentityFile ?? []),
     configFile,
   };
 }

@@ -42,7 +42,7 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
   if (generated?.generated) log.info('API token generated; the dashboard login and API calls need it', { file: generated.file });
   const store = openSqliteStore(statePath);
   const hub = cfg.agentTokens.size ? new PullHub() : undefined;
-  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub };
+  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub, ageIdentityFiles: cfg.ageIdentityFiles };
   const metrics = new DaemonMetrics();
   const controller = new Controller(cfg, base, metrics);
   const queue = new ReconcileQueue(async (reasons) => void (await controller.run(reasons)), log);

@@ -15,11 +15,20 @@ export interface DaemonBase {
   log: Logger;
   /** Queue of pull-mode agents (Nodes without an address), when agent tokens are configured. */
   pull?: PullDispatcher;
+  /** age identity files (--age-identity-file, ageIdentityFile); default: BOREAS_AGE_IDENTITY_FILE. */
+  ageIdentityFiles?: string[];
 }
 
 export function runSession(base: DaemonBase, source?: () => Promise<Source>): Session {
   return sessionOver(
-    { store: base.store, stateDir: base.stateDir, cacheDir: base.cacheDir, log: base.log, targets: { pull: base.pull } },
+    {
+      store: base.store,
+      stateDir: base.stateDir,
+      cacheDir: base.cacheDir,
+      log: base.log,
+      targets: { pull: base.pull },
+      ageIdentityFiles: base.ageIdentityFiles,
+    },
     source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
     false,
   );

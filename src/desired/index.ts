@@ -3,9 +3,9 @@
 // is known). Pure: everything it needs from the world (previous placement, which nodes answer) comes
 // in `ctx`.
 import type { ManifestSet } from '../manifests/model.js';
-import type { Application } from '../model/manifest-types.generated.js';
+import type { Application, SecretSource } from '../model/manifest-types.generated.js';
 import type { InstanceSpec } from '../model/machine-specs.js';
-import type { DesiredResource, FileResource, InstanceResource } from '../model/resource.js';
+import type { DesiredResource, FileResource, InstanceResource, KubeObjectResource } from '../model/resource.js';
 import { hashJson } from '../util/hash.js';
 import { buildCertificateResources } from './certificates.js';
 import { buildFileSpecs, filesHash } from './files.js';
@@ -15,12 +15,23 @@ import { buildInstanceSpecs, type Placement } from './machine-instances.js';
 import { placeOnEnvironment } from './place.js';
 import { withPruneDisabled } from './prune-policy.js';
 import { endpointsOf, type RelationView, relationView } from './relations.js';
+import { kubeSecretDigest } from '../secrets/kube.js';
+import { renderKubeObject } from './kubernetes/render.js';
+
+/** Annotation carrying the digest of the encrypted values an object uses (never a value). */
+const SECRET_DIGEST_ANNOTATION = 'boreas.dev/secret-digest';
 
 export interface DesiredContext {
   /** Node each ordinal of an app ran on before (from the inventory), so placement is stable. */
   previousPlacement(app: string): Map<number, string>;
   /** Whether a target (a node's agent) answers now; new instances are only placed on nodes that do. */
   targetReachable(key: string): boolean;
+  /**
+   * A digest standing for a secret value kept encrypted in Git (injected by the engine after its
+   * preflight: a keyed HMAC of the plaintext, or a ciphertext hash when comparing revisions). It enters
+   * the instance spec, so a changed value restarts the instance while the spec never holds the value.
+   */
+  secretDigest?(source: SecretSource): string | undefined;
 }
 
 export interface DesiredGraph {
@@ -50,7 +61,7 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     if (!env || env.spec.type === 'kubernetes') continue;
     const placed = placeOnEnvironment(app, env, manifests, ctx, warnings);
     placements.set(name, placed);
-    instances.set(name, buildInstanceSpecs(app, manifests.releases.get(name)?.manifest, placed));
+    instances.set(name, buildInstanceSpecs(app, manifests.releases.get(name)?.manifest, placed, ctx.secretDigest));
   }
 
   // 2. Render files with relation endpoints, then emit File and Instance resources.
@@ -102,6 +113,7 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     const env = manifests.environments.get(located.manifest.spec.environment);
     if (env?.manifest.spec.type !== 'kubernetes') continue;
     const objects = buildKubernetesResources(located, env, manifests);
+    if (ctx.secretDigest) for (const r of objects) annotateSecretDigest(r, ctx.secretDigest);
     let ns = namespaces.get(env.manifest.metadata.name);
     if (!ns) {
       ns = withPruneDisabled(buildNamespaceResource(env));
@@ -126,6 +138,18 @@ export function buildDesired(manifests: ManifestSet, ctx: DesiredContext = defau
     for (const r of byApp.get(name) ?? []) r.dependsOn = [...new Set([...r.dependsOn, ...deps])];
   }
   return { resources, instances, warnings };
+}
+
+/** The digest of the object's encrypted values as an annotation (on the pod template too, so pods roll). */
+function annotateSecretDigest(r: KubeObjectResource, digest: (source: SecretSource) => string | undefined): void {
+  const d = kubeSecretDigest(r.spec, digest);
+  if (!d) return;
+  const obj = r.spec;
+  obj.metadata.annotations = { ...obj.metadata.annotations, [SECRET_DIGEST_ANNOTATION]: d };
+  const template = (obj.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template;
+  if (template) template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, [SECRET_DIGEST_ANNOTATION]: d } };
+  r.hash = hashJson(r.spec);
+  r.rendered = Object.fromEntries(Object.keys(r.rendered ?? {}).map((label) => [label, renderKubeObject(obj)]));
 }
 
 function isWorkload(r: DesiredResource): boolean {

@@ -1,7 +1,7 @@
 // Turns one machine Application (runtime process/container/script/systemd on a local or pm
 // environment) into Instance resources, one per placed ordinal, with ports resolved per node slot.
 // Files and relation endpoints are added afterwards (files.ts), once every app's endpoints are known.
-import type { Application, Release } from '../model/manifest-types.generated.js';
+import type { Application, Release, SecretSource } from '../model/manifest-types.generated.js';
 import type { HealthCheckSpec, InstanceSpec, Runtime } from '../model/machine-specs.js';
 import { versionsByOrdinal } from './release.js';
 import { instanceName } from './ids.js';
@@ -17,9 +17,15 @@ export interface Placement {
   host: string;
 }
 
-/** Instance specs before files are rendered (filesHash filled in later). */
-export function buildInstanceSpecs(app: Application, release: Release | undefined, placements: Placement[]): InstanceSpec[] {
+/** Instance specs before files are rendered (filesHash filled in later); `secretDigest` see DesiredContext. */
+export function buildInstanceSpecs(
+  app: Application,
+  release: Release | undefined,
+  placements: Placement[],
+  secretDigest?: (source: SecretSource) => string | undefined,
+): InstanceSpec[] {
   const name = app.metadata.name;
+  const digests = secretDigestsOf(app, secretDigest);
   const total = placements.length;
   const versions = versionsByOrdinal(app, release, total);
   return placements.map((p) => {
@@ -52,8 +58,20 @@ export function buildInstanceSpecs(app: Application, release: Release | undefine
     if (block) (spec as unknown as Record<string, unknown>)[runtime] = block;
     const health = resolveHealth(app, ports);
     if (health) spec.health = health;
+    if (digests) spec.secretDigests = digests;
     return spec;
   });
+}
+
+/** Env name → digest of each value kept encrypted in Git; undefined when there is none. */
+function secretDigestsOf(app: Application, digest?: (source: SecretSource) => string | undefined): Record<string, string> | undefined {
+  if (!digest) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(app.spec.env ?? {})) {
+    const d = typeof v === 'string' ? undefined : digest(v.valueFrom);
+    if (d) out[k] = d;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function resolvePort(ref: string | number, ports: Record<string, number>): number {

@@ -6,11 +6,12 @@ import { defaultNginxFacts } from '../model/edge-specs.js';
 import type { DesiredResource } from '../model/resource.js';
 import { buildEdgeResources } from './edge.js';
 import { localTarget } from './ids.js';
-import { buildDesired } from './index.js';
+import { buildDesired, type DesiredContext, defaultDesiredContext } from './index.js';
 import { declaredLocalEdge } from './ingress/local-edge.js';
 
-export function desiredWithoutTargets(manifests: ManifestSet): DesiredResource[] {
-  const machine = buildDesired(manifests).resources;
+/** `secretDigest` stands for encrypted values (plan --base: a hash of the ciphertext, nothing decrypted). */
+export function desiredWithoutTargets(manifests: ManifestSet, secretDigest?: DesiredContext['secretDigest']): DesiredResource[] {
+  const machine = buildDesired(manifests, { ...defaultDesiredContext, secretDigest }).resources;
   const local = declaredLocalEdge(manifests);
   const edge = buildEdgeResources(manifests, machine, {
     endpointUp: () => true,

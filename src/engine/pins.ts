@@ -4,6 +4,7 @@
 // planning only reads pins).
 import type { DesiredResource } from '../model/resource.js';
 import type { Store } from '../store/store.js';
+import { isKubeSecretResource } from '../secrets/policy.js';
 
 export interface Pin {
   /** Revision whose desired resources the app is pinned to. */
@@ -43,7 +44,7 @@ export function applyPins(
     // Redacted snapshots (Secrets) cannot be re-applied: those keep what Git has now.
     const pinned = (loadDesired(pin.to) ?? []).filter((r) => r.owner === app && !r.redacted);
     const pinnedIds = new Set(pinned.map((r) => r.id));
-    const keepCurrent = out.filter((r) => r.owner === app && r.kind === 'KubeObject' && r.spec.kind === 'Secret' && !pinnedIds.has(r.id));
+    const keepCurrent = out.filter((r) => r.owner === app && isKubeSecretResource(r) && !pinnedIds.has(r.id));
     out = [...out.filter((r) => r.owner !== app), ...pinned, ...keepCurrent];
   }
   return out;

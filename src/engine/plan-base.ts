@@ -7,10 +7,14 @@ import type { Plan } from '../model/plan.js';
 import type { ObservedResource } from '../model/resource.js';
 import { computePlan } from '../plan/compute.js';
 import type { LoadedRevision } from './load-revision.js';
+import { ciphertextDigests } from '../secrets/index.js';
 
-export function planAgainstBase(base: LoadedRevision, head: LoadedRevision, prune = true): Plan {
-  const before = desiredWithoutTargets(base.manifests);
-  const after = desiredWithoutTargets(head.manifests);
+export async function planAgainstBase(base: LoadedRevision, head: LoadedRevision, prune = true): Promise<Plan> {
+  // Nothing is decrypted here: an encrypted value stands as a hash of its ciphertext, so a changed
+  // (or re-encrypted) secret file shows as a changed secret, by name only.
+  const read = (rev: LoadedRevision) => (path: string) => rev.source.readFile(path);
+  const before = desiredWithoutTargets(base.manifests, (await ciphertextDigests(base.manifests, read(base))).digest);
+  const after = desiredWithoutTargets(head.manifests, (await ciphertextDigests(head.manifests, read(head))).digest);
   const observed = new Map<string, ObservedResource>();
   const inventory = new Map<string, InventoryItem>();
   for (const r of before) {

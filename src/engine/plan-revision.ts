@@ -32,6 +32,8 @@ export interface PassOptions {
   registry: TargetRegistry;
   prune: boolean;
   allowMassDelete?: boolean;
+  /** Stands for the revision's encrypted values in desired specs (from the secrets preflight). */
+  secretDigest?: DesiredContext['secretDigest'];
 }
 
 export async function planRevision(opts: PassOptions): Promise<PassResult> {
@@ -39,7 +41,7 @@ export async function planRevision(opts: PassOptions): Promise<PassResult> {
   const inventory = new Map(store.listInventory().map((i) => [i.resource.id, i]));
   const unsettled = (id: string) => store.getKv(UNSETTLED, id);
   const probes = await probeTargets(registry, reachabilityTargets(opts.manifests));
-  const graph = buildDesired(opts.manifests, desiredContext(inventory, probes));
+  const graph = buildDesired(opts.manifests, { ...desiredContext(inventory, probes), secretDigest: opts.secretDigest });
   const base = applyPins(graph.resources, activePins(store, opts.revision), (rev) => store.loadDesired(rev));
   const observed = await observeResources(registry, base, probes.unreachable);
 

@@ -18,6 +18,7 @@ import { rollbackTarget } from './rollback.js';
 import type { Session } from './session.js';
 import { acquireStateLock } from './state-lock.js';
 import { scopeOf } from './target-scope.js';
+import { openRevisionSecrets } from '../secrets/index.js';
 
 export interface ReconcileOptions {
   timeoutMs: number;
@@ -82,9 +83,20 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
   const loaded = opts.loaded ?? (await loadValidRevision(session, undefined, { record: !opts.dryRun, allowEmpty: opts.allowEmpty }));
   const revision = loaded.revision.sha;
   const releases = loaded.manifests.releases;
-  const registry = session.targets(scopeOf(loaded.manifests), loaded.source.rootDir, { readOnly: opts.dryRun });
+  // Preflight: every encrypted value the revision uses is decrypted now, before any side effect; a
+  // missing identity or a wrong key fails the revision here, naming the file, with nothing applied.
+  const secrets = await openRevisionSecrets(loaded.manifests, loaded.source, { identityFiles: session.ageIdentityFiles, stateDir: session.stateDir });
+  const registry = session.targets(scopeOf(loaded.manifests), loaded.source.rootDir, { readOnly: opts.dryRun, resolveSecret: secrets.resolve });
   if (!opts.dryRun) recordRevisionFacts(store, revision, loaded.manifests);
-  const passOptions = { revision, manifests: loaded.manifests, store, registry, prune: opts.prune, allowMassDelete: opts.allowMassDelete };
+  const passOptions = {
+    revision,
+    manifests: loaded.manifests,
+    store,
+    registry,
+    prune: opts.prune,
+    allowMassDelete: opts.allowMassDelete,
+    secretDigest: secrets.digest,
+  };
 
   const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
   const failures: ReconcileSummary['failures'] = [];

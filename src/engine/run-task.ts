@@ -75,7 +75,7 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     } catch (err) {
       message = errorMessage(err);
       store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
-      // A deterministic error (missing secret, refused path) gives the same answer every time.
+      // The same input fails the same way every time (an undecryptable secret, a NUL byte, a refused path): no retry.
       if (isPermanent(err)) return fail(message, attempt);
       if (attempt > ctx.retry.max) return fail(`${message} (after ${attempt} attempts)`, attempt);
       const delayMs = backoffDelay(attempt, ctx.retry);

@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { type TargetOptions, TargetRegistry, targetFactories } from '../targets/index.js';
 import type { TargetScope } from '../targets/target.js';
 import { createLogger, type Logger } from '../util/logger.js';
-import { resolveSecret } from './secrets.js';
+import { identityFiles, resolveSecret, type SecretSource } from '../secrets/index.js';
 
 export interface SessionOptions {
   repo?: string;
@@ -22,6 +22,8 @@ export interface SessionOptions {
   targets?: TargetOptions;
   /** plan, --dry-run, status: the state file is opened read-only and nothing is created. */
   readOnly?: boolean;
+  /** age identity files (--age-identity-file); default: BOREAS_AGE_IDENTITY_FILE. */
+  ageIdentityFiles?: string[];
 }
 
 export interface Session {
@@ -29,10 +31,16 @@ export interface Session {
   stateDir: string;
   cacheDir: string;
   log: Logger;
+  /** The controller's age identity files, for the revision's encrypted values. */
+  ageIdentityFiles: string[];
   /** Opened lazily: status/down/history need no manifests. */
   source(): Promise<Source>;
-  /** A target registry over the given Node/Environment specs. `readOnly` targets change nothing of their own. */
-  targets(scope: TargetScope, repoDir: string, opts?: { readOnly?: boolean }): TargetRegistry;
+  /**
+   * A target registry over the given Node/Environment specs. `readOnly` targets change nothing of
+   * their own; `resolveSecret` resolves the revision's secrets (its encrypted values from the
+   * preflight); default: env and file only.
+   */
+  targets(scope: TargetScope, repoDir: string, opts?: { readOnly?: boolean; resolveSecret?: (source: SecretSource) => Promise<string> }): TargetRegistry;
   close(): Promise<void>;
 }
 
@@ -42,7 +50,7 @@ export function openSession(opts: SessionOptions): Session {
   if (!opts.readOnly) mkdirPrivate(stateDir);
   const cacheDir = join(stateDir, 'cache');
   const store = openSqliteStore(statePath, { readOnly: opts.readOnly });
-  return sessionOver({ store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets }, () =>
+  return sessionOver({ store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets, ageIdentityFiles: opts.ageIdentityFiles }, () =>
     openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir }),
   );
 }
@@ -53,6 +61,8 @@ export interface SessionBase {
   cacheDir: string;
   log: Logger;
   targets?: TargetOptions;
+  /** age identity files (default: BOREAS_AGE_IDENTITY_FILE). */
+  ageIdentityFiles?: string[];
 }
 
 /**
@@ -67,10 +77,18 @@ export function sessionOver(base: SessionBase, source: () => Promise<Source>, ow
     stateDir: base.stateDir,
     cacheDir: base.cacheDir,
     log: base.log,
+    ageIdentityFiles: identityFiles(base.ageIdentityFiles),
     source: () => (opened ??= source()),
     targets(scope, repoDir, o = {}) {
       const registry = new TargetRegistry(
-        { store: base.store, log: base.log, stateDir: base.stateDir, repoDir, resolveSecret, readOnly: !!o.readOnly },
+        {
+          store: base.store,
+          log: base.log,
+          stateDir: base.stateDir,
+          repoDir,
+          resolveSecret: o.resolveSecret ?? ((s) => resolveSecret(s)),
+          readOnly: !!o.readOnly,
+        },
         targetFactories(base.targets),
         scope,
       );

@@ -52,8 +52,11 @@ export function classifyDocuments(
     for (const d of result.diagnostics) diagnostics.push(inFile(file.path, d));
     for (const b of result.broken) if (known.has(b.kind)) invalidNames.push(b as { kind: BoreasKind; name: string });
     const kubeApp = kubeDirs.find((k) => file.path.startsWith(k.prefix))?.application;
+    // SOPS's own config file and SOPS-encrypted data files are data for `valueFrom: {sops}`, not manifests.
+    if (/(^|\/)\.sops\.ya?ml$/.test(file.path)) return;
     const kustomizeInput = kustomizeInputs.some((d) => file.path.startsWith(d));
     for (const doc of result.docs) {
+      if (isSopsDocument(doc.value)) continue;
       const origin = { file: file.path, docIndex: doc.docIndex, line: doc.line, col: doc.col };
       if (kustomizeInput && doc.value.apiVersion !== 'boreas.dev/v1') continue;
       if (kubeApp !== undefined) {
@@ -120,6 +123,12 @@ function unknownKind(doc: AnalyzedDoc, known: Set<string>): Omit<Pending, 'file'
   const raw =
     !hint && doc.value.apiVersion !== 'boreas.dev/v1' ? "; raw Kubernetes objects belong in a directory named by an Application's spec.kubernetes.path" : '';
   return { path: ['kind'], manifest: kubeLabel(doc), message: `unknown kind "${doc.kind}"${hint || ` (expected one of ${kinds})`}${raw}` };
+}
+
+/** A document SOPS encrypted: a top-level `sops` mapping with its MAC and age/kms/pgp metadata. */
+function isSopsDocument(value: Record<string, unknown>): boolean {
+  const sops = value.sops as Record<string, unknown> | undefined;
+  return !('kind' in value) && !!sops && typeof sops === 'object' && typeof sops.mac === 'string' && 'lastmodified' in sops;
 }
 
 function kubeLabel(doc: AnalyzedDoc): string | undefined {

@@ -35,7 +35,8 @@ const READ_CONCURRENCY = 16;
 /** Loads and validates every manifest of the source's revision. */
 export async function loadManifests(source: Source, opts: LoadOptions = {}): Promise<LoadResult> {
   const revision = await source.resolve();
-  const listed = (await source.listFiles()).filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const allFiles = await source.listFiles();
+  const listed = allFiles.filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
   // Files the source refuses to read (a symlink leaving the repository) are errors, never parsed.
   const refused = listed.filter((f) => f.problem);
   const files = listed.filter((f) => !f.problem);
@@ -53,14 +54,13 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const parsed = missing.length;
 
   const manifests = emptyManifestSet();
-  const allFiles = await source.listFiles();
   const kustomize = await findKustomizations(source, allFiles, kubernetesDirs(analyzed as AnalyzedFile[]));
   const kustomizeInputs = kustomize.found.flatMap((k) => k.inputs);
   const { diagnostics, pending, valid, invalidNames } = classifyDocuments(files, analyzed as AnalyzedFile[], manifests.kubeObjects, kustomizeInputs);
   const kustomizeProblems = [...kustomize.problems];
 
   const byPath = new Map(files.map((f) => [f.path, f]));
-  for (const f of checkSemantics(valid, invalidNames)) {
+  for (const f of checkSemantics(valid, invalidNames, new Set(allFiles.map((f) => f.path)))) {
     const file = byPath.get(f.ref.file)!;
     pending.push({ file, docIndex: f.ref.docIndex, path: f.path, manifest: f.manifest, message: f.message, severity: f.severity });
   }

@@ -22,6 +22,17 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An expected failure that is the same on every attempt (bad input at run time, such as a secret
+ * that cannot be decrypted or an env value with a NUL byte): the executor does not retry it.
+ */
+export class DeterministicError extends UserError {
+  constructor(message: string, exitCode: number = ExitCode.Failure, hint?: string) {
+    super(message, exitCode, hint);
+    this.name = 'DeterministicError';
+  }
+}
+
 /** The revision is invalid: the diagnostics say where. Nothing is applied. */
 export class ValidationFailed extends Error {
   constructor(readonly diagnostics: import('./diagnostic.js').Diagnostic[]) {
@@ -30,18 +41,7 @@ export class ValidationFailed extends Error {
   }
 }
 
-/**
- * A failure retrying cannot fix (a missing secret, a value refused by policy, a bad path): the
- * executor fails the task at once instead of retrying it. UserError counts as one too.
- */
-export class PermanentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PermanentError';
-  }
-}
-
-/** Whether an error is deterministic (retrying gives the same answer). */
+/** Whether an error is deterministic (retrying gives the same answer): every UserError, DeterministicError included. */
 export function isPermanent(err: unknown): boolean {
-  return err instanceof PermanentError || err instanceof UserError;
+  return err instanceof UserError;
 }

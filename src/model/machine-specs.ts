@@ -40,8 +40,11 @@ export interface InstanceSpec {
   health?: HealthCheckSpec;
   /** Hash of this instance's rendered files: a change restarts the instance. */
   filesHash: string;
-  /** Keyed digests of the secret values the instance uses: a changed value restarts it, a re-encryption does not. */
-  secretsDigest?: string;
+  /**
+   * Env name → keyed digest (HMAC under the state key) of each value kept encrypted in Git: a changed
+   * value restarts the instance; re-encrypting the same value to a new recipient does not.
+   */
+  secretDigests?: Record<string, string>;
   state: 'Running' | 'Stopped';
 }
 

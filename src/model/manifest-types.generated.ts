@@ -367,6 +367,24 @@ export interface SecretSource {
    * Path of a file holding the value.
    */
   file?: string;
+  /**
+   * Path (relative to the manifests root, no '..') of an age-encrypted file in the repository, armored or binary, encrypted to the controller's recipient; decrypted only where the value is used.
+   */
+  age?: string;
+  sops?: SopsSource;
+}
+/**
+ * A value from a SOPS-encrypted YAML or JSON file in the repository (age recipients).
+ */
+export interface SopsSource {
+  /**
+   * Path (relative to the manifests root, no '..') of the SOPS file in the repository.
+   */
+  file: string;
+  /**
+   * Dotted path of the value inside the file, e.g. database.password (a list item by its index: hosts.0).
+   */
+  key: string;
 }
 
 // ---- certificate.schema.json
@@ -454,6 +472,9 @@ export interface Certificate {
  */
 /**
  * PEM certificate chain.
+ */
+/**
+ * A value from a SOPS-encrypted YAML or JSON file in the repository (age recipients).
  */
 /**
  * PEM private key.
@@ -651,6 +672,9 @@ export interface Environment {
  * Where the kubeconfig comes from; default KUBECONFIG or ~/.kube/config.
  */
 /**
+ * A value from a SOPS-encrypted YAML or JSON file in the repository (age recipients).
+ */
+/**
  * Hosts and path rules served by nginx on edge nodes, routed to application ports.
  */
 export interface Ingress {
@@ -783,6 +807,9 @@ export interface Node {
  */
 /**
  * Where the agent's bearer token comes from; never an inline token.
+ */
+/**
+ * A value from a SOPS-encrypted YAML or JSON file in the repository (age recipients).
  */
 /**
  * Starts the service; a long-running command is supervised.

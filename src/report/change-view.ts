@@ -1,6 +1,6 @@
 // The printable view of one change, with secrets already masked: what every plan format shows.
 import type { Change, FieldDiff } from '../model/plan.js';
-import { maskFieldDiff, maskTextDiffs } from './mask.js';
+import { maskFieldDiff, maskTextDiffs } from '../secrets/mask.js';
 
 export interface ChangeView {
   change: Change;

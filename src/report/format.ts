@@ -1,6 +1,6 @@
 // Small formatting helpers shared by the text, markdown and status renderers.
 import type { Json } from '../model/resource.js';
-import { isMaskMarker } from './mask.js';
+import { isMaskMarker } from '../secrets/mask.js';
 import { safeText } from '../util/terminal-text.js';
 
 /** Longest value printed inline on a field line; longer ones are cut with their length noted. */

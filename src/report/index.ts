@@ -1,7 +1,16 @@
 // Rendering of plans, run summaries, status and history: pure functions from model data to text,
 // JSON and markdown. The only I/O is the progress printer, which writes to the stream it is given.
 export { unifiedDiff, countLines } from '../util/unified-diff.js';
-export { maskSecrets, maskFieldDiff, maskTextDiffs, describeValueFrom, isSecretName, isKubeSecretChange, SENSITIVE, type MaskContext } from './mask.js';
+export {
+  maskSecrets,
+  maskFieldDiff,
+  maskTextDiffs,
+  describeValueFrom,
+  isSecretName,
+  isKubeSecretChange,
+  SENSITIVE,
+  type MaskContext,
+} from '../secrets/mask.js';
 export { renderPlanText, type PlanTextOptions } from './plan-text.js';
 export { renderPlanJson, type PlanJson, type PlanJsonChange } from './plan-json.js';
 export { renderPlanMarkdown, PLAN_COMMENT_MARKER, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from './plan-markdown.js';

@@ -4,6 +4,7 @@
 import type { ChangeAction, Plan, TaskOutcome, TaskState } from '../model/plan.js';
 import { describeCounts, countActions } from './plan-summary.js';
 import { safeText } from '../util/terminal-text.js';
+import { redact } from '../secrets/redact.js';
 
 /** What the executor reports; unknown fields are ignored, so the executor may send more. */
 export interface ProgressEvent {
@@ -32,7 +33,9 @@ export interface WritableLike {
 }
 
 /** Progress printer writing to `stream`; `isTTY` chooses the redrawn line over plain lines. */
-export function createProgress(stream: WritableLike, isTTY: boolean): Progress {
+export function createProgress(out: WritableLike, isTTY: boolean): Progress {
+  // Task messages come from targets and libraries: any resolved secret in them is masked.
+  const stream: WritableLike = { write: (chunk: string) => out.write(redact(chunk)) };
   let total = 0;
   let started = 0;
   let finished = 0;

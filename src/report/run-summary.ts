@@ -9,6 +9,7 @@ import { countActions, describeCounts, massDeleteLines, unknownTargetLines } fro
 import { renderPlanText } from './plan-text.js';
 import { renderPlanJson } from './plan-json.js';
 import { safeText } from '../util/terminal-text.js';
+import { redact, redactDeep } from '../secrets/redact.js';
 
 export interface RunSummary {
   revision: string;
@@ -89,7 +90,8 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
   for (const r of summary.rolledBack ?? [])
     lines.push(p.red(`Release of ${safeText(r.application)} failed: rolled back to ${safeText(r.to.slice(0, 12))} (pinned until the next Git revision).`));
   for (const w of summary.warnings ?? []) lines.push(p.yellow(`warning: ${safeText(w)}`));
-  return lines.join('\n') + '\n';
+  // Failure messages come from targets and libraries: any resolved secret in them is masked.
+  return redact(lines.join('\n')) + '\n';
 }
 
 /** The one summary object `--output json` ends with. */
@@ -122,5 +124,5 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
     out.remaining = { ...countActions(summary.plan.changes) };
     if (summary.dryRun) out.plan = renderPlanJson(summary.plan) as unknown as Json;
   }
-  return out;
+  return redactDeep(out);
 }

@@ -1,5 +1,7 @@
 // Structured logger: JSON lines for the daemon, quiet human lines for the CLI. Callers pass fields,
-// never preformatted secrets.
+// never preformatted secrets; every line is also passed through the redaction of resolved secret
+// values (a value can hide in an error message a library built) before it is written.
+import { redact } from '../secrets/redact.js';
 import { safeText, terminalJson } from './terminal-text.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -24,7 +26,7 @@ export function createLogger(
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (order[lvl] < order[level]) return;
     if (format === 'json') {
-      stream.write(terminalJson({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }) + '\n');
+      stream.write(redact(terminalJson({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields })) + '\n');
     } else {
       const extra = { ...base, ...fields };
       const tail = Object.keys(extra).length
@@ -33,7 +35,7 @@ export function createLogger(
             .map(([k, v]) => `${k}=${typeof v === 'string' ? safeText(v) : terminalJson(v)}`)
             .join(' ')
         : '';
-      stream.write(`${lvl}: ${safeText(msg)}${tail}\n`);
+      stream.write(redact(`${lvl}: ${safeText(msg)}${tail}`) + '\n');
     }
   };
   return {

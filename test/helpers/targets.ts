@@ -1,6 +1,6 @@
 // Target contexts and scopes for tests that build one target directly from its factory (the engine
 // builds them through the registry).
-import { resolveSecret } from '../../src/engine/secrets.js';
+import { resolveSecret } from '../../src/secrets/index.js';
 import type { Environment, Node } from '../../src/model/manifest-types.generated.js';
 import type { Store } from '../../src/store/store.js';
 import type { TargetContext, TargetScope } from '../../src/targets/target.js';

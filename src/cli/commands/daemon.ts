@@ -28,6 +28,11 @@ export function registerDaemon(program: Command, setExit: SetExit): void {
     .option('--timeout <duration>', 'give up on one reconcile after this long (default 5m)')
     .option('--concurrency <n>', 'tasks run at once (default 4)')
     .option('--no-prune', 'keep (and report) resources that were removed from Git')
+    .option(
+      '--age-identity-file <file>',
+      'age identity file decrypting age/SOPS values in the repo; repeatable (default: ageIdentityFile, then $BOREAS_AGE_IDENTITY_FILE)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .action(async (flags: DaemonFlags) => {
       // commander sets prune=true when --no-prune is absent; only an explicit --no-prune overrides the file.
       const cfg = resolveDaemonConfig({ ...flags, prune: flags.prune === false ? false : undefined });

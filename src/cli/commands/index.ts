@@ -11,6 +11,7 @@ import { registerHistory } from './history.js';
 import { registerRollback } from './rollback.js';
 import { registerAgent } from './agent.js';
 import { registerDaemon } from './daemon.js';
+import { registerSecrets } from './secrets.js';
 
 export type SetExit = (code: number) => void;
 export type RegisterCommand = (program: Command, setExit: SetExit) => void;
@@ -26,4 +27,5 @@ export const commands: RegisterCommand[] = [
   registerRollback,
   registerAgent,
   registerDaemon,
+  registerSecrets,
 ];

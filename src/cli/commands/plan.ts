@@ -7,11 +7,12 @@ import { loadValidRevision } from '../../engine/load-revision.js';
 import { planRevision } from '../../engine/plan-revision.js';
 import { scopeOf } from '../../engine/target-scope.js';
 import { planAgainstBase } from '../../engine/plan-base.js';
+import { openRevisionSecrets, redact } from '../../secrets/index.js';
 import { openSource } from '../../source/index.js';
 import { loadManifests } from '../../manifests/load.js';
 import type { Plan } from '../../model/plan.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
-import { addOutputOption, addSourceOptions, addStateOption, useColor } from '../options.js';
+import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption, useColor } from '../options.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from '../../report/index.js';
 import { resolveForgeTarget, upsertPlanComment, MARKER_HASH_OVERHEAD, FORGE_KINDS, type ForgeTarget } from '../../report/forge/index.js';
 import type { SetExit } from './index.js';
@@ -33,6 +34,7 @@ interface PlanFlags {
   forgeRepo?: string;
   pr?: string;
   forgeTokenEnv?: string;
+  ageIdentityFile: string[];
 }
 
 export function registerPlan(program: Command, setExit: SetExit): void {
@@ -52,11 +54,19 @@ export function registerPlan(program: Command, setExit: SetExit): void {
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd, ['text', 'json', 'markdown']);
+  addAgeIdentityOption(cmd);
   cmd.action(async (flags: PlanFlags) => {
     // Checked before any work so a missing token or flag fails fast and sends nothing.
     const forge = flags.comment ? resolveForgeTarget({ ...flags, comment: flags.comment }) : undefined;
     if (forge) flags.output = 'markdown';
-    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state, readOnly: true });
+    const session = openSession({
+      repo: flags.repo,
+      ref: flags.ref,
+      path: flags.path,
+      state: flags.state,
+      readOnly: true,
+      ageIdentityFiles: flags.ageIdentityFile,
+    });
     try {
       let plan: Plan;
       let baseRevision: string | undefined;
@@ -67,12 +77,14 @@ export function registerPlan(program: Command, setExit: SetExit): void {
           await loadOrReport(session, undefined, flags, 'head', setExit, forge),
         ];
         if (!base || !head) return;
-        plan = planAgainstBase(base, head, flags.prune);
+        plan = await planAgainstBase(base, head, flags.prune);
         baseRevision = base.revision.sha;
       } else {
         const loaded = await loadOrReport(session, undefined, flags, 'head', setExit, forge);
         if (!loaded) return;
-        const registry = session.targets(scopeOf(loaded.manifests), loaded.source.rootDir, { readOnly: true });
+        // Compared with what is applied, so encrypted values are decrypted (keyed digests) as in reconcile.
+        const secrets = await openRevisionSecrets(loaded.manifests, loaded.source, { identityFiles: session.ageIdentityFiles, stateDir: session.stateDir });
+        const registry = session.targets(scopeOf(loaded.manifests), loaded.source.rootDir, { readOnly: true, resolveSecret: secrets.resolve });
         plan = (
           await planRevision({
             revision: loaded.revision.sha,
@@ -81,12 +93,14 @@ export function registerPlan(program: Command, setExit: SetExit): void {
             registry,
             prune: flags.prune,
             allowMassDelete: flags.allowMassDelete,
+            secretDigest: secrets.digest,
           })
         ).plan;
       }
-      if (flags.output === 'json') process.stdout.write(terminalJson(renderPlanJson(plan), 2) + '\n');
+      // Observations may quote a resolved secret (a drift or error message): masked before printing.
+      if (flags.output === 'json') process.stdout.write(redact(terminalJson(renderPlanJson(plan), 2)) + '\n');
       else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
-      else process.stdout.write(renderPlanText(plan, { color: useColor() }));
+      else process.stdout.write(redact(renderPlanText(plan, { color: useColor() })));
       // Unknown resources are an error, as terraform's failed refresh: the plan cannot be trusted.
       if (plan.unknown.length > 0) setExit(ExitCode.Failure);
       else setExit(flags.detailedExitcode && plan.changes.length > 0 ? ExitCode.UsageOrChanges : ExitCode.Ok);
@@ -129,7 +143,7 @@ async function loadOrReport(
 
 /** Prints the markdown report, or posts it as the PR's plan comment and prints its URL (or "unchanged"). */
 async function emitMarkdown(plan: Plan, opts: PlanMarkdownOptions, forge: ForgeTarget | undefined): Promise<void> {
-  if (!forge) return void process.stdout.write(renderPlanMarkdown(plan, opts));
+  if (!forge) return void process.stdout.write(redact(renderPlanMarkdown(plan, opts)));
   // The hashed marker line is longer than the plain one; leave it room under the forge's limit.
   const result = await upsertPlanComment(forge, renderPlanMarkdown(plan, { ...opts, maxChars: GITHUB_COMMENT_LIMIT - MARKER_HASH_OVERHEAD }));
   process.stdout.write(result.action === 'unchanged' ? `unchanged ${result.url}\n` : `${result.action} ${result.url}\n`);

@@ -7,7 +7,7 @@ import { openSession } from '../../engine/session.js';
 import { ExitCode, UserError } from '../../model/errors.js';
 import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import { parseDuration } from '../../util/duration.js';
-import { addOutputOption, addSourceOptions, addStateOption } from '../options.js';
+import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption } from '../options.js';
 import type { SetExit } from './index.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
@@ -25,6 +25,7 @@ interface ReconcileFlags {
   allowEmpty?: boolean;
   allowMassDelete?: boolean;
   concurrency: string;
+  ageIdentityFile: string[];
 }
 
 /** Exit code of a run stopped by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
@@ -45,6 +46,7 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd);
+  addAgeIdentityOption(cmd);
   cmd.action(async (flags: ReconcileFlags) => {
     if (!flags.once) throw new UserError('reconcile runs one pass: add --once (use `boreas daemon` to keep reconciling)');
     const concurrency = Number(flags.concurrency);
@@ -59,7 +61,14 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const session = openSession({ repo: flags.repo, ref: flags.ref, path: flags.path, state: flags.state, readOnly: !!flags.dryRun });
+    const session = openSession({
+      repo: flags.repo,
+      ref: flags.ref,
+      path: flags.path,
+      state: flags.state,
+      readOnly: !!flags.dryRun,
+      ageIdentityFiles: flags.ageIdentityFile,
+    });
     const progress = flags.output === 'text' ? createProgress(process.stderr, !!process.stderr.isTTY && !process.env.NO_COLOR) : undefined;
     try {
       const summary = await reconcile(session, {

@@ -7,7 +7,7 @@ import { loadValidRevision } from '../../engine/load-revision.js';
 import { reconcile } from '../../engine/reconcile.js';
 import { readPins, writePins } from '../../engine/pins.js';
 import { parseDuration } from '../../util/duration.js';
-import { addOutputOption, addSourceOptions, addStateOption } from '../options.js';
+import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption } from '../options.js';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import type { AppRevisionRecord } from '../../store/store.js';
 import type { SetExit } from './index.js';
@@ -23,9 +23,13 @@ export function registerRollback(program: Command, setExit: SetExit): void {
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd);
+  addAgeIdentityOption(cmd);
   cmd.action(
-    async (app: string, flags: { to?: string; timeout: string; repo: string; ref?: string; path?: string; state: string; output: 'text' | 'json' }) => {
-      const session = openSession(flags);
+    async (
+      app: string,
+      flags: { to?: string; timeout: string; repo: string; ref?: string; path?: string; state: string; output: 'text' | 'json'; ageIdentityFile: string[] },
+    ) => {
+      const session = openSession({ ...flags, ageIdentityFiles: flags.ageIdentityFile });
       try {
         const records = session.store.listAppRevisions(app);
         if (records.length === 0) throw new UserError(`no history for application "${app}"; nothing to roll back to`, ExitCode.Failure);

@@ -1,6 +1,7 @@
 // Small request/response helpers for the daemon's HTTP server: bounded body reads, JSON and text
 // replies, and an error type that carries its status code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redact } from '../../secrets/redact.js';
 
 /** An error answered as `{error}` with this status. */
 export class HttpError extends Error {
@@ -38,13 +39,15 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Every response body passes the redaction of resolved secrets (an error or task message may hold one). */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, null, 2) + '\n';
+  const text = redact(JSON.stringify(body, null, 2)) + '\n';
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
+export function sendText(res: ServerResponse, status: number, contentType: string, body: string): void {
+  const text = redact(body);
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -14,7 +14,6 @@ import { stepDependencies } from './sync-order.js';
 
 export { kubeObjectId, kubeTarget } from './ids.js';
 export type { KubeObject } from './object.js';
-export { isSensitiveKubePath, maskSecrets, SENSITIVE } from './render.js';
 export { syncPhase, syncWave } from './sync-order.js';
 
 /** Every Kubernetes object of one application as DesiredResources of target `kubernetes:<env>`. */

@@ -4,6 +4,7 @@ import { buildIndex } from './build-index.js';
 import { checkUnusedCertificates } from './certificates.js';
 import { checkDependencyCycles } from './dependencies.js';
 import { checkEnvironments } from './environments.js';
+import { checkEncryptedFiles } from './encrypted-files.js';
 import { checkFilePaths } from './file-paths.js';
 import { checkIngresses } from './ingress.js';
 import { checkReferences } from './references.js';
@@ -14,10 +15,11 @@ import type { Finding, ManifestDoc } from './types.js';
 export type { DocRef, Finding, ManifestDoc } from './types.js';
 
 /**
- * All semantic findings (errors, and warnings that block nothing). `invalidNames` lists documents that failed the schema layer, so references
- * to them are not reported a second time.
+ * All semantic findings (errors, and warnings that block nothing). `invalidNames` lists documents that
+ * failed the schema layer, so references to them are not reported a second time; `repoFiles` (every
+ * file of the revision) lets references to files in the repository be checked.
  */
-export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: BoreasKind; name: string }[] = []): Finding[] {
+export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: BoreasKind; name: string }[] = [], repoFiles?: ReadonlySet<string>): Finding[] {
   const { index, findings } = buildIndex(docs, invalidNames);
   return [
     ...findings,
@@ -27,6 +29,7 @@ export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: Boreas
     ...checkReleases(index),
     ...checkRuntimes(index),
     ...checkFilePaths(index),
+    ...checkEncryptedFiles(index, repoFiles),
     ...checkIngresses(index),
     ...checkUnusedCertificates(index),
   ];

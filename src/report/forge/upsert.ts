@@ -3,13 +3,15 @@
 // unchanged plan costs only the read.
 import { commentApi, type ForgeTarget } from './forges.js';
 import { hasContent, isPlanComment, tagBody } from './comment-body.js';
+import { redact } from '../../secrets/redact.js';
 
 /** What the upsert did: `unchanged` made no write call. */
 export type UpsertResult = { action: 'created' | 'updated' | 'unchanged'; url: string; id: number };
 
 /** Posts `rendered` (a renderPlanMarkdown body) as the PR's plan comment, creating or updating it. */
 export async function upsertPlanComment(target: ForgeTarget, rendered: string): Promise<UpsertResult> {
-  const wanted = tagBody(rendered);
+  // The comment leaves the machine: any resolved secret in a message is masked first.
+  const wanted = tagBody(redact(rendered));
   const api = commentApi(target);
   for await (const c of api.list()) {
     if (!isPlanComment(c.body)) continue;

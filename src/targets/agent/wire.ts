@@ -10,8 +10,8 @@ import type { AgentTask } from '../../protocol/tasks.js';
 import { stateSecret } from '../../store/state-key.js';
 import { sha256 } from '../../util/hash.js';
 import { certificatePayload } from '../certificates/payload.js';
+import { literalEnv, resolveEnv } from '../../secrets/env.js';
 import type { TargetContext } from '../target.js';
-import { literalEnv, resolveEnv } from './env.js';
 
 /** A typed spec as a JSON payload: specs are plain JSON data by construction. */
 const asJson = (spec: object): Json => spec as unknown as Json;

@@ -4,6 +4,8 @@
 // "apply only on drift").
 import { sameQuantity } from './quantity.js';
 import type { Json } from '../../model/resource.js';
+import { isKubeSecret } from '../../secrets/policy.js';
+import { isSecretRef } from '../../secrets/source.js';
 
 type Obj = Record<string, Json>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -63,10 +65,10 @@ export function liveView(live: Json | undefined, config: Json, secret = false): 
   if (secret) return live === config ? config : '(sensitive)';
   if (isObj(config)) {
     if (!isObj(live)) return live;
-    if (isObj(config.valueFrom) && ('env' in config.valueFrom || 'file' in config.valueFrom)) return config;
+    if (isSecretRef(config)) return config;
     const out: Obj = {};
     for (const [k, v] of Object.entries(config)) {
-      const isSecretData = (k === 'data' || k === 'stringData') && config.kind === 'Secret';
+      const isSecretData = (k === 'data' || k === 'stringData') && isKubeSecret(config);
       const view = isSecretData && isObj(v) && isObj(live[k]) ? secretView(live[k] as Obj, v) : liveView(live[k], v);
       if (view !== undefined) out[k] = view;
     }

@@ -11,7 +11,7 @@ import { containsAll, driftPaths, liveView } from './drift.js';
 import { apiErrorMessage, isForbidden, NotServedError } from './errors.js';
 import { type HealthRules, healthOf, missing } from './health.js';
 import { mapLimit } from './pool.js';
-import { resolveEnvRefs } from './secrets.js';
+import { resolveKubeRefs } from '../../secrets/kube.js';
 
 const specOf = (r: DesiredResource): KubeObject => {
   if (r.kind !== 'KubeObject') throw new Error(`kubernetes targets do not serve ${r.kind} resources (${r.id})`);
@@ -124,7 +124,7 @@ export class KubernetesTarget implements Target {
   private async prepare(r: DesiredResource): Promise<KubeObject> {
     const obj = structuredClone(specOf(r));
     obj.metadata.annotations = { ...obj.metadata.annotations, [SPEC_HASH_ANNOTATION]: r.hash };
-    await resolveEnvRefs(obj as unknown as Record<string, Json>, (s) => this.ctx.resolveSecret(s));
+    await resolveKubeRefs(obj as unknown as Record<string, Json>, (s) => this.ctx.resolveSecret(s));
     return obj;
   }
 

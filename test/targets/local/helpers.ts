@@ -1,6 +1,6 @@
 // Builds the local target and desired resources by hand for target tests.
 import type { TestContext } from 'node:test';
-import { resolveSecret } from '../../../src/engine/secrets.js';
+import { resolveSecret } from '../../../src/secrets/index.js';
 import type { FileSpec, InstanceSpec } from '../../../src/model/machine-specs.js';
 import type { Task } from '../../../src/model/plan.js';
 import type { DesiredResource, FileResource, InstanceResource } from '../../../src/model/resource.js';

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskSecrets, maskFieldDiff, SENSITIVE } from '../../src/report/mask.js';
+import { maskSecrets, maskFieldDiff, SENSITIVE } from '../../src/secrets/mask.js';
 import { renderPlanText } from '../../src/report/plan-text.js';
 import { renderPlanJson } from '../../src/report/plan-json.js';
 import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
 import { unifiedDiff } from '../../src/util/unified-diff.js';
 import type { Plan } from '../../src/model/plan.js';
-import { change, resource, headSha } from './fixtures.js';
+import { change, resource, headSha } from '../report/fixtures.js';
 
 test('valueFrom references render as their source, never a value', () => {
   assert.equal(maskSecrets({ valueFrom: { env: 'DB_PASSWORD' } }), '(from env DB_PASSWORD)');

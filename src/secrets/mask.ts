@@ -1,39 +1,40 @@
-// Secrets never reach a report (design.md §9). Field values, JSON and diffs all pass through here:
-// `{valueFrom}` references are described, Kubernetes Secret data and secret-looking env values are
-// replaced by `(sensitive)`. The same rules serve text, json and markdown output.
+// How secrets are masked, the one implementation for plans, reports (text, json, markdown), the API and
+// rendered Kubernetes YAML: `{valueFrom}` references are described (`(from env NAME)`,
+// `<encrypted: secrets/db.age>`), Kubernetes Secret data, secret-looking env values and secret digests
+// are replaced by `(sensitive)`. What counts as secret is decided in policy.ts.
 import type { Change, FieldDiff } from '../model/plan.js';
-import type { Json } from '../model/resource.js';
+import type { Json } from '../model/json.js';
+import { isKubeSecret, isKubeSecretResource, isSecretName, SECRET_DIGESTS_FIELD, SENSITIVE } from './policy.js';
+import { isSecretSource, placeholderOf } from './source.js';
 
-/** What a hidden value renders as. */
-export const SENSITIVE = '(sensitive)';
-
-/** Env names whose literal values are hidden anyway (a password committed by mistake must not spread). */
-const secretName = /(PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL)/i;
+export { isSecretName, SENSITIVE } from './policy.js';
 
 /** Object keys holding environment maps or lists (Boreas `env`, seed 000 `environment`, k8s `env`). */
 const envKeys = new Set(['env', 'environment']);
 
-/** True for an environment variable name whose value is treated as a secret. */
-export function isSecretName(name: string): boolean {
-  return secretName.test(name);
-}
+/** What a changed secret digest renders as: the plan says which secret changed, never its value. */
+export const CHANGED_SECRET = '(secret value)';
 
 function isObject(v: Json | undefined): v is { [k: string]: Json } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `(from env NAME)` / `(from file PATH)` for a `{valueFrom: ...}` reference, else undefined. */
+/** `(from env NAME)`, `(from file PATH)`, `<encrypted: secrets/db.age>` for a `{valueFrom: ...}` reference, else undefined. */
 export function describeValueFrom(value: Json | undefined): string | undefined {
   if (!isObject(value) || Object.keys(value).length !== 1 || !isObject(value.valueFrom)) return undefined;
-  const src = value.valueFrom;
-  if (typeof src.env === 'string') return `(from env ${src.env})`;
-  if (typeof src.file === 'string') return `(from file ${src.file})`;
-  return '(from a secret reference)';
+  return isSecretSource(value.valueFrom) ? placeholderOf(value.valueFrom) : '(from a secret reference)';
 }
 
 /** True when a string is one of the placeholders this module produces (printed unquoted). */
 export function isMaskMarker(value: unknown): value is string {
-  return typeof value === 'string' && (value === SENSITIVE || /^\(from (env|file) .+\)$/.test(value) || value === '(from a secret reference)');
+  return (
+    typeof value === 'string' &&
+    (value === SENSITIVE ||
+      value === CHANGED_SECRET ||
+      /^\(from (env|file) .+\)$/.test(value) ||
+      /^<encrypted: .+>$/.test(value) ||
+      value === '(from a secret reference)')
+  );
 }
 
 export interface MaskContext {
@@ -75,6 +76,7 @@ export function maskSecrets(value: Json | undefined, ctx: MaskContext = {}): Jso
 function walk(value: Json, segs: string[], ctx: MaskContext, parent: Json | undefined): Json {
   const ref = describeValueFrom(value);
   if (ref) return ref;
+  if (segs[0] === SECRET_DIGESTS_FIELD && segs.length >= 2) return CHANGED_SECRET;
   if (hiddenAt(segs, ctx, parent)) {
     // A Secret's `data` map keeps its keys visible (which keys changed is useful); all else goes.
     const isDataMap = ctx.kubeSecret && segs.length === 1 && isObject(value);
@@ -112,10 +114,12 @@ function hiddenAt(segs: string[], ctx: MaskContext, parent: Json | undefined): b
 
 /** True when a change is about a Kubernetes Secret object. */
 export function isKubeSecretChange(change: Pick<Change, 'kind' | 'id' | 'desired' | 'observed'>): boolean {
-  if (change.kind !== 'KubeObject') return false;
-  const spec = (change.desired?.spec ?? change.observed?.appliedSpec) as Json | undefined;
-  if (isObject(spec) && spec.kind === 'Secret') return true;
-  return /\/Secret\//.test(change.id);
+  return isKubeSecretResource({ kind: change.kind, id: change.id, spec: change.desired?.spec ?? change.observed?.appliedSpec });
+}
+
+/** A Kubernetes object as it may be printed: a Secret's data values masked (keys kept), references described. */
+export function maskKubeObject<T>(obj: T): T {
+  return maskSecrets(obj as unknown as Json, { kubeSecret: isKubeSecret(obj) }) as unknown as T;
 }
 
 /** A field diff with both sides masked according to where the field sits. */

@@ -1,0 +1,138 @@
+// The preflight of a revision's encrypted values: before the first side effect of a reconcile (or
+// a `plan` against the live targets), every age/SOPS value the revision uses is decrypted once, so a
+// missing identity, a wrong key or a tampered file fails the whole revision up front, naming the
+// file, with nothing applied. The plaintexts stay in this process's memory for the run; desired specs
+// get only keyed digests of them (secretDigest), and targets get the values at apply time.
+import { createHash } from 'node:crypto';
+import type { ManifestSet } from '../manifests/model.js';
+import type { Source } from '../source/source.js';
+import { stateSecret } from '../store/state-key.js';
+import { secretDigest } from './digest.js';
+import { SecretError } from './errors.js';
+import { loadIdentities, type AgeIdentity } from './identities.js';
+import { resolveSecret, type SecretContext } from './resolve.js';
+import { describeSource, isRepoSource, isSecretSource, repoFileOf, sourceKey, type SecretSource } from './source.js';
+
+/** Keys under which Boreas manifests hold a secret source. */
+const sourceFields = new Set(['valueFrom', 'tokenFrom', 'certFrom', 'keyFrom', 'kubeconfigFrom']);
+
+/** One use of an encrypted value: the source and where the revision uses it (for messages). */
+export interface RepoSecretUse {
+  source: SecretSource;
+  /** `Application/api spec.env.DB_PASSWORD`. */
+  where: string;
+}
+
+/** Every age/SOPS source a revision uses, in manifest order (raw Kubernetes objects included). */
+export function repoSecretUses(manifests: ManifestSet): RepoSecretUse[] {
+  const out: RepoSecretUse[] = [];
+  const groups = [manifests.environments, manifests.nodes, manifests.applications, manifests.releases, manifests.ingresses, manifests.certificates];
+  for (const group of groups)
+    for (const { manifest } of group.values())
+      walk(manifest, [], (s, path) => out.push({ source: s, where: `${manifest.kind}/${manifest.metadata.name} ${path}` }));
+  for (const list of manifests.kubeObjects.values())
+    for (const { object } of list) walk(object, [], (s, path) => out.push({ source: s, where: `${object.kind}/${object.metadata.name} ${path}` }));
+  return out;
+}
+
+function walk(value: unknown, path: string[], visit: (s: SecretSource, path: string) => void): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...path, String(i)], visit));
+  for (const [k, v] of Object.entries(value)) {
+    if (sourceFields.has(k) && isSecretSource(v)) {
+      if (isRepoSource(v)) visit(v, [...path, k].join('.'));
+    } else walk(v, [...path, k], visit);
+  }
+}
+
+/** What a run uses to turn references into values and digests. */
+export interface RevisionSecrets {
+  /** The value of any source: encrypted ones from the preflight, env/file ones read now. */
+  resolve(source: SecretSource): Promise<string>;
+  /** A digest standing for an encrypted value in desired specs; undefined for env/file sources. */
+  digest(source: SecretSource): string | undefined;
+}
+
+/** The context resolving a revision's encrypted values: its files, and the identities in `identityFiles`. */
+export function revisionSecretContext(source: Pick<Source, 'readFile'>, identityFiles: readonly string[]): SecretContext {
+  let ids: Promise<AgeIdentity[]> | undefined;
+  return { readRepoFile: (path) => source.readFile(path), identities: () => (ids ??= loadIdentities(identityFiles)) };
+}
+
+/**
+ * Decrypts every encrypted value of the revision. Throws one SecretError listing every file that
+ * cannot be decrypted (exit 1); `digestKey` is the controller's state key (HMAC, never a plain hash).
+ */
+export async function preflightSecrets(manifests: ManifestSet, ctx: SecretContext, digestKey: () => string): Promise<RevisionSecrets> {
+  const values = new Map<string, string>();
+  const failures = new Map<string, { error: SecretError; where: string[] }>();
+  for (const use of repoSecretUses(manifests)) {
+    const key = sourceKey(use.source);
+    if (values.has(key)) continue;
+    try {
+      values.set(key, await resolveSecret(use.source, ctx));
+    } catch (err) {
+      if (!(err instanceof SecretError)) throw err;
+      const f = failures.get(err.message) ?? failures.set(err.message, { error: err, where: [] }).get(err.message)!;
+      f.where.push(use.where);
+    }
+  }
+  if (failures.size) throw preflightError([...failures.values()]);
+  let hmacKey: string | undefined;
+  return {
+    resolve: (source) => {
+      const v = isRepoSource(source) ? values.get(sourceKey(source)) : undefined;
+      return v !== undefined ? Promise.resolve(v) : resolveSecret(source, ctx);
+    },
+    digest: (source) => {
+      const v = isRepoSource(source) ? values.get(sourceKey(source)) : undefined;
+      return v === undefined ? undefined : secretDigest((hmacKey ??= digestKey()), v);
+    },
+  };
+}
+
+function preflightError(failures: { error: SecretError; where: string[] }[]): SecretError {
+  const usedBy = (f: { where: string[] }) => `used by ${f.where.slice(0, 3).join(', ')}${f.where.length > 3 ? ` and ${f.where.length - 3} more` : ''}`;
+  if (failures.length === 1) {
+    const [f] = failures;
+    return new SecretError(f.error.message, [f.error.hint, `${usedBy(f)}; nothing was applied`].filter(Boolean).join('\n'));
+  }
+  const lines = failures.map((f) => `  ${f.error.message} (${usedBy(f)})`);
+  return new SecretError(
+    `${failures.length} encrypted values cannot be decrypted; nothing was applied:\n${lines.join('\n')}`,
+    failures.find((f) => f.error.hint)?.error.hint,
+  );
+}
+
+/**
+ * Digests for comparing two revisions without decrypting anything (`plan --base`, PR comments): a
+ * hash of the ciphertext, so a re-encrypted file shows as a changed secret. Never used for state.
+ */
+export async function ciphertextDigests(manifests: ManifestSet, readRepoFile: (path: string) => Promise<Uint8Array>): Promise<RevisionSecrets> {
+  const hashes = new Map<string, string>();
+  for (const { source } of repoSecretUses(manifests)) {
+    const file = repoFileOf(source)!;
+    if (hashes.has(file)) continue;
+    const bytes = await readRepoFile(file).catch(() => undefined);
+    if (bytes) hashes.set(file, createHash('sha256').update(bytes).digest('hex'));
+  }
+  return {
+    resolve: (source) => Promise.reject(new SecretError(`${describeSource(source)}: not decrypted when comparing revisions`)),
+    digest: (source) => {
+      const h = isRepoSource(source) ? hashes.get(repoFileOf(source)!) : undefined;
+      return h && `ciphertext-sha256:${source.sops ? `${h}#${source.sops.key}` : h}`;
+    },
+  };
+}
+
+/**
+ * The preflight of one revision as a run needs it: its files, the identity files in force, and the
+ * state key beside the state file as the digest key.
+ */
+export function openRevisionSecrets(
+  manifests: ManifestSet,
+  source: Pick<Source, 'readFile'>,
+  opts: { identityFiles: readonly string[]; stateDir: string },
+): Promise<RevisionSecrets> {
+  return preflightSecrets(manifests, revisionSecretContext(source, opts.identityFiles), () => stateSecret(opts.stateDir));
+}
