@@ -13,7 +13,7 @@ import type { AgentContext, RunnerLookup } from '../../src/agent/context.js';
 import { createAgentHandler } from '../../src/agent/http/router.js';
 import { AgentState } from '../../src/agent/state/agent-state.js';
 import { InstanceSupervision } from '../../src/agent/supervision.js';
-import { hashToken } from '../../src/agent/token.js';
+import { hashToken } from '../../src/protocol/bearer-token.js';
 import type { Task } from '../../src/model/plan.js';
 import type { DesiredResource, ObservedResource } from '../../src/model/resource.js';
 import type { Runner, RunnerObservation } from '../../src/runtime/runner.js';

@@ -17,7 +17,7 @@ import { AgentState } from './state/agent-state.js';
 import { InstanceSupervision } from './supervision.js';
 import { startPullLoop } from './pull/loop.js';
 import { restrictRunners } from './policy.js';
-import { readTokenHash, type TokenHash } from './token.js';
+import { readTokenHash, type TokenHash } from '../protocol/bearer-token.js';
 
 export interface StartAgentOptions {
   config: AgentConfig;

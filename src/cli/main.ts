@@ -7,7 +7,7 @@ import { formatDiagnostic } from '../model/diagnostic.js';
 import { commands } from './commands/index.js';
 import { versionText } from './version.js';
 import { safeLines, safeText } from '../util/terminal-text.js';
-import { redact } from '../secrets/redact.js';
+import { redact } from '../util/redact.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('boreas')

@@ -4,7 +4,7 @@
 import type { Application } from '../model/manifest-types.generated.js';
 import type { FileSpec, InstanceSpec } from '../model/machine-specs.js';
 import { hashJson } from '../util/hash.js';
-import { renderTemplate } from '../runtime/template.js';
+import { renderTemplate } from '../util/template.js';
 import type { RelationView } from './relations.js';
 
 /** The variables a template sees. Secrets are never part of it: only literal env values. */

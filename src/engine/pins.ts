@@ -4,7 +4,7 @@
 // planning only reads pins).
 import type { DesiredResource } from '../model/resource.js';
 import type { Store } from '../store/store.js';
-import { isKubeSecretResource } from '../secrets/policy.js';
+import { isKubeSecretResource } from '../model/secret-policy.js';
 
 export interface Pin {
   /** Revision whose desired resources the app is pinned to. */

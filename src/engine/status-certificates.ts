@@ -3,7 +3,7 @@
 // of its CertificateFiles). Works without the manifests: the Ingress → application mapping comes from
 // the snapshot the edge stage keeps, the certificate facts from the certificate store.
 import type { ObservedResource } from '../model/resource.js';
-import type { CertificateStatus } from '../report/status-model.js';
+import type { CertificateStatus } from '../model/status.js';
 import type { InventoryItem } from '../model/inventory.js';
 import type { Store } from '../store/store.js';
 import { certificateStatus, currentCertificate } from '../targets/certificates/index.js';

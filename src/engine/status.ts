@@ -1,7 +1,7 @@
 // Builds `boreas status` data from the inventory, refreshed by a live, read-only observation of the
 // targets (falling back to the cached observation, marked with why, when a target cannot answer).
 import type { ObservedResource } from '../model/resource.js';
-import type { AppStatus } from '../report/status-model.js';
+import type { AppStatus } from '../model/status.js';
 import { observeResources } from './observe.js';
 import type { Session } from './session.js';
 import { certificatesByApp } from './status-certificates.js';

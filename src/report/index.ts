@@ -17,7 +17,7 @@ export { renderPlanMarkdown, PLAN_COMMENT_MARKER, GITHUB_COMMENT_LIMIT, type Pla
 export { countActions, countByEnvironment, describeCounts, type ActionCounts } from './plan-summary.js';
 export { renderRunSummaryText, renderRunSummaryJson, type RunSummary } from './run-summary.js';
 export { createProgress, normalizeEvent, type Progress, type ProgressEvent, type WritableLike } from './progress.js';
-export type { AppStatus, InstanceStatus, CertificateStatus } from './status-model.js';
+export type { AppStatus, InstanceStatus, CertificateStatus } from '../model/status.js';
 export { toSeedStatus, averageLevel, sharesOf, type SeedStatus } from './status-seed.js';
 export { renderStatusText } from './status-text.js';
 export { renderHistoryText } from './history-text.js';

@@ -4,7 +4,7 @@
 import type { ChangeAction, Plan, TaskOutcome, TaskState } from '../model/plan.js';
 import { describeCounts, countActions } from './plan-summary.js';
 import { safeText } from '../util/terminal-text.js';
-import { redact } from '../secrets/redact.js';
+import { redact } from '../util/redact.js';
 
 /** What the executor reports; unknown fields are ignored, so the executor may send more. */
 export interface ProgressEvent {

@@ -9,7 +9,7 @@ import { countActions, describeCounts, massDeleteLines, unknownTargetLines } fro
 import { renderPlanText } from './plan-text.js';
 import { renderPlanJson } from './plan-json.js';
 import { safeText } from '../util/terminal-text.js';
-import { redact, redactDeep } from '../secrets/redact.js';
+import { redact, redactDeep } from '../util/redact.js';
 
 export interface RunSummary {
   revision: string;

@@ -1,6 +1,6 @@
 // The seed 000 status shape (`GET /v1/status/:app`, `boreas status --output json`): health level
 // 0–100 per application, per version and per node, each the average of the instances below it.
-import type { AppStatus, CertificateStatus, InstanceStatus } from './status-model.js';
+import type { AppStatus, CertificateStatus, InstanceStatus } from '../model/status.js';
 import { splitCounts } from '../desired/release.js';
 
 export interface SeedHealth {

@@ -1,7 +1,7 @@
 // `boreas status` (text): one line per application with its health level and version split, then a
 // table of its instances (node, version, health, endpoint, drift).
 import { shortRevision } from './format.js';
-import type { AppStatus } from './status-model.js';
+import type { AppStatus } from '../model/status.js';
 import { toSeedStatus } from './status-seed.js';
 import { textTable } from './table.js';
 import { safeText } from '../util/terminal-text.js';

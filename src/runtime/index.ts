@@ -5,7 +5,7 @@ export type { InstanceSpec, FileSpec, HealthCheckSpec, Runtime } from '../model/
 export { RunnerSet, registerRunner, registeredRuntimes, ProcessRunner, ScriptRunner, type RunnerFactory } from './runners/index.js';
 export { Supervisor, type SupervisorOptions } from './supervisor.js';
 export { writeFileAtomic, parseMode, assertAllowedPath, realPathOf, fileContentHash, observeFile, type FileObservation } from './files/index.js';
-export { renderTemplate, type RenderedTemplate } from './template.js';
+export { renderTemplate, type RenderedTemplate } from '../util/template.js';
 export { runHealthCheck, httpProbe, tcpProbe, execProbe, processProbe } from './health/index.js';
 export { ensureArtifact, artifactPath } from './artifact.js';
 export { instanceDir, resolveInstanceFilePath } from './paths.js';

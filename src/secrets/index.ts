@@ -6,6 +6,6 @@ export { resolveSecret, type SecretContext } from './resolve.js';
 export { resolveEnv, literalEnv } from './env.js';
 export { preflightSecrets, openRevisionSecrets, ciphertextDigests, revisionSecretContext, repoSecretUses, type RevisionSecrets } from './preflight.js';
 export { secretDigest } from './digest.js';
-export { registerSecret, redact, redactDeep, REDACTED } from './redact.js';
+export { registerSecret, redact, redactDeep, REDACTED } from '../util/redact.js';
 export { identityFiles, loadIdentities, IDENTITY_ENV, type AgeIdentity } from './identities.js';
 export { describeSource, placeholderOf, isSecretRef, isSecretSource, isRepoSource, type SecretSource } from './source.js';

@@ -4,7 +4,7 @@
 // `stringData`. The resolved object lives only in the request: never returned, stored or logged.
 import { createHash } from 'node:crypto';
 import type { Json } from '../model/json.js';
-import { isKubeSecret } from './policy.js';
+import { isKubeSecret } from '../model/secret-policy.js';
 import { isSecretRef, type SecretSource } from './source.js';
 
 type Resolve = (source: SecretSource) => Promise<string>;

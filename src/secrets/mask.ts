@@ -4,10 +4,10 @@
 // are replaced by `(sensitive)`. What counts as secret is decided in policy.ts.
 import type { Change, FieldDiff } from '../model/plan.js';
 import type { Json } from '../model/json.js';
-import { isKubeSecret, isKubeSecretResource, isSecretName, SECRET_DIGESTS_FIELD, SENSITIVE } from './policy.js';
+import { isKubeSecret, isKubeSecretResource, isSecretName, SECRET_DIGESTS_FIELD, SENSITIVE } from '../model/secret-policy.js';
 import { isSecretSource, placeholderOf } from './source.js';
 
-export { isSecretName, SENSITIVE } from './policy.js';
+export { isSecretName, SENSITIVE } from '../model/secret-policy.js';
 
 /** Object keys holding environment maps or lists (Boreas `env`, seed 000 `environment`, k8s `env`). */
 const envKeys = new Set(['env', 'environment']);

@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import { decryptAge } from './age-file.js';
 import { SecretError } from './errors.js';
 import type { AgeIdentity } from './identities.js';
-import { registerSecret } from './redact.js';
+import { registerSecret } from '../util/redact.js';
 import { decryptSopsValue } from './sops.js';
 import { describeSource, type SecretSource } from './source.js';
 

@@ -1,7 +1,7 @@
 // Structured logger: JSON lines for the daemon, quiet human lines for the CLI. Callers pass fields,
 // never preformatted secrets; every line is also passed through the redaction of resolved secret
 // values (a value can hide in an error message a library built) before it is written.
-import { redact } from '../secrets/redact.js';
+import { redact } from './redact.js';
 import { safeText, terminalJson } from './terminal-text.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

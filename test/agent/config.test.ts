@@ -51,14 +51,14 @@ test('an unknown key or a bad value names the file and the key', () => {
 test('`boreas agent` without a token file refuses to start with a clear message', () => {
   const res = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, '../../src/agent/main.ts'), '--listen', '127.0.0.1:0', '--work-dir', join(dir, 'w')],
+    ['--import', 'tsx', join(import.meta.dirname, '../../src/cli/agent-main.ts'), '--listen', '127.0.0.1:0', '--work-dir', join(dir, 'w')],
     { encoding: 'utf8', timeout: 60_000 },
   );
   assert.equal(res.status, 2);
   assert.equal(res.stderr.trim(), 'boreas agent: the agent needs a token: pass --token-file <file> (or tokenFile in agent.yaml)');
   const missing = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, '../../src/agent/main.ts'), '--token-file', join(dir, 'nope'), '--work-dir', join(dir, 'w')],
+    ['--import', 'tsx', join(import.meta.dirname, '../../src/cli/agent-main.ts'), '--token-file', join(dir, 'nope'), '--work-dir', join(dir, 'w')],
     { encoding: 'utf8', timeout: 60_000 },
   );
   assert.equal(missing.status, 2);

@@ -1,5 +1,5 @@
 // Real node agents for tests: either in-process (startAgent, the same code `boreas agent` runs) or as
-// a separate process (src/agent/main.ts = the `boreas agent` command) that can be killed and
+// a separate process (src/cli/agent-main.ts = the `boreas agent` command) that can be killed and
 // restarted on the same work dir. Each agent gets its own 127.0.0.1 port (chosen by the OS), work
 // dir, allowed root and token file, i.e. one agent = one node.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -71,7 +71,7 @@ export class AgentProcess {
     const args = [
       '--import',
       'tsx',
-      join(import.meta.dirname, '../../src/agent/main.ts'),
+      join(import.meta.dirname, '../../src/cli/agent-main.ts'),
       '--listen',
       '127.0.0.1:0',
       '--node-name',

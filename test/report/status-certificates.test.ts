@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderStatusText, toSeedStatus } from '../../src/report/index.js';
-import type { AppStatus } from '../../src/report/status-model.js';
+import type { AppStatus } from '../../src/model/status.js';
 
 const app = (certificates?: AppStatus['certificates']): AppStatus => ({
   app: 'web',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { toSeedStatus, sharesOf } from '../../src/report/status-seed.js';
 import { renderStatusText } from '../../src/report/status-text.js';
 import { renderHistoryText } from '../../src/report/history-text.js';
-import type { AppStatus } from '../../src/report/status-model.js';
+import type { AppStatus } from '../../src/model/status.js';
 import type { AppRevisionRecord } from '../../src/store/store.js';
 
 const healthy = { status: 'Healthy' as const, level: 100 };

@@ -1,7 +1,7 @@
 // Config templates: relation endpoints, no HTML escaping, missing names reported.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderTemplate } from '../../src/runtime/template.js';
+import { renderTemplate } from '../../src/util/template.js';
 
 const view = {
   app: 'web',

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redact, redactDeep, REDACTED } from '../../src/secrets/redact.js';
+import { redact, redactDeep, REDACTED } from '../../src/util/redact.js';
 import { resolveSecret } from '../../src/secrets/resolve.js';
 import { resolveEnv } from '../../src/secrets/env.js';
 import { DeterministicError } from '../../src/model/errors.js';
@@ -54,7 +54,7 @@ test('daemon API responses and store writes are redacted', async () => {
   const { createServer } = await import('node:http');
   const { sendJson } = await import('../../src/daemon/http/respond.js');
   const { openSqliteStore } = await import('../../src/store/index.js');
-  const { registerSecret } = await import('../../src/secrets/redact.js');
+  const { registerSecret } = await import('../../src/util/redact.js');
   registerSecret('api-secret-value');
   const server = createServer((_req, res) => sendJson(res, 500, { error: 'spawn failed: api-secret-value', task: { message: 'x api-secret-value' } }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -10,7 +10,7 @@ import type { ObserveItem } from '../../protocol/observe.js';
 import { seedApply, seedStatus, type SeedApplyRequest } from '../seed-api.js';
 import { handleTask } from '../tasks/handle.js';
 import type { AgentTask } from '../../protocol/tasks.js';
-import { checkBearer, type TokenHash } from '../token.js';
+import { checkBearer, type TokenHash } from '../../protocol/bearer-token.js';
 import { parseRequestTarget } from '../../util/request-url.js';
 import { HttpError, readJson } from './body.js';
 import { observeSchema, payloadSchemas, seedApplySchema, taskSchema } from '../../protocol/schemas.js';

@@ -1,7 +1,7 @@
 // Small request/response helpers for the daemon's HTTP server: bounded body reads, JSON and text
 // replies, and an error type that carries its status code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redact } from '../../secrets/redact.js';
+import { redact } from '../../util/redact.js';
 
 /** An error answered as `{error}` with this status. */
 export class HttpError extends Error {

@@ -3,7 +3,7 @@
 // unchanged plan costs only the read.
 import { commentApi, type ForgeTarget } from './forges.js';
 import { hasContent, isPlanComment, tagBody } from './comment-body.js';
-import { redact } from '../../secrets/redact.js';
+import { redact } from '../../util/redact.js';
 
 /** What the upsert did: `unchanged` made no write call. */
 export type UpsertResult = { action: 'created' | 'updated' | 'unchanged'; url: string; id: number };

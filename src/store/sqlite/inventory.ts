@@ -1,7 +1,7 @@
 // The prune inventory (what Boreas applied and has not deleted) and the cached observation.
 // The observation cache is written only for rows whose content changed (compared as canonical JSON,
 // so key order does not count): observing an unchanged world writes zero rows.
-import { redactForStorage } from '../../secrets/at-rest.js';
+import { redactForStorage } from '../at-rest.js';
 import type { Database } from 'better-sqlite3';
 import type { DesiredResource, ObservedResource } from '../../model/resource.js';
 import type { InventoryItem } from '../../model/inventory.js';

@@ -1,6 +1,6 @@
 // Revisions seen and the desired resources of each, stored once per revision (rollback re-applies
 // them; the benchmark's no-op path writes nothing because an existing snapshot is left alone).
-import { redactForStorage } from '../../secrets/at-rest.js';
+import { redactForStorage } from '../at-rest.js';
 import type { Database } from 'better-sqlite3';
 import type { DesiredResource } from '../../model/resource.js';
 import type { RevisionRecord, Store } from '../store.js';

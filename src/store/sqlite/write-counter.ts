@@ -3,7 +3,7 @@
 // (run summaries, task and attempt messages, audit events, observations) passes redaction of resolved
 // secrets first: nothing secret reaches the state file, whichever table a message lands in.
 import type { RunResult, Statement } from 'better-sqlite3';
-import { redact } from '../../secrets/redact.js';
+import { redact } from '../../util/redact.js';
 
 export class WriteCounter {
   private rows = 0;

@@ -4,7 +4,7 @@
 // "apply only on drift").
 import { sameQuantity } from './quantity.js';
 import type { Json } from '../../model/resource.js';
-import { isKubeSecret } from '../../secrets/policy.js';
+import { isKubeSecret } from '../../model/secret-policy.js';
 import { isSecretRef } from '../../secrets/source.js';
 
 type Obj = Record<string, Json>;

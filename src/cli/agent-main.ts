@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Standalone entry of the node agent (`node dist/src/agent/main.js --listen ...`): the same command
+// Standalone entry of the node agent (`node dist/src/cli/agent-main.js --listen ...`): the same command
 // as `boreas agent`, without loading the controller's commands. Machines that only run the agent and
 // tests that start agents as separate processes use it.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../model/errors.js';
-import { registerAgent } from '../cli/commands/agent.js';
+import { registerAgent } from './commands/agent.js';
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('boreas').exitOverride();

@@ -4,7 +4,7 @@
 // the Secret Git has now). Other specs hold secrets only as references and keyed digests.
 import type { Json } from '../model/json.js';
 import type { DesiredResource } from '../model/resource.js';
-import { isKubeSecretResource } from './policy.js';
+import { isKubeSecretResource } from '../model/secret-policy.js';
 
 // A fixed marker, not a digest: an unsalted hash of a weak password could be brute-forced offline.
 // Change detection does not need it (the resource hash is stored apart).

@@ -1,6 +1,6 @@
 // The input of `boreas status`: what the engine gathers per application from the state file and a
 // live look at the targets. Renderers (text table, seed 000 JSON) are pure functions of it.
-import type { Health } from '../model/resource.js';
+import type { Health } from './resource.js';
 
 export interface InstanceStatus {
   /** `<app>-<ordinal>`, or a Kubernetes object name. */
