@@ -1,5 +1,5 @@
 // Agent configuration: defaults ← agent.yaml ← flags. Every flag has a config key (camelCase of the
-// flag) and a default; the seed 000 agent.yaml keys (server.host/port, agent.id, agent.work_dir,
+// flag) and a default; the v1 agent.yaml keys (server.host/port, agent.id, agent.work_dir,
 // agent.docker.socket_path) are accepted as aliases so an Operator-PM agent.yaml keeps working.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -40,7 +40,7 @@ export interface AgentConfig {
   nginxHttpsPort: number;
   /** Request bodies above this size get 413. */
   maxBodyBytes: number;
-  /** Pull mode (seed 004): the controller's base URL; the agent polls it for tasks. */
+  /** Pull mode (docs/design.md, Agent protocol): the controller's base URL; the agent polls it for tasks. */
   controllerUrl?: string;
   /** Pull mode: long-poll wait in ms. */
   pollWaitMs: number;
@@ -100,7 +100,7 @@ const fileSchema = {
     controllerUrl: { type: 'string', pattern: '^https?://' },
     pollWaitMs: { type: 'integer', minimum: 0 },
     logLevel: { enum: ['debug', 'info', 'warn', 'error'] },
-    // seed 000 agent.yaml sections (aliases, see file comment)
+    // v1 agent.yaml sections (aliases, see file comment)
     server: { type: 'object' },
     agent: { type: 'object' },
     log: { type: 'object' },

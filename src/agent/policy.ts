@@ -56,7 +56,7 @@ export function checkTaskPolicy(ctx: AgentContext, task: AgentTask): void {
   }
 }
 
-/** Runtime, commands, working directory and artifact path of an instance (StartInstance, seed /v1/apply). */
+/** Runtime, commands, working directory and artifact path of an instance (StartInstance, v1 /v1/apply). */
 export function checkInstanceSpec(ctx: AgentContext, spec: InstanceSpec, pathEnv?: string): void {
   const cfg = ctx.config;
   requireRuntime(cfg, spec.runtime);

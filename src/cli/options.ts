@@ -1,4 +1,4 @@
-// Flags shared by every command that reads manifests (design.md §3), parsed in one place.
+// Flags shared by every command that reads manifests (docs/design.md, Commands), parsed in one place.
 import { Option, type Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 

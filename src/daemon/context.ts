@@ -17,7 +17,7 @@ export interface DaemonContext {
   startedAt: Date;
   /** Push webhook deliveries acted on in the last 24 h (replays are answered as duplicates). */
   deliveries: WebhookDeliveries;
-  /** Pull-mode agent tasks (seed 004); present when agent tokens are configured. */
+  /** Pull-mode agent tasks (docs/design.md, Agent protocol); present when agent tokens are configured. */
   hub?: PullHub;
   /** Asks for a reconcile (counted in metrics); false while shutting down. */
   trigger(reason: string): boolean;

@@ -1,4 +1,4 @@
-// Release batches per owner (seed 001 §7.3: "wait for each batch to finish; on failure stop the
+// Release batches per owner (docs/design.md, Manifests: Release strategy: "wait for each batch to finish; on failure stop the
 // following batches"). A task of batch n+1 of an owner is held until every task of batches <= n of
 // that owner has finished. Tasks without a batch number are never held.
 

@@ -15,7 +15,7 @@ export interface Diagnostic {
   severity: 'error' | 'warning';
 }
 
-/** `file:line:col: Kind/name: field.path: message` — the one-line format of design.md. */
+/** `file:line:col: Kind/name: field.path: message` — the one-line format of docs/design.md, Manifests. */
 export function formatDiagnostic(d: Diagnostic): string {
   const parts = [`${d.file}:${d.line}:${d.col}`];
   if (d.manifest) parts.push(d.manifest);

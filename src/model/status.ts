@@ -1,5 +1,5 @@
 // The input of `boreas status`: what the engine gathers per application from the state file and a
-// live look at the targets. Renderers (text table, seed 000 JSON) are pure functions of it.
+// live look at the targets. Renderers (text table, v1 status JSON) are pure functions of it.
 import type { Health } from './resource.js';
 
 export interface InstanceStatus {

@@ -14,7 +14,7 @@ const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
 const port = { type: 'integer', minimum: 1, maximum: 65535 };
 
 /** `POST /v1/apply` of the node status API (deploy one app by package). */
-export const seedApplySchema = obj(
+export const v1ApplySchema = obj(
   {
     app: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' },
     version: str,

@@ -18,6 +18,6 @@ export { countActions, countByEnvironment, describeCounts, type ActionCounts } f
 export { renderRunSummaryText, renderRunSummaryJson, type RunSummary } from './run-summary.js';
 export { createProgress, normalizeEvent, type Progress, type ProgressEvent, type WritableLike } from './progress.js';
 export type { AppStatus, InstanceStatus, CertificateStatus } from '../model/status.js';
-export { toSeedStatus, averageLevel, sharesOf, type SeedStatus } from './status-seed.js';
+export { toV1Status, averageLevel, sharesOf, type V1Status } from './status-v1.js';
 export { renderStatusText } from './status-text.js';
 export { renderHistoryText } from './history-text.js';

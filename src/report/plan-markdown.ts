@@ -1,4 +1,4 @@
-// `boreas plan --output markdown`: the pull-request comment of design.md §7. A hidden marker first
+// `boreas plan --output markdown`: the pull-request comment of docs/design.md, PR report. A hidden marker first
 // (the comment is found and updated in place by it), a summary line, validation errors inline, one
 // collapsible section per application, and a footer with base → head. It always fits maxChars:
 // the largest diffs are cut first, then whole sections are collapsed, and the summary says so.

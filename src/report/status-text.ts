@@ -2,7 +2,7 @@
 // table of its instances (node, version, health, endpoint, drift).
 import { shortRevision } from './format.js';
 import type { AppStatus } from '../model/status.js';
-import { toSeedStatus } from './status-seed.js';
+import { toV1Status } from './status-v1.js';
 import { textTable } from './table.js';
 import { safeText } from '../util/terminal-text.js';
 
@@ -12,15 +12,15 @@ export function renderStatusText(status: AppStatus[]): string {
   const summary = textTable(
     ['APP', 'ENVIRONMENT', 'REVISION', 'HEALTH', 'INSTANCES', 'VERSIONS'],
     status.map((s) => {
-      const seed = toSeedStatus(s);
+      const v1 = toV1Status(s);
       const healthy = s.instances.filter((i) => i.health.status === 'Healthy').length;
       return [
         s.app,
         s.environment,
         shortRevision(s.revision),
-        String(seed.healthy.level),
+        String(v1.healthy.level),
         `${healthy}/${s.instances.length} healthy`,
-        seed.versions.map((v) => `${v.version || '-'} ${v.percent}%`).join(', ') || '-',
+        v1.versions.map((v) => `${v.version || '-'} ${v.percent}%`).join(', ') || '-',
       ];
     }),
   );
@@ -29,9 +29,9 @@ export function renderStatusText(status: AppStatus[]): string {
 }
 
 function renderApp(s: AppStatus): string {
-  const seed = toSeedStatus(s);
-  const lines = [safeText(`${s.app} (${s.environment} @ ${shortRevision(s.revision)}): health ${seed.healthy.level}`)];
-  for (const v of seed.versions) {
+  const v1 = toV1Status(s);
+  const lines = [safeText(`${s.app} (${s.environment} @ ${shortRevision(s.revision)}): health ${v1.healthy.level}`)];
+  for (const v of v1.versions) {
     const nodes = v.nodes.map((n) => `${n.node} ${n.healthy.level}`).join(', ');
     lines.push(safeText(`  version ${v.version || '-'}: ${v.percent}% of instances, health ${v.healthy.level} (nodes: ${nodes})`));
   }

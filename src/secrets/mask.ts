@@ -9,7 +9,7 @@ import { isSecretSource, placeholderOf } from './source.js';
 
 export { isSecretName, SENSITIVE } from '../model/secret-policy.js';
 
-/** Object keys holding environment maps or lists (Boreas `env`, seed 000 `environment`, k8s `env`). */
+/** Object keys holding environment maps or lists (Boreas `env`, v1 `environment`, k8s `env`). */
 const envKeys = new Set(['env', 'environment']);
 
 /** What a changed secret digest renders as: the plan says which secret changed, never its value. */

@@ -1,5 +1,5 @@
 // The agent's HTTP API as a controller or an operator with curl sees it: auth, request checks, the
-// seed 000 shapes, and the file-root confinement. Real agents on 127.0.0.1, real files, real processes.
+// v1 API shapes, and the file-root confinement. Real agents on 127.0.0.1, real files, real processes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
@@ -33,9 +33,9 @@ test('every route but health/ready needs the bearer token: missing or wrong toke
 test('unknown fields are refused with 400 naming the field; malformed JSON too', async (t) => {
   const { agent, dirs, stop } = await inProcessAgent('schema');
   t.after(stop);
-  const seed = await call(agent.url, dirs.token, 'POST', '/v1/apply', { app: 'web', version: 'v1', pkg: { type: 'docker', image: 'x', colour: 'red' } });
-  assert.equal(seed.status, 400);
-  assert.equal(seed.json.error, 'body.pkg: unknown field "colour"');
+  const v1 = await call(agent.url, dirs.token, 'POST', '/v1/apply', { app: 'web', version: 'v1', pkg: { type: 'docker', image: 'x', colour: 'red' } });
+  assert.equal(v1.status, 400);
+  assert.equal(v1.json.error, 'body.pkg: unknown field "colour"');
   const task = await call(agent.url, dirs.token, 'POST', '/v1/tasks', {
     taskId: 't',
     type: 'ApplyConfigFiles',
@@ -65,7 +65,7 @@ test('a body over the limit gets 413 and is not processed', async (t) => {
   assert.equal(existsSync(path), false);
 });
 
-test('seed 000: /v1/apply and /v1/status use exactly the seed field names', async (t) => {
+test('v1 API: /v1/apply and /v1/status use exactly the v1 field names', async (t) => {
   const { agent, dirs, stop } = await inProcessAgent('seed');
   t.after(async () => {
     await call(agent.url, dirs.token, 'POST', '/v1/tasks', { taskId: 'cleanup', type: 'RemoveInstance', payload: { runtime: 'process', instance: 'my-app' } });
@@ -96,7 +96,7 @@ test('seed 000: /v1/apply and /v1/status use exactly the seed field names', asyn
     ['my-app'],
   );
   assert.equal((await call(agent.url, dirs.token, 'GET', '/v1/status/nope')).status, 404);
-  // The process really runs with the seed's environment.
+  // The process really runs with the package's environment.
   const pid = readFileSync(join(dirs.workDir, 'instances', 'my-app', 'state.json'), 'utf8').match(/"pid": (\d+)/)![1];
   assert.match(readFileSync(`/proc/${pid}/environ`, 'utf8'), /ENV=production/);
 
@@ -155,7 +155,7 @@ test('file tasks outside the allowed roots are refused and write nothing', async
   assert.equal(readFileSync(inside, 'utf8'), 'a: 1\n');
 });
 
-test('seed 000: a script package runs through start/status/stop commands', async (t) => {
+test('v1 API: a script package runs through start/status/stop commands', async (t) => {
   const { agent, dirs, stop } = await inProcessAgent('script');
   t.after(stop);
   const flag = join(dirs.allowedRoot, 'running');

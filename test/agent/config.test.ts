@@ -1,4 +1,4 @@
-// Agent configuration as an operator writes it: agent.yaml keys, the seed 000 agent.yaml aliases,
+// Agent configuration as an operator writes it: agent.yaml keys, the v1 agent.yaml aliases,
 // flags over the file, and clear errors for an unknown key or a missing token.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { flagsToConfig } from '../../src/cli/commands/agent.js';
 const dir = mkdtempSync(join(tmpdir(), 'boreas-agent-config-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('agent.yaml keys, seed 000 aliases, flags win over the file', () => {
+test('agent.yaml keys, v1 aliases, flags win over the file', () => {
   const file = join(dir, 'agent.yaml');
   writeFileSync(
     file,

@@ -87,7 +87,7 @@ test('container runner: create, observe, unchanged, replace, stop, remove', { sk
   assert.deepEqual(await runner.list(), []);
 });
 
-test('agent: seed 000 docker apply and a StartInstance task run containers', { skip }, async (t) => {
+test('agent: v1 docker apply and a StartInstance task run containers', { skip }, async (t) => {
   if ('skip' in engine) return;
   const { agent, dirs, stop } = await inProcessAgent('docker-node', { dockerSocket: engine.socketPath });
   t.after(stop);

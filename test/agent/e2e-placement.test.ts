@@ -1,5 +1,5 @@
 // End to end on three real agents (three nodes): `boreas reconcile --once` places 3 replicas, one per
-// node, and they serve; status shows the seed 000 shape; an agent killed makes its node offline and
+// node, and they serve; status shows the v1 shape; an agent killed makes its node offline and
 // the app degraded; the agent restarted repeats no task; a cordoned node's instance moves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Pull mode end to end: a real `boreas daemon` (its seed 004 endpoints) and a real agent started with
+// Pull mode end to end: a real `boreas daemon` (its pull-protocol endpoints) and a real agent started with
 // --controller-url. The agent heartbeats its facts, long-polls, runs the task through handleTask and
 // reports; the controller's dispatch settles with the push-mode result shape. Nothing connects to
 // the agent.

@@ -112,14 +112,14 @@ test('agent: allow-list of commands and runtimes, confined cwd, 400 for bad URLs
   assert.match(unit.errorMessage, /^content: ExecStartPre: "\/bin\/sh" \(\/bin\/sh\) is not allowed on this node/);
   assert.equal(existsSync(join(dirs.root, 'units', 'evil.service')), false, 'nothing was written');
 
-  // The seed 000 API goes through the same checks.
-  const seed = await call(url, dirs.token, 'POST', '/v1/apply', {
+  // The v1 API goes through the same checks.
+  const v1 = await call(url, dirs.token, 'POST', '/v1/apply', {
     app: 'seedy',
     version: '1',
     pkg: { type: 'binary', command: ['/bin/sh', '-c', `touch ${marker}`] },
   });
-  assert.equal(seed.json.success, false);
-  assert.match(seed.json.message, /process\.command: "\/bin\/sh" \(\/bin\/sh\) is not allowed on this node/);
+  assert.equal(v1.json.success, false);
+  assert.match(v1.json.message, /process\.command: "\/bin\/sh" \(\/bin\/sh\) is not allowed on this node/);
   assert.equal(existsSync(marker), false, 'no refused command ran');
 
   // Malformed percent-encoding and targets are the client's error, with or without a token.

@@ -1,4 +1,4 @@
-// Pull-mode agents (seed 004 §13) on the controller side: per-node bearer tokens, heartbeat, long
+// Pull-mode agents (docs/design.md, Agent protocol) on the controller side: per-node bearer tokens, heartbeat, long
 // poll, report. The agent side here is a real poll loop around the agent's own handleTask, writing a
 // real file, which is how `boreas agent` plugs into these endpoints.
 import { test } from 'node:test';

@@ -1,6 +1,6 @@
 // The real `boreas daemon` as a child process against a real git repository: readiness after the
 // first reconcile, a signed GitHub push webhook applying a new commit, a bad signature refused,
-// metrics, seed 000 status, the dashboard, SIGTERM exit 0 and `boreas down` cleaning up.
+// metrics, v1 status, the dashboard, SIGTERM exit 0 and `boreas down` cleaning up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -65,7 +65,7 @@ test('daemon: ready after the first reconcile, webhook-driven deploy, metrics, s
   const app1 = await http(`http://127.0.0.1:${appPort}/`);
   assert.equal(app1.json.message, 'one');
 
-  // Seed 000 status shape.
+  // v1 status shape.
   const status = await http(`${base}/v1/status/hello`);
   assert.equal(status.status, 200);
   assert.deepEqual(status.json, {

@@ -41,17 +41,17 @@ test('versions split by percent; a failing batch stops the release and rolls bac
   assert.equal(first.code, 0, first.stdout + first.stderr);
   const versions = await Promise.all([0, 1, 2].map(async (i) => (await fleet.get(port + i)).body.version));
   assert.deepEqual(versions, ['v1', 'v1', 'v2']);
-  const seed = JSON.parse((await fleet.cli(['status', 'api', '--output', 'json'])).stdout);
-  assert.equal(seed.app, 'api');
-  assert.equal(seed.healthy.level, 100);
+  const status = JSON.parse((await fleet.cli(['status', 'api', '--output', 'json'])).stdout);
+  assert.equal(status.app, 'api');
+  assert.equal(status.healthy.level, 100);
   assert.deepEqual(
-    seed.versions.map((v: { version: string; percent: number }) => [v.version, v.percent]),
+    status.versions.map((v: { version: string; percent: number }) => [v.version, v.percent]),
     [
       ['v1', 67],
       ['v2', 33],
     ],
   );
-  assert.deepEqual(Object.keys(seed.versions[0].nodes[0]).sort(), ['healthy', 'node']);
+  assert.deepEqual(Object.keys(status.versions[0].nodes[0]).sort(), ['healthy', 'node']);
 
   // v3 is broken: its instances never pass /healthz. One instance per batch, no failure tolerated.
   const broken = `    - {version: v3, percent: 100, process: {command: node, args: [${JSON.stringify(httpApp)}, --unhealthy]}}`;

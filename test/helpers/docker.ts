@@ -1,4 +1,4 @@
-// A real Docker engine for tests (testbed.md): Debian's dockerd on a private socket and data root
+// A real Docker engine for tests : Debian's dockerd on a private socket and data root
 // under a temp dir (no bridge, no iptables), plus a busybox image made with `docker import` from the
 // static busybox binary, so no registry is needed. `startDockerd()` resolves to undefined with a
 // reason when the engine cannot start here; tests then skip with that reason.

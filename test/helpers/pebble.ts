@@ -1,5 +1,5 @@
-// Real ACME for tests: Debian's pebble + pebble-challtestsrv on 127.0.0.1 (flags from
-// shared/testbed.md). challtestsrv is pebble's DNS (every name → 127.0.0.1, TXT records settable
+// Real ACME for tests: Debian's pebble + pebble-challtestsrv on 127.0.0.1 (the flags
+// pebble documents). challtestsrv is pebble's DNS (every name → 127.0.0.1, TXT records settable
 // through its management API); pebble validates http-01 on `httpPort`, i.e. the edge nginx.
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

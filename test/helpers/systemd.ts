@@ -1,4 +1,4 @@
-// A real systemd user manager for tests (testbed.md): `systemd --user` in a private mount namespace
+// A real systemd user manager for tests : `systemd --user` in a private mount namespace
 // (tmpfs on /run/systemd so it believes it may run), its runtime dir and unit dir under a temp dir.
 // `systemctl` reaches it from outside through XDG_RUNTIME_DIR, passed as argv via env(1), which is
 // exactly the configurable invocation the runner and the agent take (`--systemctl "..."`).

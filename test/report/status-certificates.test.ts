@@ -1,8 +1,8 @@
 // Certificate rows of `boreas status`: text columns (SANs, expiry with days left, version, what each
-// node serves, drift note) and the additive `certificates` field of the seed 000 JSON.
+// node serves, drift note) and the additive `certificates` field of the v1 status JSON.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderStatusText, toSeedStatus } from '../../src/report/index.js';
+import { renderStatusText, toV1Status } from '../../src/report/index.js';
 import type { AppStatus } from '../../src/model/status.js';
 
 const app = (certificates?: AppStatus['certificates']): AppStatus => ({
@@ -42,9 +42,9 @@ test('text: a certificate not issued yet and a node serving nothing', () => {
   assert.match(text, /new-cert\s+n\.test\s+-\s+-\s+-\s+local none \(drift\)\s+not issued yet/);
 });
 
-test('seed JSON: certificates only when present, after the seed 000 fields', () => {
-  assert.equal('certificates' in toSeedStatus(app()), false);
-  const seed = toSeedStatus(app([{ name: 'c', domains: ['c.test'], sans: ['c.test'], version: 1, nodes: [{ node: 'local', version: 1, drift: false }] }]));
-  assert.deepEqual(Object.keys(seed), ['app', 'healthy', 'versions', 'certificates']);
-  assert.deepEqual(seed.certificates![0].nodes, [{ node: 'local', version: 1, drift: false }]);
+test('v1 status JSON: certificates only when present, after the v1 fields', () => {
+  assert.equal('certificates' in toV1Status(app()), false);
+  const v1 = toV1Status(app([{ name: 'c', domains: ['c.test'], sans: ['c.test'], version: 1, nodes: [{ node: 'local', version: 1, drift: false }] }]));
+  assert.deepEqual(Object.keys(v1), ['app', 'healthy', 'versions', 'certificates']);
+  assert.deepEqual(v1.certificates![0].nodes, [{ node: 'local', version: 1, drift: false }]);
 });

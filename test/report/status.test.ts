@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toSeedStatus, sharesOf } from '../../src/report/status-seed.js';
+import { toV1Status, sharesOf } from '../../src/report/status-v1.js';
 import { renderStatusText } from '../../src/report/status-text.js';
 import { renderHistoryText } from '../../src/report/history-text.js';
 import type { AppStatus } from '../../src/model/status.js';
@@ -22,9 +22,9 @@ function apiStatus(): AppStatus {
   };
 }
 
-test('seed 000 status: levels average instances per node, per version, per app; percent is the instance share', () => {
-  const seed = toSeedStatus(apiStatus());
-  assert.deepEqual(seed, {
+test('v1 status: levels average instances per node, per version, per app; percent is the instance share', () => {
+  const v1 = toV1Status(apiStatus());
+  assert.deepEqual(v1, {
     app: 'api',
     healthy: { level: 67 },
     versions: [
@@ -40,8 +40,8 @@ test('seed 000 status: levels average instances per node, per version, per app; 
       { version: 'v1.5.0', percent: 33, healthy: { level: 100 }, nodes: [{ node: 'node-3', healthy: { level: 100 } }] },
     ],
   });
-  // field names and order exactly as the seed's response
-  assert.equal(JSON.stringify(seed).slice(0, 40), '{"app":"api","healthy":{"level":67},"ver');
+  // field names and order exactly as the v1 response
+  assert.equal(JSON.stringify(v1).slice(0, 40), '{"app":"api","healthy":{"level":67},"ver');
 });
 
 test('two instances of one version on one node average into that node', () => {
@@ -50,16 +50,16 @@ test('two instances of one version on one node average into that node', () => {
     { instance: 'api-0', node: 'node-1', version: 'v1', health: healthy },
     { instance: 'api-1', node: 'node-1', version: 'v1', health: { status: 'Progressing', level: 50 } },
   ];
-  const seed = toSeedStatus(s);
-  assert.deepEqual(seed.versions[0].nodes, [{ node: 'node-1', healthy: { level: 75 } }]);
-  assert.equal(seed.versions[0].percent, 100);
-  assert.equal(seed.healthy.level, 75);
+  const v1 = toV1Status(s);
+  assert.deepEqual(v1.versions[0].nodes, [{ node: 'node-1', healthy: { level: 75 } }]);
+  assert.equal(v1.versions[0].percent, 100);
+  assert.equal(v1.healthy.level, 75);
 });
 
 test('no instances is level 0, not healthy', () => {
   const s = apiStatus();
   s.instances = [];
-  assert.deepEqual(toSeedStatus(s), { app: 'api', healthy: { level: 0 }, versions: [] });
+  assert.deepEqual(toV1Status(s), { app: 'api', healthy: { level: 0 }, versions: [] });
 });
 
 test('percent shares always add up to 100', () => {

@@ -28,7 +28,7 @@ test('env keys that look secret are hidden even when literal', () => {
       PUBLIC_URL: 'http://x',
     },
   });
-  // seed 000 `environment` maps and Kubernetes `env` lists alike
+  // v1 `environment` maps and Kubernetes `env` lists alike
   assert.deepEqual(maskSecrets({ pkg: { environment: { ENV: 'production', REDIS_PASSWORD: 'p' } } }), {
     pkg: { environment: { ENV: 'production', REDIS_PASSWORD: SENSITIVE } },
   });

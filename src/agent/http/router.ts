@@ -7,13 +7,13 @@ import type { AgentContext } from '../context.js';
 import { nodeFacts } from '../facts.js';
 import { observeResources } from '../observe.js';
 import type { ObserveItem } from '../../protocol/observe.js';
-import { seedApply, seedStatus, type SeedApplyRequest } from '../seed-api.js';
+import { v1Apply, v1Status, type V1ApplyRequest } from '../v1-api.js';
 import { handleTask } from '../tasks/handle.js';
 import type { AgentTask } from '../../protocol/tasks.js';
 import { checkBearer, type TokenHash } from '../../protocol/bearer-token.js';
 import { parseRequestTarget } from '../../util/request-url.js';
 import { HttpError, readJson } from './body.js';
-import { observeSchema, payloadSchemas, seedApplySchema, taskSchema } from '../../protocol/schemas.js';
+import { observeSchema, payloadSchemas, v1ApplySchema, taskSchema } from '../../protocol/schemas.js';
 import { check } from './validate.js';
 
 export interface RouterOptions {
@@ -30,17 +30,17 @@ const routes: Array<{ method: string; path: RegExp; open?: boolean; handler: Han
     method: 'POST',
     path: /^\/v1\/apply$/,
     handler: async (ctx, req) => {
-      const body = check<SeedApplyRequest>(seedApplySchema, await readJson(req, ctx.config.maxBodyBytes));
-      const res = await seedApply(ctx, body);
+      const body = check<V1ApplyRequest>(v1ApplySchema, await readJson(req, ctx.config.maxBodyBytes));
+      const res = await v1Apply(ctx, body);
       return [res.success ? 200 : 500, res];
     },
   },
-  { method: 'GET', path: /^\/v1\/status$/, handler: async (ctx) => [200, { apps: await seedStatus(ctx) }] },
+  { method: 'GET', path: /^\/v1\/status$/, handler: async (ctx) => [200, { apps: await v1Status(ctx) }] },
   {
     method: 'GET',
     path: /^\/v1\/status\/([^/]+)$/,
     handler: async (ctx, _req, [app]) => {
-      const apps = await seedStatus(ctx, decodeURIComponent(app));
+      const apps = await v1Status(ctx, decodeURIComponent(app));
       if (apps.length === 0) throw new HttpError(404, `app "${decodeURIComponent(app)}" is not deployed on ${ctx.config.nodeName}`);
       return [200, { apps }];
     },

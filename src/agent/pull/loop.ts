@@ -1,4 +1,4 @@
-// Pull mode (seed 004 §13): the agent calls the controller, so the node needs no inbound
+// Pull mode (docs/design.md, Agent protocol): the agent calls the controller, so the node needs no inbound
 // connectivity. Heartbeats carry capabilities and facts; a long poll hands out tasks in the same
 // AgentTask shape as `POST /v1/tasks`; each goes through the same handleTask (schema check,
 // idempotency, replay after restart) and its result is reported with exactly the push response

@@ -1,7 +1,7 @@
 // The agent's own memory, in SQLite under its work dir: results of applied tasks (by idempotency key,
 // so a restarted agent answers a repeated task from the record instead of running it again), the
 // resources it applied (so observe knows where to look and what hash it applied), and the apps
-// deployed through the seed 000 `POST /v1/apply`. Never holds resolved secrets: task payloads are
+// deployed through the v1 `POST /v1/apply`. Never holds resolved secrets: task payloads are
 // not stored, only results and a hash of each task's content (to refuse a different task re-sent
 // under a known idempotency key).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,8 +23,8 @@ export interface ResourceRecord {
   updatedAt: string;
 }
 
-/** An app deployed through seed 000 `POST /v1/apply`. */
-export interface SeedAppRecord {
+/** An app deployed through v1 `POST /v1/apply`. */
+export interface V1AppRecord {
   app: string;
   version: string;
   runtime: string;
@@ -73,11 +73,11 @@ export class AgentState {
       allRes: this.db.prepare<[], { id: string; kind: string; applied_hash: string; locator: string; updated_at: string }>(
         'SELECT * FROM resources ORDER BY id',
       ),
-      getApp: this.db.prepare<[string], SeedAppRecord>('SELECT * FROM seed_apps WHERE app = ?'),
+      getApp: this.db.prepare<[string], V1AppRecord>('SELECT * FROM seed_apps WHERE app = ?'),
       putApp: this.db.prepare(
         'INSERT OR REPLACE INTO seed_apps (app, version, runtime, instance, updated) VALUES (@app, @version, @runtime, @instance, @updated)',
       ),
-      allApps: this.db.prepare<[], SeedAppRecord>('SELECT * FROM seed_apps ORDER BY app'),
+      allApps: this.db.prepare<[], V1AppRecord>('SELECT * FROM seed_apps ORDER BY app'),
       delAppByInstance: this.db.prepare('DELETE FROM seed_apps WHERE instance = ?'),
     };
   }
@@ -113,20 +113,20 @@ export class AgentState {
     this.stmts.delRes.run(id);
   }
 
-  seedApp(app: string): SeedAppRecord | undefined {
+  v1App(app: string): V1AppRecord | undefined {
     return this.stmts.getApp.get(app);
   }
 
-  seedApps(): SeedAppRecord[] {
+  v1Apps(): V1AppRecord[] {
     return this.stmts.allApps.all();
   }
 
-  recordSeedApp(r: SeedAppRecord): void {
+  recordSeedApp(r: V1AppRecord): void {
     this.stmts.putApp.run(r);
   }
 
-  /** Forgets seed apps run by an instance that was removed. */
-  forgetSeedInstance(instance: string): void {
+  /** Forgets v1 apps run by an instance that was removed. */
+  forgetV1Instance(instance: string): void {
     this.stmts.delAppByInstance.run(instance);
   }
 

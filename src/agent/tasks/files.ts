@@ -1,4 +1,4 @@
-// ApplyConfigFiles / RemoveFiles (seed 004 §13.4). Every path is checked against the allowed roots
+// ApplyConfigFiles / RemoveFiles (docs/design.md, Agent protocol). Every path is checked against the allowed roots
 // before anything is written, so a refused path leaves the node untouched (no partial apply); each
 // read, write, chown and removal then resolves its path again beneath the root (runtime/files
 // confined.ts), so a symlink swapped in between cannot redirect it.

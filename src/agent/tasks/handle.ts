@@ -2,7 +2,7 @@
 // `POST /v1/tasks` route; pull, later: the poll loop). It owns idempotency: a key whose last run
 // succeeded returns the recorded result without running again (also after an agent restart, the
 // record lives in SQLite); two concurrent deliveries of one key share a single run; a failed key
-// may be retried (seed 004: failed tasks are retryable). A key re-sent with other content (type,
+// may be retried (a failed task is retryable). A key re-sent with other content (type,
 // resource or payload) is refused with 409: answering it from the first run would report a task
 // that never ran as succeeded.
 import type { AgentContext } from '../context.js';

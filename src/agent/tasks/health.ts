@@ -1,4 +1,4 @@
-// HealthProbe (seed 004 §13.4): one http/tcp/exec/process probe on the node, reported in the task
+// HealthProbe (docs/design.md, Agent protocol): one http/tcp/exec/process probe on the node, reported in the task
 // result. A probe that finds the target unhealthy is still a successful task (the answer is the
 // health); only a probe that cannot be run at all fails.
 import type { HealthCheckSpec } from '../../model/machine-specs.js';

@@ -51,7 +51,7 @@ const removeInstance: TaskHandler = (ctx, payload) =>
     supervisionOf(ctx).unwatch(payload.instance as string);
     const runner = runnerFor(ctx, payload.runtime as string);
     const outcome = await runner.remove(payload.instance as string);
-    ctx.state.forgetSeedInstance(payload.instance as string);
+    ctx.state.forgetV1Instance(payload.instance as string);
     return { outcome, message: `${payload.instance} removed`, removed: true } as HandlerOutcome;
   });
 

@@ -1,4 +1,4 @@
-// SystemdInstallUnit / SystemdControl (seed 004 §13.4) for units the controller manages directly
+// SystemdInstallUnit / SystemdControl (docs/design.md, Agent protocol) for units the controller manages directly
 // (Application runtime systemd goes through StartInstance and the systemd runner instead). The unit
 // file may only land in the configured unit dir or an allowed root.
 import { join } from 'node:path';

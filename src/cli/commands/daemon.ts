@@ -1,4 +1,4 @@
-// `boreas daemon`: the long-lived controller (design.md §6). Flags override `boreas.yaml`; SIGTERM or
+// `boreas daemon`: the long-lived controller (docs/design.md, Daemon). Flags override `boreas.yaml`; SIGTERM or
 // SIGINT stops it gracefully (exit 0).
 import type { Command } from 'commander';
 import { ExitCode } from '../../model/errors.js';

@@ -5,7 +5,7 @@ import { ExitCode, UserError } from '../../model/errors.js';
 import { openSession } from '../../engine/session.js';
 import { collectStatus } from '../../engine/status.js';
 import { addOutputOption, addStateOption } from '../options.js';
-import { renderStatusText, toSeedStatus } from '../../report/index.js';
+import { renderStatusText, toV1Status } from '../../report/index.js';
 import type { SetExit } from './index.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
@@ -19,8 +19,8 @@ export function registerStatus(program: Command, setExit: SetExit): void {
       const status = await collectStatus(session, app);
       if (app && status.length === 0) throw new UserError(`application "${app}" is not in the state file ${flags.state}`, ExitCode.Failure);
       if (flags.output === 'json') {
-        const seed = status.map(toSeedStatus);
-        process.stdout.write(terminalJson(app ? seed[0] : seed, 2) + '\n');
+        const v1 = status.map(toV1Status);
+        process.stdout.write(terminalJson(app ? v1[0] : v1, 2) + '\n');
       } else process.stdout.write(renderStatusText(status));
       setExit(ExitCode.Ok);
     } finally {

@@ -1,4 +1,4 @@
-// Controller side of the pull protocol (seed 004 §13): tasks for a node wait here until its agent
+// Controller side of the pull protocol (docs/design.md, Agent protocol): tasks for a node wait here until its agent
 // polls, are leased to it, and settle when it reports. Agents need no inbound connectivity.
 //
 // Queued tasks live in memory. That is enough for the promise "a restart repeats no side effect":
@@ -9,7 +9,7 @@ import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
 /** Body of `/agent/tasks/report`: a final result, or `running` to keep the lease. */
 export type AgentReport = Omit<AgentTaskResult, 'status'> & { status: 'running' | AgentTaskResult['status'] };
 
-/** One node's last heartbeat (seed 004 §13.2). */
+/** One node's last heartbeat (docs/design.md, Agent protocol). */
 export interface Heartbeat {
   node: string;
   agentVersion?: string;

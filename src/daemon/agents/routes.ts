@@ -1,4 +1,4 @@
-// The pull-mode agent endpoints (seed 004 §13): `POST /agent/heartbeat`, `/agent/tasks/poll`,
+// The pull-mode agent endpoints (docs/design.md, Agent protocol): `POST /agent/heartbeat`, `/agent/tasks/poll`,
 // `/agent/tasks/report`. Every call names its node (`nodeId`) and carries that node's own bearer
 // token; tokens are kept only as sha256 hashes and compared in constant time.
 import { checkBearer, hashToken } from '../../protocol/bearer-token.js';

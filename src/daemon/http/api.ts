@@ -1,8 +1,8 @@
-// The read side of the daemon's HTTP API: health, readiness, seed 000 status, and the /api/v1 views
+// The read side of the daemon's HTTP API: health, readiness, v1 status, and the /api/v1 views
 // of applications, revisions, runs, tasks and drift. Everything is read from the store and the
 // controller's memory; nothing here changes state.
 import { collectStatus } from '../../engine/status.js';
-import { renderPlanJson, toSeedStatus, type AppStatus } from '../../report/index.js';
+import { renderPlanJson, toV1Status, type AppStatus } from '../../report/index.js';
 import type { TaskRecord } from '../../store/store.js';
 import type { DaemonContext } from '../context.js';
 import { runSession } from '../run-session.js';
@@ -35,16 +35,16 @@ export function readiness(ctx: DaemonContext): [number, unknown] {
   ];
 }
 
-/** Seed 000 shape of a status. */
-export function seedOf(status: AppStatus): unknown {
-  return toSeedStatus(status);
+/** v1 shape of a status. */
+export function v1Of(status: AppStatus): unknown {
+  return toV1Status(status);
 }
 
-/** Seed 000 shape of one application: `{app, healthy: {level}, versions: [...]}`. */
-export async function seedStatus(ctx: DaemonContext, app: string): Promise<unknown> {
+/** v1 shape of one application: `{app, healthy: {level}, versions: [...]}`. */
+export async function v1Status(ctx: DaemonContext, app: string): Promise<unknown> {
   const [status] = await appStatuses(ctx, app);
   if (!status) throw new HttpError(404, `application "${app}" is not deployed (not in the state file)`);
-  return toSeedStatus(status);
+  return toV1Status(status);
 }
 
 /** Applications with their health level, instances and the drift left in the last plan. */
@@ -55,13 +55,13 @@ export async function applications(ctx: DaemonContext): Promise<unknown> {
     (plan?.changes ?? []).filter((c) => c.owner === app).map((c) => ({ action: c.action, reason: c.reason, id: c.id, message: c.message }));
   return {
     applications: statuses.map((s) => {
-      const seed = toSeedStatus(s);
+      const v1 = toV1Status(s);
       return {
         name: s.app,
         environment: s.environment,
         revision: s.revision,
-        healthy: seed.healthy,
-        versions: seed.versions,
+        healthy: v1.healthy,
+        versions: v1.versions,
         instances: s.instances.map((i) => ({
           instance: i.instance,
           node: i.node,

@@ -98,10 +98,10 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
     return sendJson(
       res,
       200,
-      (await api.appStatuses(ctx)).map((s) => api.seedOf(s)),
+      (await api.appStatuses(ctx)).map((s) => api.v1Of(s)),
     );
   const status = /^\/v1\/status\/([^/]+)$/.exec(path);
-  if (status) return sendJson(res, 200, await api.seedStatus(ctx, decodeURIComponent(status[1])));
+  if (status) return sendJson(res, 200, await api.v1Status(ctx, decodeURIComponent(status[1])));
   if (path === '/api/v1/applications') return sendJson(res, 200, await api.applications(ctx));
   if (path === '/api/v1/revisions') return sendJson(res, 200, api.revisions(ctx));
   if (path === '/api/v1/runs') return sendJson(res, 200, api.runs(ctx));

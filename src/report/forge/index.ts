@@ -1,5 +1,5 @@
 // Posting the plan report to a pull request: one marker-tagged comment per PR, created or updated
-// in place (design.md §7). `resolveForgeTarget` turns CLI flags into a target; `upsertPlanComment` posts.
+// in place (docs/design.md, PR report). `resolveForgeTarget` turns CLI flags into a target; `upsertPlanComment` posts.
 import { ExitCode, UserError } from '../../model/errors.js';
 import { DEFAULT_API_URL, FORGE_KINDS, type ForgeKind, type ForgeTarget } from './forges.js';
 

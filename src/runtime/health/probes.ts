@@ -1,4 +1,4 @@
-// Health probes of an instance (seed 000: level 0-100). One probe call = one check; thresholds and
+// Health probes of an instance (health level 0-100). One probe call = one check; thresholds and
 // intervals are applied by whoever calls repeatedly (the engine's wait, the agent's loop).
 import http from 'node:http';
 import https from 'node:https';

@@ -1,4 +1,4 @@
-// Node side of DeployCertificate (seed 004 §13.4): certificate 0644 and key 0600, written
+// Node side of DeployCertificate (docs/design.md, Agent protocol): certificate 0644 and key 0600, written
 // atomically, then nginx reload. The PEMs arrive in the task payload over the agent connection;
 // they are written to disk and never logged or echoed in results.
 import { X509Certificate } from 'node:crypto';

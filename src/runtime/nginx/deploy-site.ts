@@ -1,4 +1,4 @@
-// Node side of RenderAndDeployNginx (seed 004 §13.4): write the site atomically, `nginx -t`, reload.
+// Node side of RenderAndDeployNginx (docs/design.md, Agent protocol): write the site atomically, `nginx -t`, reload.
 // A config nginx refuses never goes live: the previous file is put back (or the new one removed)
 // and the error carries nginx's own message. Same content as on disk = nothing written, no reload.
 import { NginxCommandError, runCommand } from './command.js';

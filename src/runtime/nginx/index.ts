@@ -1,5 +1,5 @@
 // Node-side nginx tasks used by `boreas agent` (and the local target): RenderAndDeployNginx and
-// DeployCertificate from seed 004.
+// DeployCertificate of the agent protocol.
 export { deployNginxSite, removeNginxSite, observeNginxSite, type NginxSitePayload, type NginxDeployResult, type NginxDeployOptions } from './deploy-site.js';
 export {
   deployCertificate,

@@ -1,5 +1,5 @@
-// The seed 000 agent API: `POST /v1/apply` deploys one app from a package description, `GET
-// /v1/status[/:app]` reports apps in the seed's `apps[]` shape. Applied apps run through the same
+// The v1 application API of the agent: `POST /v1/apply` deploys one app from a package description, `GET
+// /v1/status[/:app]` reports apps in the v1 `apps[]` shape. Applied apps run through the same
 // runners (docker → container, binary → process, script → script) as controller instances; the
 // instance is named after the app (one instance per app per node in this API).
 import type { InstanceSpec, Runtime } from '../model/machine-specs.js';
@@ -9,7 +9,7 @@ import { runnerFor, supervisionOf, type AgentContext } from './context.js';
 import { HttpError } from './http/body.js';
 import { checkInstanceSpec } from './policy.js';
 
-export interface SeedPkg {
+export interface V1Package {
   type: 'docker' | 'binary' | 'script';
   image?: string;
   ports?: Array<{ host?: number; container: number; protocol?: 'tcp' | 'udp' }>;
@@ -25,21 +25,21 @@ export interface SeedPkg {
   networkMode?: string;
 }
 
-export interface SeedApplyRequest {
+export interface V1ApplyRequest {
   app: string;
   version: string;
-  pkg: SeedPkg;
+  pkg: V1Package;
 }
 
-/** Seed 000 apply response: exactly these three fields. */
-export interface SeedApplyResponse {
+/** v1 apply response: exactly these three fields. */
+export interface V1ApplyResponse {
   app: string;
   message: string;
   success: boolean;
 }
 
-/** One entry of seed 000 `apps[]`. */
-export interface SeedAppStatus {
+/** One entry of v1 `apps[]`. */
+export interface V1AppStatus {
   app: string;
   version: string;
   healthy: { level: number; msg: string };
@@ -47,10 +47,10 @@ export interface SeedAppStatus {
   updated: string;
 }
 
-const runtimeOf: Record<SeedPkg['type'], Runtime> = { docker: 'container', binary: 'process', script: 'script' };
+const runtimeOf: Record<V1Package['type'], Runtime> = { docker: 'container', binary: 'process', script: 'script' };
 
-/** The InstanceSpec a seed package runs as. Exported for tests. */
-export function seedInstanceSpec(node: string, req: SeedApplyRequest): InstanceSpec {
+/** The InstanceSpec a v1 package runs as. Exported for tests. */
+export function v1InstanceSpec(node: string, req: V1ApplyRequest): InstanceSpec {
   const { pkg } = req;
   const runtime = runtimeOf[pkg.type];
   const spec: InstanceSpec = {
@@ -98,12 +98,12 @@ export function seedInstanceSpec(node: string, req: SeedApplyRequest): InstanceS
   return spec;
 }
 
-/** Seed 000 `POST /v1/apply`: runs the package and answers `{app, message, success}`. */
-export async function seedApply(ctx: AgentContext, req: SeedApplyRequest): Promise<SeedApplyResponse> {
-  const spec = seedInstanceSpec(ctx.config.nodeName, req);
+/** v1 `POST /v1/apply`: runs the package and answers `{app, message, success}`. */
+export async function v1Apply(ctx: AgentContext, req: V1ApplyRequest): Promise<V1ApplyResponse> {
+  const spec = v1InstanceSpec(ctx.config.nodeName, req);
   try {
     checkInstanceSpec(ctx, spec, req.pkg.environment?.PATH);
-    const prev = ctx.state.seedApp(req.app);
+    const prev = ctx.state.v1App(req.app);
     if (prev && prev.runtime !== spec.runtime) await runnerFor(ctx, prev.runtime).remove(prev.instance);
     const runner = runnerFor(ctx, spec.runtime);
     const env = req.pkg.environment ?? {};
@@ -119,11 +119,11 @@ export async function seedApply(ctx: AgentContext, req: SeedApplyRequest): Promi
 }
 
 /**
- * Seed 000 `GET /v1/status`: apps deployed through `/v1/apply` plus the controller's instances on this
+ * v1 `GET /v1/status`: apps deployed through `/v1/apply` plus the controller's instances on this
  * node (grouped per application: the worst instance sets the level).
  */
-export async function seedStatus(ctx: AgentContext, only?: string): Promise<SeedAppStatus[]> {
-  const entries: Array<{ app: string; version: string; runtime: string; instance: string; updated: string }> = [...ctx.state.seedApps()];
+export async function v1Status(ctx: AgentContext, only?: string): Promise<V1AppStatus[]> {
+  const entries: Array<{ app: string; version: string; runtime: string; instance: string; updated: string }> = [...ctx.state.v1Apps()];
   for (const r of ctx.state.resources()) {
     if (r.kind !== 'Instance' || r.locator.removedAt) continue;
     const instance = r.locator.instance as string;
@@ -135,7 +135,7 @@ export async function seedStatus(ctx: AgentContext, only?: string): Promise<Seed
       updated: r.updatedAt,
     });
   }
-  const byApp = new Map<string, SeedAppStatus>();
+  const byApp = new Map<string, V1AppStatus>();
   for (const e of entries.filter((x) => !only || x.app === only)) {
     const s = await instanceStatus(ctx, e);
     const prev = byApp.get(e.app);
@@ -147,7 +147,7 @@ export async function seedStatus(ctx: AgentContext, only?: string): Promise<Seed
 async function instanceStatus(
   ctx: AgentContext,
   e: { app: string; version: string; runtime: string; instance: string; updated: string },
-): Promise<SeedAppStatus> {
+): Promise<V1AppStatus> {
   try {
     const obs = await runnerFor(ctx, e.runtime).observe(e.instance);
     const stopped = (obs as { stopped?: boolean }).stopped;

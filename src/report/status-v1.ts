@@ -1,4 +1,4 @@
-// The seed 000 status shape (`GET /v1/status/:app`, `boreas status --output json`): health level
+// The v1 status shape (`GET /v1/status/:app`, `boreas status --output json`): health level
 // 0–100 per application, per version and per node, each the average of the instances below it.
 import type { AppStatus, CertificateStatus, InstanceStatus } from '../model/status.js';
 import { splitCounts } from '../desired/release.js';
@@ -7,7 +7,7 @@ export interface SeedHealth {
   level: number;
 }
 
-export interface SeedStatus {
+export interface V1Status {
   app: string;
   healthy: SeedHealth;
   versions: Array<{
@@ -17,7 +17,7 @@ export interface SeedStatus {
     healthy: SeedHealth;
     nodes: Array<{ node: string; healthy: SeedHealth }>;
   }>;
-  /** Additive to seed 000: certificates served for the app through TLS Ingresses. */
+  /** Additive to the v1 shape: certificates served for the app through TLS Ingresses. */
   certificates?: CertificateStatus[];
 }
 
@@ -48,8 +48,8 @@ export function sharesOf(counts: number[]): number[] {
 
 const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
 
-/** Seed 000 status of one application. Versions and nodes are sorted by name for stable output. */
-export function toSeedStatus(status: AppStatus): SeedStatus {
+/** v1 status of one application. Versions and nodes are sorted by name for stable output. */
+export function toV1Status(status: AppStatus): V1Status {
   const versions = [...new Set(status.instances.map((i) => i.version))].sort(byName);
   const perVersion = versions.map((v) => status.instances.filter((i) => i.version === v));
   const shares = sharesOf(perVersion.map((list) => list.length));
