@@ -16,9 +16,6 @@ import type { AgentConfig } from './config.js';
 import type { AgentContext, RunnerLookup } from './context.js';
 import type { AgentTask } from '../protocol/tasks.js';
 
-/** Every runtime an agent knows; `--runtimes` picks from these. */
-export const allRuntimes: readonly Runtime[] = ['process', 'script', 'container', 'systemd'];
-
 /** The node's runners, limited to `--runtimes` when given: other runtimes are refused by name. */
 export function restrictRunners(runners: RunnerLookup, config: AgentConfig): RunnerLookup {
   const enabled = config.runtimes;

@@ -2,14 +2,6 @@
 import { Option, type Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 
-export interface CommonOptions {
-  repo: string;
-  ref?: string;
-  path?: string;
-  state: string;
-  output: 'text' | 'json' | 'markdown';
-}
-
 export function addSourceOptions(cmd: Command): Command {
   return cmd
     .option('--repo <path|url>', 'manifests repository: a local directory or an http(s) Git URL', '.')

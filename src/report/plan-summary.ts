@@ -41,14 +41,6 @@ export function groupBy<K extends string>(changes: Change[], key: (c: Change) =>
   return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/**
- * True only when the plan has nothing to do AND every resource was observed: a plan with Unknown
- * resources cannot say "No changes" (terraform does not either when it cannot refresh).
- */
-export function isSettledPlan(plan: Plan): boolean {
-  return plan.changes.length === 0 && plan.unknown.length === 0;
-}
-
 /** One line per target that could not be observed: `agent:n1: node n1: unauthorized (401): ...`. */
 export function unknownTargetLines(plan: Pick<Plan, 'unknownTargets'>): string[] {
   return plan.unknownTargets.map(

@@ -2,7 +2,7 @@
 // supervision, config files, templates and health probes.
 export type { Runner, RunnerContext, RunnerObservation } from './runner.js';
 export type { InstanceSpec, FileSpec, HealthCheckSpec, Runtime } from '../model/machine-specs.js';
-export { RunnerSet, registerRunner, registeredRuntimes, ProcessRunner, ScriptRunner, type RunnerFactory } from './runners/index.js';
+export { RunnerSet, ProcessRunner, ScriptRunner, type RunnerFactory } from './runners/index.js';
 export { Supervisor, type SupervisorOptions } from './supervisor.js';
 export { writeFileAtomic, parseMode, assertAllowedPath, realPathOf, fileContentHash, observeFile, type FileObservation } from './files/index.js';
 export { renderTemplate, type RenderedTemplate } from '../util/template.js';

@@ -91,8 +91,3 @@ function walk(v: unknown): unknown {
   }
   return v;
 }
-
-/** True when nothing has been registered (lets hot paths skip work). */
-export function hasSecrets(): boolean {
-  return needles.size > 0;
-}

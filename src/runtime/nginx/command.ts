@@ -27,13 +27,6 @@ export function runCommand(argv: string[], timeoutMs = 30_000): Promise<CommandR
   });
 }
 
-/** Runs argv and throws with its output when it exits non-zero. */
-export async function runChecked(argv: string[], what: string): Promise<string> {
-  const r = await runCommand(argv);
-  if (r.code !== 0) throw new NginxCommandError(`${what} failed (exit ${r.code}): ${r.output.trim()}`, r.output);
-  return r.output;
-}
-
 /** A failed nginx command; `output` carries nginx's own text (`[emerg] ...`). */
 export class NginxCommandError extends Error {
   constructor(

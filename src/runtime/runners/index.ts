@@ -1,6 +1,6 @@
-// The runner registry: which Runner handles which runtime on a machine. process and script are built
-// in; container (dockerode) and systemd runners register here too (registerRunner), so the local
-// target and the agent pick them up without knowing about them.
+// Which Runner handles which runtime on a machine: the four built-in runtimes with machine defaults.
+// A RunnerSet takes per-machine overrides (agent flags such as --docker-socket, tests), so there is
+// no module-level state to register into.
 import { UserError } from '../../model/errors.js';
 import type { Runtime } from '../../model/machine-specs.js';
 import type { Runner, RunnerContext } from '../runner.js';
@@ -12,22 +12,13 @@ import { SystemdRunner } from './systemd.js';
 /** Creates the runner of one runtime for one machine work dir. */
 export type RunnerFactory = (ctx: RunnerContext) => Runner;
 
-const factories = new Map<Runtime, RunnerFactory>([
+const builtins = new Map<Runtime, RunnerFactory>([
   ['process', (ctx) => new ProcessRunner(ctx)],
   ['script', (ctx) => new ScriptRunner(ctx)],
   // Machine defaults; `boreas agent` overrides both from --docker-socket / --systemctl / --systemd-unit-dir.
   ['container', (ctx) => new ContainerRunner(ctx, { socketPath: process.env.BOREAS_DOCKER_SOCKET ?? '/var/run/docker.sock' })],
   ['systemd', (ctx) => new SystemdRunner(ctx, { systemctl: ['systemctl'], unitDir: '/etc/systemd/system' })],
 ]);
-
-/** Adds (or replaces) the factory of a runtime, e.g. `registerRunner('container', (ctx) => new ContainerRunner(ctx))`. */
-export function registerRunner(runtime: Runtime, factory: RunnerFactory): void {
-  factories.set(runtime, factory);
-}
-
-export function registeredRuntimes(): Runtime[] {
-  return [...factories.keys()];
-}
 
 /**
  * The runners of one machine, created lazily per runtime. `overrides` replaces factories for this set
@@ -44,7 +35,7 @@ export class RunnerSet {
   get(runtime: Runtime): Runner {
     let r = this.runners.get(runtime);
     if (!r) {
-      const factory = this.overrides[runtime] ?? factories.get(runtime);
+      const factory = this.overrides[runtime] ?? builtins.get(runtime);
       if (!factory) throw new UserError(`runtime "${runtime}" is not supported on this machine (available: ${this.runtimes().join(', ')})`);
       r = factory(this.ctx);
       this.runners.set(runtime, r);
@@ -52,9 +43,9 @@ export class RunnerSet {
     return r;
   }
 
-  /** Runtimes available here (registered plus overrides). */
+  /** Runtimes available here (built in plus overrides). */
   runtimes(): Runtime[] {
-    return [...new Set([...factories.keys(), ...(Object.keys(this.overrides) as Runtime[])])];
+    return [...new Set([...builtins.keys(), ...(Object.keys(this.overrides) as Runtime[])])];
   }
 
   /** Every runner that can be created here; a runtime whose runner fails to start (no docker) is skipped. */

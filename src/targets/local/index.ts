@@ -43,8 +43,6 @@ export function createLocalTargetFactory(opts: LocalTargetOptions = {}): TargetF
   };
 }
 
-export const localTargetFactory = createLocalTargetFactory();
-
 /** The agent's handlers called directly: same code as over HTTP, no socket, no token. */
 export function loopbackTransport(agent: AgentContext): AgentTransport {
   return {
