@@ -6,7 +6,7 @@ import type { InstanceSpec, Runtime } from '../model/machine-specs.js';
 import { runHealthCheck } from '../runtime/health/index.js';
 import { hashJson } from '../util/hash.js';
 import { runnerFor, supervisionOf, type AgentContext } from './context.js';
-import { HttpError } from './http/body.js';
+import { HttpError } from '../util/http-body.js';
 import { checkInstanceSpec } from './policy.js';
 
 export interface V1Package {

@@ -12,7 +12,7 @@ import { handleTask } from '../tasks/handle.js';
 import type { AgentTask } from '../../protocol/tasks.js';
 import { checkBearer, type TokenHash } from '../../protocol/bearer-token.js';
 import { parseRequestTarget } from '../../util/request-url.js';
-import { HttpError, readJson } from './body.js';
+import { HttpError, readJson } from '../../util/http-body.js';
 import { observeSchema, payloadSchemas, v1ApplySchema, taskSchema } from '../../protocol/schemas.js';
 import { check } from './validate.js';
 

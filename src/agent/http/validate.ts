@@ -1,7 +1,7 @@
 // Request validation for the agent's routes: the shared protocol schemas compiled once with ajv;
 // a body that does not match is a 400 naming the first offending field(s).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { HttpError } from './body.js';
+import { HttpError } from '../../util/http-body.js';
 
 const ajv = new Ajv({ allErrors: true });
 const compiled = new Map<object, ValidateFunction>();

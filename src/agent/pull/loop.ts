@@ -7,7 +7,7 @@
 import { Pool } from 'undici';
 import type { AgentContext } from '../context.js';
 import { agentVersion, nodeFacts } from '../facts.js';
-import { HttpError } from '../http/body.js';
+import { HttpError } from '../../util/http-body.js';
 import { payloadSchemas, taskSchema } from '../../protocol/schemas.js';
 import { check } from '../http/validate.js';
 import { handleTask } from '../tasks/handle.js';

@@ -19,7 +19,7 @@ import { observeResources } from '../observe.js';
 import { nodeFacts } from '../facts.js';
 import type { Json } from '../../model/resource.js';
 import { checkTaskPolicy } from '../policy.js';
-import { HttpError } from '../http/body.js';
+import { HttpError } from '../../util/http-body.js';
 import { hashJson } from '../../util/hash.js';
 
 export type TaskHandler = (ctx: AgentContext, payload: AgentTask['payload'], task: AgentTask) => Promise<HandlerOutcome>;

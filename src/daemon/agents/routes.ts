@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Ajv } from 'ajv';
 import type { AgentTaskResult } from '../../protocol/tasks.js';
 import type { DaemonContext } from '../context.js';
-import { HttpError, parseJsonObject, readBody, sendJson } from '../http/respond.js';
+import { HttpError, parseJsonObject, readBody } from '../../util/http-body.js';
+import { sendJson } from '../http/respond.js';
 import type { RouteHandler } from '../http/server.js';
 import type { AgentReport, PullHub } from './hub.js';
 

@@ -6,7 +6,7 @@ import { renderPlanJson, toV1Status, type AppStatus } from '../../report/index.j
 import type { TaskRecord } from '../../store/store.js';
 import type { DaemonContext } from '../context.js';
 import { runSession } from '../run-session.js';
-import { HttpError } from './respond.js';
+import { HttpError } from '../../util/http-body.js';
 
 /** Status of every application (or one), from the inventory plus a live look at the targets. */
 export async function appStatuses(ctx: DaemonContext, app?: string): Promise<AppStatus[]> {

@@ -14,7 +14,8 @@ import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { DaemonConfig } from '../config.js';
 import { safeEqual } from '../webhooks.js';
-import { bearerToken, HttpError } from './respond.js';
+import { HttpError } from '../../util/http-body.js';
+import { bearerToken } from './respond.js';
 
 export const sessionCookieName = 'boreas_session';
 /** How long a dashboard login lasts. */

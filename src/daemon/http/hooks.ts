@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DaemonContext } from '../context.js';
 import { classifyWebhook, forges, type Forge } from '../webhooks.js';
 import { deliveryId } from '../webhook-deliveries.js';
-import { HttpError, readBody, sendJson } from './respond.js';
+import { HttpError, readBody } from '../../util/http-body.js';
+import { sendJson } from './respond.js';
 
 /** GitHub caps payloads at 25 MB; pushes of manifests are far smaller. */
 const maxPayloadBytes = 5 * 1024 * 1024;

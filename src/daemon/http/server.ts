@@ -12,7 +12,8 @@ import { dashboardHtml, loginHtml } from './dashboard.js';
 import { authenticated, checkHost, checkOrigin, newSession, readsNeedToken, requireToken, sessionCookieHeader } from './auth.js';
 import { httpServerTimeouts, parseRequestTarget } from '../../util/request-url.js';
 import { handleHook, isForge } from './hooks.js';
-import { HttpError, readBody, sendJson, sendText } from './respond.js';
+import { HttpError, readBody } from '../../util/http-body.js';
+import { sendJson, sendText } from './respond.js';
 
 /** Extra routes mounted by optional features (pull-mode agents). */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
