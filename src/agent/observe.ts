@@ -5,11 +5,9 @@
 // Health is part of every observation (an instance runs its health check, a site is probed through
 // nginx), so the controller's verdict never rests on an earlier run's health.
 import { stat } from 'node:fs/promises';
-import type { Json } from '../model/json.js';
 import type { HealthCheckSpec } from '../model/machine-specs.js';
-import type { NginxSiteProbe } from '../model/edge-specs.js';
 import type { Health, ObservedResource } from '../model/resource.js';
-import type { ObserveItem } from '../protocol/observe.js';
+import type { ObserveItem, ResourceLocator } from '../protocol/observe.js';
 import { fileContentHash } from '../runtime/files/index.js';
 import { runHealthCheck } from '../runtime/health/index.js';
 import { probeNginxSite, readServedCertificateFingerprint } from '../runtime/nginx/index.js';
@@ -48,13 +46,13 @@ async function observeItem(ctx: AgentContext, item: ObserveItem): Promise<Observ
   const found = ctx.state.resource(item.id);
   if (found?.locator.removedAt) {
     const gone = await observeOne(ctx, item, undefined);
-    return gone.state === 'present' ? gone : { ...gone, fingerprint: `removed:${String(found.locator.removedBy).slice(0, 16)}` };
+    return gone.state === 'present' ? gone : { ...gone, fingerprint: `removed:${(found.locator.removedBy ?? '').slice(0, 16)}` };
   }
   return observeOne(ctx, item, found);
 }
 
 async function observeOne(ctx: AgentContext, item: ObserveItem, rec: ResourceRecord | undefined): Promise<ObservedResource> {
-  const loc = { ...(item.locator ?? {}), ...(rec?.locator ?? {}) } as Record<string, Json>;
+  const loc: ResourceLocator = { ...item.locator, ...rec?.locator };
   switch (item.kind) {
     case 'Instance':
       return observeInstance(ctx, item, loc, rec?.appliedHash);
@@ -74,8 +72,9 @@ async function observeOne(ctx: AgentContext, item: ObserveItem, rec: ResourceRec
   }
 }
 
-async function observeInstance(ctx: AgentContext, item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
-  const obs = await runnerFor(ctx, loc.runtime as string).observe(loc.instance as string);
+async function observeInstance(ctx: AgentContext, item: ObserveItem, loc: ResourceLocator, recordedHash: string | undefined): Promise<ObservedResource> {
+  if (!loc.runtime || !loc.instance) throw new Error(`${item.id}: no runtime/instance to observe`);
+  const obs = await runnerFor(ctx, loc.runtime).observe(loc.instance);
   const details = { node: ctx.config.nodeName, ...(obs.details ?? {}) };
   const appliedHash = recordedHash ?? obs.appliedHash;
   const base = {
@@ -92,7 +91,7 @@ async function observeInstance(ctx: AgentContext, item: ObserveItem, loc: Record
     const drift = obs.drift?.length ? obs.drift : [`${loc.instance} is not running`];
     return { ...base, state: 'absent', drift, health: missing(drift.join('; ')) };
   }
-  const check = loc.health as unknown as HealthCheckSpec | undefined;
+  const check = loc.health;
   const delay = (check?.initialDelaySeconds ?? 0) * 1000;
   if (delay && obs.startedAt && Date.now() - Date.parse(obs.startedAt) < delay) {
     return { ...base, state: 'present', health: { status: 'Progressing', level: 50, message: 'starting (initial delay)' } };
@@ -105,20 +104,18 @@ async function observeInstance(ctx: AgentContext, item: ObserveItem, loc: Record
  * (the node's host), exec in the instance directory with the instance's literal environment (never
  * its secrets) and relative commands resolved like the instance's own.
  */
-function instanceHealth(ctx: AgentContext, loc: Record<string, Json>, check: HealthCheckSpec | undefined): Promise<Health> {
-  const host = (loc.host as string | undefined) ?? '127.0.0.1';
+function instanceHealth(ctx: AgentContext, loc: ResourceLocator, check: HealthCheckSpec | undefined): Promise<Health> {
+  const host = loc.host ?? '127.0.0.1';
   if (!check?.exec) return runHealthCheck(check, { host, running: true });
-  const dir = instanceDir(ctx.config.workDir, loc.instance as string);
+  const dir = instanceDir(ctx.config.workDir, loc.instance ?? '');
   const [cmd, ...args] = check.exec.command;
   const exec = { command: [resolveCommand(cmd, ctx.baseDir), ...resolveArgs(args, ctx.baseDir)] };
-  const env = instanceEnv((loc.env as Record<string, string> | undefined) ?? {}, { BOREAS_INSTANCE_DIR: dir });
+  const env = instanceEnv(loc.env ?? {}, { BOREAS_INSTANCE_DIR: dir });
   return runHealthCheck({ ...check, exec }, { host, running: true, cwd: dir, env });
 }
 
-async function observeFiles(item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
-  const files =
-    (loc.files as Array<{ path: string; contentHash: string; mode?: number }> | undefined) ??
-    (loc.path ? [{ path: loc.path as string, contentHash: loc.contentHash as string, mode: loc.mode as number | undefined }] : []);
+async function observeFiles(item: ObserveItem, loc: ResourceLocator, recordedHash: string | undefined): Promise<ObservedResource> {
+  const files = loc.files ?? (loc.path ? [{ path: loc.path, contentHash: loc.contentHash ?? '', mode: loc.mode }] : []);
   const drift: string[] = [];
   let present = 0;
   const hashes: string[] = [];
@@ -158,14 +155,14 @@ async function observeFiles(item: ObserveItem, loc: Record<string, Json>, record
  * content, and healthy only when nginx actually serves that content: a request with the site's
  * Host (and SNI) must come back carrying the rendered config's marker.
  */
-async function observeSite(ctx: AgentContext, item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
-  const path = loc.nginxSite as string | undefined;
-  const want = loc.contentHash as string | undefined;
+async function observeSite(ctx: AgentContext, item: ObserveItem, loc: ResourceLocator, recordedHash: string | undefined): Promise<ObservedResource> {
+  const path = loc.nginxSite;
+  const want = loc.contentHash;
   const have = path ? await fileContentHash(path) : undefined;
   if (have === undefined) return { id: item.id, state: 'absent', health: missing(`site ${path ?? '(unknown path)'} is missing`), fingerprint: 'missing' };
   const drift = want && have !== want ? [`${path} was edited on disk`] : [];
   const appliedHash = recordedHash ?? (drift.length === 0 && want ? item.hash : undefined);
-  const probe = loc.probe as unknown as NginxSiteProbe | undefined;
+  const probe = loc.probe;
   const health: Health = drift.length
     ? { status: 'Degraded', level: 50, message: drift[0] }
     : probe
@@ -182,9 +179,9 @@ async function observeSite(ctx: AgentContext, item: ObserveItem, loc: Record<str
   };
 }
 
-async function observeCertificate(item: ObserveItem, loc: Record<string, Json>, recordedHash: string | undefined): Promise<ObservedResource> {
-  const served = loc.certPath ? await readServedCertificateFingerprint(loc.certPath as string) : undefined;
-  const keyPresent = loc.keyPath ? (await fileContentHash(loc.keyPath as string)) !== undefined : false;
+async function observeCertificate(item: ObserveItem, loc: ResourceLocator, recordedHash: string | undefined): Promise<ObservedResource> {
+  const served = loc.certPath ? await readServedCertificateFingerprint(loc.certPath) : undefined;
+  const keyPresent = loc.keyPath ? (await fileContentHash(loc.keyPath)) !== undefined : false;
   if (!served || !keyPresent)
     return { id: item.id, state: 'absent', health: missing(`certificate files missing at ${loc.certPath ?? '?'}`), fingerprint: 'missing' };
   const drift = loc.fingerprint && served !== loc.fingerprint ? [`${loc.certPath} holds another certificate`] : [];
@@ -196,6 +193,6 @@ async function observeCertificate(item: ObserveItem, loc: Record<string, Json>, 
     health: drift.length ? { status: 'Degraded', level: 50, message: drift[0] } : ok('certificate in place'),
     ...(drift.length ? { drift } : {}),
     fingerprint: `cert:${served}`,
-    details: { certPath: loc.certPath as string, servedFingerprint: served },
+    details: { certPath: loc.certPath ?? '', servedFingerprint: served },
   };
 }

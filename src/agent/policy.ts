@@ -35,17 +35,16 @@ function runtimeRefused(runtime: string, enabled: readonly string[]): string {
 
 /** Throws when the task would run something this node does not allow; nothing has run yet. */
 export function checkTaskPolicy(ctx: AgentContext, task: AgentTask): void {
-  const p = task.payload as Record<string, unknown>;
   switch (task.type) {
     case 'StartInstance':
-      checkInstanceSpec(ctx, p.spec as unknown as InstanceSpec, (p.env as Record<string, string> | undefined)?.PATH);
+      checkInstanceSpec(ctx, task.payload.spec, task.payload.env.PATH);
       break;
     case 'HealthProbe':
-      checkHealth(ctx.config, p.check as Partial<HealthCheckSpec> | undefined, 'check.exec.command');
+      checkHealth(ctx.config, task.payload.check, 'check.exec.command');
       break;
     case 'SystemdInstallUnit':
       requireRuntime(ctx.config, 'systemd');
-      checkUnitText(ctx.config, p.content as string, 'content');
+      checkUnitText(ctx.config, task.payload.content, 'content');
       break;
     case 'SystemdControl':
       requireRuntime(ctx.config, 'systemd');

@@ -111,5 +111,5 @@ export interface TaskResult {
   outcome: TaskOutcome;
   message?: string;
   /** Target facts to record (pid, container id, ...). */
-  details?: Record<string, Json>;
+  details?: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Json } from '../../model/json.js';
+import type { ResourceLocator } from '../../protocol/observe.js';
 import type { TaskResultRecord } from '../../protocol/tasks.js';
 
 export type { TaskResultRecord } from '../../protocol/tasks.js';
@@ -19,7 +19,7 @@ export interface ResourceRecord {
   /** Desired hash the controller sent with the task that applied it. */
   appliedHash: string;
   /** Where to look when observing: {runtime, instance} | {path, contentHash, mode} | ... */
-  locator: Record<string, Json>;
+  locator: ResourceLocator;
   updatedAt: string;
 }
 

@@ -3,24 +3,13 @@
 // read, write, chown and removal then resolves its path again beneath the root (runtime/files
 // confined.ts), so a symlink swapped in between cannot redirect it.
 import { mkdirSync } from 'node:fs';
-import type { Json } from '../../model/resource.js';
 import { checkBeneath, chownBeneath, parseMode, readFileBeneath, removeEmptyParents, removeFileBeneath, writeFileBeneath } from '../../runtime/files/index.js';
 import { sha256 } from '../../util/hash.js';
 import { isAbsolute } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import { instanceDir, instancesRoot, resolveInstanceFilePath } from '../../runtime/paths.js';
 import type { AgentContext } from '../context.js';
-import type { TaskHandler } from './handle.js';
-
-interface FileItem {
-  /** Absolute, or relative to the instance dir of `instance` (as the local target resolves it). */
-  path: string;
-  instance?: string;
-  content: string;
-  mode?: string;
-  owner?: string;
-  group?: string;
-}
+import type { TaskHandlers } from './types.js';
 
 /** A file task's path and the roots it must stay beneath, checked (the real path returned). */
 interface Confined {
@@ -46,12 +35,11 @@ function checkedPath(ctx: AgentContext, path: string, instance: string | undefin
   return { path, roots, real: checkBeneath(path, roots) };
 }
 
-const applyConfigFiles: TaskHandler = async (ctx, payload) => {
-  const files = payload.files as unknown as FileItem[];
+const applyConfigFiles: TaskHandlers['ApplyConfigFiles'] = async (ctx, { files }) => {
   const targets = files.map((f) => checkedPath(ctx, f.path, f.instance));
   let created = 0;
   let changed = 0;
-  const locators: Json[] = [];
+  const locators: Array<{ path: string; contentHash: string; mode: number }> = [];
   for (const [i, f] of files.entries()) {
     const { path, roots } = targets[i];
     const mode = parseMode(f.mode, 0o644);
@@ -70,19 +58,16 @@ const applyConfigFiles: TaskHandler = async (ctx, payload) => {
   return { outcome, message: `${files.length} file(s): ${created} created, ${changed} updated`, locator: { files: locators } };
 };
 
-const removeFiles: TaskHandler = async (ctx, payload) => {
-  const targets = (payload.paths as string[]).map((p) =>
-    checkedPath(ctx, p, payload.instance as string | undefined, [ctx.config.nginxConfDir, ctx.config.nginxCertDir]),
-  );
+const removeFiles: TaskHandlers['RemoveFiles'] = async (ctx, { paths, instance }) => {
+  const targets = paths.map((p) => checkedPath(ctx, p, instance, [ctx.config.nginxConfDir, ctx.config.nginxCertDir]));
   let removed = 0;
-  const instance = payload.instance as string | undefined;
   for (const [i, t] of targets.entries()) {
     if (!removeFileBeneath(t.path, t.roots)) continue;
     removed++;
     // An instance's relative files live in its directory: do not leave it behind empty.
-    if (instance && !isAbsolute((payload.paths as string[])[i])) await removeEmptyParents(t.path, instanceDir(ctx.config.workDir, instance));
+    if (instance && !isAbsolute(paths[i])) await removeEmptyParents(t.path, instanceDir(ctx.config.workDir, instance));
   }
   return { outcome: removed ? 'deleted' : 'unchanged', message: `${removed} file(s) removed`, removed: true };
 };
 
-export const fileHandlers = { ApplyConfigFiles: applyConfigFiles, RemoveFiles: removeFiles };
+export const fileHandlers: Pick<TaskHandlers, 'ApplyConfigFiles' | 'RemoveFiles'> = { ApplyConfigFiles: applyConfigFiles, RemoveFiles: removeFiles };

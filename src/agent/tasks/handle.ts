@@ -6,9 +6,8 @@
 // resource or payload) is refused with 409: answering it from the first run would report a task
 // that never ran as succeeded.
 import type { AgentContext } from '../context.js';
-import type { AgentTask, AgentTaskResult, TaskResultRecord, TaskType } from '../../protocol/tasks.js';
-import type { ObserveItem } from '../../protocol/observe.js';
-import type { HandlerOutcome } from './types.js';
+import type { AgentTask, AgentTaskOf, AgentTaskResult, TaskResultRecord, TaskType } from '../../protocol/tasks.js';
+import type { HandlerOutcome, TaskHandler, TaskHandlers } from './types.js';
 import { fileHandlers } from './files.js';
 import { instanceHandlers } from './instances.js';
 import { systemdHandlers } from './systemd.js';
@@ -17,14 +16,11 @@ import { healthHandlers } from './health.js';
 import { challengeHandlers } from './challenges.js';
 import { observeResources } from '../observe.js';
 import { nodeFacts } from '../facts.js';
-import type { Json } from '../../model/resource.js';
 import { checkTaskPolicy } from '../policy.js';
 import { HttpError } from '../../util/http-body.js';
 import { hashJson } from '../../util/hash.js';
 
-export type TaskHandler = (ctx: AgentContext, payload: AgentTask['payload'], task: AgentTask) => Promise<HandlerOutcome>;
-
-const handlers: Record<TaskType, TaskHandler> = {
+const handlers: TaskHandlers = {
   ...fileHandlers,
   ...instanceHandlers,
   ...systemdHandlers,
@@ -72,7 +68,7 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string, hash: st
   let record: TaskResultRecord;
   try {
     checkTaskPolicy(ctx, task);
-    const out = await withTimeout(handlers[task.type](ctx, task.payload, task), task.timeoutSec);
+    const out = await withTimeout(runHandler(ctx, task), task.timeoutSec);
     if (task.resource) {
       const updatedAt = new Date().toISOString();
       // A removal leaves a tombstone: observe then reports a fingerprint different from "never
@@ -120,10 +116,16 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string, hash: st
 }
 
 /** Observe as a task (pull mode): answered fresh every time, never recorded. */
-async function observeTask(ctx: AgentContext, task: AgentTask): Promise<AgentTaskResult> {
+/** The handler of the task's type with its typed payload (T is correlated through the handler map). */
+function runHandler<T extends TaskType>(ctx: AgentContext, task: AgentTaskOf<T>): Promise<HandlerOutcome> {
+  const handler: TaskHandler<T> = handlers[task.type];
+  return handler(ctx, task.payload, task);
+}
+
+async function observeTask(ctx: AgentContext, task: AgentTaskOf<'Observe'>): Promise<AgentTaskResult> {
   const startedAt = new Date().toISOString();
-  const observations = await observeResources(ctx, (task.payload.resources ?? []) as unknown as ObserveItem[]);
-  const details = { observations, facts: nodeFacts(ctx) } as unknown as Record<string, Json>;
+  const observations = await observeResources(ctx, task.payload.resources);
+  const details = { observations, facts: nodeFacts(ctx) };
   return {
     taskId: task.taskId,
     idempotencyKey: task.taskId,

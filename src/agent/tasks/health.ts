@@ -4,15 +4,15 @@
 import type { HealthCheckSpec } from '../../model/machine-specs.js';
 import { runHealthCheck } from '../../runtime/health/index.js';
 import { runnerFor } from '../context.js';
-import type { TaskHandler } from './handle.js';
+import type { TaskHandlers } from './types.js';
 
-const probe: TaskHandler = async (ctx, payload) => {
-  const check = payload.check as unknown as Partial<HealthCheckSpec>;
+const probe: TaskHandlers['HealthProbe'] = async (ctx, payload) => {
+  const check: Partial<HealthCheckSpec> = payload.check;
   let running = true;
-  if (payload.instance) running = (await runnerFor(ctx, payload.runtime as string).observe(payload.instance as string)).running;
-  const spec = { intervalSeconds: 10, initialDelaySeconds: 0, failureThreshold: 1, timeoutSeconds: 2, ...check } as HealthCheckSpec;
-  const health = await runHealthCheck(spec, { host: (payload.host as string | undefined) ?? '127.0.0.1', running });
+  if (payload.instance && payload.runtime) running = (await runnerFor(ctx, payload.runtime).observe(payload.instance)).running;
+  const spec: HealthCheckSpec = { intervalSeconds: 10, initialDelaySeconds: 0, failureThreshold: 1, timeoutSeconds: 2, ...check };
+  const health = await runHealthCheck(spec, { host: payload.host ?? '127.0.0.1', running });
   return { outcome: 'unchanged', message: health.message, details: { health: { status: health.status, level: health.level, msg: health.message ?? '' } } };
 };
 
-export const healthHandlers = { HealthProbe: probe };
+export const healthHandlers: Pick<TaskHandlers, 'HealthProbe'> = { HealthProbe: probe };

@@ -3,13 +3,10 @@
 // it goes to the runner (and, in memory only, to the supervisor for restarts) and nowhere else.
 import type { InstanceSpec } from '../../model/machine-specs.js';
 import { runnerFor, supervisionOf, type AgentContext } from '../context.js';
-import type { TaskHandler } from './handle.js';
-import type { HandlerOutcome } from './types.js';
+import type { HandlerOutcome, TaskHandlers } from './types.js';
 
-const startInstance: TaskHandler = (ctx, payload) => {
-  const spec = payload.spec as unknown as InstanceSpec;
-  return supervisionOf(ctx).exclusive(spec.instance, () => start(ctx, spec, payload.specHash as string, payload.env as Record<string, string>));
-};
+const startInstance: TaskHandlers['StartInstance'] = (ctx, { spec, specHash, env }) =>
+  supervisionOf(ctx).exclusive(spec.instance, () => start(ctx, spec, specHash, env));
 
 async function start(ctx: AgentContext, spec: InstanceSpec, specHash: string, env: Record<string, string>): Promise<HandlerOutcome> {
   const runner = runnerFor(ctx, spec.runtime);
@@ -34,25 +31,25 @@ async function start(ctx: AgentContext, spec: InstanceSpec, specHash: string, en
   };
 }
 
-const stopInstance: TaskHandler = (ctx, payload) =>
-  supervisionOf(ctx).exclusive(payload.instance as string, async () => {
-    supervisionOf(ctx).unwatch(payload.instance as string);
-    const runner = runnerFor(ctx, payload.runtime as string);
-    const outcome = await runner.stop(payload.instance as string);
-    return {
-      outcome,
-      message: `${payload.instance} stopped`,
-      locator: { runtime: payload.runtime as string, instance: payload.instance as string },
-    } as HandlerOutcome;
+const stopInstance: TaskHandlers['StopInstance'] = (ctx, { runtime, instance }) =>
+  supervisionOf(ctx).exclusive(instance, async () => {
+    supervisionOf(ctx).unwatch(instance);
+    const runner = runnerFor(ctx, runtime);
+    const outcome = await runner.stop(instance);
+    return { outcome, message: `${instance} stopped`, locator: { runtime, instance } };
   });
 
-const removeInstance: TaskHandler = (ctx, payload) =>
-  supervisionOf(ctx).exclusive(payload.instance as string, async () => {
-    supervisionOf(ctx).unwatch(payload.instance as string);
-    const runner = runnerFor(ctx, payload.runtime as string);
-    const outcome = await runner.remove(payload.instance as string);
-    ctx.state.forgetV1Instance(payload.instance as string);
-    return { outcome, message: `${payload.instance} removed`, removed: true } as HandlerOutcome;
+const removeInstance: TaskHandlers['RemoveInstance'] = (ctx, { runtime, instance }) =>
+  supervisionOf(ctx).exclusive(instance, async () => {
+    supervisionOf(ctx).unwatch(instance);
+    const runner = runnerFor(ctx, runtime);
+    const outcome = await runner.remove(instance);
+    ctx.state.forgetV1Instance(instance);
+    return { outcome, message: `${instance} removed`, removed: true };
   });
 
-export const instanceHandlers = { StartInstance: startInstance, StopInstance: stopInstance, RemoveInstance: removeInstance };
+export const instanceHandlers: Pick<TaskHandlers, 'StartInstance' | 'StopInstance' | 'RemoveInstance'> = {
+  StartInstance: startInstance,
+  StopInstance: stopInstance,
+  RemoveInstance: removeInstance,
+};

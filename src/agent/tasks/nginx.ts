@@ -5,21 +5,22 @@
 import { join } from 'node:path';
 import { deployCertificate, deployNginxSite, removeNginxSite } from '../../runtime/nginx/index.js';
 import type { AgentContext } from '../context.js';
-import type { TaskHandler } from './handle.js';
+import type { TaskPayloads } from '../../protocol/tasks.js';
+import type { TaskHandlers } from './types.js';
 
-function sitePath(ctx: AgentContext, payload: Record<string, unknown>): string {
-  return (payload.targetPath as string | undefined) ?? join(ctx.config.nginxConfDir, `${payload.siteName as string}.conf`);
+function sitePath(ctx: AgentContext, payload: TaskPayloads['RemoveNginxSite']): string {
+  return payload.targetPath ?? join(ctx.config.nginxConfDir, `${payload.siteName}.conf`);
 }
 
 const nginxRoots = (ctx: AgentContext) => [ctx.config.nginxConfDir, ctx.config.nginxCertDir, ...ctx.config.allowedRoots];
 
-const deploySite: TaskHandler = async (ctx, payload) => {
+const deploySite: TaskHandlers['RenderAndDeployNginx'] = async (ctx, payload) => {
   const targetPath = sitePath(ctx, payload);
   const r = await deployNginxSite(
     {
-      siteName: payload.siteName as string,
+      siteName: payload.siteName,
       targetPath,
-      content: payload.content as string,
+      content: payload.content,
       testCommand: ctx.config.nginxTestCommand,
       reloadCommand: ctx.config.nginxReloadCommand,
     },
@@ -33,10 +34,10 @@ const deploySite: TaskHandler = async (ctx, payload) => {
   };
 };
 
-const removeSite: TaskHandler = async (ctx, payload) => {
+const removeSite: TaskHandlers['RemoveNginxSite'] = async (ctx, payload) => {
   const r = await removeNginxSite(
     {
-      siteName: payload.siteName as string,
+      siteName: payload.siteName,
       targetPath: sitePath(ctx, payload),
       testCommand: ctx.config.nginxTestCommand,
       reloadCommand: ctx.config.nginxReloadCommand,
@@ -46,14 +47,14 @@ const removeSite: TaskHandler = async (ctx, payload) => {
   return { outcome: r.outcome, removed: true };
 };
 
-const deployCert: TaskHandler = async (ctx, payload) => {
+const deployCert: TaskHandlers['DeployCertificate'] = async (ctx, payload) => {
   const r = await deployCertificate(
     {
-      name: payload.name as string,
-      certPem: payload.certPem as string,
-      keyPem: payload.keyPem as string,
-      certPath: payload.certPath as string,
-      keyPath: payload.keyPath as string,
+      name: payload.name,
+      certPem: payload.certPem,
+      keyPem: payload.keyPem,
+      certPath: payload.certPath,
+      keyPath: payload.keyPath,
       ...(payload.reload === false ? {} : { testCommand: ctx.config.nginxTestCommand, reloadCommand: ctx.config.nginxReloadCommand }),
     },
     { allowedRoots: nginxRoots(ctx) },
@@ -61,8 +62,12 @@ const deployCert: TaskHandler = async (ctx, payload) => {
   return {
     outcome: r.outcome,
     details: { fingerprint: r.fingerprint },
-    locator: { certPath: payload.certPath as string, keyPath: payload.keyPath as string, fingerprint: r.fingerprint },
+    locator: { certPath: payload.certPath, keyPath: payload.keyPath, fingerprint: r.fingerprint },
   };
 };
 
-export const nginxHandlers = { RenderAndDeployNginx: deploySite, RemoveNginxSite: removeSite, DeployCertificate: deployCert };
+export const nginxHandlers: Pick<TaskHandlers, 'RenderAndDeployNginx' | 'RemoveNginxSite' | 'DeployCertificate'> = {
+  RenderAndDeployNginx: deploySite,
+  RemoveNginxSite: removeSite,
+  DeployCertificate: deployCert,
+};

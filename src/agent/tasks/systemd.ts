@@ -5,19 +5,19 @@ import { join } from 'node:path';
 import { checkBeneath, readFileBeneath, writeFileBeneath } from '../../runtime/files/index.js';
 import { assertUnitName, showUnit, systemctl, type SystemdOptions } from '../../runtime/runners/systemd.js';
 import type { AgentContext } from '../context.js';
-import type { TaskHandler } from './handle.js';
+import type { TaskHandlers } from './types.js';
 
 function options(ctx: AgentContext): SystemdOptions {
   return { systemctl: ctx.config.systemctl, unitDir: ctx.config.systemdUnitDir };
 }
 
-const installUnit: TaskHandler = async (ctx, payload) => {
-  const unitName = assertUnitName(payload.unitName as string);
+const installUnit: TaskHandlers['SystemdInstallUnit'] = async (ctx, payload) => {
+  const unitName = assertUnitName(payload.unitName);
   const roots = [ctx.config.systemdUnitDir, ...ctx.config.allowedRoots];
-  const path = checkBeneath((payload.unitPath as string | undefined) ?? join(ctx.config.systemdUnitDir, unitName), roots);
+  const path = checkBeneath(payload.unitPath ?? join(ctx.config.systemdUnitDir, unitName), roots);
   const opts = options(ctx);
   const changed = readFileBeneath(path, roots)?.content.toString('utf8') !== payload.content;
-  if (changed) await writeFileBeneath(path, roots, payload.content as string, 0o644);
+  if (changed) await writeFileBeneath(path, roots, payload.content, 0o644);
   if (changed) await systemctl(opts, ['daemon-reload']);
   if (payload.enable === true) await systemctl(opts, ['enable', '--', unitName]);
   return {
@@ -30,9 +30,9 @@ const installUnit: TaskHandler = async (ctx, payload) => {
 
 const actions = { start: 'start', stop: 'stop', restart: 'restart', status: 'status' } as const;
 
-const control: TaskHandler = async (ctx, payload) => {
-  const unitName = assertUnitName(payload.unitName as string);
-  const action = actions[payload.action as keyof typeof actions];
+const control: TaskHandlers['SystemdControl'] = async (ctx, payload) => {
+  const unitName = assertUnitName(payload.unitName);
+  const action = actions[payload.action];
   const opts = options(ctx);
   const before = await showUnit(opts, unitName);
   const active = before.ActiveState === 'active';
@@ -49,4 +49,4 @@ const control: TaskHandler = async (ctx, payload) => {
   };
 };
 
-export const systemdHandlers = { SystemdInstallUnit: installUnit, SystemdControl: control };
+export const systemdHandlers: Pick<TaskHandlers, 'SystemdInstallUnit' | 'SystemdControl'> = { SystemdInstallUnit: installUnit, SystemdControl: control };

@@ -4,17 +4,16 @@
 // Queued tasks live in memory. That is enough for the promise "a restart repeats no side effect":
 // after a controller restart the reconcile re-plans and re-dispatches the same idempotency keys, and
 // the agent answers a key that already succeeded from its own record without running it again.
+import type { NodeFacts } from '../../protocol/facts.js';
+import type { AgentReport } from '../../protocol/pull.js';
 import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
-
-/** Body of `/agent/tasks/report`: a final result, or `running` to keep the lease. */
-export type AgentReport = Omit<AgentTaskResult, 'status'> & { status: 'running' | AgentTaskResult['status'] };
 
 /** One node's last heartbeat (docs/design.md, Agent protocol). */
 export interface Heartbeat {
   node: string;
   agentVersion?: string;
   capabilities?: Record<string, unknown>;
-  facts?: Record<string, unknown>;
+  facts?: NodeFacts;
   receivedAt: string;
 }
 
@@ -139,7 +138,7 @@ export class PullHub {
   }
 
   /** When the node's agent was last in contact, with the facts of its last heartbeat. */
-  lastSeen(node: string): { at: number; facts?: Record<string, unknown> } | undefined {
+  lastSeen(node: string): { at: number; facts?: NodeFacts } | undefined {
     const at = this.contact.get(node);
     return at === undefined ? undefined : { at, facts: this.heartbeats.get(node)?.facts };
   }

@@ -3,13 +3,13 @@
 // token; tokens are kept only as sha256 hashes and compared in constant time.
 import { checkBearer, hashToken } from '../../protocol/bearer-token.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Ajv } from 'ajv';
-import type { AgentTaskResult } from '../../protocol/tasks.js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { AgentReport, HeartbeatBody, PollBody, ReportBody } from '../../protocol/pull.js';
 import type { DaemonContext } from '../context.js';
 import { HttpError, parseJsonObject, readBody } from '../../util/http-body.js';
 import { sendJson } from '../http/respond.js';
 import type { RouteHandler } from '../http/server.js';
-import type { AgentReport, PullHub } from './hub.js';
+import type { PullHub } from './hub.js';
 
 const maxBodyBytes = 1024 * 1024;
 /** Longest long poll an agent may ask for. */
@@ -17,7 +17,7 @@ const maxWaitMs = 30_000;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const nodeId = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } as const;
-const heartbeatSchema = ajv.compile({
+const heartbeatSchema = ajv.compile<HeartbeatBody>({
   type: 'object',
   required: ['nodeId'],
   properties: {
@@ -28,7 +28,7 @@ const heartbeatSchema = ajv.compile({
     facts: { type: 'object' },
   },
 });
-const pollSchema = ajv.compile({
+const pollSchema = ajv.compile<PollBody>({
   type: 'object',
   required: ['nodeId'],
   properties: {
@@ -38,7 +38,7 @@ const pollSchema = ajv.compile({
     waitMs: { type: 'integer', minimum: 0 },
   },
 });
-const reportSchema = ajv.compile({
+const reportSchema = ajv.compile<ReportBody>({
   type: 'object',
   required: ['nodeId', 'taskId', 'status'],
   properties: {
@@ -68,18 +68,18 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
   const hashes = new Map([...ctx.cfg.agentTokens].map(([node, token]) => [node, hashToken(token)]));
   const log = ctx.base.log.child({ component: 'agents' });
 
-  async function authed(req: IncomingMessage, validate: ReturnType<typeof ajv.compile>): Promise<Record<string, unknown> & { nodeId: string }> {
+  async function authed<T extends { nodeId: string }>(req: IncomingMessage, validate: ValidateFunction<T>): Promise<T> {
     if (req.method !== 'POST') throw new HttpError(405, 'method not allowed (use POST)');
     const body = parseJsonObject(await readBody(req, maxBodyBytes));
     if (!validate(body)) throw new HttpError(400, `invalid request: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`);
-    const node = body.nodeId as string;
+    const node = body.nodeId;
     const expected = hashes.get(node);
     // Same check as the agent's own API (hashed token, constant-time compare).
     if (!checkBearer(req.headers.authorization, expected ?? decoy) || !expected) {
       log.warn('agent request refused', { node, remote: req.socket.remoteAddress });
       throw new HttpError(401, 'unknown node or wrong token');
     }
-    return body as Record<string, unknown> & { nodeId: string };
+    return body;
   }
 
   return {
@@ -88,9 +88,9 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
       const first = !hub.heartbeats.has(body.nodeId);
       hub.heartbeat({
         node: body.nodeId,
-        agentVersion: body.agentVersion as string | undefined,
-        capabilities: body.capabilities as Record<string, unknown>,
-        facts: body.facts as Record<string, unknown>,
+        agentVersion: body.agentVersion,
+        capabilities: body.capabilities,
+        facts: body.facts,
         receivedAt: new Date().toISOString(),
       });
       if (first) log.info('agent connected', { node: body.nodeId, agentVersion: body.agentVersion });
@@ -99,22 +99,23 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
     '/agent/tasks/poll': async (req: IncomingMessage, res: ServerResponse) => {
       const body = await authed(req, pollSchema);
       hub.touch(body.nodeId);
-      const running = (body.runningTaskIds as string[] | undefined) ?? [];
-      await hub.waitForWork(body.nodeId, Math.min((body.waitMs as number | undefined) ?? 0, maxWaitMs));
-      const tasks = hub.take(body.nodeId, (body.maxTasks as number | undefined) ?? 1, running);
+      const running = body.runningTaskIds ?? [];
+      await hub.waitForWork(body.nodeId, Math.min(body.waitMs ?? 0, maxWaitMs));
+      const tasks = hub.take(body.nodeId, body.maxTasks ?? 1, running);
       if (tasks.length) log.info('tasks handed to agent', { node: body.nodeId, tasks: tasks.map((t) => ({ taskId: t.taskId, type: t.type })) });
       sendJson(res, 200, { tasks });
     },
     '/agent/tasks/report': async (req: IncomingMessage, res: ServerResponse) => {
       const body = await authed(req, reportSchema);
-      const result = {
-        idempotencyKey: (body.idempotencyKey as string | undefined) ?? (body.taskId as string),
-        type: (body.type as string | undefined) ?? '',
-        outcome: (body.outcome as AgentTaskResult['outcome'] | undefined) ?? (body.status === 'failed' ? 'failed' : 'configured'),
-        startedAt: (body.startedAt as string | undefined) ?? new Date().toISOString(),
-        finishedAt: (body.finishedAt as string | undefined) ?? new Date().toISOString(),
+      const now = new Date().toISOString();
+      const result: AgentReport = {
         ...body,
-      } as unknown as AgentReport;
+        idempotencyKey: body.idempotencyKey ?? body.taskId,
+        type: body.type ?? '',
+        outcome: body.outcome ?? (body.status === 'failed' ? 'failed' : 'configured'),
+        startedAt: body.startedAt ?? now,
+        finishedAt: body.finishedAt ?? now,
+      };
       const accepted = hub.report(body.nodeId, result);
       if (!accepted)
         log.info('report for a task not waiting here (already reported, timed out, or from before a restart)', { node: body.nodeId, taskId: body.taskId });

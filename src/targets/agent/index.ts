@@ -27,8 +27,9 @@ export class AgentTarget implements Target {
     private readonly ctx: TargetContext,
   ) {
     this.challenges = {
-      publishChallenge: (token, content) => this.challengeTask('PublishChallenge', { token, content }),
-      removeChallenge: (token) => this.challengeTask('RemoveChallenge', { token }),
+      publishChallenge: (token, content) =>
+        this.challengeTask((key) => ({ taskId: key, idempotencyKey: key, type: 'PublishChallenge', payload: { token, content } })),
+      removeChallenge: (token) => this.challengeTask((key) => ({ taskId: key, idempotencyKey: key, type: 'RemoveChallenge', payload: { token } })),
     };
   }
 
@@ -76,10 +77,10 @@ export class AgentTarget implements Target {
    * ACME http-01 on this node's webroot. A fresh key per call: a pending authorization may hand out
    * the same token again on a retry, and a replayed (recorded) publish would write nothing.
    */
-  private async challengeTask(type: 'PublishChallenge' | 'RemoveChallenge', payload: AgentTask['payload']): Promise<void> {
-    const key = `acme-challenge-${type}:${randomUUID()}`;
-    const r = await this.transport.task({ taskId: key, idempotencyKey: key, type, payload });
-    if (r.status === 'failed') throw new Error(`node ${this.node}: ${type}: ${r.errorMessage ?? r.message ?? 'failed'}`);
+  private async challengeTask(make: (key: string) => AgentTask): Promise<void> {
+    const task = make(`acme-challenge:${randomUUID()}`);
+    const r = await this.transport.task(task);
+    if (r.status === 'failed') throw new Error(`node ${this.node}: ${task.type}: ${r.errorMessage ?? r.message ?? 'failed'}`);
   }
 }
 

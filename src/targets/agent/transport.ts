@@ -3,7 +3,7 @@
 // handlers called in this process: the local target). All three carry the same wire task and return
 // the same result, so the target above them does not know which one it uses.
 import { randomUUID } from 'node:crypto';
-import type { Json } from '../../model/json.js';
+import { defaultNginxFacts } from '../../model/edge-specs.js';
 import type { NodeFacts } from '../../protocol/facts.js';
 import type { ObserveItem, ObserveResponse } from '../../protocol/observe.js';
 import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
@@ -21,7 +21,7 @@ export interface AgentTransport {
 export interface PullDispatcher {
   dispatch(node: string, task: AgentTask, timeoutMs?: number): Promise<AgentTaskResult>;
   /** The node's last heartbeat, when it polled recently enough to count as connected. */
-  lastSeen(node: string): { at: number; facts?: Record<string, unknown> } | undefined;
+  lastSeen(node: string): { at: number; facts?: NodeFacts } | undefined;
 }
 
 export function pushTransport(client: AgentClient): AgentTransport {
@@ -53,11 +53,11 @@ export function pullTransport(node: string, hub: PullDispatcher, opts: PullTrans
   };
   return {
     async facts() {
-      return (connected().facts ?? { node, agentVersion: 'unknown', runtimes: [] }) as unknown as NodeFacts;
+      return connected().facts ?? { node, agentVersion: 'unknown', runtimes: [], nginx: defaultNginxFacts };
     },
     async observe(items) {
       connected();
-      const task: AgentTask = { taskId: `observe-${randomUUID()}`, type: 'Observe', payload: { resources: items as unknown as Json } };
+      const task: AgentTask = { taskId: `observe-${randomUUID()}`, type: 'Observe', payload: { resources: items } };
       let r: AgentTaskResult;
       try {
         r = await hub.dispatch(node, task, opts.observeTimeoutMs ?? 15_000);
@@ -65,7 +65,9 @@ export function pullTransport(node: string, hub: PullDispatcher, opts: PullTrans
         throw new AgentUnreachable(node, `node ${node} (pull mode) did not answer: ${(err as Error).message}`);
       }
       if (r.status !== 'succeeded') throw new Error(`node ${node}: observe failed: ${r.errorMessage ?? r.message}`);
-      return r.details as unknown as Omit<ObserveResponse, 'node'>;
+      const { observations, facts } = r.details ?? {};
+      if (!observations || !facts) throw new Error(`node ${node}: observe answered without observations`);
+      return { observations, facts };
     },
     async task(task) {
       connected();

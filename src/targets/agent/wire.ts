@@ -2,7 +2,6 @@
 // of a plan task (kind + action → task type). Secrets are resolved here, at apply time, and travel
 // only in the request body (or, for the local target, only in memory).
 import { isAbsolute } from 'node:path';
-import type { Json } from '../../model/json.js';
 import type { Task } from '../../model/plan.js';
 import type { DesiredResource } from '../../model/resource.js';
 import type { ObserveItem } from '../../protocol/observe.js';
@@ -12,9 +11,6 @@ import { sha256 } from '../../util/hash.js';
 import { certificatePayload } from '../certificates/payload.js';
 import { literalEnv, resolveEnv } from '../../secrets/env.js';
 import type { TargetContext } from '../target.js';
-
-/** A typed spec as a JSON payload: specs are plain JSON data by construction. */
-const asJson = (spec: object): Json => spec as unknown as Json;
 
 /** Where the agent looks for a resource when it has no record of applying it. */
 export function observeItem(r: DesiredResource): ObserveItem {
@@ -28,7 +24,7 @@ export function observeItem(r: DesiredResource): ObserveItem {
         state: s.state,
         host: s.host,
         env: literalEnv(s.env),
-        ...(s.health ? { health: asJson(s.health) } : {}),
+        ...(s.health ? { health: s.health } : {}),
       };
       break;
     }
@@ -39,7 +35,7 @@ export function observeItem(r: DesiredResource): ObserveItem {
     }
     case 'NginxSite': {
       const s = r.spec;
-      item.locator = { nginxSite: s.targetPath, contentHash: sha256(s.content), probe: asJson(s.probe) };
+      item.locator = { nginxSite: s.targetPath, contentHash: sha256(s.content), probe: s.probe };
       break;
     }
     case 'CertificateFiles': {
@@ -61,7 +57,7 @@ export async function agentTask(task: Task, ctx: TargetContext): Promise<AgentTa
       const s = r.spec;
       if (del) return { ...base, type: 'RemoveInstance', payload: { runtime: s.runtime, instance: s.instance } };
       const env = s.state === 'Stopped' ? {} : await resolveEnv(s.env, ctx.resolveSecret);
-      return { ...base, type: 'StartInstance', payload: { spec: asJson(s), specHash: r.hash, env } };
+      return { ...base, type: 'StartInstance', payload: { spec: s, specHash: r.hash, env } };
     }
     case 'File': {
       const s = r.spec;
@@ -71,7 +67,7 @@ export async function agentTask(task: Task, ctx: TargetContext): Promise<AgentTa
     case 'NginxSite': {
       const s = r.spec;
       if (del) return { ...base, type: 'RemoveNginxSite', payload: { siteName: s.siteName, targetPath: s.targetPath } };
-      return { ...base, type: 'RenderAndDeployNginx', payload: { siteName: s.siteName, targetPath: s.targetPath, content: s.content, probe: asJson(s.probe) } };
+      return { ...base, type: 'RenderAndDeployNginx', payload: { siteName: s.siteName, targetPath: s.targetPath, content: s.content, probe: s.probe } };
     }
     case 'CertificateFiles': {
       const s = r.spec;
