@@ -3,7 +3,7 @@
 // Files and relation endpoints are added afterwards (files.ts), once every app's endpoints are known.
 import type { Application, Release, SecretSource } from '../model/manifest-types.generated.js';
 import type { HealthCheckSpec, InstanceSpec, Runtime } from '../model/machine-specs.js';
-import { versionsByOrdinal } from './release.js';
+import { type VersionSlice, versionsByOrdinal } from './release.js';
 import { instanceName } from './ids.js';
 
 export interface Placement {
@@ -54,8 +54,7 @@ export function buildInstanceSpecs(
       filesHash: '',
       state: app.spec.state ?? 'Running',
     };
-    const block = slice.overrides[runtime as keyof typeof slice.overrides] ?? app.spec[runtime as 'process'];
-    if (block) (spec as unknown as Record<string, unknown>)[runtime] = block;
+    setRuntimeBlock(spec, slice.overrides, app);
     const health = resolveHealth(app, ports);
     if (health) spec.health = health;
     if (digests) spec.secretDigests = digests;
@@ -92,4 +91,30 @@ function resolveHealth(app: Application, ports: Record<string, number>): HealthC
   if (h.exec) return { ...base, exec: { command: [...h.exec.command] } };
   if (h.process) return { ...base, process: {} };
   return undefined;
+}
+
+/** The runtime's own block (command, image, unit...): the Release version's override, else the app's. */
+function setRuntimeBlock(spec: InstanceSpec, overrides: VersionSlice['overrides'], app: Application): void {
+  switch (spec.runtime) {
+    case 'process': {
+      const b = overrides.process ?? app.spec.process;
+      if (b) spec.process = b;
+      break;
+    }
+    case 'container': {
+      const b = overrides.container ?? app.spec.container;
+      if (b) spec.container = b;
+      break;
+    }
+    case 'script': {
+      const b = overrides.script ?? app.spec.script;
+      if (b) spec.script = b;
+      break;
+    }
+    case 'systemd': {
+      const b = overrides.systemd ?? app.spec.systemd;
+      if (b) spec.systemd = b;
+      break;
+    }
+  }
 }

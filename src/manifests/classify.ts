@@ -72,6 +72,7 @@ export function classifyDocuments(
         if (doc.schemaDiagnostics.length) {
           if (doc.name) invalidNames.push({ kind: doc.kind as BoreasKind, name: doc.name });
         } else {
+          // Schema-valid (possibly per the parse cache): the kind's type is generated from that schema.
           valid.push({ kind: doc.kind as BoreasKind, name: doc.name!, manifest: doc.value as unknown as BoreasManifest, ref: origin });
         }
       } else {

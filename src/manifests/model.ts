@@ -1,5 +1,6 @@
 // Validated manifests, grouped by kind. This is what the desired graph is built from; it carries
 // each document's origin so later stages (desired, plan) can still point at file:line:col.
+import type { KubeObject } from '../model/kube-object.js';
 import type { Application, Certificate, Environment, Ingress, Node, Release } from '../model/manifest-types.generated.js';
 
 export type { Application, Certificate, Environment, Ingress, Node, Release };
@@ -24,7 +25,7 @@ export interface Located<T> {
 /** A raw Kubernetes object referenced by an Application's `kubernetes.path`. */
 export interface RawKubeObject {
   /** The object exactly as written (parsed YAML). */
-  object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+  object: KubeObject;
   origin: Origin;
   /** Application that references it. */
   application: string;

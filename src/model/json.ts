@@ -1,3 +1,4 @@
-// The JSON value type every spec, observation detail and store blob is made of.
+// The JSON value type every spec, observation detail and store blob is made of. An object member may
+// be undefined: typed specs have optional fields, and JSON.stringify leaves undefined members out.
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };

@@ -5,7 +5,7 @@ import type { Json } from '../model/resource.js';
 import { viewChange } from './change-view.js';
 import { countActions, countByEnvironment, type ActionCounts } from './plan-summary.js';
 
-export interface PlanJsonChange {
+export type PlanJsonChange = {
   action: Change['action'];
   reason: Change['reason'];
   message: string;
@@ -19,9 +19,9 @@ export interface PlanJsonChange {
   textDiffs: Record<string, string>;
   /** Why no task runs for it in this pass (reconcile applies it in a later one). */
   deferred?: string;
-}
+};
 
-export interface PlanJson {
+export type PlanJson = {
   revision: string;
   summary: ActionCounts & { unchanged: number };
   byEnvironment: Record<string, ActionCounts>;
@@ -33,10 +33,10 @@ export interface PlanJson {
   unknownTargets: Array<{ target: string; reason: string; message: string; resources: number }>;
   /** Environments whose deletions the mass-delete guard holds back. */
   massDelete: Array<{ environment: string; deleting: number; managed: number }>;
-}
+};
 
 /** The plan as a JSON-ready object; `extra` keys (e.g. `base`) are added at the top level. */
-export function renderPlanJson(plan: Plan, extra: Record<string, Json> = {}): PlanJson & Record<string, unknown> {
+export function renderPlanJson(plan: Plan, extra: Record<string, Json> = {}): PlanJson & Record<string, Json | undefined> {
   return {
     ...extra,
     revision: plan.revision,

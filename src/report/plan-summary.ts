@@ -1,12 +1,13 @@
 // Counting and grouping a plan's changes, shared by every plan renderer so the three formats agree.
 import type { Change, ChangeAction, Plan } from '../model/plan.js';
 
-export interface ActionCounts {
+/** A type alias (not an interface) so it is assignable to Json. */
+export type ActionCounts = {
   create: number;
   update: number;
   delete: number;
   repair: number;
-}
+};
 
 /** Per-action counts of some changes. */
 export function countActions(changes: Change[]): ActionCounts {

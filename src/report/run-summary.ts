@@ -122,7 +122,7 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
   if (summary.plan?.massDelete) out.massDelete = summary.plan.massDelete.map((m) => ({ ...m }));
   if (summary.plan) {
     out.remaining = { ...countActions(summary.plan.changes) };
-    if (summary.dryRun) out.plan = renderPlanJson(summary.plan) as unknown as Json;
+    if (summary.dryRun) out.plan = renderPlanJson(summary.plan);
   }
   return redactDeep(out);
 }

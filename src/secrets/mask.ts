@@ -4,6 +4,7 @@
 // are replaced by `(sensitive)`. What counts as secret is decided in policy.ts.
 import type { Change, FieldDiff } from '../model/plan.js';
 import type { Json } from '../model/json.js';
+import type { KubeObject } from '../model/kube-object.js';
 import { isKubeSecret, isKubeSecretResource, isSecretName, SECRET_DIGESTS_FIELD, SENSITIVE } from '../model/secret-policy.js';
 import { isSecretSource, placeholderOf } from './source.js';
 
@@ -118,8 +119,8 @@ export function isKubeSecretChange(change: Pick<Change, 'kind' | 'id' | 'desired
 }
 
 /** A Kubernetes object as it may be printed: a Secret's data values masked (keys kept), references described. */
-export function maskKubeObject<T>(obj: T): T {
-  return maskSecrets(obj as unknown as Json, { kubeSecret: isKubeSecret(obj) }) as unknown as T;
+export function maskKubeObject(obj: KubeObject): Json {
+  return maskSecrets(obj, { kubeSecret: isKubeSecret(obj) });
 }
 
 /** A field diff with both sides masked according to where the field sits. */

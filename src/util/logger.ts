@@ -1,6 +1,7 @@
 // Structured logger: JSON lines for the daemon, quiet human lines for the CLI. Callers pass fields,
 // never preformatted secrets; every line is also passed through the redaction of resolved secret
 // values (a value can hide in an error message a library built) before it is written.
+import { Writable } from 'node:stream';
 import { redact } from './redact.js';
 import { safeText, terminalJson } from './terminal-text.js';
 
@@ -48,4 +49,4 @@ export function createLogger(
 }
 
 /** A logger that drops everything (tests, benchmarks). */
-export const silentLogger: Logger = createLogger({ level: 'error', stream: { write: () => true } as unknown as NodeJS.WritableStream });
+export const silentLogger: Logger = createLogger({ level: 'error', stream: new Writable({ write: (_chunk, _enc, done) => done() }) });

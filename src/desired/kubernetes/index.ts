@@ -22,9 +22,7 @@ export function buildKubernetesResources(app: Located<Application>, env: Located
   const e = env.manifest;
   const namespace = e.spec.kubernetes?.namespace ?? 'default';
   const raw = manifests.kubeObjects.get(a.metadata.name);
-  const objects: KubeObject[] = raw?.length
-    ? raw.map((r) => deepClone(r.object) as unknown as KubeObject)
-    : renderContainerApp(a, e, manifests.releases.get(a.metadata.name)?.manifest);
+  const objects: KubeObject[] = raw?.length ? raw.map((r) => deepClone(r.object)) : renderContainerApp(a, e, manifests.releases.get(a.metadata.name)?.manifest);
   const origins = raw?.length ? raw.map((r) => ({ file: r.origin.file, line: r.origin.line, col: r.origin.col })) : [];
   const clusterScoped = clusterScopedKindsOf(manifests);
   for (const o of objects) {

@@ -1,10 +1,11 @@
 // selfSigned issuer: an ECDSA P-256 key and a self-signed X.509 certificate whose SANs are the
 // Certificate's domains. Made with @peculiar/x509 over node's WebCrypto (installed with acme-client;
 // it should be declared in package.json).
-import { webcrypto, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// Node's global WebCrypto (the same object as node:crypto's webcrypto) typed as the standard Crypto.
+x509.cryptoProvider.set(globalThis.crypto);
 
 export interface IssuedPem {
   certPem: string;
@@ -15,7 +16,7 @@ const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 /** Generates a key and a certificate valid from now (minus a minute of clock skew) for `days`. */
 export async function generateSelfSigned(domains: string[], days: number, now = new Date()): Promise<IssuedPem> {
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  const keys = await globalThis.crypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + days * 86_400_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -33,7 +34,7 @@ export async function generateSelfSigned(domains: string[], days: number, now = 
       new x509.BasicConstraintsExtension(true, undefined, true),
     ],
   });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey);
+  const pkcs8 = await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { certPem: cert.toString('pem') + '\n', keyPem: toPem(Buffer.from(pkcs8), 'PRIVATE KEY') };
 }
 
