@@ -20,7 +20,17 @@ export interface FieldDiff {
   after?: Json;
 }
 
-export interface Change {
+/** Which resource a plan entry is about, and whose it is. */
+export interface ResourceRef {
+  id: string;
+  target: string;
+  kind: DesiredResource['kind'];
+  owner: string;
+  environment: string;
+  name: string;
+}
+
+export interface Change extends ResourceRef {
   action: ChangeAction;
   reason: ChangeReason;
   /** Human sentence, e.g. "process exited (pid 1234 not running)". */
@@ -29,12 +39,6 @@ export interface Change {
   desired?: DesiredResource;
   /** Observed resource (absent when never seen). */
   observed?: ObservedResource;
-  id: string;
-  target: string;
-  kind: DesiredResource['kind'];
-  owner: string;
-  environment: string;
-  name: string;
   fields: FieldDiff[];
   /** Unified diffs of rendered text keyed by label (file path), secrets masked. */
   textDiffs: Record<string, string>;
@@ -46,13 +50,7 @@ export interface Change {
 }
 
 /** A resource that could not be observed: neither pruned nor re-created, and never "in sync". */
-export interface UnknownResource {
-  id: string;
-  target: string;
-  kind: DesiredResource['kind'];
-  owner: string;
-  environment: string;
-  name: string;
+export interface UnknownResource extends ResourceRef {
   cause: UnknownCause;
   /** Whether it is still desired (true) or only in the inventory (false: a prune candidate that is kept). */
   desired: boolean;

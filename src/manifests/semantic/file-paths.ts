@@ -1,25 +1,14 @@
 // File paths in manifests are absolute, or relative without `..`: a relative path must never climb
 // out of the directory it is relative to (the instance dir, the manifests root).
-import { finding, type Finding, type ManifestDoc, type ManifestIndex } from './types.js';
-
-const secretKeys = new Set(['valueFrom', 'tokenFrom', 'certFrom', 'keyFrom', 'kubeconfigFrom']);
-
-function climbs(path: string): boolean {
-  return path.split(/[\\/]+/).includes('..');
-}
+import { climbs, docsWithSources, walkSecretSources } from './secret-sources.js';
+import { finding, type Finding, type ManifestIndex } from './types.js';
 
 export function checkFilePaths(index: ManifestIndex): Finding[] {
   const out: Finding[] = [];
-  const all: ManifestDoc[] = [
-    ...index.environments.values(),
-    ...index.nodes.values(),
-    ...index.applications.values(),
-    ...index.releases.values(),
-    ...index.certificates.values(),
-  ];
-  for (const doc of all) {
-    walkSecretFiles(doc.manifest, [], (path, file) => {
-      if (climbs(file)) out.push(finding(doc, path, `path "${file}" must not contain ".." segments`));
+  for (const doc of docsWithSources(index)) {
+    walkSecretSources(doc.manifest, [], (path, source) => {
+      if (typeof source.file === 'string' && climbs(source.file))
+        out.push(finding(doc, [...path, 'file'], `path "${source.file}" must not contain ".." segments`));
     });
   }
   for (const doc of index.applications.values()) {
@@ -46,28 +35,4 @@ export function checkFilePaths(index: ManifestIndex): Finding[] {
     });
   }
   return out;
-}
-
-/** Calls `visit` for every `<secret source>.file` string in a value. `path` is a shared stack,
- *  copied only when something is reported (this runs over every node of every manifest). */
-function walkSecretFiles(value: unknown, path: (string | number)[], visit: (path: (string | number)[], file: string) => void): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(i);
-      walkSecretFiles(value[i], path, visit);
-      path.pop();
-    }
-    return;
-  }
-  for (const k in value) {
-    const v = (value as Record<string, unknown>)[k];
-    if (secretKeys.has(k) && v && typeof v === 'object' && typeof (v as { file?: unknown }).file === 'string') {
-      visit([...path, k, 'file'], (v as { file: string }).file);
-    } else if (v !== null && typeof v === 'object') {
-      path.push(k);
-      walkSecretFiles(v, path, visit);
-      path.pop();
-    }
-  }
 }
