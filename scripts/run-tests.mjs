@@ -27,5 +27,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.BOREAS_TEST_CONCURRENCY ?? '2';
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...flags, ...files], { cwd: root, stdio: 'inherit' });
+// TAP on stdout as before; the per-file timing summary on stderr at the end.
+const reporters = flags.some((f) => f.startsWith('--test-reporter'))
+  ? []
+  : ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-timing-reporter.mjs', '--test-reporter-destination=stderr'];
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...flags, ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
