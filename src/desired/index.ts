@@ -21,18 +21,9 @@ import { renderKubeObject } from './kubernetes/render.js';
 /** Annotation carrying the digest of the encrypted values an object uses (never a value). */
 const SECRET_DIGEST_ANNOTATION = 'boreas.dev/secret-digest';
 
-export interface DesiredContext {
-  /** Node each ordinal of an app ran on before (from the inventory), so placement is stable. */
-  previousPlacement(app: string): Map<number, string>;
-  /** Whether a target (a node's agent) answers now; new instances are only placed on nodes that do. */
-  targetReachable(key: string): boolean;
-  /**
-   * A digest standing for a secret value kept encrypted in Git (injected by the engine after its
-   * preflight: a keyed HMAC of the plaintext, or a ciphertext hash when comparing revisions). It enters
-   * the instance spec, so a changed value restarts the instance while the spec never holds the value.
-   */
-  secretDigest?(source: SecretSource): string | undefined;
-}
+import type { DesiredContext } from './context.js';
+
+export type { DesiredContext };
 
 export interface DesiredGraph {
   resources: DesiredResource[];

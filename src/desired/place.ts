@@ -5,7 +5,7 @@ import type { Application, Environment, Node } from '../model/manifest-types.gen
 import { agentTarget, localTarget } from './ids.js';
 import type { Placement } from './machine-instances.js';
 import { placeInstances } from './placement.js';
-import type { DesiredContext } from './index.js';
+import type { DesiredContext } from './context.js';
 
 export function placeOnEnvironment(app: Application, env: Environment, manifests: ManifestSet, ctx: DesiredContext, warnings: string[]): Placement[] {
   if (env.spec.type === 'local') {

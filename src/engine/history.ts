@@ -3,7 +3,7 @@
 import type { DesiredResource } from '../model/resource.js';
 import type { Store } from '../store/store.js';
 import { hashJson } from '../util/hash.js';
-import type { ReconcileSummary } from './reconcile.js';
+import type { RunSummary as ReconcileSummary } from '../model/run-summary.js';
 
 export function desiredHashOf(resources: DesiredResource[], owner: string): string {
   return hashJson(

@@ -7,6 +7,7 @@
 // observed (none Unknown), every desired resource is healthy now, and nothing failed on the way.
 import type { Json } from '../model/json.js';
 import type { Plan } from '../model/plan.js';
+import type { RunResult, RunSummary as ReconcileSummary } from '../model/run-summary.js';
 import { planToTasks, TOMBSTONES } from '../plan/tasks.js';
 import { executeTasks } from './executor.js';
 import { recordHistory } from './history.js';
@@ -41,29 +42,7 @@ export interface ReconcileOptions {
   loaded?: LoadedRevision;
 }
 
-export type RunResult = 'converged' | 'not-converged' | 'failed' | 'interrupted';
-
-export interface ReconcileSummary {
-  revision: string;
-  converged: boolean;
-  result: RunResult;
-  passes: number;
-  tasks: { run: number; succeeded: number; failed: number; skipped: number; cancelled: number };
-  failures: Array<{ resource: string; message: string }>;
-  /** Desired resources that are in sync but not healthy now. */
-  unhealthy: Array<{ resource: string; message: string }>;
-  /** Applied resources kept because of --no-prune. */
-  orphans: string[];
-  warnings: string[];
-  durationMs: number;
-  /** Applications whose release failed and were rolled back (autoRollback), pinned to their previous revision. */
-  rolledBack: Array<{ application: string; to: string }>;
-  /** Set when the run stopped at an interrupt: tasks done in this run, and planned ones not started. */
-  interrupted?: { done: number; notStarted: number };
-  /** The last plan computed (empty when converged); its `unknown` and `massDelete` say why not. */
-  plan: Plan;
-  dryRun: boolean;
-}
+export type { RunResult, RunSummary as ReconcileSummary } from '../model/run-summary.js';
 
 const maxPasses = 10;
 

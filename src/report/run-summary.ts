@@ -1,37 +1,15 @@
 // The end of `reconcile --once` (and rollback): what ran, what failed and why, and whether drift is
-// zero. The input is structurally the engine's ReconcileSummary, kept as its own type so report/
-// depends on nothing but the model.
-import type { Plan } from '../model/plan.js';
+// zero, rendered from the model's RunSummary (what the engine reports).
 import type { Json } from '../model/resource.js';
 import { paint } from './ansi.js';
 import { formatDuration, plural, shortRevision } from './format.js';
 import { countActions, describeCounts, massDeleteLines, unknownTargetLines } from './plan-summary.js';
 import { renderPlanText } from './plan-text.js';
+import type { RunSummary } from '../model/run-summary.js';
+export type { RunSummary };
 import { renderPlanJson } from './plan-json.js';
 import { safeText } from '../util/terminal-text.js';
 import { redact, redactDeep } from '../util/redact.js';
-
-export interface RunSummary {
-  revision: string;
-  converged: boolean;
-  /** converged | not-converged | failed | interrupted. */
-  result?: string;
-  /** Desired resources in sync but not healthy now. */
-  unhealthy?: Array<{ resource: string; message: string }>;
-  /** Set when the run stopped at an interrupt. */
-  interrupted?: { done: number; notStarted: number };
-  passes?: number;
-  tasks: { run: number; succeeded: number; failed: number; skipped: number; cancelled?: number };
-  failures: Array<{ resource: string; message: string }>;
-  orphans?: string[];
-  /** Applications rolled back automatically after a failed release. */
-  rolledBack?: Array<{ application: string; to: string }>;
-  warnings?: string[];
-  durationMs: number;
-  /** The last plan computed (what is left to do when not converged; the plan itself on --dry-run). */
-  plan?: Plan;
-  dryRun?: boolean;
-}
 
 /** Changes still listed after a run that did not converge. */
 const maxRemainingListed = 20;

@@ -7,6 +7,9 @@ function summary(over: Partial<RunSummary> = {}): RunSummary {
   return {
     revision: headSha,
     converged: true,
+    result: over.converged === false ? 'not-converged' : 'converged',
+    unhealthy: [],
+    rolledBack: [],
     passes: 2,
     tasks: { run: 5, succeeded: 5, failed: 0, skipped: 1, cancelled: 0 },
     failures: [],
@@ -54,14 +57,14 @@ test('failed run lists failures with messages and what is left', () => {
 });
 
 test('dry run prints the plan and says nothing was changed', () => {
-  const out = renderRunSummaryText(summary({ dryRun: true, converged: false, plan: samplePlan(), tasks: { run: 0, succeeded: 0, failed: 0, skipped: 0 } }));
+  const out = renderRunSummaryText(summary({ dryRun: true, converged: false, plan: samplePlan(), tasks: { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 } }));
   assert.ok(out.includes('Plan: 1 to create, 3 to change, 1 to delete.'));
   assert.ok(out.endsWith(`Dry run: nothing was changed (revision ${headSha.slice(0, 12)}).\n`));
 });
 
 test('json summary: one object with revision, converged, task counts, duration and failures', () => {
   const json = renderRunSummaryJson(
-    summary({ converged: false, tasks: { run: 2, succeeded: 1, failed: 1, skipped: 0 }, failures: [{ resource: 'r', message: 'm' }] }),
+    summary({ converged: false, tasks: { run: 2, succeeded: 1, failed: 1, skipped: 0, cancelled: 0 }, failures: [{ resource: 'r', message: 'm' }] }),
   );
   assert.deepEqual(JSON.parse(JSON.stringify(json)), {
     revision: headSha,

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseRuntimes, readAgentConfigFile, resolveAgentConfig, splitArgv, type AgentConfig } from '../../agent/config.js';
 import { startAgent } from '../../agent/server.js';
 import { UserError } from '../../model/errors.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 
 interface AgentFlags {
   config?: string;

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../model/errors.js';
 import { resolveDaemonConfig, startDaemon, type DaemonFlags } from '../../daemon/index.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 
 export function registerDaemon(program: Command, setExit: SetExit): void {
   program

@@ -4,7 +4,7 @@ import { ExitCode } from '../../model/errors.js';
 import { openSession } from '../../engine/session.js';
 import { teardown } from '../../engine/teardown.js';
 import { addStateOption } from '../options.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { safeText } from '../../util/terminal-text.js';
 
 export function registerDown(program: Command, setExit: SetExit): void {

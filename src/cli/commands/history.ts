@@ -4,7 +4,7 @@ import { ExitCode, UserError } from '../../model/errors.js';
 import { openSession } from '../../engine/session.js';
 import { addOutputOption, addStateOption } from '../options.js';
 import { renderHistoryText } from '../../report/index.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
 export function registerHistory(program: Command, setExit: SetExit): void {

@@ -1,6 +1,4 @@
-// The command registry: one module per command. Each registers itself on the program and reports its
-// exit code through setExit (commander's action return value is not an exit code).
-import type { Command } from 'commander';
+// The command registry: one module per command (their contract is in types.ts).
 import { registerInit } from './init.js';
 import { registerValidate } from './validate.js';
 import { registerPlan } from './plan.js';
@@ -13,8 +11,9 @@ import { registerAgent } from './agent.js';
 import { registerDaemon } from './daemon.js';
 import { registerSecrets } from './secrets.js';
 
-export type SetExit = (code: number) => void;
-export type RegisterCommand = (program: Command, setExit: SetExit) => void;
+import type { RegisterCommand } from './types.js';
+
+export type { RegisterCommand, SetExit } from './types.js';
 
 export const commands: RegisterCommand[] = [
   registerInit,

@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../model/errors.js';
 import { SCHEMAS_SUBDIR, writeConfigRepo, writeEditorSchemas } from '../../scaffold/config-repo.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 
 export function registerInit(program: Command, _setExit: SetExit): void {
   program

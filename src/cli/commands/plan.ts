@@ -15,7 +15,7 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption, useColor } from '../options.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from '../../report/index.js';
 import { resolveForgeTarget, upsertPlanComment, MARKER_HASH_OVERHEAD, FORGE_KINDS, type ForgeTarget } from '../../report/forge/index.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
 interface PlanFlags {

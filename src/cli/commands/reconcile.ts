@@ -8,7 +8,7 @@ import { ExitCode, UserError } from '../../model/errors.js';
 import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import { parseDuration } from '../../util/duration.js';
 import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption } from '../options.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
 interface ReconcileFlags {

@@ -10,7 +10,7 @@ import { parseDuration } from '../../util/duration.js';
 import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption } from '../options.js';
 import { renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import type { AppRevisionRecord } from '../../store/store.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
 export function registerRollback(program: Command, setExit: SetExit): void {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ExitCode, UserError } from '../../model/errors.js';
 import { encryptAge } from '../../secrets/age-file.js';
 import { IDENTITY_ENV, identityFiles, loadIdentities } from '../../secrets/identities.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 
 export function registerSecrets(program: Command, setExit: SetExit): void {
   const secrets = program.command('secrets').description('Encrypt values for the repository (age) and show the controller recipient');

@@ -6,7 +6,7 @@ import { openSession } from '../../engine/session.js';
 import { collectStatus } from '../../engine/status.js';
 import { addOutputOption, addStateOption } from '../options.js';
 import { renderStatusText, toV1Status } from '../../report/index.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
 export function registerStatus(program: Command, setExit: SetExit): void {

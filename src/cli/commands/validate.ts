@@ -7,7 +7,7 @@ import { formatDiagnostic } from '../../model/diagnostic.js';
 import { ExitCode } from '../../model/errors.js';
 import { openSource } from '../../source/index.js';
 import { addOutputOption, addSourceOptions, addStateOption, stateDirOf } from '../options.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from './types.js';
 import { safeText, terminalJson } from '../../util/terminal-text.js';
 
 interface ValidateFlags {
