@@ -84,6 +84,23 @@ test('the folder import graph has no cycle', () => {
   for (const node of edges.keys()) visit(node, []);
 });
 
+test('no two files import each other, directly or around a loop', () => {
+  const edges = new Map<string, string[]>();
+  for (const file of sourceFiles(src)) {
+    const targets = [...readFileSync(file, 'utf8').matchAll(importRe)].map((m) => resolve(dirname(file), m[2]).replace(/\.js$/, '.ts'));
+    edges.set(file, targets);
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (node: string, path: string[]): void => {
+    if (state.get(node) === 'done') return;
+    assert.notEqual(state.get(node), 'open', `file cycle: ${[...path, node].map((f) => relative(src, f)).join(' → ')}`);
+    state.set(node, 'open');
+    for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+    state.set(node, 'done');
+  };
+  for (const node of edges.keys()) visit(node, []);
+});
+
 test('the table itself is acyclic, so no allowed combination can form a cycle', () => {
   const seen = new Map<string, 'open' | 'done'>();
   const visit = (node: string, path: string[]): void => {
