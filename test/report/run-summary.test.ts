@@ -57,7 +57,9 @@ test('failed run lists failures with messages and what is left', () => {
 });
 
 test('dry run prints the plan and says nothing was changed', () => {
-  const out = renderRunSummaryText(summary({ dryRun: true, converged: false, plan: samplePlan(), tasks: { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 } }));
+  const out = renderRunSummaryText(
+    summary({ dryRun: true, converged: false, plan: samplePlan(), tasks: { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 } }),
+  );
   assert.ok(out.includes('Plan: 1 to create, 3 to change, 1 to delete.'));
   assert.ok(out.endsWith(`Dry run: nothing was changed (revision ${headSha.slice(0, 12)}).\n`));
 });
