@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { AgentState } from '../../agent/state/agent-state.js';
+import { environmentFault } from '../../model/faults.js';
 import { removeEmptyParents } from '../../runtime/files/index.js';
 import { instancesRoot } from '../../runtime/paths.js';
 import { findTagged, workDirTag } from '../../runtime/process/identity.js';
@@ -39,7 +40,7 @@ export async function downLocal(stateDir: string): Promise<DownResult> {
       try {
         if ((await runner.remove(name)) === 'deleted') result.instances.push(name);
       } catch (err) {
-        result.problems.push(`${name}: ${(err as Error).message}`);
+        result.problems.push(`${name}: ${environmentFault(err)?.message ?? (err as Error).message}`);
       }
     }
   }
@@ -53,7 +54,8 @@ export async function downLocal(stateDir: string): Promise<DownResult> {
     try {
       await removeRecordedFiles(workDir, result.files);
     } catch (err) {
-      result.problems.push(`${join(workDir, 'agent.db')}: ${(err as Error).message}`);
+      const db = join(workDir, 'agent.db');
+      result.problems.push(environmentFault(err, { stateFile: db })?.message ?? `${db}: ${(err as Error).message}`);
     }
   }
   return result;
