@@ -2,8 +2,9 @@
 // missing, emptied or damaged): every instance the runners' per-instance records name (processes,
 // scripts, systemd units, containers labelled with this work dir), then every process still carrying
 // an instance identity of this work dir (a record lost with its directory), then every file the local
-// agent's records say it wrote. The records live beside the instances (`<stateDir>/local`), so a lost
-// state file never orphans what runs on this machine.
+// agent's records say it wrote (leaving tombstones, as removal tasks do). The records live beside the
+// instances (`<stateDir>/local`), so a lost state file never orphans what runs on this machine.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -52,7 +53,7 @@ export async function downLocal(stateDir: string): Promise<DownResult> {
   }
   if (existsSync(join(workDir, 'agent.db'))) {
     try {
-      await removeRecordedFiles(workDir, result.files);
+      await retireRecordedResources(workDir, result.files);
     } catch (err) {
       const db = join(workDir, 'agent.db');
       result.problems.push(environmentFault(err, { stateFile: db })?.message ?? `${db}: ${(err as Error).message}`);
@@ -61,19 +62,26 @@ export async function downLocal(stateDir: string): Promise<DownResult> {
   return result;
 }
 
-/** Deletes every file the local agent recorded writing, and forgets those records. */
-async function removeRecordedFiles(workDir: string, removed: string[]): Promise<void> {
+/**
+ * Deletes every file the local agent recorded writing, and leaves a tombstone for every instance and
+ * file it applied, as a RemoveInstance / RemoveFiles task would: observe then reports them removed, so
+ * starting the same content again is a new task key — never a replay of the first start's recorded
+ * success, which would start nothing.
+ */
+async function retireRecordedResources(workDir: string, removed: string[]): Promise<void> {
   const state = new AgentState(workDir);
+  const removedBy = `down-${randomBytes(8).toString('hex')}`;
   try {
     for (const r of state.resources()) {
-      if (r.kind !== 'File') continue;
+      if ((r.kind !== 'File' && r.kind !== 'Instance') || r.locator.removedAt) continue;
       for (const f of (r.locator.files as Array<{ path: string }> | undefined) ?? []) {
         await rm(f.path, { force: true });
         const inside = relative(instancesRoot(workDir), f.path);
         if (!inside.startsWith('..')) await removeEmptyParents(f.path, join(instancesRoot(workDir), inside.split('/')[0]));
         removed.push(f.path);
       }
-      state.forgetResource(r.id);
+      const now = new Date().toISOString();
+      state.recordResource({ id: r.id, kind: r.kind, appliedHash: '', locator: { removedAt: now, removedBy }, updatedAt: now });
     }
   } finally {
     state.close();
