@@ -2,7 +2,9 @@
 // Entry point of the `boreas` command: registers one module per command and turns typed errors into
 // exit codes. Expected failures print one clear message; only bugs print a stack trace.
 import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
 import { ExitCode, UserError, ValidationFailed } from '../model/errors.js';
+import { environmentFault } from '../model/faults.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { commands } from './commands/index.js';
 import { versionText } from './version.js';
@@ -22,11 +24,17 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
-    return reportError(err, argv[0]);
+    return reportError(err, argv[0], stateFileOf(program, argv[0]));
   }
 }
 
-function reportError(err: unknown, command: string | undefined): number {
+/** The --state of the command that failed, so a fault of the state database names its file. */
+function stateFileOf(program: Command, command: string | undefined): string | undefined {
+  const state = program.commands.find((c) => c.name() === command)?.opts().state;
+  return typeof state === 'string' ? resolve(state) : undefined;
+}
+
+function reportError(err: unknown, command: string | undefined, stateFile?: string): number {
   if (err instanceof CommanderError) {
     // --help and --version exit through here with code 0. A usage error is 2, except for `plan`,
     // whose 2 means "changes present" (--detailed-exitcode): its errors are 1.
@@ -38,6 +46,12 @@ function reportError(err: unknown, command: string | undefined): number {
     const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
     process.stderr.write(`boreas: ${errors} error(s); nothing was changed\n`);
     return ExitCode.Failure;
+  }
+  // A full disk, a permission, a damaged state file: one line naming the file and what to do.
+  const fault = environmentFault(err, { stateFile });
+  if (fault) {
+    process.stderr.write(redact(`boreas: ${safeLines(fault.message)}`) + '\n');
+    return command === 'plan' ? ExitCode.Failure : fault.exitCode;
   }
   if (err instanceof UserError) {
     process.stderr.write(redact(`boreas: ${safeLines(err.message)}`) + '\n');

@@ -26,7 +26,14 @@ export function acquireStateLock(stateDir: string, command: string): () => void 
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() } satisfies LockInfo));
+      try {
+        writeSync(fd, JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() } satisfies LockInfo));
+      } catch (err) {
+        // A full disk: no half-made lock is left behind for the next run to puzzle over.
+        closeSync(fd);
+        unlinkSync(file);
+        throw err;
+      }
       closeSync(fd);
       return () => {
         try {

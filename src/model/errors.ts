@@ -33,6 +33,33 @@ export class DeterministicError extends UserError {
   }
 }
 
+/**
+ * The machine, not the input, stopped the command: a full disk, a permission, a read-only file
+ * system, an unusable state file. Printed as one line naming the file and what to do, exit 2 (plan:
+ * 1); never a stack trace. `environmentFault` (faults.ts) turns raw errno and SQLite errors into one.
+ */
+export class EnvironmentFault extends UserError {
+  constructor(message: string) {
+    super(message, ExitCode.UsageOrChanges);
+    this.name = 'EnvironmentFault';
+  }
+}
+
+/**
+ * The state file exists but is not a usable Boreas state file (empty, truncated, garbage, another
+ * program's database). Never treated as a fresh install: that would re-create and orphan everything
+ * the lost file knew about. `boreas down` falls back to the per-instance records instead.
+ */
+export class StateFileUnusable extends EnvironmentFault {
+  constructor(
+    readonly file: string,
+    readonly why: string,
+  ) {
+    super(`${file}: not a Boreas state file (${why}); move it away or restore a backup`);
+    this.name = 'StateFileUnusable';
+  }
+}
+
 /** The revision is invalid: the diagnostics say where. Nothing is applied. */
 export class ValidationFailed extends Error {
   constructor(readonly diagnostics: import('./diagnostic.js').Diagnostic[]) {

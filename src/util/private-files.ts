@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { attachPath } from '../model/faults.js';
 
 /** mkdir -p with 0700 for every directory it creates. */
 export function mkdirPrivate(dir: string): void {
@@ -28,7 +29,7 @@ export function writeFilePrivate(path: string, data: string | NodeJS.ArrayBuffer
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw attachPath(err, path); // a full disk names the file being written, not its temp name
   }
 }
 
@@ -40,7 +41,7 @@ export async function writeFilePrivateAsync(path: string, data: string | NodeJS.
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw attachPath(err, path);
   }
 }
 

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { attachPath } from '../../model/faults.js';
 
 /** Parses an octal mode string ("0640", "640") or passes a number through. */
 export function parseMode(mode: string | number | undefined, fallback = 0o644): number {
@@ -19,6 +20,14 @@ export function parseMode(mode: string | number | undefined, fallback = 0o644): 
  */
 export async function writeFileAtomic(path: string, content: string | Buffer, mode: string | number = 0o644): Promise<void> {
   const fileMode = parseMode(mode);
+  try {
+    await writeThroughTemp(path, content, fileMode);
+  } catch (err) {
+    throw attachPath(err, path); // a full disk names the file being written, not its temp name
+  }
+}
+
+async function writeThroughTemp(path: string, content: string | Buffer, fileMode: number): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);

@@ -1,10 +1,13 @@
-// Turns an instance record plus one /proc lookup into a RunnerObservation: the cheap per-instance
-// check every observe does (no health probe, no network).
+// Turns an instance record plus a /proc lookup into a RunnerObservation: the cheap per-instance check
+// every observe does (no health probe, no network). /proc is scanned for the instance's identity only
+// when the record cannot vouch for its process (a start a crash cut short, a process that is gone), so
+// an adoptable launch reads as running and strays read as drift the next start removes.
 import { join } from 'node:path';
-import type { RunnerObservation } from '../runner.js';
-import type { InstanceRecord } from '../state/instance-state.js';
 import { instanceDir, stderrLogName, stdoutLogName } from '../paths.js';
-import { isSameProcessAlive, processStartTime } from './proc-stat.js';
+import type { RunnerObservation } from '../runner.js';
+import { type InstanceRecord, specJson } from '../state/instance-state.js';
+import { locateProcesses } from './instance-processes.js';
+import { processStartTime } from './proc-stat.js';
 
 /** `pid:<pid>@<start time>`: changes whenever the process is replaced. */
 export function processFingerprint(pid: number | undefined, startTime: string | undefined): string {
@@ -15,22 +18,32 @@ export function processFingerprint(pid: number | undefined, startTime: string | 
 export function observeRecord(workDir: string, rec: InstanceRecord | undefined, runningOverride?: boolean): RunnerObservation {
   if (!rec) return { exists: false, running: false };
   const dir = instanceDir(workDir, rec.instance);
-  const alive = isSameProcessAlive(rec.pid, rec.startTime);
-  const running = runningOverride ?? alive;
+  const found = locateProcesses(workDir, rec);
+  const pid = found.current?.pid ?? rec.pid;
+  const startTime = found.current?.startTime ?? rec.startTime;
+  const running = runningOverride ?? found.current !== undefined;
   const details = {
-    pid: rec.pid ?? null,
+    pid: pid ?? null,
     startedAt: rec.startedAt ?? null,
     stdoutLog: join(dir, stdoutLogName),
     stderrLog: join(dir, stderrLogName),
     runtime: rec.runtime,
+    ...(found.adopted ? { adopted: true } : {}),
   };
-  const base = { appliedHash: rec.specHash, appliedSpec: rec.spec, details, startedAt: rec.startedAt };
+  const strays = found.strays.length
+    ? [`${found.strays.length} stray process(es) of ${rec.instance} left by an interrupted start (pid ${found.strays.map((p) => p.pid).join(', ')})`]
+    : [];
+  const base = { appliedHash: rec.specHash, appliedSpec: specJson(rec.spec), details, startedAt: rec.startedAt };
   if (rec.desired === 'stopped') {
-    const drift = running ? [`${rec.instance} should be stopped but runs (pid ${rec.pid})`] : [];
-    return { ...base, exists: true, running, stopped: true, drift, fingerprint: running ? processFingerprint(rec.pid, rec.startTime) : 'stopped' };
+    const drift = running ? [`${rec.instance} should be stopped but runs (pid ${pid})`] : [];
+    return { ...base, exists: true, running, stopped: true, drift, fingerprint: running ? processFingerprint(pid, startTime) : 'stopped' };
   }
-  if (running) return { ...base, exists: true, running: true, fingerprint: processFingerprint(rec.pid, rec.startTime) };
+  if (running) return { ...base, exists: true, running: true, fingerprint: processFingerprint(pid, startTime), ...(strays.length ? { drift: strays } : {}) };
+  if (rec.pending) {
+    const why = `the last start of ${rec.instance} did not finish (no process of it runs)`;
+    return { ...base, exists: false, running: false, drift: [why, ...strays], fingerprint: `interrupted:${rec.launchId ?? ''}` };
+  }
   const reused = rec.pid !== undefined && processStartTime(rec.pid) !== undefined;
   const why = reused ? `process exited (pid ${rec.pid} now belongs to another process)` : `process exited (pid ${rec.pid} not running)`;
-  return { ...base, exists: false, running: false, drift: [why], fingerprint: `exited:${processFingerprint(rec.pid, rec.startTime)}` };
+  return { ...base, exists: false, running: false, drift: [why, ...strays], fingerprint: `exited:${processFingerprint(rec.pid, rec.startTime)}` };
 }

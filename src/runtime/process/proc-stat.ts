@@ -10,6 +10,8 @@ export interface ProcStat {
   startTime: string;
   /** Process group id (field 5). */
   pgid: number;
+  /** Session id (field 6): an instance started detached leads its own session, children stay in it. */
+  sid: number;
 }
 
 /** Reads /proc/<pid>/stat; undefined when the process does not exist. */
@@ -23,7 +25,7 @@ export function readProcStat(pid: number): ProcStat | undefined {
   // Field 2 (comm) is parenthesised and may contain spaces or ')'; everything after the last ')'
   // is space-separated starting at field 3.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: rest[0], pgid: Number(rest[2]), startTime: rest[19] };
+  return { pid, state: rest[0], pgid: Number(rest[2]), sid: Number(rest[3]), startTime: rest[19] };
 }
 
 /** Start time of a live process, or undefined when it is gone (zombies count as gone). */

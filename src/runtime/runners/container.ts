@@ -1,14 +1,18 @@
 // Runner for `runtime: container` through the Docker Engine API (dockerode). The container itself is
 // the record: labels `boreas.instance` and `boreas.spec-hash` say which instance it is and what it was
-// started from, so a lost agent state file loses nothing. A changed spec (or changed resolved env)
-// replaces the container; the image is pulled only when it is not present locally.
+// started from, `boreas.instance-id` which work dir on this machine it belongs to, so a lost agent
+// state file loses nothing. Before a container is created an intent record is written to the instance
+// directory (fsync'd), and its id right after, so `down` finds it from the work dir alone; the
+// container name (one per instance) keeps a crash from ever creating a second one. A changed spec (or
+// changed resolved env) replaces the container; the image is pulled only when it is not present locally.
 import Docker from 'dockerode';
 import { UserError } from '../../model/errors.js';
 import type { Json } from '../../model/resource.js';
 import { canonicalJson, sha256 } from '../../util/hash.js';
 import type { InstanceSpec } from '../../model/machine-specs.js';
+import { instanceIdentity, instanceIdVar, workDirTag } from '../process/identity.js';
 import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
-import { deleteRecord, readRecord, writeRecord } from '../state/instance-state.js';
+import { deleteRecord, type InstanceRecord, listRecords, readRecord, writeRecord } from '../state/instance-state.js';
 
 export interface ContainerRunnerOptions {
   /** Docker socket path (default /var/run/docker.sock). */
@@ -21,6 +25,8 @@ export interface ContainerRunnerOptions {
 
 export const instanceLabel = 'boreas.instance';
 export const specHashLabel = 'boreas.spec-hash';
+/** The instance identity (process/identity.ts): instance and the work dir that created the container. */
+export const instanceIdLabel = 'boreas.instance-id';
 const envHashLabel = 'boreas.env-hash';
 
 export class ContainerRunner implements Runner {
@@ -50,13 +56,20 @@ export class ContainerRunner implements Runner {
     // The env hash covers resolved secrets, so a rotated secret replaces the container too. Docker
     // keeps the env in its own config anyway; the label adds nothing an inspect would not show.
     const envHash = sha256(canonicalJson(env)).slice(0, 16);
-    await deleteRecord(this.ctx.workDir, spec.instance); // running again: the labels are the truth
+    const identity = instanceIdentity(this.ctx.workDir, spec.instance);
+    const rec = await readRecord(this.ctx.workDir, spec.instance);
+    const running: InstanceRecord = { instance: spec.instance, runtime: 'container', specHash, spec, desired: 'running', identity };
     const existing = await this.find(spec.instance);
     if (existing && existing.Labels[specHashLabel] === specHash && existing.Labels[envHashLabel] === envHash) {
+      // Running again (also after state: Stopped, or a create a crash left unrecorded): record it.
+      if (rec?.desired !== 'running' || rec.pending || rec.containerId !== existing.Id)
+        await writeRecord(this.ctx.workDir, { ...running, containerId: existing.Id });
       if (existing.State === 'running') return 'unchanged';
       await this.docker.getContainer(existing.Id).start();
       return 'configured';
     }
+    // The intent, durable before the container exists; the container id follows right after.
+    await writeRecord(this.ctx.workDir, { ...running, pending: true });
     await this.ensureImage(c.image);
     if (existing) await this.removeContainer(existing.Id);
     const networkMode = c.networkMode ?? this.opts.defaultNetworkMode ?? 'host';
@@ -72,11 +85,19 @@ export class ContainerRunner implements Runner {
       Image: c.image,
       ...(c.command ? { Entrypoint: c.command } : {}),
       ...(c.args ? { Cmd: c.args } : {}),
-      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-      Labels: { [instanceLabel]: spec.instance, [specHashLabel]: specHash, [envHashLabel]: envHash, 'boreas.app': spec.app, 'boreas.version': spec.version },
+      Env: Object.entries({ ...env, [instanceIdVar]: identity }).map(([k, v]) => `${k}=${v}`),
+      Labels: {
+        [instanceLabel]: spec.instance,
+        [instanceIdLabel]: identity,
+        [specHashLabel]: specHash,
+        [envHashLabel]: envHash,
+        'boreas.app': spec.app,
+        'boreas.version': spec.version,
+      },
       ExposedPorts: exposed,
       HostConfig: { NetworkMode: networkMode, PortBindings: bindings, RestartPolicy: { Name: 'unless-stopped' } },
     });
+    await writeRecord(this.ctx.workDir, { ...running, containerId: container.id, startedAt: new Date().toISOString() });
     await container.start();
     return existing ? 'configured' : 'created';
   }
@@ -105,8 +126,10 @@ export class ContainerRunner implements Runner {
         instance,
         runtime: 'container',
         specHash: applied.specHash,
-        spec: applied.spec as unknown as Json,
+        spec: applied.spec,
         desired: 'stopped',
+        identity: instanceIdentity(this.ctx.workDir, instance),
+        ...(existing ? { containerId: existing.Id } : {}),
       });
     if (existing?.State !== 'running') return noted ? 'unchanged' : 'configured';
     await this.docker.getContainer(existing.Id).stop({ t: this.opts.stopTimeoutSeconds ?? 10 });
@@ -158,9 +181,13 @@ export class ContainerRunner implements Runner {
     };
   }
 
+  /** Containers of this work dir: labelled with its identity tag, or named by one of its records. */
   async list(): Promise<string[]> {
+    const tag = workDirTag(this.ctx.workDir);
     const list = await this.docker.listContainers({ all: true, filters: { label: [instanceLabel] } });
-    return [...new Set(list.map((c) => c.Labels[instanceLabel]))].sort();
+    const labelled = list.filter((c) => c.Labels[instanceIdLabel]?.endsWith(tag)).map((c) => c.Labels[instanceLabel]);
+    const recorded = (await listRecords(this.ctx.workDir, 'container')).map((r) => r.instance);
+    return [...new Set([...labelled, ...recorded])].sort();
   }
 }
 

@@ -1,6 +1,8 @@
 // Runner for `runtime: process`: a command started detached with an argument array, tracked by pid +
-// start time, restarted when its spec hash changes or it died. Supervision with backoff inside a
-// long-lived process is the Supervisor's job (supervisor.ts); here a dead process is just observed.
+// start time and by the instance identity in its environment, restarted when its spec hash changes or
+// it died. A launch a crash left unrecorded is adopted, strays of it are stopped (start-instance.ts).
+// Supervision with backoff inside a long-lived process is the Supervisor's job (supervisor.ts); here a
+// dead process is just observed.
 import { rm, rmdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../model/errors.js';
@@ -9,12 +11,12 @@ import { artifactPath, ensureArtifact } from '../artifact.js';
 import type { InstanceSpec } from '../../model/machine-specs.js';
 import { instanceDir } from '../paths.js';
 import { observeRecord } from '../process/observe-record.js';
-import { isSameProcessAlive } from '../process/proc-stat.js';
+import { adoptedRecord, locateProcesses, stopInstanceProcesses } from '../process/instance-processes.js';
 import { resolveArgs, resolveCommand } from '../process/resolve-command.js';
 import { earlyExit, earlyExitError, startInstance } from '../process/start-instance.js';
-import { terminateProcess } from '../process/terminate.js';
+import { terminateProcesses } from '../process/terminate.js';
 import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
-import { deleteRecord, listRecords, readRecord, writeRecord } from '../state/instance-state.js';
+import { deleteRecord, type InstanceRecord, listRecords, readRecord, writeRecord } from '../state/instance-state.js';
 
 export interface DetachedRunnerOptions {
   /** SIGTERM → SIGKILL grace period. Default 5000 ms. */
@@ -37,9 +39,15 @@ export class ProcessRunner implements Runner {
     const p = spec.process;
     if (!p) throw new UserError(`${spec.instance}: runtime process needs a process block`);
     const rec = await readRecord(this.ctx.workDir, spec.instance);
-    const alive = rec !== undefined && isSameProcessAlive(rec.pid, rec.startTime);
-    if (rec && alive && rec.desired === 'running' && rec.specHash === specHash) return 'unchanged';
-    if (rec && alive) await terminateProcess(rec.pid, rec.startTime, this.opts.graceMs);
+    if (rec) {
+      const found = locateProcesses(this.ctx.workDir, rec, { scan: 'always' });
+      if (found.current && rec.desired === 'running' && rec.specHash === specHash) {
+        const strays = await terminateProcesses(found.strays, this.opts.graceMs);
+        if (found.adopted) await writeRecord(this.ctx.workDir, adoptedRecord(rec, found.current));
+        return strays ? 'configured' : 'unchanged';
+      }
+      await stopInstanceProcesses(this.ctx.workDir, rec, this.opts.graceMs);
+    }
 
     const dir = instanceDir(this.ctx.workDir, spec.instance);
     const extra: Record<string, Json> = {};
@@ -55,7 +63,17 @@ export class ProcessRunner implements Runner {
     }
     const argv: [string, ...string[]] = [command, ...resolveArgs(p.args ?? [], this.ctx.baseDir)];
     const cwd = p.cwd ? resolve(this.ctx.baseDir, p.cwd) : dir;
-    const { started } = await startInstance({ workDir: this.ctx.workDir, spec, specHash, argv, cwd, env, rotateBytes: this.opts.rotateBytes, extra });
+    const { started } = await startInstance({
+      workDir: this.ctx.workDir,
+      spec,
+      specHash,
+      argv,
+      cwd,
+      env,
+      rotateBytes: this.opts.rotateBytes,
+      extra,
+      graceMs: this.opts.graceMs,
+    });
     const exit = await earlyExit(started.child, this.opts.startupWatchMs ?? 300);
     if (exit !== undefined) throw earlyExitError(spec.instance, exit, started.logs.stderr);
     return rec ? 'configured' : 'created';
@@ -88,13 +106,17 @@ export async function stopDetached(
   graceMs?: number,
 ): Promise<'configured' | 'unchanged'> {
   const rec = await readRecord(workDir, instance);
-  const killed = rec ? await terminateProcess(rec.pid, rec.startTime, graceMs) : false;
-  const next = {
-    ...(rec ?? { instance, runtime, specHash: '', spec: null }),
-    ...(applied ? { specHash: applied.specHash, spec: applied.spec as unknown as Json, runtime } : {}),
-    desired: 'stopped' as const,
-    pid: undefined,
-    startTime: undefined,
+  const killed = await stopInstanceProcesses(workDir, rec ?? { instance }, graceMs);
+  const {
+    pending: _pending,
+    pid: _pid,
+    startTime: _startTime,
+    ...kept
+  }: InstanceRecord = rec ?? { instance, runtime, specHash: '', spec: null, desired: 'stopped' };
+  const next: InstanceRecord = {
+    ...kept,
+    ...(applied ? { specHash: applied.specHash, spec: applied.spec, runtime } : {}),
+    desired: 'stopped',
   };
   const changed = killed || !rec || rec.desired !== 'stopped' || rec.specHash !== next.specHash;
   if (changed) await writeRecord(workDir, next);
@@ -104,8 +126,9 @@ export async function stopDetached(
 /** Stops a detached instance and deletes its record, logs and artifact (rendered files are File resources). */
 export async function removeDetached(workDir: string, instance: string, graceMs?: number): Promise<'deleted' | 'unchanged'> {
   const rec = await readRecord(workDir, instance);
-  if (!rec) return 'unchanged';
-  await terminateProcess(rec.pid, rec.startTime, graceMs);
+  // Without a record, whatever still carries the instance's identity is stopped all the same.
+  const killed = await stopInstanceProcesses(workDir, rec ?? { instance }, graceMs);
+  if (!rec) return killed ? 'deleted' : 'unchanged';
   const dir = instanceDir(workDir, instance);
   await deleteRecord(workDir, instance);
   for (const f of ['stdout.log', 'stdout.log.1', 'stderr.log', 'stderr.log.1']) await rm(join(dir, f), { force: true });

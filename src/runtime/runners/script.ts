@@ -7,11 +7,11 @@ import type { InstanceSpec } from '../../model/machine-specs.js';
 import { instanceDir } from '../paths.js';
 import { instanceEnv } from '../process/env.js';
 import { observeRecord } from '../process/observe-record.js';
-import { isSameProcessAlive } from '../process/proc-stat.js';
+import { adoptedRecord, locateProcesses, stopInstanceProcesses } from '../process/instance-processes.js';
 import { resolveArgs, resolveCommand } from '../process/resolve-command.js';
 import { runCommand } from '../process/run-command.js';
 import { earlyExit, earlyExitError, startInstance } from '../process/start-instance.js';
-import { terminateProcess } from '../process/terminate.js';
+import { terminateProcesses } from '../process/terminate.js';
 import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
 import { listRecords, readRecord, writeRecord, type InstanceRecord } from '../state/instance-state.js';
 import { removeDetached, stopDetached, type DetachedRunnerOptions } from './process.js';
@@ -24,9 +24,9 @@ export interface ScriptRunnerOptions extends DetachedRunnerOptions {
 }
 
 /** Literal (non-secret) env of a spec: what stop/status commands get, since resolved env is never stored. */
-function literalEnv(spec: InstanceSpec): Record<string, string> {
+function literalEnv(spec: InstanceSpec | null): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(spec.env ?? {})) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(spec?.env ?? {})) if (typeof v === 'string') out[k] = v;
   return out;
 }
 
@@ -44,30 +44,31 @@ export class ScriptRunner implements Runner {
 
   /** Runs a stop/status command of the recorded spec; the exit code, or undefined when it could not run. */
   private async runSpecCommand(rec: InstanceRecord, cmd: string[]): Promise<{ code?: number; output: string }> {
-    const spec = rec.spec as unknown as InstanceSpec;
     const dir = instanceDir(this.ctx.workDir, rec.instance);
+    // Not an instance process: no identity, so a sweep of the instance never mistakes it for one.
     const res = await runCommand(this.argv(cmd), {
       cwd: dir,
-      env: instanceEnv(literalEnv(spec), { BOREAS_INSTANCE_DIR: dir }),
+      env: instanceEnv(literalEnv(rec.spec), { BOREAS_INSTANCE_DIR: dir }),
       timeoutMs: this.opts.commandTimeoutMs ?? 30_000,
     });
     return { code: res.code, output: res.error ?? res.output };
   }
 
   private async isRunning(rec: InstanceRecord): Promise<boolean> {
-    const status = (rec.spec as unknown as InstanceSpec | null)?.script?.status;
+    const status = rec.spec?.script?.status;
     if (status) return (await this.runSpecCommand(rec, status)).code === 0;
     if (rec.oneShot) return rec.desired === 'running';
-    return isSameProcessAlive(rec.pid, rec.startTime);
+    return locateProcesses(this.ctx.workDir, rec).current !== undefined;
   }
 
   private async stopRunning(rec: InstanceRecord): Promise<void> {
-    const stop = (rec.spec as unknown as InstanceSpec | null)?.script?.stop;
+    const stop = rec.spec?.script?.stop;
     if (stop) {
       const res = await this.runSpecCommand(rec, stop);
       if (res.code !== 0) throw new Error(`${rec.instance}: stop command failed (${res.code ?? 'not run'}): ${res.output}`);
     }
-    await terminateProcess(rec.pid, rec.startTime, this.opts.graceMs);
+    // Then whatever still carries the identity: the start command, what it daemonised, their children.
+    await stopInstanceProcesses(this.ctx.workDir, rec, this.opts.graceMs);
   }
 
   async ensureRunning(spec: InstanceSpec, specHash: string, env: Record<string, string>): Promise<'created' | 'configured' | 'unchanged'> {
@@ -75,7 +76,15 @@ export class ScriptRunner implements Runner {
     if (!s) throw new UserError(`${spec.instance}: runtime script needs a script block`);
     const rec = await readRecord(this.ctx.workDir, spec.instance);
     const running = rec ? await this.isRunning(rec) : false;
-    if (rec && running && rec.desired === 'running' && rec.specHash === specHash) return 'unchanged';
+    if (rec && running && rec.desired === 'running' && rec.specHash === specHash) {
+      if (rec.oneShot) return 'unchanged';
+      const found = locateProcesses(this.ctx.workDir, rec, { scan: 'always' });
+      // Running by the status command but no launch of ours found: what runs is the script's own doing.
+      if (!found.current) return 'unchanged';
+      const strays = await terminateProcesses(found.strays, this.opts.graceMs);
+      if (found.adopted) await writeRecord(this.ctx.workDir, adoptedRecord(rec, found.current));
+      return strays ? 'configured' : 'unchanged';
+    }
     if (rec && running) await this.stopRunning(rec);
 
     const dir = instanceDir(this.ctx.workDir, spec.instance);
@@ -87,6 +96,7 @@ export class ScriptRunner implements Runner {
       cwd: dir,
       env,
       rotateBytes: this.opts.rotateBytes,
+      graceMs: this.opts.graceMs,
     });
     const exit = await earlyExit(started.child, this.opts.oneShotWindowMs ?? 1000);
     if (exit === 0) {
@@ -121,8 +131,7 @@ export class ScriptRunner implements Runner {
     if (!rec || rec.runtime !== this.runtime) return { exists: false, running: false };
     const obs = observeRecord(this.ctx.workDir, rec, await this.isRunning(rec));
     if (rec.oneShot) obs.details = { ...obs.details, oneShot: true as Json };
-    if (!obs.running && obs.drift?.length && (rec.spec as unknown as InstanceSpec | null)?.script?.status)
-      obs.drift = [`status command reports ${instance} is not running`];
+    if (!obs.running && obs.drift?.length && rec.spec?.script?.status) obs.drift = [`status command reports ${instance} is not running`];
     return obs;
   }
 

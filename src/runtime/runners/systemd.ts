@@ -1,8 +1,11 @@
 // Runner for `runtime: systemd`: the unit text is written to the unit dir, secrets go to an
 // EnvironmentFile (0600, under the work dir) referenced by a drop-in, then `daemon-reload`, enable
 // (when the unit has an [Install] section) and start/restart. Status is `systemctl show`; the
-// InvocationID is the fingerprint (it changes on every start). The systemctl invocation is argv
-// (["systemctl", "--user"] in tests and for user managers) and never goes through a shell.
+// InvocationID is the fingerprint (it changes on every start). The unit name is the instance's
+// identity; the record naming it is written (fsync'd) before any unit file is installed, so a crash
+// mid-install leaves a record `down` finds, and the unit's processes carry BOREAS_INSTANCE_ID too.
+// The systemctl invocation is argv (["systemctl", "--user"] in tests and for user managers) and never
+// goes through a shell.
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../model/errors.js';
@@ -11,8 +14,9 @@ import { writeFileAtomic } from '../files/atomic.js';
 import type { InstanceSpec } from '../../model/machine-specs.js';
 import { instanceDir } from '../paths.js';
 import { runCommand } from '../process/run-command.js';
+import { instanceIdentity, instanceIdVar } from '../process/identity.js';
 import type { Runner, RunnerContext, RunnerObservation } from '../runner.js';
-import { deleteRecord, listRecords, readRecord, writeRecord } from '../state/instance-state.js';
+import { deleteRecord, type InstanceRecord, listRecords, readRecord, writeRecord } from '../state/instance-state.js';
 
 export interface SystemdOptions {
   /** argv prefix, e.g. ["systemctl"] or ["systemctl", "--user"]. */
@@ -95,11 +99,15 @@ export class SystemdRunner implements Runner {
     const dir = instanceDir(this.ctx.workDir, spec.instance);
     const envFile = join(dir, 'systemd.env');
     const rec = await readRecord(this.ctx.workDir, spec.instance);
+    const identity = instanceIdentity(this.ctx.workDir, spec.instance);
+    const record: InstanceRecord = { instance: spec.instance, runtime: 'systemd', specHash, spec, desired: 'running', identity, extra: { unit } };
+    // The intent, durable before the unit is installed: unless a record already names this unit.
+    if (rec?.extra?.unit !== unit) await writeRecord(this.ctx.workDir, { ...record, pending: true });
     const changed = [
       await writeIfChanged(join(this.opts.unitDir, unit), spec.systemd.unit, 0o644),
       await writeIfChanged(
         envFile,
-        Object.entries(env)
+        Object.entries({ ...env, [instanceIdVar]: identity })
           .map(([k, v]) => envLine(k, v))
           .join('\n') + '\n',
         0o600,
@@ -109,18 +117,10 @@ export class SystemdRunner implements Runner {
     if (changed) await systemctl(this.opts, ['daemon-reload']);
     const status = await showUnit(this.opts, unit);
     const active = status.ActiveState === 'active' || status.ActiveState === 'activating';
-    if (!changed && active && rec?.specHash === specHash && rec.desired === 'running') return 'unchanged';
+    if (!changed && active && rec?.specHash === specHash && rec.desired === 'running' && !rec.pending) return 'unchanged';
     if (/^\[Install\]/m.test(spec.systemd.unit)) await systemctl(this.opts, ['enable', '--', unit]);
     await systemctl(this.opts, [active ? 'restart' : 'start', '--', unit]);
-    await writeRecord(this.ctx.workDir, {
-      instance: spec.instance,
-      runtime: 'systemd',
-      specHash,
-      spec: spec as unknown as Json,
-      desired: 'running',
-      startedAt: new Date().toISOString(),
-      extra: { unit },
-    });
+    await writeRecord(this.ctx.workDir, { ...record, startedAt: new Date().toISOString() });
     return rec ? 'configured' : 'created';
   }
 
@@ -130,10 +130,11 @@ export class SystemdRunner implements Runner {
     const status = await showUnit(this.opts, unit);
     const active = status.ActiveState === 'active' || status.ActiveState === 'activating';
     if (active) await systemctl(this.opts, ['stop', '--', unit]);
-    const next = {
-      ...(rec ?? { instance, runtime: 'systemd' as const, specHash: '', spec: null }),
-      ...(applied ? { specHash: applied.specHash, spec: applied.spec as unknown as Json } : {}),
-      desired: 'stopped' as const,
+    const { pending: _pending, ...kept }: InstanceRecord = rec ?? { instance, runtime: 'systemd', specHash: '', spec: null, desired: 'stopped' };
+    const next: InstanceRecord = {
+      ...kept,
+      ...(applied ? { specHash: applied.specHash, spec: applied.spec } : {}),
+      desired: 'stopped',
       extra: { unit },
     };
     const changed = active || !rec || rec.desired !== 'stopped' || rec.specHash !== next.specHash;
@@ -168,8 +169,11 @@ export class SystemdRunner implements Runner {
     if (s.LoadState === 'not-found') return { ...base, exists: false, running: false, details: { ...details, drift: `unit ${unit} is gone` } };
     if (rec.desired === 'stopped') return { ...base, exists: true, running, fingerprint: running ? `invocation:${s.InvocationID}` : 'stopped' };
     // A unit that should run but is not active has drifted (failed, stopped by hand): exists=false
-    // makes the plan repair it, as for an exited process.
-    return { ...base, exists: running, running, fingerprint: running ? `invocation:${s.InvocationID}` : `${s.ActiveState}:${s.InvocationID}` };
+    // makes the plan repair it, as for an exited process. An install a crash cut short is drift too,
+    // even when the unit is active: what runs may predate the files the install was writing.
+    const fingerprint = running ? `invocation:${s.InvocationID}` : `${s.ActiveState}:${s.InvocationID}`;
+    const drift = rec.pending ? [`the last install of ${unit} did not finish`] : [];
+    return { ...base, exists: running, running, fingerprint, ...(drift.length ? { drift } : {}) };
   }
 
   async list(): Promise<string[]> {

@@ -77,5 +77,5 @@ function localEdge(scope: TargetScope): NginxNodeFacts {
   return declared ? nginxFactsOf(declared) : defaultNginxFacts;
 }
 
-export { downLocal } from './down.js';
+export { type DownResult, downLocal } from './down.js';
 export { localWorkDir } from './paths.js';

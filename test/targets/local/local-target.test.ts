@@ -191,7 +191,7 @@ test('downLocal stops and removes every instance and file the local state knows'
   assert.deepEqual(res.files, [join(work, 'instances/one-0/c.txt')]);
   for (const pid of pids) assert.equal(isAlive(pid), false);
   assert.deepEqual(readdirSync(join(work, 'instances')), []);
-  assert.deepEqual(await downLocal(state), { instances: [], files: [] });
+  assert.deepEqual(await downLocal(state), { instances: [], strays: [], files: [], problems: [] });
 });
 
 test('a script instance with an exec health check (relative to the repo) through the local target', async (t) => {
