@@ -98,7 +98,7 @@ export async function preflightSecrets(manifests: ManifestSet, ctx: SecretContex
       fail(err, use.where);
     }
   }
-  if (!failures.size) for (const p of resolvedExecProblems(manifests, (s) => values.get(sourceKey(s)))) fail(new SecretError(p.message), p.where);
+  for (const p of resolvedExecProblems(manifests, (s) => values.get(sourceKey(s)))) fail(new SecretError(p.message), p.where);
   if (failures.size) throw preflightError([...failures.values()]);
   let hmacKey: string | undefined;
   return {
