@@ -19,6 +19,8 @@ export interface PlanJsonChange {
   textDiffs: Record<string, string>;
   /** Why no task runs for it in this pass (reconcile applies it in a later one). */
   deferred?: string;
+  /** Set when the change is (half of) a move: `from` → `to`, and the id of the other half. */
+  move?: { from: string; to: string; counterpart?: string };
 }
 
 export interface PlanJson {
@@ -74,5 +76,6 @@ function changeJson(c: Change): PlanJsonChange {
     fields: view.fields.map(({ label: _label, ...f }) => f),
     textDiffs: view.textDiffs,
     ...(c.deferred ? { deferred: c.deferred } : {}),
+    ...(c.move ? { move: { ...c.move } } : {}),
   };
 }
