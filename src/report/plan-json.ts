@@ -3,7 +3,7 @@
 import type { Change, Plan } from '../model/plan.js';
 import type { Json } from '../model/resource.js';
 import { viewChange } from './change-view.js';
-import { countActions, countByEnvironment, type ActionCounts } from './plan-summary.js';
+import { countActions, countByEnvironment, resourceStates, type ActionCounts, type ResourceStates } from './plan-summary.js';
 
 export interface PlanJsonChange {
   action: Change['action'];
@@ -26,6 +26,8 @@ export interface PlanJsonChange {
 export interface PlanJson {
   revision: string;
   summary: ActionCounts & { unchanged: number };
+  /** Resources by observed state (what `boreas_resources{state}` exports). */
+  resources: ResourceStates;
   byEnvironment: Record<string, ActionCounts>;
   changes: PlanJsonChange[];
   /** Resources kept because of --no-prune. */
@@ -43,6 +45,7 @@ export function renderPlanJson(plan: Plan, extra: Record<string, Json> = {}): Pl
     ...extra,
     revision: plan.revision,
     summary: { ...countActions(plan.changes), unchanged: plan.unchanged },
+    resources: resourceStates(plan),
     byEnvironment: Object.fromEntries(countByEnvironment(plan.changes)),
     changes: plan.changes.map(changeJson),
     orphans: plan.orphans.map(changeJson),

@@ -25,6 +25,30 @@ export function describeCounts(c: ActionCounts): string {
   return `${c.create} to create, ${c.update + c.repair} to change, ${c.delete} to delete${c.move ? `, ${c.move} to move` : ''}`;
 }
 
+/** How many resources of a plan are in each observed state (the `boreas_resources{state}` metric). */
+export interface ResourceStates {
+  in_sync: number;
+  drifted: number;
+  missing: number;
+  unknown: number;
+}
+
+/**
+ * Resources by state, from a plan: in sync (nothing to do), missing (to create, or applied before and
+ * gone), drifted (to change, repair, move or delete), unknown (could not be observed). One source for
+ * the metric, `plan --output json` and the daemon's API, so they cannot disagree.
+ */
+export function resourceStates(plan: Pick<Plan, 'changes' | 'unchanged' | 'unknown'>): ResourceStates {
+  const out: ResourceStates = { in_sync: plan.unchanged, drifted: 0, missing: 0, unknown: plan.unknown.length };
+  for (const c of plan.changes) {
+    if (shownWithCounterpart(c)) continue;
+    const gone = !c.move && (c.action === 'create' || (c.action === 'repair' && c.observed?.state !== 'present'));
+    if (gone) out.missing++;
+    else out.drifted++;
+  }
+  return out;
+}
+
 /** Whether a change is shown as part of another one: the delete half of a move across targets. */
 export function shownWithCounterpart(c: Change): boolean {
   return !!c.move?.counterpart && c.action === 'delete';
