@@ -97,7 +97,7 @@ export class Controller {
       let loaded: LoadedRevision;
       let invalid: ValidationFailed | undefined;
       try {
-        loaded = await loadValidRevision(session, source);
+        loaded = await loadValidRevision(session, source, { record: true, allowEmpty: this.cfg.allowEmpty });
         this.lastValid = loaded;
       } catch (err) {
         // A bad commit must not switch self-healing off: keep reconciling the last valid revision.
@@ -110,6 +110,7 @@ export class Controller {
         timeoutMs: this.cfg.timeoutMs,
         dryRun: false,
         prune: this.cfg.prune,
+        allowMassDelete: this.cfg.allowMassDelete,
         concurrency: this.cfg.concurrency,
         loaded,
         // Only the normalised fields: a raw event carries the task's resource, whose env may hold secrets.
