@@ -27,6 +27,8 @@ export interface DaemonConfigFile {
   shutdownTimeout?: string;
   concurrency?: number;
   prune?: boolean;
+  allowMassDelete?: boolean;
+  allowEmpty?: boolean;
   agentTokens?: Record<string, string>;
   /** One file or a list (several identities during a key rotation). */
   ageIdentityFile?: string[];

@@ -27,6 +27,8 @@ export const daemonConfigSchema = {
     shutdownTimeout: { $ref: '#/$defs/duration' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
     prune: { type: 'boolean' },
+    allowMassDelete: { type: 'boolean', description: 'let a reconcile delete more than half of what Boreas manages in an environment (held back by default)' },
+    allowEmpty: { type: 'boolean', description: 'accept a repository path without manifests (otherwise an error: it would delete everything)' },
     ageIdentityFile: {
       description: 'age identity file(s) decrypting the age/SOPS values of the repository (one path or a list)',
       anyOf: [

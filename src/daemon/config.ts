@@ -23,6 +23,10 @@ export interface DaemonConfig {
   shutdownTimeoutMs: number;
   concurrency: number;
   prune: boolean;
+  /** Let a reconcile delete more than half of an environment (the mass-delete guard holds it back otherwise). */
+  allowMassDelete: boolean;
+  /** Accept a repository path without manifests (otherwise every reconcile of it is an error). */
+  allowEmpty: boolean;
   /** HMAC secret / GitLab token for the webhook endpoints; webhooks are refused without one. */
   webhookSecret?: string;
   /**
@@ -64,6 +68,8 @@ export interface DaemonFlags {
   timeout?: string;
   concurrency?: string;
   prune?: boolean;
+  allowMassDelete?: boolean;
+  allowEmpty?: boolean;
   ageIdentityFile?: string[];
 }
 
@@ -108,6 +114,8 @@ export function resolveDaemonConfig(flags: DaemonFlags, cwd = process.cwd()): Da
     shutdownTimeoutMs: parseDuration(file.shutdownTimeout ?? '30s', 'shutdownTimeout'),
     concurrency,
     prune: pick('prune', flags.prune === false ? false : undefined) ?? true,
+    allowMassDelete: pick('allowMassDelete', flags.allowMassDelete) ?? false,
+    allowEmpty: pick('allowEmpty', flags.allowEmpty) ?? false,
     webhookSecret: secretFile ? readSecretFile(secretFile, 'webhook secret') : undefined,
     apiToken: tokenFile ? readSecretFile(tokenFile, 'API token') : undefined,
     apiTokenFile: tokenFile,

@@ -6,6 +6,7 @@ import { reconcile, type ReconcileSummary } from '../engine/reconcile.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { UserError, ValidationFailed } from '../model/errors.js';
 import type { Plan } from '../model/plan.js';
+import { resourceStates, type ResourceStates } from '../report/index.js';
 import type { ExecutorEvent } from '../engine/executor-types.js';
 import type { Logger } from '../util/logger.js';
 import { openSource } from '../source/index.js';
@@ -31,6 +32,8 @@ export interface ReconcileRecord {
   converged: boolean;
   /** Changes left in the last plan. */
   drift: number;
+  /** Resources by observed state in the last plan (the `boreas_resources` metric). */
+  resources?: ResourceStates;
   tasks?: ReconcileSummary['tasks'];
   failures: Array<{ resource: string; message: string }>;
   /** Validation diagnostics (`file:line:col: ...`) when the revision was invalid. */
@@ -94,7 +97,7 @@ export class Controller {
       let loaded: LoadedRevision;
       let invalid: ValidationFailed | undefined;
       try {
-        loaded = await loadValidRevision(session, source);
+        loaded = await loadValidRevision(session, source, { record: true, allowEmpty: this.cfg.allowEmpty });
         this.lastValid = loaded;
       } catch (err) {
         // A bad commit must not switch self-healing off: keep reconciling the last valid revision.
@@ -107,6 +110,7 @@ export class Controller {
         timeoutMs: this.cfg.timeoutMs,
         dryRun: false,
         prune: this.cfg.prune,
+        allowMassDelete: this.cfg.allowMassDelete,
         concurrency: this.cfg.concurrency,
         loaded,
         // Only the normalised fields: a raw event carries the task's resource, whose env may hold secrets.
@@ -116,6 +120,7 @@ export class Controller {
       rec.result = summary.converged ? 'converged' : 'not_converged';
       rec.converged = summary.converged;
       rec.drift = summary.plan.changes.length;
+      rec.resources = resourceStates(summary.plan);
       rec.tasks = summary.tasks;
       rec.failures = summary.failures;
       const lastRun = this.base.store.listRuns(1)[0];
@@ -145,6 +150,7 @@ export class Controller {
     this.metrics.recordReconcile(rec.result, rec.durationMs, finished, {
       drift: rec.appliedRevision ? rec.drift : undefined,
       revision: rec.appliedRevision,
+      resources: rec.resources,
       tasks: rec.tasks ? { succeeded: rec.tasks.succeeded, failed: rec.tasks.failed, skipped: rec.tasks.skipped, cancelled: rec.tasks.cancelled } : undefined,
     });
     this.logResult(rec);

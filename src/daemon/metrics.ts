@@ -4,12 +4,14 @@
 // daemons in one process (tests) never share counters. Metric names are part of users' dashboards
 // and alerts: keep them stable.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ResourceStates } from '../report/index.js';
 
 /** How a reconcile ended. */
 export type ReconcileResult = 'converged' | 'not_converged' | 'invalid' | 'error';
 
 const RESULTS: ReconcileResult[] = ['converged', 'not_converged', 'invalid', 'error'];
 const TASK_STATES = ['succeeded', 'failed', 'skipped', 'cancelled'];
+const RESOURCE_STATES: (keyof ResourceStates)[] = ['in_sync', 'drifted', 'missing', 'unknown'];
 const durationBuckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export class DaemonMetrics {
@@ -29,6 +31,12 @@ export class DaemonMetrics {
   private readonly drift = new Gauge({
     name: 'boreas_drift_resources',
     help: 'Changes left in the plan after the last reconcile (0 when converged).',
+    registers: [this.registry],
+  });
+  private readonly resources = new Gauge({
+    name: 'boreas_resources',
+    help: 'Resources by observed state in the last plan: in_sync, drifted, missing, unknown (could not be observed).',
+    labelNames: ['state'],
     registers: [this.registry],
   });
   private readonly tasks = new Counter({
@@ -69,6 +77,7 @@ export class DaemonMetrics {
     for (const result of RESULTS) this.reconciles.inc({ result }, 0);
     for (const state of TASK_STATES) this.tasks.inc({ state }, 0);
     this.drift.set(0);
+    for (const state of RESOURCE_STATES) this.resources.set({ state }, 0);
     this.lastTimestamp.set(0);
   }
 
@@ -81,13 +90,15 @@ export class DaemonMetrics {
     result: ReconcileResult,
     durationMs: number,
     at: Date,
-    extra: { drift?: number; revision?: string; tasks?: Record<string, number> } = {},
+    extra: { drift?: number; revision?: string; tasks?: Record<string, number>; resources?: ResourceStates } = {},
   ): void {
     this.reconciles.inc({ result });
     this.finished++;
     this.duration.observe(durationMs / 1000);
     this.lastTimestamp.set(at.getTime() / 1000);
     if (extra.drift !== undefined) this.drift.set(extra.drift);
+    // Only a reconcile that got as far as a plan knows the states; otherwise the last known ones stay.
+    if (extra.resources) for (const state of RESOURCE_STATES) this.resources.set({ state }, extra.resources[state]);
     if (extra.revision) {
       this.revision.reset();
       this.revision.set({ sha: extra.revision }, 1);

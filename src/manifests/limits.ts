@@ -7,3 +7,20 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 /** Passed to yaml's toJS: alias expansions beyond this are treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Most bytes one command line plus its environment may take (each string with its terminating NUL).
+ * Linux refuses an exec with E2BIG when the total passes ARG_MAX (a quarter of the stack limit, 2 MiB
+ * by default) or when one string passes MAX_ARG_STRLEN (128 KiB). 128 KiB in all keeps every single
+ * string under the second limit, fits the smallest ARG_MAX any supported system has had (Linux before
+ * 2.6.23, and a 512 KiB stack limit today), and leaves the rest to the variables the agent adds
+ * (PATH, HOME, BOREAS_*). A manifest over it would start nowhere, so it is refused before anything is.
+ */
+export const MAX_EXEC_BYTES = 128 * 1024;
+
+/**
+ * Most machine instances (process, container, script, systemd) one revision may ask for across every
+ * application. Each is a desired resource with its own observation and task, so this bounds the memory
+ * and time a plan can take; replicas per application are bounded by the schema (10,000).
+ */
+export const MAX_INSTANCES = 100_000;

@@ -98,8 +98,15 @@ function describe(kind: string, e: ErrorObject, alternatives?: ErrorObject[]): S
       const names = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
       const exactlyOne = e.parentSchema?.minProperties === 1 && e.parentSchema?.maxProperties === 1;
       if (exactlyOne && names.length) return { path, at: path, message: `must set exactly one of: ${names.join(', ')}` };
+      if (e.keyword === 'maxProperties' && e.data && typeof e.data === 'object')
+        return { path, at: path, message: `must have at most ${params.limit} entries (got ${Object.keys(e.data).length})` };
       return { path, at: path, message: `${e.message}` };
     }
+    // Limits that bound the work a manifest can cause: say the limit and how far over it the value is.
+    case 'maxItems':
+      return { path, at: path, message: `must have at most ${params.limit} items (got ${Array.isArray(e.data) ? e.data.length : '?'})` };
+    case 'maxLength':
+      return { path, at: path, message: `must be at most ${params.limit} characters long (got ${typeof e.data === 'string' ? e.data.length : '?'})` };
     case 'anyOf':
     case 'oneOf': {
       const options = [...new Set((alternatives ?? []).map(alternative))];

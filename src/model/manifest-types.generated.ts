@@ -6,22 +6,26 @@
  * Starts the service; a long-running command is supervised.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 export type Command = [string, ...string[]];
 /**
  * Stops the service.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 /**
  * Exit 0 when the service is running.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 /**
  * Command to run, as an argument array.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 /**
  * A service: what runs, where, how many, how it is checked and configured.
@@ -58,7 +62,7 @@ export interface Application {
     systemd?: SystemdSpec;
     kubernetes?: KubernetesSpec;
     /**
-     * Number of instances; default 1, or one per placement node.
+     * Number of instances (at most 10000); default 1, or one per placement node.
      */
     replicas?: number;
     /**
@@ -71,6 +75,8 @@ export interface Application {
     placement?: {
       /**
        * Only these nodes.
+       *
+       * @maxItems 10000
        */
       nodes?: string[];
       nodeSelector?: Selector;
@@ -81,6 +87,8 @@ export interface Application {
     };
     /**
      * Named ports the application listens on.
+     *
+     * @maxItems 64
      */
     ports?: {
       /**
@@ -156,6 +164,8 @@ export interface Application {
     env?: EnvMap;
     /**
      * Configuration files written before the instance starts; a change restarts it.
+     *
+     * @maxItems 256
      */
     files?: {
       /**
@@ -167,20 +177,24 @@ export interface Application {
        */
       mode?: string;
       /**
-       * Literal file content.
+       * Literal file content (at most 1 MiB).
        */
       content?: string;
       /**
-       * Mustache template rendered with {{app}}, {{instance}}, {{ports.<name>}}, {{env.<NAME>}} and {{<relation>.endpoints}}.
+       * Mustache template rendered with {{app}}, {{instance}}, {{ports.<name>}}, {{env.<NAME>}} and {{<relation>.endpoints}} (at most 1 MiB).
        */
       template?: string;
     }[];
     /**
      * Applications that must be healthy before this one is changed.
+     *
+     * @maxItems 256
      */
     dependsOn?: string[];
     /**
      * Downstream applications whose endpoints are rendered into this application's files and env; a change re-renders and restarts it.
+     *
+     * @maxItems 256
      */
     relations?: {
       /**
@@ -232,6 +246,8 @@ export interface ProcessSpec {
   command: string;
   /**
    * Arguments, passed as an array without a shell.
+   *
+   * @maxItems 4096
    */
   args?: string[];
   /**
@@ -271,14 +287,20 @@ export interface ContainerSpec {
   image: string;
   /**
    * Overrides the image entrypoint.
+   *
+   * @maxItems 4096
    */
   command?: string[];
   /**
    * Arguments to the entrypoint.
+   *
+   * @maxItems 4096
    */
   args?: string[];
   /**
    * Ports to publish.
+   *
+   * @maxItems 64
    */
   ports?: ContainerPort[];
   /**
@@ -316,7 +338,7 @@ export interface ScriptSpec {
  */
 export interface SystemdSpec {
   /**
-   * Full text of the unit file.
+   * Full text of the unit file (at most 1 MiB).
    */
   unit: string;
   /**
@@ -392,6 +414,7 @@ export interface SopsSource {
  * dns-01: command run as hook <add|remove> <domain> <record-name> <value>.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 /**
  * A TLS certificate for some domains, issued by ACME, loaded from files, or self-signed; deployed to the nodes of the Ingresses that use it.
@@ -414,6 +437,7 @@ export interface Certificate {
      * Subject alternative names; the first is the common name.
      *
      * @minItems 1
+     * @maxItems 100
      */
     domains: [string, ...string[]];
     /**
@@ -506,6 +530,8 @@ export interface Environment {
     description?: string;
     /**
      * Names of the Nodes in this environment (type pm).
+     *
+     * @maxItems 10000
      */
     nodes?: string[];
     nodeSelector?: Selector;
@@ -695,10 +721,13 @@ export interface Ingress {
      * Host names served (server_name).
      *
      * @minItems 1
+     * @maxItems 100
      */
     hosts: [string, ...string[]];
     /**
      * Edge nodes whose nginx serves the site.
+     *
+     * @maxItems 10000
      */
     nodes?: string[];
     nodeSelector?: Selector;
@@ -719,6 +748,7 @@ export interface Ingress {
      * Path rules, longest prefix wins.
      *
      * @minItems 1
+     * @maxItems 100
      */
     rules: [
       {
@@ -815,16 +845,19 @@ export interface Node {
  * Starts the service; a long-running command is supervised.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 /**
  * Stops the service.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 /**
  * Exit 0 when the service is running.
  *
  * @minItems 1
+ * @maxItems 4096
  */
 /**
  * The version pin of one application: versions with percents of instances, and how a rollout proceeds.
@@ -851,6 +884,7 @@ export interface Release {
      * Versions running at once; percents sum to 100.
      *
      * @minItems 1
+     * @maxItems 100
      */
     versions: [
       {

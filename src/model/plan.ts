@@ -10,6 +10,7 @@ export type ChangeReason =
   | 'SpecChanged' // desired hash differs from applied hash
   | 'Drifted' // same spec, but live state differs (process died, file edited)
   | 'Pruned' // applied before, no longer desired
+  | 'Moved' // the same resource leaves one location for another (see Change.move)
   | 'Stopped' // state: Stopped
   | 'Unhealthy'; // the last change applied but never became healthy
 
@@ -42,11 +43,28 @@ export interface Change extends ResourceRef {
   fields: FieldDiff[];
   /** Unified diffs of rendered text keyed by label (file path), secrets masked. */
   textDiffs: Record<string, string>;
+  /** Set when the change is (half of) a move: the same resource leaving one location for another. */
+  move?: ChangeMove;
   /**
    * Why this change gets no task in this pass although it is planned (e.g. "after certificate
    * shop-cert is issued"): reconcile applies it in a later pass, once what it waits for is done.
    */
   deferred?: string;
+}
+
+/**
+ * A move, shown as one `move from → to` entry instead of an unrelated delete and create. Either two
+ * changes of one resource identity on different targets (an instance placed on another node: a create
+ * and a delete, each carrying the other's id as `counterpart`), or one change of a resource whose
+ * location on its target changed (a site's config path): then `counterpart` is absent.
+ */
+export interface ChangeMove {
+  /** Old location: a target key (`agent:node-3`) or a path on the target. */
+  from: string;
+  /** New location. */
+  to: string;
+  /** Id of the other half of a two-change move. */
+  counterpart?: string;
 }
 
 /** A resource that could not be observed: neither pruned nor re-created, and never "in sync". */

@@ -8,6 +8,7 @@ import type { Change, ChangeAction, ChangeReason, Plan, UnknownResource, Unknown
 import type { DesiredResource, ObservedResource, UnknownCause } from '../model/resource.js';
 import { diffFields } from './field-diff.js';
 import { massDeletes } from './mass-delete.js';
+import { markMoves } from './moves.js';
 import { textDiffs } from './text-diff.js';
 
 export interface PlanInput {
@@ -42,9 +43,8 @@ export function computePlan(input: PlanInput): Plan {
     if (change) changes.push(change);
     else unchanged++;
   }
-  // Prune candidates: in the inventory (Boreas applied them) but no longer desired. An instance whose
-  // name is desired on another target has moved (placement), not left Git: say so.
-  const placedOn = new Map(input.desired.filter((d) => d.kind === 'Instance').map((d) => [d.name, d.target]));
+  // Prune candidates: in the inventory (Boreas applied them) but no longer desired (or desired on
+  // another target: markMoves below pairs those with their new copy).
   for (const [id, inv] of input.inventory) {
     if (desiredIds.has(id)) continue;
     const obs = input.observed.get(id);
@@ -52,11 +52,10 @@ export function computePlan(input: PlanInput): Plan {
       unknown.push(unknownEntry(inv.resource, obs, false));
       continue;
     }
-    const movedTo = inv.resource.kind === 'Instance' ? placedOn.get(inv.resource.name) : undefined;
-    const why = movedTo ? `moved to ${movedTo} (placement: cordoned or no longer selected)` : `no longer in Git (applied at ${inv.revision.slice(0, 12)})`;
-    const change = makeChange('delete', 'Pruned', why, inv.resource, undefined, obs, inv);
+    const change = makeChange('delete', 'Pruned', `no longer in Git (applied at ${inv.revision.slice(0, 12)})`, inv.resource, undefined, obs, inv);
     (input.prune && !pruneDisabled(inv.resource) ? changes : orphans).push(change);
   }
+  markMoves(changes, input.inventory);
   deferWaiting(changes, input.desired);
   const plan: Plan = {
     revision: input.revision,

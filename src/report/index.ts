@@ -14,7 +14,7 @@ export {
 export { renderPlanText, type PlanTextOptions } from './plan-text.js';
 export { renderPlanJson, type PlanJson, type PlanJsonChange } from './plan-json.js';
 export { renderPlanMarkdown, PLAN_COMMENT_MARKER, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from './plan-markdown.js';
-export { countActions, countByEnvironment, describeCounts, type ActionCounts } from './plan-summary.js';
+export { countActions, countByEnvironment, describeCounts, resourceStates, type ActionCounts, type ResourceStates } from './plan-summary.js';
 export { renderRunSummaryText, renderRunSummaryJson, type RunSummary } from './run-summary.js';
 export { createProgress, normalizeEvent, type Progress, type ProgressEvent, type WritableLike } from './progress.js';
 export type { AppStatus, InstanceStatus, CertificateStatus } from '../model/status.js';

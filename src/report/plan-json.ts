@@ -3,7 +3,7 @@
 import type { Change, Plan } from '../model/plan.js';
 import type { Json } from '../model/resource.js';
 import { viewChange } from './change-view.js';
-import { countActions, countByEnvironment, type ActionCounts } from './plan-summary.js';
+import { countActions, countByEnvironment, resourceStates, type ActionCounts, type ResourceStates } from './plan-summary.js';
 
 export type PlanJsonChange = {
   action: Change['action'];
@@ -19,11 +19,15 @@ export type PlanJsonChange = {
   textDiffs: Record<string, string>;
   /** Why no task runs for it in this pass (reconcile applies it in a later one). */
   deferred?: string;
+  /** Set when the change is (half of) a move: `from` → `to`, and the id of the other half. */
+  move?: { from: string; to: string; counterpart?: string };
 };
 
 export type PlanJson = {
   revision: string;
   summary: ActionCounts & { unchanged: number };
+  /** Resources by observed state (what `boreas_resources{state}` exports). */
+  resources: ResourceStates;
   byEnvironment: Record<string, ActionCounts>;
   changes: PlanJsonChange[];
   /** Resources kept because of --no-prune. */
@@ -41,6 +45,7 @@ export function renderPlanJson(plan: Plan, extra: Record<string, Json> = {}): Pl
     ...extra,
     revision: plan.revision,
     summary: { ...countActions(plan.changes), unchanged: plan.unchanged },
+    resources: resourceStates(plan),
     byEnvironment: Object.fromEntries(countByEnvironment(plan.changes)),
     changes: plan.changes.map(changeJson),
     orphans: plan.orphans.map(changeJson),
@@ -74,5 +79,6 @@ function changeJson(c: Change): PlanJsonChange {
     fields: view.fields.map(({ label: _label, ...f }) => f),
     textDiffs: view.textDiffs,
     ...(c.deferred ? { deferred: c.deferred } : {}),
+    ...(c.move ? { move: { ...c.move } } : {}),
   };
 }

@@ -9,7 +9,16 @@ import { countLines } from '../util/unified-diff.js';
 import { fitParts, restoreParts, type Part } from './fit-budget.js';
 import { formatValue, plural, shortRevision } from './format.js';
 import { escapeHtml, fencedBlock, inlineCode, table, tableCell } from './markdown.js';
-import { actionSymbol, countActions, countByEnvironment, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
+import {
+  changeSymbol,
+  countActions,
+  countByEnvironment,
+  describeCounts,
+  groupBy,
+  massDeleteLines,
+  shownWithCounterpart,
+  unknownTargetLines,
+} from './plan-summary.js';
 import { safeText } from '../util/terminal-text.js';
 import { displaySafePlan } from './safe-plan.js';
 
@@ -148,11 +157,11 @@ function sectionTitle(owner: string, changes: Change[]): string {
 }
 
 function sectionParts(owner: string, changes: Change[]): Part[] {
-  const views = changes.map(viewChange);
+  const views = changes.filter((c) => !shownWithCounterpart(c)).map(viewChange);
   const rows = views.map(({ change: c }) => [
-    inlineCode(actionSymbol[c.action]),
+    inlineCode(changeSymbol(c)),
     tableCell(`${c.kind} ${inlineCode(c.name)}`),
-    c.action,
+    c.move ? `move ${inlineCode(c.move.from)} → ${inlineCode(c.move.to)}` : c.action,
     tableCell(escapeHtml(`${c.reason}: ${c.message}`)),
   ]);
   let intro = `<details><summary>${sectionTitle(owner, changes)}</summary>\n\n` + table(['', 'Resource', 'Action', 'Reason'], rows) + '\n';

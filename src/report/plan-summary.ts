@@ -7,18 +7,57 @@ export type ActionCounts = {
   update: number;
   delete: number;
   repair: number;
+  /** Moves, each counted once (not as a create and a delete, nor as a change). */
+  move: number;
 };
 
 /** Per-action counts of some changes. */
 export function countActions(changes: Change[]): ActionCounts {
-  const counts: ActionCounts = { create: 0, update: 0, delete: 0, repair: 0 };
-  for (const c of changes) counts[c.action]++;
+  const counts: ActionCounts = { create: 0, update: 0, delete: 0, repair: 0, move: 0 };
+  for (const c of changes) {
+    if (!c.move) counts[c.action]++;
+    else if (!(c.move.counterpart && c.action === 'delete')) counts.move++;
+  }
   return counts;
 }
 
-/** `N to create, M to change, K to delete` (terraform wording; a drift repair is a change). */
+/** `N to create, M to change, K to delete[, J to move]` (terraform wording; a drift repair is a change). */
 export function describeCounts(c: ActionCounts): string {
-  return `${c.create} to create, ${c.update + c.repair} to change, ${c.delete} to delete`;
+  return `${c.create} to create, ${c.update + c.repair} to change, ${c.delete} to delete${c.move ? `, ${c.move} to move` : ''}`;
+}
+
+/** How many resources of a plan are in each observed state (the `boreas_resources{state}` metric). */
+export interface ResourceStates {
+  in_sync: number;
+  drifted: number;
+  missing: number;
+  unknown: number;
+}
+
+/**
+ * Resources by state, from a plan: in sync (nothing to do), missing (to create, or applied before and
+ * gone), drifted (to change, repair, move or delete), unknown (could not be observed). One source for
+ * the metric, `plan --output json` and the daemon's API, so they cannot disagree.
+ */
+export function resourceStates(plan: Pick<Plan, 'changes' | 'unchanged' | 'unknown'>): ResourceStates {
+  const out: ResourceStates = { in_sync: plan.unchanged, drifted: 0, missing: 0, unknown: plan.unknown.length };
+  for (const c of plan.changes) {
+    if (shownWithCounterpart(c)) continue;
+    const gone = !c.move && (c.action === 'create' || (c.action === 'repair' && c.observed?.state !== 'present'));
+    if (gone) out.missing++;
+    else out.drifted++;
+  }
+  return out;
+}
+
+/** Whether a change is shown as part of another one: the delete half of a move across targets. */
+export function shownWithCounterpart(c: Change): boolean {
+  return !!c.move?.counterpart && c.action === 'delete';
+}
+
+/** `move Instance api-2: agent:node-3 → agent:node-1`, the one line a move is shown as. */
+export function moveLine(c: Change): string | undefined {
+  return c.move && `move ${c.kind} ${c.name}: ${c.move.from} → ${c.move.to}`;
 }
 
 /** Per-environment counts, environments sorted by name. */
@@ -59,3 +98,8 @@ export function massDeleteLines(plan: Pick<Plan, 'massDelete'>): string[] {
 
 /** The terraform-like symbol of an action. */
 export const actionSymbol: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', repair: '!' };
+
+/** The symbol of a change: its action's, or `>` for a move. */
+export function changeSymbol(c: Change): string {
+  return c.move ? '>' : actionSymbol[c.action];
+}

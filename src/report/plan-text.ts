@@ -4,7 +4,7 @@ import type { Change, Plan } from '../model/plan.js';
 import { paint, type Paint } from './ansi.js';
 import { viewChange, ownerLabel } from './change-view.js';
 import { formatValue, shortRevision, plural } from './format.js';
-import { actionSymbol, countActions, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
+import { changeSymbol, countActions, describeCounts, groupBy, massDeleteLines, moveLine, shownWithCounterpart, unknownTargetLines } from './plan-summary.js';
 import { displaySafePlan } from './safe-plan.js';
 
 export interface PlanTextOptions {
@@ -28,7 +28,7 @@ export function renderPlanText(raw: Plan, opts: PlanTextOptions): string {
     lines.push('', p.bold(`Environment ${env}`));
     for (const [owner, ownerChanges] of groupBy(envChanges, (c) => c.owner)) {
       lines.push(`  ${p.bold(ownerLabel(owner))}`);
-      for (const c of ownerChanges) lines.push(...renderChange(c, p));
+      for (const c of ownerChanges) if (!shownWithCounterpart(c)) lines.push(...renderChange(c, p));
     }
   }
   if (plan.orphans.length > 0) {
@@ -45,14 +45,13 @@ export function renderPlanText(raw: Plan, opts: PlanTextOptions): string {
   return lines.join('\n') + '\n';
 }
 
-const actionColor = (p: Paint, c: Change) => ({ create: p.green, update: p.yellow, delete: p.red, repair: p.magenta })[c.action];
+const actionColor = (p: Paint, c: Change) => (c.move ? p.cyan : { create: p.green, update: p.yellow, delete: p.red, repair: p.magenta }[c.action]);
 
 function renderChange(c: Change, p: Paint): string[] {
   const view = viewChange(c);
   const color = actionColor(p, c);
-  const out = [
-    `    ${color(actionSymbol[c.action])} ${c.kind} ${c.name}` + p.dim(` (${c.reason}: ${c.message})`) + (c.deferred ? p.dim(` [${c.deferred}]`) : ''),
-  ];
+  const head = moveLine(c) ?? `${c.kind} ${c.name}`;
+  const out = [`    ${color(changeSymbol(c))} ${head}` + p.dim(` (${c.reason}: ${c.message})`) + (c.deferred ? p.dim(` [${c.deferred}]`) : '')];
   for (const f of view.fields) out.push(`        ${f.label}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
   for (const diff of Object.values(view.textDiffs)) {
     for (const line of diff.replace(/\n$/, '').split('\n')) out.push(`        ${colorDiffLine(line, p)}`);

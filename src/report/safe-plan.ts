@@ -15,6 +15,7 @@ function safeChange(c: Change): Change {
     name: safeText(c.name),
     fields: c.fields.map((f) => ({ ...f, path: safeText(f.path) })),
     textDiffs: Object.fromEntries(Object.entries(c.textDiffs).map(([label, diff]) => [safeText(label), safeLines(diff)])),
+    ...(c.move ? { move: { ...c.move, from: safeText(c.move.from), to: safeText(c.move.to) } } : {}),
   };
 }
 

@@ -1,14 +1,17 @@
-// The preflight of a revision's encrypted values: before the first side effect of a reconcile (or
-// a `plan` against the live targets), every age/SOPS value the revision uses is decrypted once, so a
-// missing identity, a wrong key or a tampered file fails the whole revision up front, naming the
-// file, with nothing applied. The plaintexts stay in this process's memory for the run; desired specs
-// get only keyed digests of them (secretDigest), and targets get the values at apply time.
+// The preflight of a revision's secrets: before the first side effect of a reconcile (or a `plan`
+// against the live targets), every secret value the revision uses is resolved once: encrypted ones
+// (age/SOPS) are decrypted, controller-side ones (`{env}`, `{file}`) are read. A missing identity, a
+// wrong key, a tampered file, an unset variable or an unreadable file fails the whole revision up front,
+// naming the source and where it is used, with nothing applied (never a config file written for an
+// instance that then cannot start). The values stay in this process's memory for the run; desired specs
+// get only keyed digests of encrypted ones (secretDigest), and targets get the values at apply time.
 import { createHash } from 'node:crypto';
 import type { ManifestSet } from '../manifests/model.js';
 import type { Source } from '../source/source.js';
 import { stateSecret } from '../store/state-key.js';
 import { secretDigest } from './digest.js';
 import { SecretError } from './errors.js';
+import { resolvedExecProblems } from './exec-preflight.js';
 import { loadIdentities, type AgeIdentity } from './identities.js';
 import { resolveSecret, type SecretContext } from './resolve.js';
 import { describeSource, isRepoSource, isSecretSource, repoFileOf, sourceKey, type SecretSource } from './source.js';
@@ -25,11 +28,24 @@ export interface RepoSecretUse {
 
 /** Every age/SOPS source a revision uses, in manifest order (raw Kubernetes objects included). */
 export function repoSecretUses(manifests: ManifestSet): RepoSecretUse[] {
+  return secretUses(manifests).filter((u) => isRepoSource(u.source));
+}
+
+/**
+ * Every secret source a revision uses, in manifest order (raw Kubernetes objects included). The
+ * environment of a Stopped application is never resolved (nothing starts with it), so its
+ * controller-side sources are left out; its encrypted ones are still checked, as the files are in Git.
+ */
+export function secretUses(manifests: ManifestSet): RepoSecretUse[] {
   const out: RepoSecretUse[] = [];
   const groups = [manifests.environments, manifests.nodes, manifests.applications, manifests.releases, manifests.ingresses, manifests.certificates];
   for (const group of groups)
-    for (const { manifest } of group.values())
-      walk(manifest, [], (s, path) => out.push({ source: s, where: `${manifest.kind}/${manifest.metadata.name} ${path}` }));
+    for (const { manifest } of group.values()) {
+      const unused = manifest.kind === 'Application' && manifest.spec.state === 'Stopped';
+      walk(manifest, [], (s, path) => {
+        if (!unused || isRepoSource(s)) out.push({ source: s, where: `${manifest.kind}/${manifest.metadata.name} ${path}` });
+      });
+    }
   for (const list of manifests.kubeObjects.values())
     for (const { object } of list) walk(object, [], (s, path) => out.push({ source: s, where: `${object.kind}/${object.metadata.name} ${path}` }));
   return out;
@@ -39,15 +55,15 @@ function walk(value: unknown, path: string[], visit: (s: SecretSource, path: str
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...path, String(i)], visit));
   for (const [k, v] of Object.entries(value)) {
-    if (sourceFields.has(k) && isSecretSource(v)) {
-      if (isRepoSource(v)) visit(v, [...path, k].join('.'));
-    } else walk(v, [...path, k], visit);
+    if (sourceFields.has(k) && isSecretSource(v)) visit(v, [...path, k].join('.'));
+    else walk(v, [...path, k], visit);
   }
 }
 
 /** What a run uses to turn references into values and digests. */
 export interface RevisionSecrets {
-  /** The value of any source: encrypted ones from the preflight, env/file ones read now. */
+  /** The value of any source: the one the preflight resolved (a source it did not see, e.g. of a
+   *  pinned earlier revision, is resolved now). */
   resolve(source: SecretSource): Promise<string>;
   /** A digest standing for an encrypted value in desired specs; undefined for env/file sources. */
   digest(source: SecretSource): string | undefined;
@@ -60,28 +76,34 @@ export function revisionSecretContext(source: Pick<Source, 'readFile'>, identity
 }
 
 /**
- * Decrypts every encrypted value of the revision. Throws one SecretError listing every file that
- * cannot be decrypted (exit 1); `digestKey` is the controller's state key (HMAC, never a plain hash).
+ * Resolves every secret value of the revision and checks what goes to exec() with the values filled
+ * in. Throws one SecretError listing every source that cannot be resolved and every value that cannot
+ * be used (exit 1, deterministic: never retried); `digestKey` is the controller's state key (HMAC,
+ * never a plain hash).
  */
 export async function preflightSecrets(manifests: ManifestSet, ctx: SecretContext, digestKey: () => string): Promise<RevisionSecrets> {
   const values = new Map<string, string>();
   const failures = new Map<string, { error: SecretError; where: string[] }>();
-  for (const use of repoSecretUses(manifests)) {
+  const fail = (error: SecretError, where: string) => {
+    const f = failures.get(error.message) ?? failures.set(error.message, { error, where: [] }).get(error.message)!;
+    f.where.push(where);
+  };
+  for (const use of secretUses(manifests)) {
     const key = sourceKey(use.source);
     if (values.has(key)) continue;
     try {
       values.set(key, await resolveSecret(use.source, ctx));
     } catch (err) {
       if (!(err instanceof SecretError)) throw err;
-      const f = failures.get(err.message) ?? failures.set(err.message, { error: err, where: [] }).get(err.message)!;
-      f.where.push(use.where);
+      fail(err, use.where);
     }
   }
+  for (const p of resolvedExecProblems(manifests, (s) => values.get(sourceKey(s)))) fail(new SecretError(p.message), p.where);
   if (failures.size) throw preflightError([...failures.values()]);
   let hmacKey: string | undefined;
   return {
     resolve: (source) => {
-      const v = isRepoSource(source) ? values.get(sourceKey(source)) : undefined;
+      const v = values.get(sourceKey(source));
       return v !== undefined ? Promise.resolve(v) : resolveSecret(source, ctx);
     },
     digest: (source) => {
@@ -99,7 +121,7 @@ function preflightError(failures: { error: SecretError; where: string[] }[]): Se
   }
   const lines = failures.map((f) => `  ${f.error.message} (${usedBy(f)})`);
   return new SecretError(
-    `${failures.length} encrypted values cannot be decrypted; nothing was applied:\n${lines.join('\n')}`,
+    `${failures.length} secret values cannot be resolved or used; nothing was applied:\n${lines.join('\n')}`,
     failures.find((f) => f.error.hint)?.error.hint,
   );
 }

@@ -1,6 +1,7 @@
 // Resolves a secret source to its value where the value is used: `{env}` and `{file}` on the
 // controller, `{age}` and `{sops}` from the revision's files with the controller's identities. Every
 // value resolved is registered for redaction before it is returned; nothing here logs or stores it.
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { decryptAge } from './age-file.js';
 import { SecretError } from './errors.js';
@@ -52,11 +53,17 @@ async function resolveRaw(source: SecretSource, ctx: SecretContext): Promise<str
 async function readSecretFile(file: string): Promise<string> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    handle = await open(file, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (for a regular file the flag changes nothing).
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await handle.stat();
     if (!st.isFile()) throw new SecretError(`secret file ${file} is not a regular file`);
     if (st.size > maxSecretFileBytes) throw new SecretError(`secret file ${file} is larger than ${maxSecretFileBytes} bytes`);
-    return await handle.readFile('utf8');
+    // Read at most one byte past the limit, whatever stat said (a file growing meanwhile, /proc files of size 0).
+    const buf = Buffer.alloc(maxSecretFileBytes + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = (await handle.read(buf, n, buf.length - n, null)).bytesRead;
+    if (n > maxSecretFileBytes) throw new SecretError(`secret file ${file} is larger than ${maxSecretFileBytes} bytes`);
+    return buf.toString('utf8', 0, n);
   } catch (err) {
     if (err instanceof SecretError) throw err;
     throw new SecretError(`secret file ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

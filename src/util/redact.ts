@@ -57,14 +57,22 @@ export function registerSecret(value: string): void {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * Spellings at least this long are replaced as plain strings, not through the one regular expression:
+ * V8 refuses a pattern of a few hundred KiB ("Regular expression too large"), and a secret file may
+ * hold up to 1 MiB. A piece that long needs no word-boundary check to avoid garbling other text.
+ */
+const longNeedle = 1024;
+let long: string[] | undefined;
+
 function compiled(): RegExp | undefined {
   if (needles.size === 0) return undefined;
   if (!pattern) {
     // Longest first, so a whole value is replaced before one of its pieces.
-    const alts = [...needles]
-      .sort((a, b) => b[0].length - a[0].length)
-      .map(([n, alone]) => (alone ? `(?<![A-Za-z0-9])${escapeRe(n)}(?![A-Za-z0-9])` : escapeRe(n)));
-    pattern = new RegExp(alts.join('|'), 'g');
+    const sorted = [...needles].sort((a, b) => b[0].length - a[0].length);
+    long = sorted.filter(([n]) => n.length >= longNeedle).map(([n]) => n);
+    const alts = sorted.filter(([n]) => n.length < longNeedle).map(([n, alone]) => (alone ? `(?<![A-Za-z0-9])${escapeRe(n)}(?![A-Za-z0-9])` : escapeRe(n)));
+    pattern = new RegExp(alts.length ? alts.join('|') : '(?!)', 'g');
   }
   return pattern;
 }
@@ -72,7 +80,10 @@ function compiled(): RegExp | undefined {
 /** `text` with every registered secret (in every spelling) replaced by `***`. */
 export function redact(text: string): string {
   const re = compiled();
-  return re && text ? text.replace(re, REDACTED) : text;
+  if (!re || !text) return text;
+  let out = text;
+  for (const n of long ?? []) if (out.includes(n)) out = out.replaceAll(n, REDACTED);
+  return out.replace(re, REDACTED);
 }
 
 /** A copy of a JSON-like value with every string value redacted (keys are field names, kept). */

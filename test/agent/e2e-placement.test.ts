@@ -55,12 +55,14 @@ test('3 nodes: placement, serving, status shape, offline node, restart repeats n
   assert.equal(quiet.code, 0);
   assert.match(quiet.stdout, /No changes/);
 
-  // Cordon node-3 (room for 2 per node): plan shows api-2 moving to the least-loaded node, node-1.
+  // Cordon node-3 (room for 2 per node): plan shows api-2 moving to the least-loaded node, node-1, as
+  // one move (not an unrelated create and delete).
   fleet.writeManifest('api.yaml', apiApp(fleet.server).replace('maxPerNode: 1', 'maxPerNode: 2'));
   fleet.writeManifest('node-3.yaml', readFileSync(join(fleet.repo, 'node-3.yaml'), 'utf8').replace('tokenFrom:', 'cordoned: true\n  tokenFrom:'));
   const plan = await fleet.cli(['plan', '--repo', fleet.repo, '--state', fleet.state]);
-  assert.match(plan.stdout, /\+ Instance api-2 \(NotFound: not on agent:node-1\)/);
-  assert.match(plan.stdout, /- Instance api-2 \(Pruned: moved to agent:node-1/);
+  assert.match(plan.stdout, /> move Instance api-2: agent:node-3 → agent:node-1 \(Moved: placement: a node cordoned, gone or no longer selected\)/);
+  assert.doesNotMatch(plan.stdout, /[+-] Instance api-2/);
+  assert.match(plan.stdout, /Plan: 0 to create, 0 to change, 0 to delete, 1 to move\./);
   assert.doesNotMatch(plan.stdout, /Instance api-[01]/, 'nothing else moves');
   const moved = await fleet.reconcile();
   assert.equal(moved.code, 0, moved.stdout + moved.stderr);

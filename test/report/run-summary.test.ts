@@ -83,6 +83,6 @@ test('json summary: one object with revision, converged, task counts, duration a
     warnings: [],
     unhealthy: [],
     unknown: [],
-    remaining: { create: 0, update: 0, delete: 0, repair: 0 },
+    remaining: { create: 0, update: 0, delete: 0, repair: 0, move: 0 },
   });
 });

@@ -1,5 +1,6 @@
 // age files made by the real age CLI (armored and binary) decrypt with the controller's identity
 // files; the wrong key, no key or a broken file is a SecretError naming the file, never the value.
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -64,6 +65,13 @@ test('resolveSecret: controller files must be small regular files; encrypted val
   const big = join(dir, 'big');
   await writeFile(big, Buffer.alloc(1024 * 1024 + 1));
   await assert.rejects(resolveSecret({ file: big }), /is larger than 1048576 bytes/);
+  const limit = join(dir, 'limit');
+  await writeFile(limit, Buffer.alloc(1024 * 1024, 'x'));
+  assert.equal((await resolveSecret({ file: limit })).length, 1024 * 1024, 'exactly 1 MiB is allowed');
+  // A FIFO is refused at once, without waiting for a writer (the test would hang otherwise).
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(resolveSecret({ file: fifo }), /secret file .*fifo is not a regular file/);
   await assert.rejects(resolveSecret({ env: 'BOREAS_TEST_SURELY_UNSET' }), /environment variable BOREAS_TEST_SURELY_UNSET is not set/);
   await assert.rejects(resolveSecret({ age: 'secrets/db.age' }), /secrets\/db\.age: encrypted values are resolved only while a revision is applied/);
 });

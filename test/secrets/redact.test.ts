@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,4 +74,19 @@ test('daemon API responses and store writes are redacted', async () => {
   store.audit({ type: 't', subject: 's', message: 'api-secret-value leaked?' });
   assert.doesNotMatch(JSON.stringify(store.listRuns(1)), /api-secret-value/);
   store.close();
+});
+
+test('a secret of up to 1 MiB (the file limit) is masked too, without building an oversized regular expression', async () => {
+  const { registerSecret } = await import('../../src/util/redact.js');
+  // Random text, as a certificate chain or a kubeconfig is (a long run of one character would make any
+  // substring search slow, and is no secret).
+  const [a, b] = [randomBytes(450 * 1024).toString('base64'), randomBytes(300 * 1024).toString('hex')];
+  const big = `${a}\n${b}`;
+  registerSecret(big);
+  const text = `start ${big} middle ${JSON.stringify(big)} ${Buffer.from(big).toString('base64')} end, and a short one: api-secret-value`;
+  const out = redact(text);
+  for (const piece of [a.slice(0, 64), b.slice(-64), Buffer.from(big).toString('base64').slice(100, 164)])
+    assert.ok(!out.includes(piece), 'every spelling of the long value is masked');
+  assert.match(out, /^start \*\*\* middle "\*\*\*" \*\*\* end/);
+  assert.equal(redact('quiz zoo'), 'quiz zoo');
 });

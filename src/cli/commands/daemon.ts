@@ -28,6 +28,8 @@ export function registerDaemon(program: Command, setExit: SetExit): void {
     .option('--timeout <duration>', 'give up on one reconcile after this long (default 5m)')
     .option('--concurrency <n>', 'tasks run at once (default 4)')
     .option('--no-prune', 'keep (and report) resources that were removed from Git')
+    .option('--allow-mass-delete', 'let a reconcile delete more than half of what Boreas manages in an environment')
+    .option('--allow-empty', 'accept a repository path without manifests (deletes everything Boreas manages)')
     .option(
       '--age-identity-file <file>',
       'age identity file decrypting age/SOPS values in the repo; repeatable (default: ageIdentityFile, then $BOREAS_AGE_IDENTITY_FILE)',

@@ -2,6 +2,7 @@
 // or infrastructure error (repo or ref not found). Changes nothing except the parse cache.
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { assertHasManifests, manifestCount } from '../../manifests/empty.js';
 import { loadManifests, type LoadResult } from '../../manifests/load.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import { ExitCode } from '../../model/errors.js';
@@ -16,6 +17,7 @@ interface ValidateFlags {
   path?: string;
   state: string;
   output: 'text' | 'json';
+  allowEmpty?: boolean;
 }
 
 export function registerValidate(program: Command, setExit: SetExit): void {
@@ -31,8 +33,12 @@ exist, no inline secrets, ...). Every error is printed as
   file:line:col: Kind/name: field.path: message
 Unchanged files (same git blob SHA) are served from a parse cache beside --state.
 
-Exit codes: 0 valid, 1 invalid, 2 usage or infrastructure error (repo or ref not found).`,
-    );
+A path without any manifest is an error (exit 1: planning it would delete everything Boreas manages)
+unless --allow-empty says it is meant.
+
+Exit codes: 0 valid, 1 invalid or empty, 2 usage or infrastructure error (repo or ref not found).`,
+    )
+    .option('--allow-empty', 'accept a repository path without manifests');
   addSourceOptions(cmd);
   addStateOption(cmd);
   addOutputOption(cmd, ['text', 'json']);
@@ -41,6 +47,8 @@ Exit codes: 0 valid, 1 invalid, 2 usage or infrastructure error (repo or ref not
     const source = await openSource({ repo: flags.repo, ref: flags.ref, path: flags.path, cacheDir });
     const result = await loadManifests(source, { cacheDir });
     const valid = !result.diagnostics.some((d) => d.severity === 'error');
+    // The same refusal as plan and reconcile: an empty path is a wrong --repo/--path far more often than an intent.
+    if (valid) assertHasManifests(result.manifests, source.description, flags.allowEmpty);
     process.stdout.write(flags.output === 'json' ? renderJson(result, valid) : renderText(result, valid));
     setExit(valid ? ExitCode.Ok : ExitCode.Failure);
   });
@@ -50,7 +58,7 @@ function renderText(result: LoadResult, valid: boolean): string {
   const lines = result.diagnostics.map((d) => safeText(formatDiagnostic(d)));
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.length - errors.length;
-  const count = countManifests(result);
+  const count = manifestCount(result.manifests);
   const rev = result.revision.sha.startsWith('worktree:') ? result.revision.sha.slice(0, 21) : result.revision.sha.slice(0, 12);
   const warned = warnings ? `, ${warnings} warning(s)` : '';
   if (valid) lines.push(`valid: ${count} manifest(s) in ${result.stats.files} file(s) at ${rev}${warned}`);
@@ -69,11 +77,4 @@ function renderJson(result: LoadResult, valid: boolean): string {
     severity: d.severity,
   }));
   return terminalJson({ valid, revision: result.revision.sha, diagnostics, stats: result.stats }, 2) + '\n';
-}
-
-function countManifests(result: LoadResult): number {
-  const m = result.manifests;
-  let raw = 0;
-  for (const list of m.kubeObjects.values()) raw += list.length;
-  return m.environments.size + m.nodes.size + m.applications.size + m.releases.size + m.ingresses.size + m.certificates.size + raw;
 }

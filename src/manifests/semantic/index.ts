@@ -5,8 +5,10 @@ import { checkUnusedCertificates } from './certificates.js';
 import { checkDependencyCycles } from './dependencies.js';
 import { checkEnvironments } from './environments.js';
 import { checkEncryptedFiles } from './encrypted-files.js';
+import { checkExecInput } from './exec-input.js';
 import { checkFilePaths } from './file-paths.js';
 import { checkIngresses } from './ingress.js';
+import { checkPorts } from './ports.js';
 import { checkReferences } from './references.js';
 import { checkReleases } from './releases.js';
 import { checkRuntimes } from './runtimes.js';
@@ -31,6 +33,8 @@ export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: Boreas
     ...checkFilePaths(index),
     ...checkEncryptedFiles(index, repoFiles),
     ...checkIngresses(index),
+    ...checkPorts(index),
+    ...checkExecInput(index),
     ...checkUnusedCertificates(index),
   ];
 }
