@@ -27,12 +27,12 @@ export function describeCounts(c: ActionCounts): string {
 }
 
 /** How many resources of a plan are in each observed state (the `boreas_resources{state}` metric). */
-export interface ResourceStates {
+export type ResourceStates = {
   in_sync: number;
   drifted: number;
   missing: number;
   unknown: number;
-}
+};
 
 /**
  * Resources by state, from a plan: in sync (nothing to do), missing (to create, or applied before and
