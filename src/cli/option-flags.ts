@@ -3,7 +3,7 @@
 // the docs. No commander defaults: an unset flag must fall through to the config file, the
 // environment, then the table's default (util/options/resolve.ts).
 import { type Command, Option as CommanderOption } from 'commander';
-import { type Option, type OptionTable, defaultText, flagSyntax, isNegatedSwitch } from '../util/options/index.js';
+import { type Option, type OptionTable, defaultText, flagSyntax } from '../util/options/index.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -22,7 +22,8 @@ export function addTableFlags(cmd: Command, table: OptionTable, keys?: readonly 
 
 /** The help line: description; repeatable; default and environment variable. */
 export function flagHelp(spec: Option<unknown>): string {
-  const d = isNegatedSwitch(spec) ? undefined : defaultText(spec);
+  // A switch is off unless given (`--no-x`: on unless given): saying so adds nothing.
+  const d = spec.kind.arg === undefined ? undefined : defaultText(spec);
   const tail = [d && `default: ${d}`, spec.env && `env: ${spec.env}`].filter(Boolean).join('; ');
   return `${spec.description}${spec.kind.repeatable ? '; repeatable' : ''}${tail ? ` (${tail})` : ''}`;
 }

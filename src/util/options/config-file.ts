@@ -82,18 +82,24 @@ function schemaProblems(errors: ErrorObject[], table: OptionTable, root: unknown
   const seen = new Set<string>();
   const out: Array<[number, string]> = [];
   for (const e of final) {
+    if (e.keyword === 'propertyNames') continue; // said by the error about the name itself, below
     const segs = e.instancePath
       .split('/')
       .slice(1)
       .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const unknown = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
-    const offset = unknown === undefined ? offsetOf(root, segs, 'value') : offsetOf(root, [...segs, unknown], 'key');
+    // A bad key of a map (propertyName) and an unknown key point at the key, everything else at the value.
+    const badKey = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : e.propertyName;
+    const offset = badKey === undefined ? offsetOf(root, segs, 'value') : offsetOf(root, [...segs, badKey], 'key');
     const field = segs.join('.');
     const prefix = field ? `${field}: ` : '';
-    const kind = segs.length === 1 ? table[segs[0]]?.kind : undefined;
+    const option = table[segs[0]];
+    const kind = segs.length === 1 ? option?.kind : undefined;
     let message: string;
-    if (unknown !== undefined) message = `${prefix}unknown key "${unknown}"${segs.length === 0 ? didYouMean(unknown, Object.keys(table)) : ''}`;
+    if (e.keyword === 'additionalProperties')
+      message = `${prefix}unknown key "${badKey}"${segs.length === 0 ? didYouMean(String(badKey), Object.keys(table)) : ''}`;
+    else if (e.propertyName !== undefined) message = `${prefix}"${e.propertyName}": ${option?.kind.invalidItem ?? `key ${e.message}`}`;
     else if (kind && e.keyword !== 'enum' && (kind.invalid || e.keyword === 'anyOf')) message = `${prefix}${kind.invalid ?? `must be a ${kind.type}`}`;
+    else if (segs.length === 2 && option?.kind.invalidItem && e.keyword !== 'enum') message = `${prefix}${option.kind.invalidItem}`;
     else if (e.keyword === 'enum')
       message = `${prefix}must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     else message = `${prefix}${e.message ?? e.keyword}`;

@@ -24,6 +24,8 @@ export interface OptionKind<T> {
   readonly schema: JsonSchema;
   /** Wording for a config value the schema rejects as a whole (instead of the validator's). */
   readonly invalid?: string;
+  /** Wording for a list item or map entry the schema rejects. */
+  readonly invalidItem?: string;
   /** A flag's or env var's value → the value; `where` names the flag in errors; paths resolve against `cwd`. */
   fromFlag(raw: FlagValue, where: string, cwd: string): T;
   /** A config-file value that passed `schema` → the value; relative paths resolve against `base`, the file's directory. */

@@ -167,6 +167,7 @@ export function list<I extends string>(opts: {
   fileString?: 'single' | 'comma';
   minItems?: number;
   invalid?: string;
+  invalidItem?: string;
   item(text: string, where: string, dir: string): I;
 }): OptionKind<I[]> {
   const split = (t: string) =>
@@ -181,6 +182,7 @@ export function list<I extends string>(opts: {
     repeatable: opts.flag === 'repeated',
     schema: opts.fileString ? { anyOf: [array, { type: 'string', minLength: 1 }] } : array,
     invalid: opts.invalid,
+    invalidItem: opts.invalidItem,
     fromFlag(raw, where, cwd) {
       const texts = typeof raw === 'string' ? (opts.flag === 'comma' ? split(raw) : [raw]) : typeof raw === 'boolean' ? [] : [...raw];
       return texts.map((t) => opts.item(t, where, cwd));
@@ -210,9 +212,10 @@ export function command(): OptionKind<string[]> {
 }
 
 /** Names → file paths (config file only), e.g. a token file per node; paths resolve against the file's directory. */
-export function fileMap(opts: { names: string }): OptionKind<Record<string, string>> {
+export function fileMap(opts: { names: string; invalidName: string }): OptionKind<Record<string, string>> {
   return {
     type: 'map of name to path',
+    invalidItem: opts.invalidName,
     schema: { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, propertyNames: { pattern: opts.names } },
     fromFlag(_raw, where) {
       throw new UserError(`${where}: can only be set in the config file`);

@@ -12,8 +12,8 @@ export interface FileAlias<T> {
   fromFile(raw: unknown, where: string, base: string): T;
 }
 
-/** A default value, or a function of the options resolved before this one (in table order). */
-export type OptionDefault<T> = T | ((earlier: Readonly<Record<string, unknown>>) => T);
+/** A default value, or a function of the options resolved before this one (in table order) and the working directory. */
+export type OptionDefault<T> = T | ((earlier: Readonly<Record<string, unknown>>, cwd: string) => T);
 
 export interface OptionSpec<T> {
   readonly kind: OptionKind<T>;
@@ -55,7 +55,8 @@ export function option<T>(kind: OptionKind<T>, spec: SpecInput<T> & { field?: st
 export type OptionTable = Readonly<Record<string, Option<unknown>>>;
 
 type ValueOf<O> = O extends { readonly kind: OptionKind<infer T> } ? T : never;
-type FieldOf<K, O> = O extends Option<unknown, infer F, boolean> ? ([F] extends [never] ? K : F) : K;
+/** The literal field name if the option declares one, else the key (never widened to `string`). */
+type FieldOf<K, O> = O extends { readonly field?: infer F } ? ([F] extends [never] ? K : F extends string ? (string extends F ? K : F) : K) : K;
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
 
 /** The merged settings of a table: one property per option, optional unless the option has a default. */

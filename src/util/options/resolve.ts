@@ -48,15 +48,16 @@ export function mergeOptions<T extends OptionTable>(table: T, layers: ReadonlyAr
     const field = fieldOf(key, spec);
     let value: unknown;
     for (const layer of layers) if (layer[field] !== undefined) value = layer[field];
-    if (value === undefined) value = defaultValue(spec, out);
+    if (value === undefined) value = defaultValue(spec, out, cwd);
     if (value === undefined) continue;
     out[field] = spec.kind.finish ? spec.kind.finish(value, key, cwd) : value;
   }
+  // Built key by key from the table, so it has the table's shape; TypeScript cannot follow the loop.
   return out as OptionValues<T>;
 }
 
 /** An option's default: computed from the options before it, or a copy of the value (never shared between results). */
-export function defaultValue(spec: Option<unknown>, earlier: Readonly<Record<string, unknown>>): unknown {
+export function defaultValue(spec: Option<unknown>, earlier: Readonly<Record<string, unknown>>, cwd: string): unknown {
   const d = spec.default;
-  return typeof d === 'function' ? d(earlier) : structuredClone(d);
+  return typeof d === 'function' ? d(earlier, cwd) : structuredClone(d);
 }
