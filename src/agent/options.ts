@@ -36,6 +36,7 @@ export const agentOptions = {
     aliases: [
       {
         path: 'server',
+        shown: 'server.host, server.port',
         schema: { type: 'object', properties: { host: { type: 'string', minLength: 1 }, port: { type: 'integer', minimum: 0, maximum: 65535 } } },
         fromFile: (raw: unknown) => {
           const s = typeof raw === 'object' && raw !== null ? Object.fromEntries(Object.entries(raw)) : {};

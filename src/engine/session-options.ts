@@ -34,7 +34,7 @@ export const sessionOptions = {
   state: option(kinds.pathOrUrl({ arg: '<file>', type: 'path', urls: STATE_URL }), {
     description: 'state file (SQLite)',
     default: (earlier, cwd) => defaultStateLocation(String(earlier.repo ?? '.'), cwd),
-    defaultText: '<repo>/.boreas/state.db for a local --repo, else ./.boreas/state.db',
+    defaultText: '<repo>/.boreas/state.db for a local --repo, else .boreas/state.db in the working directory',
   }),
   ageIdentityFile: option(
     kinds.list({

@@ -131,7 +131,7 @@ export function oneOf<const V extends string>(values: readonly V[], arg = '<valu
     return hit;
   };
   return {
-    type: values.join(' \\| '),
+    type: values.join(' | '),
     arg,
     schema: { enum: values },
     fromFlag: (raw, where) => pick(one(raw), where),

@@ -8,6 +8,8 @@ import type { JsonSchema, OptionKind } from './kind.js';
 export interface FileAlias<T> {
   /** Dotted path in the file, e.g. `agent.work_dir`. */
   readonly path: string;
+  /** How docs name it, when the path is a section (`server.host`, `server.port`). */
+  readonly shown?: string;
   readonly schema: JsonSchema;
   fromFile(raw: unknown, where: string, base: string): T;
 }
