@@ -55,13 +55,14 @@ function tableRows(text: string, header: string): string[][] {
 
 const flagsIn = (cell: string) => [...cell.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]);
 /** `boreas secrets encrypt`, `boreas status [app]` → the command path. */
-const commandOf = (cell: string) =>
-  cell
-    .replace(/`/g, '')
-    .split(/\s+/)
-    .slice(1)
-    .filter((w, i, all) => all.slice(0, i + 1).every((x) => /^[a-z]+$/.test(x)))
-    .join(' ');
+function commandOf(cell: string): string {
+  const words: string[] = [];
+  for (const w of cell.replace(/`/g, '').split(/\s+/).slice(1)) {
+    if (!/^[a-z]+$/.test(w)) break;
+    words.push(w);
+  }
+  return words.join(' ');
+}
 
 /** The section of docs/options.md about a command (up to the next heading). */
 function optionsDocSection(command: string): string {
