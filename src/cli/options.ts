@@ -1,37 +1,54 @@
-// Flags shared by every command that reads manifests (docs/design.md, Commands), parsed in one place.
-import { Option, type Command } from 'commander';
-import { dirname, resolve } from 'node:path';
+// The options the commands share (docs/design.md, Commands), declared once: `--repo`, `--ref`,
+// `--path`, `--state` and `--age-identity-file` come from the session option table
+// (engine/session-options.ts, which the daemon uses too), `--output` and `--no-color` are defined
+// here. Every command that reads manifests or state takes the ones that mean something to it.
+import { type Command, Option } from 'commander';
+import { sessionOptions } from '../engine/session-options.js';
+import { type OptionValues, type RawFlags, envLayer, flagLayer, mergeOptions } from '../util/options/index.js';
+import { addTableFlags } from './option-flags.js';
 
-export function addSourceOptions(cmd: Command): Command {
-  return cmd
-    .option('--repo <path|url>', 'manifests repository: a local directory or an http(s) Git URL', '.')
-    .option('--ref <rev>', 'revision to read, as git spells it: branch, tag, SHA, HEAD~1, origin/main, v1^{} (default: the working tree, or HEAD of a remote)')
-    .option('--path <subdir>', 'subdirectory of the repository holding the manifests');
+/** The common options, as README's command table lists them once. */
+export const COMMON_FLAGS = ['--repo', '--ref', '--path', '--state', '--output', '--no-color'] as const;
+
+export interface CommonOptionsUse {
+  /** The command reads manifests: `--ref` and `--path` too (`--repo` and `--state` always). */
+  manifests: boolean;
+  /** Formats of `--output` (default: the first). */
+  output: readonly string[];
+  /** `--age-identity-file`: the command decrypts the repository's encrypted values. */
+  ageIdentities?: boolean;
 }
 
-export function addStateOption(cmd: Command): Command {
-  return cmd.option('--state <file>', 'SQLite state file', '.boreas/state.db');
+/** Adds the common options a command takes, in the same order on every command. */
+export function addCommonOptions(cmd: Command, use: CommonOptionsUse): Command {
+  addTableFlags(cmd, sessionOptions, use.manifests ? ['repo', 'ref', 'path', 'state'] : ['repo', 'state']);
+  cmd.addOption(new Option('--output <format>', 'output format').choices(use.output).default(use.output[0]));
+  cmd.option('--no-color', 'no ANSI colours (neither are there when NO_COLOR is set or the output is not a terminal)');
+  if (use.ageIdentities) addTableFlags(cmd, sessionOptions, ['ageIdentityFile']);
+  return cmd;
 }
 
-export function addOutputOption(cmd: Command, formats: string[] = ['text', 'json']): Command {
-  return cmd.addOption(new Option('--output <format>', 'output format').choices(formats).default('text'));
+/** Where a command's manifests and state are: absolute paths (URLs as given), defaults applied. */
+export type SessionFlags = OptionValues<typeof sessionOptions>;
+
+/** The session options from a command's flags (over $BOREAS_AGE_IDENTITY_FILE, over the defaults). */
+export function sessionFlags(flags: RawFlags, cwd = process.cwd()): SessionFlags {
+  return mergeOptions(sessionOptions, [envLayer(sessionOptions, process.env, cwd), flagLayer(sessionOptions, flags, cwd)], cwd);
 }
 
-/** Directory holding the state file; targets and caches live beside it. */
-export function stateDirOf(stateFile: string): string {
-  return dirname(resolve(stateFile));
-}
+const identityOnly = { ageIdentityFile: sessionOptions.ageIdentityFile };
 
-/** `--age-identity-file <file>` (repeatable): the controller's age identities for encrypted values. */
+/** `--age-identity-file` alone, for a command that reads no repository. */
 export function addAgeIdentityOption(cmd: Command): Command {
-  return cmd.option(
-    '--age-identity-file <file>',
-    'age identity file (as age-keygen writes) decrypting age/SOPS values in the repo; repeatable (default: $BOREAS_AGE_IDENTITY_FILE)',
-    (value: string, previous: string[]) => [...previous, value],
-    [] as string[],
-  );
+  return addTableFlags(cmd, identityOnly);
 }
 
-export function useColor(): boolean {
-  return !process.env.NO_COLOR && !!process.stdout.isTTY;
+/** The age identity files from `--age-identity-file`, else $BOREAS_AGE_IDENTITY_FILE. */
+export function ageIdentityFiles(flags: RawFlags, cwd = process.cwd()): string[] {
+  return mergeOptions(identityOnly, [envLayer(identityOnly, process.env, cwd), flagLayer(identityOnly, flags, cwd)], cwd).ageIdentityFiles;
+}
+
+/** Colour only on a terminal, unless --no-color or NO_COLOR says otherwise. */
+export function useColor(flags: { color?: boolean }, stream: { isTTY?: boolean } = process.stdout): boolean {
+  return flags.color !== false && !process.env.NO_COLOR && !!stream.isTTY;
 }

@@ -1,7 +1,8 @@
 // Everything one command run needs, opened once: the state store, the manifests source, the target
 // registry. Commands open a session, use it, and close it in `finally`.
 import { mkdirPrivate } from '../util/private-files.js';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { cacheDirFor } from './cache-dir.js';
 import { openSource } from '../source/index.js';
 import type { Source } from '../source/source.js';
 import { openSqliteStore } from '../store/index.js';
@@ -20,7 +21,7 @@ export interface SessionOptions {
   log?: Logger;
   /** Target wiring (the daemon's pull queue, test runners). */
   targets?: TargetOptions;
-  /** plan, --dry-run, status: the state file is opened read-only and nothing is created. */
+  /** plan, --dry-run, status: the state file is opened read-only and nothing is created (caches go to a temp dir when the state dir does not exist). */
   readOnly?: boolean;
   /** age identity files (--age-identity-file); default: BOREAS_AGE_IDENTITY_FILE. */
   ageIdentityFiles?: string[];
@@ -48,11 +49,24 @@ export function openSession(opts: SessionOptions): Session {
   const statePath = resolve(opts.state);
   const stateDir = resolve(statePath, '..');
   if (!opts.readOnly) mkdirPrivate(stateDir);
-  const cacheDir = join(stateDir, 'cache');
   const store = openSqliteStore(statePath, { readOnly: opts.readOnly });
-  return sessionOver({ store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets, ageIdentityFiles: opts.ageIdentityFiles }, () =>
-    openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir }),
+  const cache = cacheDirFor(stateDir, !opts.readOnly);
+  const cacheDir = cache.dir;
+  const session = sessionOver(
+    { store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets, ageIdentityFiles: opts.ageIdentityFiles },
+    () => openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir }),
   );
+  const close = session.close;
+  return {
+    ...session,
+    close: async () => {
+      try {
+        await close();
+      } finally {
+        cache.release();
+      }
+    },
+  };
 }
 
 export interface SessionBase {

@@ -7,7 +7,7 @@ import { inFile } from './diag.js';
 import { checkKubeObject, kubeDirPrefix } from './kube-object.js';
 import { boreasKinds, type BoreasKind, type BoreasManifest, type RawKubeObject } from './model.js';
 import type { ManifestDoc } from './semantic/index.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** A finding whose position inside its file is looked up only when reported. */
 export interface Pending {

@@ -1,7 +1,7 @@
 // Turns ajv errors into messages a person can act on: which field, what was expected, what was
 // found, and the nearest valid name for a typo. anyOf noise is folded into one line per field.
 import type { ErrorObject } from 'ajv';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { pointerToPath } from './positions.js';
 
 export interface SchemaProblem {

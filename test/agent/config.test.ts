@@ -42,9 +42,9 @@ nginxReloadCommand: [nginx, -s, reload, -p, /opt/nginx]
 test('an unknown key or a bad value names the file and the key', () => {
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'listen: 127.0.0.1:1\nallowed_roots: [/etc]\n');
-  assert.throws(() => readAgentConfigFile(file), { message: `${file}: unknown key "allowed_roots"` });
+  assert.throws(() => readAgentConfigFile(file), { message: `${file}:2:1: unknown key "allowed_roots" (did you mean "allowedRoots"?)` });
   writeFileSync(file, 'nginxHttpPort: eighty\n');
-  assert.throws(() => readAgentConfigFile(file), /nginxHttpPort: must be integer/);
+  assert.throws(() => readAgentConfigFile(file), { message: `${file}:1:16: nginxHttpPort: must be integer` });
   assert.throws(() => resolveAgentConfig({ listen: 'localhost' }), /listen: invalid address "localhost"/);
 });
 

@@ -3,56 +3,34 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../model/errors.js';
 import { resolveDaemonConfig, startDaemon, type DaemonFlags } from '../../daemon/index.js';
+import { daemonOptions } from '../../daemon/options.js';
+import { addTableFlags } from '../option-flags.js';
 import type { SetExit } from './types.js';
 
 export function registerDaemon(program: Command, setExit: SetExit): void {
-  program
+  const cmd = program
     .command('daemon')
     .description('Run the long-lived controller: poll Git, take webhooks, self-heal drift, serve the API, metrics and dashboard')
-    // No commander defaults here: an unset flag must fall through to boreas.yaml, then to the default.
-    .option('--config <file>', 'config file (default: ./boreas.yaml when present)')
-    .option('--repo <path|url>', 'manifests repository: a local directory or an http(s) Git URL (default .)')
-    .option('--ref <ref>', 'branch, tag or commit to follow (webhooks for other branches are ignored)')
-    .option('--path <subdir>', 'subdirectory of the repository holding the manifests')
-    .option('--state <file>', 'SQLite state file (default .boreas/state.db)')
-    .option('--listen <host:port>', 'HTTP address of the API, metrics and dashboard (default 127.0.0.1:8080)')
-    .option('--interval <duration>', 'how often to poll Git for a new revision (default 1m)')
-    .option('--resync <duration>', 'how often to re-observe and correct drift without a new commit (default 5m)')
-    .option('--watch', 'watch a local repository directory and reconcile on changes')
-    .option('--webhook-secret-file <file>', 'file holding the webhook HMAC secret (GitHub/Gitea) or token (GitLab)')
-    .option('--api-token-file <file>', 'file holding the API bearer token (default: generated once into api.token beside the state file, mode 0600)')
-    .option('--api-read-public', 'serve API reads, /metrics and the dashboard without the token even on a non-loopback address')
-    .option('--allowed-hosts <list>', 'comma-separated Host names (host or host:port) the API answers to besides the listen address')
-    .option('--log-format <format>', 'json or text (default json)')
-    .option('--log-level <level>', 'debug, info, warn or error (default info)')
-    .option('--timeout <duration>', 'give up on one reconcile after this long (default 5m)')
-    .option('--concurrency <n>', 'tasks run at once (default 4)')
-    .option('--no-prune', 'keep (and report) resources that were removed from Git')
-    .option('--allow-mass-delete', 'let a reconcile delete more than half of what Boreas manages in an environment')
-    .option('--allow-empty', 'accept a repository path without manifests (deletes everything Boreas manages)')
-    .option(
-      '--age-identity-file <file>',
-      'age identity file decrypting age/SOPS values in the repo; repeatable (default: ageIdentityFile, then $BOREAS_AGE_IDENTITY_FILE)',
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-    )
-    .action(async (flags: DaemonFlags) => {
-      // commander sets prune=true when --no-prune is absent; only an explicit --no-prune overrides the file.
-      const cfg = resolveDaemonConfig({ ...flags, prune: flags.prune === false ? false : undefined });
-      const daemon = await startDaemon(cfg);
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals) => {
-          daemon.ctx.base.log.info('signal received', { signal });
-          process.off('SIGTERM', onSignal);
-          process.off('SIGINT', onSignal);
-          resolve();
-        };
-        process.on('SIGTERM', onSignal);
-        process.on('SIGINT', onSignal);
-      });
-      await daemon.stop();
-      setExit(ExitCode.Ok);
-      // Anything still holding the event loop (a cut-short reconcile, keep-alive sockets) must not
-      // keep a stopped daemon alive.
-      setTimeout(() => process.exit(ExitCode.Ok), 1000).unref();
+    .option('--config <file>', 'boreas.yaml, whose keys are the flags in camelCase (docs/options.md); flags override it (default: ./boreas.yaml when present)');
+  // Every other flag, its boreas.yaml key and default are declared once in src/daemon/options.ts.
+  addTableFlags(cmd, daemonOptions);
+  cmd.action(async (flags: DaemonFlags) => {
+    const cfg = resolveDaemonConfig(flags);
+    const daemon = await startDaemon(cfg);
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals) => {
+        daemon.ctx.base.log.info('signal received', { signal });
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolve();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
     });
+    await daemon.stop();
+    setExit(ExitCode.Ok);
+    // Anything still holding the event loop (a cut-short reconcile, keep-alive sockets) must not
+    // keep a stopped daemon alive.
+    setTimeout(() => process.exit(ExitCode.Ok), 1000).unref();
+  });
 }

@@ -4,16 +4,18 @@
 // unrecorded). When the state file is missing, emptied, damaged or cannot be written (a full disk),
 // the second step alone still stops everything it can find here, and says so.
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { openSession } from '../../engine/session.js';
+import { isStateFile } from '../../engine/session-options.js';
 import { acquireStateLock } from '../../engine/state-lock.js';
 import { teardown } from '../../engine/teardown.js';
 import { type EnvironmentFault, ExitCode } from '../../model/errors.js';
 import { environmentFault } from '../../model/faults.js';
 import { type DownResult, downLocal, localWorkDir } from '../../targets/local/index.js';
+import type { RawFlags } from '../../util/options/index.js';
 import { safeLines, safeText } from '../../util/terminal-text.js';
-import { addStateOption } from '../options.js';
+import { addCommonOptions, sessionFlags } from '../options.js';
 import type { SetExit } from './types.js';
 
 export function registerDown(program: Command, setExit: SetExit): void {
@@ -21,26 +23,28 @@ export function registerDown(program: Command, setExit: SetExit): void {
     .command('down')
     .description('Stop and remove everything Boreas started locally (per the state file and the local records)')
     .option('--all', 'also delete from agents and clusters, not only this machine');
-  addStateOption(cmd);
-  cmd.action(async (flags: { state: string; all?: boolean }) => {
-    const stateFile = resolve(flags.state);
-    const stateDir = dirname(stateFile);
+  addCommonOptions(cmd, { manifests: false, output: ['text'] });
+  cmd.action(async (flags: RawFlags & { all?: boolean }) => {
+    const { state } = sessionFlags(flags);
+    const stateFile = state;
+    // The local records live beside a state file; a database URL has no such place.
+    const stateDir = isStateFile(state) ? dirname(state) : undefined;
     let failed = false;
     let removed = 0;
     let fault: EnvironmentFault | undefined;
-    if (existsSync(stateFile)) {
+    if (!isStateFile(state) || existsSync(stateFile)) {
       try {
-        const outcome = await teardownFromState(flags.state, !!flags.all);
+        const outcome = await teardownFromState(state, !!flags.all);
         removed += outcome.removed;
         failed ||= outcome.failed;
       } catch (err) {
         fault = environmentFault(err, { stateFile });
         if (!fault) throw err;
         process.stderr.write(`boreas: ${safeLines(fault.message)}\n`);
-        process.stdout.write(`Stopping what the records under ${safeText(localWorkDir(stateDir))} show instead.\n`);
+        if (stateDir) process.stdout.write(`Stopping what the records under ${safeText(localWorkDir(stateDir))} show instead.\n`);
       }
     }
-    const swept = await sweepLocal(stateDir);
+    const swept = stateDir ? await sweepLocal(stateDir) : { instances: [], strays: [], files: [], problems: [] };
     removed += swept.instances.length + swept.strays.length + swept.files.length;
     for (const name of swept.instances) process.stdout.write(`- local instance ${safeText(name)} (from its record)\n`);
     if (swept.strays.length) process.stdout.write(`- ${swept.strays.length} process(es) of instances without a record (pid ${swept.strays.join(', ')})\n`);

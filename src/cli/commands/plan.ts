@@ -12,7 +12,8 @@ import { openSource } from '../../source/index.js';
 import { loadManifests } from '../../manifests/load.js';
 import type { Plan } from '../../model/plan.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
-import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption, useColor } from '../options.js';
+import type { RawFlags } from '../../util/options/index.js';
+import { addCommonOptions, sessionFlags, useColor } from '../options.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, GITHUB_COMMENT_LIMIT, type PlanMarkdownOptions } from '../../report/index.js';
 import { resolveForgeTarget, upsertPlanComment, MARKER_HASH_OVERHEAD, FORGE_KINDS, type ForgeTarget } from '../../report/forge/index.js';
 import type { SetExit } from './types.js';
@@ -23,6 +24,7 @@ interface PlanFlags {
   ref?: string;
   path?: string;
   state: string;
+  color?: boolean;
   output: 'text' | 'json' | 'markdown';
   base?: string;
   detailedExitcode?: boolean;
@@ -34,7 +36,7 @@ interface PlanFlags {
   forgeRepo?: string;
   pr?: string;
   forgeTokenEnv?: string;
-  ageIdentityFile: string[];
+  ageIdentityFiles: string[];
 }
 
 export function registerPlan(program: Command, setExit: SetExit): void {
@@ -51,11 +53,9 @@ export function registerPlan(program: Command, setExit: SetExit): void {
     .option('--forge-repo <repo>', 'owner/name (GitLab: project id or group/name)')
     .option('--pr <number>', 'pull (merge) request number')
     .option('--forge-token-env <var>', 'environment variable holding the API token (default GITHUB_TOKEN, GITEA_TOKEN or GITLAB_TOKEN)');
-  addSourceOptions(cmd);
-  addStateOption(cmd);
-  addOutputOption(cmd, ['text', 'json', 'markdown']);
-  addAgeIdentityOption(cmd);
-  cmd.action(async (flags: PlanFlags) => {
+  addCommonOptions(cmd, { manifests: true, output: ['text', 'json', 'markdown'], ageIdentities: true });
+  cmd.action(async (raw: RawFlags & Omit<PlanFlags, 'repo' | 'ref' | 'path' | 'state' | 'ageIdentityFiles'>) => {
+    const flags: PlanFlags = { ...raw, ...sessionFlags(raw) };
     // Checked before any work so a missing token or flag fails fast and sends nothing.
     const forge = flags.comment ? resolveForgeTarget({ ...flags, comment: flags.comment }) : undefined;
     if (forge) flags.output = 'markdown';
@@ -65,7 +65,7 @@ export function registerPlan(program: Command, setExit: SetExit): void {
       path: flags.path,
       state: flags.state,
       readOnly: true,
-      ageIdentityFiles: flags.ageIdentityFile,
+      ageIdentityFiles: flags.ageIdentityFiles,
     });
     try {
       let plan: Plan;
@@ -100,7 +100,7 @@ export function registerPlan(program: Command, setExit: SetExit): void {
       // Observations may quote a resolved secret (a drift or error message): masked before printing.
       if (flags.output === 'json') process.stdout.write(redact(terminalJson(renderPlanJson(plan), 2)) + '\n');
       else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
-      else process.stdout.write(redact(renderPlanText(plan, { color: useColor() })));
+      else process.stdout.write(redact(renderPlanText(plan, { color: useColor(flags) })));
       // Unknown resources are an error, as terraform's failed refresh: the plan cannot be trusted.
       if (plan.unknown.length > 0) setExit(ExitCode.Failure);
       else setExit(flags.detailedExitcode && plan.changes.length > 0 ? ExitCode.UsageOrChanges : ExitCode.Ok);

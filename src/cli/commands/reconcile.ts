@@ -7,15 +7,13 @@ import { openSession } from '../../engine/session.js';
 import { ExitCode, UserError } from '../../model/errors.js';
 import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import { parseDuration } from '../../util/duration.js';
-import { addAgeIdentityOption, addOutputOption, addSourceOptions, addStateOption } from '../options.js';
+import type { RawFlags } from '../../util/options/index.js';
+import { addCommonOptions, sessionFlags, useColor } from '../options.js';
 import type { SetExit } from './types.js';
 import { terminalJson } from '../../util/terminal-text.js';
 
 interface ReconcileFlags {
-  repo: string;
-  ref?: string;
-  path?: string;
-  state: string;
+  color?: boolean;
   output: 'text' | 'json';
   once?: boolean;
   timeout: string;
@@ -25,7 +23,6 @@ interface ReconcileFlags {
   allowEmpty?: boolean;
   allowMassDelete?: boolean;
   concurrency: string;
-  ageIdentityFile: string[];
 }
 
 /** Exit code of a run stopped by SIGINT/SIGTERM (128 + SIGINT, as shells report it). */
@@ -43,11 +40,8 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
     .option('--allow-empty', 'accept a repository path without manifests (deletes everything Boreas manages)')
     .option('--allow-mass-delete', 'let this run delete more than half of an environment')
     .option('--concurrency <n>', 'tasks run at once', '4');
-  addSourceOptions(cmd);
-  addStateOption(cmd);
-  addOutputOption(cmd);
-  addAgeIdentityOption(cmd);
-  cmd.action(async (flags: ReconcileFlags) => {
+  addCommonOptions(cmd, { manifests: true, output: ['text', 'json'], ageIdentities: true });
+  cmd.action(async (flags: RawFlags & ReconcileFlags) => {
     if (!flags.once) throw new UserError('reconcile runs one pass: add --once (use `boreas daemon` to keep reconciling)');
     const concurrency = Number(flags.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive integer, got "${flags.concurrency}"`);
@@ -61,15 +55,8 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const session = openSession({
-      repo: flags.repo,
-      ref: flags.ref,
-      path: flags.path,
-      state: flags.state,
-      readOnly: !!flags.dryRun,
-      ageIdentityFiles: flags.ageIdentityFile,
-    });
-    const progress = flags.output === 'text' ? createProgress(process.stderr, !!process.stderr.isTTY && !process.env.NO_COLOR) : undefined;
+    const session = openSession({ ...sessionFlags(flags), readOnly: !!flags.dryRun });
+    const progress = flags.output === 'text' ? createProgress(process.stderr, useColor(flags, process.stderr)) : undefined;
     try {
       const summary = await reconcile(session, {
         timeoutMs,
@@ -84,7 +71,9 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
         onPlan: progress ? (plan, pass) => progress.plan(plan, pass) : undefined,
       });
       progress?.done();
-      process.stdout.write(flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary));
+      process.stdout.write(
+        flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary, { color: useColor(flags) }),
+      );
       if (summary.interrupted) setExit(interruptedExitCode);
       else setExit(summary.converged || (summary.dryRun && summary.plan.unknown.length === 0) ? ExitCode.Ok : ExitCode.Failure);
     } catch (err) {

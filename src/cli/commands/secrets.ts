@@ -5,7 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../../model/errors.js';
 import { encryptAge } from '../../secrets/age-file.js';
-import { IDENTITY_ENV, identityFiles, loadIdentities } from '../../secrets/identities.js';
+import { IDENTITY_ENV, loadIdentities } from '../../secrets/identities.js';
+import type { RawFlags } from '../../util/options/index.js';
+import { addAgeIdentityOption, ageIdentityFiles } from '../options.js';
 import type { SetExit } from './types.js';
 
 export function registerSecrets(program: Command, setExit: SetExit): void {
@@ -34,18 +36,15 @@ export function registerSecrets(program: Command, setExit: SetExit): void {
       setExit(ExitCode.Ok);
     });
 
-  secrets
-    .command('recipients')
-    .description("Print the recipient (public key) of each of the controller's age identities")
-    .option('--age-identity-file <file>', `age identity file; repeatable (default: $${IDENTITY_ENV})`, collect, [])
-    .action(async (flags: { ageIdentityFile: string[] }) => {
-      const files = identityFiles(flags.ageIdentityFile);
-      if (files.length === 0) throw new UserError(`no age identity file: pass --age-identity-file or set ${IDENTITY_ENV}`, ExitCode.Failure);
-      const ids = await loadIdentities(files);
-      if (ids.length === 0) throw new UserError(`no age identity in ${files.join(', ')}`, ExitCode.Failure);
-      for (const r of [...new Set(ids.map((i) => i.recipient))]) process.stdout.write(`${r}\n`);
-      setExit(ExitCode.Ok);
-    });
+  const recipients = secrets.command('recipients').description("Print the recipient (public key) of each of the controller's age identities");
+  addAgeIdentityOption(recipients).action(async (flags: RawFlags) => {
+    const files = ageIdentityFiles(flags);
+    if (files.length === 0) throw new UserError(`no age identity file: pass --age-identity-file or set ${IDENTITY_ENV}`, ExitCode.Failure);
+    const ids = await loadIdentities(files);
+    if (ids.length === 0) throw new UserError(`no age identity in ${files.join(', ')}`, ExitCode.Failure);
+    for (const r of [...new Set(ids.map((i) => i.recipient))]) process.stdout.write(`${r}\n`);
+    setExit(ExitCode.Ok);
+  });
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,24 +1,17 @@
 // `boreas validate`: schema + semantic validation of one revision. Exit 0 valid, 1 invalid, 2 usage
 // or infrastructure error (repo or ref not found). Changes nothing except the parse cache.
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { assertHasManifests, manifestCount } from '../../manifests/empty.js';
 import { loadManifests, type LoadResult } from '../../manifests/load.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import { ExitCode } from '../../model/errors.js';
 import { openSource } from '../../source/index.js';
-import { addOutputOption, addSourceOptions, addStateOption, stateDirOf } from '../options.js';
+import { cacheDirFor } from '../../engine/cache-dir.js';
+import type { RawFlags } from '../../util/options/index.js';
+import { addCommonOptions, sessionFlags } from '../options.js';
 import type { SetExit } from './types.js';
 import { safeText, terminalJson } from '../../util/terminal-text.js';
-
-interface ValidateFlags {
-  repo: string;
-  ref?: string;
-  path?: string;
-  state: string;
-  output: 'text' | 'json';
-  allowEmpty?: boolean;
-}
 
 export function registerValidate(program: Command, setExit: SetExit): void {
   const cmd = program
@@ -31,7 +24,8 @@ Checks YAML syntax, each document against its kind's schema, and cross-manifest 
 resolve, unique names, no dependsOn cycle, Release percents sum to 100, ports named by Ingress rules
 exist, no inline secrets, ...). Every error is printed as
   file:line:col: Kind/name: field.path: message
-Unchanged files (same git blob SHA) are served from a parse cache beside --state.
+Unchanged files (same git blob SHA) are served from a parse cache beside --state when its
+directory exists; validate never creates it.
 
 A path without any manifest is an error (exit 1: planning it would delete everything Boreas manages)
 unless --allow-empty says it is meant.
@@ -39,18 +33,21 @@ unless --allow-empty says it is meant.
 Exit codes: 0 valid, 1 invalid or empty, 2 usage or infrastructure error (repo or ref not found).`,
     )
     .option('--allow-empty', 'accept a repository path without manifests');
-  addSourceOptions(cmd);
-  addStateOption(cmd);
-  addOutputOption(cmd, ['text', 'json']);
-  cmd.action(async (flags: ValidateFlags) => {
-    const cacheDir = join(stateDirOf(flags.state), 'cache');
-    const source = await openSource({ repo: flags.repo, ref: flags.ref, path: flags.path, cacheDir });
-    const result = await loadManifests(source, { cacheDir });
-    const valid = !result.diagnostics.some((d) => d.severity === 'error');
-    // The same refusal as plan and reconcile: an empty path is a wrong --repo/--path far more often than an intent.
-    if (valid) assertHasManifests(result.manifests, source.description, flags.allowEmpty);
-    process.stdout.write(flags.output === 'json' ? renderJson(result, valid) : renderText(result, valid));
-    setExit(valid ? ExitCode.Ok : ExitCode.Failure);
+  addCommonOptions(cmd, { manifests: true, output: ['text', 'json'] });
+  cmd.action(async (flags: RawFlags & { output: 'text' | 'json'; allowEmpty?: boolean }) => {
+    const { repo, ref, path, state } = sessionFlags(flags);
+    const cache = cacheDirFor(dirname(state), false);
+    try {
+      const source = await openSource({ repo, ref, path, cacheDir: cache.dir });
+      const result = await loadManifests(source, { cacheDir: cache.dir });
+      const valid = !result.diagnostics.some((d) => d.severity === 'error');
+      // The same refusal as plan and reconcile: an empty path is a wrong --repo/--path far more often than an intent.
+      if (valid) assertHasManifests(result.manifests, source.description, flags.allowEmpty);
+      process.stdout.write(flags.output === 'json' ? renderJson(result, valid) : renderText(result, valid));
+      setExit(valid ? ExitCode.Ok : ExitCode.Failure);
+    } finally {
+      cache.release();
+    }
   });
 }
 

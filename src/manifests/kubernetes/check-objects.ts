@@ -4,7 +4,7 @@
 // kinds (official OpenAPI schemas), custom resources against CRDs of the same revision, sync
 // annotations Boreas orders by, and two files defining the same object.
 import type { ManifestSet, Origin, RawKubeObject } from '../model.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../../util/suggest.js';
 import { apiVersionProblem, DEFAULT_KUBERNETES_VERSION, minorOf } from './api-versions.js';
 import { BuiltinSchemas, type FieldProblem, isBuiltinGroup, type Path, shippedGroupVersions } from './builtin-schemas.js';
 import { CrdSchemas } from './crd-schemas.js';

@@ -1,7 +1,7 @@
 // Every name that points at another manifest must resolve: environments, nodes, applications,
 // certificates, relation targets, and ports named by Ingress rules, health checks and relations.
 import type { BoreasKind } from '../model.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../../util/suggest.js';
 import { finding, type Finding, type ManifestDoc, type ManifestIndex } from './types.js';
 
 const indexOf: Record<BoreasKind, (i: ManifestIndex) => Map<string, unknown>> = {

@@ -20,7 +20,9 @@ const quickstart = join(repoRoot, 'examples/quickstart');
 
 function loadQuickstart(): { environments: Environment[]; applications: Application[] } {
   const ajv = new Ajv2020.default({ allErrors: true, strict: false });
-  for (const f of readdirSync(join(repoRoot, 'schemas'))) ajv.addSchema(JSON.parse(readFileSync(join(repoRoot, 'schemas', f), 'utf8')));
+  // The manifest kinds' schemas (schemas/config/ holds the config files' ones).
+  for (const f of readdirSync(join(repoRoot, 'schemas')).filter((n) => n.endsWith('.schema.json')))
+    ajv.addSchema(JSON.parse(readFileSync(join(repoRoot, 'schemas', f), 'utf8')));
   const environments: Environment[] = [];
   const applications: Application[] = [];
   for (const f of readdirSync(quickstart).filter((n) => n.endsWith('.yaml'))) {
