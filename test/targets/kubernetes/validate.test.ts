@@ -88,8 +88,8 @@ metadata: {generateName: migrate-}
   assert.equal(r.stderr, '');
   assert.deepEqual(r.stdout.trim().split('\n'), [
     'k8s/guestbook/ui.yaml:6:3: Deployment/guestbook-ui: spec.replica: unknown field (did you mean "replicas"?)',
-    'k8s/guestbook/ui.yaml:14:9: Deployment/guestbook-ui: spec.template.spec.containers[0].imagePullPolicy: must be one of Always, IfNotPresent, Never (got "Sometimes")',
-    'k8s/guestbook/ui.yaml:15:18: Deployment/guestbook-ui: spec.template.spec.containers[0].ports[0].containerPort: must be integer (got "80")',
+    'k8s/guestbook/ui.yaml:14:9: Deployment/guestbook-ui: spec.template.spec.containers[name=guestbook-ui].imagePullPolicy: must be one of Always, IfNotPresent, Never (got "Sometimes")',
+    'k8s/guestbook/ui.yaml:15:18: Deployment/guestbook-ui: spec.template.spec.containers[name=guestbook-ui].ports[0].containerPort: must be integer (got "80")',
     'k8s/guestbook/ui.yaml:17:1: Deployment/legacy: apiVersion: extensions/v1beta1 Deployment was removed in Kubernetes 1.16 (this environment targets 1.33): use apps/v1',
     'k8s/guestbook/ui.yaml:24:12: Service/guestbook-ui: metadata.name: duplicate object: Service shop/guestbook-ui is also defined at k8s/frontend/svc.yaml:1 (application frontend)',
     'k8s/guestbook/ui.yaml:26:3: Service/guestbook-ui: spec.type: must be one of ClusterIP, ExternalName, LoadBalancer, NodePort (got "LoadBalancr") (did you mean "LoadBalancer"?)',
