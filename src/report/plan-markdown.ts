@@ -9,7 +9,7 @@ import { countLines } from '../util/unified-diff.js';
 import { fitParts, restoreParts, type Part } from './fit-budget.js';
 import { formatValue, plural, shortRevision } from './format.js';
 import { escapeHtml, fencedBlock, inlineCode, table, tableCell } from './markdown.js';
-import { actionSymbol, countActions, countByEnvironment, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
+import { actionSymbol, blockedLines, countActions, countByEnvironment, describeCounts, groupBy, massDeleteLines, unknownTargetLines } from './plan-summary.js';
 import { safeText } from '../util/terminal-text.js';
 import { displaySafePlan } from './safe-plan.js';
 
@@ -106,9 +106,16 @@ function renderHead(plan: Plan, opts: PlanMarkdownOptions): string {
     lines.push('');
   }
   for (const l of massDeleteLines(plan)) lines.push(`:warning: **Held back:** ${escapeHtml(l)}.`, '');
+  const blocked = blockedLines(plan);
+  if (blocked.length > 0) {
+    lines.push(`:no_entry: **${plural(blocked.length, 'resource')} blocked**: cannot be applied, nothing is tried until that changes.`, '');
+    for (const l of blocked) lines.push(`- ${escapeHtml(l)}`);
+    lines.push('');
+  }
   if (plan.changes.length === 0) {
     if (errors > 0) lines.push(`**Not planned:** ${plural(errors, 'validation error')}.`);
     else if (plan.unknown.length > 0) lines.push('**No changes to make, but actual state could not be verified.**');
+    else if (blocked.length > 0) lines.push('**No changes to make, but desired state cannot be reached.**');
     else lines.push('**No changes.** Desired state matches actual state.');
   } else {
     lines.push(`**Plan: ${describeCounts(countActions(plan.changes))}.**`);

@@ -6,18 +6,28 @@ export interface ActionCounts {
   update: number;
   delete: number;
   repair: number;
+  /** Deleted and created again (an immutable field changes, a sync hook runs again). */
+  replace: number;
+  /** Taken over from another owner. */
+  adopt: number;
 }
 
 /** Per-action counts of some changes. */
 export function countActions(changes: Change[]): ActionCounts {
-  const counts: ActionCounts = { create: 0, update: 0, delete: 0, repair: 0 };
+  const counts: ActionCounts = { create: 0, update: 0, delete: 0, repair: 0, replace: 0, adopt: 0 };
   for (const c of changes) counts[c.action]++;
   return counts;
 }
 
-/** `N to create, M to change, K to delete` (terraform wording; a drift repair is a change). */
+/** `N to create, M to change, K to delete` (terraform wording; a drift repair or an adoption is a change), `, R to replace` when any. */
 export function describeCounts(c: ActionCounts): string {
-  return `${c.create} to create, ${c.update + c.repair} to change, ${c.delete} to delete`;
+  const replace = c.replace ? `, ${c.replace} to replace` : '';
+  return `${c.create} to create, ${c.update + c.repair + c.adopt} to change${replace}, ${c.delete} to delete`;
+}
+
+/** One line per blocked resource: `Ingress shop/web (guestbook): Ingress networking.k8s.io/v1 is not served by cluster prod (...)`. */
+export function blockedLines(plan: Pick<Plan, 'blocked'>): string[] {
+  return (plan.blocked ?? []).map((b) => `${b.kind === 'KubeObject' ? '' : `${b.kind} `}${b.name} (${b.owner}): ${b.message}`);
 }
 
 /** Per-environment counts, environments sorted by name. */
@@ -57,4 +67,4 @@ export function massDeleteLines(plan: Pick<Plan, 'massDelete'>): string[] {
 }
 
 /** The terraform-like symbol of an action. */
-export const actionSymbol: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', repair: '!' };
+export const actionSymbol: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', repair: '!', replace: '-/+', adopt: '~' };

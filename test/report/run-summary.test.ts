@@ -77,7 +77,8 @@ test('json summary: one object with revision, converged, task counts, duration a
     rolledBack: [],
     warnings: [],
     unhealthy: [],
+    blocked: [],
     unknown: [],
-    remaining: { create: 0, update: 0, delete: 0, repair: 0 },
+    remaining: { create: 0, update: 0, delete: 0, repair: 0, replace: 0, adopt: 0 },
   });
 });
