@@ -76,9 +76,10 @@ async function watchGroup(client: KubeClient, objects: KubeObject[], o: WatchOpt
             }
             present.add(name);
             if (containsAll(event.object, want)) return;
-            const writer = lastWriter(event.object);
-            if (writer === FIELD_MANAGER) return; // Boreas's own write on its way
-            o.onDrift(`${label(name)} changed on the cluster${writer ? ` by ${writer}` : ''}`);
+            const writers = lastWriters(event.object);
+            if (writers.length === 1 && writers[0] === FIELD_MANAGER) return; // Boreas's own write of a newer spec
+            const others = writers.filter((w) => w !== FIELD_MANAGER);
+            o.onDrift(`${label(name)} changed on the cluster${others.length ? ` by ${others.join(', ')}` : ''}`);
           },
           o.signal,
         );
@@ -120,12 +121,13 @@ function metadataOf(o: Live): Record<string, Json> {
 const nameOf = (o: Live) => String(metadataOf(o).name ?? '');
 
 /**
- * The manager of the most recent write (managedFields times have a one-second resolution: when
- * several share the latest second, none is taken as the writer, so the event counts as drift).
+ * The managers of the most recent write (managedFields times have a one-second resolution, so
+ * several may share the latest second; an object that no longer holds Boreas's fields was last
+ * written by one of the others).
  */
-function lastWriter(o: Live): string | undefined {
+function lastWriters(o: Live): string[] {
   const entries = metadataOf(o).managedFields;
-  if (!Array.isArray(entries)) return undefined;
+  if (!Array.isArray(entries)) return [];
   let latest = '';
   let writers: string[] = [];
   for (const e of entries) {
@@ -135,7 +137,7 @@ function lastWriter(o: Live): string | undefined {
       writers = [e.manager];
     } else if (e.time === latest) writers.push(e.manager);
   }
-  return writers.length === 1 ? writers[0] : undefined;
+  return writers;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
