@@ -194,3 +194,32 @@ test('a many-object application of ordinary manifests validates without a word',
   const result = await loadManifests(await openSource({ repo: dir, cacheDir: join(dir, '.cache') }));
   assert.ok((result.manifests.kubeObjects.get('shop')?.length ?? 0) >= 25, 'the fixture is a many-object app');
 });
+
+test('hook delete policies, the replace opt-in and adopt are checked; path and container stay exclusive', async (t) => {
+  const dir = await repo(t, {
+    'boreas.yaml': `${env()}${app('guestbook')}---
+apiVersion: boreas.dev/v1
+kind: Application
+metadata: {name: both}
+spec: {environment: prod, runtime: kubernetes, kubernetes: {path: k8s/guestbook, container: {image: x}, adopt: true}}
+`,
+    'k8s/guestbook/hooks.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  annotations: {argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: "HookSucceded,HookFailed"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+  annotations: {helm.sh/hook: pre-install, helm.sh/hook-delete-policy: hook-succeded, boreas.dev/replace: "yes"}
+`,
+  });
+  assert.deepEqual(await errorsOf(dir), [
+    'boreas.yaml:16:48: Application/both: spec.kubernetes: must set exactly one of: path, container',
+    'k8s/guestbook/hooks.yaml:5:51: ConfigMap/a: metadata.annotations.argocd.argoproj.io/hook-delete-policy: unknown hook delete policy "HookSucceded" (did you mean "HookSucceeded"?) (one of BeforeHookCreation, HookSucceeded, HookFailed)',
+    'k8s/guestbook/hooks.yaml:11:44: ConfigMap/b: metadata.annotations.helm.sh/hook-delete-policy: unknown hook delete policy "hook-succeded" (did you mean "hook-succeeded"?) (one of before-hook-creation, hook-succeeded, hook-failed)',
+    'k8s/guestbook/hooks.yaml:11:87: ConfigMap/b: metadata.annotations.boreas.dev/replace: must be "true" or "false" (got "yes")',
+  ]);
+});
