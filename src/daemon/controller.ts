@@ -58,6 +58,8 @@ export class Controller {
     private readonly cfg: DaemonConfig,
     private readonly base: DaemonBase,
     private readonly metrics: DaemonMetrics,
+    /** Told what each reconcile applied (the live drift watch follows it). */
+    private readonly onReconciled?: (loaded: LoadedRevision, summary: ReconcileSummary) => Promise<void>,
   ) {}
 
   /** True once a reconcile has finished, whatever its result (drives /v1/ready). */
@@ -117,6 +119,7 @@ export class Controller {
         onEvent: (ev) => logTaskEvent(log, seq, ev as ExecutorEvent),
       });
       this.lastPlan = summary.plan;
+      await this.onReconciled?.(loaded, summary);
       rec.result = summary.converged ? 'converged' : 'not_converged';
       rec.converged = summary.converged;
       rec.drift = summary.plan.changes.length;

@@ -11,6 +11,7 @@ import type { DaemonContext } from './context.js';
 import { Controller } from './controller.js';
 import { startServer, type DaemonServer } from './http/server.js';
 import { DaemonMetrics } from './metrics.js';
+import { LiveDriftWatch } from './live-drift.js';
 import { ReconcileQueue } from './queue.js';
 import type { DaemonBase } from './run-session.js';
 import { PullHub } from './agents/hub.js';
@@ -44,7 +45,10 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
   const hub = cfg.agentTokens.size ? new PullHub() : undefined;
   const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub, ageIdentityFiles: cfg.ageIdentityFiles };
   const metrics = new DaemonMetrics();
-  const controller = new Controller(cfg, base, metrics);
+  // Watches what each reconcile applied and asks for another when it drifts (Kubernetes watches);
+  // it only triggers after a reconcile, when ctx exists.
+  const liveDrift = new LiveDriftWatch(base, (reason) => void ctx.trigger(reason), log);
+  const controller = new Controller(cfg, base, metrics, (loaded, summary) => liveDrift.update(loaded, summary.desired));
   const queue = new ReconcileQueue(async (reasons) => void (await controller.run(reasons)), log);
   const ctx: DaemonContext = {
     cfg,
@@ -110,7 +114,7 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
       queue.close();
       // Waiting dispatches fail now, so a reconcile blocked on an absent agent can finish.
       ctx.hub?.close();
-      await Promise.allSettled(stoppables.map((s) => s.stop()));
+      await Promise.allSettled([...stoppables.map((s) => s.stop()), liveDrift.close()]);
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
         queue.idle().then(() => true),

@@ -107,14 +107,14 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
         store.saveDesired(revision, last.desired);
       }
       for (const c of runnable.changes) changedOwners.add(c.owner);
-      const healthy = (id: string) => (last!.observed.get(id)?.health.level ?? 0) >= 100;
+      const byId = new Map(last.desired.map((r) => [r.id, r]));
       const tasks = planToTasks(runnable, {
         inventory: last.inventory,
         batchSize: (owner) => releases.get(owner)?.manifest.spec.strategy?.batchSize,
         tombstone: (id) => store.getKv(TOMBSTONES, id),
-        healthy,
+        healthy: settledIn(last),
+        resourceOf: (id) => byId.get(id),
       });
-      const byId = new Map(last.desired.map((r) => [r.id, r]));
       const summary = await executeTasks(tasks, {
         store,
         runId,
@@ -196,14 +196,30 @@ interface Tally {
   warnings: string[];
 }
 
+/**
+ * Healthy now, or a sync hook that ran and was removed by its delete policy (in sync while absent:
+ * what depends on it does not wait for it).
+ */
+function settledIn(pass: PassResult): (id: string) => boolean {
+  const hooks = new Set(pass.desired.filter((d) => d.hook).map((d) => d.id));
+  const changing = new Set(pass.plan.changes.map((c) => c.id));
+  return (id) => {
+    const o = pass.observed.get(id);
+    return (o?.health.level ?? 0) >= 100 || (o?.state === 'absent' && hooks.has(id) && !changing.has(id));
+  };
+}
+
 /** The verdict of a run from its last pass. */
 function summarize(revision: string, last: PassResult, t: Tally): ReconcileSummary {
   const plan = last.plan;
+  const blocked = plan.blocked ?? [];
+  const settled = settledIn(last);
+  const changing = new Set(plan.changes.map((c) => c.id));
   // In sync is not enough: every desired resource must be healthy now (a stopped instance is as desired).
   const unhealthy = last.desired.flatMap((d) => {
     const o = last.observed.get(d.id);
-    if (!o || o.state === 'unknown' || plan.changes.some((c) => c.id === d.id)) return [];
-    if (o.health.level >= 100 || o.health.status === 'Suspended') return [];
+    if (!o || o.state === 'unknown' || o.blocked || changing.has(d.id)) return [];
+    if (o.health.level >= 100 || o.health.status === 'Suspended' || settled(d.id)) return [];
     return [{ resource: d.id, message: `${o.health.status}${o.health.message ? `: ${o.health.message}` : ''}` }];
   });
   const converged =
@@ -211,11 +227,20 @@ function summarize(revision: string, last: PassResult, t: Tally): ReconcileSumma
     !t.dryRun &&
     plan.changes.length === 0 &&
     plan.unknown.length === 0 &&
+    blocked.length === 0 &&
     !plan.massDelete &&
     unhealthy.length === 0 &&
     t.failures.length === 0 &&
     t.rolledBack.length === 0;
-  const result: RunResult = t.interrupted ? 'interrupted' : converged ? 'converged' : t.failures.length ? 'failed' : 'not-converged';
+  const result: RunResult = t.interrupted
+    ? 'interrupted'
+    : converged
+      ? 'converged'
+      : t.failures.length
+        ? 'failed'
+        : blocked.length
+          ? 'blocked'
+          : 'not-converged';
   return {
     revision,
     converged,
@@ -230,6 +255,7 @@ function summarize(revision: string, last: PassResult, t: Tally): ReconcileSumma
     warnings: [...last.graph.warnings, ...t.warnings],
     durationMs: Date.now() - t.started,
     plan,
+    desired: last.desired,
     dryRun: t.dryRun,
   };
 }

@@ -1,7 +1,7 @@
 // One task's life after the scheduler picked it: persist `running` (so a crash leaves it
 // unfinished and a rerun repeats it), wait for dependencies that must be healthy now, apply with
-// retries (transient errors only: a deterministic one fails at once), wait for health, then persist
-// the verdict and the inventory change in one transaction.
+// retries (transient errors only: a deterministic one fails at once), wait for health, apply a sync
+// hook's delete policy, then persist the verdict and the inventory change in one transaction.
 import { isPermanent } from '../model/errors.js';
 import type { Task, TaskOutcome } from '../model/plan.js';
 import type { DesiredResource } from '../model/resource.js';
@@ -97,6 +97,7 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
       });
       if (!waited.healthy) {
         const interrupted = !!ctx.signal?.aborted;
+        if (!interrupted && task.resource.hook?.deleteOnFailure) waited.message += await deleteHook(target, task, 'it failed (HookFailed)', ctx, log);
         // The change reached the target: it enters the inventory so prune can still find it, and it
         // is unsettled: the next plan repairs it (an idempotent ensure plus this wait) until healthy.
         store.transaction(() => {
@@ -110,6 +111,8 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
           : { state: 'failed', outcome: 'failed', message: waited.message, attempts: attempt };
       }
     }
+    if (task.action !== 'delete' && task.resource.hook?.deleteOnSuccess)
+      message = (message ?? 'applied') + (await deleteHook(target, task, 'it succeeded (HookSucceeded)', ctx, log));
     store.transaction(() => {
       store.recordAttempt(task.key, outcome, message, startedAt, new Date().toISOString());
       store.setTaskState(task.key, 'succeeded', outcome, message);
@@ -142,6 +145,23 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
   function cancel(message: string, attempts: number): TaskRunResult {
     store.setTaskState(task.key, 'cancelled', undefined, message);
     return { state: 'cancelled', message, attempts };
+  }
+}
+
+/**
+ * A sync hook's delete policy: the hook is deleted once it settled. It stays in the inventory with the
+ * spec it ran with, so the planner counts it as in sync until its owner syncs again (plan/hooks.ts).
+ * A failed deletion is reported, not fatal: the hook ran.
+ */
+async function deleteHook(target: Target, task: Task, why: string, ctx: TaskRunContext, log: Logger): Promise<string> {
+  try {
+    const r = await target.apply({ ...task, action: 'delete' }, ctx.signal);
+    if (r.outcome !== 'failed') return `; deleted because ${why}`;
+    log.warn('hook not deleted', { error: r.message });
+    return `; not deleted although ${why}: ${r.message ?? 'failed'}`;
+  } catch (err) {
+    log.warn('hook not deleted', { error: errorMessage(err) });
+    return `; not deleted although ${why}: ${errorMessage(err)}`;
   }
 }
 

@@ -45,7 +45,7 @@ export function analyzeFile(bytes: Buffer): { analyzed: AnalyzedFile; parsed: Pa
     if (kind && boreasKinds.has(kind)) {
       const manifest = `${kind}/${name ?? '?'}`;
       analyzedDoc.schemaDiagnostics = describeSchemaErrors(kind, validateAgainstSchema(kind, value)).map((p) =>
-        fileError(locate(doc.document, parsed.lineCounter, p.at), p.message, { manifest, field: fieldPath(p.path) }),
+        fileError(locate(doc.document, parsed.lineCounter, p.at), p.message, { manifest, field: fieldPath(p.path, value) }),
       );
     }
     docs.push(analyzedDoc);

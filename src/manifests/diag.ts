@@ -1,5 +1,6 @@
 // Small constructors for diagnostics so every layer builds them the same way.
 import type { Diagnostic } from '../model/diagnostic.js';
+import { fieldPathOf } from '../util/field-path.js';
 
 /** A diagnostic before it is attached to a file (cached per blob, so the path may differ). */
 export type FileDiagnostic = Omit<Diagnostic, 'file'>;
@@ -14,14 +15,9 @@ export function inFile(file: string, d: FileDiagnostic): Diagnostic {
   return out;
 }
 
-/** `spec.rules[0].port` from path segments. */
-export function fieldPath(path: readonly (string | number)[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out ? `.${seg}` : seg;
-  }
-  return out;
+/** `spec.ports[name=http].port` from path segments, list items named from the document they point into. */
+export function fieldPath(path: readonly (string | number)[], doc?: unknown): string {
+  return fieldPathOf(path, doc);
 }
 
 /** Ordering used for output: file, then line, then column. */

@@ -112,7 +112,7 @@ async function locatePending(source: Source, pending: Pending[]): Promise<Diagno
     for (const p of list) {
       const doc = parsed.docs.find((d) => d.docIndex === p.docIndex);
       const pos = doc ? locate(doc.document, parsed.lineCounter, p.path) : { line: 1, col: 1 };
-      out.push(inFile(file.path, { ...pos, manifest: p.manifest, field: fieldPath(p.path), message: p.message, severity: p.severity ?? 'error' }));
+      out.push(inFile(file.path, { ...pos, manifest: p.manifest, field: fieldPath(p.path, doc?.value), message: p.message, severity: p.severity ?? 'error' }));
     }
   }
   return out;

@@ -2,3 +2,6 @@
 // be undefined: typed specs have optional fields, and JSON.stringify leaves undefined members out.
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
+
+/** A JSON object (a member may be undefined, see above). */
+export type JsonObject = { [key: string]: Json | undefined };

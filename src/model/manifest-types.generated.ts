@@ -355,6 +355,10 @@ export interface KubernetesSpec {
    */
   path?: string;
   container?: ContainerSpec;
+  /**
+   * Take over objects that carry another owner's labels (another application, another Boreas state file, another tool). Without it such objects are shown as blocked (adopt, owned by ...) and left alone. Default false.
+   */
+  adopt?: boolean;
 }
 /**
  * A container rendered into a Deployment and a Service.
@@ -552,6 +556,10 @@ export interface Environment {
        * Kubernetes minor version of the cluster (e.g. "1.33"), for offline validation of raw manifests: removed and not-yet-available apiVersions are errors. Default 1.33.
        */
       kubernetesVersion?: string;
+      /**
+       * Delete and re-create an object when the API server refuses a change because it touches an immutable field (a Job's template, a selector); shown as replace in the plan. Per object: annotation boreas.dev/replace "true" or "false". Default false.
+       */
+      replaceOnImmutable?: boolean;
       /**
        * Health rules for kinds Boreas has no rule for (custom resources), tried in order before the built-in ones. The first matching rule of a kind decides.
        */

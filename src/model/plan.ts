@@ -2,7 +2,11 @@
 // report renders it. Nothing here performs I/O.
 import type { DesiredResource, Json, ObservedResource, UnknownCause } from './resource.js';
 
-export type ChangeAction = 'create' | 'update' | 'delete' | 'repair';
+/**
+ * `replace`: delete, then create (an immutable field changes, or a sync hook runs again); `adopt`: take
+ * over an object another owner manages (the owner opted in), then apply it.
+ */
+export type ChangeAction = 'create' | 'update' | 'delete' | 'repair' | 'replace' | 'adopt';
 
 /** PascalCase reason codes (flux conditions style). */
 export type ChangeReason =
@@ -12,7 +16,9 @@ export type ChangeReason =
   | 'Pruned' // applied before, no longer desired
   | 'Moved' // the same resource leaves one location for another (see Change.move)
   | 'Stopped' // state: Stopped
-  | 'Unhealthy'; // the last change applied but never became healthy
+  | 'Unhealthy' // the last change applied but never became healthy
+  | 'HookRerun' // a sync hook runs again because its owner changes
+  | 'OwnedElsewhere'; // another owner manages it; taken over (adopt)
 
 export interface FieldDiff {
   /** Dotted path inside the spec. */
@@ -74,6 +80,21 @@ export interface UnknownResource extends ResourceRef {
   desired: boolean;
 }
 
+/**
+ * A desired resource that cannot be applied as things are (its kind is not served by the cluster,
+ * another owner manages it): no task, no retry, and the run is not converged until that changes.
+ */
+export interface BlockedResource {
+  id: string;
+  target: string;
+  kind: DesiredResource['kind'];
+  owner: string;
+  environment: string;
+  name: string;
+  /** One line: `Ingress networking.k8s.io/v1 is not served by cluster prod (API missing or CRD not installed)`. */
+  message: string;
+}
+
 /** One target that could not be observed, with the cause in one line (`node n1: unauthorized (401): ...`). */
 export interface UnknownTarget {
   target: string;
@@ -99,6 +120,8 @@ export interface Plan {
   unknown: UnknownResource[];
   /** The targets behind `unknown`, one line each. */
   unknownTargets: UnknownTarget[];
+  /** Desired resources that cannot be applied now (nothing is tried); listed, and the plan is not "No changes". */
+  blocked?: BlockedResource[];
   /** Set when prunes were held back by the mass-delete guard (see engine/guards). */
   massDelete?: MassDelete[];
 }

@@ -40,6 +40,25 @@ interface ResourceBase {
   derivedFrom?: string[];
   /** Where the resource is written in Git (raw Kubernetes objects), so a target's refusal can name `file:line`. */
   origin?: { file: string; line: number; col: number };
+  /** A sync hook: it runs (again) whenever anything else of its owner is created or changed. */
+  hook?: HookPolicy;
+  /** The owner may take over this object from another owner (Application `kubernetes.adopt: true`). */
+  adopt?: boolean;
+}
+
+/**
+ * How a sync hook (a PreSync migration Job, a PostSync notification) runs, from its delete policies
+ * (Argo CD's and Helm's): a hook runs when its owner syncs, so an existing one is re-created
+ * (`recreate`, BeforeHookCreation, the default) rather than re-applied, and it may be deleted once it
+ * succeeded or failed. A hook that ran with its current spec and was deleted counts as in sync.
+ */
+export interface HookPolicy {
+  /** BeforeHookCreation: a hook that runs again is deleted and created anew. */
+  recreate: boolean;
+  /** HookSucceeded: deleted once healthy. */
+  deleteOnSuccess: boolean;
+  /** HookFailed: deleted once it failed (not healthy within the wait). */
+  deleteOnFailure: boolean;
 }
 
 /** One running copy of an application (process/container/script/systemd) on one node. */
@@ -138,6 +157,29 @@ export interface ObservedResource {
   details?: Record<string, Json>;
   /** What applying the desired resource would do, in words, when the target can say better than "create"/"repair" (e.g. "renew certificate web-cert: expires in 12 days"). */
   pending?: string;
+  /**
+   * Why the target cannot apply this resource at all, in one line (its kind is not served by the
+   * cluster): it is planned as blocked, never created or retried, and the run does not converge.
+   */
+  blocked?: string;
+  /** Another owner manages the live object: it is taken over only when the resource may adopt it. */
+  ownedBy?: ForeignOwner;
+  /** The change can only be made by deleting and re-creating the resource (an immutable field changes, and the resource allows that). */
+  replace?: string;
+}
+
+/** Who else manages an object: another application of this state, another installation (state id), or another tool. */
+export interface ForeignOwner {
+  by: 'application' | 'installation' | 'manager';
+  /** The application, the other state id, or the tool (`Helm`). */
+  name: string;
+}
+
+/** `application web`, `another Boreas installation (state 3fa2c1d0e9b8)`, `Helm`. */
+export function describeOwner(o: ForeignOwner): string {
+  if (o.by === 'application') return `application ${o.name}`;
+  if (o.by === 'installation') return `another Boreas installation (state ${o.name})`;
+  return o.name;
 }
 
 /** An observation of a resource whose target could not answer. */

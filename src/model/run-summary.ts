@@ -1,8 +1,10 @@
 // What one reconcile run reports: the verdict and its reasons. The engine fills it in; the CLI, the
 // daemon's API and the run record render or store it.
 import type { Plan } from './plan.js';
+import type { DesiredResource } from './resource.js';
 
-export type RunResult = 'converged' | 'not-converged' | 'failed' | 'interrupted';
+/** `blocked`: nothing failed, but some desired resources cannot be applied (plan.blocked says why). */
+export type RunResult = 'converged' | 'not-converged' | 'failed' | 'blocked' | 'interrupted';
 
 export interface RunSummary {
   revision: string;
@@ -23,5 +25,7 @@ export interface RunSummary {
   interrupted?: { done: number; notStarted: number };
   /** The last plan computed (empty when converged); its `unknown` and `massDelete` say why not. */
   plan: Plan;
+  /** The desired resources of the last pass (what the daemon keeps watching for live drift). */
+  desired: DesiredResource[];
   dryRun: boolean;
 }

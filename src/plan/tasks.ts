@@ -20,6 +20,12 @@ export interface TaskOptions {
   batchSize(owner: string): number | undefined;
   /** Whether a resource was observed healthy in this pass (dependencies that are not changing but not healthy gate their dependents). */
   healthy?(resourceId: string): boolean;
+  /**
+   * A desired resource by id. With it, ordering reaches through resources that do not change: a
+   * change waits for the nearest changing resources it depends on, directly or not (a wave that does
+   * not change sits between a re-run PreSync hook and the wave after it).
+   */
+  resourceOf?(resourceId: string): DesiredResource | undefined;
 }
 
 export function taskKey(change: Change, resource: DesiredResource, previousKey: string | undefined): string {
@@ -49,7 +55,7 @@ export function planToTasks(plan: Plan, opts: TaskOptions): Task[] {
   const byId = new Map(tasks.map((t) => [t.resourceId, t]));
   for (const t of tasks) {
     if (t.action === 'delete') continue;
-    t.dependsOn = t.resource.dependsOn.filter((id) => byId.get(id) && byId.get(id)!.action !== 'delete').map((id) => keyById.get(id)!);
+    t.dependsOn = nearestTasks(t.resource.dependsOn, byId, keyById, opts.resourceOf);
     // A dependency with no task in this plan still has to be healthy now, whatever an earlier run did.
     const gates = t.resource.dependsOn.filter((id) => !byId.has(id) && opts.healthy && !opts.healthy(id));
     if (gates.length) t.waitFor = gates;
@@ -63,6 +69,25 @@ export function planToTasks(plan: Plan, opts: TaskOptions): Task[] {
   }
   assignBatches(tasks, opts);
   return tasks;
+}
+
+/** Keys of the tasks (not deletes) a resource waits for: its dependencies', or theirs when they have none. */
+function nearestTasks(ids: string[], byId: Map<string, Task>, keyById: Map<string, string>, resourceOf: TaskOptions['resourceOf']): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [...ids];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const task = byId.get(id);
+    if (task) {
+      if (task.action !== 'delete') out.add(keyById.get(id)!);
+      continue;
+    }
+    for (const dep of resourceOf?.(id)?.dependsOn ?? []) queue.push(dep);
+  }
+  return [...out];
 }
 
 /**

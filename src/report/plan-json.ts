@@ -37,6 +37,8 @@ export type PlanJson = {
   unknownTargets: Array<{ target: string; reason: string; message: string; resources: number }>;
   /** Environments whose deletions the mass-delete guard holds back. */
   massDelete: Array<{ environment: string; deleting: number; managed: number }>;
+  /** Desired resources that cannot be applied now (their kind is not served, another owner manages them). */
+  blocked: Array<{ id: string; target: string; kind: string; owner: string; environment: string; name: string; message: string }>;
 };
 
 /** The plan as a JSON-ready object; `extra` keys (e.g. `base`) are added at the top level. */
@@ -61,6 +63,7 @@ export function renderPlanJson(plan: Plan, extra: Record<string, Json> = {}): Pl
     })),
     unknownTargets: plan.unknownTargets.map((t) => ({ target: t.target, reason: t.cause.reason, message: t.cause.message, resources: t.resources })),
     massDelete: (plan.massDelete ?? []).map((m) => ({ ...m })),
+    blocked: (plan.blocked ?? []).map((b) => ({ ...b })),
   };
 }
 

@@ -10,6 +10,7 @@ import { fitParts, restoreParts, type Part } from './fit-budget.js';
 import { formatValue, plural, shortRevision } from './format.js';
 import { escapeHtml, fencedBlock, inlineCode, table, tableCell } from './markdown.js';
 import {
+  blockedLines,
   changeSymbol,
   countActions,
   countByEnvironment,
@@ -115,9 +116,16 @@ function renderHead(plan: Plan, opts: PlanMarkdownOptions): string {
     lines.push('');
   }
   for (const l of massDeleteLines(plan)) lines.push(`:warning: **Held back:** ${escapeHtml(l)}.`, '');
+  const blocked = blockedLines(plan);
+  if (blocked.length > 0) {
+    lines.push(`:no_entry: **${plural(blocked.length, 'resource')} blocked**: cannot be applied, nothing is tried until that changes.`, '');
+    for (const l of blocked) lines.push(`- ${escapeHtml(l)}`);
+    lines.push('');
+  }
   if (plan.changes.length === 0) {
     if (errors > 0) lines.push(`**Not planned:** ${plural(errors, 'validation error')}.`);
     else if (plan.unknown.length > 0) lines.push('**No changes to make, but actual state could not be verified.**');
+    else if (blocked.length > 0) lines.push('**No changes to make, but desired state cannot be reached.**');
     else lines.push('**No changes.** Desired state matches actual state.');
   } else {
     lines.push(`**Plan: ${describeCounts(countActions(plan.changes))}.**`);

@@ -7,13 +7,17 @@ export type ActionCounts = {
   update: number;
   delete: number;
   repair: number;
+  /** Deleted and created again (an immutable field changes, a sync hook runs again). */
+  replace: number;
+  /** Taken over from another owner. */
+  adopt: number;
   /** Moves, each counted once (not as a create and a delete, nor as a change). */
   move: number;
 };
 
 /** Per-action counts of some changes. */
 export function countActions(changes: Change[]): ActionCounts {
-  const counts: ActionCounts = { create: 0, update: 0, delete: 0, repair: 0, move: 0 };
+  const counts: ActionCounts = { create: 0, update: 0, delete: 0, repair: 0, replace: 0, adopt: 0, move: 0 };
   for (const c of changes) {
     if (!c.move) counts[c.action]++;
     else if (!(c.move.counterpart && c.action === 'delete')) counts.move++;
@@ -21,9 +25,19 @@ export function countActions(changes: Change[]): ActionCounts {
   return counts;
 }
 
-/** `N to create, M to change, K to delete[, J to move]` (terraform wording; a drift repair is a change). */
+/**
+ * `N to create, M to change, K to delete` (terraform wording; a drift repair or an adoption is a
+ * change), `, R to replace` and `, J to move` when any.
+ */
 export function describeCounts(c: ActionCounts): string {
-  return `${c.create} to create, ${c.update + c.repair} to change, ${c.delete} to delete${c.move ? `, ${c.move} to move` : ''}`;
+  const replace = c.replace ? `, ${c.replace} to replace` : '';
+  const move = c.move ? `, ${c.move} to move` : '';
+  return `${c.create} to create, ${c.update + c.repair + c.adopt} to change${replace}, ${c.delete} to delete${move}`;
+}
+
+/** One line per blocked resource: `Ingress shop/web (guestbook): Ingress networking.k8s.io/v1 is not served by cluster prod (...)`. */
+export function blockedLines(plan: Pick<Plan, 'blocked'>): string[] {
+  return (plan.blocked ?? []).map((b) => `${b.kind === 'KubeObject' ? '' : `${b.kind} `}${b.name} (${b.owner}): ${b.message}`);
 }
 
 /** How many resources of a plan are in each observed state (the `boreas_resources{state}` metric). */
@@ -36,8 +50,8 @@ export type ResourceStates = {
 
 /**
  * Resources by state, from a plan: in sync (nothing to do), missing (to create, or applied before and
- * gone), drifted (to change, repair, move or delete), unknown (could not be observed). One source for
- * the metric, `plan --output json` and the daemon's API, so they cannot disagree.
+ * gone), drifted (to change, repair, replace, adopt, move or delete), unknown (could not be observed).
+ * One source for the metric, `plan --output json` and the daemon's API, so they cannot disagree.
  */
 export function resourceStates(plan: Pick<Plan, 'changes' | 'unchanged' | 'unknown'>): ResourceStates {
   const out: ResourceStates = { in_sync: plan.unchanged, drifted: 0, missing: 0, unknown: plan.unknown.length };
@@ -97,7 +111,7 @@ export function massDeleteLines(plan: Pick<Plan, 'massDelete'>): string[] {
 }
 
 /** The terraform-like symbol of an action. */
-export const actionSymbol: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', repair: '!' };
+export const actionSymbol: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', repair: '!', replace: '-/+', adopt: '~' };
 
 /** The symbol of a change: its action's, or `>` for a move. */
 export function changeSymbol(c: Change): string {

@@ -4,7 +4,17 @@ import type { Change, Plan } from '../model/plan.js';
 import { paint, type Paint } from './ansi.js';
 import { viewChange, ownerLabel } from './change-view.js';
 import { formatValue, shortRevision, plural } from './format.js';
-import { changeSymbol, countActions, describeCounts, groupBy, massDeleteLines, moveLine, shownWithCounterpart, unknownTargetLines } from './plan-summary.js';
+import {
+  blockedLines,
+  changeSymbol,
+  countActions,
+  describeCounts,
+  groupBy,
+  massDeleteLines,
+  moveLine,
+  shownWithCounterpart,
+  unknownTargetLines,
+} from './plan-summary.js';
 import { displaySafePlan } from './safe-plan.js';
 
 export interface PlanTextOptions {
@@ -24,6 +34,11 @@ export function renderPlanText(raw: Plan, opts: PlanTextOptions): string {
     for (const l of unknownTargetLines(plan)) lines.push(`  ${l}`);
     for (const u of plan.unknown) lines.push(`    ? ${u.kind} ${u.name} (${u.owner}, ${u.target})${u.desired ? '' : ' [no longer in Git, kept]'}`);
   }
+  const blocked = plan.blocked ?? [];
+  if (blocked.length > 0) {
+    lines.push('', p.red(`Blocked: ${plural(blocked.length, 'resource')} cannot be applied (nothing is tried until that changes):`));
+    for (const l of blockedLines(plan)) lines.push(`    x ${l}`);
+  }
   for (const [env, envChanges] of groupBy(plan.changes, (c) => c.environment)) {
     lines.push('', p.bold(`Environment ${env}`));
     for (const [owner, ownerChanges] of groupBy(envChanges, (c) => c.owner)) {
@@ -37,15 +52,18 @@ export function renderPlanText(raw: Plan, opts: PlanTextOptions): string {
   }
   for (const l of massDeleteLines(plan)) lines.push('', p.red(`Held back: ${l}.`));
   lines.push('');
-  const unknown = plan.unknown.length ? `, ${plan.unknown.length} unknown` : '';
-  if (plan.changes.length === 0 && plan.unknown.length === 0) lines.push(p.green('No changes. Desired state matches actual state.'));
+  const unknown = `${plan.unknown.length ? `, ${plan.unknown.length} unknown` : ''}${blocked.length ? `, ${blocked.length} blocked` : ''}`;
+  if (plan.changes.length === 0 && plan.unknown.length === 0 && blocked.length === 0) lines.push(p.green('No changes. Desired state matches actual state.'));
+  else if (plan.changes.length === 0 && plan.unknown.length === 0)
+    lines.push(p.red(`Plan: no changes to make, but ${plural(blocked.length, 'resource')} blocked: desired state cannot be reached.`));
   else if (plan.changes.length === 0)
     lines.push(p.red(`Plan: no changes to make, but ${plural(plan.unknown.length, 'resource')} unknown: actual state could not be verified.`));
   else lines.push(p.bold(`Plan: ${describeCounts(countActions(plan.changes))}${unknown}.`));
   return lines.join('\n') + '\n';
 }
 
-const actionColor = (p: Paint, c: Change) => (c.move ? p.cyan : { create: p.green, update: p.yellow, delete: p.red, repair: p.magenta }[c.action]);
+const actionColor = (p: Paint, c: Change) =>
+  c.move ? p.cyan : { create: p.green, update: p.yellow, delete: p.red, repair: p.magenta, replace: p.red, adopt: p.yellow }[c.action];
 
 function renderChange(c: Change, p: Paint): string[] {
   const view = viewChange(c);

@@ -3,7 +3,7 @@
 import type { Json } from '../model/resource.js';
 import { paint } from './ansi.js';
 import { formatDuration, plural, shortRevision } from './format.js';
-import { countActions, describeCounts, massDeleteLines, unknownTargetLines } from './plan-summary.js';
+import { blockedLines, countActions, describeCounts, massDeleteLines, unknownTargetLines } from './plan-summary.js';
 import { renderPlanText } from './plan-text.js';
 import type { RunSummary } from '../model/run-summary.js';
 export type { RunSummary };
@@ -37,6 +37,17 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
   } else if (summary.converged) {
     lines.push(p.green(`Converged: revision ${rev} applied, drift is zero (${plural(summary.passes ?? 1, 'pass', 'passes')}, ${took}).`));
     lines.push(taskLine);
+  } else if (summary.result === 'blocked' && !summary.failures.length) {
+    // Nothing failed: what is left cannot be applied as things are; each line says why.
+    const blocked = summary.plan?.blocked ?? [];
+    lines.push(
+      p.red(`Blocked: ${plural(blocked.length, 'resource')} cannot be applied (revision ${rev}, ${plural(summary.passes ?? 1, 'pass', 'passes')}, ${took}).`),
+    );
+    lines.push(taskLine);
+    for (const l of blockedLines(summary.plan ?? {})) lines.push(`  blocked ${safeText(l)}`);
+    for (const c of (summary.plan?.changes ?? []).slice(0, maxRemainingListed))
+      lines.push(`  ${c.action} ${safeText(c.id)}: ${safeText(c.message)}${c.deferred ? ` [${safeText(c.deferred)}]` : ''}`);
+    for (const u of unhealthy.slice(0, maxRemainingListed)) lines.push(`  unhealthy ${safeText(u.resource)}: ${safeText(u.message)}`);
   } else {
     const left = summary.plan?.changes ?? [];
     const why = [
@@ -48,12 +59,14 @@ export function renderRunSummaryText(summary: RunSummary, opts: { color?: boolea
           ]
         : []),
       ...(unhealthy.length ? [`${plural(unhealthy.length, 'resource')} unhealthy`] : []),
+      ...(summary.plan?.blocked?.length ? [`${plural(summary.plan.blocked.length, 'resource')} blocked`] : []),
       ...(summary.failures.length && !left.length ? ['failed'] : []),
     ];
     lines.push(p.red(`Not converged: ${why.join('; ') || 'failed'} (revision ${rev}, ${plural(summary.passes ?? 1, 'pass', 'passes')}, ${took}).`));
     lines.push(taskLine);
     for (const l of massDeleteLines(summary.plan ?? {})) lines.push(`  ${safeText(l)}`);
     for (const l of unknownTargetLines(summary.plan ?? { unknownTargets: [] })) lines.push(`  ${safeText(l)}`);
+    for (const l of blockedLines(summary.plan ?? {})) lines.push(`  blocked ${safeText(l)}`);
     for (const c of left.slice(0, maxRemainingListed)) lines.push(`  ${c.action} ${safeText(c.id)}: ${safeText(c.message)}`);
     if (left.length > maxRemainingListed) lines.push(`  … and ${left.length - maxRemainingListed} more`);
     for (const u of unhealthy.slice(0, maxRemainingListed)) lines.push(`  unhealthy ${safeText(u.resource)}: ${safeText(u.message)}`);
@@ -94,6 +107,7 @@ export function renderRunSummaryJson(summary: RunSummary): { [key: string]: Json
     rolledBack: summary.rolledBack ?? [],
     warnings: summary.warnings ?? [],
     unhealthy: summary.unhealthy ?? [],
+    blocked: (summary.plan?.blocked ?? []).map((b) => ({ id: b.id, name: b.name, owner: b.owner, message: b.message })),
     unknown: (summary.plan?.unknownTargets ?? []).map((u) => ({ target: u.target, reason: u.cause.reason, message: u.cause.message, resources: u.resources })),
   };
   if (summary.interrupted) out.interrupted = { ...summary.interrupted };

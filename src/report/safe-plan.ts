@@ -29,5 +29,8 @@ export function displaySafePlan(plan: Plan): Plan {
     orphans: plan.orphans.map(safeChange),
     unknown: plan.unknown.map((u) => cause({ ...u, id: safeText(u.id), name: safeText(u.name) })),
     unknownTargets: plan.unknownTargets.map(cause),
+    ...(plan.blocked
+      ? { blocked: plan.blocked.map((b) => ({ ...b, id: safeText(b.id), name: safeText(b.name), owner: safeText(b.owner), message: safeText(b.message) })) }
+      : {}),
   };
 }

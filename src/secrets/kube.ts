@@ -11,7 +11,9 @@ type Resolve = (source: SecretSource) => Promise<string>;
 const isObj = (v: unknown): v is Record<string, Json> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Replaces Boreas references in a pod template's containers and a Secret's data, in place. */
-export async function resolveKubeRefs(obj: Record<string, Json>, resolve: Resolve): Promise<void> {
+export async function resolveKubeRefs(object: object, resolve: Resolve): Promise<void> {
+  const obj: unknown = object;
+  if (!isObj(obj)) return;
   if (isKubeSecret(obj)) {
     for (const field of ['data', 'stringData'] as const) {
       const map = obj[field];

@@ -23,4 +23,4 @@ export function targetFactories(opts: TargetOptions = {}): TargetFactory[] {
 }
 
 export { TargetRegistry, type RegistryContext } from './registry.js';
-export type { ChallengeSink, Reachability, Target, TargetContext, TargetFacts, TargetFactory, TargetScope } from './target.js';
+export type { ChallengeSink, Reachability, Target, TargetContext, TargetFacts, TargetFactory, TargetScope, WatchListener } from './target.js';

@@ -44,10 +44,23 @@ export interface Target {
   apply(task: Task, signal?: AbortSignal): Promise<TaskResult>;
   /** Current health of one resource (called while waiting for a change to settle). */
   health(resource: DesiredResource): Promise<Health>;
+  /**
+   * Optional: watches the live state of these resources (ones it serves, as desired now) until
+   * `signal` aborts and tells `listener.drift` one line whenever someone other than Boreas changes or
+   * deletes one, so a long-running controller reconciles between resyncs. It re-establishes itself
+   * after errors (each told to `listener.error`).
+   */
+  watch?(resources: DesiredResource[], listener: WatchListener, signal: AbortSignal): Promise<void>;
   /** Present on edge targets (they serve ACME http-01 challenges for certificates). */
   readonly challenges?: ChallengeSink;
   /** Releases connections, timers, child handles. */
   close?(): Promise<void>;
+}
+
+/** Where a target's watch reports (Target.watch). */
+export interface WatchListener {
+  drift(reason: string): void;
+  error?(message: string): void;
 }
 
 /** The Node and Environment specs targets are built from (not the whole manifest set). */

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/util/logger.js';
 
 export function testTargetContext(over: Partial<TargetContext> = {}): TargetContext {
   return {
-    store: undefined as unknown as Store,
+    store: kvOnlyStore(),
     log: silentLogger,
     stateDir: '/nonexistent',
     repoDir: '/nonexistent',
@@ -17,6 +17,27 @@ export function testTargetContext(over: Partial<TargetContext> = {}): TargetCont
     peer: () => Promise.reject(new Error('no peer targets in this test')),
     ...over,
   };
+}
+
+/**
+ * A store that only keeps small key/value blobs in memory (what targets read and write themselves,
+ * e.g. the Kubernetes target's state id); any other call is a test bug and throws.
+ */
+export function kvOnlyStore(): Store {
+  const kv = new Map<string, string>();
+  const methods: Partial<Store> = {
+    getKv: (ns, key) => kv.get(`${ns}\0${key}`),
+    setKv: (ns, key, value) => void (value === undefined ? kv.delete(`${ns}\0${key}`) : kv.set(`${ns}\0${key}`, value)),
+  };
+  return new Proxy(methods as Store, {
+    get(target, prop) {
+      if (prop in target) return target[prop as keyof Store];
+      if (prop === 'then') return undefined;
+      return () => {
+        throw new Error(`test store: ${String(prop)} is not implemented (only getKv/setKv)`);
+      };
+    },
+  });
 }
 
 /** A scope over a few Nodes and Environments. */

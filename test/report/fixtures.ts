@@ -18,7 +18,9 @@ export function resource(partial: Partial<DesiredResource> & Pick<DesiredResourc
 }
 
 export function change(action: Change['action'], r: DesiredResource, extra: Partial<Change> = {}): Change {
-  const reason: Change['reason'] = { create: 'NotFound', update: 'SpecChanged', delete: 'Pruned', repair: 'Drifted' }[action] as Change['reason'];
+  const reason: Change['reason'] = (
+    { create: 'NotFound', update: 'SpecChanged', delete: 'Pruned', repair: 'Drifted', replace: 'SpecChanged', adopt: 'OwnedElsewhere' } as const
+  )[action];
   return {
     action,
     reason,
@@ -27,6 +29,8 @@ export function change(action: Change['action'], r: DesiredResource, extra: Part
       update: 'desired spec changed',
       delete: 'no longer in Git (applied at 0123456789ab)',
       repair: 'process exited (pid 4242 not running)',
+      replace: 'desired spec changed; spec.selector cannot change in place: deleted and re-created',
+      adopt: 'owned by application web: taken over (adopt: true)',
     }[action],
     desired: action === 'delete' ? undefined : r,
     id: r.id,

@@ -7,10 +7,10 @@ test('json plan has the stable shape with summary and per-environment counts', (
   const json = JSON.parse(JSON.stringify(renderPlanJson(samplePlan(), { base: baseSha })));
   assert.equal(json.revision, headSha);
   assert.equal(json.base, baseSha);
-  assert.deepEqual(json.summary, { create: 1, update: 2, delete: 1, repair: 1, move: 0, unchanged: 3 });
+  assert.deepEqual(json.summary, { create: 1, update: 2, delete: 1, repair: 1, replace: 0, adopt: 0, move: 0, unchanged: 3 });
   assert.deepEqual(json.byEnvironment, {
-    local: { create: 1, update: 2, delete: 0, repair: 1, move: 0 },
-    prod: { create: 0, update: 0, delete: 1, repair: 0, move: 0 },
+    local: { create: 1, update: 2, delete: 0, repair: 1, replace: 0, adopt: 0, move: 0 },
+    prod: { create: 0, update: 0, delete: 1, repair: 0, replace: 0, adopt: 0, move: 0 },
   });
   assert.equal(json.changes.length, 5);
   assert.deepEqual(Object.keys(json.changes[0]), [

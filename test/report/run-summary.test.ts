@@ -17,6 +17,7 @@ function summary(over: Partial<RunSummary> = {}): RunSummary {
     warnings: [],
     durationMs: 4210,
     plan: { revision: headSha, changes: [], unchanged: 6, orphans: [], unknown: [], unknownTargets: [] },
+    desired: [],
     dryRun: false,
     ...over,
   };
@@ -82,7 +83,8 @@ test('json summary: one object with revision, converged, task counts, duration a
     rolledBack: [],
     warnings: [],
     unhealthy: [],
+    blocked: [],
     unknown: [],
-    remaining: { create: 0, update: 0, delete: 0, repair: 0, move: 0 },
+    remaining: { create: 0, update: 0, delete: 0, repair: 0, replace: 0, adopt: 0, move: 0 },
   });
 });

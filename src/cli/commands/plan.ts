@@ -102,7 +102,8 @@ export function registerPlan(program: Command, setExit: SetExit): void {
       else if (flags.output === 'markdown') await emitMarkdown(plan, { baseRevision }, forge);
       else process.stdout.write(redact(renderPlanText(plan, { color: useColor(flags) })));
       // Unknown resources are an error, as terraform's failed refresh: the plan cannot be trusted.
-      if (plan.unknown.length > 0) setExit(ExitCode.Failure);
+      // Blocked ones too: applying this plan cannot reach the desired state.
+      if (plan.unknown.length > 0 || (plan.blocked?.length ?? 0) > 0) setExit(ExitCode.Failure);
       else setExit(flags.detailedExitcode && plan.changes.length > 0 ? ExitCode.UsageOrChanges : ExitCode.Ok);
     } catch (err) {
       // plan's contract: 1 for every error (2 means "changes present" with --detailed-exitcode).

@@ -75,7 +75,8 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
         flags.output === 'json' ? terminalJson(renderRunSummaryJson(summary)) + '\n' : renderRunSummaryText(summary, { color: useColor(flags) }),
       );
       if (summary.interrupted) setExit(interruptedExitCode);
-      else setExit(summary.converged || (summary.dryRun && summary.plan.unknown.length === 0) ? ExitCode.Ok : ExitCode.Failure);
+      else
+        setExit(summary.converged || (summary.dryRun && summary.plan.unknown.length === 0 && !summary.plan.blocked?.length) ? ExitCode.Ok : ExitCode.Failure);
     } catch (err) {
       // Interrupted before the first pass finished (while loading or observing): still a clean stop.
       if (interrupt.signal.aborted) {

@@ -8,9 +8,9 @@ import type { KubeObjectResource } from '../../model/resource.js';
 import { hashJson } from '../../util/hash.js';
 import { renderContainerApp } from './container.js';
 import { APPLICATION_LABEL, kubeObjectId, kubeObjectLabel, kubeTarget, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './ids.js';
-import { clusterScopedKinds, deepClone, isFoundationKind, type KubeObject } from './object.js';
+import { clusterScopedKinds, isFoundationKind, type KubeObject, kubeObjectOf } from './object.js';
 import { renderKubeObject } from './render.js';
-import { stepDependencies } from './sync-order.js';
+import { hookPolicy, stepDependencies } from './sync-order.js';
 
 export { kubeObjectId, kubeTarget } from './ids.js';
 export type { KubeObject } from './object.js';
@@ -22,7 +22,9 @@ export function buildKubernetesResources(app: Located<Application>, env: Located
   const e = env.manifest;
   const namespace = e.spec.kubernetes?.namespace ?? 'default';
   const raw = manifests.kubeObjects.get(a.metadata.name);
-  const objects: KubeObject[] = raw?.length ? raw.map((r) => deepClone(r.object)) : renderContainerApp(a, e, manifests.releases.get(a.metadata.name)?.manifest);
+  const objects: KubeObject[] = raw?.length
+    ? raw.map((r) => kubeObjectOf(r.object))
+    : renderContainerApp(a, e, manifests.releases.get(a.metadata.name)?.manifest);
   const origins = raw?.length ? raw.map((r) => ({ file: r.origin.file, line: r.origin.line, col: r.origin.col })) : [];
   const clusterScoped = clusterScopedKindsOf(manifests);
   for (const o of objects) {
@@ -31,6 +33,11 @@ export function buildKubernetesResources(app: Located<Application>, env: Located
     o.metadata.labels = { ...o.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [APPLICATION_LABEL]: a.metadata.name };
   }
   const resources = objects.map((o, i) => toResource(e.metadata.name, a.metadata.name, o, origins[i]));
+  for (const r of resources) {
+    const hook = hookPolicy(r.spec);
+    if (hook) r.hook = hook;
+    if (a.spec.kubernetes?.adopt) r.adopt = true;
+  }
   const foundation = resources.filter((r) => isFoundationKind(r.spec.kind)).map((r) => r.id);
   const rest = resources.filter((r) => !isFoundationKind(r.spec.kind));
   const steps = stepDependencies(rest.map((r) => ({ id: r.id, obj: r.spec })));

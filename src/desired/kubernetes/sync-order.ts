@@ -5,12 +5,18 @@
 // changes). Pure: annotations in, dependsOn out.
 import {
   HELM_HOOK_ANNOTATION,
+  HELM_HOOK_DELETE_POLICIES,
+  HELM_HOOK_DELETE_POLICY_ANNOTATION,
   HELM_HOOKS,
   HOOK_ANNOTATIONS,
+  HOOK_DELETE_POLICIES,
+  HOOK_DELETE_POLICY_ANNOTATIONS,
   HOOK_VALUES,
+  type HookDeletePolicy,
   SYNC_WAVE_ANNOTATIONS,
   type SyncPhase,
 } from '../../manifests/kubernetes/sync-annotations.js';
+import type { HookPolicy } from '../../model/resource.js';
 import type { KubeObject } from './object.js';
 
 const phaseRank: Record<SyncPhase, number> = { PreSync: 0, Sync: 1, PostSync: 2 };
@@ -31,10 +37,16 @@ export function syncWave(o: KubeObject): number {
 
 /** The phase of an object: its hook annotation, else a Helm pre/post hook, else Sync. */
 export function syncPhase(o: KubeObject): SyncPhase {
+  return hookPhase(o) ?? 'Sync';
+}
+
+/** The phase of a hook; undefined for an object that is not a hook. */
+function hookPhase(o: KubeObject): SyncPhase | undefined {
   const hook = annotation(o, HOOK_ANNOTATIONS);
   if (hook) {
     const first = hook.value.split(',')[0].trim();
-    if ((HOOK_VALUES as readonly string[]).includes(first)) return first as SyncPhase;
+    const phase = HOOK_VALUES.find((v) => v === first);
+    if (phase) return phase;
   }
   const helm = o.metadata.annotations?.[HELM_HOOK_ANNOTATION];
   if (helm !== undefined) {
@@ -44,7 +56,23 @@ export function syncPhase(o: KubeObject): SyncPhase {
       .filter(Boolean);
     if (phases.length) return phases[0];
   }
-  return 'Sync';
+  return undefined;
+}
+
+/**
+ * How a hook runs, from its delete policies (Boreas's, Argo CD's or Helm's annotation; without one,
+ * BeforeHookCreation); undefined for an object that is not a hook.
+ */
+export function hookPolicy(o: KubeObject): HookPolicy | undefined {
+  if (!hookPhase(o)) return undefined;
+  const own = annotation(o, HOOK_DELETE_POLICY_ANNOTATIONS);
+  const helm = o.metadata.annotations?.[HELM_HOOK_DELETE_POLICY_ANNOTATION];
+  const policies = new Set<HookDeletePolicy>();
+  const names = own ? own.value.split(',').map((p) => HOOK_DELETE_POLICIES.find((known) => known === p.trim())) : [];
+  const helmNames = !own && helm !== undefined ? helm.split(',').map((p) => HELM_HOOK_DELETE_POLICIES[p.trim()]) : [];
+  for (const p of [...names, ...helmNames]) if (p) policies.add(p);
+  if (policies.size === 0) policies.add('BeforeHookCreation');
+  return { recreate: policies.has('BeforeHookCreation'), deleteOnSuccess: policies.has('HookSucceeded'), deleteOnFailure: policies.has('HookFailed') };
 }
 
 /**

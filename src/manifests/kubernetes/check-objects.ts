@@ -8,7 +8,18 @@ import { didYouMean } from '../../util/suggest.js';
 import { apiVersionProblem, DEFAULT_KUBERNETES_VERSION, minorOf } from './api-versions.js';
 import { BuiltinSchemas, type FieldProblem, isBuiltinGroup, type Path, shippedGroupVersions } from './builtin-schemas.js';
 import { CrdSchemas } from './crd-schemas.js';
-import { HELM_HOOK_ANNOTATION, HELM_HOOKS, HOOK_ANNOTATIONS, HOOK_VALUES, SYNC_WAVE_ANNOTATIONS } from './sync-annotations.js';
+import {
+  HELM_HOOK_ANNOTATION,
+  HELM_HOOK_DELETE_POLICIES,
+  HELM_HOOK_DELETE_POLICY_ANNOTATION,
+  HELM_HOOKS,
+  HOOK_ANNOTATIONS,
+  HOOK_DELETE_POLICIES,
+  HOOK_DELETE_POLICY_ANNOTATIONS,
+  HOOK_VALUES,
+  REPLACE_ANNOTATION,
+  SYNC_WAVE_ANNOTATIONS,
+} from './sync-annotations.js';
 
 /** A problem at a field of a raw object (position resolved later by the loader). */
 export interface KubeFinding {
@@ -70,7 +81,10 @@ export async function checkKubernetesObjects(manifests: ManifestSet): Promise<Ku
   return out;
 }
 
-/** `boreas.dev/sync-wave` must be an integer; a hook annotation must name a phase Boreas knows. */
+/**
+ * `boreas.dev/sync-wave` must be an integer; a hook annotation must name a phase Boreas knows, a
+ * delete policy one Boreas applies; `boreas.dev/replace` is "true" or "false".
+ */
 function checkSyncAnnotations(o: RawKubeObject['object'], at: (path: Path, message: string) => void): void {
   const annotations = (o.metadata.annotations ?? {}) as Record<string, unknown>;
   for (const a of SYNC_WAVE_ANNOTATIONS) {
@@ -90,6 +104,19 @@ function checkSyncAnnotations(o: RawKubeObject['object'], at: (path: Path, messa
       else at(['metadata', 'annotations', a], `unknown hook "${h}"${didYouMean(h, HOOK_VALUES)} (one of ${HOOK_VALUES.join(', ')})`);
     }
   }
+  const policies = (a: string, known: readonly string[]) => {
+    const v = annotations[a];
+    if (v === undefined) return;
+    for (const p of String(v)
+      .split(',')
+      .map((s) => s.trim()))
+      if (!known.includes(p)) at(['metadata', 'annotations', a], `unknown hook delete policy "${p}"${didYouMean(p, known)} (one of ${known.join(', ')})`);
+  };
+  for (const a of HOOK_DELETE_POLICY_ANNOTATIONS) policies(a, HOOK_DELETE_POLICIES);
+  policies(HELM_HOOK_DELETE_POLICY_ANNOTATION, Object.keys(HELM_HOOK_DELETE_POLICIES));
+  const replace = annotations[REPLACE_ANNOTATION];
+  if (replace !== undefined && replace !== 'true' && replace !== 'false')
+    at(['metadata', 'annotations', REPLACE_ANNOTATION], `must be "true" or "false" (got ${JSON.stringify(replace)})`);
   const helm = annotations[HELM_HOOK_ANNOTATION];
   if (
     helm !== undefined &&

@@ -14,6 +14,8 @@ export function checkRuntimes(index: ManifestIndex): Finding[] {
     if (spec.runtime === 'kubernetes') {
       if (!spec.kubernetes)
         out.push(finding(doc, ['spec', 'runtime'], 'runtime kubernetes needs spec.kubernetes: {path: <dir of raw manifests>} or {container: {...}}'));
+      else if ((spec.kubernetes.path === undefined) === (spec.kubernetes.container === undefined))
+        out.push(finding(doc, ['spec', 'kubernetes'], 'must set exactly one of: path, container'));
       if (envType && envType !== 'kubernetes') {
         out.push(finding(doc, ['spec', 'runtime'], `runtime kubernetes needs an Environment of type kubernetes, but "${spec.environment}" is type ${envType}`));
       }

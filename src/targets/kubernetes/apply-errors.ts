@@ -1,12 +1,12 @@
 // Turns an API refusal of an object into a line a user can act on: where the object is written in
-// Git, which object, which field (in the one path style of every Boreas output, `containers[0]`),
-// and the server's own words. Unknown fields come from strict field validation
-// (`.spec.replica: field not declared in schema`), invalid ones from `details.causes`.
-import type { Json } from '../../model/resource.js';
+// Git, which object, which field (in the one path style of every Boreas output,
+// `containers[name=web]`, util/field-path.ts), and the server's own words. Unknown fields come from
+// strict field validation (`.spec.replica: field not declared in schema`), invalid ones from
+// `details.causes`.
+import { fieldPathOf, type PathSegment } from '../../util/field-path.js';
 import { apiErrorMessage, KubeApiError } from './errors.js';
 
-type Obj = Record<string, Json>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export interface ObjectLabel {
   /** `Deployment shop/web` */
@@ -15,7 +15,7 @@ export interface ObjectLabel {
 }
 
 /** `k8s/web.yaml:3: Deployment shop/web: spec.replica: unknown field (...)`, one problem per line. */
-export function describeApplyError(err: unknown, sent: Obj, who: ObjectLabel): string {
+export function describeApplyError(err: unknown, sent: unknown, who: ObjectLabel): string {
   const head = `${who.origin ? `${who.origin.file}:${who.origin.line}: ` : ''}${who.label}`;
   if (err instanceof KubeApiError) {
     const unknown = [...err.message.matchAll(/(\.\S+?): field not declared in schema/g)].map((m) => m[1]);
@@ -28,13 +28,22 @@ export function describeApplyError(err: unknown, sent: Obj, who: ObjectLabel): s
   return `${head}: ${apiErrorMessage(err)}`;
 }
 
-/** `.spec.template.spec.containers[name="web"].foo` → `spec.template.spec.containers[0].foo`. */
-export function boreasPath(serverPath: string, sent: Obj): string {
-  let cur: Json | undefined = sent;
-  let out = '';
+/**
+ * A server path in the Boreas style, list items resolved in the object as sent:
+ * `.spec.template.spec.containers[name="web"].ports[containerPort=80].x` →
+ * `spec.template.spec.containers[name=web].ports[0].x`.
+ */
+export function boreasPath(serverPath: string, sent: unknown): string {
+  const segments: PathSegment[] = [];
+  let cur: unknown = sent;
+  let unresolved = '';
   for (const m of serverPath.replace(/^\./, '').matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
+    if (unresolved) {
+      unresolved += m[1] !== undefined ? `.${m[1]}` : `[${m[2]}]`;
+      continue;
+    }
     if (m[1] !== undefined) {
-      out += out ? `.${m[1]}` : m[1];
+      segments.push(m[1]);
       cur = isObj(cur) ? cur[m[1]] : undefined;
       continue;
     }
@@ -45,15 +54,20 @@ export function boreasPath(serverPath: string, sent: Obj): string {
       const want = parseValue(byKey[2]);
       index = cur.findIndex((item) => isObj(item) && item[byKey[1]] === want);
     }
-    out += index >= 0 ? `[${index}]` : `[${key}]`;
-    cur = Array.isArray(cur) && index >= 0 ? cur[index] : undefined;
+    if (index < 0 || !Array.isArray(cur)) {
+      // an item the object as sent does not have (set by the server): keep the server's own key
+      unresolved = `[${byKey ? `${byKey[1]}=${String(parseValue(byKey[2]))}` : key}]`;
+      continue;
+    }
+    segments.push(index);
+    cur = cur[index];
   }
-  return out;
+  return fieldPathOf(segments, sent) + unresolved;
 }
 
-function parseValue(text: string): Json {
+function parseValue(text: string): unknown {
   try {
-    return JSON.parse(text) as Json;
+    return JSON.parse(text);
   } catch {
     return text;
   }

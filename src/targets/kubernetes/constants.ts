@@ -13,6 +13,20 @@ export const SPEC_HASH_ANNOTATION = 'boreas.dev/spec-hash';
 /** Label selector of everything Boreas applies (set by the desired side on every object). */
 export const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=boreas';
 
+/** Owner labels set by the desired side (src/desired/kubernetes/ids.ts), read to tell owners apart. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const APPLICATION_LABEL = 'boreas.dev/application';
+
+/**
+ * Label holding the id of the state file that applied an object (added at apply time, targets/kubernetes/ownership.ts).
+ * LOAD-BEARING: renaming it makes every object look unlabelled, so two installations could take
+ * objects from each other again.
+ */
+export const STATE_ID_LABEL = 'boreas.dev/state-id';
+
+/** How long a replace waits for the deleted object to be gone before creating it again. */
+export const REPLACE_DELETE_TIMEOUT_MS = 60_000;
+
 /** Requests in flight at once per target (dry-runs and GETs during observe). */
 export const CONCURRENCY = 8;
 

@@ -27,9 +27,9 @@ export class Discovery {
   ) {}
 
   /** The resource serving `kind` in `apiVersion`; NotServedError when the cluster has none. */
-  async resource(apiVersion: string, kind: string): Promise<ServedResource> {
+  async resource(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ServedResource> {
     let entry = this.cache.get(apiVersion);
-    if (!entry?.kinds?.has(kind) && (!entry || Date.now() - entry.at >= REFRESH_MS)) entry = await this.fetch(apiVersion);
+    if (!entry?.kinds?.has(kind) && (!entry || Date.now() - entry.at >= REFRESH_MS)) entry = await this.fetch(apiVersion, signal);
     const found = entry?.kinds?.get(kind);
     if (!found) throw new NotServedError(kind, apiVersion, this.cluster);
     return found;
@@ -40,11 +40,11 @@ export class Discovery {
     this.cache.clear();
   }
 
-  private async fetch(apiVersion: string): Promise<Entry> {
+  private async fetch(apiVersion: string, signal: AbortSignal | undefined): Promise<Entry> {
     const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     let kinds: Map<string, ServedResource> | undefined;
     try {
-      const list = (await this.http.call('GET', path)).json as { resources?: { name: string; kind: string; namespaced: boolean }[] };
+      const list = (await this.http.call('GET', path, { signal })).json as { resources?: { name: string; kind: string; namespaced: boolean }[] };
       kinds = new Map();
       for (const r of list.resources ?? []) if (!r.name.includes('/')) kinds.set(r.kind, { name: r.name, namespaced: r.namespaced });
     } catch (err) {

@@ -3,37 +3,40 @@
 // and other managers' fields, so only real differences in fields Boreas sets remain (flux ssa
 // "apply only on drift").
 import { sameQuantity } from './quantity.js';
+import { itemKey } from '../../util/field-path.js';
 import type { Json } from '../../model/resource.js';
 import { isKubeSecret } from '../../model/secret-policy.js';
 import { isSecretRef } from '../../secrets/source.js';
 
 type Obj = Record<string, Json>;
+/** Live objects are wire JSON; configurations are what Git says (a KubeObject), read as `unknown`. */
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Paths of the fields the configuration (what Git says) sets where `live` differs from `dryRun`
- * (`spec.replicas`, `spec.template.spec.containers[0].image`: list items by index, the one path style
- * of every Boreas output). Fields the user did not write are never drift, whoever changed them.
+ * (`spec.replicas`, `spec.template.spec.containers[name=web].image`: the one path style of every
+ * Boreas output, util/field-path.ts). Fields the user did not write are never drift, whoever changed them.
  */
-export function driftPaths(live: Obj, dryRun: Obj, config: Obj, limit = 20): string[] {
+export function driftPaths(live: Obj, dryRun: Obj, config: object, limit = 20): string[] {
   const out: string[] = [];
-  const { status: _s, ...fields } = config;
+  const fields = Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'status'));
   walk(live, dryRun, fields, '', out, limit);
   return out;
 }
 
-function walk(live: Json | undefined, dry: Json | undefined, config: Json | undefined, path: string, out: string[], limit: number): void {
+function walk(live: Json | undefined, dry: Json | undefined, config: unknown, path: string, out: string[], limit: number): void {
   if (out.length >= limit || same(live, dry)) return;
-  if (isObj(config) && isObj(live) && isObj(dry)) {
+  if (isMap(config) && isObj(live) && isObj(dry)) {
     for (const k of Object.keys(config)) walk(live[k], dry[k], config[k], path ? `${path}.${k}` : k, out, limit);
     return;
   }
   if (Array.isArray(config) && Array.isArray(live) && Array.isArray(dry) && live.length === dry.length) {
     dry.forEach((d, i) => {
       const name = isObj(d) ? d.name : undefined;
-      const guide = (typeof name === 'string' ? config.find((c) => isObj(c) && c.name === name) : config[i]) ?? d;
-      walk(live[i], d, guide, `${path}[${i}]`, out, limit);
+      const guide: unknown = (typeof name === 'string' ? config.find((c) => isMap(c) && c.name === name) : config[i]) ?? d;
+      walk(live[i], d, guide, `${path}${itemKey(d, i)}`, out, limit);
     });
     return;
   }
@@ -46,10 +49,11 @@ function walk(live: Json | undefined, dry: Json | undefined, config: Json | unde
  * again cannot change anything Boreas owns, so no dry-run is needed. A `false` is only a "maybe":
  * the caller confirms with a dry-run, which also absorbs server normalisation (`0.5` → `500m`).
  */
-export function containsAll(live: Json | undefined, config: Json | undefined): boolean {
+export function containsAll(live: Json | undefined, config: unknown): boolean {
   if (config === null) return live === null || live === undefined;
+  if (config === undefined) return true;
   if (Array.isArray(config)) return Array.isArray(live) && live.length === config.length && config.every((c, i) => containsAll(live[i], c));
-  if (isObj(config)) return isObj(live) && Object.entries(config).every(([k, v]) => containsAll(live[k], v));
+  if (isMap(config)) return isObj(live) && Object.entries(config).every(([k, v]) => containsAll(live[k], v));
   // the server stores quantities in canonical form: `cpu: 0.5` reads back as "500m"
   return live === config || (typeof live === 'string' && (typeof config === 'string' || typeof config === 'number') && sameQuantity(live, config));
 }
@@ -60,25 +64,26 @@ export function containsAll(live: Json | undefined, config: Json | undefined): b
  * shows are not copied from the cluster: resolved env references keep the reference, and Secret
  * data keeps the desired value when equal and `(sensitive)` otherwise.
  */
-export function liveView(live: Json | undefined, config: Json, secret = false): Json | undefined {
+export function liveView(live: Json | undefined, config: unknown, secret = false): Json | undefined {
   if (live === undefined) return undefined;
-  if (secret) return live === config ? config : '(sensitive)';
-  if (isObj(config)) {
+  if (secret) return live === config ? live : '(sensitive)';
+  if (isMap(config)) {
     if (!isObj(live)) return live;
-    if (isSecretRef(config)) return config;
+    if (isSecretRef(config)) return referenceView(config.valueFrom);
     const out: Obj = {};
     for (const [k, v] of Object.entries(config)) {
       const isSecretData = (k === 'data' || k === 'stringData') && isKubeSecret(config);
-      const view = isSecretData && isObj(v) && isObj(live[k]) ? secretView(live[k] as Obj, v) : liveView(live[k], v);
+      const lv = live[k];
+      const view = isSecretData && isMap(v) && isObj(lv) ? secretView(lv, v) : liveView(lv, v);
       if (view !== undefined) out[k] = view;
     }
     return out;
   }
   if (Array.isArray(config)) {
     if (!Array.isArray(live)) return live;
-    const named = config.every((c) => isObj(c) && typeof c.name === 'string');
+    const named = config.every((c) => isMap(c) && typeof c.name === 'string');
     return live.map((l, i) => {
-      const c = named && isObj(l) ? config.find((x) => (x as Obj).name === l.name) : config[i];
+      const c: unknown = named && isObj(l) ? config.find((x) => isMap(x) && x.name === l.name) : config[i];
       // items the configuration does not have are shown by name only (values may be secret)
       if (c === undefined) return isObj(l) && typeof l.name === 'string' ? { name: l.name } : '(not in Git)';
       return liveView(l, c) ?? null;
@@ -87,8 +92,15 @@ export function liveView(live: Json | undefined, config: Json, secret = false): 
   return live;
 }
 
-function secretView(live: Obj, config: Obj): Obj {
+function secretView(live: Obj, config: Record<string, unknown>): Obj {
   const out: Obj = {};
-  for (const k of Object.keys(live)) out[k] = k in config ? (liveView(live[k], config[k], true) as Json) : '(sensitive)';
+  for (const k of Object.keys(live)) out[k] = k in config ? (liveView(live[k], config[k], true) ?? '(sensitive)') : '(sensitive)';
   return out;
+}
+
+/** A `{valueFrom: ...}` reference as plain data (its one-key source, e.g. `{env: DB_PASSWORD}`). */
+function referenceView(source: object): Json {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(source)) out[k] = typeof v === 'string' ? v : isMap(v) ? referenceView(v) : null;
+  return { valueFrom: out };
 }

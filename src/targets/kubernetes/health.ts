@@ -72,6 +72,16 @@ function job(o: Obj): Health {
   return progressing(`${o.status?.succeeded ?? 0} of ${o.spec?.completions ?? 1} completions`, o.status?.succeeded ?? 0, o.spec?.completions ?? 1);
 }
 
+/** A Pod that runs to completion (a hook, `restartPolicy: Never|OnFailure`) is healthy once Succeeded; others once Ready. */
+function pod(o: Obj): Health {
+  const phase = o.status?.phase;
+  if (phase === 'Succeeded') return healthy('completed');
+  if (phase === 'Failed') return degraded(`pod failed: ${o.status?.message ?? o.status?.reason ?? ''}`.trim());
+  const runsToCompletion = (o.spec?.restartPolicy ?? 'Always') !== 'Always';
+  if (!runsToCompletion && phase === 'Running' && condition(o, 'Ready')?.status === 'True') return healthy('running and ready');
+  return progressing(`pod is ${phase ?? 'Pending'}${runsToCompletion ? ', waiting for it to complete' : ''}`);
+}
+
 function pvc(o: Obj): Health {
   const phase = o.status?.phase;
   if (phase === 'Bound') return healthy('bound');
@@ -137,6 +147,7 @@ const rules: Record<string, (o: Obj) => Health> = {
   'apps/DaemonSet': daemonSet,
   'batch/Job': job,
   '/PersistentVolumeClaim': pvc,
+  '/Pod': pod,
   '/Service': service,
   'apiextensions.k8s.io/CustomResourceDefinition': crd,
   'networking.k8s.io/Ingress': ingress,

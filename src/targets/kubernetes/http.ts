@@ -2,7 +2,8 @@
 // nothing in between that could drop or rename a field (the typed models of client-node did).
 // client-node still resolves the kubeconfig (exec plugins, token files, client certificates) through
 // `applyToHTTPSOptions`; the request itself goes through undici with a timeout and the caller's
-// AbortSignal on every call.
+// AbortSignal on every call. Watches are streams on their own connections, so a long watch never
+// holds a connection that a request is waiting for.
 import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
@@ -35,6 +36,7 @@ export interface Answer {
 export class KubeHttp {
   private readonly base: string;
   private dispatcher: Dispatcher | undefined;
+  private streams: Dispatcher | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -85,18 +87,76 @@ export class KubeHttp {
     throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`), status.details);
   }
 
-  async close(): Promise<void> {
-    await this.dispatcher?.close();
+  /**
+   * A streaming GET (a watch): each newline-terminated line of the body goes to `onLine` until the
+   * server ends the stream (its `timeoutSeconds`) or `signal` aborts (then it resolves quietly). The
+   * answer's headers must come within the request timeout; between events the stream may be quiet
+   * for up to `timeoutSeconds` plus a margin. Non-2xx answers throw KubeApiError.
+   */
+  async stream(path: string, query: Record<string, string | undefined>, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    const { headers } = await this.credentials();
+    this.streams ??= this.makeDispatcher(await this.tlsOptions(), null);
+    const url = new URL(this.base + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    headers.accept = 'application/json';
+    const quietMs = (Number(query.timeoutSeconds ?? 300) + 30) * 1000;
+    const all = AbortSignal.any([signal, ...(this.opts.signal ? [this.opts.signal] : [])]);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, { method: 'GET', headers, dispatcher: this.streams, signal: all, headersTimeout: this.opts.timeoutMs, bodyTimeout: quietMs });
+    } catch (err) {
+      if (all.aborted) return;
+      throw this.transportError(err, 'GET', url, all);
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = await res.body.text().catch(() => '');
+      const status = (parseJson(text) ?? {}) as { reason?: string; message?: string; details?: KubeApiError['details'] };
+      throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`), status.details);
+    }
+    const chunks = res.body[Symbol.asyncIterator]();
+    let rest = '';
+    try {
+      for (;;) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await chunks.next();
+        } catch (err) {
+          if (all.aborted) return;
+          throw this.transportError(err, 'GET', url, all);
+        }
+        if (next.done) break;
+        rest += next.value.toString();
+        // what onLine throws ends the stream and reaches the caller as it is
+        for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
+          const line = rest.slice(0, nl).trim();
+          rest = rest.slice(nl + 1);
+          if (line) onLine(line);
+        }
+      }
+      if (rest.trim()) onLine(rest.trim());
+    } finally {
+      res.body.destroy();
+    }
   }
 
-  /** Auth headers are resolved per request (exec plugins and token files rotate); TLS once. */
-  private async credentials(): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher }> {
+  async close(): Promise<void> {
+    await Promise.allSettled([this.dispatcher?.close(), this.streams?.destroy()]);
+  }
+
+  /** TLS material of the kubeconfig (client certificates, CA), as client-node resolves it. */
+  private async tlsOptions(): Promise<RequestOptions> {
     const o: RequestOptions = { headers: {} };
     try {
       await this.kc.applyToHTTPSOptions(o);
     } catch (err) {
       throw new UserError(`kubeconfig credentials cannot be used: ${(err as Error).message.split('\n')[0]}`);
     }
+    return o;
+  }
+
+  /** Auth headers are resolved per request (exec plugins and token files rotate); TLS once. */
+  private async credentials(): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher }> {
+    const o = await this.tlsOptions();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = String(v);
     if (o.auth) headers.authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
@@ -104,7 +164,8 @@ export class KubeHttp {
     return { headers, dispatcher: this.dispatcher };
   }
 
-  private makeDispatcher(o: RequestOptions): Dispatcher {
+  /** `connections`: per origin; null = unlimited (watch streams, one per watched collection). */
+  private makeDispatcher(o: RequestOptions, connections: number | null = 16): Dispatcher {
     const cluster = this.kc.getCurrentCluster()!;
     const tls = {
       ca: o.ca as string | Buffer | undefined,
@@ -117,7 +178,7 @@ export class KubeHttp {
       if (!/^https?:/.test(cluster.proxyUrl)) throw new UserError(`proxy-url ${cluster.proxyUrl}: only http(s) proxies are supported`);
       return new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls });
     }
-    return new Agent({ connect: tls, connections: 16 });
+    return new Agent({ connect: tls, connections });
   }
 
   private transportError(err: unknown, method: string, url: URL, signal: AbortSignal): Error {

@@ -9,6 +9,7 @@ import { KubeClient } from './client.js';
 import { REQUEST_TIMEOUT_MS } from './constants.js';
 import { KubeHttp } from './http.js';
 import { loadKubeConfig } from './kubeconfig.js';
+import { stateIdOf } from './ownership.js';
 import { KubernetesTarget } from './target.js';
 
 export { FIELD_MANAGER, SPEC_HASH_ANNOTATION } from './constants.js';
@@ -25,7 +26,11 @@ export function createKubernetesTargetFactory(): TargetFactory {
       const env = scope.environment(envName);
       const kc = await loadKubeConfig(envName, env, ctx);
       const http = new KubeHttp(kc, { timeoutMs: REQUEST_TIMEOUT_MS });
-      return new KubernetesTarget(key, new KubeClient(http, envName), ctx, env?.spec.kubernetes?.health ?? []);
+      return new KubernetesTarget(key, new KubeClient(http, envName), ctx, {
+        rules: env?.spec.kubernetes?.health ?? [],
+        replaceOnImmutable: env?.spec.kubernetes?.replaceOnImmutable,
+        stateId: stateIdOf(ctx.store, ctx.readOnly),
+      });
     },
   };
 }

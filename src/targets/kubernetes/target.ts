@@ -1,37 +1,65 @@
 // The Kubernetes target of one environment (`kubernetes:<env>`): observe = list/get live objects and
-// detect drift with a server-side dry-run; apply = server-side apply or delete; health = rollout rules.
+// detect drift with a server-side dry-run; apply = server-side apply, replace or delete; health =
+// rollout rules; watch = live drift between resyncs. Objects of kinds the cluster does not serve are
+// blocked, objects another owner manages are reported as such (ownership.ts).
 import type { KubeObject } from '../../model/kube-object.js';
 import type { Task, TaskResult } from '../../model/plan.js';
-import { type DesiredResource, type Health, type Json, type ObservedResource, unknownObservation } from '../../model/resource.js';
-import type { Reachability, Target, TargetContext } from '../target.js';
+import type { DesiredResource, Health, Json, ObservedResource } from '../../model/resource.js';
+import type { JsonObject } from '../../model/json.js';
+import { describeOwner, unknownObservation } from '../../model/resource.js';
+import { resolveKubeRefs } from '../../secrets/kube.js';
+import type { Reachability, Target, TargetContext, WatchListener } from '../target.js';
 import { describeApplyError } from './apply-errors.js';
 import { type KubeClient, type Live, unknownCauseOf } from './client.js';
-import { CONCURRENCY, MANAGED_SELECTOR, SPEC_HASH_ANNOTATION } from './constants.js';
+import { CONCURRENCY, REPLACE_DELETE_TIMEOUT_MS, SPEC_HASH_ANNOTATION, STATE_ID_LABEL } from './constants.js';
 import { containsAll, driftPaths, liveView } from './drift.js';
-import { apiErrorMessage, isForbidden, NotServedError } from './errors.js';
+import { apiErrorMessage, NotServedError } from './errors.js';
 import { type HealthRules, healthOf, missing } from './health.js';
+import { fetchLive, kindKey } from './live-objects.js';
+import { foreignOwner } from './ownership.js';
 import { mapLimit } from './pool.js';
-import { resolveKubeRefs } from '../../secrets/kube.js';
+import { immutableFields, replaceAllowed, replaceHint } from './replace.js';
+import { watchLive } from './watch.js';
 
 const specOf = (r: DesiredResource): KubeObject => {
   if (r.kind !== 'KubeObject') throw new Error(`kubernetes targets do not serve ${r.kind} resources (${r.id})`);
   return r.spec;
 };
 const labelOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+const metadataOf = (o: Live | undefined): JsonObject => {
+  const md = o?.metadata;
+  return md && typeof md === 'object' && !Array.isArray(md) ? md : {};
+};
+const writeDetails = (res: Live) => {
+  const md = metadataOf(res);
+  return { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null };
+};
+
+export interface KubernetesTargetOptions {
+  /** Health rules of the environment (`spec.kubernetes.health`), tried before the built-in ones. */
+  rules?: HealthRules;
+  /** The environment's `replaceOnImmutable`: delete and re-create on immutable-field refusals. */
+  replaceOnImmutable?: boolean;
+  /** Id of this state file, put on every object applied (undefined in a read-only run before the first reconcile). */
+  stateId?: string;
+}
 
 export class KubernetesTarget implements Target {
   readonly kinds = ['KubeObject'] as const;
-  /** `cluster <env>`: what messages call this target. */
-  private readonly subject: string;
+  /** The environment name; messages say `cluster <env>`. */
+  private readonly environment: string;
 
   constructor(
     readonly key: string,
     private readonly client: KubeClient,
     private readonly ctx: Pick<TargetContext, 'resolveSecret'>,
-    /** Health rules of the environment (`spec.kubernetes.health`), tried before the built-in ones. */
-    private readonly rules: HealthRules = [],
+    private readonly opts: KubernetesTargetOptions = {},
   ) {
-    this.subject = `cluster ${key.slice('kubernetes:'.length)}`;
+    this.environment = key.slice('kubernetes:'.length);
+  }
+
+  private get subject(): string {
+    return `cluster ${this.environment}`;
   }
 
   async probe(): Promise<Reachability> {
@@ -44,155 +72,175 @@ export class KubernetesTarget implements Target {
   }
 
   /**
-   * One LIST per kind and namespace (Boreas-labelled objects); desired objects it did not return are
-   * looked up by GET when few, else by one unfiltered LIST (a first run); GETs only when LIST is
-   * forbidden. For each object whose recorded spec hash matches Git: when the live object
-   * already holds every field Boreas applies, it is in sync without further requests; otherwise a
-   * server-side dry-run apply is compared with the live object (differences = drift, so server
-   * defaults and normalisation never count). Objects with another hash are going to be updated
-   * anyway, so they cost nothing more.
+   * Live objects by LIST (live-objects.ts). An object whose kind the cluster does not serve, and
+   * whose CRD is not among the objects given, is blocked. For each object whose recorded spec hash
+   * matches Git: when the live object already holds every field Boreas applies, it is in sync without
+   * further requests; otherwise a server-side dry-run apply is compared with the live object
+   * (differences = drift, so server defaults and normalisation never count). Objects with another
+   * hash are going to be updated anyway: only those that may be replaced get a dry-run, to find out
+   * whether the change needs one.
    */
   async observe(resources: DesiredResource[]): Promise<ObservedResource[]> {
-    let live: Map<string, Live | undefined>;
+    let found: Awaited<ReturnType<typeof fetchLive>>;
     try {
-      live = await this.fetchLive(resources);
+      found = await fetchLive(this.client, new Map(resources.map((r) => [r.id, specOf(r)])));
     } catch (err) {
       const cause = unknownCauseOf(this.subject, err);
       return resources.map((r) => unknownObservation(r.id, cause));
     }
+    const definedHere = crdKinds(resources);
     return mapLimit(resources, CONCURRENCY, async (r): Promise<ObservedResource> => {
-      const obj = live.get(r.id);
-      if (!obj) return { id: r.id, state: 'absent', health: missing };
-      const md = (obj.metadata ?? {}) as Record<string, Json>;
-      const appliedHash = (md.annotations as Record<string, string> | undefined)?.[SPEC_HASH_ANNOTATION];
+      const o = specOf(r);
+      const obj = found.live.get(r.id);
+      if (!obj) {
+        if (!found.unserved.has(kindKey(o)) || definedHere.has(groupKind(o))) return { id: r.id, state: 'absent', health: missing };
+        const blocked = new NotServedError(o.kind, o.apiVersion, this.environment).message;
+        return { id: r.id, state: 'absent', health: { ...missing, message: blocked }, blocked };
+      }
+      const md = metadataOf(obj);
+      const annotations = md.annotations;
+      const appliedHash = annotations && typeof annotations === 'object' && !Array.isArray(annotations) ? annotations[SPEC_HASH_ANNOTATION] : undefined;
       const observed: ObservedResource = {
         id: r.id,
         state: 'present',
-        appliedHash,
-        health: healthOf(obj, this.rules),
+        appliedHash: typeof appliedHash === 'string' ? appliedHash : undefined,
+        health: healthOf(obj, this.opts.rules),
         fingerprint: `${String(md.uid)}:${String(md.generation ?? 0)}`,
-        details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
+        details: writeDetails(obj),
       };
+      const owner = foreignOwner(obj, o, this.opts.stateId);
+      if (owner) observed.ownedBy = owner;
       // A lost hash annotation (edited away) is checked too: the planner then trusts the inventory's hash.
-      if (appliedHash === undefined || appliedHash === r.hash) {
-        observed.drift = await this.drift(r, obj);
-        if (observed.drift) observed.appliedSpec = liveView(obj, specOf(r) as unknown as Json) ?? undefined;
+      if (observed.appliedHash === undefined || observed.appliedHash === r.hash) {
+        const seen = await this.drift(r, obj);
+        if (seen.drift) {
+          observed.drift = seen.drift;
+          observed.appliedSpec = liveView(obj, o) ?? undefined;
+        }
+        if (seen.replace) observed.replace = seen.replace;
+      } else if (replaceAllowed(o, !!this.opts.replaceOnImmutable)) {
+        const replace = await this.needsReplace(r);
+        if (replace) observed.replace = replace;
       }
       return observed;
     });
   }
 
-  async apply(task: Task): Promise<TaskResult> {
+  async apply(task: Task, signal?: AbortSignal): Promise<TaskResult> {
     const obj = specOf(task.resource);
+    const who = { label: labelOf(obj), origin: task.resource.origin };
     try {
-      if (task.action === 'delete') {
-        const existed = await this.client.delete(obj).catch((err) => {
-          if (err instanceof NotServedError) return false; // its kind is gone (CRD deleted): so is the object
-          throw err;
-        });
-        return { outcome: 'deleted', message: existed ? `deleted ${labelOf(obj)}` : `${labelOf(obj)} was already absent` };
-      }
+      if (task.action === 'delete') return await this.remove(obj, signal);
       const prepared = await this.prepare(task.resource);
+      if (task.action === 'replace') return await this.replace(obj, prepared, undefined, signal);
       // An ensure: an object already holding every field Boreas applies is left alone (no write).
-      const live = task.action === 'create' ? undefined : await this.client.get(obj);
-      if (live && containsAll(live, prepared as unknown as Json)) return { outcome: 'unchanged', message: `${labelOf(obj)} unchanged` };
-      const res = await this.client.apply(prepared, false);
-      const md = (res.metadata ?? {}) as Record<string, Json>;
+      const live = task.action === 'create' ? undefined : await this.client.get(obj, signal);
+      const owner = live && task.action !== 'adopt' && !task.resource.adopt ? foreignOwner(live, obj, this.opts.stateId) : undefined;
+      if (owner && owner.by !== 'application')
+        return {
+          outcome: 'failed',
+          message: `${who.label}: owned by ${describeOwner(owner)}; not taken over (set kubernetes.adopt: true in its Application to take it over)`,
+        };
+      if (live && containsAll(live, prepared)) return { outcome: 'unchanged', message: `${labelOf(obj)} unchanged` };
+      let res: Live;
+      try {
+        res = await this.client.apply(prepared, false, signal);
+      } catch (err) {
+        const fields = immutableFields(err);
+        if (!fields) throw err;
+        if (live && replaceAllowed(obj, !!this.opts.replaceOnImmutable)) return await this.replace(obj, prepared, live, signal);
+        return { outcome: 'failed', message: `${describeApplyError(err, obj, who)}; ${replaceHint(this.environment)}` };
+      }
       return {
         outcome: task.action === 'create' ? 'created' : 'configured',
-        message: `applied ${labelOf(obj)}`,
-        details: { uid: md.uid ?? null, resourceVersion: md.resourceVersion ?? null, generation: md.generation ?? null },
+        message: `${task.action === 'adopt' ? 'adopted' : 'applied'} ${labelOf(obj)}`,
+        details: writeDetails(res),
       };
     } catch (err) {
-      return {
-        outcome: 'failed',
-        message: describeApplyError(err, obj as unknown as Record<string, Json>, { label: labelOf(obj), origin: task.resource.origin }),
-      };
+      return { outcome: 'failed', message: describeApplyError(err, obj, who) };
     }
   }
 
   async health(resource: DesiredResource): Promise<Health> {
     try {
-      return healthOf(await this.client.get(specOf(resource)), this.rules);
+      return healthOf(await this.client.get(specOf(resource)), this.opts.rules);
     } catch (err) {
       if (err instanceof NotServedError) return { ...missing, message: err.message };
       return { status: 'Unknown', level: 0, message: apiErrorMessage(err) };
     }
   }
 
-  /** The object as sent: env references resolved, spec hash annotated. Never stored. */
+  /** Live drift of these objects between resyncs (watch.ts), compared with them as applied; runs until `signal` aborts. */
+  async watch(resources: DesiredResource[], listener: WatchListener, signal: AbortSignal): Promise<void> {
+    const applied = await Promise.all(resources.map((r) => this.prepare(r)));
+    await watchLive(this.client, applied, { onDrift: (r) => listener.drift(r), onError: (m) => listener.error?.(m), signal, subject: this.subject });
+  }
+
+  /** Deletes in the background; an object another owner manages now is only forgotten, not deleted. */
+  private async remove(obj: KubeObject, signal: AbortSignal | undefined): Promise<TaskResult> {
+    let existed: boolean;
+    try {
+      const live = await this.client.get(obj, signal);
+      const owner = live ? foreignOwner(live, obj, this.opts.stateId) : undefined;
+      if (owner && owner.by !== 'application') return { outcome: 'deleted', message: `${labelOf(obj)} left in place: owned by ${describeOwner(owner)} now` };
+      existed = !!live && (await this.client.delete(obj, signal));
+    } catch (err) {
+      if (!(err instanceof NotServedError)) throw err;
+      existed = false; // its kind is gone (CRD deleted): so is the object
+    }
+    return { outcome: 'deleted', message: existed ? `deleted ${labelOf(obj)}` : `${labelOf(obj)} was already absent` };
+  }
+
+  /** Delete, wait until it is gone, create again: the only way to change an immutable field (or to re-run a hook). */
+  private async replace(obj: KubeObject, prepared: KubeObject, live: Live | undefined, signal: AbortSignal | undefined): Promise<TaskResult> {
+    const current = live ?? (await this.client.get(obj, signal));
+    if (current) {
+      await this.client.delete(obj, signal);
+      if (!(await this.client.waitGone(obj, metadataOf(current).uid, REPLACE_DELETE_TIMEOUT_MS, signal)))
+        return {
+          outcome: 'failed',
+          message: `${labelOf(obj)}: deleted to be re-created, but still there after ${REPLACE_DELETE_TIMEOUT_MS / 1000}s (finalizers?)`,
+        };
+    }
+    const res = await this.client.apply(prepared, false, signal);
+    return { outcome: 'configured', message: `replaced ${labelOf(obj)} (deleted and created again)`, details: writeDetails(res) };
+  }
+
+  /** The object as sent: env references resolved, spec hash annotated, owner labelled. Never stored. */
   private async prepare(r: DesiredResource): Promise<KubeObject> {
     const obj = structuredClone(specOf(r));
     obj.metadata.annotations = { ...obj.metadata.annotations, [SPEC_HASH_ANNOTATION]: r.hash };
-    await resolveKubeRefs(obj as unknown as Record<string, Json>, (s) => this.ctx.resolveSecret(s));
+    // A Namespace may be shared by several installations: labelling it would make them fight over the label.
+    if (this.opts.stateId && obj.kind !== 'Namespace') obj.metadata.labels = { ...obj.metadata.labels, [STATE_ID_LABEL]: this.opts.stateId };
+    await resolveKubeRefs(obj, (s) => this.ctx.resolveSecret(s));
     return obj;
   }
 
-  private async drift(r: DesiredResource, live: Live): Promise<string[] | undefined> {
+  /** Drift of an object whose spec did not change, and whether repairing it needs a replace. */
+  private async drift(r: DesiredResource, live: Live): Promise<{ drift?: string[]; replace?: string }> {
     try {
       const config = await this.prepare(r);
-      if (containsAll(live, config as unknown as Json)) return undefined;
+      if (containsAll(live, config)) return {};
       const dry = await this.client.apply(config, true);
-      const paths = driftPaths(live, dry, config as unknown as Live);
-      return paths.length ? paths.map((p) => `${p} changed on the cluster`) : undefined;
+      const paths = driftPaths(live, dry, config);
+      return paths.length ? { drift: paths.map((p) => `${p} changed on the cluster`) } : {};
     } catch (err) {
-      return [`dry-run apply failed: ${describeApplyError(err, specOf(r) as unknown as Live, { label: labelOf(specOf(r)), origin: r.origin })}`];
+      const fields = immutableFields(err);
+      const drift = [`dry-run apply failed: ${describeApplyError(err, specOf(r), { label: labelOf(specOf(r)), origin: r.origin })}`];
+      return fields && replaceAllowed(specOf(r), !!this.opts.replaceOnImmutable)
+        ? { drift, replace: `${fields.join(', ')} cannot change in place` }
+        : { drift };
     }
   }
 
-  private async fetchLive(resources: DesiredResource[]): Promise<Map<string, Live | undefined>> {
-    const groups = new Map<string, DesiredResource[]>();
-    for (const r of resources) {
-      const o = specOf(r);
-      const k = `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`;
-      (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
-    }
-    const found = new Map<string, Live | undefined>();
-    const toGet: DesiredResource[] = [];
-    await mapLimit([...groups], CONCURRENCY, async ([k, list]) => {
-      const [apiVersion, kind, ns] = k.split('|');
-      const take = (items: Live[]) => {
-        const byName = new Map(items.map((i) => [String((i.metadata as Record<string, Json>).name), i]));
-        for (const r of list) if (byName.has(specOf(r).metadata.name)) found.set(r.id, byName.get(specOf(r).metadata.name));
-        return list.filter((r) => !found.has(r.id));
-      };
-      let labelled: Live[] | undefined;
-      try {
-        labelled = await this.listOrUndefined(apiVersion, kind, ns, MANAGED_SELECTOR);
-      } catch (err) {
-        if (!isForbidden(err)) throw err;
-        toGet.push(...list); // RBAC may allow get but not list
-        return;
-      }
-      if (!labelled) return; // kind not served (its CRD is not applied yet): nothing of it can exist
-      let missing = take(labelled);
-      // Objects without the Boreas label (never applied, adopted, relabelled by hand) are still found
-      // by name: a few by GET, many (typically the first run) by one unfiltered LIST.
-      if (missing.length > FEW) {
-        const all = await this.listOrUndefined(apiVersion, kind, ns, undefined);
-        if (all) {
-          take(all);
-          missing = []; // after a full LIST, whatever is still missing does not exist
-        }
-      }
-      toGet.push(...missing);
-    });
-    await mapLimit(toGet, CONCURRENCY, async (r) => {
-      try {
-        found.set(r.id, await this.client.get(specOf(r)));
-      } catch (err) {
-        if (!(err instanceof NotServedError)) throw err;
-      }
-    });
-    return found;
-  }
-
-  private async listOrUndefined(apiVersion: string, kind: string, ns: string, selector: string | undefined): Promise<Live[] | undefined> {
+  /** For a changed object that may be replaced: whether the server refuses the change in place (a dry-run). */
+  private async needsReplace(r: DesiredResource): Promise<string | undefined> {
     try {
-      return await this.client.list(apiVersion, kind, ns || undefined, selector);
+      await this.client.apply(await this.prepare(r), true);
+      return undefined;
     } catch (err) {
-      if (err instanceof NotServedError) return undefined;
-      throw err;
+      const fields = immutableFields(err);
+      return fields ? `${fields.join(', ')} cannot change in place` : undefined;
     }
   }
 
@@ -201,5 +249,19 @@ export class KubernetesTarget implements Target {
   }
 }
 
-/** Up to this many unlabelled objects of one kind and namespace are looked up by GET, not LIST. */
-const FEW = 3;
+const groupKind = (o: Pick<KubeObject, 'apiVersion' | 'kind'>) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`;
+
+/** `group/Kind` of the custom resources the CRDs among these objects define (they are served once applied). */
+function crdKinds(resources: DesiredResource[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of resources) {
+    const o = specOf(r);
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) continue;
+    const names = spec.names;
+    const kind = names && typeof names === 'object' && !Array.isArray(names) ? names.kind : undefined;
+    if (typeof spec.group === 'string' && typeof kind === 'string') out.add(`${spec.group}/${kind}`);
+  }
+  return out;
+}

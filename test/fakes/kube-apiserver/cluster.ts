@@ -19,6 +19,8 @@ export interface ObjectRef {
 export interface ClusterOptions {
   /** `manual`: new CRDs stay un-Established (their kinds unserved) until `establishCrd(name)`. */
   establishCrds?: 'immediately' | 'manual';
+  /** Built-in kinds not served, as `<apiVersion>/<Kind>` (`networking.k8s.io/v1/Ingress`): a cluster without that API. */
+  unserved?: string[];
 }
 
 export interface ApplyOptions {
@@ -54,7 +56,8 @@ const serverMetadata = ['managedFields', 'resourceVersion', 'uid', 'generation',
 
 export class FakeCluster {
   /** Served resource types: built-ins, then those of Established CRDs. */
-  readonly types: ResourceType[] = [...builtinTypes];
+  readonly types: ResourceType[];
+  private readonly builtins: number;
   private readonly objects = new Map<string, Stored>();
   private rv = 1000;
   private uid = 0;
@@ -63,6 +66,8 @@ export class FakeCluster {
   private readonly watchers = new Set<(e: WatchEvent) => void>();
 
   constructor(private readonly opts: ClusterOptions = {}) {
+    this.types = builtinTypes.filter((t) => !opts.unserved?.includes(`${groupVersion(t)}/${t.kind}`));
+    this.builtins = this.types.length;
     for (const name of ['default', 'kube-system']) {
       const obj: Obj = {
         apiVersion: 'v1',
@@ -363,7 +368,7 @@ export class FakeCluster {
 
   /** Like the real server, a CRD's kinds are served once it is Established. */
   private refreshCrdTypes(): void {
-    this.types.splice(builtinTypes.length);
+    this.types.splice(this.builtins);
     for (const [k, s] of this.objects)
       if (k.startsWith('apiextensions.k8s.io|CustomResourceDefinition|') && isEstablished(s.obj)) this.types.push(...typesOfCrd(s.obj));
   }

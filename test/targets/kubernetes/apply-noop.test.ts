@@ -1,6 +1,7 @@
 // Apply creates the objects of a container app; a second reconcile plans nothing and writes nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { renderPlanText } from '../../../src/report/plan-text.js';
 import { testScope, testTargetContext } from '../../helpers/targets.js';
 import { buildNamespaceResource } from '../../../src/desired/kubernetes/index.js';
 import { containerApp, desiredOf, startHarness, withNamespace } from './harness.js';
@@ -65,6 +66,11 @@ test('a changed image plans an update with a field diff and applies it', async (
   assert.ok(
     r.plan.changes[0].fields.some((f) => f.path.includes('image') && f.after === 'registry.local/api:2.0'),
     JSON.stringify(r.plan.changes[0].fields),
+  );
+  // the plan names list items the way validate, drift and API refusals do
+  assert.match(
+    renderPlanText(r.plan, { color: false }),
+    /spec\.template\.spec\.containers\[name=api\]\.image: "registry\.local\/api:1\.0" → "registry\.local\/api:2\.0"/,
   );
   const dep = h.server.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'api' })!;
   assert.equal((dep.spec as any).template.spec.containers[0].image, 'registry.local/api:2.0');

@@ -65,7 +65,7 @@ test('a field removed by hand is drift and comes back', async (t) => {
   });
   const plan = await h.plan(desired);
   assert.equal(plan.changes.length, 1);
-  assert.match(plan.changes[0].message, /spec\.template\.spec\.containers\[0\]\.env changed on the cluster/);
+  assert.match(plan.changes[0].message, /spec\.template\.spec\.containers\[name=api\]\.env changed on the cluster/);
   await h.reconcile(desired);
   assert.deepEqual((h.server.get(ref) as any).spec.template.spec.containers[0].env, [{ name: 'MODE', value: 'prod' }]);
 });

@@ -19,12 +19,21 @@ import { startFakeKubeApiServer, type FakeKubeApiServer, type FakeKubeApiServerO
 import { manifestSet } from '../../helpers/manifests.js';
 import { testScope, testTargetContext } from '../../helpers/targets.js';
 
-export const kubeEnv = (kubeconfigFile: string, namespace = 'shop'): Environment => ({
+type KubernetesEnvSpec = NonNullable<Environment['spec']['kubernetes']>;
+
+export const kubeEnv = (kubeconfigFile: string, namespace = 'shop', extra: Partial<KubernetesEnvSpec> = {}): Environment => ({
   apiVersion: 'boreas.dev/v1',
   kind: 'Environment',
   metadata: { name: 'prod' },
-  spec: { type: 'kubernetes', kubernetes: { namespace, kubeconfigFrom: { file: kubeconfigFile } } },
+  spec: { type: 'kubernetes', kubernetes: { namespace, kubeconfigFrom: { file: kubeconfigFile }, ...extra } },
 });
+
+export interface HarnessOptions extends FakeKubeApiServerOptions {
+  /** A server shared with another harness: that one is another installation (its own target, inventory, state id). */
+  server?: FakeKubeApiServer;
+  /** More of the Environment's `kubernetes` spec (e.g. `replaceOnImmutable`). */
+  kubernetes?: Partial<KubernetesEnvSpec>;
+}
 
 export function containerApp(name: string, spec: Partial<Application['spec']> = {}): Application {
   return {
@@ -41,12 +50,12 @@ export function containerApp(name: string, spec: Partial<Application['spec']> = 
   };
 }
 
-export function rawApp(name: string): Application {
+export function rawApp(name: string, kubernetes: Partial<NonNullable<Application['spec']['kubernetes']>> = {}): Application {
   return {
     apiVersion: 'boreas.dev/v1',
     kind: 'Application',
     metadata: { name },
-    spec: { environment: 'prod', runtime: 'kubernetes', kubernetes: { path: `k8s/${name}` } },
+    spec: { environment: 'prod', runtime: 'kubernetes', kubernetes: { path: `k8s/${name}`, ...kubernetes } },
   };
 }
 
@@ -83,16 +92,18 @@ export interface Harness {
   reconcile(desired: DesiredResource[], opts?: { healthTimeoutMs?: number; onWait?: (id: string, h: Health) => void }): Promise<RunResult>;
 }
 
-export async function startHarness(t: TestContext, serverOptions: FakeKubeApiServerOptions = {}): Promise<Harness> {
-  const server = await startFakeKubeApiServer(serverOptions);
+export async function startHarness(t: TestContext, opts: HarnessOptions = {}): Promise<Harness> {
+  const { server: shared, kubernetes, ...serverOptions } = opts;
+  const server = shared ?? (await startFakeKubeApiServer(serverOptions));
   const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-'));
   t.after(async () => {
-    await server.stop();
+    await target.close?.();
+    if (!shared) await server.stop();
     await rm(dir, { recursive: true, force: true });
   });
   const kubeconfigFile = join(dir, 'kubeconfig');
   await writeFile(kubeconfigFile, server.kubeconfig());
-  const env = kubeEnv(kubeconfigFile);
+  const env = kubeEnv(kubeconfigFile, 'shop', kubernetes);
   const ctx: TargetContext = testTargetContext({ log: createLogger(), stateDir: dir, repoDir: dir });
   const target = await createKubernetesTargetFactory().create('kubernetes:prod', ctx, testScope({ environments: [env] }));
   const inventory = new Map<string, InventoryItem>();
@@ -129,7 +140,7 @@ export async function startHarness(t: TestContext, serverOptions: FakeKubeApiSer
       const order: string[] = [];
       const byId = new Map(desired.map((d) => [d.id, d]));
       const done = new Set<string>();
-      const pending = p.changes.filter((c) => c.action !== 'delete');
+      const pending = p.changes.filter((c) => c.action !== 'delete' && !c.deferred);
       // dependency order: a change runs once every dependency it has in this plan has run and is healthy
       while (pending.length) {
         const i = pending.findIndex((c) => c.desired!.dependsOn.every((d) => done.has(d) || !pending.some((x) => x.id === d)));

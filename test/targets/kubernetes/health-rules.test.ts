@@ -53,6 +53,16 @@ test('Ingress waits for a load balancer; HPA and PDB report their controllers', 
   );
 });
 
+test('a Pod hook is healthy once it completed; a long-running Pod once it is ready', () => {
+  const hook = 'apiVersion: v1\nkind: Pod\nmetadata: {name: smoke}\nspec: {restartPolicy: Never}\n';
+  assert.equal(of(`${hook}status: {phase: Running, conditions: [{type: Ready, status: "True"}]}`), 'Progressing: pod is Running, waiting for it to complete');
+  assert.equal(of(`${hook}status: {phase: Succeeded}`), 'Healthy: completed');
+  assert.equal(of(`${hook}status: {phase: Failed, reason: Error}`), 'Degraded: pod failed: Error');
+  const server = 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n';
+  assert.equal(of(`${server}status: {phase: Running, conditions: [{type: Ready, status: "True"}]}`), 'Healthy: running and ready');
+  assert.equal(of(`${server}status: {phase: Pending}`), 'Progressing: pod is Pending');
+});
+
 const dbRules: HealthRules = [
   {
     group: 'example.com',

@@ -86,7 +86,7 @@ test('a kustomize overlay is rendered with kubectl, validated into its base file
   assert.equal(invalid.code, 1, invalid.stdout + invalid.stderr);
   assert.equal(
     invalid.stdout.split('\n')[0],
-    'k8s/base/deployment.yaml:13:9: Deployment/prod-guestbook-ui: spec.template.spec.containers[0].imagePullPolice: unknown field (did you mean "imagePullPolicy"?)',
+    'k8s/base/deployment.yaml:13:9: Deployment/prod-guestbook-ui: spec.template.spec.containers[name=guestbook-ui].imagePullPolice: unknown field (did you mean "imagePullPolicy"?)',
   );
 
   await repo.write(files);

@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildNamespaceResource } from '../../../src/desired/kubernetes/index.js';
-import { desiredOf, rawApp, startHarness, withNamespace, withRaw } from './harness.js';
+import { kubeEnv, desiredOf, rawApp, startHarness, withNamespace, withRaw } from './harness.js';
+import { manifestSet } from '../../helpers/manifests.js';
+
+/** A manifest set with the guestbook app, for desired-side checks that need no server. */
+const manifestSetOf = () => manifestSet({ environments: [kubeEnv('/nonexistent')], applications: [rawApp('guestbook')] });
 
 const job = (name: string, annotations: Record<string, string>) => ({
   apiVersion: 'batch/v1',
@@ -90,4 +94,27 @@ test('PreSync hook, waves -1/0/2, PostSync hook: applied in that order, each aft
     'create Job/shop/notify',
   ]);
   assert.ok(waits.includes('migrate Progressing'), `wave -1 waited for the PreSync Job to complete: ${waits.join(', ')}`);
+});
+
+test('hooks order by wave within their phase and carry their delete policies (Boreas, Argo CD or Helm spelling)', () => {
+  const set = withRaw(manifestSetOf(), 'guestbook', [
+    job('seed', { 'helm.sh/hook': 'pre-upgrade', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' }),
+    job('migrate', { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded,HookFailed' }),
+    job('backup', { 'boreas.dev/hook': 'PreSync', 'boreas.dev/sync-wave': '-5' }),
+    cm('plain'),
+  ] as never[]);
+  const desired = desiredOf(set);
+  const byName = (n: string) => desired.find((d) => d.name.endsWith(`/${n}`))!;
+  const deps = (n: string) =>
+    byName(n)
+      .dependsOn.map((d) => d.split('/').pop())
+      .sort();
+  assert.deepEqual(deps('backup'), []);
+  assert.deepEqual(deps('migrate'), ['backup'], 'PreSync wave -5 before PreSync wave 0');
+  assert.deepEqual(deps('seed'), ['backup']);
+  assert.deepEqual(deps('plain'), ['migrate', 'seed'], 'the sync phase waits for every PreSync hook of the last wave');
+  assert.deepEqual(byName('backup').hook, { recreate: true, deleteOnSuccess: false, deleteOnFailure: false }, 'BeforeHookCreation by default');
+  assert.deepEqual(byName('migrate').hook, { recreate: false, deleteOnSuccess: true, deleteOnFailure: true });
+  assert.deepEqual(byName('seed').hook, { recreate: true, deleteOnSuccess: true, deleteOnFailure: false });
+  assert.equal(byName('plain').hook, undefined);
 });

@@ -88,8 +88,8 @@ metadata: {generateName: migrate-}
   assert.equal(r.stderr, '');
   assert.deepEqual(r.stdout.trim().split('\n'), [
     'k8s/guestbook/ui.yaml:6:3: Deployment/guestbook-ui: spec.replica: unknown field (did you mean "replicas"?)',
-    'k8s/guestbook/ui.yaml:14:9: Deployment/guestbook-ui: spec.template.spec.containers[0].imagePullPolicy: must be one of Always, IfNotPresent, Never (got "Sometimes")',
-    'k8s/guestbook/ui.yaml:15:18: Deployment/guestbook-ui: spec.template.spec.containers[0].ports[0].containerPort: must be integer (got "80")',
+    'k8s/guestbook/ui.yaml:14:9: Deployment/guestbook-ui: spec.template.spec.containers[name=guestbook-ui].imagePullPolicy: must be one of Always, IfNotPresent, Never (got "Sometimes")',
+    'k8s/guestbook/ui.yaml:15:18: Deployment/guestbook-ui: spec.template.spec.containers[name=guestbook-ui].ports[0].containerPort: must be integer (got "80")',
     'k8s/guestbook/ui.yaml:17:1: Deployment/legacy: apiVersion: extensions/v1beta1 Deployment was removed in Kubernetes 1.16 (this environment targets 1.33): use apps/v1',
     'k8s/guestbook/ui.yaml:24:12: Service/guestbook-ui: metadata.name: duplicate object: Service shop/guestbook-ui is also defined at k8s/frontend/svc.yaml:1 (application frontend)',
     'k8s/guestbook/ui.yaml:26:3: Service/guestbook-ui: spec.type: must be one of ClusterIP, ExternalName, LoadBalancer, NodePort (got "LoadBalancr") (did you mean "LoadBalancer"?)',
@@ -193,4 +193,33 @@ test('a many-object application of ordinary manifests validates without a word',
   assert.deepEqual(await errorsOf(dir), []);
   const result = await loadManifests(await openSource({ repo: dir, cacheDir: join(dir, '.cache') }));
   assert.ok((result.manifests.kubeObjects.get('shop')?.length ?? 0) >= 25, 'the fixture is a many-object app');
+});
+
+test('hook delete policies, the replace opt-in and adopt are checked; path and container stay exclusive', async (t) => {
+  const dir = await repo(t, {
+    'boreas.yaml': `${env()}${app('guestbook')}---
+apiVersion: boreas.dev/v1
+kind: Application
+metadata: {name: both}
+spec: {environment: prod, runtime: kubernetes, kubernetes: {path: k8s/guestbook, container: {image: x}, adopt: true}}
+`,
+    'k8s/guestbook/hooks.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  annotations: {argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: "HookSucceded,HookFailed"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+  annotations: {helm.sh/hook: pre-install, helm.sh/hook-delete-policy: hook-succeded, boreas.dev/replace: "yes"}
+`,
+  });
+  assert.deepEqual(await errorsOf(dir), [
+    'boreas.yaml:16:48: Application/both: spec.kubernetes: must set exactly one of: path, container',
+    'k8s/guestbook/hooks.yaml:5:51: ConfigMap/a: metadata.annotations.argocd.argoproj.io/hook-delete-policy: unknown hook delete policy "HookSucceded" (did you mean "HookSucceeded"?) (one of BeforeHookCreation, HookSucceeded, HookFailed)',
+    'k8s/guestbook/hooks.yaml:11:44: ConfigMap/b: metadata.annotations.helm.sh/hook-delete-policy: unknown hook delete policy "hook-succeded" (did you mean "hook-succeeded"?) (one of before-hook-creation, hook-succeeded, hook-failed)',
+    'k8s/guestbook/hooks.yaml:11:87: ConfigMap/b: metadata.annotations.boreas.dev/replace: must be "true" or "false" (got "yes")',
+  ]);
 });
