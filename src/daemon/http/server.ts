@@ -102,7 +102,9 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
     );
   const status = /^\/v1\/status\/([^/]+)$/.exec(path);
   if (status) return sendJson(res, 200, await api.v1Status(ctx, decodeURIComponent(status[1])));
-  if (path === '/api/v1/applications') return sendJson(res, 200, await api.applications(ctx));
+  if (path === '/api/v1/applications') return sendJson(res, 200, await api.applications(ctx, api.observeParam(url.searchParams.get('observe'))));
+  const app = /^\/api\/v1\/applications\/([^/]+)$/.exec(path);
+  if (app) return sendJson(res, 200, await api.application(ctx, decodeURIComponent(app[1])));
   if (path === '/api/v1/revisions') return sendJson(res, 200, api.revisions(ctx));
   if (path === '/api/v1/runs') return sendJson(res, 200, api.runs(ctx));
   if (path === '/api/v1/reconciles') return sendJson(res, 200, api.reconciles(ctx));
