@@ -4,7 +4,10 @@
 import { appHistory } from '../../engine/history.js';
 import { collectStatus, type StatusOptions } from '../../engine/status.js';
 import { renderPlanJson, statusJson, syncCounts, toV1Status, type AppStatus } from '../../report/index.js';
+import type { SyncState } from '../../model/status.js';
+import type { AppStatusJson } from '../../report/index.js';
 import type { TaskRecord } from '../../store/store.js';
+import type { ReconcileRecord } from '../controller.js';
 import type { DaemonContext } from '../context.js';
 import { runSession } from '../run-session.js';
 import { HttpError } from './respond.js';
@@ -55,13 +58,24 @@ export function observeParam(value: string | null): StatusOptions['observe'] {
   throw new HttpError(400, `observe must be "live" or "cached", got "${value}"`);
 }
 
+/** A change the last plan left for an application (the list view; the detail adds the diffs). */
+interface PendingChange {
+  action: string;
+  reason: string;
+  id: string;
+  message: string;
+}
+
 /**
  * Every application in the status JSON shape (the same as `boreas status --output json`), with the
  * changes the last plan left for it, a count per sync state, and the revision the last reconcile read.
  */
-export async function applications(ctx: DaemonContext, observe: StatusOptions['observe'] = 'live'): Promise<unknown> {
+export async function applications(
+  ctx: DaemonContext,
+  observe: StatusOptions['observe'] = 'live',
+): Promise<{ summary: Record<SyncState, number>; applications: Array<AppStatusJson & { pendingChanges: PendingChange[] }> }> {
   const statuses = await appStatuses(ctx, { observe });
-  const pending = new Map<string, Array<{ action: string; reason: string; id: string; message: string }>>();
+  const pending = new Map<string, PendingChange[]>();
   for (const c of ctx.controller.lastPlan?.changes ?? [])
     (pending.get(c.owner) ?? pending.set(c.owner, []).get(c.owner)!).push({ action: c.action, reason: c.reason, id: c.id, message: c.message });
   return {
@@ -106,9 +120,10 @@ export function runs(ctx: DaemonContext): unknown {
   return { runs: ctx.base.store.listRuns(50) };
 }
 
-/** The daemon's own reconciles (including no-ops, which write no run), newest first. */
-export function reconciles(ctx: DaemonContext): unknown {
-  return { reconciles: ctx.controller.records };
+/** The daemon's own reconciles (including no-ops, which write no run), newest first, with each revision's commit subject. */
+export function reconciles(ctx: DaemonContext): { reconciles: Array<ReconcileRecord & { subject: string | null }> } {
+  const subjectOf = (sha: string | undefined) => (sha ? (ctx.base.store.getRevision(sha)?.subject ?? null) : null);
+  return { reconciles: ctx.controller.records.map((r) => ({ ...r, subject: subjectOf(r.revision) })) };
 }
 
 /** Tasks of one run (`?run=N`, default: the latest run), in execution order with their dependencies. */

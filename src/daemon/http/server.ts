@@ -92,7 +92,7 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
     if (path === '/') return redirect(res, './login');
     requireToken(cfg, req);
   }
-  if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', dashboardHtml());
+  if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', await dashboardHtml(ctx, authenticated(cfg, req)));
   if (path === '/metrics') return sendText(res, 200, ctx.metrics.contentType, await ctx.metrics.render());
   if (path === '/v1/status')
     return sendJson(
