@@ -1,9 +1,13 @@
-// Per-application history rows (`boreas history <app>`): one per run that changed the app, with the
-// hash of its desired resources so rollback can find the previous distinct state.
+// Per-application history rows (`boreas history <app>`): one per run that planned changes for the
+// app, with the hash of its desired resources (so rollback can find the previous distinct state) and
+// how many of its resources the run changed (so a run that only restarted a crashed instance still
+// reads "changed").
+import type { HistoryEntry } from '../model/history.js';
 import type { DesiredResource } from '../model/resource.js';
 import type { Store } from '../store/store.js';
 import { hashJson } from '../util/hash.js';
 import type { RunSummary as ReconcileSummary } from '../model/run-summary.js';
+import { revisionFacts } from './applied-revision.js';
 
 export function desiredHashOf(resources: DesiredResource[], owner: string): string {
   return hashJson(
@@ -14,8 +18,14 @@ export function desiredHashOf(resources: DesiredResource[], owner: string): stri
   );
 }
 
+/** Task outcomes that changed something on a target. */
+const changingOutcomes = new Set(['created', 'configured', 'deleted']);
+
 export function recordHistory(store: Store, runId: number, revision: string, desired: DesiredResource[], owners: Set<string>, result: ReconcileSummary): void {
   const failedOwners = new Set(result.failures.map((f) => desired.find((r) => r.id === f.resource)?.owner).filter(Boolean));
+  const changed = new Map<string, number>();
+  for (const t of store.listTasks({ runId }))
+    if (t.state === 'succeeded' && t.outcome && changingOutcomes.has(t.outcome)) changed.set(t.owner, (changed.get(t.owner) ?? 0) + 1);
   for (const owner of owners) {
     store.recordAppRevision({
       application: owner,
@@ -23,6 +33,28 @@ export function recordHistory(store: Store, runId: number, revision: string, des
       runId,
       result: failedOwners.has(owner) ? 'failed' : result.converged ? 'succeeded' : 'incomplete',
       desiredHash: desiredHashOf(desired, owner),
+      changed: changed.get(owner) ?? 0,
     });
   }
+}
+
+/** The app's history, newest first, with each revision's commit subject and author. */
+export function appHistory(store: Store, application: string): HistoryEntry[] {
+  const records = store.listAppRevisions(application);
+  const info = revisionFacts(store);
+  return records.map((r, i) => {
+    const older = records[i + 1];
+    // Rows from before changes were counted: a new desired state is the best evidence there is.
+    const changed = r.changed !== undefined ? r.changed > 0 : !older || older.desiredHash !== r.desiredHash;
+    return {
+      application: r.application,
+      revision: info(r.revision),
+      runId: r.runId,
+      result: r.result,
+      at: r.at,
+      desiredHash: r.desiredHash,
+      changed,
+      ...(r.changed !== undefined ? { changedResources: r.changed } : {}),
+    };
+  });
 }

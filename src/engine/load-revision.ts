@@ -44,5 +44,6 @@ export async function loadValidRevision(session: Session, source?: Source, opts:
 /** Records a revision the first time it is seen (valid or not). */
 function remember(session: Session, src: Source, rev: ResolvedRevision, valid: boolean): void {
   if (session.store.getRevision(rev.sha)) return;
-  session.store.recordRevision({ sha: rev.sha, treeHash: rev.treeHash, source: src.description, ref: rev.ref, seenAt: new Date().toISOString(), valid });
+  const { sha, treeHash, ref, subject, author, committedAt } = rev;
+  session.store.recordRevision({ sha, treeHash, source: src.description, ref, seenAt: new Date().toISOString(), valid, subject, author, committedAt });
 }

@@ -3,6 +3,7 @@
 // written when nothing changed (a no-op reconcile writes zero rows).
 import type { ManifestSet } from '../manifests/model.js';
 import type { Store } from '../store/store.js';
+import { rememberApplied } from './applied-revision.js';
 import { liftPins } from './pins.js';
 import type { PassResult } from './plan-revision.js';
 import { rememberScope } from './target-scope.js';
@@ -19,6 +20,7 @@ export function recordRevisionFacts(store: Store, revision: string, manifests: M
   rememberScope(store, manifests);
   liftPins(store, revision);
   rememberEdge(store, manifests);
+  rememberApplied(store, revision, manifests);
 }
 
 /** After every pass: observations, and adoption of what is live and in sync but missing from the inventory. */

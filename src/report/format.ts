@@ -19,9 +19,13 @@ export function formatValue(value: Json | undefined): string {
   return `${text.slice(0, maxInlineValue - 1)}… (${text.length} chars)`;
 }
 
-/** First 12 characters of a commit SHA (what git and GitHub show); other ids unchanged. */
+/**
+ * First 12 characters of a commit SHA (what git and GitHub show); a working-tree id keeps 12 of its
+ * hash (`worktree:1a2b3c4d5e6f`, not 49 characters in a column); other ids unchanged.
+ */
 export function shortRevision(revision: string | undefined): string {
   if (!revision) return '(unknown)';
+  if (/^worktree:[0-9a-f]{13,}$/i.test(revision)) return revision.slice(0, 'worktree:'.length + 12);
   return /^[0-9a-f]{40}$/i.test(revision) ? revision.slice(0, 12) : revision;
 }
 

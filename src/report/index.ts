@@ -19,5 +19,6 @@ export { renderRunSummaryText, renderRunSummaryJson, type RunSummary } from './r
 export { createProgress, normalizeEvent, type Progress, type ProgressEvent, type WritableLike } from './progress.js';
 export type { AppStatus, InstanceStatus, CertificateStatus } from '../model/status.js';
 export { toV1Status, averageLevel, sharesOf, type V1Status } from './status-v1.js';
+export { statusJson, syncCounts, type AppStatusJson } from './status-json.js';
 export { renderStatusText } from './status-text.js';
 export { renderHistoryText } from './history-text.js';

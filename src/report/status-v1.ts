@@ -1,35 +1,28 @@
-// The v1 status shape (`GET /v1/status/:app`, `boreas status --output json`): health level
-// 0–100 per application, per version and per node, each the average of the instances below it.
-import type { AppStatus, CertificateStatus, InstanceStatus } from '../model/status.js';
+// The v1 status shape (`GET /v1/status`, `GET /v1/status/:app`, `boreas status --output v1-json`):
+// health level 0–100 per application, per version and per node, each the average of the instances
+// below it. Kept as it is for simple deployments and existing clients (docs/design.md, Agent protocol).
+import { type AppStatus, averageLevel, type CertificateStatus } from '../model/status.js';
 import { splitCounts } from '../desired/release.js';
 
-export interface SeedHealth {
+export { averageLevel } from '../model/status.js';
+
+/** A health level as the v1 API writes it: `{level: 0–100}`. */
+export interface HealthLevel {
   level: number;
 }
 
 export interface V1Status {
   app: string;
-  healthy: SeedHealth;
+  healthy: HealthLevel;
   versions: Array<{
     version: string;
     /** Share of the app's instances running this version, 0–100. */
     percent: number;
-    healthy: SeedHealth;
-    nodes: Array<{ node: string; healthy: SeedHealth }>;
+    healthy: HealthLevel;
+    nodes: Array<{ node: string; healthy: HealthLevel }>;
   }>;
   /** Additive to the v1 shape: certificates served for the app through TLS Ingresses. */
   certificates?: CertificateStatus[];
-}
-
-/** Rounded mean of instance health levels; 0 when there are none (nothing running is not healthy). */
-export function averageLevel(instances: InstanceStatus[]): number {
-  if (instances.length === 0) return 0;
-  const sum = instances.reduce((n, i) => n + clampLevel(i.health.level), 0);
-  return Math.round(sum / instances.length);
-}
-
-function clampLevel(level: number): number {
-  return Number.isFinite(level) ? Math.min(100, Math.max(0, level)) : 0;
 }
 
 /**

@@ -17,6 +17,14 @@ export type GitCache = Record<string, unknown>;
 export interface CommitInfo {
   oid: string;
   subject: string;
+  /** Author name and author time (ISO), shown by history, status and the dashboard. */
+  author: string;
+  committedAt: string;
+}
+
+/** What a parsed commit says about itself: subject line, author name, author time. */
+export function commitFacts(commit: { message: string; author: { name: string; timestamp: number } }): Omit<CommitInfo, 'oid'> {
+  return { subject: commit.message.split('\n', 1)[0], author: commit.author.name, committedAt: new Date(commit.author.timestamp * 1000).toISOString() };
 }
 
 /** Where refs live: a local repository's own refs, or a cache clone's `refs/remotes/origin/*`. */
@@ -199,8 +207,7 @@ async function peelToCommit(scope: RefScope, oid: string, asked: string): Promis
   const peeled = await peelTags(scope, oid, asked);
   const obj = await readParsed(scope, peeled, asked);
   if (obj.type !== 'commit') throw new UserError(`ref "${asked}" in ${scope.description} names a ${obj.type}, not a commit`);
-  const message = (obj.object as { message: string }).message;
-  return { oid: peeled, subject: message.split('\n', 1)[0] };
+  return { oid: peeled, ...commitFacts(obj.object as { message: string; author: { name: string; timestamp: number } }) };
 }
 
 /** A hint naming a few branches and tags, so a typo is easy to fix. */

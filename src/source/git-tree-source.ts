@@ -26,7 +26,8 @@ export async function openGitTreeSource(init: GitTreeSourceInit): Promise<Source
   let listing: Promise<Map<string, TreeFile>> | undefined;
   // Same directories skipped as in a working tree, so --ref and the working tree list alike.
   const list = () => (listing ??= listTreeFiles(init.gitdir, init.cache, treeOid, SKIPPED_DIRS));
-  const revision: ResolvedRevision = { sha: init.commit.oid, treeHash: treeOid, ref: init.ref, subject: init.commit.subject };
+  const { oid, subject, author, committedAt } = init.commit;
+  const revision: ResolvedRevision = { sha: oid, treeHash: treeOid, ref: init.ref, subject, author, committedAt };
   return {
     description: init.description,
     rootDir: init.rootDir,

@@ -20,8 +20,10 @@ export interface ResolvedRevision {
   treeHash: string;
   /** The ref asked for, if any. */
   ref?: string;
-  /** Commit message subject, author and time when known (for reports). */
+  /** Commit message subject, author name and author time (ISO) when known (for reports). */
   subject?: string;
+  author?: string;
+  committedAt?: string;
 }
 
 export interface Source {

@@ -9,7 +9,7 @@ import git from 'isomorphic-git';
 import { UserError } from '../model/errors.js';
 import { findGitRepo, resolveWorktreeHead } from './find-git-repo.js';
 import { gitTreeSha } from './git-object-hash.js';
-import type { GitCache } from './git-revision.js';
+import { commitFacts, type GitCache } from './git-revision.js';
 import { requireDirectory } from './local-dir.js';
 import type { ResolvedRevision, Source, SourceFile } from './source.js';
 import { normalizeSourcePath } from './source-path.js';
@@ -91,7 +91,7 @@ async function worktreeRevision(dir: string, rel: string, treeHash: string): Pro
     const { oid } = await git.readTree({ fs, gitdir: repo.gitdir, oid: head, filepath: treePath || undefined, cache });
     if (oid !== treeHash) return uncommitted;
     const { commit } = await git.readCommit({ fs, gitdir: repo.gitdir, oid: head, cache });
-    return { sha: head, treeHash, subject: commit.message.split('\n', 1)[0] };
+    return { sha: head, treeHash, ...commitFacts(commit) };
   } catch {
     // No commits yet, or the manifests dir is not committed: the files are simply uncommitted.
     return uncommitted;

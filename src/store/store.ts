@@ -14,6 +14,12 @@ export interface RevisionRecord {
   /** ISO timestamp of first sight. */
   seenAt: string;
   valid: boolean;
+  /** First line of the commit message (absent for an uncommitted working tree). */
+  subject?: string;
+  /** The commit author's name. */
+  author?: string;
+  /** The commit's author time, ISO. */
+  committedAt?: string;
 }
 
 export interface TaskRecord {
@@ -53,6 +59,11 @@ export interface AppRevisionRecord {
   at: string;
   /** Hash of the app's desired resources at that revision (same hash = same desired state). */
   desiredHash: string;
+  /**
+   * Tasks of the run that changed one of the app's resources (created, configured, deleted): a
+   * restarted instance counts. Absent on rows recorded before this was kept.
+   */
+  changed?: number;
 }
 
 export interface AuditEvent {

@@ -28,6 +28,7 @@ export interface Fleet {
   writeManifest(name: string, text: string): void;
   cli(args: string[]): Promise<CliResult>;
   reconcile(extra?: string[]): Promise<CliResult>;
+  /** `boreas status <app> --output v1-json`: health levels per version and node. */
   statusJson(app: string): Promise<any>;
   cleanup(): Promise<void>;
 }
@@ -78,7 +79,7 @@ export async function startFleet(nodes: number, base: number): Promise<Fleet> {
     writeManifest,
     cli,
     reconcile: (extra = []) => cli(['reconcile', '--once', '--repo', repo, '--state', state, ...extra]),
-    statusJson: async (app: string) => JSON.parse((await cli(['status', app, '--state', state, '--output', 'json'])).stdout),
+    statusJson: async (app: string) => JSON.parse((await cli(['status', app, '--state', state, '--output', 'v1-json'])).stdout),
     cleanup: async () => {
       await Promise.all(agents.map((a) => a.stop('SIGKILL')));
       for (const a of agents) killInstances(a.dirs.workDir);

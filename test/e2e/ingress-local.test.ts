@@ -235,9 +235,9 @@ test('an Ingress on the local edge: serve, scale, leave out the unhealthy, no-op
 
   const statusJson = await bed.cli('status', '--output', 'json');
   assert.equal(statusJson.code, 0, statusJson.stderr);
-  const apps = JSON.parse(statusJson.stdout) as Array<{ app: string; certificates?: any[] }>;
+  const apps = (JSON.parse(statusJson.stdout) as { applications: Array<{ name: string; certificates?: any[] }> }).applications;
   assert.deepEqual(
-    apps.map((a) => a.app),
+    apps.map((a) => a.name),
     ['web'],
     'edge owners are not listed as applications',
   );

@@ -27,7 +27,7 @@ test('converges, is a no-op the second time, heals drift, re-renders relations, 
 
   const status = await fleet.cli(['status']);
   assert.equal(status.code, 0);
-  assert.match(status.stdout, /web\s+dev\s+\w{12}\s+100/);
+  assert.match(status.stdout, /web\s+dev\s+\w{12}\s+in sync\s+100/);
   assert.match(status.stdout, new RegExp(rev1.slice(0, 12)));
 
   // 2. Second run: nothing changed, zero tasks, nothing restarted.
@@ -87,7 +87,7 @@ test('converges, is a no-op the second time, heals drift, re-renders relations, 
   await assert.rejects(readFile(confPath), 'the rendered file was removed');
   const st = await fleet.cli(['status', '--output', 'json']);
   assert.deepEqual(
-    JSON.parse(st.stdout).map((a: { app: string }) => a.app),
+    JSON.parse(st.stdout).applications.map((a: { name: string }) => a.name),
     ['db'],
   );
 

@@ -33,7 +33,7 @@ test('plan shows creates with reasons in every format and changes nothing', asyn
 
   await assert.rejects(fleet.get(port), 'plan started nothing');
   const status = await fleet.cli(['status', '--output', 'json']);
-  assert.deepEqual(JSON.parse(status.stdout), [], 'plan applied nothing');
+  assert.deepEqual(JSON.parse(status.stdout), { applications: [] }, 'plan applied nothing');
 });
 
 test('plan --base compares two revisions without touching targets', async (t) => {

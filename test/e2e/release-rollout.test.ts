@@ -42,8 +42,8 @@ test('versions split by percent; a failing batch stops the release and rolls bac
   const versions = await Promise.all([0, 1, 2].map(async (i) => (await fleet.get(port + i)).body.version));
   assert.deepEqual(versions, ['v1', 'v1', 'v2']);
   const status = JSON.parse((await fleet.cli(['status', 'api', '--output', 'json'])).stdout);
-  assert.equal(status.app, 'api');
-  assert.equal(status.healthy.level, 100);
+  assert.equal(status.name, 'api');
+  assert.equal(status.health.level, 100);
   assert.deepEqual(
     status.versions.map((v: { version: string; percent: number }) => [v.version, v.percent]),
     [

@@ -27,7 +27,7 @@ test('rollback returns an app to its previous revision and holds it until the ne
 
   const history = await fleet.cli(['history', 'api', '--output', 'json']);
   assert.deepEqual(
-    JSON.parse(history.stdout).map((r: { revision: string }) => r.revision),
+    JSON.parse(history.stdout).map((r: { revision: { sha: string } }) => r.revision.sha),
     [rev2, rev1],
     'newest first',
   );
@@ -37,6 +37,17 @@ test('rollback returns an app to its previous revision and holds it until the ne
   assert.match(back.stdout, new RegExp(`Rolled back api to ${rev1.slice(0, 12)}`));
   assert.equal((await fleet.get(port)).body.version, 'v1');
   assert.equal((await fleet.get(other)).body.pid, dbPid, 'other applications are untouched');
+  // status names the revision each app runs: api is held at rev1 by the rollback, db follows Git.
+  const status = JSON.parse((await fleet.cli(['status', '--output', 'json'])).stdout) as {
+    applications: Array<{ name: string; revision: { sha: string; pinned: boolean } }>;
+  };
+  assert.deepEqual(
+    status.applications.map((a) => [a.name, a.revision.sha, a.revision.pinned]),
+    [
+      ['api', rev1, true],
+      ['db', rev2, false],
+    ],
+  );
 
   // Git still says v2 at the same commit: the rollback holds, and says so.
   const held = await fleet.cli(reconcileArgs(fleet));

@@ -8,8 +8,11 @@ import type { AppStatus } from '../../src/model/status.js';
 const app = (certificates?: AppStatus['certificates']): AppStatus => ({
   app: 'web',
   environment: 'dev',
-  revision: 'a'.repeat(40),
-  instances: [{ instance: 'web-0', node: 'local', version: 'v1', health: { status: 'Healthy', level: 100 }, endpoint: '127.0.0.1:8080' }],
+  revision: { sha: 'a'.repeat(40) },
+  sync: 'in-sync',
+  health: { status: 'Healthy', level: 100 },
+  drift: [],
+  instances: [{ instance: 'web-0', node: 'local', version: 'v1', health: { status: 'Healthy', level: 100 }, sync: 'in-sync', endpoint: '127.0.0.1:8080' }],
   certificates,
 });
 

@@ -48,8 +48,38 @@ test('reopening a file written at an older schema version migrates it and keeps 
   assert.equal(inv[0].lastTaskKey, 'k0');
   const db = new Database(file, { readonly: true });
   t.after(() => db.close());
-  assert.equal(schemaVersion(db), 2);
+  assert.equal(schemaVersion(db), migrations[migrations.length - 1].version);
   assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'tasks_by_run'").all().length, 1);
+});
+
+test('version 3 adds commit subject/author to revisions and changed counts to history; older rows read back without them', (t) => {
+  const file = join(tempDir(t), 'state.db');
+  const old = openDatabase(file, { migrations: migrations.slice(0, 2) });
+  old.prepare("INSERT INTO revisions (sha, tree_hash, source, ref, seen_at, valid) VALUES ('a1', 't1', 'repo', NULL, '2026-01-01T00:00:00Z', 1)").run();
+  old.prepare("INSERT INTO runs (command, revision, started_at) VALUES ('reconcile', 'a1', '2026-01-01T00:00:00Z')").run();
+  old.prepare("INSERT INTO app_revisions (application, revision, run_id, result, desired_hash, at) VALUES ('api', 'a1', 1, 'succeeded', 'h1', 'x')").run();
+  old.close();
+
+  const store = openSqliteStore(file);
+  t.after(() => store.close());
+  assert.deepEqual(store.getRevision('a1'), { sha: 'a1', treeHash: 't1', source: 'repo', seenAt: '2026-01-01T00:00:00Z', valid: true });
+  assert.equal(store.listAppRevisions('api')[0].changed, undefined);
+
+  const rev = { sha: 'b2', treeHash: 't2', source: 'repo', seenAt: '2026-01-02T00:00:00Z', valid: true };
+  store.recordRevision({ ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
+  assert.deepEqual(store.getRevision('b2'), { ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
+  const before = store.rowsWritten();
+  store.recordRevision({ ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
+  assert.equal(store.rowsWritten(), before, 'recording the same revision again writes nothing');
+  const runId = store.startRun('reconcile', 'b2');
+  store.recordAppRevision({ application: 'api', revision: 'b2', runId, result: 'succeeded', desiredHash: 'h1', changed: 1 });
+  assert.deepEqual(
+    store.listAppRevisions('api').map((r) => [r.revision, r.changed]),
+    [
+      ['b2', 1],
+      ['a1', undefined],
+    ],
+  );
 });
 
 test('a state file from a newer Boreas is refused with a message naming the file', (t) => {

@@ -1,18 +1,22 @@
 // The read side of the daemon's HTTP API: health, readiness, v1 status, and the /api/v1 views
 // of applications, revisions, runs, tasks and drift. Everything is read from the store and the
 // controller's memory; nothing here changes state.
-import { collectStatus } from '../../engine/status.js';
-import { renderPlanJson, toV1Status, type AppStatus } from '../../report/index.js';
+import { appHistory } from '../../engine/history.js';
+import { collectStatus, type StatusOptions } from '../../engine/status.js';
+import { renderPlanJson, statusJson, syncCounts, toV1Status, type AppStatus } from '../../report/index.js';
+import type { SyncState } from '../../model/status.js';
+import type { AppStatusJson } from '../../report/index.js';
 import type { TaskRecord } from '../../store/store.js';
+import type { ReconcileRecord } from '../controller.js';
 import type { DaemonContext } from '../context.js';
 import { runSession } from '../run-session.js';
 import { HttpError } from '../../util/http-body.js';
 
-/** Status of every application (or one), from the inventory plus a live look at the targets. */
-export async function appStatuses(ctx: DaemonContext, app?: string): Promise<AppStatus[]> {
+/** Status of every application (or one), from the inventory plus a live look at the targets (or the cached one). */
+export async function appStatuses(ctx: DaemonContext, opts: StatusOptions = {}): Promise<AppStatus[]> {
   const session = runSession(ctx.base);
   try {
-    return await collectStatus(session, app);
+    return await collectStatus(session, opts);
   } finally {
     await session.close();
   }
@@ -42,38 +46,54 @@ export function v1Of(status: AppStatus): unknown {
 
 /** v1 shape of one application: `{app, healthy: {level}, versions: [...]}`. */
 export async function v1Status(ctx: DaemonContext, app: string): Promise<unknown> {
-  const [status] = await appStatuses(ctx, app);
+  const [status] = await appStatuses(ctx, { app });
   if (!status) throw new HttpError(404, `application "${app}" is not deployed (not in the state file)`);
   return toV1Status(status);
 }
 
-/** Applications with their health level, instances and the drift left in the last plan. */
-export async function applications(ctx: DaemonContext): Promise<unknown> {
-  const statuses = await appStatuses(ctx);
-  const plan = ctx.controller.lastPlan;
-  const driftOf = (app: string) =>
-    (plan?.changes ?? []).filter((c) => c.owner === app).map((c) => ({ action: c.action, reason: c.reason, id: c.id, message: c.message }));
+/** `?observe=cached` (the dashboard) or `live` (default); anything else is a 400. */
+export function observeParam(value: string | null): StatusOptions['observe'] {
+  if (value === null || value === '' || value === 'live') return 'live';
+  if (value === 'cached') return 'cached';
+  throw new HttpError(400, `observe must be "live" or "cached", got "${value}"`);
+}
+
+/** A change the last plan left for an application (the list view; the detail adds the diffs). */
+interface PendingChange {
+  action: string;
+  reason: string;
+  id: string;
+  message: string;
+}
+
+/**
+ * Every application in the status JSON shape (the same as `boreas status --output json`), with the
+ * changes the last plan left for it, a count per sync state, and the revision the last reconcile read.
+ */
+export async function applications(
+  ctx: DaemonContext,
+  observe: StatusOptions['observe'] = 'live',
+): Promise<{ summary: Record<SyncState, number>; applications: Array<AppStatusJson & { pendingChanges: PendingChange[] }> }> {
+  const statuses = await appStatuses(ctx, { observe });
+  const pending = new Map<string, PendingChange[]>();
+  for (const c of ctx.controller.lastPlan?.changes ?? [])
+    (pending.get(c.owner) ?? pending.set(c.owner, []).get(c.owner)!).push({ action: c.action, reason: c.reason, id: c.id, message: c.message });
   return {
-    applications: statuses.map((s) => {
-      const v1 = toV1Status(s);
-      return {
-        name: s.app,
-        environment: s.environment,
-        revision: s.revision,
-        healthy: v1.healthy,
-        versions: v1.versions,
-        instances: s.instances.map((i) => ({
-          instance: i.instance,
-          node: i.node,
-          version: i.version,
-          health: i.health,
-          endpoint: i.endpoint ?? null,
-          drift: i.drift ?? [],
-        })),
-        drift: driftOf(s.app),
-      };
-    }),
+    summary: syncCounts(statuses),
+    applications: statuses.map((s) => ({ ...statusJson(s), pendingChanges: pending.get(s.app) ?? [] })),
   };
+}
+
+/**
+ * One application in detail (the dashboard's panel): its status observed now, the changes the last
+ * plan left for it with their field and text diffs (secrets masked as in `plan`), and its history.
+ */
+export async function application(ctx: DaemonContext, app: string): Promise<unknown> {
+  const [status] = await appStatuses(ctx, { app });
+  if (!status) throw new HttpError(404, `application "${app}" is not deployed (not in the state file)`);
+  const plan = ctx.controller.lastPlan;
+  const changes = plan ? renderPlanJson({ ...plan, changes: plan.changes.filter((c) => c.owner === app) }).changes : [];
+  return { ...statusJson(status), pendingChanges: changes, history: appHistory(ctx.base.store, app).slice(0, 50) };
 }
 
 /** Revisions seen by reconciles (newest first), with validity and the runs that applied them. */
@@ -100,9 +120,10 @@ export function runs(ctx: DaemonContext): unknown {
   return { runs: ctx.base.store.listRuns(50) };
 }
 
-/** The daemon's own reconciles (including no-ops, which write no run), newest first. */
-export function reconciles(ctx: DaemonContext): unknown {
-  return { reconciles: ctx.controller.records };
+/** The daemon's own reconciles (including no-ops, which write no run), newest first, with each revision's commit subject. */
+export function reconciles(ctx: DaemonContext): { reconciles: Array<ReconcileRecord & { subject: string | null }> } {
+  const subjectOf = (sha: string | undefined) => (sha ? (ctx.base.store.getRevision(sha)?.subject ?? null) : null);
+  return { reconciles: ctx.controller.records.map((r) => ({ ...r, subject: subjectOf(r.revision) })) };
 }
 
 /** Tasks of one run (`?run=N`, default: the latest run), in execution order with their dependencies. */

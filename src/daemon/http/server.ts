@@ -93,7 +93,7 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
     if (path === '/') return redirect(res, './login');
     requireToken(cfg, req);
   }
-  if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', dashboardHtml());
+  if (path === '/') return sendText(res, 200, 'text/html; charset=utf-8', await dashboardHtml(ctx, authenticated(cfg, req)));
   if (path === '/metrics') return sendText(res, 200, ctx.metrics.contentType, await ctx.metrics.render());
   if (path === '/v1/status')
     return sendJson(
@@ -103,7 +103,9 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
     );
   const status = /^\/v1\/status\/([^/]+)$/.exec(path);
   if (status) return sendJson(res, 200, await api.v1Status(ctx, decodeURIComponent(status[1])));
-  if (path === '/api/v1/applications') return sendJson(res, 200, await api.applications(ctx));
+  if (path === '/api/v1/applications') return sendJson(res, 200, await api.applications(ctx, api.observeParam(url.searchParams.get('observe'))));
+  const app = /^\/api\/v1\/applications\/([^/]+)$/.exec(path);
+  if (app) return sendJson(res, 200, await api.application(ctx, decodeURIComponent(app[1])));
   if (path === '/api/v1/revisions') return sendJson(res, 200, api.revisions(ctx));
   if (path === '/api/v1/runs') return sendJson(res, 200, api.runs(ctx));
   if (path === '/api/v1/reconciles') return sendJson(res, 200, api.reconciles(ctx));

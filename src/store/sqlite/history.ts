@@ -4,7 +4,7 @@ import type { Json } from '../../model/resource.js';
 import type { AppRevisionRecord, AuditEvent, Store } from '../store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
-type AppRevisionRow = { application: string; revision: string; run_id: number; result: string; at: string; desired_hash: string };
+type AppRevisionRow = { application: string; revision: string; run_id: number; result: string; at: string; desired_hash: string; changed: number | null };
 
 /** One stored audit event, with the time and sequence number the store gave it. */
 export interface StoredAuditEvent extends AuditEvent {
@@ -17,14 +17,16 @@ export function historyTables(
   w: WriteCounter,
   now: Clock,
 ): Pick<Store, 'recordAppRevision' | 'listAppRevisions' | 'audit'> & { listAudit(subject?: string, limit?: number): StoredAuditEvent[] } {
-  const insertAppRevision = db.prepare('INSERT INTO app_revisions (application, revision, run_id, result, desired_hash, at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertAppRevision = db.prepare(
+    'INSERT INTO app_revisions (application, revision, run_id, result, desired_hash, at, changed) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const selectAppRevisions = db.prepare('SELECT * FROM app_revisions WHERE application = ? ORDER BY id DESC');
   const insertAudit = db.prepare('INSERT INTO audit_events (at, type, subject, message, data) VALUES (?, ?, ?, ?, ?)');
   const selectAudit = db.prepare('SELECT * FROM audit_events WHERE (@subject IS NULL OR subject = @subject) ORDER BY id DESC LIMIT @limit');
 
   return {
     recordAppRevision(rec: Omit<AppRevisionRecord, 'at'>): void {
-      w.run(insertAppRevision, rec.application, rec.revision, rec.runId, rec.result, rec.desiredHash, now().toISOString());
+      w.run(insertAppRevision, rec.application, rec.revision, rec.runId, rec.result, rec.desiredHash, now().toISOString(), rec.changed ?? null);
     },
     listAppRevisions(application: string): AppRevisionRecord[] {
       return (selectAppRevisions.all(application) as AppRevisionRow[]).map((row) => ({
@@ -34,6 +36,7 @@ export function historyTables(
         result: row.result,
         at: row.at,
         desiredHash: row.desired_hash,
+        ...(row.changed !== null ? { changed: row.changed } : {}),
       }));
     },
     audit(event: AuditEvent): void {

@@ -60,7 +60,36 @@ export const migrations: Migration[] = [
       CREATE INDEX audit_events_by_subject ON audit_events(subject, id);
     `,
   },
+  {
+    version: 3,
+    name: 'commit subject, author and time of revisions; resources changed per application run',
+    sql: addColumns([
+      // First line of the commit message, its author's name and the author time (ISO); NULL for an
+      // uncommitted working tree and for revisions recorded before this migration.
+      { table: 'revisions', column: 'subject', type: 'TEXT' },
+      { table: 'revisions', column: 'author', type: 'TEXT' },
+      { table: 'revisions', column: 'committed_at', type: 'TEXT' },
+      // Tasks of the run that changed one of the application's resources (created, configured or
+      // deleted it): a restart of a crashed instance counts. NULL for rows written before.
+      { table: 'app_revisions', column: 'changed', type: 'INTEGER' },
+    ]),
+  },
 ];
+
+/** One column added to an existing table (nullable, so existing rows stay valid). */
+export interface AddedColumn {
+  table: string;
+  column: string;
+  type: 'TEXT' | 'INTEGER';
+}
+
+/**
+ * The SQL of a migration that only adds columns. Kept as a table so another store (PostgreSQL) can
+ * port it mechanically: the same rows, its own column types.
+ */
+export function addColumns(columns: AddedColumn[]): string {
+  return columns.map((c) => `ALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type};`).join('\n');
+}
 
 /** Applies the migrations not yet applied; returns the resulting schema version. */
 export function migrate(db: Database, file: string, list: Migration[] = migrations): number {

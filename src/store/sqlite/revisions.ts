@@ -6,15 +6,30 @@ import type { DesiredResource } from '../../model/resource.js';
 import type { RevisionRecord, Store } from '../store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
-type RevisionRow = { sha: string; tree_hash: string; source: string; ref: string | null; seen_at: string; valid: number };
+type RevisionRow = {
+  sha: string;
+  tree_hash: string;
+  source: string;
+  ref: string | null;
+  seen_at: string;
+  valid: number;
+  subject: string | null;
+  author: string | null;
+  committed_at: string | null;
+};
 
 export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'recordRevision' | 'getRevision' | 'saveDesired' | 'loadDesired'> {
   // First sight wins for seen_at; validity and tree hash are refreshed only when they differ.
   const upsertRevision = db.prepare(`
-    INSERT INTO revisions (sha, tree_hash, source, ref, seen_at, valid) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT(sha) DO UPDATE SET tree_hash = excluded.tree_hash, valid = excluded.valid, ref = excluded.ref, source = excluded.source
+    INSERT INTO revisions (sha, tree_hash, source, ref, seen_at, valid, subject, author, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(sha) DO UPDATE SET tree_hash = excluded.tree_hash, valid = excluded.valid, ref = excluded.ref, source = excluded.source,
+      subject = COALESCE(excluded.subject, revisions.subject), author = COALESCE(excluded.author, revisions.author),
+      committed_at = COALESCE(excluded.committed_at, revisions.committed_at)
     WHERE revisions.tree_hash IS NOT excluded.tree_hash OR revisions.valid IS NOT excluded.valid
-       OR revisions.ref IS NOT excluded.ref OR revisions.source IS NOT excluded.source`);
+       OR revisions.ref IS NOT excluded.ref OR revisions.source IS NOT excluded.source
+       OR (excluded.subject IS NOT NULL AND revisions.subject IS NOT excluded.subject)
+       OR (excluded.author IS NOT NULL AND revisions.author IS NOT excluded.author)
+       OR (excluded.committed_at IS NOT NULL AND revisions.committed_at IS NOT excluded.committed_at)`);
   const selectRevision = db.prepare('SELECT * FROM revisions WHERE sha = ?');
   const insertSnapshot = db.prepare('INSERT OR IGNORE INTO desired_snapshots (revision, resources, count, saved_at) VALUES (?, ?, ?, ?)');
   const existsSnapshot = db.prepare('SELECT 1 FROM desired_snapshots WHERE revision = ?').pluck();
@@ -22,13 +37,27 @@ export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<
 
   return {
     recordRevision(rev: RevisionRecord): void {
-      w.run(upsertRevision, rev.sha, rev.treeHash, rev.source, rev.ref ?? null, rev.seenAt, rev.valid ? 1 : 0);
+      w.run(
+        upsertRevision,
+        rev.sha,
+        rev.treeHash,
+        rev.source,
+        rev.ref ?? null,
+        rev.seenAt,
+        rev.valid ? 1 : 0,
+        rev.subject ?? null,
+        rev.author ?? null,
+        rev.committedAt ?? null,
+      );
     },
     getRevision(sha: string): RevisionRecord | undefined {
       const row = selectRevision.get(sha) as RevisionRow | undefined;
       if (!row) return undefined;
       const rec: RevisionRecord = { sha: row.sha, treeHash: row.tree_hash, source: row.source, seenAt: row.seen_at, valid: row.valid === 1 };
       if (row.ref !== null) rec.ref = row.ref;
+      if (row.subject !== null) rec.subject = row.subject;
+      if (row.author !== null) rec.author = row.author;
+      if (row.committed_at !== null) rec.committedAt = row.committed_at;
       return rec;
     },
     saveDesired(revision: string, resources: DesiredResource[]): void {

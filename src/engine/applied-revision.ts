@@ -1,0 +1,58 @@
+// Which revision each application was last applied from. The inventory alone cannot say: a resource
+// keeps the revision it was last changed in, so an app that a newer commit left untouched would show
+// an old (even a `worktree:`) revision. A reconcile's record stage therefore remembers the revision
+// it reconciled and the applications it held (written only when either changes, so a no-op
+// reconcile still writes nothing); a rollback pin overrides it for the pinned app.
+import type { ManifestSet } from '../manifests/model.js';
+import type { RevisionInfo } from '../model/status.js';
+import type { Store } from '../store/store.js';
+import { activePins } from './pins.js';
+
+interface AppliedSnapshot {
+  revision: string;
+  applications: string[];
+}
+
+const appliedKey = ['status', 'applied'] as const;
+
+/** Record stage: the revision being reconciled and the applications in it. */
+export function rememberApplied(store: Store, revision: string, manifests: ManifestSet): void {
+  const snapshot: AppliedSnapshot = { revision, applications: [...manifests.applications.keys()].sort() };
+  const text = JSON.stringify(snapshot);
+  if (store.getKv(...appliedKey) !== text) store.setKv(...appliedKey, text);
+}
+
+/**
+ * A lookup of the revision last applied to an application: the pin's revision while a rollback holds
+ * it, the last reconciled revision when the app was in it, else (an app no longer in Git, kept by
+ * --no-prune) the newest revision its resources were applied from.
+ */
+export function appliedRevisions(store: Store): (app: string, newestInventoryRevision: string) => RevisionInfo {
+  const raw = store.getKv(...appliedKey);
+  const snapshot = raw ? (JSON.parse(raw) as AppliedSnapshot) : undefined;
+  const inLast = new Set(snapshot?.applications ?? []);
+  const pins = new Map(snapshot ? activePins(store, snapshot.revision) : []);
+  const info = revisionFacts(store);
+  return (app, newest) => {
+    const pin = pins.get(app);
+    if (pin) return { ...info(pin.to), pinned: true };
+    return info(snapshot && inLast.has(app) ? snapshot.revision : newest);
+  };
+}
+
+/** A lookup of what the store knows of a revision's commit (subject, author, time), read once per SHA. */
+export function revisionFacts(store: Store): (sha: string) => RevisionInfo {
+  const facts = new Map<string, RevisionInfo>();
+  return (sha) => {
+    let known = facts.get(sha);
+    if (!known) {
+      const rec = store.getRevision(sha);
+      known = { sha };
+      if (rec?.subject) known.subject = rec.subject;
+      if (rec?.author) known.author = rec.author;
+      if (rec?.committedAt) known.committedAt = rec.committedAt;
+      facts.set(sha, known);
+    }
+    return known;
+  };
+}
