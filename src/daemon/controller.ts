@@ -72,7 +72,7 @@ export class Controller {
     const log = this.base.log;
     const started = new Date();
     const seq = ++this.seq;
-    const lastRunBefore = this.base.store.listRuns(1)[0]?.id ?? 0;
+    const lastRunBefore = (await this.base.store.listRuns(1))[0]?.id ?? 0;
     log.info('reconcile started', { seq, reasons });
     const session = runSession(this.base);
     const rec: ReconcileRecord = {
@@ -118,7 +118,7 @@ export class Controller {
       rec.drift = summary.plan.changes.length;
       rec.tasks = summary.tasks;
       rec.failures = summary.failures;
-      const lastRun = this.base.store.listRuns(1)[0];
+      const lastRun = (await this.base.store.listRuns(1))[0];
       if (lastRun && lastRun.id > lastRunBefore) rec.runId = lastRun.id;
       if (invalid) {
         rec.result = 'invalid';
@@ -141,7 +141,7 @@ export class Controller {
     const finished = new Date();
     rec.finishedAt = finished.toISOString();
     rec.durationMs = finished.getTime() - started.getTime();
-    this.remember(rec);
+    await this.remember(rec);
     this.metrics.recordReconcile(rec.result, rec.durationMs, finished, {
       drift: rec.appliedRevision ? rec.drift : undefined,
       revision: rec.appliedRevision,
@@ -151,7 +151,7 @@ export class Controller {
     return rec;
   }
 
-  private remember(rec: ReconcileRecord): void {
+  private async remember(rec: ReconcileRecord): Promise<void> {
     this.records.unshift(rec);
     this.records.length = Math.min(this.records.length, keptRecords);
     // Only reconciles that did or tried something are audited: a quiet resync every few minutes
@@ -159,7 +159,7 @@ export class Controller {
     const prev = this.records[1];
     const repeatedInvalid = rec.result === 'invalid' && prev?.result === 'invalid' && prev.revision === rec.revision && rec.runId === undefined;
     if (!repeatedInvalid && (rec.runId !== undefined || rec.result === 'invalid' || rec.result === 'error')) {
-      this.base.store.audit({
+      await this.base.store.audit({
         type: `daemon.reconcile.${rec.result}`,
         subject: rec.revision ?? '(unknown revision)',
         message: rec.error ?? `${rec.result}: ${rec.tasks?.succeeded ?? 0} task(s) succeeded, ${rec.tasks?.failed ?? 0} failed`,

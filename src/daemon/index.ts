@@ -66,7 +66,7 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
   try {
     server = await startServer(ctx, ctx.hub ? agentRoutes(ctx, ctx.hub) : {});
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
   log.info('daemon started', {
@@ -122,7 +122,7 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
       await server.close();
       // A reconcile cut short still holds the store; closing it under the run would turn a clean
       // resume into a crash, so the store is only closed once the queue is idle.
-      if (finished) store.close();
+      if (finished) await store.close();
       log.info('daemon stopped', { clean: finished });
       return finished;
     })());

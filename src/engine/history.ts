@@ -14,10 +14,17 @@ export function desiredHashOf(resources: DesiredResource[], owner: string): stri
   );
 }
 
-export function recordHistory(store: Store, runId: number, revision: string, desired: DesiredResource[], owners: Set<string>, result: ReconcileSummary): void {
+export async function recordHistory(
+  store: Store,
+  runId: number,
+  revision: string,
+  desired: DesiredResource[],
+  owners: Set<string>,
+  result: ReconcileSummary,
+): Promise<void> {
   const failedOwners = new Set(result.failures.map((f) => desired.find((r) => r.id === f.resource)?.owner).filter(Boolean));
   for (const owner of owners) {
-    store.recordAppRevision({
+    await store.recordAppRevision({
       application: owner,
       revision,
       runId,

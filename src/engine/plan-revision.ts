@@ -38,11 +38,13 @@ export interface PassOptions {
 
 export async function planRevision(opts: PassOptions): Promise<PassResult> {
   const { store, registry } = opts;
-  const inventory = new Map(store.listInventory().map((i) => [i.resource.id, i]));
-  const unsettled = (id: string) => store.getKv(UNSETTLED, id);
+  const inventory = new Map((await store.listInventory()).map((i) => [i.resource.id, i]));
+  // Read once per pass: the plan is a pure function of what was read.
+  const unsettledIds = await store.listKv(UNSETTLED);
+  const unsettled = (id: string) => unsettledIds.get(id);
   const probes = await probeTargets(registry, reachabilityTargets(opts.manifests));
   const graph = buildDesired(opts.manifests, { ...desiredContext(inventory, probes), secretDigest: opts.secretDigest });
-  const base = applyPins(graph.resources, activePins(store, opts.revision), (rev) => store.loadDesired(rev));
+  const base = await applyPins(graph.resources, await activePins(store, opts.revision), (rev) => store.loadDesired(rev));
   const observed = await observeResources(registry, base, probes.unreachable);
 
   // Sites are rendered for endpoints that are up: healthy now, or about to be (re)started in this pass.

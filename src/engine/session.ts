@@ -97,7 +97,7 @@ export function sessionOver(base: SessionBase, source: () => Promise<Source>, ow
     },
     async close() {
       await Promise.allSettled(registries.splice(0).map((r) => r.closeAll()));
-      if (ownsStore) base.store.close();
+      if (ownsStore) await base.store.close();
     },
   };
 }

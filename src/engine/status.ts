@@ -11,11 +11,11 @@ import { rememberedScope } from './target-scope.js';
 const edgeOwner = (owner: string) => owner.startsWith('Ingress/') || owner.startsWith('Certificate/');
 
 export async function collectStatus(session: Session, app?: string): Promise<AppStatus[]> {
-  const all = session.store.listInventory();
+  const all = await session.store.listInventory();
   const inventory = all.filter((i) => (!app || i.resource.owner === app) && !edgeOwner(i.resource.owner));
   const certFiles = all.filter((i) => i.resource.kind === 'CertificateFiles');
-  const registry = session.targets(rememberedScope(session.store), process.cwd(), { readOnly: true });
-  const cached = new Map(session.store.listObserved().map((o) => [o.id, o]));
+  const registry = session.targets(await rememberedScope(session.store), process.cwd(), { readOnly: true });
+  const cached = new Map((await session.store.listObserved()).map((o) => [o.id, o]));
   const live = await observeResources(
     registry,
     [...inventory, ...certFiles].map((i) => i.resource),
@@ -46,7 +46,7 @@ export async function collectStatus(session: Session, app?: string): Promise<App
       drift: o?.drift,
     });
   }
-  const certificates = certificatesByApp(session.store, certFiles, observed);
+  const certificates = await certificatesByApp(session.store, certFiles, observed);
   for (const entry of byApp.values()) {
     const certs = certificates.get(entry.app);
     if (certs?.length) entry.certificates = certs;

@@ -7,6 +7,4 @@ export {
   type SqliteStore,
   type SqliteStoreOptions,
   type Migration,
-  type StoredAuditEvent,
-  type TaskAttempt,
 } from './sqlite/index.js';

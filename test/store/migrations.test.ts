@@ -8,10 +8,10 @@ import { openDatabase } from '../../src/store/sqlite/open.js';
 import { UserError } from '../../src/model/errors.js';
 import { resource, tempDir } from './fixtures.js';
 
-test('a new state file is created in a new directory, in WAL mode with foreign keys, at the latest schema', (t) => {
+test('a new state file is created in a new directory, in WAL mode with foreign keys, at the latest schema', async (t) => {
   const file = join(tempDir(t), 'nested', 'dir', 'state.db');
   const store = openSqliteStore(file);
-  store.close();
+  await store.close();
   assert.ok(existsSync(file));
   const db = new Database(file, { readonly: true });
   t.after(() => db.close());
@@ -28,7 +28,7 @@ test('a new state file is created in a new directory, in WAL mode with foreign k
   assert.ok((opened.pragma('busy_timeout', { simple: true }) as number) >= 1000);
 });
 
-test('reopening a file written at an older schema version migrates it and keeps its rows', (t) => {
+test('reopening a file written at an older schema version migrates it and keeps its rows', async (t) => {
   const file = join(tempDir(t), 'state.db');
   const old = openDatabase(file, { migrations: migrations.slice(0, 1) });
   assert.equal(schemaVersion(old), 1);
@@ -42,7 +42,7 @@ test('reopening a file written at an older schema version migrates it and keeps 
 
   const store = openSqliteStore(file);
   t.after(() => store.close());
-  const inv = store.listInventory();
+  const inv = await store.listInventory();
   assert.equal(inv.length, 1);
   assert.equal(inv[0].resource.id, 'local/Instance/api-0');
   assert.equal(inv[0].lastTaskKey, 'k0');

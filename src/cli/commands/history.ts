@@ -14,7 +14,7 @@ export function registerHistory(program: Command, setExit: SetExit): void {
   cmd.action(async (app: string, flags: { state: string; output: 'text' | 'json' }) => {
     const session = openSession({ state: flags.state, readOnly: true });
     try {
-      const records = session.store.listAppRevisions(app);
+      const records = await session.store.listAppRevisions(app);
       if (records.length === 0) throw new UserError(`no history for application "${app}" in ${flags.state}`, ExitCode.Failure);
       process.stdout.write(flags.output === 'json' ? terminalJson(records, 2) + '\n' : renderHistoryText(records));
       setExit(ExitCode.Ok);

@@ -77,9 +77,9 @@ export async function applications(ctx: DaemonContext): Promise<unknown> {
 }
 
 /** Revisions seen by reconciles (newest first), with validity and the runs that applied them. */
-export function revisions(ctx: DaemonContext): unknown {
+export async function revisions(ctx: DaemonContext): Promise<unknown> {
   const store = ctx.base.store;
-  const runs = store.listRuns(200);
+  const runs = await store.listRuns(200);
   const order: string[] = [];
   const runIds = new Map<string, number[]>();
   for (const rec of ctx.controller.records) if (rec.revision && !runIds.has(rec.revision)) order.push(rec.revision), runIds.set(rec.revision, []);
@@ -89,15 +89,17 @@ export function revisions(ctx: DaemonContext): unknown {
   }
   return {
     current: ctx.controller.records.find((r) => r.appliedRevision)?.appliedRevision ?? null,
-    revisions: order.map((sha) => {
-      const r = store.getRevision(sha);
-      return { sha, valid: r?.valid ?? null, seenAt: r?.seenAt ?? null, ref: r?.ref ?? null, source: r?.source ?? null, runs: runIds.get(sha) };
-    }),
+    revisions: await Promise.all(
+      order.map(async (sha) => {
+        const r = await store.getRevision(sha);
+        return { sha, valid: r?.valid ?? null, seenAt: r?.seenAt ?? null, ref: r?.ref ?? null, source: r?.source ?? null, runs: runIds.get(sha) };
+      }),
+    ),
   };
 }
 
-export function runs(ctx: DaemonContext): unknown {
-  return { runs: ctx.base.store.listRuns(50) };
+export async function runs(ctx: DaemonContext): Promise<unknown> {
+  return { runs: await ctx.base.store.listRuns(50) };
 }
 
 /** The daemon's own reconciles (including no-ops, which write no run), newest first. */
@@ -106,16 +108,16 @@ export function reconciles(ctx: DaemonContext): unknown {
 }
 
 /** Tasks of one run (`?run=N`, default: the latest run), in execution order with their dependencies. */
-export function tasks(ctx: DaemonContext, runParam: string | null): unknown {
+export async function tasks(ctx: DaemonContext, runParam: string | null): Promise<unknown> {
   const store = ctx.base.store;
   let runId: number | undefined;
   if (runParam !== null && runParam !== '') {
     runId = Number(runParam);
     if (!Number.isInteger(runId) || runId < 1) throw new HttpError(400, `run must be a positive integer, got "${runParam}"`);
-  } else runId = store.listRuns(1)[0]?.id;
+  } else runId = (await store.listRuns(1))[0]?.id;
   if (runId === undefined) return { run: null, tasks: [] };
-  const list = store.listTasks({ runId });
-  const run = store.listRuns(1000).find((r) => r.id === runId);
+  const list = await store.listTasks({ runId });
+  const run = (await store.listRuns(1000)).find((r) => r.id === runId);
   if (!run && list.length === 0) throw new HttpError(404, `run ${runId} not found`);
   return { run: run ?? { id: runId }, tasks: list.map(taskView) };
 }
