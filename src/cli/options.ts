@@ -10,7 +10,7 @@ export function addSourceOptions(cmd: Command): Command {
 }
 
 export function addStateOption(cmd: Command): Command {
-  return cmd.option('--state <file>', 'SQLite state file', '.boreas/state.db');
+  return cmd.option('--state <file|url>', 'SQLite state file, or a postgresql://user@host:port/db URL', '.boreas/state.db');
 }
 
 export function addOutputOption(cmd: Command, formats: string[] = ['text', 'json']): Command {

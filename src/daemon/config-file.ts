@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { UserError } from '../model/errors.js';
+import { isDatabaseUrl } from '../store/location.js';
 import { daemonConfigSchema } from './config-schema.js';
 
 /** The keys of `boreas.yaml`, as written (durations still strings, paths still relative). */
@@ -30,6 +31,9 @@ export interface DaemonConfigFile {
   agentTokens?: Record<string, string>;
   /** One file or a list (several identities during a key rotation). */
   ageIdentityFile?: string[];
+  replicaId?: string;
+  heartbeat?: string;
+  leaseTtl?: string;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -65,7 +69,7 @@ export function loadConfigFile(file: string): DaemonConfigFile {
   }
   const cfg: DaemonConfigFile = { ...data };
   const base = dirname(resolve(file));
-  for (const key of pathKeys) if (cfg[key]) cfg[key] = resolve(base, cfg[key]!);
+  for (const key of pathKeys) if (cfg[key] && !(key === 'state' && isDatabaseUrl(cfg[key]!))) cfg[key] = resolve(base, cfg[key]!);
   if (cfg.repo && !/^https?:\/\//i.test(cfg.repo)) cfg.repo = resolve(base, cfg.repo);
   const ids = (data as { ageIdentityFile?: string | string[] }).ageIdentityFile;
   if (ids !== undefined) cfg.ageIdentityFile = (Array.isArray(ids) ? ids : [ids]).map((f) => resolve(base, f));

@@ -8,7 +8,7 @@ export const daemonConfigSchema = {
     repo: { type: 'string', minLength: 1, description: 'manifests repository: a local directory or an http(s) Git URL' },
     ref: { type: 'string', minLength: 1 },
     path: { type: 'string' },
-    state: { type: 'string', minLength: 1 },
+    state: { type: 'string', minLength: 1, description: 'SQLite state file, or a postgresql:// URL shared by several replicas' },
     listen: { type: 'string', pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$' },
     interval: { $ref: '#/$defs/duration' },
     resync: { $ref: '#/$defs/duration' },
@@ -27,6 +27,13 @@ export const daemonConfigSchema = {
     shutdownTimeout: { $ref: '#/$defs/duration' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
     prune: { type: 'boolean' },
+    replicaId: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$',
+      description: 'this replica among daemons sharing a PostgreSQL state (default: the host name)',
+    },
+    heartbeat: { $ref: '#/$defs/duration', description: 'replica heartbeat and lease renewal interval (default 2s)' },
+    leaseTtl: { $ref: '#/$defs/duration', description: 'how long an environment lease lasts without renewal (default 10s)' },
     ageIdentityFile: {
       description: 'age identity file(s) decrypting the age/SOPS values of the repository (one path or a list)',
       anyOf: [

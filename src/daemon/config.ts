@@ -1,8 +1,10 @@
 // The daemon's settings: command-line flags over `boreas.yaml` over defaults, resolved once at start
 // (durations parsed, secrets read from their files, never logged).
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
+import { isDatabaseUrl } from '../store/index.js';
 import { parseDuration } from '../util/duration.js';
 import { loadConfigFile, type DaemonConfigFile } from './config-file.js';
 
@@ -42,6 +44,12 @@ export interface DaemonConfig {
   ageIdentityFiles: string[];
   /** Where the settings came from, for the start-up log line. */
   configFile?: string;
+  /** This replica's id among the daemons sharing a PostgreSQL state (docs/ha.md); default the host name. */
+  replicaId: string;
+  /** How often a replica heartbeats and renews its leases (PostgreSQL state). Default 2 s. */
+  heartbeatMs: number;
+  /** How long a lease (and a replica's membership) lasts without a heartbeat. Default 10 s. */
+  leaseTtlMs: number;
 }
 
 /** The daemon's flags as commander hands them over (all optional: unset means "config or default"). */
@@ -65,6 +73,9 @@ export interface DaemonFlags {
   concurrency?: string;
   prune?: boolean;
   ageIdentityFile?: string[];
+  replicaId?: string;
+  heartbeat?: string;
+  leaseTtl?: string;
 }
 
 export const defaultConfigFile = 'boreas.yaml';
@@ -92,11 +103,18 @@ export function resolveDaemonConfig(flags: DaemonFlags, cwd = process.cwd()): Da
   const tokenFile = flags.apiTokenFile ? resolve(cwd, flags.apiTokenFile) : file.apiTokenFile;
   const agentTokens = new Map(Object.entries(file.agentTokens ?? {}).map(([node, f]) => [node, readSecretFile(f, `agent token of node ${node}`)]));
   const repo = flags.repo ?? file.repo ?? '.';
+  const replicaId = pick('replicaId', flags.replicaId) ?? hostname();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(replicaId))
+    throw new UserError(`--replica-id must be 1-63 letters, digits, '.', '_' or '-', got "${replicaId}"`);
+  const heartbeatMs = parseDuration(pick('heartbeat', flags.heartbeat) ?? '2s', '--heartbeat');
+  const leaseTtlMs = parseDuration(pick('leaseTtl', flags.leaseTtl) ?? '10s', '--lease-ttl');
+  if (heartbeatMs < 100 || leaseTtlMs < 3 * heartbeatMs) throw new UserError('--lease-ttl must be at least three heartbeats (and --heartbeat at least 100ms)');
   return {
     repo: /^https?:\/\//i.test(repo) ? repo : resolve(cwd, repo),
     ref: pick('ref', flags.ref),
     path: pick('path', flags.path),
-    state: flags.state ? resolve(cwd, flags.state) : (file.state ?? resolve(cwd, '.boreas/state.db')),
+    // A PostgreSQL URL is not a path: never resolved.
+    state: flags.state ? (isDatabaseUrl(flags.state) ? flags.state : resolve(cwd, flags.state)) : (file.state ?? resolve(cwd, '.boreas/state.db')),
     host,
     port,
     intervalMs,
@@ -116,6 +134,9 @@ export function resolveDaemonConfig(flags: DaemonFlags, cwd = process.cwd()): Da
     agentTokens,
     ageIdentityFiles: flags.ageIdentityFile?.length ? flags.ageIdentityFile.map((f) => resolve(cwd, f)) : (file.ageIdentityFile ?? []),
     configFile,
+    replicaId,
+    heartbeatMs,
+    leaseTtlMs,
   };
 }
 

@@ -16,7 +16,6 @@ import { type PassResult, planRevision } from './plan-revision.js';
 import { recordPass, recordRevisionFacts } from './record.js';
 import { rollbackTarget } from './rollback.js';
 import type { Session } from './session.js';
-import { acquireStateLock } from './state-lock.js';
 import { scopeOf } from './target-scope.js';
 import { openRevisionSecrets } from '../secrets/index.js';
 
@@ -39,6 +38,8 @@ export interface ReconcileOptions {
   onPlan?: (plan: Plan, pass: number) => void;
   /** Use this revision instead of loading one (rollback, daemon). */
   loaded?: LoadedRevision;
+  /** Only these environments (a daemon replica's shard); default all. */
+  environments?: ReadonlySet<string>;
 }
 
 export type RunResult = 'converged' | 'not-converged' | 'failed' | 'interrupted';
@@ -68,11 +69,11 @@ export interface ReconcileSummary {
 const maxPasses = 10;
 
 export async function reconcile(session: Session, opts: ReconcileOptions): Promise<ReconcileSummary> {
-  const release = opts.dryRun ? () => {} : acquireStateLock(session.stateDir, 'reconcile');
+  const release = opts.dryRun ? () => {} : await session.lock('reconcile');
   try {
     return await reconcileLocked(session, opts);
   } finally {
-    release();
+    await release();
   }
 }
 
@@ -96,6 +97,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     prune: opts.prune,
     allowMassDelete: opts.allowMassDelete,
     secretDigest: secrets.digest,
+    environments: opts.environments,
   };
 
   const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };

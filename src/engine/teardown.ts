@@ -7,15 +7,14 @@ import { planToTasks } from '../plan/tasks.js';
 import { type ExecutionSummary, executeTasks } from './executor.js';
 import { observeResources } from './observe.js';
 import type { Session } from './session.js';
-import { acquireStateLock } from './state-lock.js';
 import { rememberedScope } from './target-scope.js';
 
 export async function teardown(session: Session, opts: { all: boolean }): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
-  const release = acquireStateLock(session.stateDir, 'down');
+  const release = await session.lock('down');
   try {
     return await teardownLocked(session, opts);
   } finally {
-    release();
+    await release();
   }
 }
 
