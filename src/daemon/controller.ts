@@ -13,6 +13,7 @@ import type { Source } from '../source/source.js';
 import type { DaemonConfig } from './config.js';
 import type { DaemonMetrics, ReconcileResult } from './metrics.js';
 import { runSession, type DaemonBase } from './run-session.js';
+import { reconcileShards, type Shards } from './cluster/shard-runs.js';
 
 /** What the daemon remembers of one reconcile (served by /api/v1/reconciles and the dashboard). */
 export interface ReconcileRecord {
@@ -55,7 +56,12 @@ export class Controller {
     private readonly cfg: DaemonConfig,
     private readonly base: DaemonBase,
     private readonly metrics: DaemonMetrics,
+    /** Set when replicas share a PostgreSQL state: only owned environments are reconciled, fenced. */
+    private readonly shards?: Shards,
   ) {}
+
+  /** Environments the last reconcile covered on this replica. */
+  environments: string[] = [];
 
   /** True once a reconcile has finished, whatever its result (drives /v1/ready). */
   get ready(): boolean {
@@ -103,15 +109,17 @@ export class Controller {
         loaded = this.lastValid;
       }
       rec.appliedRevision = loaded.revision.sha;
-      const summary = await reconcile(session, {
+      const options = {
         timeoutMs: this.cfg.timeoutMs,
         dryRun: false,
         prune: this.cfg.prune,
         concurrency: this.cfg.concurrency,
-        loaded,
         // Only the normalised fields: a raw event carries the task's resource, whose env may hold secrets.
-        onEvent: (ev) => logTaskEvent(log, seq, ev as ExecutorEvent),
-      });
+        onEvent: (ev: unknown) => logTaskEvent(log, seq, ev as ExecutorEvent),
+      };
+      const summary = this.shards ? await reconcileShards(this.base, this.shards, loaded, options) : await reconcile(session, { ...options, loaded });
+      this.environments = 'environments' in summary ? summary.environments : [...loaded.manifests.environments.keys()].sort();
+      if (!this.shards) this.metrics.setOwnedEnvironments(this.environments.length);
       this.lastPlan = summary.plan;
       rec.result = summary.converged ? 'converged' : 'not_converged';
       rec.converged = summary.converged;
@@ -159,12 +167,15 @@ export class Controller {
     const prev = this.records[1];
     const repeatedInvalid = rec.result === 'invalid' && prev?.result === 'invalid' && prev.revision === rec.revision && rec.runId === undefined;
     if (!repeatedInvalid && (rec.runId !== undefined || rec.result === 'invalid' || rec.result === 'error')) {
-      await this.base.store.audit({
-        type: `daemon.reconcile.${rec.result}`,
-        subject: rec.revision ?? '(unknown revision)',
-        message: rec.error ?? `${rec.result}: ${rec.tasks?.succeeded ?? 0} task(s) succeeded, ${rec.tasks?.failed ?? 0} failed`,
-        data: { seq: rec.seq, reasons: rec.reasons, runId: rec.runId ?? null, drift: rec.drift },
-      });
+      await this.base.store
+        .audit({
+          type: `daemon.reconcile.${rec.result}`,
+          subject: rec.revision ?? '(unknown revision)',
+          message: rec.error ?? `${rec.result}: ${rec.tasks?.succeeded ?? 0} task(s) succeeded, ${rec.tasks?.failed ?? 0} failed`,
+          data: { seq: rec.seq, reasons: rec.reasons, runId: rec.runId ?? null, drift: rec.drift },
+        })
+        // run() never throws: a store that cannot take the audit row (database down) is logged only.
+        .catch((err: Error) => this.base.log.warn('could not audit the reconcile', { error: err.message }));
     }
   }
 

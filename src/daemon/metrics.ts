@@ -60,6 +60,16 @@ export class DaemonMetrics {
     labelNames: ['forge', 'result'],
     registers: [this.registry],
   });
+  private readonly replicaEnvironments = new Gauge({
+    name: 'boreas_replica_environments',
+    help: 'Environments this replica owns (leases held; all of them with a SQLite state).',
+    registers: [this.registry],
+  });
+  private readonly takeovers = new Counter({
+    name: 'boreas_lease_takeovers_total',
+    help: 'Environment leases this replica took over from a replica that let them expire.',
+    registers: [this.registry],
+  });
   private finished = 0;
 
   constructor() {
@@ -70,6 +80,16 @@ export class DaemonMetrics {
     for (const state of TASK_STATES) this.tasks.inc({ state }, 0);
     this.drift.set(0);
     this.lastTimestamp.set(0);
+    this.replicaEnvironments.set(0);
+    this.takeovers.inc(0);
+  }
+
+  setOwnedEnvironments(count: number): void {
+    this.replicaEnvironments.set(count);
+  }
+
+  recordTakeover(): void {
+    this.takeovers.inc();
   }
 
   /** Content-Type of render()'s output (text exposition format 0.0.4). */

@@ -5,6 +5,7 @@
 // after a controller restart the reconcile re-plans and re-dispatches the same idempotency keys, and
 // the agent answers a key that already succeeded from its own record without running it again.
 import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
+import type { PullQueue } from './queue.js';
 
 /** Body of `/agent/tasks/report`: a final result, or `running` to keep the lease. */
 export type AgentReport = Omit<AgentTaskResult, 'status'> & { status: 'running' | AgentTaskResult['status'] };
@@ -36,7 +37,7 @@ export interface PullHubOptions {
   pollIntervalMs?: number;
 }
 
-export class PullHub {
+export class PullHub implements PullQueue {
   private readonly byId = new Map<string, Pending>();
   private readonly waiters = new Map<string, Set<() => void>>();
   readonly heartbeats = new Map<string, Heartbeat>();
@@ -128,9 +129,15 @@ export class PullHub {
     return true;
   }
 
-  heartbeat(hb: Heartbeat): void {
+  heartbeat(hb: Heartbeat): boolean {
+    const first = !this.heartbeats.has(hb.node);
     this.heartbeats.set(hb.node, hb);
     this.touch(hb.node);
+    return first;
+  }
+
+  lastHeartbeat(node: string): Heartbeat | undefined {
+    return this.heartbeats.get(node);
   }
 
   /** Notes that a node's agent was in contact (heartbeat or poll). */

@@ -147,12 +147,37 @@ export function drift(ctx: DaemonContext): unknown {
   return { ...renderPlanJson(plan), computedAt: at };
 }
 
-/** Pull-mode agents: last heartbeat and tasks waiting for each configured node. */
-export function nodes(ctx: DaemonContext): unknown {
-  const hub = ctx.hub;
+/**
+ * The replicas and the environments each owns, as the database says (identical from every replica
+ * but for `self`). With a SQLite state there is one replica, owning every environment.
+ */
+export async function cluster(ctx: DaemonContext): Promise<unknown> {
+  if (!ctx.cluster) {
+    const listen = `${ctx.cfg.host}:${ctx.cfg.port}`;
+    return {
+      self: ctx.cfg.replicaId,
+      replicas: [{ id: ctx.cfg.replicaId, listen, lastHeartbeat: new Date().toISOString(), environments: ctx.controller.environments }],
+    };
+  }
+  const [replicas, leases] = await Promise.all([ctx.cluster.tables.liveReplicas(), ctx.cluster.tables.leases()]);
   return {
-    nodes: [...ctx.cfg.agentTokens.keys()]
-      .sort()
-      .map((node) => ({ node, heartbeat: hub?.heartbeats.get(node) ?? null, pendingTasks: hub?.pendingCount(node) ?? 0 })),
+    self: ctx.cluster.id,
+    replicas: replicas.map((r) => ({
+      id: r.id,
+      listen: r.listen,
+      lastHeartbeat: r.lastHeartbeat,
+      environments: leases.filter((l) => l.owner === r.id && l.live).map((l) => l.environment),
+    })),
+  };
+}
+
+/** Pull-mode agents: last heartbeat and tasks waiting for each configured node. */
+export async function nodes(ctx: DaemonContext): Promise<unknown> {
+  const hub = ctx.hub;
+  const list = [...ctx.cfg.agentTokens.keys()].sort();
+  return {
+    nodes: await Promise.all(
+      list.map(async (node) => ({ node, heartbeat: hub?.lastHeartbeat(node) ?? null, pendingTasks: hub ? await hub.pendingCount(node) : 0 })),
+    ),
   };
 }

@@ -107,7 +107,8 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
   if (path === '/api/v1/runs') return sendJson(res, 200, await api.runs(ctx));
   if (path === '/api/v1/reconciles') return sendJson(res, 200, api.reconciles(ctx));
   if (path === '/api/v1/tasks') return sendJson(res, 200, await api.tasks(ctx, url.searchParams.get('run')));
-  if (path === '/api/v1/nodes') return sendJson(res, 200, api.nodes(ctx));
+  if (path === '/api/v1/nodes') return sendJson(res, 200, await api.nodes(ctx));
+  if (path === '/api/v1/cluster') return sendJson(res, 200, await api.cluster(ctx));
   if (path === '/api/v1/drift') return sendJson(res, 200, api.drift(ctx));
   throw new HttpError(404, `no route for ${method} ${path}`);
 }
