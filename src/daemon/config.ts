@@ -47,6 +47,8 @@ export function resolveDaemonConfig(flags: DaemonFlags, cwd = process.cwd(), env
   const o = mergeOptions(daemonOptions, [envLayer(daemonOptions, env, cwd), file, flagLayer(daemonOptions, flags, cwd)], cwd);
   const { host, port } = parseListen(o.listen);
   if (o.intervalMs < 100 || o.resyncMs < 100) throw new UserError('--interval and --resync must be at least 100ms');
+  if (o.heartbeatMs < 100 || o.leaseTtlMs < 3 * o.heartbeatMs)
+    throw new UserError('--lease-ttl must be at least three heartbeats (and --heartbeat at least 100ms)');
   return {
     ...o,
     host,

@@ -14,6 +14,7 @@ import type { Source } from '../source/source.js';
 import type { DaemonConfig } from './config.js';
 import type { DaemonMetrics, ReconcileResult } from './metrics.js';
 import { runSession, type DaemonBase } from './run-session.js';
+import { reconcileShards, type Shards } from './cluster/shard-runs.js';
 
 /** What the daemon remembers of one reconcile (served by /api/v1/reconciles and the dashboard). */
 export interface ReconcileRecord {
@@ -59,8 +60,13 @@ export class Controller {
     private readonly base: DaemonBase,
     private readonly metrics: DaemonMetrics,
     /** Told what each reconcile applied (the live drift watch follows it). */
-    private readonly onReconciled?: (loaded: LoadedRevision, summary: ReconcileSummary) => Promise<void>,
+    private readonly onReconciled?: (loaded: LoadedRevision, summary: Pick<ReconcileSummary, 'desired'>) => Promise<void>,
+    /** Set when replicas share a PostgreSQL state: only owned environments are reconciled, fenced. */
+    private readonly shards?: Shards,
   ) {}
+
+  /** Environments the last reconcile covered on this replica. */
+  environments: string[] = [];
 
   /** True once a reconcile has finished, whatever its result (drives /v1/ready). */
   get ready(): boolean {
@@ -77,7 +83,7 @@ export class Controller {
     const log = this.base.log;
     const started = new Date();
     const seq = ++this.seq;
-    const lastRunBefore = this.base.store.listRuns(1)[0]?.id ?? 0;
+    const lastRunBefore = (await this.base.store.listRuns(1))[0]?.id ?? 0;
     log.info('reconcile started', { seq, reasons });
     const session = runSession(this.base);
     const rec: ReconcileRecord = {
@@ -108,16 +114,18 @@ export class Controller {
         loaded = this.lastValid;
       }
       rec.appliedRevision = loaded.revision.sha;
-      const summary = await reconcile(session, {
+      const options = {
         timeoutMs: this.cfg.timeoutMs,
         dryRun: false,
         prune: this.cfg.prune,
         allowMassDelete: this.cfg.allowMassDelete,
         concurrency: this.cfg.concurrency,
-        loaded,
         // Only the normalised fields: a raw event carries the task's resource, whose env may hold secrets.
-        onEvent: (ev) => logTaskEvent(log, seq, ev as ExecutorEvent),
-      });
+        onEvent: (ev: unknown) => logTaskEvent(log, seq, ev as ExecutorEvent),
+      };
+      const summary = this.shards ? await reconcileShards(this.base, this.shards, loaded, options) : await reconcile(session, { ...options, loaded });
+      this.environments = 'environments' in summary ? summary.environments : [...loaded.manifests.environments.keys()].sort();
+      if (!this.shards) this.metrics.setOwnedEnvironments(this.environments.length);
       this.lastPlan = summary.plan;
       await this.onReconciled?.(loaded, summary);
       rec.result = summary.converged ? 'converged' : 'not_converged';
@@ -126,7 +134,7 @@ export class Controller {
       rec.resources = resourceStates(summary.plan);
       rec.tasks = summary.tasks;
       rec.failures = summary.failures;
-      const lastRun = this.base.store.listRuns(1)[0];
+      const lastRun = (await this.base.store.listRuns(1))[0];
       if (lastRun && lastRun.id > lastRunBefore) rec.runId = lastRun.id;
       if (invalid) {
         rec.result = 'invalid';
@@ -149,7 +157,7 @@ export class Controller {
     const finished = new Date();
     rec.finishedAt = finished.toISOString();
     rec.durationMs = finished.getTime() - started.getTime();
-    this.remember(rec);
+    await this.remember(rec);
     this.metrics.recordReconcile(rec.result, rec.durationMs, finished, {
       drift: rec.appliedRevision ? rec.drift : undefined,
       revision: rec.appliedRevision,
@@ -160,7 +168,7 @@ export class Controller {
     return rec;
   }
 
-  private remember(rec: ReconcileRecord): void {
+  private async remember(rec: ReconcileRecord): Promise<void> {
     this.records.unshift(rec);
     this.records.length = Math.min(this.records.length, keptRecords);
     // Only reconciles that did or tried something are audited: a quiet resync every few minutes
@@ -168,12 +176,15 @@ export class Controller {
     const prev = this.records[1];
     const repeatedInvalid = rec.result === 'invalid' && prev?.result === 'invalid' && prev.revision === rec.revision && rec.runId === undefined;
     if (!repeatedInvalid && (rec.runId !== undefined || rec.result === 'invalid' || rec.result === 'error')) {
-      this.base.store.audit({
-        type: `daemon.reconcile.${rec.result}`,
-        subject: rec.revision ?? '(unknown revision)',
-        message: rec.error ?? `${rec.result}: ${rec.tasks?.succeeded ?? 0} task(s) succeeded, ${rec.tasks?.failed ?? 0} failed`,
-        data: { seq: rec.seq, reasons: rec.reasons, runId: rec.runId ?? null, drift: rec.drift },
-      });
+      await this.base.store
+        .audit({
+          type: `daemon.reconcile.${rec.result}`,
+          subject: rec.revision ?? '(unknown revision)',
+          message: rec.error ?? `${rec.result}: ${rec.tasks?.succeeded ?? 0} task(s) succeeded, ${rec.tasks?.failed ?? 0} failed`,
+          data: { seq: rec.seq, reasons: rec.reasons, runId: rec.runId ?? null, drift: rec.drift },
+        })
+        // run() never throws: a store that cannot take the audit row (database down) is logged only.
+        .catch((err: Error) => this.base.log.warn('could not audit the reconcile', { error: err.message }));
     }
   }
 

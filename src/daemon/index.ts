@@ -1,10 +1,12 @@
 // `boreas daemon`: wires the store, the reconcile queue, the triggers (poll, webhooks, watch,
 // resync, API) and the HTTP server, and takes them down in order on shutdown: stop triggers, let the
 // running reconcile finish (bounded), close the server and the store.
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isRemoteRepo } from '../source/index.js';
 import { redactUrl } from '../source/remote-url.js';
-import { openSqliteStore } from '../store/index.js';
+import { openPostgresStore, openSqliteStore, stateLocation, type Store } from '../store/index.js';
+import type { PullQueue } from './agents/queue.js';
+import { openReplica, type Replica } from './cluster/replica.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import type { DaemonConfig } from './config.js';
 import type { DaemonContext } from './context.js';
@@ -34,21 +36,41 @@ export interface RunningDaemon {
 
 /** Starts the daemon: binds the HTTP server first (so /v1/health answers at once), then reconciles. */
 export async function startDaemon(given: DaemonConfig, log: Logger = createLogger({ format: given.logFormat, level: given.logLevel })): Promise<RunningDaemon> {
-  const statePath = resolve(given.state);
-  const stateDir = resolve(statePath, '..');
+  const location = stateLocation(given.state);
+  const stateDir = location.dir;
   mkdirPrivate(stateDir);
   // The API is never open: without --api-token-file a token is generated once beside the state file.
   const generated = given.apiToken ? undefined : ensureApiToken(stateDir);
   const cfg: DaemonConfig = generated ? { ...given, apiToken: generated.token, apiTokenFile: generated.file } : given;
   if (generated?.generated) log.info('API token generated; the dashboard login and API calls need it', { file: generated.file });
-  const store = openSqliteStore(statePath);
-  const hub = cfg.agentTokens.size ? new PullHub() : undefined;
-  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub, ageIdentityFiles: cfg.ageIdentityFiles };
   const metrics = new DaemonMetrics();
+  let store: Store;
+  let hub: PullQueue | undefined;
+  let replica: Replica | undefined;
+  if (location.kind === 'sqlite') {
+    store = openSqliteStore(location.file);
+    hub = cfg.agentTokens.size ? new PullHub() : undefined;
+  } else {
+    // Several replicas share this database: environments are sharded by leases (docs/ha.md).
+    const pg = openPostgresStore(location.url);
+    try {
+      replica = await openReplica(cfg, pg, location.url, metrics, log);
+    } catch (err) {
+      await pg.close();
+      throw err;
+    }
+    store = pg;
+    hub = replica.pull;
+    if (!process.env.BOREAS_STATE_KEY)
+      log.warn(
+        "BOREAS_STATE_KEY is not set: each replica seals keys with its own state.key, so replicas cannot read each other's certificate keys (see docs/ha.md)",
+      );
+  }
+  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub, ageIdentityFiles: cfg.ageIdentityFiles };
   // Watches what each reconcile applied and asks for another when it drifts (Kubernetes watches);
   // it only triggers after a reconcile, when ctx exists.
   const liveDrift = new LiveDriftWatch(base, (reason) => void ctx.trigger(reason), log);
-  const controller = new Controller(cfg, base, metrics, (loaded, summary) => liveDrift.update(loaded, summary.desired));
+  const controller = new Controller(cfg, base, metrics, (loaded, summary) => liveDrift.update(loaded, summary.desired), replica?.shards);
   const queue = new ReconcileQueue(async (reasons) => void (await controller.run(reasons)), log);
   const ctx: DaemonContext = {
     cfg,
@@ -59,9 +81,11 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
     startedAt: new Date(),
     deliveries: new WebhookDeliveries(store),
     hub,
+    cluster: replica && { id: replica.id, tables: replica.tables },
     trigger(reason) {
       const queued = queue.trigger(reason);
       if (queued) metrics.recordTrigger(reason);
+      if (queued) replica?.forward(reason);
       return queued;
     },
   };
@@ -70,7 +94,8 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
   try {
     server = await startServer(ctx, ctx.hub ? agentRoutes(ctx, ctx.hub) : {});
   } catch (err) {
-    store.close();
+    await replica?.stop();
+    await store.close();
     throw err;
   }
   log.info('daemon started', {
@@ -79,7 +104,8 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
     repo: isRemoteRepo(cfg.repo) ? redactUrl(cfg.repo) : cfg.repo,
     ref: cfg.ref,
     path: cfg.path,
-    state: statePath,
+    state: location.kind === 'sqlite' ? location.file : location.display,
+    replica: replica?.id,
     intervalMs: cfg.intervalMs,
     resyncMs: cfg.resyncMs,
     watch: cfg.watch,
@@ -105,6 +131,15 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
     if (isRemoteRepo(cfg.repo)) log.warn('--watch ignored: the repository is remote (polling and webhooks still apply)');
     else stoppables.push(startWatcher({ dir: cfg.repo, stateDir, trigger: (r) => ctx.trigger(r), log }));
   }
+  if (replica) {
+    const r = replica;
+    // Forwarded and lease triggers run here only: they are not forwarded again.
+    await r.start(`${server.address.host}:${server.address.port}`, (reason) => {
+      const queued = queue.trigger(reason);
+      if (queued) metrics.recordTrigger(reason);
+      return queued;
+    });
+  }
   ctx.trigger('startup');
 
   let stopping: Promise<boolean> | undefined;
@@ -124,9 +159,11 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
       if (!finished)
         log.warn('the running reconcile did not finish in time; it resumes from the state file on the next start', { boundMs: cfg.shutdownTimeoutMs });
       await server.close();
+      // Leaves the cluster: the survivors own this replica's environments from their next heartbeat.
+      await replica?.stop();
       // A reconcile cut short still holds the store; closing it under the run would turn a clean
       // resume into a crash, so the store is only closed once the queue is idle.
-      if (finished) store.close();
+      if (finished) await store.close();
       log.info('daemon stopped', { clean: finished });
       return finished;
     })());

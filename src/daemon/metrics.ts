@@ -68,6 +68,16 @@ export class DaemonMetrics {
     labelNames: ['forge', 'result'],
     registers: [this.registry],
   });
+  private readonly replicaEnvironments = new Gauge({
+    name: 'boreas_replica_environments',
+    help: 'Environments this replica owns (leases held; all of them with a SQLite state).',
+    registers: [this.registry],
+  });
+  private readonly takeovers = new Counter({
+    name: 'boreas_lease_takeovers_total',
+    help: 'Environment leases this replica took over from a replica that let them expire.',
+    registers: [this.registry],
+  });
   private finished = 0;
 
   constructor() {
@@ -79,6 +89,16 @@ export class DaemonMetrics {
     this.drift.set(0);
     for (const state of RESOURCE_STATES) this.resources.set({ state }, 0);
     this.lastTimestamp.set(0);
+    this.replicaEnvironments.set(0);
+    this.takeovers.inc(0);
+  }
+
+  setOwnedEnvironments(count: number): void {
+    this.replicaEnvironments.set(count);
+  }
+
+  recordTakeover(): void {
+    this.takeovers.inc();
   }
 
   /** Content-Type of render()'s output (text exposition format 0.0.4). */

@@ -1,11 +1,12 @@
 // Every setting of `boreas daemon`, written once: the flag, the boreas.yaml key, the default and the
 // type of `DaemonConfig` (config.ts) come from this table. The repository and state options are the
 // ones every command shares (engine/session-options.ts). Durations are held in milliseconds.
+import { hostname } from 'node:os';
 import { UserError } from '../model/errors.js';
 import { sessionOptions } from '../engine/session-options.js';
 import { kinds, option } from '../util/options/index.js';
 
-const { duration, fileMap, hostPort, integer, list, oneOf, path, toggle } = kinds;
+const { duration, fileMap, hostPort, integer, list, oneOf, path, text, toggle } = kinds;
 
 const LISTEN = '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$';
 const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/;
@@ -30,6 +31,21 @@ export const daemonOptions = {
   ref: { ...sessionOptions.ref, description: 'branch, tag or commit to follow (webhooks for other branches are ignored)' },
   path: sessionOptions.path,
   state: sessionOptions.state,
+  replicaId: option(text({ arg: '<id>', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$', invalid: "must be 1-63 letters, digits, '.', '_' or '-'" }), {
+    description: 'this replica among daemons sharing a PostgreSQL state (docs/ha.md)',
+    default: () => hostname(),
+    defaultText: 'the host name',
+  }),
+  heartbeat: option(duration(), {
+    field: 'heartbeatMs',
+    description: 'replica heartbeat and lease renewal interval (PostgreSQL state)',
+    default: 2_000,
+  }),
+  leaseTtl: option(duration(), {
+    field: 'leaseTtlMs',
+    description: 'how long an environment lease lasts without renewal (PostgreSQL state); at least three heartbeats',
+    default: 10_000,
+  }),
   listen: option(hostPort({ check: (v, where) => parseListen(v, where), pattern: LISTEN }), {
     description: 'HTTP address of the API, metrics and dashboard',
     default: '127.0.0.1:8080',

@@ -1,7 +1,7 @@
 // A Session for one daemon reconcile: shares the daemon's open store, reads a freshly opened source
 // (so every run sees the latest commit), and closes the targets it created when the run ends, never
 // the shared store. The CLI's openSession() owns its store instead, which suits a one-shot command.
-import { sessionOver, type Session } from '../engine/session.js';
+import { sessionOver, type Session, type WriterLock } from '../engine/session.js';
 import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
 import type { PullDispatcher } from '../targets/agent/transport.js';
@@ -17,6 +17,8 @@ export interface DaemonBase {
   pull?: PullDispatcher;
   /** age identity files (--age-identity-file, ageIdentityFile); default: BOREAS_AGE_IDENTITY_FILE. */
   ageIdentityFiles?: string[];
+  /** One writer per state (default state.lock; replicas run under leases instead). */
+  lock?: WriterLock;
 }
 
 export function runSession(base: DaemonBase, source?: () => Promise<Source>): Session {
@@ -28,6 +30,7 @@ export function runSession(base: DaemonBase, source?: () => Promise<Source>): Se
       log: base.log,
       targets: { pull: base.pull },
       ageIdentityFiles: base.ageIdentityFiles,
+      lock: base.lock,
     },
     source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
     false,

@@ -30,9 +30,9 @@ export class WebhookDeliveries {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private load(): Map<string, number> {
+  private async load(): Promise<Map<string, number>> {
     try {
-      return new Map(JSON.parse(this.store.getKv(namespace, key) ?? '[]') as Array<[string, number]>);
+      return new Map(JSON.parse((await this.store.getKv(namespace, key)) ?? '[]') as Array<[string, number]>);
     } catch {
       return new Map();
     }
@@ -45,9 +45,9 @@ export class WebhookDeliveries {
   }
 
   /** True when the delivery's id or body was acted on within the window (a replay: do nothing). */
-  seen(forge: string, id: string | undefined, body: string): boolean {
+  async seen(forge: string, id: string | undefined, body: string): Promise<boolean> {
     const now = this.now();
-    const seen = this.load();
+    const seen = await this.load();
     return this.names(forge, id, body).some((n) => {
       const at = seen.get(n);
       return at !== undefined && now - at < deliveryWindowMs;
@@ -55,14 +55,14 @@ export class WebhookDeliveries {
   }
 
   /** Records a delivery that was acted on (its reconcile queued); entries past the window are dropped. */
-  remember(forge: string, id: string | undefined, body: string): void {
+  async remember(forge: string, id: string | undefined, body: string): Promise<void> {
     const now = this.now();
-    const seen = this.load();
+    const seen = await this.load();
     for (const [name, at] of seen) if (now - at >= deliveryWindowMs) seen.delete(name);
     for (const n of this.names(forge, id, body)) {
       seen.delete(n);
       seen.set(n, now);
     }
-    this.store.setKv(namespace, key, JSON.stringify([...seen].slice(-maxEntries)));
+    await this.store.setKv(namespace, key, JSON.stringify([...seen].slice(-maxEntries)));
   }
 }

@@ -16,10 +16,10 @@ interface AppliedSnapshot {
 const appliedKey = ['status', 'applied'] as const;
 
 /** Record stage: the revision being reconciled and the applications in it. */
-export function rememberApplied(store: Store, revision: string, manifests: ManifestSet): void {
+export async function rememberApplied(store: Store, revision: string, manifests: ManifestSet): Promise<void> {
   const snapshot: AppliedSnapshot = { revision, applications: [...manifests.applications.keys()].sort() };
   const text = JSON.stringify(snapshot);
-  if (store.getKv(...appliedKey) !== text) store.setKv(...appliedKey, text);
+  if ((await store.getKv(...appliedKey)) !== text) await store.setKv(...appliedKey, text);
 }
 
 /**
@@ -27,11 +27,11 @@ export function rememberApplied(store: Store, revision: string, manifests: Manif
  * it, the last reconciled revision when the app was in it, else (an app no longer in Git, kept by
  * --no-prune) the newest revision its resources were applied from.
  */
-export function appliedRevisions(store: Store): (app: string, newestInventoryRevision: string) => RevisionInfo {
-  const raw = store.getKv(...appliedKey);
+export async function appliedRevisions(store: Store): Promise<(app: string, newestInventoryRevision: string) => Promise<RevisionInfo>> {
+  const raw = await store.getKv(...appliedKey);
   const snapshot = raw ? (JSON.parse(raw) as AppliedSnapshot) : undefined;
   const inLast = new Set(snapshot?.applications ?? []);
-  const pins = new Map(snapshot ? activePins(store, snapshot.revision) : []);
+  const pins = new Map(snapshot ? await activePins(store, snapshot.revision) : []);
   const info = revisionFacts(store);
   return (app, newest) => {
     const pin = pins.get(app);
@@ -41,12 +41,12 @@ export function appliedRevisions(store: Store): (app: string, newestInventoryRev
 }
 
 /** A lookup of what the store knows of a revision's commit (subject, author, time), read once per SHA. */
-export function revisionFacts(store: Store): (sha: string) => RevisionInfo {
+export function revisionFacts(store: Store): (sha: string) => Promise<RevisionInfo> {
   const facts = new Map<string, RevisionInfo>();
-  return (sha) => {
+  return async (sha) => {
     let known = facts.get(sha);
     if (!known) {
-      const rec = store.getRevision(sha);
+      const rec = await store.getRevision(sha);
       known = { sha };
       if (rec?.subject) known.subject = rec.subject;
       if (rec?.author) known.author = rec.author;

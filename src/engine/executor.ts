@@ -2,6 +2,7 @@
 // release batches per owner, retries and health waits, persisting every state change so that a
 // rerun after a crash resumes: a key that already succeeded is never run again.
 import type { Task, TaskState } from '../model/plan.js';
+import type { Store } from '../store/store.js';
 import { assertAcyclic, localDependencies } from './dag.js';
 import type { ExecuteOptions, ExecutionSummary, ExecutorEvent, TaskExecution } from './executor-types.js';
 import { ReleaseBatches } from './release-batches.js';
@@ -109,9 +110,9 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     }
   };
 
-  const cancel = (e: Entry, message: string) => {
+  const cancel = async (tx: Store, e: Entry, message: string) => {
     if (e.phase !== 'waiting') return;
-    store.setTaskState(e.task.key, 'cancelled', undefined, message);
+    await tx.setTaskState(e.task.key, 'cancelled', undefined, message);
     finish(e, { state: 'cancelled', message, attempts: 0 });
   };
 
@@ -134,15 +135,14 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     running.add(p);
   };
 
-  const pump = () => {
+  const pump = async () => {
     if (fatal) return;
     if (opts.signal?.aborted) for (const e of entries) if (e.phase === 'waiting') toCancel.push([e, 'aborted']);
     // cancel() appends dependents to toCancel while this loop runs: a cascade without recursion.
-    if (toCancel.length) {
-      store.transaction(() => {
-        for (let i = 0; i < toCancel.length; i++) cancel(toCancel[i][0], toCancel[i][1]);
+    while (toCancel.length) {
+      await store.transaction(async (tx) => {
+        for (let next = toCancel.shift(); next; next = toCancel.shift()) await cancel(tx, next[0], next[1]);
       });
-      toCancel.length = 0;
     }
     // An index instead of shift(): a 10,000-task plan would otherwise copy the queue per start.
     while (running.size < concurrency && readyHead < ready.length) {
@@ -151,7 +151,7 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     }
   };
 
-  register(entries, byKey, opts, finish, batches);
+  await register(entries, byKey, opts, finish, batches);
   const blocked: Entry[] = [];
   for (const e of entries) {
     if (e.phase !== 'waiting') continue;
@@ -161,11 +161,11 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
       blocked.push(e);
     } else ready.push(e);
   }
-  setStates(opts, blocked, 'blocked');
+  await setStates(opts, blocked, 'blocked');
 
   try {
     for (;;) {
-      pump();
+      await pump();
       if (running.size > 0) {
         await Promise.race(running);
         continue;
@@ -204,22 +204,22 @@ function batchId(e: Entry): string {
 }
 
 /** Skips keys that already succeeded, records the others (pending) and links the graph. */
-function register(
+async function register(
   entries: Entry[],
   byKey: Map<string, Entry>,
   opts: ExecuteOptions,
   finish: (e: Entry, r: TaskRunResult, skipped: boolean) => void,
   batches: ReleaseBatches<Entry>,
-): void {
+): Promise<void> {
   const deps = localDependencies(entries.map((e) => e.task));
   const skipped: Array<[Entry, TaskRunResult]> = [];
-  opts.store.transaction(() => {
+  await opts.store.transaction(async (tx) => {
     for (const e of entries) {
-      const prev = opts.store.getTask(e.task.key);
+      const prev = await tx.getTask(e.task.key);
       if (prev?.state === 'succeeded') {
         skipped.push([e, { state: 'succeeded', outcome: prev.outcome, message: `already succeeded in run ${prev.runId}`, attempts: 0 }]);
       } else {
-        opts.store.upsertTask(e.task, opts.runId, e.owner);
+        await tx.upsertTask(e.task, opts.runId, e.owner);
       }
     }
   });
@@ -236,8 +236,11 @@ function register(
   }
 }
 
-function setStates(opts: ExecuteOptions, list: Entry[], state: TaskState): void {
-  if (list.length) opts.store.transaction(() => list.forEach((e) => opts.store.setTaskState(e.task.key, state)));
+async function setStates(opts: ExecuteOptions, list: Entry[], state: TaskState): Promise<void> {
+  if (!list.length) return;
+  await opts.store.transaction(async (tx) => {
+    for (const e of list) await tx.setTaskState(e.task.key, state);
+  });
 }
 
 function summarize(entries: Entry[], stoppedOwners: string[]): ExecutionSummary {

@@ -21,13 +21,20 @@ export function desiredHashOf(resources: DesiredResource[], owner: string): stri
 /** Task outcomes that changed something on a target. */
 const changingOutcomes = new Set(['created', 'configured', 'deleted']);
 
-export function recordHistory(store: Store, runId: number, revision: string, desired: DesiredResource[], owners: Set<string>, result: ReconcileSummary): void {
+export async function recordHistory(
+  store: Store,
+  runId: number,
+  revision: string,
+  desired: DesiredResource[],
+  owners: Set<string>,
+  result: ReconcileSummary,
+): Promise<void> {
   const failedOwners = new Set(result.failures.map((f) => desired.find((r) => r.id === f.resource)?.owner).filter(Boolean));
   const changed = new Map<string, number>();
-  for (const t of store.listTasks({ runId }))
+  for (const t of await store.listTasks({ runId }))
     if (t.state === 'succeeded' && t.outcome && changingOutcomes.has(t.outcome)) changed.set(t.owner, (changed.get(t.owner) ?? 0) + 1);
   for (const owner of owners) {
-    store.recordAppRevision({
+    await store.recordAppRevision({
       application: owner,
       revision,
       runId,
@@ -39,16 +46,17 @@ export function recordHistory(store: Store, runId: number, revision: string, des
 }
 
 /** The app's history, newest first, with each revision's commit subject and author. */
-export function appHistory(store: Store, application: string): HistoryEntry[] {
-  const records = store.listAppRevisions(application);
+export async function appHistory(store: Store, application: string): Promise<HistoryEntry[]> {
+  const records = await store.listAppRevisions(application);
   const info = revisionFacts(store);
+  const revisions = await Promise.all(records.map((r) => info(r.revision)));
   return records.map((r, i) => {
     const older = records[i + 1];
     // Rows from before changes were counted: a new desired state is the best evidence there is.
     const changed = r.changed !== undefined ? r.changed > 0 : !older || older.desiredHash !== r.desiredHash;
     return {
       application: r.application,
-      revision: info(r.revision),
+      revision: revisions[i],
       runId: r.runId,
       result: r.result,
       at: r.at,

@@ -29,12 +29,12 @@ export async function loadValidRevision(session: Session, source?: Source, opts:
   const cached = readRevisionCache(session.cacheDir, resolved);
   if (cached) {
     assertHasManifests(cached, src.description, opts.allowEmpty);
-    if (opts.record) remember(session, src, resolved, true);
+    if (opts.record) await remember(session, src, resolved, true);
     return { revision: resolved, manifests: cached, source: src };
   }
   const result = await loadManifests(src, { cacheDir: session.cacheDir });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (opts.record) remember(session, src, result.revision, errors.length === 0);
+  if (opts.record) await remember(session, src, result.revision, errors.length === 0);
   if (errors.length) throw new ValidationFailed(result.diagnostics);
   assertHasManifests(result.manifests, src.description, opts.allowEmpty);
   writeRevisionCache(session.cacheDir, result.revision, result.manifests);
@@ -42,8 +42,8 @@ export async function loadValidRevision(session: Session, source?: Source, opts:
 }
 
 /** Records a revision the first time it is seen (valid or not). */
-function remember(session: Session, src: Source, rev: ResolvedRevision, valid: boolean): void {
-  if (session.store.getRevision(rev.sha)) return;
+async function remember(session: Session, src: Source, rev: ResolvedRevision, valid: boolean): Promise<void> {
+  if (await session.store.getRevision(rev.sha)) return;
   const { sha, treeHash, ref, subject, author, committedAt } = rev;
-  session.store.recordRevision({ sha, treeHash, source: src.description, ref, seenAt: new Date().toISOString(), valid, subject, author, committedAt });
+  await session.store.recordRevision({ sha, treeHash, source: src.description, ref, seenAt: new Date().toISOString(), valid, subject, author, committedAt });
 }

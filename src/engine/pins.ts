@@ -13,36 +13,36 @@ export interface Pin {
   madeAt: string;
 }
 
-export function readPins(store: Store): Record<string, Pin> {
-  return JSON.parse(store.getKv('pins', 'apps') ?? '{}');
+export async function readPins(store: Store): Promise<Record<string, Pin>> {
+  return JSON.parse((await store.getKv('pins', 'apps')) ?? '{}');
 }
 
-export function writePins(store: Store, pins: Record<string, Pin>): void {
-  store.setKv('pins', 'apps', Object.keys(pins).length ? JSON.stringify(pins) : undefined);
+export async function writePins(store: Store, pins: Record<string, Pin>): Promise<void> {
+  await store.setKv('pins', 'apps', Object.keys(pins).length ? JSON.stringify(pins) : undefined);
 }
 
 /** Pins that hold at this Git revision. */
-export function activePins(store: Store, revision: string): Array<[string, Pin]> {
-  return Object.entries(readPins(store)).filter(([, p]) => p.madeAt === revision);
+export async function activePins(store: Store, revision: string): Promise<Array<[string, Pin]>> {
+  return Object.entries(await readPins(store)).filter(([, p]) => p.madeAt === revision);
 }
 
 /** Removes pins whose Git revision has passed (reconcile's record stage). */
-export function liftPins(store: Store, revision: string): void {
-  const pins = readPins(store);
+export async function liftPins(store: Store, revision: string): Promise<void> {
+  const pins = await readPins(store);
   const active = Object.entries(pins).filter(([, p]) => p.madeAt === revision);
-  if (active.length !== Object.keys(pins).length) writePins(store, Object.fromEntries(active));
+  if (active.length !== Object.keys(pins).length) await writePins(store, Object.fromEntries(active));
 }
 
 /** Swaps pinned apps' resources in. */
-export function applyPins(
+export async function applyPins(
   resources: DesiredResource[],
   pins: Array<[string, Pin]>,
-  loadDesired: (revision: string) => DesiredResource[] | undefined,
-): DesiredResource[] {
+  loadDesired: (revision: string) => Promise<DesiredResource[] | undefined>,
+): Promise<DesiredResource[]> {
   let out = resources;
   for (const [app, pin] of pins) {
     // Redacted snapshots (Secrets) cannot be re-applied: those keep what Git has now.
-    const pinned = (loadDesired(pin.to) ?? []).filter((r) => r.owner === app && !r.redacted);
+    const pinned = ((await loadDesired(pin.to)) ?? []).filter((r) => r.owner === app && !r.redacted);
     const pinnedIds = new Set(pinned.map((r) => r.id));
     const keepCurrent = out.filter((r) => r.owner === app && isKubeSecretResource(r) && !pinnedIds.has(r.id));
     out = [...out.filter((r) => r.owner !== app), ...pinned, ...keepCurrent];

@@ -34,30 +34,45 @@ export interface PassOptions {
   allowMassDelete?: boolean;
   /** Stands for the revision's encrypted values in desired specs (from the secrets preflight). */
   secretDigest?: DesiredContext['secretDigest'];
+  /**
+   * Only these environments (a daemon replica's shard, docs/ha.md): desired resources and the
+   * inventory of other environments are left out, so they are neither applied nor pruned here.
+   */
+  environments?: ReadonlySet<string>;
 }
 
 export async function planRevision(opts: PassOptions): Promise<PassResult> {
   const { store, registry } = opts;
-  const inventory = new Map(store.listInventory().map((i) => [i.resource.id, i]));
-  const unsettled = (id: string) => store.getKv(UNSETTLED, id);
+  const scope = opts.environments;
+  const inScope = (r: { environment: string }) => !scope || scope.has(r.environment);
+  const inventory = new Map((await store.listInventory()).filter((i) => inScope(i.resource)).map((i) => [i.resource.id, i]));
+  // Read once per pass: the plan is a pure function of what was read.
+  const unsettledIds = await store.listKv(UNSETTLED);
+  const unsettled = (id: string) => unsettledIds.get(id);
   const probes = await probeTargets(registry, reachabilityTargets(opts.manifests));
   const graph = buildDesired(opts.manifests, { ...desiredContext(inventory, probes), secretDigest: opts.secretDigest });
-  const base = applyPins(graph.resources, activePins(store, opts.revision), (rev) => store.loadDesired(rev));
+  const pinned = await applyPins(graph.resources, await activePins(store, opts.revision), (rev) => store.loadDesired(rev));
+  const base = scope ? pinned.filter(inScope) : pinned;
   const observed = await observeResources(registry, base, probes.unreachable);
+  // An Ingress may route to applications of environments another replica owns: their endpoints
+  // count as up when that replica last observed them healthy.
+  const elsewhere = scope && opts.manifests.ingresses.size ? new Map((await store.listObserved()).map((o) => [o.id, o])) : undefined;
 
   // Sites are rendered for endpoints that are up: healthy now, or about to be (re)started in this pass.
   const byId = new Map(base.map((r) => [r.id, r]));
   const up = (id: string) => {
+    if (elsewhere && !byId.has(id)) return (elsewhere.get(id)?.health.level ?? 0) >= 100;
     const o = observed.get(id);
     if (o?.state === 'unknown') return false;
     const d = byId.get(id);
     return (o?.health.level ?? 0) >= 100 || (!!d && needsChange(d, o, inventory.get(id), unsettled(id)));
   };
-  const edge = buildEdgeResources(opts.manifests, base, {
+  const allEdge = buildEdgeResources(opts.manifests, pinned, {
     endpointUp: up,
     facts: (target) => probes.facts.get(target)?.nginx,
-    certificate: (name) => issuedVersion(observed.get(certificateId(name))),
+    certificate: (name) => issuedVersion(observed.get(certificateId(name)) ?? elsewhere?.get(certificateId(name))),
   });
+  const edge = scope ? allEdge.filter(inScope) : allEdge;
   const desired = [...base, ...edge];
   const desiredIds = new Set(desired.map((r) => r.id));
   const rest = [...edge, ...[...inventory.values()].filter((i) => !desiredIds.has(i.resource.id)).map((i) => i.resource)];

@@ -17,7 +17,6 @@ import { type PassResult, planRevision } from './plan-revision.js';
 import { recordPass, recordRevisionFacts } from './record.js';
 import { rollbackTarget } from './rollback.js';
 import type { Session } from './session.js';
-import { acquireStateLock } from './state-lock.js';
 import { scopeOf } from './target-scope.js';
 import { openRevisionSecrets } from '../secrets/index.js';
 
@@ -40,6 +39,8 @@ export interface ReconcileOptions {
   onPlan?: (plan: Plan, pass: number) => void;
   /** Use this revision instead of loading one (rollback, daemon). */
   loaded?: LoadedRevision;
+  /** Only these environments (a daemon replica's shard); default all. */
+  environments?: ReadonlySet<string>;
 }
 
 export type { RunResult, RunSummary as ReconcileSummary } from '../model/run-summary.js';
@@ -47,11 +48,11 @@ export type { RunResult, RunSummary as ReconcileSummary } from '../model/run-sum
 const maxPasses = 10;
 
 export async function reconcile(session: Session, opts: ReconcileOptions): Promise<ReconcileSummary> {
-  const release = opts.dryRun ? () => {} : acquireStateLock(session.stateDir, 'reconcile');
+  const release = opts.dryRun ? () => {} : await session.lock('reconcile');
   try {
     return await reconcileLocked(session, opts);
   } finally {
-    release();
+    await release();
   }
 }
 
@@ -66,7 +67,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
   // missing identity or a wrong key fails the revision here, naming the file, with nothing applied.
   const secrets = await openRevisionSecrets(loaded.manifests, loaded.source, { identityFiles: session.ageIdentityFiles, stateDir: session.stateDir });
   const registry = session.targets(scopeOf(loaded.manifests), loaded.source.rootDir, { readOnly: opts.dryRun, resolveSecret: secrets.resolve });
-  if (!opts.dryRun) recordRevisionFacts(store, revision, loaded.manifests);
+  if (!opts.dryRun) await recordRevisionFacts(store, revision, loaded.manifests);
   const passOptions = {
     revision,
     manifests: loaded.manifests,
@@ -75,6 +76,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     prune: opts.prune,
     allowMassDelete: opts.allowMassDelete,
     secretDigest: secrets.digest,
+    environments: opts.environments,
   };
 
   const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
@@ -91,7 +93,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     for (;;) {
       passes++;
       opts.onPlan?.(last.plan, passes);
-      if (!opts.dryRun) recordPass(store, revision, last);
+      if (!opts.dryRun) await recordPass(store, revision, last);
       const plan = last.plan;
       if (plan.changes.length === 0 || plan.massDelete || opts.dryRun || passes > maxPasses || Date.now() > deadline) break;
       if (opts.signal?.aborted) {
@@ -102,16 +104,18 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
       if (runnable.changes.length === 0) break;
       // A run row is written only when there is work: a no-op reconcile writes nothing.
       if (runId === undefined) {
-        runId = store.startRun('reconcile', revision);
+        runId = await store.startRun('reconcile', revision);
         // Saved before any task runs: a crash after execution still leaves the revision restorable.
-        store.saveDesired(revision, last.desired);
+        await store.saveDesired(revision, last.desired);
       }
       for (const c of runnable.changes) changedOwners.add(c.owner);
       const byId = new Map(last.desired.map((r) => [r.id, r]));
+      const tombstones = new Map<string, string | undefined>();
+      for (const c of runnable.changes) if (!last.inventory.has(c.id)) tombstones.set(c.id, await store.getKv(TOMBSTONES, c.id));
       const tasks = planToTasks(runnable, {
         inventory: last.inventory,
         batchSize: (owner) => releases.get(owner)?.manifest.spec.strategy?.batchSize,
-        tombstone: (id) => store.getKv(TOMBSTONES, id),
+        tombstone: (id) => tombstones.get(id),
         healthy: settledIn(last),
         resourceOf: (id) => byId.get(id),
       });
@@ -145,17 +149,19 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
         if (r.state === 'failed' || r.state === 'cancelled') failures.push({ resource: r.resourceId, message: r.message ?? r.state });
       // A failed release with autoRollback returns to the revision its instances ran before, pinned
       // until Git moves on (the next pass applies the pin like any other desired state).
-      const rollbacks = summary.stoppedOwners
-        .filter((owner) => releases.get(owner)?.manifest.spec.strategy?.autoRollback && !rolledBack.some((r) => r.application === owner))
-        .map((owner) => ({ application: owner, to: rollbackTarget(last!.inventory, owner, store) }))
-        .filter((r): r is { application: string; to: string } => !!r.to);
+      const rollbacks: Array<{ application: string; to: string }> = [];
+      for (const owner of summary.stoppedOwners) {
+        if (!releases.get(owner)?.manifest.spec.strategy?.autoRollback || rolledBack.some((r) => r.application === owner)) continue;
+        const to = await rollbackTarget(last.inventory, owner, store);
+        if (to) rollbacks.push({ application: owner, to });
+      }
       if (rollbacks.length) {
-        const pins = readPins(store);
+        const pins = await readPins(store);
         for (const r of rollbacks) {
           pins[r.application] = { to: r.to, madeAt: revision };
-          store.audit({ type: 'auto-rollback', subject: `Application/${r.application}`, message: `release failed; rolled back to ${r.to}` });
+          await store.audit({ type: 'auto-rollback', subject: `Application/${r.application}`, message: `release failed; rolled back to ${r.to}` });
         }
-        writePins(store, pins);
+        await writePins(store, pins);
         rolledBack.push(...rollbacks);
       }
       last = await planRevision(passOptions);
@@ -163,11 +169,11 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
       if (summary.failed > 0 || summary.cancelled > 0) {
         passes++;
         opts.onPlan?.(last.plan, passes);
-        recordPass(store, revision, last);
+        await recordPass(store, revision, last);
         break;
       }
     }
-    const held = activePins(store, revision).map(
+    const held = (await activePins(store, revision)).map(
       ([app, pin]) => `Application/${app} is held at revision ${pin.to.slice(0, 12)} after a rollback; Git's version applies from the next commit`,
     );
     result = summarize(revision, last, { started, passes, totals, failures, rolledBack, interrupted, dryRun: opts.dryRun, warnings: held });
@@ -177,10 +183,10 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     if (runId !== undefined) {
       const outcome: RunResult = result?.result ?? (opts.signal?.aborted ? 'interrupted' : 'failed');
       if (result && last) {
-        store.saveDesired(revision, last.desired);
-        recordHistory(store, runId, revision, last.desired, changedOwners, result);
+        await store.saveDesired(revision, last.desired);
+        await recordHistory(store, runId, revision, last.desired, changedOwners, result);
       }
-      store.finishRun(runId, outcome === 'converged', summaryJson(result, outcome, revision, started));
+      await store.finishRun(runId, outcome === 'converged', summaryJson(result, outcome, revision, started));
     }
   }
 }

@@ -16,28 +16,28 @@ export interface EdgeSnapshot {
 export const edgeSnapshotKey = ['edge', 'ingresses'] as const;
 
 /** Once per revision reconciled: the specs later commands build targets from, pins, the edge map. */
-export function recordRevisionFacts(store: Store, revision: string, manifests: ManifestSet): void {
-  rememberScope(store, manifests);
-  liftPins(store, revision);
-  rememberEdge(store, manifests);
-  rememberApplied(store, revision, manifests);
+export async function recordRevisionFacts(store: Store, revision: string, manifests: ManifestSet): Promise<void> {
+  await rememberScope(store, manifests);
+  await liftPins(store, revision);
+  await rememberEdge(store, manifests);
+  await rememberApplied(store, revision, manifests);
 }
 
 /** After every pass: observations, and adoption of what is live and in sync but missing from the inventory. */
-export function recordPass(store: Store, revision: string, pass: PassResult): void {
-  store.saveObserved([...pass.observed.values()]);
+export async function recordPass(store: Store, revision: string, pass: PassResult): Promise<void> {
+  await store.saveObserved([...pass.observed.values()]);
   // A crash between apply and record (or a lost state file) leaves live, in-sync resources out of the
   // inventory: adopting them keeps prune and `down` able to find them.
   for (const d of pass.desired) {
     const o = pass.observed.get(d.id);
     if (pass.inventory.has(d.id) || o?.state !== 'present' || o.appliedHash !== d.hash) continue;
-    store.recordApplied(d, 'adopted', revision);
+    await store.recordApplied(d, 'adopted', revision);
     pass.inventory.set(d.id, { resource: d, appliedHash: d.hash, revision, lastTaskKey: 'adopted', appliedAt: new Date().toISOString() });
   }
 }
 
 /** Ingress → applications/certificate (written only when changed). */
-function rememberEdge(store: Store, manifests: ManifestSet): void {
+async function rememberEdge(store: Store, manifests: ManifestSet): Promise<void> {
   const snapshot: EdgeSnapshot = { ingresses: {} };
   for (const [name, { manifest: ing }] of [...manifests.ingresses].sort(([a], [b]) => a.localeCompare(b))) {
     snapshot.ingresses[name] = {
@@ -47,5 +47,5 @@ function rememberEdge(store: Store, manifests: ManifestSet): void {
     };
   }
   const text = JSON.stringify(snapshot);
-  if (store.getKv(...edgeSnapshotKey) !== text) store.setKv(...edgeSnapshotKey, text);
+  if ((await store.getKv(...edgeSnapshotKey)) !== text) await store.setKv(...edgeSnapshotKey, text);
 }

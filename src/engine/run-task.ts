@@ -38,13 +38,13 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
   const { store } = ctx;
   const ref = { key: task.key, resourceId: task.resourceId, owner, action: task.action };
   const log = ctx.log.child({ task: task.key.slice(0, 12), resource: task.resourceId, action: task.action });
-  store.setTaskState(task.key, 'running');
+  await store.setTaskState(task.key, 'running');
 
   let target: Target;
   try {
     target = await ctx.targetFor(task.target);
   } catch (err) {
-    return failNow(`no target ${task.target}: ${errorMessage(err)}`);
+    return await failNow(`no target ${task.target}: ${errorMessage(err)}`);
   }
 
   // Dependencies that need no change must still be healthy now (an earlier run may have been cut short).
@@ -58,8 +58,8 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
       signal: ctx.signal,
     });
     if (!waited.healthy) {
-      if (ctx.signal?.aborted) return cancel(`interrupted while waiting for dependency ${id}`, 0);
-      return failNow(`dependency ${id} is not healthy: ${waited.message}`);
+      if (ctx.signal?.aborted) return await cancel(`interrupted while waiting for dependency ${id}`, 0);
+      return await failNow(`dependency ${id} is not healthy: ${waited.message}`);
     }
   }
 
@@ -74,19 +74,19 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
       message = result.message;
     } catch (err) {
       message = errorMessage(err);
-      store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
+      await store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
       // The same input fails the same way every time (an undecryptable secret, a NUL byte, a refused path): no retry.
-      if (isPermanent(err)) return fail(message, attempt);
-      if (attempt > ctx.retry.max) return fail(`${message} (after ${attempt} attempts)`, attempt);
+      if (isPermanent(err)) return await fail(message, attempt);
+      if (attempt > ctx.retry.max) return await fail(`${message} (after ${attempt} attempts)`, attempt);
       const delayMs = backoffDelay(attempt, ctx.retry);
       log.warn('apply failed, retrying', { attempt, delayMs, error: message });
       ctx.emit({ type: 'task-retry', attempt, delayMs, message, ...ref });
-      if (!(await sleep(delayMs, ctx.signal))) return cancel('interrupted while waiting to retry', attempt);
+      if (!(await sleep(delayMs, ctx.signal))) return await cancel('interrupted while waiting to retry', attempt);
       continue;
     }
     if (outcome === 'failed') {
-      store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
-      return fail(message ?? 'target reported failure', attempt);
+      await store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
+      return await fail(message ?? 'target reported failure', attempt);
     }
     if (needsHealthWait(task.action, task.resource)) {
       ctx.emit({ type: 'task-waiting-health', ...ref });
@@ -100,11 +100,11 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
         if (!interrupted && task.resource.hook?.deleteOnFailure) waited.message += await deleteHook(target, task, 'it failed (HookFailed)', ctx, log);
         // The change reached the target: it enters the inventory so prune can still find it, and it
         // is unsettled: the next plan repairs it (an idempotent ensure plus this wait) until healthy.
-        store.transaction(() => {
-          store.recordAttempt(task.key, 'failed', waited.message, startedAt, new Date().toISOString());
-          store.setTaskState(task.key, interrupted ? 'cancelled' : 'failed', interrupted ? undefined : 'failed', waited.message);
-          store.recordApplied(task.resource, task.key, task.revision);
-          store.setKv(UNSETTLED, task.resourceId, waited.message ?? 'not healthy');
+        await store.transaction(async (tx) => {
+          await tx.recordAttempt(task.key, 'failed', waited.message, startedAt, new Date().toISOString());
+          await tx.setTaskState(task.key, interrupted ? 'cancelled' : 'failed', interrupted ? undefined : 'failed', waited.message);
+          await tx.recordApplied(task.resource, task.key, task.revision);
+          await tx.setKv(UNSETTLED, task.resourceId, waited.message ?? 'not healthy');
         });
         return interrupted
           ? { state: 'cancelled', message: waited.message, attempts: attempt }
@@ -113,37 +113,37 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     }
     if (task.action !== 'delete' && task.resource.hook?.deleteOnSuccess)
       message = (message ?? 'applied') + (await deleteHook(target, task, 'it succeeded (HookSucceeded)', ctx, log));
-    store.transaction(() => {
-      store.recordAttempt(task.key, outcome, message, startedAt, new Date().toISOString());
-      store.setTaskState(task.key, 'succeeded', outcome, message);
-      store.setKv(UNSETTLED, task.resourceId, undefined);
+    await store.transaction(async (tx) => {
+      await tx.recordAttempt(task.key, outcome, message, startedAt, new Date().toISOString());
+      await tx.setTaskState(task.key, 'succeeded', outcome, message);
+      await tx.setKv(UNSETTLED, task.resourceId, undefined);
       if (task.action === 'delete') {
-        store.removeFromInventory(task.resourceId);
+        await tx.removeFromInventory(task.resourceId);
         // Tombstone: a later re-create of the same content must not reuse the first create's key.
-        store.setKv(TOMBSTONES, task.resourceId, task.key);
-      } else store.recordApplied(task.resource, task.key, task.revision);
+        await tx.setKv(TOMBSTONES, task.resourceId, task.key);
+      } else await tx.recordApplied(task.resource, task.key, task.revision);
     });
     log.debug('task succeeded', { outcome, attempts: attempt });
     return { state: 'succeeded', outcome, message, attempts: attempt };
   }
 
-  function failNow(message: string): TaskRunResult {
+  async function failNow(message: string): Promise<TaskRunResult> {
     const now = new Date().toISOString();
-    store.transaction(() => {
-      store.recordAttempt(task.key, 'failed', message, now, now);
-      store.setTaskState(task.key, 'failed', 'failed', message);
+    await store.transaction(async (tx) => {
+      await tx.recordAttempt(task.key, 'failed', message, now, now);
+      await tx.setTaskState(task.key, 'failed', 'failed', message);
     });
     return { state: 'failed', outcome: 'failed', message, attempts: 1 };
   }
 
-  function fail(message: string, attempts: number): TaskRunResult {
-    store.setTaskState(task.key, 'failed', 'failed', message);
+  async function fail(message: string, attempts: number): Promise<TaskRunResult> {
+    await store.setTaskState(task.key, 'failed', 'failed', message);
     log.warn('task failed', { error: message, attempts });
     return { state: 'failed', outcome: 'failed', message, attempts };
   }
 
-  function cancel(message: string, attempts: number): TaskRunResult {
-    store.setTaskState(task.key, 'cancelled', undefined, message);
+  async function cancel(message: string, attempts: number): Promise<TaskRunResult> {
+    await store.setTaskState(task.key, 'cancelled', undefined, message);
     return { state: 'cancelled', message, attempts };
   }
 }

@@ -31,8 +31,8 @@ export const sessionOptions = {
     defaultText: 'the working tree, or HEAD of a remote',
   }),
   path: option(kinds.text({ arg: '<subdir>', allowEmpty: true }), { description: 'subdirectory of the repository holding the manifests' }),
-  state: option(kinds.pathOrUrl({ arg: '<file>', type: 'path', urls: STATE_URL }), {
-    description: 'state file (SQLite)',
+  state: option(kinds.pathOrUrl({ arg: '<file|url>', type: 'path or URL', urls: STATE_URL }), {
+    description: 'state file (SQLite), or postgresql://user@host:port/db shared by several daemon replicas',
     default: (earlier, cwd) => defaultStateLocation(String(earlier.repo ?? '.'), cwd),
     defaultText: '<repo>/.boreas/state.db for a local --repo, else .boreas/state.db in the working directory',
   }),

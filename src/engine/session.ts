@@ -1,22 +1,22 @@
 // Everything one command run needs, opened once: the state store, the manifests source, the target
 // registry. Commands open a session, use it, and close it in `finally`.
 import { mkdirPrivate } from '../util/private-files.js';
-import { resolve } from 'node:path';
 import { cacheDirFor } from './cache-dir.js';
 import { openSource } from '../source/index.js';
 import type { Source } from '../source/source.js';
-import { openSqliteStore } from '../store/index.js';
+import { acquireDatabaseWriterLock, openPostgresStore, openSqliteStore, stateLocation } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { type TargetOptions, TargetRegistry, targetFactories } from '../targets/index.js';
 import type { TargetScope } from '../targets/target.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { identityFiles, resolveSecret, type SecretSource } from '../secrets/index.js';
+import { acquireStateLock } from './state-lock.js';
 
 export interface SessionOptions {
   repo?: string;
   ref?: string;
   path?: string;
-  /** State file; its directory holds caches and local target state. */
+  /** State file (its directory holds caches and local target state) or a PostgreSQL URL. */
   state: string;
   log?: Logger;
   /** Target wiring (the daemon's pull queue, test runners). */
@@ -42,18 +42,30 @@ export interface Session {
    * preflight); default: env and file only.
    */
   targets(scope: TargetScope, repoDir: string, opts?: { readOnly?: boolean; resolveSecret?: (source: SecretSource) => Promise<string> }): TargetRegistry;
+  /** One writer per state: takes the lock for `command` (reconcile, down) and returns its release. */
+  lock(command: string): Promise<() => Promise<void> | void>;
   close(): Promise<void>;
 }
 
+/** How a session keeps other writers out: state.lock for a file; see SessionBase.lock. */
+export type WriterLock = (command: string) => Promise<() => Promise<void> | void>;
+
 export function openSession(opts: SessionOptions): Session {
-  const statePath = resolve(opts.state);
-  const stateDir = resolve(statePath, '..');
+  const location = stateLocation(opts.state);
+  const stateDir = location.dir;
   if (!opts.readOnly) mkdirPrivate(stateDir);
-  const store = openSqliteStore(statePath, { readOnly: opts.readOnly });
   const cache = cacheDirFor(stateDir, !opts.readOnly);
   const cacheDir = cache.dir;
+  let store: Store;
+  let lock: WriterLock | undefined;
+  if (location.kind === 'sqlite') store = openSqliteStore(location.file, { readOnly: opts.readOnly });
+  else {
+    const pg = openPostgresStore(location.url, { readOnly: opts.readOnly });
+    store = pg;
+    lock = (command) => acquireDatabaseWriterLock(pg, command);
+  }
   const session = sessionOver(
-    { store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets, ageIdentityFiles: opts.ageIdentityFiles },
+    { store, stateDir, cacheDir, log: opts.log ?? createLogger(), targets: opts.targets, ageIdentityFiles: opts.ageIdentityFiles, lock },
     () => openSource({ repo: opts.repo ?? '.', ref: opts.ref, path: opts.path, cacheDir }),
   );
   const close = session.close;
@@ -77,6 +89,11 @@ export interface SessionBase {
   targets?: TargetOptions;
   /** age identity files (default: BOREAS_AGE_IDENTITY_FILE). */
   ageIdentityFiles?: string[];
+  /**
+   * One writer per state. Default: `state.lock` beside the SQLite file. PostgreSQL: an advisory lock
+   * that daemon replicas respect; a daemon replica's own runs are fenced by leases instead.
+   */
+  lock?: WriterLock;
 }
 
 /**
@@ -93,6 +110,7 @@ export function sessionOver(base: SessionBase, source: () => Promise<Source>, ow
     log: base.log,
     ageIdentityFiles: identityFiles(base.ageIdentityFiles),
     source: () => (opened ??= source()),
+    lock: base.lock ?? (async (command) => acquireStateLock(base.stateDir, command)),
     targets(scope, repoDir, o = {}) {
       const registry = new TargetRegistry(
         {
@@ -111,7 +129,7 @@ export function sessionOver(base: SessionBase, source: () => Promise<Source>, ow
     },
     async close() {
       await Promise.allSettled(registries.splice(0).map((r) => r.closeAll()));
-      if (ownsStore) base.store.close();
+      if (ownsStore) await base.store.close();
     },
   };
 }

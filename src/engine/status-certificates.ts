@@ -10,17 +10,17 @@ import { certificateStatus, currentCertificate } from '../targets/certificates/i
 import { type EdgeSnapshot, edgeSnapshotKey } from './record.js';
 
 /** Certificates per application name, ready for AppStatus.certificates. */
-export function certificatesByApp(
+export async function certificatesByApp(
   store: Store,
   inventory: InventoryItem[],
   observed: (id: string) => ObservedResource | undefined,
   now = new Date(),
-): Map<string, CertificateStatus[]> {
-  const snapshot = JSON.parse(store.getKv(...edgeSnapshotKey) ?? '{"ingresses":{}}') as EdgeSnapshot;
+): Promise<Map<string, CertificateStatus[]>> {
+  const snapshot = JSON.parse((await store.getKv(...edgeSnapshotKey)) ?? '{"ingresses":{}}') as EdgeSnapshot;
   const files = inventory.filter((i) => i.resource.kind === 'CertificateFiles');
   const names = [...new Set(Object.values(snapshot.ingresses).flatMap((i) => (i.certificate ? [i.certificate] : [])))].sort();
   // Without the manifests, the issued record's domains stand in for the Certificate's.
-  const certs = names.map((name) => ({ name, domains: currentCertificate(store, name)?.domains ?? [] }));
+  const certs = await Promise.all(names.map(async (name) => ({ name, domains: (await currentCertificate(store, name))?.domains ?? [] })));
   const specOf = (i: InventoryItem) => (i.resource.kind === 'CertificateFiles' ? i.resource.spec : undefined);
   const nodesOf = (cert: string) => files.filter((f) => specOf(f)?.certificate === cert);
   const served = (cert: string, node: string) => {
@@ -28,7 +28,7 @@ export function certificatesByApp(
     return item ? servedFingerprint(observed(item.resource.id)) : undefined;
   };
   const rows = new Map<string, CertificateStatus>();
-  for (const s of certificateStatus(store, certs, (c) => nodesOf(c).flatMap((f) => specOf(f)?.node ?? []), served, now)) {
+  for (const s of await certificateStatus(store, certs, (c) => nodesOf(c).flatMap((f) => specOf(f)?.node ?? []), served, now)) {
     const drifted = s.nodes.filter((n) => n.drift);
     rows.set(s.name, {
       name: s.name,

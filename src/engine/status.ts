@@ -25,13 +25,13 @@ export interface StatusOptions {
 
 export async function collectStatus(session: Session, opts: StatusOptions = {}): Promise<AppStatus[]> {
   const { app } = opts;
-  const all = session.store.listInventory();
+  const all = await session.store.listInventory();
   const inventory = all.filter((i) => (!app || i.resource.owner === app) && !edgeOwner(i.resource.owner));
   const certFiles = all.filter((i) => i.resource.kind === 'CertificateFiles');
-  const cached = new Map(session.store.listObserved().map((o) => [o.id, o]));
+  const cached = new Map((await session.store.listObserved()).map((o) => [o.id, o]));
   let live = new Map<string, ObservedResource>();
   if (opts.observe !== 'cached') {
-    const registry = session.targets(rememberedScope(session.store), process.cwd(), { readOnly: true });
+    const registry = session.targets(await rememberedScope(session.store), process.cwd(), { readOnly: true });
     live = await observeResources(
       registry,
       [...inventory, ...certFiles].map((i) => i.resource),
@@ -41,8 +41,8 @@ export async function collectStatus(session: Session, opts: StatusOptions = {}):
   const observed = (id: string): ObservedResource | undefined => live.get(id) ?? cached.get(id);
   const byOwner = new Map<string, InventoryItem[]>();
   for (const item of inventory) (byOwner.get(item.resource.owner) ?? byOwner.set(item.resource.owner, []).get(item.resource.owner)!).push(item);
-  const revisionOf = appliedRevisions(session.store);
-  const certificates = certificatesByApp(session.store, certFiles, observed);
+  const revisionOf = await appliedRevisions(session.store);
+  const certificates = await certificatesByApp(session.store, certFiles, observed);
   const out: AppStatus[] = [];
   for (const [owner, items] of byOwner) {
     items.sort((a, b) => a.resource.id.localeCompare(b.resource.id));
@@ -51,7 +51,7 @@ export async function collectStatus(session: Session, opts: StatusOptions = {}):
     const entry: AppStatus = {
       app: owner,
       environment: newest.resource.environment,
-      revision: revisionOf(owner, newest.revision),
+      revision: await revisionOf(owner, newest.revision),
       sync: 'in-sync',
       health: { status: 'Missing', level: 0 },
       drift: [],

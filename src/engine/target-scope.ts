@@ -18,15 +18,15 @@ export function scopeOf(manifests: ManifestSet): TargetScope {
 }
 
 /** The last remembered scope (empty before any reconcile). */
-export function rememberedScope(store: Store): TargetScope {
-  const raw = store.getKv(...snapshotKey);
+export async function rememberedScope(store: Store): Promise<TargetScope> {
+  const raw = await store.getKv(...snapshotKey);
   return fromSnapshot(raw ? (JSON.parse(raw) as ScopeSnapshot) : { nodes: {}, environments: {} });
 }
 
 /** Remembers the scope for later commands; writes nothing when unchanged. */
-export function rememberScope(store: Store, manifests: ManifestSet): void {
+export async function rememberScope(store: Store, manifests: ManifestSet): Promise<void> {
   const text = JSON.stringify(snapshotOf(manifests));
-  if (store.getKv(...snapshotKey) !== text) store.setKv(...snapshotKey, text);
+  if ((await store.getKv(...snapshotKey)) !== text) await store.setKv(...snapshotKey, text);
 }
 
 function snapshotOf(m: ManifestSet): ScopeSnapshot {

@@ -7,25 +7,21 @@ import { planToTasks } from '../plan/tasks.js';
 import { type ExecutionSummary, executeTasks } from './executor.js';
 import { observeResources } from './observe.js';
 import type { Session } from './session.js';
-import { acquireStateLock } from './state-lock.js';
 import { rememberedScope } from './target-scope.js';
 
 export async function teardown(session: Session, opts: { all: boolean }): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
-  const release = acquireStateLock(session.stateDir, 'down');
+  const release = await session.lock('down');
   try {
     return await teardownLocked(session, opts);
   } finally {
-    release();
+    await release();
   }
 }
 
 async function teardownLocked(session: Session, opts: { all: boolean }): Promise<{ plan: Plan; summary?: ExecutionSummary }> {
-  const registry = session.targets(rememberedScope(session.store), process.cwd());
+  const registry = session.targets(await rememberedScope(session.store), process.cwd());
   const inventory = new Map(
-    session.store
-      .listInventory()
-      .filter((i) => opts.all || registry.onThisMachine(i.resource.target))
-      .map((i) => [i.resource.id, i]),
+    (await session.store.listInventory()).filter((i) => opts.all || registry.onThisMachine(i.resource.target)).map((i) => [i.resource.id, i]),
   );
   const observed = await observeResources(
     registry,
@@ -35,7 +31,7 @@ async function teardownLocked(session: Session, opts: { all: boolean }): Promise
   // `down` means it: no mass-delete guard.
   const plan = computePlan({ revision: 'down', desired: [], observed, inventory, prune: true, allowMassDelete: true });
   if (plan.changes.length === 0) return { plan };
-  const runId = session.store.startRun('down', 'down');
+  const runId = await session.store.startRun('down', 'down');
   let summary: ExecutionSummary | undefined;
   try {
     summary = await executeTasks(planToTasks(plan, { inventory, batchSize: () => undefined }), {
@@ -47,7 +43,7 @@ async function teardownLocked(session: Session, opts: { all: boolean }): Promise
     });
     return { plan, summary };
   } finally {
-    session.store.finishRun(runId, !!summary && summary.failed === 0, {
+    await session.store.finishRun(runId, !!summary && summary.failed === 0, {
       result: summary ? 'down' : 'failed',
       deleted: summary?.succeeded ?? 0,
       failed: summary?.failed ?? 0,

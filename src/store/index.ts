@@ -1,4 +1,5 @@
-// The state store: the interface everyone codes against, and the SQLite implementation that backs it.
+// The state store: the interface everyone codes against, the SQLite implementation (the embedded
+// default) and the PostgreSQL one (several daemon replicas), chosen by `--state`.
 export * from './store.js';
 export {
   openSqliteStore,
@@ -7,6 +8,10 @@ export {
   type SqliteStore,
   type SqliteStoreOptions,
   type Migration,
-  type StoredAuditEvent,
-  type TaskAttempt,
 } from './sqlite/index.js';
+export { openPostgresStore, type PostgresStore } from './postgres/index.js';
+export { ClusterTables, type LeaseRow, type ReplicaRow } from './postgres/cluster.js';
+export { acquireDatabaseWriterLock } from './postgres/writer-lock.js';
+export { openStore } from './open-store.js';
+export { displayUrl, isDatabaseUrl, stateLocation, type StateLocation } from './location.js';
+export { LeaseLost, type Fence } from './fence.js';

@@ -1,5 +1,6 @@
-// The state store contract. SQLite (store/sqlite/) is the embedded default; the interface is kept
-// narrow and synchronous-free of SQLite types so PostgreSQL can implement it later.
+// The state store contract. SQLite (store/sqlite/) is the embedded default, PostgreSQL
+// (store/postgres/) the shared one for several daemon replicas. Every method returns a Promise so a
+// networked database can implement it; the contract suite (test/store/contract/) runs against both.
 import type { InventoryItem } from '../model/inventory.js';
 import type { DesiredResource, Json, ObservedResource } from '../model/resource.js';
 import type { Task, TaskOutcome, TaskState } from '../model/plan.js';
@@ -73,47 +74,73 @@ export interface AuditEvent {
   data?: Json;
 }
 
+/** One stored audit event, with the time and sequence number the store gave it. */
+export interface StoredAuditEvent extends AuditEvent {
+  id: number;
+  at: string;
+}
+
+/** One recorded attempt of a task. */
+export interface TaskAttempt {
+  attempt: number;
+  runId: number;
+  outcome: TaskOutcome;
+  message?: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
 export interface Store {
   // --- revisions and desired snapshots
-  recordRevision(rev: RevisionRecord): void;
-  getRevision(sha: string): RevisionRecord | undefined;
+  recordRevision(rev: RevisionRecord): Promise<void>;
+  getRevision(sha: string): Promise<RevisionRecord | undefined>;
   /** Stores the desired resources of a revision once (no-op when already stored). */
-  saveDesired(revision: string, resources: DesiredResource[]): void;
-  loadDesired(revision: string): DesiredResource[] | undefined;
+  saveDesired(revision: string, resources: DesiredResource[]): Promise<void>;
+  loadDesired(revision: string): Promise<DesiredResource[] | undefined>;
 
   // --- inventory (what was applied)
-  listInventory(target?: string): InventoryItem[];
-  recordApplied(resource: DesiredResource, taskKey: string, revision: string): void;
-  removeFromInventory(resourceId: string): void;
+  listInventory(target?: string): Promise<InventoryItem[]>;
+  recordApplied(resource: DesiredResource, taskKey: string, revision: string): Promise<void>;
+  removeFromInventory(resourceId: string): Promise<void>;
 
   // --- observed state cache (written only when it changed)
-  saveObserved(observed: ObservedResource[]): void;
-  listObserved(): ObservedResource[];
+  saveObserved(observed: ObservedResource[]): Promise<void>;
+  listObserved(): Promise<ObservedResource[]>;
 
   // --- runs, tasks and attempts
-  startRun(command: string, revision: string): number;
-  finishRun(runId: number, converged: boolean, summary: Json): void;
-  listRuns(limit?: number): RunRecord[];
-  getTask(key: string): TaskRecord | undefined;
+  startRun(command: string, revision: string): Promise<number>;
+  finishRun(runId: number, converged: boolean, summary: Json): Promise<void>;
+  listRuns(limit?: number): Promise<RunRecord[]>;
+  getTask(key: string): Promise<TaskRecord | undefined>;
   /** Inserts a task (state pending) or, when the key exists and did not succeed, re-attaches it to this run. */
-  upsertTask(task: Task, runId: number, owner: string): TaskRecord;
-  setTaskState(key: string, state: TaskState, outcome?: TaskOutcome, message?: string): void;
+  upsertTask(task: Task, runId: number, owner: string): Promise<TaskRecord>;
+  setTaskState(key: string, state: TaskState, outcome?: TaskOutcome, message?: string): Promise<void>;
   /** Records one attempt of a task (attempt number is counted by the store). */
-  recordAttempt(key: string, outcome: TaskOutcome, message: string | undefined, startedAt: string, finishedAt: string): void;
-  listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): TaskRecord[];
+  recordAttempt(key: string, outcome: TaskOutcome, message: string | undefined, startedAt: string, finishedAt: string): Promise<void>;
+  listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): Promise<TaskRecord[]>;
 
   // --- per-application history
-  recordAppRevision(rec: Omit<AppRevisionRecord, 'at'>): void;
-  listAppRevisions(application: string): AppRevisionRecord[];
+  recordAppRevision(rec: Omit<AppRevisionRecord, 'at'>): Promise<void>;
+  listAppRevisions(application: string): Promise<AppRevisionRecord[]>;
 
   // --- audit log and small key/value blobs (certificates, ACME account key, pins)
-  audit(event: AuditEvent): void;
-  getKv(namespace: string, key: string): string | undefined;
-  setKv(namespace: string, key: string, value: string | undefined): void;
+  audit(event: AuditEvent): Promise<void>;
+  getKv(namespace: string, key: string): Promise<string | undefined>;
+  setKv(namespace: string, key: string, value: string | undefined): Promise<void>;
+  /** Every key of a namespace with its value (small namespaces: unsettled resources, pins). */
+  listKv(namespace: string): Promise<Map<string, string>>;
+  /** Newest audit events first, optionally for one subject. */
+  listAudit(subject?: string, limit?: number): Promise<StoredAuditEvent[]>;
+  /** Every recorded attempt of a task, oldest first. */
+  listAttempts(key: string): Promise<TaskAttempt[]>;
 
-  /** Runs fn in one transaction (nested calls become savepoints). fn must be synchronous. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs fn in one transaction and commits when its promise resolves (rolls back when it rejects).
+   * Everything inside must go through `tx`: calls on the outer store wait until the transaction ends.
+   * A nested `tx.transaction` becomes a savepoint.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Rows inserted/updated/deleted since open (benchmarks assert zero on a no-op). */
   rowsWritten(): number;
-  close(): void;
+  close(): Promise<void>;
 }

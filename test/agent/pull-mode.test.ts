@@ -57,8 +57,8 @@ test('pull mode: heartbeat with facts, long poll, task run and reported, replay 
   t.after(() => pullAgent.close());
 
   const hub = controller.ctx.hub!;
-  for (let i = 0; i < 50 && !hub.heartbeats.has('pull-1'); i++) await new Promise((r) => setTimeout(r, 100));
-  const hb = hub.heartbeats.get('pull-1')!;
+  for (let i = 0; i < 50 && !hub.lastHeartbeat('pull-1'); i++) await new Promise((r) => setTimeout(r, 100));
+  const hb = hub.lastHeartbeat('pull-1')!;
   assert.equal(hb.agentVersion, '0.1.0');
   assert.equal((hb.facts as { nginx: { confDir: string } }).nginx.confDir, join(root, 'nginx'));
 

@@ -52,7 +52,7 @@ async function deployTo(nginx: TestNginx, store: ReturnType<typeof openSqliteSto
   const roots = { allowedRoots: [nginx.facts.confDir, nginx.facts.certDir] };
   const cert = await deployCertificate(
     {
-      ...certificatePayload(store, { certificate: 'shop-cert', node: 'edge', version, fingerprint, ...paths }),
+      ...(await certificatePayload(store, { certificate: 'shop-cert', node: 'edge', version, fingerprint, ...paths })),
       reloadCommand: nginx.facts.reloadCommand,
       testCommand: nginx.facts.testCommand,
     },
@@ -88,7 +88,7 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
     await pebble.stop();
     await edgeA.stop();
     await edgeB.stop();
-    store.close();
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -114,7 +114,7 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
     { version: 1, issued: true, sans: ['shop.test'], reason: 'not issued yet' },
   );
   assert.ok(published.length >= 1, 'the http-01 token went through the publisher');
-  const account = store.getKv('acme', `account:${pebble.directory}:ops@shop.test`);
+  const account = await store.getKv('acme', `account:${pebble.directory}:ops@shop.test`);
   assert.match(account!, /"url":"https:\/\/127\.0\.0\.1/);
   assert.equal((await ensureCertificate(cert, deps)).issued, false, 'far from expiry: no new order');
 
@@ -138,12 +138,16 @@ test('ACME http-01 via edge nginx: issue, deploy to two edges, renew in the wind
   assert.equal(v2.version, 2);
   assert.match(v2.reason!, /expires in \d+ day\(s\), renewBeforeDays 100000/);
   assert.notEqual(v2.fingerprint, v1.fingerprint);
-  assert.equal(store.getKv('acme', `account:${pebble.directory}:ops@shop.test`), account, 'the stored account is reused');
+  assert.equal(await store.getKv('acme', `account:${pebble.directory}:ops@shop.test`), account, 'the stored account is reused');
   for (const edge of [edgeA, edgeB]) assert.deepEqual(await deployTo(edge, store, v2.version, v2.fingerprint, backendPort), ['configured', 'unchanged']);
   await edgeA.waitForReloads(3);
   await edgeB.waitForReloads(3);
   for (const edge of [edgeA, edgeB]) assert.equal(await servedFingerprint(edge.facts.httpsPort, 'shop.test', root), v2.fingerprint);
-  assert.match(loadCertificateMaterial(store, 'shop-cert', 2)!.certPem, /END CERTIFICATE-----\s*-----BEGIN CERTIFICATE/, 'chain includes the intermediate');
+  assert.match(
+    (await loadCertificateMaterial(store, 'shop-cert', 2))!.certPem,
+    /END CERTIFICATE-----\s*-----BEGIN CERTIFICATE/,
+    'chain includes the intermediate',
+  );
 });
 
 test('ACME dns-01 through the configured hook command', { skip, timeout: 120_000 }, async (t) => {
@@ -152,7 +156,7 @@ test('ACME dns-01 through the configured hook command', { skip, timeout: 120_000
   const pebble = await startPebble({ httpPort: 1 });
   t.after(async () => {
     await pebble.stop();
-    store.close();
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   });
   // The hook: `hook add|remove <domain> <record-name> <value>` → challtestsrv TXT records.

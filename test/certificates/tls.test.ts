@@ -60,8 +60,8 @@ function filesSpec(nginx: TestNginx, version: number, fingerprint: string): Cert
 }
 
 /** The DeployCertificate payload with this test nginx's commands (an agent adds its own). */
-const payloadFor = (store: Parameters<typeof certificatePayload>[0], spec: CertificateFilesSpec, nginx: TestNginx) => ({
-  ...certificatePayload(store, spec),
+const payloadFor = async (store: Parameters<typeof certificatePayload>[0], spec: CertificateFilesSpec, nginx: TestNginx) => ({
+  ...(await certificatePayload(store, spec)),
   testCommand: nginx.facts.testCommand,
   reloadCommand: nginx.facts.reloadCommand,
 });
@@ -85,7 +85,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   assert.deepEqual({ version: v1.version, issued: v1.issued, sans: v1.sans }, { version: 1, issued: true, sans: ['shop.test', 'www.shop.test'] });
   assert.equal((await ensureCertificate(cert, { store })).issued, false, 'a valid certificate is not re-issued');
   const spec1 = filesSpec(nginx, v1.version, v1.fingerprint);
-  assert.equal((await deployCertificate(payloadFor(store, spec1, nginx), roots)).outcome, 'configured');
+  assert.equal((await deployCertificate(await payloadFor(store, spec1, nginx), roots)).outcome, 'configured');
   assert.equal((await stat(spec1.keyPath)).mode & 0o777, 0o600);
   assert.equal((await stat(spec1.certPath)).mode & 0o777, 0o644);
   await nginx.waitForReloads(1);
@@ -112,7 +112,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   await nginx.waitForReloads(2);
 
   // HTTPS verifies against the certificate as CA for its SAN; another name is refused
-  const pem1 = loadCertificateMaterial(store, 'shop-cert')!.certPem;
+  const pem1 = (await loadCertificateMaterial(store, 'shop-cert'))!.certPem;
   const agent = (servername: string) => new Agent({ connect: { ca: pem1, servername } });
   const res = await request(`https://127.0.0.1:${nginx.facts.httpsPort}/hello`, { headers: { host: 'www.shop.test' }, dispatcher: agent('www.shop.test') });
   assert.equal(res.statusCode, 200);
@@ -129,7 +129,7 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   await redirect.body.dump();
 
   // same version again: nothing written, no reload
-  assert.equal((await deployCertificate(payloadFor(store, spec1, nginx), roots)).outcome, 'unchanged');
+  assert.equal((await deployCertificate(await payloadFor(store, spec1, nginx), roots)).outcome, 'unchanged');
 
   // 100 days later the 90-day certificate is inside the renewal window: v2, new fingerprint, served
   const later = new Date(Date.now() + 100 * 86_400_000);
@@ -138,14 +138,14 @@ test('self-signed certificate served by nginx, SAN verified, rotated, reported',
   assert.match(v2.reason!, /expires in 0 day\(s\)/);
   assert.notEqual(v2.fingerprint, v1.fingerprint);
   const spec2 = filesSpec(nginx, v2.version, v2.fingerprint);
-  assert.equal((await deployCertificate(payloadFor(store, spec2, nginx), roots)).fingerprint, v2.fingerprint);
+  assert.equal((await deployCertificate(await payloadFor(store, spec2, nginx), roots)).fingerprint, v2.fingerprint);
   await nginx.waitForReloads(3);
-  const pem2 = loadCertificateMaterial(store, 'shop-cert', 2)!.certPem;
+  const pem2 = (await loadCertificateMaterial(store, 'shop-cert', 2))!.certPem;
   assert.equal(await servedFingerprint(nginx.facts.httpsPort, 'shop.test', pem2), v2.fingerprint);
   assert.equal(await readServedCertificateFingerprint(spec2.certPath), v2.fingerprint);
 
   // status: SANs, expiry, the version each node serves; a node still on v1 is drift
-  const rows = certificateStatus(
+  const rows = await certificateStatus(
     store,
     [{ name: cert.name, domains: cert.domains }],
     () => ['edge-a', 'edge-b'],
@@ -202,12 +202,12 @@ test('private keys are sealed in the store when a state key is set', async (t) =
   t.after(() => store.close());
   const cert = selfSigned(['sealed.test']);
   await ensureCertificate(cert, { store, secretKey: 'correct horse' });
-  const raw = store.getKv(certificatesNamespace, 'shop-cert')!;
+  const raw = (await store.getKv(certificatesNamespace, 'shop-cert'))!;
   assert.doesNotMatch(raw, /PRIVATE KEY/);
   assert.match(raw, /aes-256-gcm/);
-  assert.match(loadCertificateMaterial(store, 'shop-cert', undefined, { secretKey: 'correct horse' })!.keyPem, /BEGIN PRIVATE KEY/);
-  assert.throws(() => loadCertificateMaterial(store, 'shop-cert', undefined, { secretKey: 'wrong' }));
-  assert.throws(() => loadCertificateMaterial(store, 'shop-cert', 1, {}), /set BOREAS_STATE_KEY/);
+  assert.match((await loadCertificateMaterial(store, 'shop-cert', undefined, { secretKey: 'correct horse' }))!.keyPem, /BEGIN PRIVATE KEY/);
+  await assert.rejects(loadCertificateMaterial(store, 'shop-cert', undefined, { secretKey: 'wrong' }));
+  await assert.rejects(loadCertificateMaterial(store, 'shop-cert', 1, {}), /set BOREAS_STATE_KEY/);
 });
 
 test('the certificates target: issuing and renewing are planned changes; observing only reads the store', async (t) => {
@@ -245,10 +245,10 @@ test('the certificates target: issuing and renewing are planned changes; observi
   assert.equal(due.appliedHash, urgent.hash, 'renewBeforeDays alone re-issues nothing until the window is reached');
   assert.equal(due.drift, undefined);
   const shortLived = resource(selfSigned(['shop.test'], 90));
-  store.setKv(
+  await store.setKv(
     'certificates',
     'shop-cert',
-    JSON.stringify({ ...JSON.parse(store.getKv('certificates', 'shop-cert')!), notAfter: new Date(Date.now() + 2 * 86_400_000).toISOString() }),
+    JSON.stringify({ ...JSON.parse((await store.getKv('certificates', 'shop-cert'))!), notAfter: new Date(Date.now() + 2 * 86_400_000).toISOString() }),
   );
   const [sameRun] = await target.observe([shortLived]);
   assert.equal(sameRun.drift, undefined, 'not renewed twice in the run that issued it');

@@ -111,7 +111,7 @@ test('dashboard in Chromium: 10,000 applications page and filter without hanging
   // Unknown: never pruned), seeded through the store's own API.
   const store = openSqliteStore(fx.state);
   const seeded: DesiredResource[] = [];
-  store.transaction(() => {
+  await store.transaction(async (tx) => {
     for (let i = 0; i < 10_000; i++) {
       const app = `app-${String(i).padStart(5, '0')}`;
       const node = `fleet-${i % 40}`;
@@ -127,11 +127,11 @@ test('dashboard in Chromium: 10,000 applications page and filter without hanging
         dependsOn: [],
         spec,
       };
-      store.recordApplied(r, 'seeded', 'f'.repeat(40));
+      await tx.recordApplied(r, 'seeded', 'f'.repeat(40));
       seeded.push(r);
     }
   });
-  store.close();
+  await store.close();
   const daemon = await fx.start(['--repo', fx.repo.dir, '--path', 'manifests', '--state', fx.state, '--interval', '1h', '--resync', '1h']);
   const base = daemon.base;
   await waitFor('the first reconcile', async () => (await http(`${base}/v1/ready`)).status === 200, 120_000);

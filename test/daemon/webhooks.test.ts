@@ -73,26 +73,26 @@ test('refMatches: branch, tag, full ref; any ref when none is configured', () =>
   assert.equal(safeEqual('a', 'ab'), false);
 });
 
-test('deliveries: the same id or the same signed body within 24 h is a replay; after 24 h it counts again', () => {
+test('deliveries: the same id or the same signed body within 24 h is a replay; after 24 h it counts again', async () => {
   const kv = new Map<string, string>();
   const store = {
-    getKv: (ns: string, k: string) => kv.get(`${ns}/${k}`),
-    setKv: (ns: string, k: string, v: string | undefined) => void (v === undefined ? kv.delete(`${ns}/${k}`) : kv.set(`${ns}/${k}`, v)),
+    getKv: async (ns: string, k: string) => kv.get(`${ns}/${k}`),
+    setKv: async (ns: string, k: string, v: string | undefined) => void (v === undefined ? kv.delete(`${ns}/${k}`) : kv.set(`${ns}/${k}`, v)),
   };
   let now = Date.parse('2025-01-01T00:00:00Z');
   const log = new WebhookDeliveries(store, () => now);
-  assert.equal(log.seen('github', 'd-1', push), false);
-  log.remember('github', 'd-1', push);
-  assert.equal(log.seen('github', 'd-1', push), true, 'same delivery');
-  assert.equal(log.seen('github', 'd-2', push), true, 'same signed body under a new id');
-  assert.equal(log.seen('github', 'd-1', '{"ref":"refs/heads/main","after":"b"}'), true, 'same id, other body');
-  assert.equal(log.seen('gitea', 'd-1', push), false, 'ids are per forge');
-  assert.equal(new WebhookDeliveries(store, () => now).seen('github', 'd-1', push), true, 'kept in the store');
+  assert.equal(await log.seen('github', 'd-1', push), false);
+  await log.remember('github', 'd-1', push);
+  assert.equal(await log.seen('github', 'd-1', push), true, 'same delivery');
+  assert.equal(await log.seen('github', 'd-2', push), true, 'same signed body under a new id');
+  assert.equal(await log.seen('github', 'd-1', '{"ref":"refs/heads/main","after":"b"}'), true, 'same id, other body');
+  assert.equal(await log.seen('gitea', 'd-1', push), false, 'ids are per forge');
+  assert.equal(await new WebhookDeliveries(store, () => now).seen('github', 'd-1', push), true, 'kept in the store');
   now += deliveryWindowMs - 1;
-  assert.equal(log.seen('github', 'd-1', push), true);
+  assert.equal(await log.seen('github', 'd-1', push), true);
   now += 1;
-  assert.equal(log.seen('github', 'd-1', push), false, 'forgotten after 24 h');
-  log.remember('github', 'd-9', 'other');
+  assert.equal(await log.seen('github', 'd-1', push), false, 'forgotten after 24 h');
+  await log.remember('github', 'd-9', 'other');
   assert.deepEqual(
     (JSON.parse(kv.get('webhooks/deliveries')!) as Array<[string, number]>).map(([n]) => n.split(':')[1]),
     ['body', 'id'],

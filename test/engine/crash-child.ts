@@ -24,7 +24,7 @@ const target: Target = {
 };
 const summary = await executeTasks(crashTasks(), {
   store,
-  runId: store.startRun('reconcile', 'rev1'),
+  runId: await store.startRun('reconcile', 'rev1'),
   targetFor: () => target,
   log: silentLogger,
   concurrency: 2,
@@ -32,5 +32,5 @@ const summary = await executeTasks(crashTasks(), {
     if (ev.type === 'task-finished') process.stdout.write(`finished ${ev.result.key} ${ev.result.state}\n`);
   },
 });
-store.close();
+await store.close();
 process.stdout.write(`summary ${JSON.stringify({ succeeded: summary.succeeded, skipped: summary.skipped, failed: summary.failed })}\n`);

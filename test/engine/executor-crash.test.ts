@@ -36,8 +36,8 @@ test('kill -9 mid-run, then rerun: all tasks succeed and no succeeded task repea
   assert.equal(first.signal, 'SIGKILL', `child should be killed mid-run; stdout: ${first.stdout} stderr: ${first.stderr}`);
 
   const store = openSqliteStore(stateFile);
-  const before = store.listTasks({});
-  store.close();
+  const before = await store.listTasks({});
+  await store.close();
   const succeededBefore = before.filter((r) => r.state === 'succeeded').map((r) => r.key);
   assert.ok(succeededBefore.length >= 4, `at least 4 succeeded before the kill, got ${succeededBefore.length}`);
   assert.ok(succeededBefore.length < 12, 'the kill happened before the end');
@@ -52,13 +52,13 @@ test('kill -9 mid-run, then rerun: all tasks succeed and no succeeded task repea
 
   const after = openSqliteStore(stateFile);
   t.after(() => after.close());
-  const tasks = after.listTasks({});
+  const tasks = await after.listTasks({});
   assert.equal(tasks.length, 12);
   assert.deepEqual(
     tasks.filter((r) => r.state !== 'succeeded'),
     [],
   );
-  assert.equal(after.listInventory().length, 12);
+  assert.equal((await after.listInventory()).length, 12);
 
   const lines = readFileSync(logFile, 'utf8').trim().split('\n');
   assert.ok(lines.length > linesAtKill.length, 'the rerun did work');

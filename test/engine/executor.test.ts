@@ -14,10 +14,10 @@ function setup(t: TestContext, scripts: Record<string, Script> = {}) {
   t.after(() => store.close());
   const target = new RecordingTarget('local', Object.fromEntries(Object.entries(scripts).map(([k, v]) => [`local/Instance/${k}`, v])));
   const events: ExecutorEvent[] = [];
-  const run = (tasks: Task[], over: Partial<ExecuteOptions> = {}) =>
+  const run = async (tasks: Task[], over: Partial<ExecuteOptions> = {}) =>
     executeTasks(tasks, {
       store,
-      runId: store.startRun('reconcile', 'rev1'),
+      runId: await store.startRun('reconcile', 'rev1'),
       targetFor: () => target,
       log: silentLogger,
       healthIntervalMs: 10,
@@ -39,13 +39,13 @@ test('dependencies run first; independent tasks run alongside; states, attempts 
   assert.ok(c.start >= b.end!, 'c starts after b finished');
   assert.ok(d.start < a.end!, 'd runs alongside a');
   for (const n of ['a', 'b', 'c', 'd']) {
-    const rec = store.getTask(`key-${n}`)!;
+    const rec = (await store.getTask(`key-${n}`))!;
     assert.equal(rec.state, 'succeeded');
     assert.equal(rec.outcome, 'created');
     assert.equal(rec.attempts, 1);
   }
   assert.deepEqual(
-    store.listInventory().map((i) => [i.resource.id, i.lastTaskKey, i.revision]),
+    (await store.listInventory()).map((i) => [i.resource.id, i.lastTaskKey, i.revision]),
     [
       [id('a'), 'key-a', 'rev1'],
       [id('b'), 'key-b', 'rev1'],
@@ -67,9 +67,9 @@ test('dependencies run first; independent tasks run alongside; states, attempts 
 test('a task waiting on a dependency is persisted blocked, and running before its apply is called', async (t) => {
   const { store, target, run } = setup(t);
   const seen: Record<string, string | undefined> = {};
-  target.onApply = (tk) => {
-    if (tk.key === 'key-a') seen.bWhileA = store.getTask('key-b')?.state;
-    seen[`${tk.key}-self`] = store.getTask(tk.key)?.state;
+  target.onApply = async (tk) => {
+    if (tk.key === 'key-a') seen.bWhileA = (await store.getTask('key-b'))?.state;
+    seen[`${tk.key}-self`] = (await store.getTask(tk.key))?.state;
   };
   await run([task('a'), task('b', { dependsOn: ['key-a'] })]);
   assert.equal(seen.bWhileA, 'blocked');
@@ -101,10 +101,10 @@ test('apply errors are retried with exponential backoff, every attempt recorded,
   const retries = events.filter((e) => e.type === 'task-retry');
   assert.equal(retries.length, 2);
   assert.match(retries[0].type === 'task-retry' ? retries[0].message : '', /connection refused/);
-  const rec = store.getTask('key-flaky')!;
+  const rec = (await store.getTask('key-flaky'))!;
   assert.equal(rec.attempts, 3);
   assert.deepEqual(
-    store.listAttempts('key-flaky').map((a) => [a.attempt, a.outcome, a.message]),
+    (await store.listAttempts('key-flaky')).map((a) => [a.attempt, a.outcome, a.message]),
     [
       [1, 'failed', 'connection refused (local/Instance/flaky try 1)'],
       [2, 'failed', 'connection refused (local/Instance/flaky try 2)'],
@@ -120,9 +120,9 @@ test('when retries are exhausted the task fails with the last error', async (t) 
   assert.equal(summary.failed, 1);
   assert.equal(target.callsFor('down').length, 3);
   assert.match(summary.results[0].message!, /connection refused \(local\/Instance\/down try 3\) \(after 3 attempts\)/);
-  assert.equal(store.getTask('key-down')?.state, 'failed');
-  assert.equal(store.getTask('key-down')?.attempts, 3);
-  assert.deepEqual(store.listInventory(), []);
+  assert.equal((await store.getTask('key-down'))?.state, 'failed');
+  assert.equal((await store.getTask('key-down'))?.attempts, 3);
+  assert.deepEqual(await store.listInventory(), []);
 });
 
 test('a failure cancels its dependents transitively, naming the failed dependency; others still run', async (t) => {
@@ -134,9 +134,9 @@ test('a failure cancels its dependents transitively, naming the failed dependenc
   assert.equal(byId.get(id('b'))!.message, 'dependency local/Instance/a failed');
   assert.equal(byId.get(id('c'))!.message, 'dependency local/Instance/b was cancelled');
   assert.deepEqual(target.calls.map((c) => c.resourceId).sort(), [id('a'), id('d')]);
-  assert.equal(store.getTask('key-b')?.state, 'cancelled');
-  assert.equal(store.getTask('key-c')?.message, 'dependency local/Instance/b was cancelled');
-  assert.equal(store.getTask('key-a')?.attempts, 1, 'a returned failure is not retried');
+  assert.equal((await store.getTask('key-b'))?.state, 'cancelled');
+  assert.equal((await store.getTask('key-c'))?.message, 'dependency local/Instance/b was cancelled');
+  assert.equal((await store.getTask('key-a'))?.attempts, 1, 'a returned failure is not retried');
 });
 
 test('a key that already succeeded is never run again, and re-running writes no rows; failed keys run again', async (t) => {
@@ -146,7 +146,7 @@ test('a key that already succeeded is never run again, and re-running writes no 
   assert.equal(target.calls.length, 3);
 
   const onlySucceeded = tasks.slice(0, 2);
-  const runId = store.startRun('reconcile', 'rev1');
+  const runId = await store.startRun('reconcile', 'rev1');
   const before = store.rowsWritten();
   const again = await executeTasks(onlySucceeded, { store, runId, targetFor: () => target, log: silentLogger });
   assert.equal(store.rowsWritten(), before, 'skipping writes nothing');
@@ -161,7 +161,7 @@ test('a key that already succeeded is never run again, and re-running writes no 
     target.calls.map((c) => c.resourceId),
     [id('a'), id('c'), id('b'), id('c')],
   );
-  assert.equal(store.getTask('key-c')?.attempts, 2);
+  assert.equal((await store.getTask('key-c'))?.attempts, 2);
 });
 
 test('a changed resource that never becomes healthy fails with the health message and stays in the inventory', async (t) => {
@@ -173,14 +173,14 @@ test('a changed resource that never becomes healthy fails with the health messag
   assert.equal(summary.results[0].message, 'not healthy after 150ms: Progressing (40) http 503 from /healthz');
   assert.equal(summary.results[1].message, 'dependency local/Instance/slow failed');
   assert.ok(target.healthCalls.length >= 2, 'health was polled repeatedly');
-  assert.equal(store.getTask('key-slow')?.state, 'failed');
+  assert.equal((await store.getTask('key-slow'))?.state, 'failed');
   assert.deepEqual(
-    store.listAttempts('key-slow').map((a) => [a.outcome, a.message]),
+    (await store.listAttempts('key-slow')).map((a) => [a.outcome, a.message]),
     [['failed', summary.results[0].message]],
   );
   // The change reached the target; prune must still be able to find it.
   assert.deepEqual(
-    store.listInventory().map((i) => i.resource.id),
+    (await store.listInventory()).map((i) => i.resource.id),
     [id('slow')],
   );
 });
@@ -192,7 +192,7 @@ test('health is polled until Healthy; deletes and Stopped resources are not wait
     gone: { health: [progressing] },
     off: { health: [progressing] },
   });
-  store.recordApplied(resource('gone'), 'old', 'rev0');
+  await store.recordApplied(resource('gone'), 'old', 'rev0');
   const summary = await run(
     [task('up', { action: 'update' }), task('gone', { action: 'delete' }), task('off', { resource: resource('off', { spec: { state: 'Stopped' } }) })],
     { healthTimeoutMs: 2000, healthIntervalMs: 5 },
@@ -204,7 +204,7 @@ test('health is polled until Healthy; deletes and Stopped resources are not wait
     ['created', 'deleted', 'created'],
   );
   assert.deepEqual(
-    store.listInventory().map((i) => i.resource.id),
+    (await store.listInventory()).map((i) => i.resource.id),
     [id('off'), id('up')],
   );
 });
@@ -262,7 +262,7 @@ test('a dependency cycle or a duplicate key is an error before anything runs', a
   );
   await assert.rejects(run([task('a'), task('a')]), /duplicate task key key-a/);
   assert.equal(target.calls.length, 0);
-  assert.deepEqual(store.listTasks({}), []);
+  assert.deepEqual(await store.listTasks({}), []);
 });
 
 test('aborting cancels what has not started; a missing target fails its task', async (t) => {
@@ -274,7 +274,7 @@ test('aborting cancels what has not started; a missing target fails its task', a
     summary.results.map((r) => r.state),
     ['succeeded', 'cancelled', 'cancelled'],
   );
-  assert.equal(store.getTask('key-third')?.message, 'aborted');
+  assert.equal((await store.getTask('key-third'))?.message, 'aborted');
 
   const other = await run([task('remote', { target: 'agent:n9' })], {
     targetFor: (key) => {

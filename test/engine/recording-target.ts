@@ -29,7 +29,7 @@ export class RecordingTarget implements Target {
   active = 0;
   maxActive = 0;
   /** Hook run at the start of each apply (tests read the store from here). */
-  onApply?: (task: Task) => void;
+  onApply?: (task: Task) => void | Promise<void>;
   private readonly thrown = new Map<string, number>();
 
   constructor(
@@ -51,7 +51,7 @@ export class RecordingTarget implements Target {
     const s = this.scripts[task.resourceId] ?? {};
     const call: Call = { resourceId: task.resourceId, key: task.key, start: performance.now() };
     this.calls.push(call);
-    this.onApply?.(task);
+    await this.onApply?.(task);
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
     try {

@@ -26,8 +26,8 @@ export function testTargetContext(over: Partial<TargetContext> = {}): TargetCont
 export function kvOnlyStore(): Store {
   const kv = new Map<string, string>();
   const methods: Partial<Store> = {
-    getKv: (ns, key) => kv.get(`${ns}\0${key}`),
-    setKv: (ns, key, value) => void (value === undefined ? kv.delete(`${ns}\0${key}`) : kv.set(`${ns}\0${key}`, value)),
+    getKv: async (ns, key) => kv.get(`${ns}\0${key}`),
+    setKv: async (ns, key, value) => void (value === undefined ? kv.delete(`${ns}\0${key}`) : kv.set(`${ns}\0${key}`, value)),
   };
   return new Proxy(methods as Store, {
     get(target, prop) {

@@ -69,11 +69,11 @@ test('daemon API responses and store writes are redacted', async () => {
   }
   const dir = await mkdtemp(join(tmpdir(), 'boreas-redact-store-'));
   const store = openSqliteStore(join(dir, 'state.db'));
-  const run = store.startRun('reconcile', 'abc');
-  store.finishRun(run, false, { failures: [{ resource: 'r', message: 'failed with api-secret-value' }] });
-  store.audit({ type: 't', subject: 's', message: 'api-secret-value leaked?' });
-  assert.doesNotMatch(JSON.stringify(store.listRuns(1)), /api-secret-value/);
-  store.close();
+  const run = await store.startRun('reconcile', 'abc');
+  await store.finishRun(run, false, { failures: [{ resource: 'r', message: 'failed with api-secret-value' }] });
+  await store.audit({ type: 't', subject: 's', message: 'api-secret-value leaked?' });
+  assert.doesNotMatch(JSON.stringify(await store.listRuns(1)), /api-secret-value/);
+  await store.close();
 });
 
 test('a secret of up to 1 MiB (the file limit) is masked too, without building an oversized regular expression', async () => {

@@ -8,10 +8,10 @@ import { openDatabase } from '../../src/store/sqlite/open.js';
 import { UserError } from '../../src/model/errors.js';
 import { resource, tempDir } from './fixtures.js';
 
-test('a new state file is created in a new directory, in WAL mode with foreign keys, at the latest schema', (t) => {
+test('a new state file is created in a new directory, in WAL mode with foreign keys, at the latest schema', async (t) => {
   const file = join(tempDir(t), 'nested', 'dir', 'state.db');
   const store = openSqliteStore(file);
-  store.close();
+  await store.close();
   assert.ok(existsSync(file));
   const db = new Database(file, { readonly: true });
   t.after(() => db.close());
@@ -28,7 +28,7 @@ test('a new state file is created in a new directory, in WAL mode with foreign k
   assert.ok((opened.pragma('busy_timeout', { simple: true }) as number) >= 1000);
 });
 
-test('reopening a file written at an older schema version migrates it and keeps its rows', (t) => {
+test('reopening a file written at an older schema version migrates it and keeps its rows', async (t) => {
   const file = join(tempDir(t), 'state.db');
   const old = openDatabase(file, { migrations: migrations.slice(0, 1) });
   assert.equal(schemaVersion(old), 1);
@@ -42,7 +42,7 @@ test('reopening a file written at an older schema version migrates it and keeps 
 
   const store = openSqliteStore(file);
   t.after(() => store.close());
-  const inv = store.listInventory();
+  const inv = await store.listInventory();
   assert.equal(inv.length, 1);
   assert.equal(inv[0].resource.id, 'local/Instance/api-0');
   assert.equal(inv[0].lastTaskKey, 'k0');
@@ -52,7 +52,7 @@ test('reopening a file written at an older schema version migrates it and keeps 
   assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'tasks_by_run'").all().length, 1);
 });
 
-test('version 3 adds commit subject/author to revisions and changed counts to history; older rows read back without them', (t) => {
+test('version 3 adds commit subject/author to revisions and changed counts to history; older rows read back without them', async (t) => {
   const file = join(tempDir(t), 'state.db');
   const old = openDatabase(file, { migrations: migrations.slice(0, 2) });
   old.prepare("INSERT INTO revisions (sha, tree_hash, source, ref, seen_at, valid) VALUES ('a1', 't1', 'repo', NULL, '2026-01-01T00:00:00Z', 1)").run();
@@ -62,19 +62,19 @@ test('version 3 adds commit subject/author to revisions and changed counts to hi
 
   const store = openSqliteStore(file);
   t.after(() => store.close());
-  assert.deepEqual(store.getRevision('a1'), { sha: 'a1', treeHash: 't1', source: 'repo', seenAt: '2026-01-01T00:00:00Z', valid: true });
-  assert.equal(store.listAppRevisions('api')[0].changed, undefined);
+  assert.deepEqual(await store.getRevision('a1'), { sha: 'a1', treeHash: 't1', source: 'repo', seenAt: '2026-01-01T00:00:00Z', valid: true });
+  assert.equal((await store.listAppRevisions('api'))[0].changed, undefined);
 
   const rev = { sha: 'b2', treeHash: 't2', source: 'repo', seenAt: '2026-01-02T00:00:00Z', valid: true };
-  store.recordRevision({ ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
-  assert.deepEqual(store.getRevision('b2'), { ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
+  await store.recordRevision({ ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
+  assert.deepEqual(await store.getRevision('b2'), { ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
   const before = store.rowsWritten();
-  store.recordRevision({ ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
+  await store.recordRevision({ ...rev, subject: 'Raise the api to v2', author: 'Ada Lovelace', committedAt: '2026-01-02T00:00:00.000Z' });
   assert.equal(store.rowsWritten(), before, 'recording the same revision again writes nothing');
-  const runId = store.startRun('reconcile', 'b2');
-  store.recordAppRevision({ application: 'api', revision: 'b2', runId, result: 'succeeded', desiredHash: 'h1', changed: 1 });
+  const runId = await store.startRun('reconcile', 'b2');
+  await store.recordAppRevision({ application: 'api', revision: 'b2', runId, result: 'succeeded', desiredHash: 'h1', changed: 1 });
   assert.deepEqual(
-    store.listAppRevisions('api').map((r) => [r.revision, r.changed]),
+    (await store.listAppRevisions('api')).map((r) => [r.revision, r.changed]),
     [
       ['b2', 1],
       ['a1', undefined],

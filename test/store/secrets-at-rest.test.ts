@@ -8,7 +8,7 @@ import { openSqliteStore } from '../../src/store/index.js';
 import type { DesiredResource } from '../../src/model/resource.js';
 import { hashJson } from '../../src/util/hash.js';
 
-test('Secret data is stored as digests in the inventory and in desired snapshots', (t) => {
+test('Secret data is stored as digests in the inventory and in desired snapshots', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'boreas-secret-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'state.db');
@@ -32,14 +32,14 @@ test('Secret data is stored as digests in the inventory and in desired snapshots
     rendered: { 'Secret/shop/db': 'stringData: {password: correct-horse-battery}' },
   };
   const store = openSqliteStore(file);
-  store.recordApplied(secret, 'key-1', 'rev-1');
-  store.saveDesired('rev-1', [secret]);
-  const [item] = store.listInventory();
+  await store.recordApplied(secret, 'key-1', 'rev-1');
+  await store.saveDesired('rev-1', [secret]);
+  const [item] = await store.listInventory();
   assert.equal(item.appliedHash, secret.hash, 'the real hash is kept, so an unchanged Secret is still in sync');
   assert.equal(item.resource.redacted, true);
   assert.match(JSON.stringify(item.resource.spec), /\(redacted\)/);
-  assert.equal(store.loadDesired('rev-1')![0].redacted, true);
-  store.close();
+  assert.equal((await store.loadDesired('rev-1'))![0].redacted, true);
+  await store.close();
   for (const f of [file, `${file}-wal`]) {
     let bytes = '';
     try {

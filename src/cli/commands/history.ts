@@ -20,7 +20,7 @@ export function registerHistory(program: Command, setExit: SetExit): void {
     const { state } = sessionFlags(flags);
     const session = openSession({ state, readOnly: true });
     try {
-      const records = appHistory(session.store, app);
+      const records = await appHistory(session.store, app);
       if (records.length === 0) throw new UserError(`no history for application "${app}" in ${state}`, ExitCode.Failure);
       process.stdout.write(flags.output === 'json' ? terminalJson(records, 2) + '\n' : renderHistoryText(records));
       setExit(ExitCode.Ok);

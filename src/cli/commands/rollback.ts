@@ -31,14 +31,14 @@ export function registerRollback(program: Command, setExit: SetExit): void {
       throw new UserError(`no history for application "${app}" in ${where.state}; nothing to roll back to`, ExitCode.Failure);
     const session = openSession(where);
     try {
-      const records = session.store.listAppRevisions(app);
+      const records = await session.store.listAppRevisions(app);
       if (records.length === 0) throw new UserError(`no history for application "${app}"; nothing to roll back to`, ExitCode.Failure);
       const target = pickTarget(records, flags.to);
-      if (!session.store.loadDesired(target.revision))
+      if (!(await session.store.loadDesired(target.revision)))
         throw new UserError(`the desired state of revision ${target.revision.slice(0, 12)} is not in the state file`, ExitCode.Failure);
       const loaded = await loadValidRevision(session);
-      writePins(session.store, { ...readPins(session.store), [app]: { to: target.revision, madeAt: loaded.revision.sha } });
-      session.store.audit({
+      await writePins(session.store, { ...(await readPins(session.store)), [app]: { to: target.revision, madeAt: loaded.revision.sha } });
+      await session.store.audit({
         type: 'rollback',
         subject: `Application/${app}`,
         message: `pinned to ${target.revision} while Git is at ${loaded.revision.sha}`,

@@ -7,6 +7,7 @@
 import type { NodeFacts } from '../../protocol/facts.js';
 import type { AgentReport } from '../../protocol/pull.js';
 import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
+import type { PullQueue } from './queue.js';
 
 /** One node's last heartbeat (docs/design.md, Agent protocol). */
 export interface Heartbeat {
@@ -35,7 +36,7 @@ export interface PullHubOptions {
   pollIntervalMs?: number;
 }
 
-export class PullHub {
+export class PullHub implements PullQueue {
   private readonly byId = new Map<string, Pending>();
   private readonly waiters = new Map<string, Set<() => void>>();
   readonly heartbeats = new Map<string, Heartbeat>();
@@ -127,9 +128,15 @@ export class PullHub {
     return true;
   }
 
-  heartbeat(hb: Heartbeat): void {
+  heartbeat(hb: Heartbeat): boolean {
+    const first = !this.heartbeats.has(hb.node);
     this.heartbeats.set(hb.node, hb);
     this.touch(hb.node);
+    return first;
+  }
+
+  lastHeartbeat(node: string): Heartbeat | undefined {
+    return this.heartbeats.get(node);
   }
 
   /** Notes that a node's agent was in contact (heartbeat or poll). */

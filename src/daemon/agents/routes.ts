@@ -9,7 +9,7 @@ import type { DaemonContext } from '../context.js';
 import { HttpError, parseJsonObject, readBody } from '../../util/http-body.js';
 import { sendJson } from '../http/respond.js';
 import type { RouteHandler } from '../http/server.js';
-import type { PullHub } from './hub.js';
+import type { PullQueue } from './queue.js';
 
 const maxBodyBytes = 1024 * 1024;
 /** Longest long poll an agent may ask for. */
@@ -64,7 +64,7 @@ const reportSchema = ajv.compile<ReportBody>({
 const decoy = hashToken('boreas-unknown-node');
 
 /** Route handlers for the three agent endpoints, bound to `hub` and the configured node tokens. */
-export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, RouteHandler> {
+export function agentRoutes(ctx: DaemonContext, hub: PullQueue): Record<string, RouteHandler> {
   const hashes = new Map([...ctx.cfg.agentTokens].map(([node, token]) => [node, hashToken(token)]));
   const log = ctx.base.log.child({ component: 'agents' });
 
@@ -85,8 +85,7 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
   return {
     '/agent/heartbeat': async (req: IncomingMessage, res: ServerResponse) => {
       const body = await authed(req, heartbeatSchema);
-      const first = !hub.heartbeats.has(body.nodeId);
-      hub.heartbeat({
+      const first = await hub.heartbeat({
         node: body.nodeId,
         agentVersion: body.agentVersion,
         capabilities: body.capabilities,
@@ -98,10 +97,10 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
     },
     '/agent/tasks/poll': async (req: IncomingMessage, res: ServerResponse) => {
       const body = await authed(req, pollSchema);
-      hub.touch(body.nodeId);
+      await hub.touch(body.nodeId);
       const running = body.runningTaskIds ?? [];
       await hub.waitForWork(body.nodeId, Math.min(body.waitMs ?? 0, maxWaitMs));
-      const tasks = hub.take(body.nodeId, body.maxTasks ?? 1, running);
+      const tasks = await hub.take(body.nodeId, body.maxTasks ?? 1, running);
       if (tasks.length) log.info('tasks handed to agent', { node: body.nodeId, tasks: tasks.map((t) => ({ taskId: t.taskId, type: t.type })) });
       sendJson(res, 200, { tasks });
     },
@@ -116,7 +115,7 @@ export function agentRoutes(ctx: DaemonContext, hub: PullHub): Record<string, Ro
         startedAt: body.startedAt ?? now,
         finishedAt: body.finishedAt ?? now,
       };
-      const accepted = hub.report(body.nodeId, result);
+      const accepted = await hub.report(body.nodeId, result);
       if (!accepted)
         log.info('report for a task not waiting here (already reported, timed out, or from before a restart)', { node: body.nodeId, taskId: body.taskId });
       sendJson(res, 200, { accepted });

@@ -93,13 +93,13 @@ export async function application(ctx: DaemonContext, app: string): Promise<unkn
   if (!status) throw new HttpError(404, `application "${app}" is not deployed (not in the state file)`);
   const plan = ctx.controller.lastPlan;
   const changes = plan ? renderPlanJson({ ...plan, changes: plan.changes.filter((c) => c.owner === app) }).changes : [];
-  return { ...statusJson(status), pendingChanges: changes, history: appHistory(ctx.base.store, app).slice(0, 50) };
+  return { ...statusJson(status), pendingChanges: changes, history: (await appHistory(ctx.base.store, app)).slice(0, 50) };
 }
 
 /** Revisions seen by reconciles (newest first), with validity and the runs that applied them. */
-export function revisions(ctx: DaemonContext): unknown {
+export async function revisions(ctx: DaemonContext): Promise<unknown> {
   const store = ctx.base.store;
-  const runs = store.listRuns(200);
+  const runs = await store.listRuns(200);
   const order: string[] = [];
   const runIds = new Map<string, number[]>();
   for (const rec of ctx.controller.records) if (rec.revision && !runIds.has(rec.revision)) order.push(rec.revision), runIds.set(rec.revision, []);
@@ -109,34 +109,36 @@ export function revisions(ctx: DaemonContext): unknown {
   }
   return {
     current: ctx.controller.records.find((r) => r.appliedRevision)?.appliedRevision ?? null,
-    revisions: order.map((sha) => {
-      const r = store.getRevision(sha);
-      return { sha, valid: r?.valid ?? null, seenAt: r?.seenAt ?? null, ref: r?.ref ?? null, source: r?.source ?? null, runs: runIds.get(sha) };
-    }),
+    revisions: await Promise.all(
+      order.map(async (sha) => {
+        const r = await store.getRevision(sha);
+        return { sha, valid: r?.valid ?? null, seenAt: r?.seenAt ?? null, ref: r?.ref ?? null, source: r?.source ?? null, runs: runIds.get(sha) };
+      }),
+    ),
   };
 }
 
-export function runs(ctx: DaemonContext): unknown {
-  return { runs: ctx.base.store.listRuns(50) };
+export async function runs(ctx: DaemonContext): Promise<unknown> {
+  return { runs: await ctx.base.store.listRuns(50) };
 }
 
 /** The daemon's own reconciles (including no-ops, which write no run), newest first, with each revision's commit subject. */
-export function reconciles(ctx: DaemonContext): { reconciles: Array<ReconcileRecord & { subject: string | null }> } {
-  const subjectOf = (sha: string | undefined) => (sha ? (ctx.base.store.getRevision(sha)?.subject ?? null) : null);
-  return { reconciles: ctx.controller.records.map((r) => ({ ...r, subject: subjectOf(r.revision) })) };
+export async function reconciles(ctx: DaemonContext): Promise<{ reconciles: Array<ReconcileRecord & { subject: string | null }> }> {
+  const subjectOf = async (sha: string | undefined) => (sha ? ((await ctx.base.store.getRevision(sha))?.subject ?? null) : null);
+  return { reconciles: await Promise.all(ctx.controller.records.map(async (r) => ({ ...r, subject: await subjectOf(r.revision) }))) };
 }
 
 /** Tasks of one run (`?run=N`, default: the latest run), in execution order with their dependencies. */
-export function tasks(ctx: DaemonContext, runParam: string | null): unknown {
+export async function tasks(ctx: DaemonContext, runParam: string | null): Promise<unknown> {
   const store = ctx.base.store;
   let runId: number | undefined;
   if (runParam !== null && runParam !== '') {
     runId = Number(runParam);
     if (!Number.isInteger(runId) || runId < 1) throw new HttpError(400, `run must be a positive integer, got "${runParam}"`);
-  } else runId = store.listRuns(1)[0]?.id;
+  } else runId = (await store.listRuns(1))[0]?.id;
   if (runId === undefined) return { run: null, tasks: [] };
-  const list = store.listTasks({ runId });
-  const run = store.listRuns(1000).find((r) => r.id === runId);
+  const list = await store.listTasks({ runId });
+  const run = (await store.listRuns(1000)).find((r) => r.id === runId);
   if (!run && list.length === 0) throw new HttpError(404, `run ${runId} not found`);
   return { run: run ?? { id: runId }, tasks: list.map(taskView) };
 }
@@ -166,12 +168,37 @@ export function drift(ctx: DaemonContext): unknown {
   return { ...renderPlanJson(plan), computedAt: at };
 }
 
-/** Pull-mode agents: last heartbeat and tasks waiting for each configured node. */
-export function nodes(ctx: DaemonContext): unknown {
-  const hub = ctx.hub;
+/**
+ * The replicas and the environments each owns, as the database says (identical from every replica
+ * but for `self`). With a SQLite state there is one replica, owning every environment.
+ */
+export async function cluster(ctx: DaemonContext): Promise<unknown> {
+  if (!ctx.cluster) {
+    const listen = `${ctx.cfg.host}:${ctx.cfg.port}`;
+    return {
+      self: ctx.cfg.replicaId,
+      replicas: [{ id: ctx.cfg.replicaId, listen, lastHeartbeat: new Date().toISOString(), environments: ctx.controller.environments }],
+    };
+  }
+  const [replicas, leases] = await Promise.all([ctx.cluster.tables.liveReplicas(), ctx.cluster.tables.leases()]);
   return {
-    nodes: [...ctx.cfg.agentTokens.keys()]
-      .sort()
-      .map((node) => ({ node, heartbeat: hub?.heartbeats.get(node) ?? null, pendingTasks: hub?.pendingCount(node) ?? 0 })),
+    self: ctx.cluster.id,
+    replicas: replicas.map((r) => ({
+      id: r.id,
+      listen: r.listen,
+      lastHeartbeat: r.lastHeartbeat,
+      environments: leases.filter((l) => l.owner === r.id && l.live).map((l) => l.environment),
+    })),
+  };
+}
+
+/** Pull-mode agents: last heartbeat and tasks waiting for each configured node. */
+export async function nodes(ctx: DaemonContext): Promise<unknown> {
+  const hub = ctx.hub;
+  const list = [...ctx.cfg.agentTokens.keys()].sort();
+  return {
+    nodes: await Promise.all(
+      list.map(async (node) => ({ node, heartbeat: hub?.lastHeartbeat(node) ?? null, pendingTasks: hub ? await hub.pendingCount(node) : 0 })),
+    ),
   };
 }

@@ -26,7 +26,7 @@ export interface DashboardView {
   /** The `GET /api/v1/applications?observe=cached` body. */
   apps: Awaited<ReturnType<typeof applications>>;
   /** The `GET /api/v1/reconciles` body. */
-  reconciles: ReturnType<typeof reconciles>;
+  reconciles: Awaited<ReturnType<typeof reconciles>>;
 }
 
 /** Badge for the newest reconcile (the page's script applies the same rule to live data). */
@@ -65,6 +65,6 @@ export async function dashboardView(ctx: DaemonContext, authenticated: boolean):
     badge: badgeOf(last),
     ...(banner ? { banner } : {}),
     apps: await applications(ctx, 'cached'),
-    reconciles: reconciles(ctx),
+    reconciles: await reconciles(ctx),
   };
 }

@@ -40,7 +40,7 @@ export async function handleHook(ctx: DaemonContext, forge: Forge, req: Incoming
       return sendJson(res, 202, { accepted: false, reason: verdict.reason });
     case 'push': {
       // Only authenticated deliveries count: an unsigned request cannot block a real one.
-      if (ctx.deliveries.seen(forge, delivery, body)) {
+      if (await ctx.deliveries.seen(forge, delivery, body)) {
         ctx.metrics.recordWebhook(forge, 'duplicate');
         log.info('duplicate webhook delivery ignored', { delivery });
         return sendJson(res, 200, { duplicate: true, ...(delivery ? { delivery } : {}) });
@@ -50,7 +50,7 @@ export async function handleHook(ctx: DaemonContext, forge: Forge, req: Incoming
       log.info('push webhook received', { ref: verdict.ref, after: verdict.after, delivery, queued });
       if (!queued) return sendJson(res, 503, { error: 'the daemon is shutting down' });
       // Remembered once queued: a delivery refused while shutting down may be redelivered.
-      ctx.deliveries.remember(forge, delivery, body);
+      await ctx.deliveries.remember(forge, delivery, body);
       return sendJson(res, 202, { accepted: true, ref: verdict.ref, reconcile: 'queued' });
     }
   }

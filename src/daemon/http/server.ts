@@ -106,11 +106,12 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
   if (path === '/api/v1/applications') return sendJson(res, 200, await api.applications(ctx, api.observeParam(url.searchParams.get('observe'))));
   const app = /^\/api\/v1\/applications\/([^/]+)$/.exec(path);
   if (app) return sendJson(res, 200, await api.application(ctx, decodeURIComponent(app[1])));
-  if (path === '/api/v1/revisions') return sendJson(res, 200, api.revisions(ctx));
-  if (path === '/api/v1/runs') return sendJson(res, 200, api.runs(ctx));
-  if (path === '/api/v1/reconciles') return sendJson(res, 200, api.reconciles(ctx));
-  if (path === '/api/v1/tasks') return sendJson(res, 200, api.tasks(ctx, url.searchParams.get('run')));
-  if (path === '/api/v1/nodes') return sendJson(res, 200, api.nodes(ctx));
+  if (path === '/api/v1/revisions') return sendJson(res, 200, await api.revisions(ctx));
+  if (path === '/api/v1/runs') return sendJson(res, 200, await api.runs(ctx));
+  if (path === '/api/v1/reconciles') return sendJson(res, 200, await api.reconciles(ctx));
+  if (path === '/api/v1/tasks') return sendJson(res, 200, await api.tasks(ctx, url.searchParams.get('run')));
+  if (path === '/api/v1/nodes') return sendJson(res, 200, await api.nodes(ctx));
+  if (path === '/api/v1/cluster') return sendJson(res, 200, await api.cluster(ctx));
   if (path === '/api/v1/drift') return sendJson(res, 200, api.drift(ctx));
   throw new HttpError(404, `no route for ${method} ${path}`);
 }

@@ -1,22 +1,13 @@
 // Per-application revision history (`boreas history`, `boreas rollback`) and the audit log.
 import type { Database } from 'better-sqlite3';
 import type { Json } from '../../model/resource.js';
-import type { AppRevisionRecord, AuditEvent, Store } from '../store.js';
+import type { AppRevisionRecord, AuditEvent, StoredAuditEvent } from '../store.js';
+import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
 type AppRevisionRow = { application: string; revision: string; run_id: number; result: string; at: string; desired_hash: string; changed: number | null };
 
-/** One stored audit event, with the time and sequence number the store gave it. */
-export interface StoredAuditEvent extends AuditEvent {
-  id: number;
-  at: string;
-}
-
-export function historyTables(
-  db: Database,
-  w: WriteCounter,
-  now: Clock,
-): Pick<Store, 'recordAppRevision' | 'listAppRevisions' | 'audit'> & { listAudit(subject?: string, limit?: number): StoredAuditEvent[] } {
+export function historyTables(db: Database, w: WriteCounter, now: Clock): Pick<SyncStore, 'recordAppRevision' | 'listAppRevisions' | 'audit' | 'listAudit'> {
   const insertAppRevision = db.prepare(
     'INSERT INTO app_revisions (application, revision, run_id, result, desired_hash, at, changed) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );

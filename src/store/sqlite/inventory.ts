@@ -5,7 +5,7 @@ import { redactForStorage } from '../at-rest.js';
 import type { Database } from 'better-sqlite3';
 import type { DesiredResource, ObservedResource } from '../../model/resource.js';
 import type { InventoryItem } from '../../model/inventory.js';
-import type { Store } from '../store.js';
+import type { SyncStore } from './sync-store.js';
 import { canonicalJson } from '../../util/hash.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
@@ -15,7 +15,7 @@ export function inventoryTable(
   db: Database,
   w: WriteCounter,
   now: Clock,
-): Pick<Store, 'listInventory' | 'recordApplied' | 'removeFromInventory' | 'saveObserved' | 'listObserved'> {
+): Pick<SyncStore, 'listInventory' | 'recordApplied' | 'removeFromInventory' | 'saveObserved' | 'listObserved'> {
   const selectAll = db.prepare('SELECT * FROM inventory ORDER BY resource_id');
   const selectByTarget = db.prepare('SELECT * FROM inventory WHERE target = ? ORDER BY resource_id');
   const upsertItem = db.prepare(`

@@ -3,7 +3,8 @@
 import { redactForStorage } from '../at-rest.js';
 import type { Database } from 'better-sqlite3';
 import type { DesiredResource } from '../../model/resource.js';
-import type { RevisionRecord, Store } from '../store.js';
+import type { RevisionRecord } from '../store.js';
+import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
 type RevisionRow = {
@@ -18,7 +19,7 @@ type RevisionRow = {
   committed_at: string | null;
 };
 
-export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'recordRevision' | 'getRevision' | 'saveDesired' | 'loadDesired'> {
+export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<SyncStore, 'recordRevision' | 'getRevision' | 'saveDesired' | 'loadDesired'> {
   // First sight wins for seen_at; validity and tree hash are refreshed only when they differ.
   const upsertRevision = db.prepare(`
     INSERT INTO revisions (sha, tree_hash, source, ref, seen_at, valid, subject, author, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -1,7 +1,8 @@
 // Runs (one row per reconcile/down/rollback that had work to do).
 import type { Database } from 'better-sqlite3';
 import type { Json } from '../../model/resource.js';
-import type { RunRecord, Store } from '../store.js';
+import type { RunRecord } from '../store.js';
+import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
 type RunRow = {
@@ -14,7 +15,7 @@ type RunRow = {
   summary: string | null;
 };
 
-export function runsTable(db: Database, w: WriteCounter, now: Clock): Pick<Store, 'startRun' | 'finishRun' | 'listRuns'> {
+export function runsTable(db: Database, w: WriteCounter, now: Clock): Pick<SyncStore, 'startRun' | 'finishRun' | 'listRuns'> {
   const insertRun = db.prepare('INSERT INTO runs (command, revision, started_at) VALUES (?, ?, ?)');
   const updateRun = db.prepare('UPDATE runs SET finished_at = ?, converged = ?, summary = ? WHERE id = ?');
   const selectRuns = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?');

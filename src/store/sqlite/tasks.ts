@@ -2,7 +2,8 @@
 // executor skips it, which is what makes a rerun after `kill -9` repeat no side effect.
 import type { Database } from 'better-sqlite3';
 import type { Task, TaskOutcome, TaskState } from '../../model/plan.js';
-import type { Store, TaskRecord } from '../store.js';
+import type { TaskAttempt, TaskRecord } from '../store.js';
+import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
 type TaskRow = {
@@ -42,17 +43,7 @@ function toRecord(row: TaskRow): TaskRecord {
   return rec;
 }
 
-/** One recorded attempt of a task. */
-export interface TaskAttempt {
-  attempt: number;
-  runId: number;
-  outcome: TaskOutcome;
-  message?: string;
-  startedAt: string;
-  finishedAt: string;
-}
-
-type TasksTable = Pick<Store, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'listTasks'> & { listAttempts(key: string): TaskAttempt[] };
+type TasksTable = Pick<SyncStore, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'listTasks' | 'listAttempts'>;
 
 export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTable {
   const selectTask = db.prepare('SELECT * FROM tasks WHERE key = ?');

@@ -72,7 +72,7 @@ export async function agentTask(task: Task, ctx: TargetContext): Promise<AgentTa
     case 'CertificateFiles': {
       const s = r.spec;
       if (del) return { ...base, type: 'RemoveFiles', payload: { paths: [s.certPath, s.keyPath] } };
-      const p = certificatePayload(ctx.store, s, { secretKey: stateSecret(ctx.stateDir) });
+      const p = await certificatePayload(ctx.store, s, { secretKey: stateSecret(ctx.stateDir) });
       return { ...base, type: 'DeployCertificate', payload: { name: p.name, certPem: p.certPem, keyPem: p.keyPem, certPath: p.certPath, keyPath: p.keyPath } };
     }
     default:

@@ -40,7 +40,7 @@ export async function issueAcme(cert: CertificateSpec, opts: AcmeOptions): Promi
   acme.axios.defaults.httpsAgent = opts.directoryCaPem ? new Agent({ ca: [...rootCertificates, opts.directoryCaPem] }) : undefined;
 
   const accountKv = `account:${spec.directory}:${spec.email}`;
-  const stored = opts.store.getKv('acme', accountKv);
+  const stored = await opts.store.getKv('acme', accountKv);
   const account: StoredAccount = stored ? JSON.parse(stored) : { key: seal((await acme.crypto.createPrivateEcdsaKey()).toString(), opts) };
   const client = new acme.Client({ directoryUrl: spec.directory, accountKey: unseal(account.key, opts), accountUrl: account.url });
 
@@ -67,7 +67,7 @@ export async function issueAcme(cert: CertificateSpec, opts: AcmeOptions): Promi
   } catch (err) {
     throw new UserError(`${where}: ACME issuance from ${spec.directory} failed: ${(err as Error).message}`, 1);
   }
-  if (!stored || !account.url) opts.store.setKv('acme', accountKv, JSON.stringify({ key: account.key, url: client.getAccountUrl() }));
+  if (!stored || !account.url) await opts.store.setKv('acme', accountKv, JSON.stringify({ key: account.key, url: client.getAccountUrl() }));
   return { certPem: pem, keyPem: key.toString() };
 }
 

@@ -45,23 +45,23 @@ export interface CertStoreOptions {
 }
 
 /** The current record of a certificate, or undefined. */
-export function currentCertificate(store: KvStore, name: string): CertificateRecord | undefined {
-  const raw = store.getKv(certificatesNamespace, name);
+export async function currentCertificate(store: KvStore, name: string): Promise<CertificateRecord | undefined> {
+  const raw = await store.getKv(certificatesNamespace, name);
   return raw ? (JSON.parse(raw) as CertificateRecord) : undefined;
 }
 
 /** Stores a newly issued version and makes it current; returns the record (key sealed). */
-export function saveCertificateVersion(
+export async function saveCertificateVersion(
   store: KvStore,
   rec: Omit<CertificateRecord, 'version' | 'key'>,
   keyPem: string,
   opts: CertStoreOptions = {},
-): CertificateRecord {
-  const version = (currentCertificate(store, rec.name)?.version ?? 0) + 1;
+): Promise<CertificateRecord> {
+  const version = ((await currentCertificate(store, rec.name))?.version ?? 0) + 1;
   const full: CertificateRecord = { ...rec, version, key: seal(keyPem, opts) };
   const json = JSON.stringify(full);
-  store.setKv(certificatesNamespace, `${rec.name}@${version}`, json);
-  store.setKv(certificatesNamespace, rec.name, json);
+  await store.setKv(certificatesNamespace, `${rec.name}@${version}`, json);
+  await store.setKv(certificatesNamespace, rec.name, json);
   return full;
 }
 
@@ -70,8 +70,13 @@ export function saveCertificateVersion(
  * target calls it at apply time for the (name, version) in a CertificateFiles spec and sends the
  * result in the DeployCertificate payload; desired specs only ever carry name/version/fingerprint.
  */
-export function loadCertificateMaterial(store: KvStore, name: string, version?: number, opts: CertStoreOptions = {}): CertificateMaterial | undefined {
-  const raw = store.getKv(certificatesNamespace, version === undefined ? name : `${name}@${version}`);
+export async function loadCertificateMaterial(
+  store: KvStore,
+  name: string,
+  version?: number,
+  opts: CertStoreOptions = {},
+): Promise<CertificateMaterial | undefined> {
+  const raw = await store.getKv(certificatesNamespace, version === undefined ? name : `${name}@${version}`);
   if (!raw) return undefined;
   const rec = JSON.parse(raw) as CertificateRecord;
   return { name, version: rec.version, fingerprint: rec.fingerprint, certPem: rec.certPem, keyPem: unseal(rec.key, opts) };

@@ -43,7 +43,7 @@ export async function ensureCertificate(cert: CertificateSpec, deps: Certificate
   const now = deps.now?.() ?? new Date();
   const kind = issuerKind(cert);
   const issuerHash = certificateIssuerHash(cert);
-  const current = currentCertificate(deps.store, name);
+  const current = await currentCertificate(deps.store, name);
 
   let reason: string | undefined;
   let fresh: IssuedPem | undefined;
@@ -70,7 +70,7 @@ export async function ensureCertificate(cert: CertificateSpec, deps: Certificate
   }
   if (!keyMatches(fresh.certPem, fresh.keyPem)) throw new Error(`Certificate/${name}: issued key does not match the certificate`);
   const facts = certificateFacts(fresh.certPem);
-  const rec = saveCertificateVersion(
+  const rec = await saveCertificateVersion(
     deps.store,
     {
       name,

@@ -5,8 +5,8 @@ import type { CertificateFilesSpec } from '../../model/edge-specs.js';
 import { loadCertificateMaterial, type CertStoreOptions, type KvStore } from './cert-store.js';
 
 /** The DeployCertificate payload for one node; throws when that version is not in the store. */
-export function certificatePayload(store: KvStore, spec: CertificateFilesSpec, opts: CertStoreOptions = {}): CertificatePayload {
-  const m = loadCertificateMaterial(store, spec.certificate, spec.version, opts);
+export async function certificatePayload(store: KvStore, spec: CertificateFilesSpec, opts: CertStoreOptions = {}): Promise<CertificatePayload> {
+  const m = await loadCertificateMaterial(store, spec.certificate, spec.version, opts);
   if (!m) throw new Error(`certificate ${spec.certificate} version ${spec.version} is not in the state store`);
   return {
     name: spec.certificate,

@@ -27,18 +27,18 @@ export interface CertificateStatus {
  * One row per Certificate. `served` maps certificate → node → served fingerprint (from the
  * CertificateFiles observations); `edgeNodes` lists the nodes that should serve each certificate.
  */
-export function certificateStatus(
+export async function certificateStatus(
   store: KvStore,
   certificates: Array<{ name: string; domains: string[] }>,
   edgeNodes: (certificate: string) => string[],
   served: (certificate: string, node: string) => string | undefined,
   now = new Date(),
-): CertificateStatus[] {
-  return certificates
-    .map((c) => {
+): Promise<CertificateStatus[]> {
+  const rows = await Promise.all(
+    certificates.map(async (c) => {
       const name = c.name;
-      const rec = currentCertificate(store, name);
-      const versions = rec ? versionsByFingerprint(store, name, rec.version) : new Map<string, number>();
+      const rec = await currentCertificate(store, name);
+      const versions = rec ? await versionsByFingerprint(store, name, rec.version) : new Map<string, number>();
       return {
         name,
         domains: [...c.domains],
@@ -53,14 +53,15 @@ export function certificateStatus(
           return { node, servedFingerprint: fp, servedVersion: fp ? versions.get(fp) : undefined, drift: !rec || fp !== rec.fingerprint };
         }),
       };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    }),
+  );
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function versionsByFingerprint(store: KvStore, name: string, latest: number): Map<string, number> {
+async function versionsByFingerprint(store: KvStore, name: string, latest: number): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (let v = latest; v >= 1 && latest - v < 50; v--) {
-    const raw = store.getKv(certificatesNamespace, `${name}@${v}`);
+    const raw = await store.getKv(certificatesNamespace, `${name}@${v}`);
     if (raw) out.set((JSON.parse(raw) as CertificateRecord).fingerprint, v);
   }
   return out;

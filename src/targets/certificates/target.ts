@@ -52,7 +52,7 @@ export class CertificatesTarget implements Target {
     });
     if (!ensured.issued) return { outcome: 'unchanged', message: `certificate ${r.spec.name} version ${ensured.version} is current` };
     this.issuedNow.add(r.spec.name);
-    this.ctx.store.audit({
+    await this.ctx.store.audit({
       type: 'certificate-issued',
       subject: `Certificate/${r.spec.name}`,
       message: `version ${ensured.version}: ${ensured.reason ?? 'issued'}`,
@@ -70,7 +70,7 @@ export class CertificatesTarget implements Target {
   }
 
   private async observeOne(id: string, hash: string, spec: CertificateSpec): Promise<ObservedResource> {
-    const rec = currentCertificate(this.ctx.store, spec.name);
+    const rec = await currentCertificate(this.ctx.store, spec.name);
     const hosts = spec.domains.join(', ');
     if (!rec) {
       return {

@@ -29,7 +29,7 @@ export function createKubernetesTargetFactory(): TargetFactory {
       return new KubernetesTarget(key, new KubeClient(http, envName), ctx, {
         rules: env?.spec.kubernetes?.health ?? [],
         replaceOnImmutable: env?.spec.kubernetes?.replaceOnImmutable,
-        stateId: stateIdOf(ctx.store, ctx.readOnly),
+        stateId: await stateIdOf(ctx.store, ctx.readOnly),
       });
     },
   };

@@ -18,11 +18,11 @@ const KV_KEY = 'state-id';
  * The id of this state file: 12 hex digits, made on first use unless `readOnly` (a `plan` before the
  * first reconcile has none yet: it then treats every object labelled with a state id as foreign).
  */
-export function stateIdOf(store: Pick<Store, 'getKv' | 'setKv'>, readOnly: boolean): string | undefined {
-  const known = store.getKv(KV_NAMESPACE, KV_KEY);
+export async function stateIdOf(store: Pick<Store, 'getKv' | 'setKv'>, readOnly: boolean): Promise<string | undefined> {
+  const known = await store.getKv(KV_NAMESPACE, KV_KEY);
   if (known || readOnly) return known;
   const made = randomBytes(6).toString('hex');
-  store.setKv(KV_NAMESPACE, KV_KEY, made);
+  await store.setKv(KV_NAMESPACE, KV_KEY, made);
   return made;
 }
 

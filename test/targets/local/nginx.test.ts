@@ -95,7 +95,7 @@ test('local NginxSite and CertificateFiles against a real nginx', { timeout: 60_
   const dir = await mkdtemp(join(tmpdir(), 'boreas-local-nginx-'));
   const store = openSqliteStore(join(dir, 'state.db'));
   t.after(async () => {
-    store.close();
+    await store.close();
     await nginx.stop();
     await rm(dir, { recursive: true, force: true });
   });
