@@ -81,7 +81,7 @@ test('the state follows --repo: status, history and down find it from any direct
   const elsewhereDir = mkdtempSync(`${elsewhere}-`);
   const status = await runCli(['status', 'api', '--repo', repo.dir, '--output', 'json'], { cwd: elsewhereDir });
   assert.equal(status.code, 0, status.stderr);
-  assert.equal(JSON.parse(status.stdout).app, 'api');
+  assert.equal(JSON.parse(status.stdout).name, 'api');
   const history = await runCli(['history', 'api', '--repo', repo.dir], { cwd: elsewhereDir });
   assert.equal(history.code, 0, history.stderr);
   assert.match(history.stdout, /succeeded/);

@@ -14,7 +14,7 @@ import { type EnvironmentFault, ExitCode } from '../../model/errors.js';
 import { environmentFault } from '../../model/faults.js';
 import { type DownResult, downLocal, localWorkDir } from '../../targets/local/index.js';
 import type { RawFlags } from '../../util/options/index.js';
-import { safeLines, safeText } from '../../util/terminal-text.js';
+import { safeLines, safeText, terminalJson } from '../../util/terminal-text.js';
 import { addCommonOptions, sessionFlags } from '../options.js';
 import type { SetExit } from './types.js';
 
@@ -23,59 +23,82 @@ export function registerDown(program: Command, setExit: SetExit): void {
     .command('down')
     .description('Stop and remove everything Boreas started locally (per the state file and the local records)')
     .option('--all', 'also delete from agents and clusters, not only this machine');
-  addCommonOptions(cmd, { manifests: false, output: ['text'] });
-  cmd.action(async (flags: RawFlags & { all?: boolean }) => {
+  addCommonOptions(cmd, { manifests: false, output: ['text', 'json'] });
+  cmd.action(async (flags: RawFlags & { all?: boolean; output: 'text' | 'json' }) => {
     const { state } = sessionFlags(flags);
-    const stateFile = state;
     // The local records live beside a state file; a database URL has no such place.
     const stateDir = isStateFile(state) ? dirname(state) : undefined;
-    let failed = false;
-    let removed = 0;
+    const report: DownReport = { removed: [], failed: [], total: 0, text: [] };
     let fault: EnvironmentFault | undefined;
-    if (!isStateFile(state) || existsSync(stateFile)) {
+    if (!isStateFile(state) || existsSync(state)) {
       try {
-        const outcome = await teardownFromState(state, !!flags.all);
-        removed += outcome.removed;
-        failed ||= outcome.failed;
+        await teardownFromState(state, !!flags.all, report);
       } catch (err) {
-        fault = environmentFault(err, { stateFile });
+        fault = environmentFault(err, { stateFile: state });
         if (!fault) throw err;
         process.stderr.write(`boreas: ${safeLines(fault.message)}\n`);
-        if (stateDir) process.stdout.write(`Stopping what the records under ${safeText(localWorkDir(stateDir))} show instead.\n`);
+        if (stateDir) report.text.push(`Stopping what the records under ${safeText(localWorkDir(stateDir))} show instead.`);
       }
     }
     const swept = stateDir ? await sweepLocal(stateDir) : { instances: [], strays: [], files: [], problems: [] };
-    removed += swept.instances.length + swept.strays.length + swept.files.length;
-    for (const name of swept.instances) process.stdout.write(`- local instance ${safeText(name)} (from its record)\n`);
-    if (swept.strays.length) process.stdout.write(`- ${swept.strays.length} process(es) of instances without a record (pid ${swept.strays.join(', ')})\n`);
-    for (const file of swept.files) process.stdout.write(`- ${safeText(file)}\n`);
-    for (const problem of swept.problems) process.stdout.write(`! ${safeText(problem)}\n`);
-    failed ||= swept.problems.length > 0;
+    for (const name of swept.instances) note(report, `local instance ${name}`, '(from its record)');
+    if (swept.strays.length) {
+      report.removed.push(...swept.strays.map((pid) => `pid ${pid}`));
+      report.total += swept.strays.length;
+      report.text.push(`- ${swept.strays.length} process(es) of instances without a record (pid ${swept.strays.join(', ')})`);
+    }
+    for (const file of swept.files) note(report, file);
+    for (const problem of swept.problems) {
+      report.failed.push({ resource: 'local records', message: problem });
+      report.text.push(`! ${safeText(problem)}`);
+    }
     if (fault && flags.all) {
       process.stderr.write('boreas: agents and clusters were not reached: without a usable state file Boreas cannot tell what it applied there\n');
-      failed = true;
+      report.failed.push({ resource: 'agents and clusters', message: 'not reached: no usable state file' });
     }
-    if (removed === 0 && !failed) process.stdout.write('Nothing to remove.\n');
-    else if (fault || swept.instances.length + swept.strays.length + swept.files.length > 0)
-      process.stdout.write(
-        `Removed ${swept.instances.length} instance(s), ${swept.strays.length} unrecorded process(es) and ${swept.files.length} file(s) found on this machine.\n`,
+    const sweptCount = swept.instances.length + swept.strays.length + swept.files.length;
+    if (report.removed.length === 0 && report.failed.length === 0) report.text.push('Nothing to remove.');
+    else if (fault || sweptCount > 0)
+      report.text.push(
+        `Removed ${swept.instances.length} instance(s), ${swept.strays.length} unrecorded process(es) and ${swept.files.length} file(s) found on this machine.`,
       );
-    setExit(failed ? ExitCode.Failure : ExitCode.Ok);
+    if (flags.output === 'json') process.stdout.write(`${terminalJson({ removed: report.removed, failed: report.failed, total: report.total }, 2)}\n`);
+    else process.stdout.write(report.text.map((line) => `${line}\n`).join(''));
+    setExit(report.failed.length > 0 ? ExitCode.Failure : ExitCode.Ok);
   });
 }
 
-/** The inventory-driven teardown, printed as before; throws what opening or writing the state throws. */
-async function teardownFromState(state: string, all: boolean): Promise<{ removed: number; failed: boolean }> {
+/** What `down` did, for either output: ids removed, failures, and the text lines in order. */
+interface DownReport {
+  removed: string[];
+  failed: Array<{ resource: string; message: string }>;
+  total: number;
+  text: string[];
+}
+
+function note(report: DownReport, what: string, suffix?: string): void {
+  report.removed.push(what);
+  report.total++;
+  report.text.push(`- ${safeText(what)}${suffix ? ` ${suffix}` : ''}`);
+}
+
+/** The inventory-driven teardown; throws what opening or writing the state throws. */
+async function teardownFromState(state: string, all: boolean, report: DownReport): Promise<void> {
   const session = openSession({ state });
   try {
     const { plan, summary } = await teardown(session, { all });
-    if (!summary) return { removed: 0, failed: false };
-    for (const r of summary.results)
-      process.stdout.write(
-        `${r.state === 'succeeded' ? '-' : '!'} ${safeText(r.resourceId)}${r.state === 'succeeded' ? '' : `: ${safeText(r.message ?? r.state)}`}\n`,
-      );
-    process.stdout.write(`Removed ${summary.succeeded} of ${plan.changes.length} resource(s).\n`);
-    return { removed: summary.succeeded, failed: summary.failed > 0 };
+    if (!summary) return;
+    report.total += plan.changes.length;
+    for (const r of summary.results) {
+      if (r.state === 'succeeded') {
+        report.removed.push(r.resourceId);
+        report.text.push(`- ${safeText(r.resourceId)}`);
+      } else {
+        report.failed.push({ resource: r.resourceId, message: r.message ?? r.state });
+        report.text.push(`! ${safeText(r.resourceId)}: ${safeText(r.message ?? r.state)}`);
+      }
+    }
+    report.text.push(`Removed ${summary.succeeded} of ${plan.changes.length} resource(s).`);
   } finally {
     await session.close();
   }

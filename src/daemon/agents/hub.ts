@@ -7,16 +7,9 @@
 import type { NodeFacts } from '../../protocol/facts.js';
 import type { AgentReport } from '../../protocol/pull.js';
 import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
-import type { PullQueue } from './queue.js';
+import type { Heartbeat, PullQueue } from './queue.js';
 
-/** One node's last heartbeat (docs/design.md, Agent protocol). */
-export interface Heartbeat {
-  node: string;
-  agentVersion?: string;
-  capabilities?: Record<string, unknown>;
-  facts?: NodeFacts;
-  receivedAt: string;
-}
+export type { Heartbeat } from './queue.js';
 
 interface Pending {
   task: AgentTask;

@@ -3,8 +3,17 @@
 // Methods may answer now or later; the routes await both.
 import type { AgentTask } from '../../protocol/tasks.js';
 import type { PullDispatcher } from '../../targets/agent/transport.js';
+import type { NodeFacts } from '../../protocol/facts.js';
 import type { AgentReport } from '../../protocol/pull.js';
-import type { Heartbeat } from './hub.js';
+
+/** One node's last heartbeat (docs/design.md, Agent protocol). */
+export interface Heartbeat {
+  node: string;
+  agentVersion?: string;
+  capabilities?: Record<string, unknown>;
+  facts?: NodeFacts;
+  receivedAt: string;
+}
 
 export interface PullQueue extends PullDispatcher {
   /** Suggested poll interval returned by heartbeats. */
