@@ -60,7 +60,7 @@ test('repro 1: an unreachable or unauthorized node is Unknown — never converge
   const status = await fleet.cli(['status', '--state', fleet.state]);
   assert.match(status.stdout, /api-0 .*Unknown/, status.stdout);
   assert.match(status.stdout, /node node-1 \(http:\/\/127\.0\.0\.1:\d+\) is unreachable/);
-  const v1 = JSON.parse((await fleet.cli(['status', 'api', '--output', 'json', '--state', fleet.state])).stdout);
+  const v1 = JSON.parse((await fleet.cli(['status', 'api', '--output', 'v1-json', '--state', fleet.state])).stdout);
   assert.deepEqual(v1.versions[0].nodes, [{ node: 'node-1', healthy: { level: 0 } }]);
 
   // Back on the same port, but the Node's token is wrong: unauthorized (401), still Unknown.
