@@ -20,6 +20,7 @@ import { ensureApiToken } from './api-token.js';
 import { readsNeedToken } from './http/auth.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { mkdirPrivate } from '../util/private-files.js';
+import { stateFilePath } from '../engine/session-options.js';
 
 export { resolveDaemonConfig, type DaemonConfig, type DaemonFlags } from './config.js';
 
@@ -33,7 +34,7 @@ export interface RunningDaemon {
 
 /** Starts the daemon: binds the HTTP server first (so /v1/health answers at once), then reconciles. */
 export async function startDaemon(given: DaemonConfig, log: Logger = createLogger({ format: given.logFormat, level: given.logLevel })): Promise<RunningDaemon> {
-  const statePath = resolve(given.state);
+  const statePath = stateFilePath(given.state);
   const stateDir = resolve(statePath, '..');
   mkdirPrivate(stateDir);
   // The API is never open: without --api-token-file a token is generated once beside the state file.

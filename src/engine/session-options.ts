@@ -3,6 +3,7 @@
 // table (src/daemon/options.ts). The default state lives with the manifests of a local repository,
 // so every command given the same `--repo` finds the same state, from any working directory.
 import { join, resolve } from 'node:path';
+import { UserError } from '../model/errors.js';
 import { IDENTITY_ENV } from '../secrets/index.js';
 import { kinds, option } from '../util/options/index.js';
 
@@ -19,6 +20,17 @@ export function defaultStateLocation(repo: string, cwd: string): string {
 /** True when `state` names a file (not a database URL), so "does it exist yet" is a file question. */
 export function isStateFile(state: string): boolean {
   return !STATE_URL.test(state);
+}
+
+/**
+ * The absolute path of a state file. The seam for database state: a `postgresql://…` location is
+ * refused here, before anything could resolve it as a relative path and create directories named
+ * after it, until a store that speaks it is wired in.
+ */
+export function stateFilePath(state: string): string {
+  if (!isStateFile(state))
+    throw new UserError(`--state: "${state.replace(/\/\/[^@/]*@/, '//')}" is a database URL; this build keeps state in a SQLite file (give a path)`);
+  return resolve(state);
 }
 
 export const sessionOptions = {

@@ -3,6 +3,7 @@
 import { mkdirPrivate } from '../util/private-files.js';
 import { resolve } from 'node:path';
 import { cacheDirFor } from './cache-dir.js';
+import { stateFilePath } from './session-options.js';
 import { openSource } from '../source/index.js';
 import type { Source } from '../source/source.js';
 import { openSqliteStore } from '../store/index.js';
@@ -46,7 +47,7 @@ export interface Session {
 }
 
 export function openSession(opts: SessionOptions): Session {
-  const statePath = resolve(opts.state);
+  const statePath = stateFilePath(opts.state);
   const stateDir = resolve(statePath, '..');
   if (!opts.readOnly) mkdirPrivate(stateDir);
   const store = openSqliteStore(statePath, { readOnly: opts.readOnly });
