@@ -42,7 +42,7 @@ async function fixture(t: { after(fn: () => Promise<void> | void): void }) {
   return { repo, scratch, elsewhere, port };
 }
 
-test('validate, plan, status, history, --help, --dry-run, down and rollback without state create nothing', async (t) => {
+test('validate, plan, status, history, --help, --dry-run, down, rollback without state and a database --state create nothing', async (t) => {
   const { repo, scratch } = await fixture(t);
   const before = { repo: listing(repo.dir), scratch: listing(scratch) };
   const fromRepo = (args: string[]) => runCli(args, { cwd: repo.dir });
@@ -67,6 +67,11 @@ test('validate, plan, status, history, --help, --dry-run, down and rollback with
     assert.equal(res.code, code, `${args.join(' ')}: ${res.stderr}`);
     assert.doesNotMatch(res.stderr, /unknown option|internal error/, args.join(' '));
   }
+  // A database URL is a database, not a path: nothing named `postgresql:` is created, and an
+  // unreachable server is one clean line (exit 2) that never shows the password.
+  const url = await fromRepo(['reconcile', '--once', '--state', 'postgresql://boreas:hunter2@127.0.0.1:1/boreas']);
+  assert.equal(url.code, 2, url.stderr);
+  assert.doesNotMatch(url.stderr, /hunter2|internal error/);
   assert.deepEqual({ repo: listing(repo.dir), scratch: listing(scratch) }, before, 'nothing was created or written');
   assert.equal(JSON.parse((await fromRepo(['down', '--output', 'json'])).stdout).total, 0);
 });

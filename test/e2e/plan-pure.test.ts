@@ -40,6 +40,17 @@ function stateChecksums(stateDir: string): Record<string, string> {
   return out;
 }
 
+/** A state file that manages nothing: a reconcile of an empty directory (`down` creates none when there is nothing to remove). */
+async function createEmptyState(file: string): Promise<void> {
+  const empty = mkdtempSync(join(tmpdir(), 'boreas-plan-pure-empty-'));
+  try {
+    const r = await runCli(['reconcile', '--once', '--allow-empty', '--repo', empty, '--state', file]);
+    assert.equal(r.code, 0, r.stderr);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
 for (const example of ['quickstart', 'ingress', 'full']) {
   test(`plan on examples/${example} leaves the state file byte-identical`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), `boreas-plan-pure-${example}-`));
@@ -47,8 +58,8 @@ for (const example of ['quickstart', 'ingress', 'full']) {
     const repo = join(dir, 'repo');
     cpSync(join(packageRoot, 'examples', example), repo, { recursive: true });
     const state = join(dir, 'state', 'state.db');
-    // An existing, empty state file (what `boreas down` leaves behind).
-    assert.equal((await runCli(['down', '--state', state])).code, 0);
+    // An existing, empty state file.
+    await createEmptyState(state);
     const before = stateChecksums(join(dir, 'state'));
     assert.ok(before['state.db'], 'the state file exists');
     for (const args of [['plan'], ['plan', '--output', 'json'], ['reconcile', '--once', '--dry-run']]) {
@@ -104,7 +115,7 @@ test('plan against a managed state: changes shown, nothing written, no ACME requ
   t.after(() => repo.cleanup());
   await repo.commit('acme');
   const state = join(dirname(fleet.stateFile), 'acme', 'state.db');
-  assert.equal((await runCli(['down', '--state', state])).code, 0);
+  await createEmptyState(state);
   const acmeBefore = stateChecksums(join(dirname(fleet.stateFile), 'acme'));
   const acmePlan = await runCli(['plan', '--repo', repo.dir, '--state', state]);
   assert.equal(acmePlan.code, 0, acmePlan.stdout + acmePlan.stderr);
