@@ -1,5 +1,7 @@
 // Waiting for a changed resource to settle (flux `wait`, argo health): poll the target until the
-// resource reports level 100, the timeout passes, or the run is aborted.
+// resource reports level 100, the timeout passes, or the run is aborted. A sync hook (a migration Job,
+// a Pod) that reports Degraded has failed for good (a failed Job does not recover): the wait ends there,
+// as Argo CD fails a sync on a failed hook, instead of polling until the timeout.
 import type { ChangeAction } from '../model/plan.js';
 import type { DesiredResource, Health } from '../model/resource.js';
 import type { Target } from '../targets/target.js';
@@ -31,6 +33,8 @@ export async function waitHealthy(target: Target, resource: DesiredResource, opt
     }
     const waitedMs = Date.now() - started;
     if (last.level >= 100) return { healthy: true, health: last, waitedMs };
+    if (resource.hook && last.status === 'Degraded')
+      return { healthy: false, health: last, waitedMs, message: `hook failed: ${last.status}${last.message ? ` ${last.message}` : ''}` };
     const remaining = opts.timeoutMs - waitedMs;
     if (remaining <= 0 || opts.signal?.aborted) {
       const why = opts.signal?.aborted ? 'aborted while waiting for health' : `not healthy after ${formatMs(opts.timeoutMs)}`;

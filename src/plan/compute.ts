@@ -59,7 +59,7 @@ export function computePlan(input: PlanInput): Plan {
       continue;
     }
     const change = foreign
-      ? makeChange('adopt', 'OwnedElsewhere', `owned by ${describeOwner(foreign)}: taken over (adopt: true)`, d, d, obs, inv)
+      ? makeChange('adopt', 'OwnedElsewhere', `adopt (owned by ${describeOwner(foreign)}): taken over (kubernetes.adopt: true)`, d, d, obs, inv)
       : pairDesired(d, obs, inv, input.unsettled?.(d.id));
     if (change) changes.push(change);
     else unchanged++;

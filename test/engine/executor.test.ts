@@ -209,6 +209,28 @@ test('health is polled until Healthy; deletes and Stopped resources are not wait
   );
 });
 
+test('hook delete policies: HookSucceeded deletes a hook once healthy, HookFailed once it failed (at once, no timeout wait)', async (t) => {
+  const failedJob = { status: 'Degraded' as const, level: 0, message: 'job failed: BackoffLimitExceeded' };
+  const { store, target, run } = setup(t, { ok: {}, bad: { health: [failedJob] }, kept: { health: [failedJob] } });
+  const hook = (name: string, deleteOnSuccess: boolean, deleteOnFailure: boolean) =>
+    task(name, { resource: resource(name, { hook: { recreate: true, deleteOnSuccess, deleteOnFailure } }) });
+  const summary = await run([hook('ok', true, false), hook('bad', false, true), hook('kept', true, false)], { healthTimeoutMs: 60_000, healthIntervalMs: 5 });
+  assert.deepEqual(
+    ['bad', 'kept'].map((n) => target.healthCalls.filter((h) => h === id(n)).length),
+    [1, 1],
+    'a failed hook ends the wait at once, not after the 60 s timeout',
+  );
+  const byId = (n: string) => summary.results.find((r) => r.resourceId === id(n))!;
+  assert.equal(byId('ok').message, 'applied; deleted because it succeeded (HookSucceeded)');
+  assert.equal(byId('bad').message, 'hook failed: Degraded job failed: BackoffLimitExceeded; deleted because it failed (HookFailed)');
+  assert.equal(byId('kept').message, 'hook failed: Degraded job failed: BackoffLimitExceeded');
+  assert.deepEqual(
+    ['ok', 'bad', 'kept'].map((n) => target.callsFor(n).map((c) => c.action)),
+    [['create', 'delete'], ['create', 'delete'], ['create']],
+  );
+  assert.equal(store.getTask('key-bad')?.state, 'failed');
+});
+
 function batched(owner: string, name: string, batch: number): Task {
   return task(name, { resource: resource(name, { owner, batch }) });
 }

@@ -18,6 +18,7 @@ export interface Script {
 export interface Call {
   resourceId: string;
   key: string;
+  action: Task['action'];
   start: number;
   end?: number;
   threw?: boolean;
@@ -49,7 +50,7 @@ export class RecordingTarget implements Target {
 
   async apply(task: Task): Promise<TaskResult> {
     const s = this.scripts[task.resourceId] ?? {};
-    const call: Call = { resourceId: task.resourceId, key: task.key, start: performance.now() };
+    const call: Call = { resourceId: task.resourceId, key: task.key, action: task.action, start: performance.now() };
     this.calls.push(call);
     await this.onApply?.(task);
     this.active++;

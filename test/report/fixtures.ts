@@ -30,7 +30,7 @@ export function change(action: Change['action'], r: DesiredResource, extra: Part
       delete: 'no longer in Git (applied at 0123456789ab)',
       repair: 'process exited (pid 4242 not running)',
       replace: 'desired spec changed; spec.selector cannot change in place: deleted and re-created',
-      adopt: 'owned by application web: taken over (adopt: true)',
+      adopt: 'adopt (owned by application web): taken over (kubernetes.adopt: true)',
     }[action],
     desired: action === 'delete' ? undefined : r,
     id: r.id,

@@ -170,9 +170,13 @@ export class KubernetesTarget implements Target {
     }
   }
 
-  /** Live drift of these objects between resyncs (watch.ts), compared with them as applied; runs until `signal` aborts. */
+  /**
+   * Live drift of these objects between resyncs (watch.ts), compared with them as applied; runs until
+   * `signal` aborts. Sync hooks are left out: the sync itself creates and deletes them (delete
+   * policies, re-runs), so their comings and goings are not drift.
+   */
   async watch(resources: DesiredResource[], listener: WatchListener, signal: AbortSignal): Promise<void> {
-    const applied = await Promise.all(resources.map((r) => this.prepare(r)));
+    const applied = await Promise.all(resources.filter((r) => !r.hook).map((r) => this.prepare(r)));
     await watchLive(this.client, applied, { onDrift: (r) => listener.drift(r), onError: (m) => listener.error?.(m), signal, subject: this.subject });
   }
 

@@ -9,7 +9,7 @@ import type { JsonObject } from '../../model/json.js';
 import type { KubeClient, Live } from './client.js';
 import { FIELD_MANAGER, MANAGED_SELECTOR } from './constants.js';
 import { containsAll } from './drift.js';
-import { apiErrorMessage, KubeApiError } from './errors.js';
+import { apiErrorMessage, KubeApiError, NotServedError } from './errors.js';
 
 export interface WatchOptions {
   /** Called with one line per drift event (`Deployment shop/web changed on the cluster by kubectl-edit`). */
@@ -88,6 +88,11 @@ async function watchGroup(client: KubeClient, objects: KubeObject[], o: WatchOpt
     } catch (err) {
       if (o.signal.aborted) return;
       if (err instanceof Expired) continue; // too old to resume: list again
+      if (err instanceof NotServedError) {
+        // Blocked in every plan; nothing of it was applied, so there is nothing to watch (the resync still looks).
+        o.onError?.(`${o.subject}: ${err.message}; not watched`);
+        return;
+      }
       failures++;
       o.onError?.(`${o.subject}: watch of ${kind}${namespace ? ` in ${namespace}` : ''} failed: ${apiErrorMessage(err)}`);
       await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)), o.signal);

@@ -1,6 +1,6 @@
 // A second, independent client checks the FAKE API server's wire behaviour: the real kubectl
 // (discovery with short names, /openapi/v3 to find server-side field validation, server-side apply,
-// strict field validation, diff, watch, delete). Skips with the reason when kubectl is absent.
+// strict field validation, immutable fields, diff, watch, delete). Skips with the reason when kubectl is absent.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -78,6 +78,13 @@ test('kubectl get / apply --server-side / diff / delete / watch against the fake
     typo.err,
     /Error from server \(BadRequest\): failed to create typed patch object \(default\/guestbook-ui; apps\/v1, Kind=Deployment\): \.spec\.template\.spec\.containers\[name="guestbook-ui"\]\.imagePullPolice: field not declared in schema/,
   );
+
+  const moved = await run('apply', '--server-side', '-f', await file('selector.yaml', deployment(2).replaceAll('app: guestbook-ui', 'app: guestbook')));
+  assert.notEqual(moved.code, 0);
+  assert.match(moved.err, /The Deployment "guestbook-ui" is invalid: spec\.selector: Invalid value: .*: field is immutable/, 'a selector is immutable');
+
+  const kinds = await run('get', 'ing,netpol,hpa,pdb,rs', '-o', 'name');
+  assert.equal(kinds.code, 0, `Ingress, NetworkPolicy, HPA, PDB and ReplicaSet are served, by their short names: ${kinds.err}`);
 
   const diff = await run('diff', '--server-side', '-f', await file('v2.yaml', deployment(3)));
   assert.equal(diff.code, 1, `kubectl diff exits 1 when there are differences: ${diff.err}`);

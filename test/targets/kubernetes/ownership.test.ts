@@ -60,11 +60,11 @@ test('another installation and another application are refused until the app opt
   const plan = await b.plan(adopting);
   assert.deepEqual(
     plan.changes.map((c) => `${c.action} ${c.reason} ${c.name}: ${c.message}`),
-    ['adopt OwnedElsewhere ConfigMap/default/settings: owned by application web: taken over (adopt: true)'],
+    ['adopt OwnedElsewhere ConfigMap/default/settings: adopt (owned by application web): taken over (kubernetes.adopt: true)'],
   );
   assert.match(
     renderPlanText(plan, { color: false }),
-    /~ KubeObject ConfigMap\/default\/settings \(OwnedElsewhere: owned by application web: taken over \(adopt: true\)\)/,
+    /~ KubeObject ConfigMap\/default\/settings \(OwnedElsewhere: adopt \(owned by application web\): taken over \(kubernetes\.adopt: true\)\)/,
   );
   const run = await b.reconcile(adopting);
   assert.equal([...run.results.values()][0].outcome, 'configured');

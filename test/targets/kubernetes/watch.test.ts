@@ -29,16 +29,39 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000): Pr
   }
 }
 
+const hookJob = {
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'migrate', annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' } },
+  spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.local/migrate:1' }] } } },
+};
+const ingress = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'edge' },
+  spec: { defaultBackend: { service: { name: 'ui', port: { number: 80 } } } },
+};
+
 test('the watch reports edits and deletions by others, not status updates or Boreas writes, and resumes after a watch ends', async (t) => {
-  const h = await startHarness(t);
+  const h = await startHarness(t, { unserved: ['networking.k8s.io/v1/Ingress'] });
   const set = withRaw(h.manifests([rawApp('guestbook')]), 'guestbook', [settings] as never[]);
   const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
   await h.reconcile(desired);
+  // A sync hook (created and deleted by the sync itself) and a blocked kind (never applied) are not watched.
+  const others = desiredOf(withRaw(h.manifests([rawApp('guestbook')]), 'guestbook', [hookJob, ingress] as never[]));
 
   const drift: string[] = [];
+  const errors: string[] = [];
   const stop = new AbortController();
-  const watching = h.target.watch!(desired, { drift: (r) => drift.push(r) }, stop.signal);
+  const watching = h.target.watch!([...desired, ...others], { drift: (r) => drift.push(r), error: (m) => errors.push(m) }, stop.signal);
   await until('the watch to start', () => h.server.requests.some((r) => r.includes('watch=1') && r.includes('/configmaps')));
+  await until('the unserved kind to be given up', () => errors.length > 0);
+  assert.deepEqual(errors, ['cluster prod: Ingress networking.k8s.io/v1 is not served by cluster prod (API missing or CRD not installed); not watched']);
+  assert.deepEqual(
+    h.server.requests.filter((r) => /\/jobs|\/ingresses/.test(r)),
+    [],
+    'no request about the hook or the unserved kind',
+  );
 
   h.server.setStatus(ref, { note: 'a controller wrote status' }); // not drift
   await h.reconcile(desired); // Boreas's own no-op run
