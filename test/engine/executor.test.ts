@@ -228,7 +228,7 @@ test('hook delete policies: HookSucceeded deletes a hook once healthy, HookFaile
     ['ok', 'bad', 'kept'].map((n) => target.callsFor(n).map((c) => c.action)),
     [['create', 'delete'], ['create', 'delete'], ['create']],
   );
-  assert.equal(store.getTask('key-bad')?.state, 'failed');
+  assert.equal((await store.getTask('key-bad'))?.state, 'failed');
 });
 
 function batched(owner: string, name: string, batch: number): Task {
