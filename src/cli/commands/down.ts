@@ -28,17 +28,16 @@ export function registerDown(program: Command, setExit: SetExit): void {
     let failed = false;
     let removed = 0;
     let fault: EnvironmentFault | undefined;
-    if (existsSync(stateFile)) {
-      try {
-        const outcome = await teardownFromState(flags.state, !!flags.all);
-        removed += outcome.removed;
-        failed ||= outcome.failed;
-      } catch (err) {
-        fault = environmentFault(err, { stateFile });
-        if (!fault) throw err;
-        process.stderr.write(`boreas: ${safeLines(fault.message)}\n`);
-        process.stdout.write(`Stopping what the records under ${safeText(localWorkDir(stateDir))} show instead.\n`);
-      }
+    // A missing state file is opened as a new, empty one (nothing recorded to tear down), as before.
+    try {
+      const outcome = await teardownFromState(flags.state, !!flags.all);
+      removed += outcome.removed;
+      failed ||= outcome.failed;
+    } catch (err) {
+      fault = environmentFault(err, { stateFile });
+      if (!fault) throw err;
+      process.stderr.write(`boreas: ${safeLines(fault.message)}\n`);
+      process.stdout.write(`Stopping what the records under ${safeText(localWorkDir(stateDir))} show instead.\n`);
     }
     const swept = await sweepLocal(stateDir);
     removed += swept.instances.length + swept.strays.length + swept.files.length;
