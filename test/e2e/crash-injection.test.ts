@@ -102,13 +102,15 @@ test(`reconcile --once killed with SIGKILL ${kills} times: the rerun converges w
     assert.equal(res.body.instance, `${app.name}-0`);
     assert.equal(res.body.version, app.version ?? 'v1');
   }
-  for (const p of running)
-    assert.equal(p.env.BOREAS_INSTANCE_ID, instanceIdentity(workDir, p.env.BOREAS_INSTANCE), 'every process carries its instance identity');
+  for (const p of running) {
+    assert.equal(p.env.BOREAS_INSTANCE_IDENTITY, instanceIdentity(workDir, p.env.BOREAS_INSTANCE), 'every process carries its instance identity');
+    assert.equal(p.env.BOREAS_INSTANCE_ID, '0', 'and still sees its ordinal in BOREAS_INSTANCE_ID');
+  }
 
   const down = await fleet.cli(['down']);
   assert.equal(down.code, 0, down.stdout + down.stderr);
   const identities = new Set(expected.map((i) => instanceIdentity(workDir, i)));
-  const left = processesWhere((env) => ours(env) || identities.has(env.BOREAS_INSTANCE_ID));
+  const left = processesWhere((env) => ours(env) || identities.has(env.BOREAS_INSTANCE_IDENTITY));
   assert.deepEqual(
     left.map((p) => `${p.pid} ${p.env.BOREAS_INSTANCE}`),
     [],

@@ -28,7 +28,7 @@ function spawnTagged(base: string, work: string, instance: string, launch: strin
     cwd: base,
     detached: true,
     stdio: 'ignore',
-    env: { PATH: process.env.PATH, ...env, BOREAS_INSTANCE_ID: instanceIdentity(work, instance), BOREAS_LAUNCH_ID: launch },
+    env: { PATH: process.env.PATH, ...env, BOREAS_INSTANCE_IDENTITY: instanceIdentity(work, instance), BOREAS_LAUNCH_ID: launch },
   });
   child.unref();
   return child;
@@ -48,7 +48,7 @@ function intent(work: string, instance: string, launchId: string, specHash = 'h1
   };
 }
 
-const tagged = (work: string, instance: string) => processesWhere((env) => env.BOREAS_INSTANCE_ID === instanceIdentity(work, instance));
+const tagged = (work: string, instance: string) => processesWhere((env) => env.BOREAS_INSTANCE_IDENTITY === instanceIdentity(work, instance));
 
 test('a launch whose pid was never recorded is adopted, not started a second time', async (t) => {
   const base = tempDir(t);

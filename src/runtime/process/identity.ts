@@ -1,5 +1,5 @@
 // Which instance a process belongs to, kept where a crash cannot lose it: in the process's own
-// environment. Every process Boreas starts for an instance carries BOREAS_INSTANCE_ID (the instance
+// environment. Every process Boreas starts for an instance carries BOREAS_INSTANCE_IDENTITY (the instance
 // and the work dir of the machine that runs it) and BOREAS_LAUNCH_ID (one start of it); children
 // inherit both. Reading them back from /proc/<pid>/environ finds a process whose pid was never
 // recorded (kill -9 between the spawn and the record), and keeps a pid that the kernel reused for
@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { sha256 } from '../../util/hash.js';
 import { readProcStat } from './proc-stat.js';
 
-export const instanceIdVar = 'BOREAS_INSTANCE_ID';
+export const instanceIdVar = 'BOREAS_INSTANCE_IDENTITY';
 export const launchIdVar = 'BOREAS_LAUNCH_ID';
 
 /** `@<12 hex>` naming a work dir: two Boreas work dirs on one machine never share identities. */

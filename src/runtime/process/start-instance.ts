@@ -2,7 +2,7 @@
 // The order is what makes a kill -9 at any point harmless:
 //   1. stop every process still carrying the instance identity (a previous launch, strays),
 //   2. write the intent record (spec, identity, a new launch id; fsync'd) — before anything runs,
-//   3. spawn with BOREAS_INSTANCE_ID / BOREAS_LAUNCH_ID in the environment,
+//   3. spawn with BOREAS_INSTANCE_IDENTITY / BOREAS_LAUNCH_ID in the environment,
 //   4. record the pid and its start time.
 // A crash between 2 and 4 leaves a pending record; the next run finds the launch by its identity
 // (process/instance-processes.ts) and adopts it or stops it, so one instance never runs twice.

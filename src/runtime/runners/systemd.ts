@@ -3,7 +3,7 @@
 // (when the unit has an [Install] section) and start/restart. Status is `systemctl show`; the
 // InvocationID is the fingerprint (it changes on every start). The unit name is the instance's
 // identity; the record naming it is written (fsync'd) before any unit file is installed, so a crash
-// mid-install leaves a record `down` finds, and the unit's processes carry BOREAS_INSTANCE_ID too.
+// mid-install leaves a record `down` finds, and the unit's processes carry BOREAS_INSTANCE_IDENTITY too.
 // The systemctl invocation is argv (["systemctl", "--user"] in tests and for user managers) and never
 // goes through a shell.
 import { readFile, rm, rmdir } from 'node:fs/promises';

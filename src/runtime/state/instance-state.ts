@@ -20,7 +20,7 @@ export interface InstanceRecord {
   spec: InstanceSpec | null;
   /** 'running' = should be up; 'stopped' = stopped on purpose (state: Stopped). */
   desired: 'running' | 'stopped';
-  /** BOREAS_INSTANCE_ID every process of the instance carries (process/identity.ts); absent in older records. */
+  /** BOREAS_INSTANCE_IDENTITY every process of the instance carries (process/identity.ts); absent in older records. */
   identity?: string;
   /** BOREAS_LAUNCH_ID of the last start. */
   launchId?: string;
