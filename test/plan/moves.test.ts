@@ -63,7 +63,7 @@ test('an instance placed on another node is one move; its tasks still start the 
   assert.match(text, /^Plan: 1 to create, 0 to change, 1 to delete, 1 to move\.$/m);
 
   const json = renderPlanJson(p);
-  assert.deepEqual(json.summary, { create: 1, update: 0, delete: 1, repair: 0, move: 1, unchanged: 1 });
+  assert.deepEqual(json.summary, { create: 1, update: 0, delete: 1, repair: 0, replace: 0, adopt: 0, move: 1, unchanged: 1 });
   assert.deepEqual(json.changes.find((c) => c.id === moved.id)?.move, { from: 'agent:node-3', to: 'agent:node-1', counterpart: old.id });
 
   const md = renderPlanMarkdown(p);
