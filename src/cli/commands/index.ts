@@ -12,6 +12,7 @@ import { registerRollback } from './rollback.js';
 import { registerAgent } from './agent.js';
 import { registerDaemon } from './daemon.js';
 import { registerSecrets } from './secrets.js';
+import { registerState } from './state.js';
 
 export type SetExit = (code: number) => void;
 export type RegisterCommand = (program: Command, setExit: SetExit) => void;
@@ -28,4 +29,5 @@ export const commands: RegisterCommand[] = [
   registerAgent,
   registerDaemon,
   registerSecrets,
+  registerState,
 ];
