@@ -53,9 +53,10 @@ test('a pull-mode agent polling a replica that does not own its environment gets
   const daemons: RunningDaemon[] = [];
   let agent: AgentProcess | undefined;
   t.after(async () => {
+    // The daemons first, while the agent still polls: a polling agent must not hold a stop open.
+    await Promise.all(daemons.map((d) => d.stop()));
     await agent?.stop();
     killInstances(dirs.workDir);
-    for (const d of daemons) await d.stop();
     await pg.stop();
     await repo.cleanup();
     dirs.cleanup();
