@@ -50,6 +50,7 @@ svg text{font:11px ui-monospace,monospace}
 <section><h2>Applications</h2><table id="apps"><thead><tr><th>Application</th><th>Environment</th><th>Health</th><th>Instances</th><th>Drift</th></tr></thead><tbody></tbody></table></section>
 <section><h2>Drift (last plan)</h2><div id="drift" class="muted">…</div></section>
 <section><h2>Task graph of the last run <span id="runid" class="muted"></span></h2><div id="graph"></div><ul class="tree" id="tree"></ul></section>
+<section><h2>Replicas</h2><table id="replicas"><thead><tr><th>Replica</th><th>Address</th><th>Last heartbeat</th><th>Environments</th></tr></thead><tbody></tbody></table></section>
 <section><h2>Recent reconciles</h2><table id="recs"><thead><tr><th>#</th><th>Triggered by</th><th>Result</th><th>Revision</th><th>Tasks</th><th>Finished</th></tr></thead><tbody></tbody></table></section>
 </main>
 <script>
@@ -110,9 +111,16 @@ function renderReconciles(data) {
     "</td><td><code>" + esc(short(r.revision)) + "</code></td><td>" + (r.tasks ? r.tasks.succeeded + " ok, " + r.tasks.failed + " failed" : "—") + "</td><td>" + esc(r.finishedAt) + "</td></tr>").join("");
 }
 
+// Who owns which environment (GET /api/v1/cluster); one row with a SQLite state.
+function renderReplicas(data) {
+  $("replicas").tBodies[0].innerHTML = data.replicas.map((r) => "<tr><td><b>" + esc(r.id) + "</b>" + (r.id === data.self ? ' <span class="muted">(this one)</span>' : "") + "</td><td><code>" + esc(r.listen) +
+    "</code></td><td>" + esc(r.lastHeartbeat) + "</td><td>" + (r.environments.map(esc).join(", ") || '<span class="muted">none</span>') + "</td></tr>").join("");
+}
+
 async function refresh() {
   try {
     const [ready, apps, plan, tasks, recs] = await Promise.all([getJson("v1/ready"), getJson("api/v1/applications"), getJson("api/v1/drift"), getJson("api/v1/tasks"), getJson("api/v1/reconciles")]);
+    renderReplicas(await getJson("api/v1/cluster"));
     $("ready").innerHTML = ready.ready ? '<span class="ok">ready</span>' : "starting…";
     $("rev").textContent = "revision " + short(recs.reconciles[0] && recs.reconciles[0].revision);
     renderApps(apps); renderDrift(plan); renderGraph(tasks); renderReconciles(recs);
