@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { preferredOwner } from '../../src/daemon/cluster/rendezvous.js';
+import { assign } from '../../src/daemon/cluster/rendezvous.js';
 import { resolveDaemonConfig, startDaemon, type RunningDaemon } from '../../src/daemon/index.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { AgentProcess, agentDirs, killInstances } from '../helpers/agent.js';
@@ -53,9 +53,10 @@ test('a pull-mode agent polling a replica that does not own its environment gets
   const daemons: RunningDaemon[] = [];
   let agent: AgentProcess | undefined;
   t.after(async () => {
+    // The daemons first, while the agent still polls: a polling agent must not hold a stop open.
+    await Promise.all(daemons.map((d) => d.stop()));
     await agent?.stop();
     killInstances(dirs.workDir);
-    for (const d of daemons) await d.stop();
     await pg.stop();
     await repo.cleanup();
     dirs.cleanup();
@@ -71,7 +72,7 @@ test('a pull-mode agent polling a replica that does not own its environment gets
     daemons.push(await startDaemon(resolveDaemonConfig({ config: join(tmp, `${id}.yaml`) }), silentLogger));
   }
   delete process.env.BOREAS_DATA_DIR;
-  const owner = preferredOwner('env-p', ['ra', 'rb'])!;
+  const owner = assign(['env-p'], ['ra', 'rb']).get('env-p')!;
   const other = daemons[owner === 'ra' ? 1 : 0];
   const cluster = async () => (await http(`http://127.0.0.1:${other.address.port}/api/v1/cluster`)).json;
   await waitFor('the owner to hold env-p', async () => (await cluster()).replicas.find((r: { id: string }) => r.id === owner)?.environments.includes('env-p'));

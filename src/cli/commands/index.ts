@@ -10,6 +10,7 @@ import { registerRollback } from './rollback.js';
 import { registerAgent } from './agent.js';
 import { registerDaemon } from './daemon.js';
 import { registerSecrets } from './secrets.js';
+import { registerState } from './state.js';
 
 import type { RegisterCommand } from './types.js';
 
@@ -27,4 +28,5 @@ export const commands: RegisterCommand[] = [
   registerAgent,
   registerDaemon,
   registerSecrets,
+  registerState,
 ];

@@ -1,6 +1,6 @@
 // A daemon replica's place among the replicas sharing a PostgreSQL state (docs/ha.md): every
 // heartbeat it renews its membership row and its leases, then compares the leases with what
-// rendezvous hashing over the live replicas says — acquiring free or expired leases of environments
+// rendezvous hashing (with bounded loads) over the live replicas says — acquiring free or expired leases of environments
 // it should own (a new fencing token each time; a takeover when the previous owner let it expire),
 // and handing back, between runs, the ones a newly joined replica should own. A lease that could not
 // be renewed is dropped at once and its running reconcile aborted. Each environment has at most one
@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Fence } from '../../store/fence.js';
 import type { ClusterTables } from '../../store/postgres/cluster.js';
 import type { Logger } from '../../util/logger.js';
-import { preferredOwner } from './rendezvous.js';
+import { assign } from './rendezvous.js';
 
 export interface ClusterOptions {
   replica: string;
@@ -155,8 +155,9 @@ export class ReplicaCluster {
     const leases = new Map((await tables.leases()).map((l) => [l.environment, l]));
     const environments = new Set([...this.known, ...leases.keys()]);
     const acquired: string[] = [];
+    const owners = assign(environments, live);
     for (const env of [...environments].sort()) {
-      const preferred = preferredOwner(env, live);
+      const preferred = owners.get(env);
       const mine = this.held.get(env);
       if (mine) {
         if (preferred !== replica) {

@@ -28,7 +28,11 @@ export interface DaemonServer {
 
 export async function startServer(ctx: DaemonContext, extra: Record<string, RouteHandler> = {}): Promise<DaemonServer> {
   const log = ctx.base.log.child({ component: 'http' });
+  // Once closing, every response ends its connection: a client that keeps a keep-alive socket busy
+  // (an agent's long polls) would otherwise hold server.close() open for ever.
+  let closing = false;
   const server = createServer({ ...httpServerTimeouts }, (req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
     route(ctx, req, res, extra).catch((err) => {
       const status = err instanceof HttpError ? err.status : 500;
       if (status === 500) log.error('request failed', { method: req.method, path: req.url, error: (err as Error)?.stack ?? String(err) });
@@ -50,6 +54,7 @@ export async function startServer(ctx: DaemonContext, extra: Record<string, Rout
     address: { host: addr.address, port: addr.port },
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
