@@ -67,9 +67,15 @@ test('validate, plan, status, history, --help, --dry-run, down, rollback without
     assert.equal(res.code, code, `${args.join(' ')}: ${res.stderr}`);
     assert.doesNotMatch(res.stderr, /unknown option|internal error/, args.join(' '));
   }
-  // A database URL is a database, not a path: nothing named `postgresql:` is created, and an
-  // unreachable server is one clean line (exit 2) that never shows the password.
-  const url = await fromRepo(['reconcile', '--once', '--state', 'postgresql://boreas:hunter2@127.0.0.1:1/boreas']);
+  // A database URL is a database, not a path: nothing named `postgresql:` is created (local files of
+  // a database state go to $BOREAS_DATA_DIR), and an unreachable server is one clean line (exit 2)
+  // that never shows the password.
+  const dataDir = mkdtempSync(join(tmpdir(), 'boreas-data-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const url = await runCli(['reconcile', '--once', '--state', 'postgresql://boreas:hunter2@127.0.0.1:1/boreas'], {
+    cwd: repo.dir,
+    env: { BOREAS_DATA_DIR: dataDir },
+  });
   assert.equal(url.code, 2, url.stderr);
   assert.doesNotMatch(url.stderr, /hunter2|internal error/);
   assert.deepEqual({ repo: listing(repo.dir), scratch: listing(scratch) }, before, 'nothing was created or written');

@@ -4,7 +4,6 @@
 // unrecorded). When the state file is missing, emptied, damaged or cannot be written (a full disk),
 // the second step alone still stops everything it can find here, and says so.
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { openSession } from '../../engine/session.js';
 import { isStateFile } from '../../engine/session-options.js';
@@ -12,6 +11,7 @@ import { acquireStateLock } from '../../engine/state-lock.js';
 import { teardown } from '../../engine/teardown.js';
 import { type EnvironmentFault, ExitCode } from '../../model/errors.js';
 import { environmentFault } from '../../model/faults.js';
+import { stateLocation } from '../../store/index.js';
 import { type DownResult, downLocal, localWorkDir } from '../../targets/local/index.js';
 import type { RawFlags } from '../../util/options/index.js';
 import { safeLines, safeText, terminalJson } from '../../util/terminal-text.js';
@@ -26,8 +26,10 @@ export function registerDown(program: Command, setExit: SetExit): void {
   addCommonOptions(cmd, { manifests: false, output: ['text', 'json'] });
   cmd.action(async (flags: RawFlags & { all?: boolean; output: 'text' | 'json' }) => {
     const { state } = sessionFlags(flags);
-    // The local records live beside a state file; a database URL has no such place.
-    const stateDir = isStateFile(state) ? dirname(state) : undefined;
+    // The local records live in the state's directory: beside a state file, or $BOREAS_DATA_DIR
+    // (else ./.boreas) for a database state; a directory that does not exist holds none.
+    const location = stateLocation(state);
+    const stateDir = isStateFile(state) || existsSync(location.dir) ? location.dir : undefined;
     const report: DownReport = { removed: [], failed: [], total: 0, text: [] };
     let fault: EnvironmentFault | undefined;
     if (!isStateFile(state) || existsSync(state)) {
