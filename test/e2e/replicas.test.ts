@@ -169,6 +169,14 @@ test('three replicas share a PostgreSQL state: one owner per environment, failov
     assert.equal(view.self, r.id);
     assert.deepEqual(owners(view), owners(first), `${r.id} sees the same owners`);
   }
+  // The dashboard's first paint lists the replicas and what each owns (server-rendered, no script).
+  const page = await (await fetch(`http://127.0.0.1:${r2.port}/`)).text();
+  const replicaSection = page.slice(page.indexOf('<h2>Replicas</h2>'), page.indexOf('<h2>Recent reconciles</h2>'));
+  for (const r of first.replicas) {
+    assert.ok(replicaSection.includes(`<b>${r.id}</b>`), `dashboard lists replica ${r.id}`);
+    for (const e of r.environments) assert.ok(replicaSection.includes(e), `dashboard shows ${e} on ${r.id}`);
+  }
+  assert.match(replicaSection, /<b>r2<\/b> <span class="muted">\(this one\)/);
   await waitFor('all four applications serving v1', () => allServing({}), 60_000);
   for (const env of envs) assert.equal(starts(env, 'v1'), 1, `${env} started once`);
 

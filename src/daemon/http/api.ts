@@ -172,7 +172,13 @@ export function drift(ctx: DaemonContext): unknown {
  * The replicas and the environments each owns, as the database says (identical from every replica
  * but for `self`). With a SQLite state there is one replica, owning every environment.
  */
-export async function cluster(ctx: DaemonContext): Promise<unknown> {
+/** `GET /api/v1/cluster`: the replicas and the environments each owns (the database's view). */
+export interface ClusterView {
+  self: string;
+  replicas: Array<{ id: string; listen: string; lastHeartbeat: string; environments: string[] }>;
+}
+
+export async function cluster(ctx: DaemonContext): Promise<ClusterView> {
   if (!ctx.cluster) {
     const listen = `${ctx.cfg.host}:${ctx.cfg.port}`;
     return {

@@ -2,6 +2,7 @@
 // readiness badge, the red banner of an invalid HEAD, the first page of the application table, the
 // recent reconciles — all readable before (or without) any script — plus the view as JSON for the
 // page's script, which filters, pages and refreshes it. One self-contained page: no external assets.
+import type { ClusterView } from './api.js';
 import { dashboardScript, pageSize } from './dashboard-script.js';
 import type { DashboardView } from './dashboard-view.js';
 
@@ -81,6 +82,17 @@ function reconcileRows(v: DashboardView): string {
     .join('');
 }
 
+/** One row per replica: who owns which environment (GET /api/v1/cluster). */
+export function replicaRows(c: ClusterView): string {
+  return c.replicas
+    .map(
+      (r) =>
+        `<tr><td><b>${esc(r.id)}</b>${r.id === c.self ? ' <span class="muted">(this one)</span>' : ''}</td><td><code>${esc(r.listen)}</code></td>` +
+        `<td>${esc(r.lastHeartbeat)}</td><td>${r.environments.map(esc).join(', ') || '<span class="muted">none</span>'}</td></tr>`,
+    )
+    .join('');
+}
+
 const style = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:10px 20px;display:flex;gap:16px;align-items:center}
@@ -123,6 +135,7 @@ ${banner(v)}
 <section id="detail" hidden><h2 id="detail-title"></h2><div id="detail-body"></div></section>
 <section><h2>Drift (last plan)</h2><div id="drift" class="muted">…</div></section>
 <section><h2>Task graph of the last run <span id="runid" class="muted"></span></h2><div id="graph"></div><ul class="tree" id="tree"></ul></section>
+<section><h2>Replicas</h2><table id="replicas"><thead><tr><th>Replica</th><th>Address</th><th>Last heartbeat</th><th>Environments</th></tr></thead><tbody>${replicaRows(v.cluster)}</tbody></table></section>
 <section><h2>Recent reconciles</h2><table id="recs"><thead><tr><th>#</th><th>Triggered by</th><th>Result</th><th>Revision</th><th>Tasks</th><th>Finished</th></tr></thead><tbody>${reconcileRows(v)}</tbody></table></section>
 </main>
 <script type="application/json" id="boreas-data">${scriptJson({ apps: v.apps, reconciles: v.reconciles })}</script>

@@ -131,8 +131,15 @@ function renderReconciles(recs) {
     "</td><td><code>" + esc(short(r.revision)) + "</code> " + esc(r.subject || "") + "</td><td>" + (r.tasks ? r.tasks.succeeded + " ok, " + r.tasks.failed + " failed" : "—") + "</td><td>" + esc(r.finishedAt) + "</td></tr>").join("");
 }
 
+// Who owns which environment (GET /api/v1/cluster); one row with a SQLite state.
+function renderReplicas(data) {
+  $("replicas").tBodies[0].innerHTML = data.replicas.map((r) => "<tr><td><b>" + esc(r.id) + "</b>" + (r.id === data.self ? ' <span class="muted">(this one)</span>' : "") + "</td><td><code>" + esc(r.listen) +
+    "</code></td><td>" + esc(r.lastHeartbeat) + "</td><td>" + (r.environments.map(esc).join(", ") || '<span class="muted">none</span>') + "</td></tr>").join("");
+}
+
 async function refresh() {
   try {
+    renderReplicas(await getJson("api/v1/cluster"));
     const [list, plan, tasks, recs] = await Promise.all([getJson("api/v1/applications?observe=cached"), getJson("api/v1/drift"), getJson("api/v1/tasks"), getJson("api/v1/reconciles")]);
     setApps(list); renderHead(recs.reconciles); renderDrift(plan); renderGraph(tasks); renderReconciles(recs.reconciles);
     if (!$("detail").hidden) showDetail();

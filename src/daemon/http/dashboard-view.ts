@@ -5,7 +5,7 @@
 // refreshes the same pieces from the API afterwards.
 import type { DaemonContext } from '../context.js';
 import type { ReconcileRecord } from '../controller.js';
-import { applications, reconciles } from './api.js';
+import { applications, type ClusterView, cluster, reconciles } from './api.js';
 
 /** The badge beside the revision: green only when the last reconcile converged. */
 export interface ReadyBadge {
@@ -27,6 +27,8 @@ export interface DashboardView {
   apps: Awaited<ReturnType<typeof applications>>;
   /** The `GET /api/v1/reconciles` body. */
   reconciles: Awaited<ReturnType<typeof reconciles>>;
+  /** The `GET /api/v1/cluster` body: one row with a SQLite state, every live replica with PostgreSQL. */
+  cluster: ClusterView;
 }
 
 /** Badge for the newest reconcile (the page's script applies the same rule to live data). */
@@ -66,5 +68,6 @@ export async function dashboardView(ctx: DaemonContext, authenticated: boolean):
     ...(banner ? { banner } : {}),
     apps: await applications(ctx, 'cached'),
     reconciles: await reconciles(ctx),
+    cluster: await cluster(ctx),
   };
 }
