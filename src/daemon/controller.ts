@@ -128,7 +128,8 @@ export class Controller {
       if (!this.shards) this.metrics.setOwnedEnvironments(this.environments.length);
       this.lastPlan = summary.plan;
       await this.onReconciled?.(loaded, summary);
-      rec.result = summary.converged ? 'converged' : 'not_converged';
+      const heldBack = !summary.converged && summary.failures.length === 0 && (summary.plan.blocked?.length ?? 0) > 0;
+      rec.result = summary.converged ? 'converged' : heldBack ? 'blocked' : 'not_converged';
       rec.converged = summary.converged;
       rec.drift = summary.plan.changes.length;
       rec.resources = resourceStates(summary.plan);

@@ -7,9 +7,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ResourceStates } from '../report/index.js';
 
 /** How a reconcile ended. */
-export type ReconcileResult = 'converged' | 'not_converged' | 'invalid' | 'error';
+/** `blocked`: nothing failed, but resources the targets cannot serve or may not take over were held back. */
+export type ReconcileResult = 'converged' | 'not_converged' | 'blocked' | 'invalid' | 'error';
 
-const RESULTS: ReconcileResult[] = ['converged', 'not_converged', 'invalid', 'error'];
+const RESULTS: ReconcileResult[] = ['converged', 'not_converged', 'blocked', 'invalid', 'error'];
 const TASK_STATES = ['succeeded', 'failed', 'skipped', 'cancelled'];
 const RESOURCE_STATES: (keyof ResourceStates)[] = ['in_sync', 'drifted', 'missing', 'unknown'];
 const durationBuckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];

@@ -164,7 +164,7 @@ export function drift(ctx: DaemonContext): unknown {
   const plan = ctx.controller.lastPlan;
   const last = ctx.controller.records[0];
   if (!plan) return { revision: last?.revision ?? null, computedAt: null, summary: null, changes: [], orphans: [] };
-  const at = ctx.controller.records.find((r) => r.result === 'converged' || r.result === 'not_converged')?.finishedAt ?? null;
+  const at = ctx.controller.records.find((r) => r.result === 'converged' || r.result === 'not_converged' || r.result === 'blocked')?.finishedAt ?? null;
   return { ...renderPlanJson(plan), computedAt: at };
 }
 

@@ -71,7 +71,7 @@ function summary(v: DashboardView): string {
 }
 
 function reconcileRows(v: DashboardView): string {
-  const tone: Record<string, string> = { converged: 'ok', not_converged: 'warn', invalid: 'bad', error: 'bad' };
+  const tone: Record<string, string> = { converged: 'ok', not_converged: 'warn', blocked: 'warn', invalid: 'bad', error: 'bad' };
   return v.reconciles.reconciles
     .slice(0, 15)
     .map(

@@ -76,7 +76,7 @@ window.addEventListener("hashchange", showDetail);
 
 function renderHead(recs) {
   const last = recs[0];
-  const badge = !last ? ["starting…", "muted"] : last.result === "converged" ? ["ready", "ok"] : last.result === "not_converged" ? ["not converged", "warn"] : last.result === "invalid" ? ["HEAD invalid", "bad"] : ["reconcile failed", "bad"];
+  const badge = !last ? ["starting…", "muted"] : last.result === "converged" ? ["ready", "ok"] : last.result === "not_converged" ? ["not converged", "warn"] : last.result === "blocked" ? ["blocked", "warn"] : last.result === "invalid" ? ["HEAD invalid", "bad"] : ["reconcile failed", "bad"];
   $("ready").textContent = badge[0]; $("ready").className = "badge " + badge[1];
   if (last && last.revision) $("rev").innerHTML = "revision <code>" + esc(short(last.revision)) + '</code> <span class="subject">' + esc(last.subject || "") + "</span>";
   const b = $("banner");

@@ -37,6 +37,8 @@ export function badgeOf(last: ReconcileRecord | undefined): ReadyBadge {
   switch (last.result) {
     case 'converged':
       return { text: 'ready', tone: 'ok' };
+    case 'blocked':
+      return { text: 'blocked', tone: 'warn' };
     case 'not_converged':
       return { text: 'not converged', tone: 'warn' };
     case 'invalid':
