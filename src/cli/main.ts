@@ -1,24 +1,17 @@
 #!/usr/bin/env node
-// Entry point of the `boreas` command: registers one module per command and turns typed errors into
-// exit codes. Expected failures print one clear message; only bugs print a stack trace.
-import { Command, CommanderError } from 'commander';
+// Entry point of the `boreas` command: builds the program (src/cli/program.ts) and turns typed errors
+// into exit codes. Expected failures print one clear message; only bugs print a stack trace.
+import { CommanderError } from 'commander';
 import { ExitCode, UserError, ValidationFailed } from '../model/errors.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import { commands } from './commands/index.js';
-import { versionText } from './version.js';
+import { buildProgram } from './program.js';
 import { safeLines, safeText } from '../util/terminal-text.js';
 import { redact } from '../util/redact.js';
 
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('boreas')
-    .description('Declarative GitOps reconciler for Kubernetes, machines and nginx/TLS')
-    .version(versionText(), '-V, --version', 'print the version and the commit it was built from')
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) })
-    .showHelpAfterError('(run with --help for usage)');
   let exitCode: number = ExitCode.Ok;
-  for (const register of commands) register(program, (code) => (exitCode = code));
   try {
+    const program = await buildProgram(argv, (code) => (exitCode = code));
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
