@@ -1,6 +1,6 @@
 // `boreas validate`: schema + semantic validation of one revision. Exit 0 valid, 1 invalid, 2 usage
 // or infrastructure error (repo or ref not found). Changes nothing except the parse cache.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadManifests, type LoadResult } from '../../manifests/load.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
@@ -29,7 +29,8 @@ Checks YAML syntax, each document against its kind's schema, and cross-manifest 
 resolve, unique names, no dependsOn cycle, Release percents sum to 100, ports named by Ingress rules
 exist, no inline secrets, ...). Every error is printed as
   file:line:col: Kind/name: field.path: message
-Unchanged files (same git blob SHA) are served from a parse cache beside --state.
+Unchanged files (same git blob SHA) are served from a parse cache beside --state when it is given,
+else in the repository's .boreas/cache.
 
 Exit codes: 0 valid, 1 invalid, 2 usage or infrastructure error (repo or ref not found).`,
     );
@@ -37,13 +38,21 @@ Exit codes: 0 valid, 1 invalid, 2 usage or infrastructure error (repo or ref not
   addStateOption(cmd);
   addOutputOption(cmd, ['text', 'json']);
   cmd.action(async (flags: ValidateFlags) => {
-    const cacheDir = join(stateDirOf(flags.state), 'cache');
+    const cacheDir = parseCacheDir(flags, cmd.getOptionValueSource('state') !== 'default');
     const source = await openSource({ repo: flags.repo, ref: flags.ref, path: flags.path, cacheDir });
     const result = await loadManifests(source, { cacheDir });
     const valid = !result.diagnostics.some((d) => d.severity === 'error');
     process.stdout.write(flags.output === 'json' ? renderJson(result, valid) : renderText(result, valid));
     setExit(valid ? ExitCode.Ok : ExitCode.Failure);
   });
+}
+
+/** Where the parse cache lives: beside an explicit --state; else in a local repository's own
+ *  `.boreas/cache` (ignored by Git and by the manifest scan), so validating a repository from
+ *  anywhere never writes into the current directory; a remote repository's beside the state file. */
+function parseCacheDir(flags: ValidateFlags, explicitState: boolean): string {
+  if (explicitState || /^https?:\/\//i.test(flags.repo)) return join(stateDirOf(flags.state), 'cache');
+  return join(resolve(flags.repo), '.boreas', 'cache');
 }
 
 function renderText(result: LoadResult, valid: boolean): string {
