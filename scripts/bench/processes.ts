@@ -7,6 +7,9 @@ export interface ProcessRun {
   ms: number;
   /** Peak resident set size of the process, in MB. */
   rssMb: number;
+  /** CPU time (user + system) of the process and its children waited for, in ms; NaN without GNU time.
+   *  Less sensitive than wall time to other load on a shared machine. */
+  cpuMs: number;
   status: number | null;
   stdout: string;
   stderr: string;
@@ -17,18 +20,21 @@ const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 /** Runs `cmd args` to completion and measures it. GNU time adds under a millisecond; the baselines
  *  are measured the same way. */
 export function runProcess(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ProcessRun {
-  const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M', cmd, ...args]] : [cmd, args];
+  const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M %U %S', cmd, ...args]] : [cmd, args];
   const t = performance.now();
   const r = spawnSync(file, argv, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - t;
   let stderr = r.stderr ?? '';
   let rssKb = 0;
+  let cpuMs = Number.NaN;
   if (gnuTime) {
     const lines = stderr.trimEnd().split('\n');
-    rssKb = Number(lines.pop());
+    const [rss, user, sys] = (lines.pop() ?? '').split(' ').map(Number);
+    rssKb = rss;
+    cpuMs = (user + sys) * 1000;
     stderr = lines.join('\n');
   } else rssKb = process.resourceUsage().maxRSS; // an upper bound: the largest child so far
-  return { ms, rssMb: rssKb / 1024, status: r.status, stdout: r.stdout ?? '', stderr };
+  return { ms, rssMb: rssKb / 1024, cpuMs, status: r.status, stdout: r.stdout ?? '', stderr };
 }
 
 export function median(xs: number[]): number {
