@@ -9,6 +9,7 @@
 // Everything stays under a temporary directory; every process started is stopped by its pid.
 //
 //   node --import tsx scripts/bench/hosts.ts [runs]      (default 3; `npm run build` first)
+//   BOREAS_BENCH_BEFORE=<an older build's main.js> adds its figures as a "before" row.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,10 +56,12 @@ function puppetManifest(dir: string): string {
 
 type Times = { first: number[]; noop: number[]; firstCpu: number[]; noopCpu: number[] };
 const boreas: Times = { first: [], noop: [], firstCpu: [], noopCpu: [] };
+const before: Times = { first: [], noop: [], firstCpu: [], noopCpu: [] };
+const beforeCli = process.env.BOREAS_BENCH_BEFORE;
 const puppetTimes: Times = { first: [], noop: [], firstCpu: [], noopCpu: [] };
 
-function runBoreas(repo: string, state: string): ProcessRun {
-  const r = runProcess(process.execPath, [bundle, 'reconcile', '--once', '--repo', repo, '--state', join(state, 'state.db')], { env: { NO_COLOR: '1' } });
+function runBoreas(repo: string, state: string, cli = bundle): ProcessRun {
+  const r = runProcess(process.execPath, [cli, 'reconcile', '--once', '--repo', repo, '--state', join(state, 'state.db')], { env: { NO_COLOR: '1' } });
   if (r.status !== 0) throw new Error(`boreas reconcile exited ${r.status}: ${r.stdout}${r.stderr}`);
   return r;
 }
@@ -109,6 +112,13 @@ try {
     record(boreas, 'noop', runBoreas(repo, state));
     const down = runProcess(process.execPath, [bundle, 'down', '--state', join(state, 'state.db')]);
     if (down.status !== 0) throw new Error(`boreas down exited ${down.status}: ${down.stderr}`);
+    if (beforeCli) {
+      const old = join(tmp, `state-before-${i}`);
+      record(before, 'first', runBoreas(repo, old, beforeCli));
+      record(before, 'noop', runBoreas(repo, old, beforeCli));
+      const oldDown = runProcess(process.execPath, [beforeCli, 'down', '--state', join(old, 'state.db')]);
+      if (oldDown.status !== 0) throw new Error(`boreas down (before) exited ${oldDown.status}: ${oldDown.stderr}`);
+    }
     if (puppet) {
       const dir = join(tmp, `puppet-${i}`);
       mkdirSync(dir);
@@ -123,12 +133,19 @@ try {
   const row = (name: string, t: Times) =>
     console.log(`${name.padEnd(28)}${fmt(median(t.first), 10)}${fmt(median(t.noop), 10)}${fmt(median(t.firstCpu), 11)}${fmt(median(t.noopCpu), 11)}`);
   row('boreas reconcile --once', boreas);
+  if (beforeCli) row('before: reconcile --once', before);
   if (puppet) {
     row('puppet apply', puppetTimes);
     const ratio = (k: keyof Times) => (median(boreas[k]) / median(puppetTimes[k])).toFixed(2);
     console.log(
       `${'ratio boreas / puppet'.padEnd(28)}${ratio('first').padStart(10)}${ratio('noop').padStart(10)}${ratio('firstCpu').padStart(11)}${ratio('noopCpu').padStart(11)}   (target <= ${(1 / 7).toFixed(2)})`,
     );
+    if (beforeCli) {
+      const old = (k: keyof Times) => (median(before[k]) / median(puppetTimes[k])).toFixed(2);
+      console.log(
+        `${'ratio before / puppet'.padEnd(28)}${old('first').padStart(10)}${old('noop').padStart(10)}${old('firstCpu').padStart(11)}${old('noopCpu').padStart(11)}`,
+      );
+    }
   } else console.log('puppet is not installed here: its side of the comparison is skipped');
 } finally {
   rmSync(tmp, { recursive: true, force: true });
