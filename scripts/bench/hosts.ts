@@ -61,6 +61,7 @@ const beforeCli = process.env.BOREAS_BENCH_BEFORE;
 const puppetTimes: Times = { first: [], noop: [], firstCpu: [], noopCpu: [] };
 
 function runBoreas(repo: string, state: string, cli = bundle): ProcessRun {
+  if (!started.boreas.some(([c, s]) => c === cli && s === state)) started.boreas.push([cli, state]);
   const r = runProcess(process.execPath, [cli, 'reconcile', '--once', '--repo', repo, '--state', join(state, 'state.db')], { env: { NO_COLOR: '1' } });
   if (r.status !== 0) throw new Error(`boreas reconcile exited ${r.status}: ${r.stdout}${r.stderr}`);
   return r;
@@ -86,6 +87,14 @@ function runPuppet(dir: string, manifest: string): ProcessRun {
   const r = runProcess(puppet!, args);
   if (r.status !== 0) throw new Error(`puppet apply exited ${r.status}: ${r.stdout}${r.stderr}`);
   return r;
+}
+
+/** What was started, stopped again in `finally` even when a run fails half-way. */
+const started: { boreas: [cli: string, state: string][]; puppetPidFiles: string[] } = { boreas: [], puppetPidFiles: [] };
+
+function cleanUp(): void {
+  for (const [cli, state] of started.boreas) runProcess(process.execPath, [cli, 'down', '--state', join(state, 'state.db')]);
+  for (const file of started.puppetPidFiles) stopPid(file);
 }
 
 function record(t: Times, run: 'first' | 'noop', r: ProcessRun): void {
@@ -123,6 +132,7 @@ try {
       const dir = join(tmp, `puppet-${i}`);
       mkdirSync(dir);
       const manifest = puppetManifest(dir);
+      started.puppetPidFiles.push(join(dir, 'out', 'pid'));
       record(puppetTimes, 'first', runPuppet(dir, manifest));
       record(puppetTimes, 'noop', runPuppet(dir, manifest));
       stopPid(join(dir, 'out', 'pid'));
@@ -148,5 +158,6 @@ try {
     }
   } else console.log('puppet is not installed here: its side of the comparison is skipped');
 } finally {
+  cleanUp();
   rmSync(tmp, { recursive: true, force: true });
 }
