@@ -4,9 +4,18 @@
 // files/s. Targets (issue 2): cold <= 1.5x floor, warm <= 0.2x floor, 10,000 files < 2 s.
 //
 //   node --import tsx scripts/bench/validate.ts [sizes...] [--cli]   (default: 1000 10000; --cli also
-//   times the real CLI end to end, node and tsx start-up included)
+//   times the real CLI end to end, node and tsx start-up included; --whole prints only the
+//   whole-process figures below)
+//
+// Whole processes (issue 12, goal 4), printed for every size: the js-yaml parse floor (a node process
+// reading and js-yaml-parsing every file; js-yaml is a devDependency for this baseline only) and the
+// yaml floor the same way, then the shipped CLI (dist/src/cli/main.js, `npm run build` first)
+// validating the repository cold (new state directory, no cache anywhere) and warm (its blob cache),
+// medians of 3, each with its ratio to the js-yaml floor. Targets: cold <= 2x, warm <= 0.15x.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -16,8 +25,10 @@ import { openSource } from '../../src/source/index.js';
 import type { Source } from '../../src/source/source.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { generateManifestRepo } from './manifest-repo.js';
+import { median, runProcess } from './processes.js';
 
 const withCli = process.argv.includes('--cli');
+const wholeOnly = process.argv.includes('--whole');
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 
 function listYaml(dir: string): string[] {
@@ -70,6 +81,63 @@ function cli(repo: string, stateDir: string): number {
   return performance.now() - t;
 }
 
+const requireHere = createRequire(import.meta.url);
+/** A node process that reads every listed file and parses it with `parser` (js-yaml or yaml). */
+function floorProcess(listFile: string, parser: 'js-yaml' | 'yaml'): number {
+  const mod = pathToFileURL(requireHere.resolve(parser)).href;
+  const code = `import { readFileSync } from 'node:fs';
+const m = await import(${JSON.stringify(mod)});
+const parseAll = ${parser === 'js-yaml' ? '(t) => m.default.loadAll(t)' : '(t) => m.parseAllDocuments(t).map((d) => d.toJS())'};
+let docs = 0;
+for (const f of readFileSync(process.argv[1], 'utf8').split('\\n')) docs += parseAll(readFileSync(f, 'utf8')).length;
+if (!docs) process.exit(1);`;
+  const r = runProcess(process.execPath, ['--input-type=module', '-e', code, listFile]);
+  if (r.status !== 0) throw new Error(`${parser} floor failed: ${r.stderr}`);
+  return r.ms;
+}
+
+/** `boreas validate` of the bundled CLI as a whole process. */
+function cliProcess(repo: string, stateDir: string): { ms: number; rssMb: number } {
+  const r = runProcess(process.execPath, [bundle, 'validate', '--repo', repo, '--state', join(stateDir, 'state.db')]);
+  if (r.status !== 0) throw new Error(`validate exited ${r.status}: ${r.stdout}${r.stderr}`);
+  return r;
+}
+
+const bundle = join(packageRoot, 'dist', 'src', 'cli', 'main.js');
+if (!existsSync(bundle)) throw new Error('no dist/src/cli/main.js: run `npm run build` first');
+
+function wholeProcesses(repo: string, files: string[], dir: string): void {
+  const listFile = join(dir, 'files.txt');
+  writeFileSync(listFile, files.join('\n'));
+  const jsYaml: number[] = [];
+  const yaml: number[] = [];
+  const cold: { ms: number; rssMb: number }[] = [];
+  const warm: { ms: number; rssMb: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    jsYaml.push(floorProcess(listFile, 'js-yaml'));
+    yaml.push(floorProcess(listFile, 'yaml'));
+    const state = join(dir, `process-state-${i}`);
+    cold.push(cliProcess(repo, state));
+    warm.push(cliProcess(repo, state));
+  }
+  const floorMs = median(jsYaml);
+  const line = (name: string, ms: number, extra = '') =>
+    console.log(
+      `  ${name.padEnd(38)}${f1(ms).padStart(9)} ms  ${Math.round(files.length / (ms / 1000))
+        .toString()
+        .padStart(6)} files/s  ${(ms / floorMs).toFixed(2)}x js-yaml floor${extra}`,
+    );
+  console.log('  whole processes, medians of 3:');
+  line('js-yaml parse floor (read + loadAll)', floorMs);
+  line('yaml parse floor (read + parse)', median(yaml));
+  line('boreas validate cold (no cache)', median(cold.map((r) => r.ms)), `   (target <= 2)   peak ${Math.round(Math.max(...cold.map((r) => r.rssMb)))} MB`);
+  line(
+    'boreas validate warm (blob cache)',
+    median(warm.map((r) => r.ms)),
+    `   (target <= 0.15)   peak ${Math.round(Math.max(...warm.map((r) => r.rssMb)))} MB`,
+  );
+}
+
 const mb = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
 const f1 = (x: number) => x.toFixed(1);
 
@@ -84,6 +152,11 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     generateManifestRepo(repo, n);
     const files = listYaml(repo);
     const bytes = files.reduce((s, f) => s + readFileSync(f).length, 0);
+    if (wholeOnly) {
+      console.log(`\n${files.length} files (${(bytes / files.length / 1024).toFixed(1)} KiB avg, ${(bytes / 1048576).toFixed(1)} MiB)`);
+      wholeProcesses(repo, files, dir);
+      continue;
+    }
     // Best of three for each figure: the machine is shared, and the minimum is the least noisy.
     const floorMs = Math.min(floor(files), floor(files), floor(files));
     const colds = [];
@@ -105,6 +178,7 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
       `  validate warm (blob cache):  ${f1(warm.ms).padStart(8)} ms   ${Math.round(files.length / (warm.ms / 1000))} files/s   ${(warm.ms / floorMs).toFixed(2)}x floor (target <= 0.2)   parsed ${warm.parsed}`,
     );
     console.log(`  peak RSS so far: ${mb()}`);
+    wholeProcesses(repo, files, dir);
     if (withCli) {
       const cliCold = cli(repo, join(dir, 'cli-state'));
       const cliWarm = cli(repo, join(dir, 'cli-state'));

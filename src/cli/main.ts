@@ -1,30 +1,36 @@
 #!/usr/bin/env node
-// Entry point of the `boreas` command: registers one module per command and turns typed errors into
-// exit codes. Expected failures print one clear message; only bugs print a stack trace.
+// Entry point of the `boreas` command: builds the program (src/cli/program.ts) and turns typed errors
+// into exit codes. Expected failures print one clear message; only bugs print a stack trace.
 import { type Command, CommanderError } from 'commander';
-import { resolve } from 'node:path';
 import { ExitCode, UserError, ValidationFailed } from '../model/errors.js';
 import { environmentFault } from '../model/faults.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
+import { sessionFlags } from './options.js';
 import { buildProgram } from './program.js';
 import { safeLines, safeText } from '../util/terminal-text.js';
 import { redact } from '../util/redact.js';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.Ok;
-  const program = buildProgram((code) => (exitCode = code));
+  let program: Command | undefined;
   try {
+    program = await buildProgram(argv, (code) => (exitCode = code));
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
-    return reportError(err, argv[0], stateFileOf(program, argv[0]));
+    return reportError(err, argv[0], program && stateFileOf(program, argv[0]));
   }
 }
 
-/** The --state of the command that failed, so a fault of the state database names its file. */
+/** The state of the command that failed (given or defaulted), so a fault of the state file names it. */
 function stateFileOf(program: Command, command: string | undefined): string | undefined {
-  const state = program.commands.find((c) => c.name() === command)?.opts().state;
-  return typeof state === 'string' ? resolve(state) : undefined;
+  const cmd = program.commands.find((c) => c.name() === command);
+  if (!cmd || !cmd.options.some((o) => o.long === '--state')) return undefined;
+  try {
+    return sessionFlags(cmd.opts()).state;
+  } catch {
+    return undefined;
+  }
 }
 
 function reportError(err: unknown, command: string | undefined, stateFile?: string): number {

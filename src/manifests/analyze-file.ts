@@ -5,6 +5,7 @@ import { locate } from './positions.js';
 import { describeSchemaErrors, show } from './schema-messages.js';
 import { schemaKinds, validateAgainstSchema } from './schema-validator.js';
 import { parseYamlFile, type ParsedYamlFile } from './yaml-file.js';
+import { parseYamlFast } from './fast-yaml.js';
 
 export interface AnalyzedDoc {
   docIndex: number;
@@ -24,6 +25,30 @@ export interface AnalyzedFile {
   docs: AnalyzedDoc[];
   /** Kind and name of documents with YAML errors, so references to them are not reported again. */
   broken: { kind: string; name: string }[];
+}
+
+/**
+ * The analysis of a file that needs no position: parsed by the fast parser (fast-yaml.ts) and every
+ * Boreas document valid against its schema. Undefined when anything is to be reported: then
+ * analyzeFile reads the file again with positions, so messages are the same either way.
+ */
+export function analyzeFileFast(bytes: Buffer): AnalyzedFile | undefined {
+  const parsed = parseYamlFast(bytes);
+  if (!parsed) return undefined;
+  const boreasKinds = new Set(schemaKinds());
+  const docs: AnalyzedDoc[] = [];
+  for (const { docIndex, line, col, value } of parsed) {
+    const kind = typeof value.kind === 'string' ? value.kind : undefined;
+    const meta = value.metadata as Record<string, unknown> | undefined;
+    const name = meta && typeof meta === 'object' && typeof meta.name === 'string' ? meta.name : undefined;
+    const analyzedDoc: AnalyzedDoc = { docIndex, line, col, value, kind, name };
+    if (kind && boreasKinds.has(kind)) {
+      if (validateAgainstSchema(kind, value).length > 0) return undefined;
+      analyzedDoc.schemaDiagnostics = [];
+    }
+    docs.push(analyzedDoc);
+  }
+  return { diagnostics: [], docs, broken: [] };
 }
 
 /** Parses and schema-checks one file; `parsed` is returned too so positions can be looked up. */

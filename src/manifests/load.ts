@@ -4,7 +4,7 @@
 // Bad input only ever produces diagnostics; an error diagnostic means "this revision is invalid".
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ResolvedRevision, Source, SourceFile } from '../source/source.js';
-import { analyzeFile, type AnalyzedFile } from './analyze-file.js';
+import { analyzeFile, analyzeFileFast, type AnalyzedFile } from './analyze-file.js';
 import { compareDiagnostics, fieldPath, inFile } from './diag.js';
 import { classifyDocuments, kubernetesDirs, type Pending } from './classify.js';
 import { checkKubernetesObjects } from './kubernetes/check-objects.js';
@@ -88,14 +88,16 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   return { revision, manifests, diagnostics, stats: { files: listed.length, parsed, cached: files.length - parsed } };
 }
 
-/** Main-thread analysis with a few reads in flight, so I/O overlaps parsing. */
+/** Main-thread analysis with a few reads in flight, so I/O overlaps parsing. A file is parsed fast
+ *  first and again with positions only when there is something to report (analyzeFileFast). */
 async function analyzeHere(count: number, read: (i: number) => Promise<Buffer>): Promise<AnalyzedFile[]> {
   const out = new Array<AnalyzedFile>(count);
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      out[i] = analyzeFile(await read(i)).analyzed;
+      const bytes = await read(i);
+      out[i] = analyzeFileFast(bytes) ?? analyzeFile(bytes).analyzed;
     }
   };
   await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));

@@ -29,10 +29,16 @@ export interface ParseCache {
 
 let loaderCode: string | undefined;
 
-/** Hash of the code of src/manifests (or its compiled form): a changed message or rule must not be
- *  served from a cache filled by older code, and nobody has to remember to bump a version. */
+/** Set by the bundler (scripts/build.mjs) to the hash of src/manifests at build time; undefined when
+ *  running the sources. */
+declare const BOREAS_MANIFESTS_CODE_HASH: string | undefined;
+
+/** Hash of the code of src/manifests (or, in the bundled CLI, of the sources it was built from): a
+ *  changed message or rule must not be served from a cache filled by older code, and nobody has to
+ *  remember to bump a version. */
 export function loaderCodeHash(): string {
   if (loaderCode) return loaderCode;
+  if (typeof BOREAS_MANIFESTS_CODE_HASH === 'string') return (loaderCode = BOREAS_MANIFESTS_CODE_HASH);
   const hash = createHash('sha256');
   const here = dirname(fileURLToPath(import.meta.url));
   const files = (readdirSync(here, { recursive: true }) as string[]).filter((f) => /\.(ts|js)$/.test(f)).sort();

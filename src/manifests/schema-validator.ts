@@ -1,18 +1,22 @@
-// The schema layer's engine: every schemas/*.schema.json compiled once per process with ajv (draft
-// 2020-12, all errors). Documents are checked against the schema whose title is their kind.
+// The schema layer's engine: documents are checked against the schema whose title is their kind
+// (schemas/*.schema.json, draft 2020-12, all errors). The validators come precompiled from
+// schema-validators.generated.ts (ajv standalone code, scripts/gen-validators.ts), so no run
+// compiles schemas at start-up (issue 12); when that module is missing or was made from other
+// schemas (a schema edited in a checkout, not yet regenerated), ajv compiles them here instead,
+// once per process.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { schemasDir } from '../util/paths.js';
 
-interface CompiledSchemas {
-  byKind: Map<string, ValidateFunction>;
-}
+/** The ajv options both the generator and the fallback compile with. verbose: errors carry the
+ *  failing schema, used to list allowed fields and values in messages. */
+export const ajvOptions: Options = { allErrors: true, verbose: true, strict: false };
 
 let texts: { file: string; text: string }[] | undefined;
 let hash: string | undefined;
-let compiled: CompiledSchemas | undefined;
+let compiled: Map<string, ValidateFunction> | undefined;
 
 function schemaTexts(): { file: string; text: string }[] {
   return (texts ??= readdirSync(schemasDir)
@@ -21,27 +25,40 @@ function schemaTexts(): { file: string; text: string }[] {
     .map((file) => ({ file, text: readFileSync(join(schemasDir, file), 'utf8') })));
 }
 
-function compileAll(): CompiledSchemas {
-  // verbose: errors carry the failing schema, used to list allowed fields and values in messages.
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
-  const kinds: [string, string][] = [];
-  for (const { text } of schemaTexts()) {
-    const schema = JSON.parse(text) as { $id: string; title?: string; properties?: { kind?: { const?: string } } };
-    ajv.addSchema(schema);
-    const kind = schema.properties?.kind?.const;
-    if (kind) kinds.push([kind, schema.$id]);
-  }
-  const byKind = new Map(kinds.map(([kind, id]) => [kind, ajv.getSchema(id)!]));
-  return { byKind };
+/** The generated validators when they match the schemas on disk; else ajv, to compile them. */
+async function loadValidators(): Promise<{ byKind: Map<string, ValidateFunction> } | { compile: () => Map<string, ValidateFunction> }> {
+  const generated = await import('./schema-validators.generated.js').catch(() => undefined);
+  if (generated && generated.generatedFromSchemas === schemasHash()) return { byKind: new Map(Object.entries(generated.validatorsByKind)) };
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  return {
+    compile: () => {
+      const ajv = new Ajv2020(ajvOptions);
+      const kinds: [string, string][] = [];
+      for (const { text } of schemaTexts()) {
+        const schema = JSON.parse(text) as { $id: string; title?: string; properties?: { kind?: { const?: string } } };
+        ajv.addSchema(schema);
+        const kind = schema.properties?.kind?.const;
+        if (kind) kinds.push([kind, schema.$id]);
+      }
+      return new Map(kinds.map(([kind, id]) => [kind, ajv.getSchema(id)!]));
+    },
+  };
 }
 
-function schemas(): CompiledSchemas {
-  return (compiled ??= compileAll());
+const source = await loadValidators();
+
+function schemas(): Map<string, ValidateFunction> {
+  return (compiled ??= 'byKind' in source ? source.byKind : source.compile());
+}
+
+/** Whether the validators in use are the generated ones (false: compiled at run time). */
+export function usingGeneratedValidators(): boolean {
+  return 'byKind' in source;
 }
 
 /** Kinds that have a schema (the Boreas kinds). */
 export function schemaKinds(): string[] {
-  return [...schemas().byKind.keys()];
+  return [...schemas().keys()];
 }
 
 /** Identifies the schema set, for cache keys; does not compile (a fully cached load never needs ajv). */
@@ -54,14 +71,14 @@ export function schemasHash(): string {
   return hash;
 }
 
-/** Compiles the schemas now (benchmarks time it apart). */
+/** Compiles the schemas now, when they are not the generated ones (benchmarks time it apart). */
 export function compileSchemas(): void {
   schemas();
 }
 
 /** All schema errors of a document of a known kind (empty when valid). */
 export function validateAgainstSchema(kind: string, value: unknown): ErrorObject[] {
-  const validate = schemas().byKind.get(kind);
+  const validate = schemas().get(kind);
   if (!validate) throw new Error(`no schema for kind ${kind}`);
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }

@@ -8,7 +8,6 @@ import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { fetch } from 'undici';
 import type { Artifact } from '../model/manifest-types.generated.js';
 import { UserError } from '../model/errors.js';
 import { parseMode } from './files/atomic.js';
@@ -25,6 +24,8 @@ async function openSource(url: string, timeoutMs: number): Promise<Readable> {
   const u = new URL(url);
   if (u.protocol === 'file:') return createReadStream(fileURLToPath(u));
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UserError(`artifact URL ${url}: unsupported scheme ${u.protocol} (use http, https or file)`);
+  // Imported here: undici is large, and only instances with an http(s) artifact need it (start-up, issue 12).
+  const { fetch } = await import('undici');
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok || !res.body) throw new UserError(`artifact ${url}: HTTP ${res.status}`);
   return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);

@@ -1,11 +1,13 @@
 // age files: decryption (armored or binary) with the controller's identities, and encryption for
 // `boreas secrets encrypt`. Uses age-encryption, the reference TypeScript implementation of age, so
 // files written by the age CLI, age-keygen keys and SOPS's age stanzas all interoperate.
-import { armor, Decrypter, Encrypter } from 'age-encryption';
 import { IDENTITY_SOURCES, type AgeIdentity } from './identities.js';
 import { SecretError } from './errors.js';
 
 const armorHeader = '-----BEGIN AGE ENCRYPTED FILE-----';
+
+/** age-encryption, imported on first use: most runs decrypt nothing (start-up, issue 12). */
+const ageEncryption = () => import('age-encryption');
 
 /** True when the bytes are an ASCII-armored age file (`age -a`). */
 export function isArmored(bytes: Uint8Array): boolean {
@@ -18,6 +20,7 @@ export function isArmored(bytes: Uint8Array): boolean {
  */
 export async function decryptAge(bytes: Uint8Array, identities: readonly AgeIdentity[], label: string): Promise<Uint8Array> {
   if (identities.length === 0) throw new SecretError(`${label}: no age identity configured (${IDENTITY_SOURCES})`);
+  const { armor, Decrypter } = await ageEncryption();
   let ciphertext: Uint8Array;
   try {
     ciphertext = isArmored(bytes) ? armor.decode(Buffer.from(bytes).toString('latin1')) : bytes;
@@ -49,6 +52,7 @@ export function noIdentityMatches(label: string, recipients: readonly string[], 
 
 /** Encrypts `plaintext` to every recipient; armored text when `armored`, else binary age. */
 export async function encryptAge(plaintext: Uint8Array, recipients: readonly string[], armored: boolean): Promise<Uint8Array> {
+  const { armor, Encrypter } = await ageEncryption();
   const e = new Encrypter();
   for (const r of recipients) e.addRecipient(r);
   const ciphertext = await e.encrypt(plaintext);

@@ -4,7 +4,6 @@
 // secrets to the new recipient, then drop the old identity.
 import { readFile } from 'node:fs/promises';
 import { delimiter, resolve } from 'node:path';
-import { identityToRecipient } from 'age-encryption';
 import { UserError } from '../model/errors.js';
 
 /** The environment variable naming identity files (several separated by ':'). */
@@ -54,7 +53,7 @@ export async function loadIdentities(files: readonly string[]): Promise<AgeIdent
         throw new UserError(`${file}:${i + 1}: not an age identity (expected AGE-SECRET-KEY-1…, as age-keygen writes)`, 1);
       let recipient: string;
       try {
-        recipient = await identityToRecipient(line);
+        recipient = await (await import('age-encryption')).identityToRecipient(line);
       } catch {
         throw new UserError(`${file}:${i + 1}: not a valid age identity`, 1);
       }

@@ -15,7 +15,7 @@ const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
 const optionsDoc = readFileSync(join(packageRoot, 'docs/options.md'), 'utf8');
 
 /** Leaf commands by path (`plan`, `secrets encrypt`) → their long flags. */
-function registered(): Map<string, string[]> {
+async function registered(): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const walk = (cmd: Command, prefix: string) => {
     for (const sub of cmd.commands) {
@@ -28,10 +28,7 @@ function registered(): Map<string, string[]> {
         );
     }
   };
-  walk(
-    buildProgram(() => undefined),
-    '',
-  );
+  walk(await buildProgram([], () => undefined, { eager: true }), '');
   return out;
 }
 
@@ -72,8 +69,8 @@ function optionsDocSection(command: string): string {
   return optionsDoc.slice(start, end < 0 ? undefined : end);
 }
 
-test('README lists the common options once, with exactly the commands that take each', () => {
-  const commands = registered();
+test('README lists the common options once, with exactly the commands that take each', async () => {
+  const commands = await registered();
   const rows = tableRows(readme, 'common option');
   assert.deepEqual(
     rows.map((r) => flagsIn(r[0])[0]),
@@ -87,8 +84,8 @@ test('README lists the common options once, with exactly the commands that take 
   }
 });
 
-test("README's command table lists each command's own options, true to --help", () => {
-  const commands = registered();
+test("README's command table lists each command's own options, true to --help", async () => {
+  const commands = await registered();
   const rows = tableRows(readme, 'command').filter(([cell]) => commandOf(cell) !== '');
   const common = new Set<string>(COMMON_FLAGS);
   assert.deepEqual(rows.map(([cell]) => commandOf(cell)).sort(), [...commands.keys()].filter((c) => c !== 'help').sort(), 'one row per command');

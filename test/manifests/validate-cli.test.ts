@@ -145,3 +145,19 @@ test('an unused Certificate is a warning with file:line:col; validate still exit
     [['warning', 5, 3]],
   );
 });
+
+test('without --state the parse cache goes into the repository’s .boreas/cache, never the current directory', async (t) => {
+  const dir = tempDir(t);
+  const repo = join(dir, 'repo');
+  const elsewhere = join(dir, 'elsewhere');
+  mkdirSync(repo);
+  mkdirSync(elsewhere);
+  writeFileSync(join(repo, 'env.yaml'), 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n');
+  for (let run = 0; run < 2; run++) {
+    const r = await runCli(['validate', '--repo', repo], { cwd: elsewhere });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^valid: 1 manifest\(s\) in 1 file\(s\)/, 'the cache file is not taken for a manifest');
+  }
+  assert.ok(existsSync(join(repo, '.boreas', 'cache', 'manifests-parse.v8')), 'cache in the repository');
+  assert.ok(!existsSync(join(elsewhere, '.boreas')), 'nothing written where the command ran');
+});

@@ -5,7 +5,8 @@
 // directory (fsync'd), and its id right after, so `down` finds it from the work dir alone; the
 // container name (one per instance) keeps a crash from ever creating a second one. A changed spec (or
 // changed resolved env) replaces the container; the image is pulled only when it is not present locally.
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import { UserError } from '../../model/errors.js';
 import type { Json } from '../../model/resource.js';
 import { canonicalJson, sha256 } from '../../util/hash.js';
@@ -28,6 +29,9 @@ export const specHashLabel = 'boreas.spec-hash';
 /** The instance identity (process/identity.ts): instance and the work dir that created the container. */
 export const instanceIdLabel = 'boreas.instance-id';
 const envHashLabel = 'boreas.env-hash';
+// dockerode (and ssh2 under it) is required when a container runner is created, not when this module
+// is imported: machines without container instances never load it (start-up, issue 12).
+const require = createRequire(import.meta.url);
 
 export class ContainerRunner implements Runner {
   readonly runtime = 'container' as const;
@@ -41,7 +45,8 @@ export class ContainerRunner implements Runner {
     private readonly ctx: RunnerContext,
     private readonly opts: ContainerRunnerOptions = {},
   ) {
-    this.docker = new Docker({ socketPath: opts.socketPath ?? '/var/run/docker.sock' });
+    const DockerClient = require('dockerode') as typeof Docker;
+    this.docker = new DockerClient({ socketPath: opts.socketPath ?? '/var/run/docker.sock' });
   }
 
   /** The container of an instance (running or not), newest first when several exist. */

@@ -1,0 +1,136 @@
+// The fast first parse of a manifest file (issue 12: cold validation of 10,000 files). js-yaml builds
+// plain values several times faster than the `yaml` package builds documents with positions, and
+// most files of a repository are well-formed and valid, so they never need a position. This parse
+// accepts only files whose meaning both parsers agree on, and says "no" (undefined) for everything
+// else: then the positional parser (yaml-file.ts) reads the file as before, with every check and
+// message. Refused here: anchors, aliases, tags and merge keys (`&`, `*`, `!`, `<<`), directives,
+// complex keys, tabs, `...` markers or content on a `---` line, `__proto__`, flow nesting beyond
+// the limit, anything js-yaml rejects (syntax errors, duplicate keys), documents that are not
+// mappings or are nested too deep, and a document count the line scan does not confirm.
+// Scalars are resolved with the YAML 1.2 core schema exactly as `yaml` resolves them (its regular
+// expressions, below), so `1_000`, `0b1` or `2024-01-01` stay strings on both paths.
+// test/manifests/fast-yaml.test.ts compares both paths on every fixture and example.
+import { isUtf8 } from 'node:buffer';
+import jsYaml from 'js-yaml';
+import { MAX_DEPTH, MAX_FILE_BYTES } from './limits.js';
+
+/** One non-empty document: its index among all documents of the file and where its content starts. */
+export interface FastDoc {
+  docIndex: number;
+  value: Record<string, unknown>;
+  line: number;
+  col: number;
+}
+
+const scalar = (tag: string, construct: (s: string) => unknown) =>
+  new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
+    kind: 'scalar',
+    resolve: (s: string | null) => s !== null && construct(s) !== undefined,
+    construct: (s: string) => construct(s),
+  });
+
+/** The YAML 1.2 core schema with the `yaml` package's resolution rules (yaml/dist/schema/core); one
+ *  type per tag, as js-yaml keeps only the last type given for a tag. */
+const CORE = jsYaml.FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new jsYaml.Type('tag:yaml.org,2002:null', {
+      kind: 'scalar',
+      resolve: (s: string | null) => s === null || /^(?:~|[Nn]ull|NULL)?$/.test(s),
+      construct: () => null,
+    }),
+    scalar('bool', (s) => (/^(?:[Tt]rue|TRUE)$/.test(s) ? true : /^(?:[Ff]alse|FALSE)$/.test(s) ? false : undefined)),
+    scalar('int', (s) =>
+      /^0o[0-7]+$/.test(s)
+        ? parseInt(s.slice(2), 8)
+        : /^[-+]?[0-9]+$/.test(s)
+          ? parseInt(s, 10)
+          : /^0x[0-9a-fA-F]+$/.test(s)
+            ? parseInt(s.slice(2), 16)
+            : undefined,
+    ),
+    scalar('float', (s) =>
+      /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)
+        ? s.slice(-3).toLowerCase() === 'nan'
+          ? Number.NaN
+          : s[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY
+        : /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)
+          ? parseFloat(s)
+          : undefined,
+    ),
+  ],
+});
+
+/** Features only the positional parser handles (see the top of this file). */
+const REFUSED = /[&*!\t]|<<|__proto__|^[ ]*[%?]|^\.\.\.|^---(?![ ]*(?:#.*)?$)/m;
+const MARKER = /^---[ ]*(?:#.*)?$/;
+const CONTENT = /^[ ]*[^ #]/;
+
+/** The documents of a file, or undefined when it needs the positional parser. */
+export function parseYamlFast(bytes: Buffer): FastDoc[] | undefined {
+  if (bytes.length > MAX_FILE_BYTES || bytes.indexOf(0) >= 0 || !isUtf8(bytes)) return undefined;
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (REFUSED.test(text) || text.includes('\r') || flowTooDeep(text)) return undefined;
+  let values: unknown[];
+  try {
+    values = jsYaml.loadAll(text, undefined, { schema: CORE });
+  } catch {
+    return undefined;
+  }
+  const starts = documentStarts(text);
+  if (starts.length !== values.length) return undefined;
+  const docs: FastDoc[] = [];
+  for (const [docIndex, value] of values.entries()) {
+    if (value === null || value === undefined) continue; // empty document: nothing declared
+    if (typeof value !== 'object' || Array.isArray(value) || tooDeep(value)) return undefined;
+    const start = starts[docIndex];
+    if (!start) return undefined;
+    docs.push({ docIndex, value: value as Record<string, unknown>, ...start });
+  }
+  return docs;
+}
+
+/** Where each document's content starts (undefined for one without content), by lines: documents
+ *  are split at `---` lines; what precedes the first marker is part of the first document. */
+function documentStarts(text: string): ({ line: number; col: number } | undefined)[] {
+  const starts: ({ line: number; col: number } | undefined)[] = [undefined];
+  let sawMarker = false;
+  let lineNo = 0;
+  for (const line of text.split('\n')) {
+    lineNo++;
+    if (MARKER.test(line)) {
+      // A marker opens a new document, except the first one when nothing came before it.
+      if (sawMarker || starts[0] !== undefined) starts.push(undefined);
+      sawMarker = true;
+      continue;
+    }
+    if (starts[starts.length - 1] === undefined && CONTENT.test(line)) starts[starts.length - 1] = { line: lineNo, col: line.search(/[^ ]/) + 1 };
+  }
+  // A file without content has no document at all; a trailing marker opens an empty one.
+  if (!sawMarker && starts[0] === undefined) return [];
+  return starts;
+}
+
+function flowTooDeep(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return false;
+}
+
+function tooDeep(root: object): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_DEPTH) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
