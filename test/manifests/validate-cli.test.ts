@@ -146,15 +146,27 @@ test('an unused Certificate is a warning with file:line:col; validate still exit
   );
 });
 
-test('without --state the parse cache goes into the repository’s .boreas/cache, never the current directory', async (t) => {
+test('without --state the parse cache is the repository’s .boreas/cache once it exists, never the current directory', async (t) => {
   const dir = tempDir(t);
   const repo = join(dir, 'repo');
   const elsewhere = join(dir, 'elsewhere');
   mkdirSync(repo);
   mkdirSync(elsewhere);
   writeFileSync(join(repo, 'env.yaml'), 'apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: dev}\nspec: {type: local}\n');
+  // validate writes no state, so it creates no .boreas (a scratch cache is used and removed)...
+  const first = await runCli(['validate', '--repo', repo], { cwd: elsewhere });
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  assert.ok(!existsSync(join(repo, '.boreas')), 'validate creates no .boreas');
+  // ...but once the state directory exists (a reconcile made it), the parse cache lives there.
+  mkdirSync(join(repo, '.boreas'));
   for (let run = 0; run < 2; run++) {
     const r = await runCli(['validate', '--repo', repo], { cwd: elsewhere });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^valid: 1 manifest\(s\) in 1 file\(s\)/, 'the cache file is not taken for a manifest');
+  }
+  assert.ok(existsSync(join(repo, '.boreas', 'cache', 'manifests-parse.v8')), 'cache in the repository');
+  assert.ok(!existsSync(join(elsewhere, '.boreas')), 'nothing written where the command ran');
+});
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^valid: 1 manifest\(s\) in 1 file\(s\)/, 'the cache file is not taken for a manifest');
   }
