@@ -3,8 +3,12 @@
 // plan cold (no parse cache) and warm; a full reconcile; a no-op reconcile of the unchanged revision
 // split into its desired side (source + load + validate + desired graph) and its observe side; SQLite
 // rows written per run; peak RSS. The baseline in the same run is the parse floor of the same files.
+// Each size runs in a child process of its own, so its peak RSS is its own; next to it, the peak RSS
+// of a child that loads the same modules and does nothing (the floor of the runtime and the code).
+// Wall times on a shared machine include waiting for a core: CPU time is printed beside them.
 //
 //   node --import tsx scripts/bench/plan.ts [sizes...]     (default: 1000 10000)
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +26,8 @@ import { silentLogger } from '../../src/util/logger.js';
 import { resolveSecret } from '../../src/secrets/index.js';
 import { buildDesired } from '../../src/desired/index.js';
 
-const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+const childSize = process.argv[2] === '--child' ? Number(process.argv[3]) : undefined;
+const sizes = childSize !== undefined ? [childSize] : process.argv.slice(2).map(Number).filter(Boolean);
 const f1 = (x: number) => x.toFixed(1).padStart(8);
 const mb = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
 
@@ -84,7 +89,31 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t, v];
 }
 
-for (const n of sizes.length ? sizes : [1000, 10000]) {
+/** CPU milliseconds (user + system) `fn` took in this process. */
+async function cpuTimed<T>(fn: () => Promise<T>): Promise<[number, number, T]> {
+  const c = process.cpuUsage();
+  const [ms, v] = await timed(fn);
+  const d = process.cpuUsage(c);
+  return [ms, (d.user + d.system) / 1000, v];
+}
+
+if (childSize === undefined && process.argv[2] !== '--floor') {
+  // The parent: one child per size, and the floor child.
+  const self = new URL(import.meta.url).pathname;
+  const floor = spawnSync(process.execPath, ['--import', 'tsx', self, '--floor'], { encoding: 'utf8' });
+  console.log(`peak RSS floor (same modules loaded, nothing done): ${floor.stdout.trim()}`);
+  for (const n of sizes.length ? sizes : [1000, 10000]) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', String(n)], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+  process.exit(0);
+}
+if (process.argv[2] === '--floor') {
+  console.log(mb());
+  process.exit(0);
+}
+
+for (const n of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'boreas-bench-plan-'));
   try {
     const repo = join(dir, 'repo');
@@ -106,7 +135,7 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     const [coldMs, cold] = await timed(plan);
     const [warmMs] = await timed(plan);
     const rows0 = session.store.rowsWritten();
-    const [fullMs, full] = await timed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
+    const [fullMs, fullCpu, full] = await cpuTimed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
     const rows1 = session.store.rowsWritten();
     // No-op reconcile of the unchanged revision, split into its two sides.
     const [desiredMs, loaded] = await timed(() => loadValidRevision(session));
@@ -120,22 +149,24 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
         prune: true,
       }),
     );
-    const [noopMs, noop] = await timed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
+    const [noopMs, noopCpu, noop] = await cpuTimed(() => reconcile(session, { timeoutMs: 600_000, dryRun: false, prune: true, concurrency: 16 }));
     const rows2 = session.store.rowsWritten();
     console.log(`\n${n} applications (${cold.desired.length} resources, ${files.length} files)`);
     console.log(`  baseline: read + yaml.parse floor ${f1(floorMs)} ms`);
     console.log(`  plan cold (no parse cache)        ${f1(coldMs)} ms   ${cold.plan.changes.length} changes`);
     console.log(`  plan warm                         ${f1(warmMs)} ms   (${(warmMs / floorMs).toFixed(2)}x floor)`);
     console.log(
-      `  reconcile, first run              ${f1(fullMs)} ms   ${full.tasks.run} tasks, ${Math.round(full.tasks.run / (fullMs / 1000))} tasks/s, ${rows1 - rows0} SQLite rows`,
+      `  reconcile, first run              ${f1(fullMs)} ms   ${full.tasks.run} tasks, ${Math.round(full.tasks.run / (fullMs / 1000))} tasks/s, ${rows1 - rows0} SQLite rows (${((rows1 - rows0) / full.tasks.run).toFixed(2)} per task)`,
     );
+    console.log(`    CPU time of it                  ${f1(fullCpu)} ms   ${Math.round(full.tasks.run / (fullCpu / 1000))} tasks per CPU second`);
     console.log(`  no-op: desired side, revision     ${f1(desiredMs)} ms   (commit + tree hash hit: nothing listed, parsed or validated)`);
     console.log(`  no-op: desired graph build        ${f1(graphMs)} ms   (${pass.desired.length} resources hashed)`);
     console.log(`  no-op: graph + observe + plan     ${f1(passMs)} ms   ${pass.plan.changes.length} changes, one in-memory check per resource`);
     console.log(
       `  no-op reconcile, end to end       ${f1(noopMs)} ms   ${noop.tasks.run} tasks, ${rows2 - rows1 - 0} SQLite rows written by the two no-op runs`,
     );
-    console.log(`  peak RSS so far: ${mb()}`);
+    console.log(`    CPU time of it                  ${f1(noopCpu)} ms`);
+    console.log(`  peak RSS of this size's process: ${mb()}`);
     await session.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { DaemonMetrics } from './metrics.js';
 import { LiveDriftWatch } from './live-drift.js';
 import { ReconcileQueue } from './queue.js';
 import type { DaemonBase } from './run-session.js';
+import { RevisionMemo } from '../engine/revision-memo.js';
 import { PullHub } from './agents/hub.js';
 import { agentRoutes } from './agents/routes.js';
 import { every, startPoller, startWatcher, type Stoppable } from './triggers.js';
@@ -66,7 +67,15 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
         "BOREAS_STATE_KEY is not set: each replica seals keys with its own state.key, so replicas cannot read each other's certificate keys (see docs/ha.md)",
       );
   }
-  const base: DaemonBase = { store, stateDir, cacheDir: join(stateDir, 'cache'), log, pull: hub, ageIdentityFiles: cfg.ageIdentityFiles };
+  const base: DaemonBase = {
+    store,
+    stateDir,
+    cacheDir: join(stateDir, 'cache'),
+    log,
+    pull: hub,
+    ageIdentityFiles: cfg.ageIdentityFiles,
+    memo: new RevisionMemo(),
+  };
   // Watches what each reconcile applied and asks for another when it drifts (Kubernetes watches);
   // it only triggers after a reconcile, when ctx exists.
   const liveDrift = new LiveDriftWatch(base, (reason) => void ctx.trigger(reason), log);

@@ -2,6 +2,7 @@
 // (so every run sees the latest commit), and closes the targets it created when the run ends, never
 // the shared store. The CLI's openSession() owns its store instead, which suits a one-shot command.
 import { sessionOver, type Session, type WriterLock } from '../engine/session.js';
+import type { RevisionMemo } from '../engine/revision-memo.js';
 import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
 import type { PullDispatcher } from '../targets/agent/transport.js';
@@ -19,6 +20,8 @@ export interface DaemonBase {
   ageIdentityFiles?: string[];
   /** One writer per state (default state.lock; replicas run under leases instead). */
   lock?: WriterLock;
+  /** Manifests and desired graphs of unchanged revisions: a no-op resync rebuilds neither. */
+  memo?: RevisionMemo;
 }
 
 export function runSession(base: DaemonBase, source?: () => Promise<Source>): Session {
@@ -31,6 +34,7 @@ export function runSession(base: DaemonBase, source?: () => Promise<Source>): Se
       targets: { pull: base.pull },
       ageIdentityFiles: base.ageIdentityFiles,
       lock: base.lock,
+      memo: base.memo,
     },
     source ?? (() => Promise.reject(new Error('this daemon session reads no manifests'))),
     false,

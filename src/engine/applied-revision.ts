@@ -33,9 +33,9 @@ export async function appliedRevisions(store: Store): Promise<(app: string, newe
   const inLast = new Set(snapshot?.applications ?? []);
   const pins = new Map(snapshot ? await activePins(store, snapshot.revision) : []);
   const info = revisionFacts(store);
-  return (app, newest) => {
+  return async (app, newest) => {
     const pin = pins.get(app);
-    if (pin) return { ...info(pin.to), pinned: true };
+    if (pin) return { ...(await info(pin.to)), pinned: true };
     return info(snapshot && inLast.has(app) ? snapshot.revision : newest);
   };
 }

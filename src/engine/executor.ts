@@ -1,8 +1,11 @@
 // The task executor (argo sync-task style): runs a plan's tasks as a DAG with bounded concurrency,
-// release batches per owner, retries and health waits, persisting every state change so that a
-// rerun after a crash resumes: a key that already succeeded is never run again.
-import type { Task, TaskState } from '../model/plan.js';
+// release batches per owner, retries and health waits, persisting each task's verdict (group-committed
+// with the verdicts that finish alongside it) so that a rerun after a crash resumes: a key that
+// already succeeded is never run again. Waiting, blocked and running are in-memory states (the
+// progress events report them); the store gets one write per task, when it ends.
+import type { Task } from '../model/plan.js';
 import type { Store } from '../store/store.js';
+import { CommitBatch } from './commit-batch.js';
 import { assertAcyclic, localDependencies } from './dag.js';
 import type { ExecuteOptions, ExecutionSummary, ExecutorEvent, TaskExecution } from './executor-types.js';
 import { ReleaseBatches } from './release-batches.js';
@@ -31,8 +34,11 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   const emit = (ev: ExecutorEvent) => opts.onEvent?.(ev);
   // Two signals: `opts.signal` stops new work at once; running tasks are aborted only after the grace.
   const hard = graceAfter(opts.signal, opts.graceMs ?? 10_000);
+  const batch = new CommitBatch(store);
   const runCtx = {
     store,
+    runId: opts.runId,
+    commit: (fn: (tx: Store) => Promise<void>) => batch.write(fn),
     log,
     retry: { ...defaultRetryPolicy, ...opts.retries },
     healthTimeoutMs: opts.healthTimeoutMs ?? 60_000,
@@ -112,7 +118,7 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
 
   const cancel = async (tx: Store, e: Entry, message: string) => {
     if (e.phase !== 'waiting') return;
-    await tx.setTaskState(e.task.key, 'cancelled', undefined, message);
+    await tx.finishTask(e.task, opts.runId, e.owner, { state: 'cancelled', message, attempts: [] });
     finish(e, { state: 'cancelled', message, attempts: 0 });
   };
 
@@ -152,16 +158,11 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   };
 
   await register(entries, byKey, opts, finish, batches);
-  const blocked: Entry[] = [];
   for (const e of entries) {
-    if (e.phase !== 'waiting') continue;
-    if (e.remainingDeps > 0) blocked.push(e);
-    else if (batches.held(e)) {
-      batches.park(e);
-      blocked.push(e);
-    } else ready.push(e);
+    if (e.phase !== 'waiting' || e.remainingDeps > 0) continue;
+    if (batches.held(e)) batches.park(e);
+    else ready.push(e);
   }
-  await setStates(opts, blocked, 'blocked');
 
   try {
     for (;;) {
@@ -203,7 +204,7 @@ function batchId(e: Entry): string {
   return `${e.owner}\0${e.batch}`;
 }
 
-/** Skips keys that already succeeded, records the others (pending) and links the graph. */
+/** Skips keys that already succeeded (reads only) and links the graph of the others. */
 async function register(
   entries: Entry[],
   byKey: Map<string, Entry>,
@@ -213,16 +214,11 @@ async function register(
 ): Promise<void> {
   const deps = localDependencies(entries.map((e) => e.task));
   const skipped: Array<[Entry, TaskRunResult]> = [];
-  await opts.store.transaction(async (tx) => {
-    for (const e of entries) {
-      const prev = await tx.getTask(e.task.key);
-      if (prev?.state === 'succeeded') {
-        skipped.push([e, { state: 'succeeded', outcome: prev.outcome, message: `already succeeded in run ${prev.runId}`, attempts: 0 }]);
-      } else {
-        await tx.upsertTask(e.task, opts.runId, e.owner);
-      }
-    }
-  });
+  for (const e of entries) {
+    const prev = await opts.store.getTask(e.task.key);
+    if (prev?.state === 'succeeded')
+      skipped.push([e, { state: 'succeeded', outcome: prev.outcome, message: `already succeeded in run ${prev.runId}`, attempts: 0 }]);
+  }
   for (const [e, r] of skipped) finish(e, r, true);
   for (const e of entries) {
     if (e.phase !== 'waiting') continue;
@@ -234,13 +230,6 @@ async function register(
       dep.dependents.push(e);
     }
   }
-}
-
-async function setStates(opts: ExecuteOptions, list: Entry[], state: TaskState): Promise<void> {
-  if (!list.length) return;
-  await opts.store.transaction(async (tx) => {
-    for (const e of list) await tx.setTaskState(e.task.key, state);
-  });
 }
 
 function summarize(entries: Entry[], stoppedOwners: string[]): ExecutionSummary {

@@ -10,12 +10,11 @@ import type { RunSummary as ReconcileSummary } from '../model/run-summary.js';
 import { revisionFacts } from './applied-revision.js';
 
 export function desiredHashOf(resources: DesiredResource[], owner: string): string {
-  return hashJson(
-    resources
-      .filter((r) => r.owner === owner)
-      .map((r) => [r.id, r.hash])
-      .sort(),
-  );
+  return hashOfOwned(resources.filter((r) => r.owner === owner));
+}
+
+function hashOfOwned(owned: DesiredResource[]): string {
+  return hashJson(owned.map((r) => [r.id, r.hash]).sort());
 }
 
 /** Task outcomes that changed something on a target. */
@@ -29,20 +28,30 @@ export async function recordHistory(
   owners: Set<string>,
   result: ReconcileSummary,
 ): Promise<void> {
-  const failedOwners = new Set(result.failures.map((f) => desired.find((r) => r.id === f.resource)?.owner).filter(Boolean));
+  // Grouped once: one scan of the desired resources, not one per application (10,000 apps).
+  const byOwner = new Map<string, DesiredResource[]>();
+  const ownerOf = new Map<string, string>();
+  for (const r of desired) {
+    (byOwner.get(r.owner) ?? byOwner.set(r.owner, []).get(r.owner)!).push(r);
+    ownerOf.set(r.id, r.owner);
+  }
+  const failedOwners = new Set(result.failures.map((f) => ownerOf.get(f.resource)).filter(Boolean));
   const changed = new Map<string, number>();
   for (const t of await store.listTasks({ runId }))
     if (t.state === 'succeeded' && t.outcome && changingOutcomes.has(t.outcome)) changed.set(t.owner, (changed.get(t.owner) ?? 0) + 1);
-  for (const owner of owners) {
-    await store.recordAppRevision({
-      application: owner,
-      revision,
-      runId,
-      result: failedOwners.has(owner) ? 'failed' : result.converged ? 'succeeded' : 'incomplete',
-      desiredHash: desiredHashOf(desired, owner),
-      changed: changed.get(owner) ?? 0,
-    });
-  }
+  // One transaction for all of them: 10,000 applications are one commit, not 10,000.
+  await store.transaction(async (tx) => {
+    for (const owner of owners) {
+      await tx.recordAppRevision({
+        application: owner,
+        revision,
+        runId,
+        result: failedOwners.has(owner) ? 'failed' : result.converged ? 'succeeded' : 'incomplete',
+        desiredHash: hashOfOwned(byOwner.get(owner) ?? []),
+        changed: changed.get(owner) ?? 0,
+      });
+    }
+  });
 }
 
 /** The app's history, newest first, with each revision's commit subject and author. */

@@ -6,7 +6,7 @@ import { loadManifests } from '../manifests/load.js';
 import type { ManifestSet } from '../manifests/model.js';
 import { ValidationFailed } from '../model/errors.js';
 import type { ResolvedRevision, Source } from '../source/source.js';
-import { readRevisionCache, writeRevisionCache } from './revision-cache.js';
+import { readRevisionCache, revisionCacheKey, writeRevisionCache } from './revision-cache.js';
 import type { Session } from './session.js';
 
 export interface LoadedRevision {
@@ -26,7 +26,8 @@ export async function loadValidRevision(session: Session, source?: Source, opts:
   const src = source ?? (await session.source());
   // An unchanged, already validated revision skips list/parse/validate altogether.
   const resolved = await src.resolve();
-  const cached = readRevisionCache(session.cacheDir, resolved);
+  const key = revisionCacheKey(resolved);
+  const cached = session.memo.manifestsFor(key, () => readRevisionCache(session.cacheDir, resolved));
   if (cached) {
     assertHasManifests(cached, src.description, opts.allowEmpty);
     if (opts.record) await remember(session, src, resolved, true);
@@ -38,6 +39,7 @@ export async function loadValidRevision(session: Session, source?: Source, opts:
   if (errors.length) throw new ValidationFailed(result.diagnostics);
   assertHasManifests(result.manifests, src.description, opts.allowEmpty);
   writeRevisionCache(session.cacheDir, result.revision, result.manifests);
+  session.memo.rememberManifests(revisionCacheKey(result.revision), result.manifests);
   return { revision: result.revision, manifests: result.manifests, source: src };
 }
 

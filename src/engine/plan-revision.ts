@@ -15,6 +15,7 @@ import type { Store } from '../store/store.js';
 import type { TargetRegistry } from '../targets/registry.js';
 import { observeResources, type Probes, probeTargets } from './observe.js';
 import { activePins, applyPins } from './pins.js';
+import { graphKey, placementFingerprint, type RevisionMemo } from './revision-memo.js';
 
 export interface PassResult {
   graph: DesiredGraph;
@@ -39,6 +40,10 @@ export interface PassOptions {
    * inventory of other environments are left out, so they are neither applied nor pruned here.
    */
   environments?: ReadonlySet<string>;
+  /** Reuses the desired graph of an unchanged revision (the session's); absent: built every pass. */
+  memo?: RevisionMemo;
+  /** Keyed fingerprint of the revision's secret values (RevisionSecrets.fingerprint), part of the memo key. */
+  secretsFingerprint?: string;
 }
 
 export async function planRevision(opts: PassOptions): Promise<PassResult> {
@@ -50,7 +55,14 @@ export async function planRevision(opts: PassOptions): Promise<PassResult> {
   const unsettledIds = await store.listKv(UNSETTLED);
   const unsettled = (id: string) => unsettledIds.get(id);
   const probes = await probeTargets(registry, reachabilityTargets(opts.manifests));
-  const graph = buildDesired(opts.manifests, { ...desiredContext(inventory, probes), secretDigest: opts.secretDigest });
+  const build = () => buildDesired(opts.manifests, { ...desiredContext(inventory, probes), secretDigest: opts.secretDigest });
+  const graph = opts.memo
+    ? opts.memo.graphFor(
+        graphKey(opts.revision, probes.unreachable.keys(), opts.secretsFingerprint ?? ''),
+        placementFingerprint([...inventory.values()].map((i) => i.resource)),
+        build,
+      )
+    : build();
   const pinned = await applyPins(graph.resources, await activePins(store, opts.revision), (rev) => store.loadDesired(rev));
   const base = scope ? pinned.filter(inScope) : pinned;
   const observed = await observeResources(registry, base, probes.unreachable);

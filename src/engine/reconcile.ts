@@ -77,6 +77,8 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
     allowMassDelete: opts.allowMassDelete,
     secretDigest: secrets.digest,
     environments: opts.environments,
+    memo: session.memo,
+    secretsFingerprint: secrets.fingerprint(),
   };
 
   const totals = { run: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };

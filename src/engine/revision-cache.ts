@@ -13,8 +13,13 @@ import { sha256 } from '../util/hash.js';
 
 const keep = 4;
 
+/** What names a revision's validated manifests: its commit, its tree and the code that validated it. */
+export function revisionCacheKey(rev: ResolvedRevision): string {
+  return sha256(`${rev.sha}\0${rev.treeHash}\0${schemasHash()}\0${loaderCodeHash()}`).slice(0, 40);
+}
+
 function fileFor(cacheDir: string, rev: ResolvedRevision): string {
-  return join(cacheDir, 'revisions', `${sha256(`${rev.sha}\0${rev.treeHash}\0${schemasHash()}\0${loaderCodeHash()}`).slice(0, 40)}.v8`);
+  return join(cacheDir, 'revisions', `${revisionCacheKey(rev)}.v8`);
 }
 
 export function readRevisionCache(cacheDir: string, rev: ResolvedRevision): ManifestSet | undefined {

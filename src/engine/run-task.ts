@@ -1,12 +1,13 @@
-// One task's life after the scheduler picked it: persist `running` (so a crash leaves it
-// unfinished and a rerun repeats it), wait for dependencies that must be healthy now, apply with
-// retries (transient errors only: a deterministic one fails at once), wait for health, apply a sync
-// hook's delete policy, then persist the verdict and the inventory change in one transaction.
+// One task's life after the scheduler picked it: wait for dependencies that must be healthy now,
+// apply with retries (transient errors only: a deterministic one fails at once), wait for health,
+// apply a sync hook's delete policy, then persist the verdict, its attempts and the inventory change
+// in one transaction (store.finishTask: one row for a task that succeeds at once). Nothing is
+// written before the verdict: a crash leaves the task unrecorded, so a rerun repeats it.
 import { isPermanent } from '../model/errors.js';
 import type { Task, TaskOutcome } from '../model/plan.js';
 import type { DesiredResource } from '../model/resource.js';
 import { TOMBSTONES, UNSETTLED } from '../plan/tasks.js';
-import type { Store } from '../store/store.js';
+import type { AttemptInput, Store, TaskVerdict } from '../store/store.js';
 import type { Target } from '../targets/target.js';
 import type { Logger } from '../util/logger.js';
 import type { ExecutorEvent } from './executor-types.js';
@@ -25,6 +26,10 @@ export interface TaskRunContext {
   targetFor(key: string): Target | Promise<Target>;
   resourceOf?(id: string): DesiredResource | undefined;
   emit(ev: ExecutorEvent): void;
+  /** The run the verdicts are recorded under. */
+  runId: number;
+  /** Runs a verdict's writes in a transaction (the executor's group commit); default store.transaction. */
+  commit?(fn: (tx: Store) => Promise<void>): Promise<void>;
 }
 
 export interface TaskRunResult {
@@ -38,7 +43,9 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
   const { store } = ctx;
   const ref = { key: task.key, resourceId: task.resourceId, owner, action: task.action };
   const log = ctx.log.child({ task: task.key.slice(0, 12), resource: task.resourceId, action: task.action });
-  await store.setTaskState(task.key, 'running');
+  const commit = ctx.commit ?? ((fn: (tx: Store) => Promise<void>) => store.transaction(fn));
+  const attempts: AttemptInput[] = [];
+  const verdict = (tx: Store, v: Omit<TaskVerdict, 'attempts'>) => tx.finishTask(task, ctx.runId, owner, { ...v, attempts });
 
   let target: Target;
   try {
@@ -74,7 +81,7 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
       message = result.message;
     } catch (err) {
       message = errorMessage(err);
-      await store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
+      attempts.push({ outcome: 'failed', message, startedAt, finishedAt: new Date().toISOString() });
       // The same input fails the same way every time (an undecryptable secret, a NUL byte, a refused path): no retry.
       if (isPermanent(err)) return await fail(message, attempt);
       if (attempt > ctx.retry.max) return await fail(`${message} (after ${attempt} attempts)`, attempt);
@@ -85,7 +92,7 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
       continue;
     }
     if (outcome === 'failed') {
-      await store.recordAttempt(task.key, 'failed', message, startedAt, new Date().toISOString());
+      attempts.push({ outcome: 'failed', message, startedAt, finishedAt: new Date().toISOString() });
       return await fail(message ?? 'target reported failure', attempt);
     }
     if (needsHealthWait(task.action, task.resource)) {
@@ -100,9 +107,9 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
         if (!interrupted && task.resource.hook?.deleteOnFailure) waited.message += await deleteHook(target, task, 'it failed (HookFailed)', ctx, log);
         // The change reached the target: it enters the inventory so prune can still find it, and it
         // is unsettled: the next plan repairs it (an idempotent ensure plus this wait) until healthy.
-        await store.transaction(async (tx) => {
-          await tx.recordAttempt(task.key, 'failed', waited.message, startedAt, new Date().toISOString());
-          await tx.setTaskState(task.key, interrupted ? 'cancelled' : 'failed', interrupted ? undefined : 'failed', waited.message);
+        attempts.push({ outcome: 'failed', message: waited.message, startedAt, finishedAt: new Date().toISOString() });
+        await commit(async (tx) => {
+          await verdict(tx, interrupted ? { state: 'cancelled', message: waited.message } : { state: 'failed', outcome: 'failed', message: waited.message });
           await tx.recordApplied(task.resource, task.key, task.revision);
           await tx.setKv(UNSETTLED, task.resourceId, waited.message ?? 'not healthy');
         });
@@ -113,9 +120,9 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
     }
     if (task.action !== 'delete' && task.resource.hook?.deleteOnSuccess)
       message = (message ?? 'applied') + (await deleteHook(target, task, 'it succeeded (HookSucceeded)', ctx, log));
-    await store.transaction(async (tx) => {
-      await tx.recordAttempt(task.key, outcome, message, startedAt, new Date().toISOString());
-      await tx.setTaskState(task.key, 'succeeded', outcome, message);
+    attempts.push({ outcome, message, startedAt, finishedAt: new Date().toISOString() });
+    await commit(async (tx) => {
+      await verdict(tx, { state: 'succeeded', outcome, message });
       await tx.setKv(UNSETTLED, task.resourceId, undefined);
       if (task.action === 'delete') {
         await tx.removeFromInventory(task.resourceId);
@@ -129,22 +136,20 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
 
   async function failNow(message: string): Promise<TaskRunResult> {
     const now = new Date().toISOString();
-    await store.transaction(async (tx) => {
-      await tx.recordAttempt(task.key, 'failed', message, now, now);
-      await tx.setTaskState(task.key, 'failed', 'failed', message);
-    });
+    attempts.push({ outcome: 'failed', message, startedAt: now, finishedAt: now });
+    await commit((tx) => verdict(tx, { state: 'failed', outcome: 'failed', message }));
     return { state: 'failed', outcome: 'failed', message, attempts: 1 };
   }
 
-  async function fail(message: string, attempts: number): Promise<TaskRunResult> {
-    await store.setTaskState(task.key, 'failed', 'failed', message);
-    log.warn('task failed', { error: message, attempts });
-    return { state: 'failed', outcome: 'failed', message, attempts };
+  async function fail(message: string, made: number): Promise<TaskRunResult> {
+    await commit((tx) => verdict(tx, { state: 'failed', outcome: 'failed', message }));
+    log.warn('task failed', { error: message, attempts: made });
+    return { state: 'failed', outcome: 'failed', message, attempts: made };
   }
 
-  async function cancel(message: string, attempts: number): Promise<TaskRunResult> {
-    await store.setTaskState(task.key, 'cancelled', undefined, message);
-    return { state: 'cancelled', message, attempts };
+  async function cancel(message: string, made: number): Promise<TaskRunResult> {
+    await commit((tx) => verdict(tx, { state: 'cancelled', message }));
+    return { state: 'cancelled', message, attempts: made };
   }
 }
 

@@ -3,6 +3,7 @@
 import { mkdirPrivate } from '../util/private-files.js';
 import { cacheDirFor } from './cache-dir.js';
 import { openSource } from '../source/index.js';
+import { RevisionMemo } from './revision-memo.js';
 import type { Source } from '../source/source.js';
 import { acquireDatabaseWriterLock, openPostgresStore, openSqliteStore, stateLocation } from '../store/index.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +35,8 @@ export interface Session {
   log: Logger;
   /** The controller's age identity files, for the revision's encrypted values. */
   ageIdentityFiles: string[];
+  /** Manifests and desired graphs of unchanged revisions, kept in memory (the daemon shares one across runs). */
+  memo: RevisionMemo;
   /** Opened lazily: status/down/history need no manifests. */
   source(): Promise<Source>;
   /**
@@ -94,6 +97,8 @@ export interface SessionBase {
    * that daemon replicas respect; a daemon replica's own runs are fenced by leases instead.
    */
   lock?: WriterLock;
+  /** Kept across sessions by a long-lived caller (the daemon); default: one for this session. */
+  memo?: RevisionMemo;
 }
 
 /**
@@ -109,6 +114,7 @@ export function sessionOver(base: SessionBase, source: () => Promise<Source>, ow
     cacheDir: base.cacheDir,
     log: base.log,
     ageIdentityFiles: identityFiles(base.ageIdentityFiles),
+    memo: base.memo ?? new RevisionMemo(),
     source: () => (opened ??= source()),
     lock: base.lock ?? (async (command) => acquireStateLock(base.stateDir, command)),
     targets(scope, repoDir, o = {}) {

@@ -67,6 +67,11 @@ export interface RevisionSecrets {
   resolve(source: SecretSource): Promise<string>;
   /** A digest standing for an encrypted value in desired specs; undefined for env/file sources. */
   digest(source: SecretSource): string | undefined;
+  /**
+   * A keyed fingerprint of every value the revision uses ('' when it uses none): equal fingerprints
+   * mean equal digests, so a desired graph built with them can be reused (engine/revision-memo.ts).
+   */
+  fingerprint(): string;
 }
 
 /** The context resolving a revision's encrypted values: its files, and the identities in `identityFiles`. */
@@ -101,7 +106,11 @@ export async function preflightSecrets(manifests: ManifestSet, ctx: SecretContex
   for (const p of resolvedExecProblems(manifests, (s) => values.get(sourceKey(s)))) fail(new SecretError(p.message), p.where);
   if (failures.size) throw preflightError([...failures.values()]);
   let hmacKey: string | undefined;
+  let fingerprint: string | undefined;
   return {
+    fingerprint: () =>
+      (fingerprint ??=
+        values.size === 0 ? '' : secretDigest((hmacKey ??= digestKey()), JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))),
     resolve: (source) => {
       const v = values.get(sourceKey(source));
       return v !== undefined ? Promise.resolve(v) : resolveSecret(source, ctx);
@@ -126,6 +135,10 @@ function preflightError(failures: { error: SecretError; where: string[] }[]): Se
   );
 }
 
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /**
  * Digests for comparing two revisions without decrypting anything (`plan --base`, PR comments): a
  * hash of the ciphertext, so a re-encrypted file shows as a changed secret. Never used for state.
@@ -144,6 +157,7 @@ export async function ciphertextDigests(manifests: ManifestSet, readRepoFile: (p
       const h = isRepoSource(source) ? hashes.get(repoFileOf(source)!) : undefined;
       return h && `ciphertext-sha256:${source.sops ? `${h}#${source.sops.key}` : h}`;
     },
+    fingerprint: () => sha256Hex(JSON.stringify([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))),
   };
 }
 

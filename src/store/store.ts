@@ -80,6 +80,23 @@ export interface StoredAuditEvent extends AuditEvent {
   at: string;
 }
 
+/** One apply attempt as the executor saw it (the store numbers it). */
+export interface AttemptInput {
+  outcome: TaskOutcome;
+  message?: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** A task's verdict, written once when the task ends (finishTask). */
+export interface TaskVerdict {
+  state: 'succeeded' | 'failed' | 'cancelled';
+  outcome?: TaskOutcome;
+  message?: string;
+  /** The apply attempts of this execution, oldest first (none when cancelled before starting). */
+  attempts: AttemptInput[];
+}
+
 /** One recorded attempt of a task. */
 export interface TaskAttempt {
   attempt: number;
@@ -117,6 +134,12 @@ export interface Store {
   setTaskState(key: string, state: TaskState, outcome?: TaskOutcome, message?: string): Promise<void>;
   /** Records one attempt of a task (attempt number is counted by the store). */
   recordAttempt(key: string, outcome: TaskOutcome, message: string | undefined, startedAt: string, finishedAt: string): Promise<void>;
+  /**
+   * Writes a task with its verdict in one row (inserted, or the row of an earlier run re-attached):
+   * the last attempt is kept on the task row itself, earlier ones (retries, earlier runs) as attempt
+   * rows. The executor's path: a task that succeeds first time costs one row, not one per state.
+   */
+  finishTask(task: Task, runId: number, owner: string, verdict: TaskVerdict): Promise<void>;
   listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): Promise<TaskRecord[]>;
 
   // --- per-application history

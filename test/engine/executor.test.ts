@@ -64,17 +64,27 @@ test('dependencies run first; independent tasks run alongside; states, attempts 
   );
 });
 
-test('a task waiting on a dependency is persisted blocked, and running before its apply is called', async (t) => {
+test('a task is written once, with its verdict: nothing while it waits or runs, one row when it ends', async (t) => {
   const { store, target, run } = setup(t);
-  const seen: Record<string, string | undefined> = {};
+  const seen: Record<string, unknown> = {};
   target.onApply = async (tk) => {
-    if (tk.key === 'key-a') seen.bWhileA = (await store.getTask('key-b'))?.state;
-    seen[`${tk.key}-self`] = (await store.getTask(tk.key))?.state;
+    if (tk.key === 'key-a') seen.bWhileA = await store.getTask('key-b');
+    if (tk.key === 'key-b') seen.aWhileB = (await store.getTask('key-a'))?.state;
+    seen[`${tk.key}-self`] = await store.getTask(tk.key);
   };
+  const before = store.rowsWritten();
   await run([task('a'), task('b', { dependsOn: ['key-a'] })]);
-  assert.equal(seen.bWhileA, 'blocked');
-  assert.equal(seen['key-a-self'], 'running');
-  assert.equal(seen['key-b-self'], 'running');
+  assert.equal(seen.bWhileA, undefined);
+  assert.equal(seen['key-a-self'], undefined);
+  // A dependent starts only once its dependency's verdict is committed.
+  assert.equal(seen.aWhileB, 'succeeded');
+  // The run row, then per task: its own row and its inventory row (clearing an unsettled mark that
+  // was never set writes nothing).
+  assert.equal(store.rowsWritten() - before, 1 + 2 * 2);
+  assert.deepEqual(
+    (await store.listAttempts('key-b')).map((a) => [a.attempt, a.outcome]),
+    [[1, 'created']],
+  );
 });
 
 test('no more tasks than the concurrency bound run at once', async (t) => {

@@ -4,7 +4,7 @@
 // schema-parity.test.ts compares both schemas and fails on a missing port). Append only: a
 // released migration is never edited. The replica tables (membership, leases, forwarded triggers, the
 // pull-agent queue) exist only here and are versioned apart in `clusterMigrations`.
-import { addColumns, type Migration } from '../sqlite/migrations.js';
+import { addColumns, lastAttemptColumns, type Migration } from '../sqlite/migrations.js';
 
 /** Same versions as the SQLite list. Types: TEXT for ISO timestamps and JSON, INTEGER for flags, as in SQLite. */
 export const storeMigrations: Migration[] = [
@@ -67,6 +67,11 @@ export const storeMigrations: Migration[] = [
       { table: 'revisions', column: 'committed_at', type: 'TEXT' },
       { table: 'app_revisions', column: 'changed', type: 'INTEGER' },
     ]),
+  },
+  {
+    version: 4,
+    name: 'the last attempt of a task on its own row',
+    sql: addColumns(lastAttemptColumns()),
   },
 ];
 

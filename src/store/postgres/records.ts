@@ -121,7 +121,20 @@ export function recordTables(c: TableContext): RecordMethods {
       if (observed.length === 0) return;
       const at = now().toISOString();
       await c.write(async (q) => {
-        for (const o of observed)
+        // As in SQLite: an absent resource that is not in the inventory is not cached.
+        const absent = observed.filter((o) => o.state === 'absent').map((o) => o.id);
+        const applied = absent.length
+          ? new Set(
+              (await q.query<{ resource_id: string }>('SELECT resource_id FROM inventory WHERE resource_id = ANY($1)', [absent])).rows.map(
+                (r) => r.resource_id,
+              ),
+            )
+          : new Set<string>();
+        for (const o of observed) {
+          if (o.state === 'absent' && !applied.has(o.id)) {
+            await w.run(q, 'DELETE FROM observed WHERE resource_id = $1', [o.id]);
+            continue;
+          }
           await w.run(
             q,
             `INSERT INTO observed (resource_id, observation, changed_at) VALUES ($1, $2, $3)
@@ -129,6 +142,7 @@ export function recordTables(c: TableContext): RecordMethods {
              WHERE observed.observation IS DISTINCT FROM excluded.observation`,
             [o.id, canonicalJson(o), at],
           );
+        }
       });
     },
     async listObserved(): Promise<ObservedResource[]> {

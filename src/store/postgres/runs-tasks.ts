@@ -3,7 +3,8 @@
 // so an idempotency key exists once in the database whichever replica recorded it.
 import type { Json } from '../../model/json.js';
 import type { Task, TaskOutcome, TaskState } from '../../model/plan.js';
-import type { AppRevisionRecord, AuditEvent, RunRecord, Store, StoredAuditEvent, TaskAttempt, TaskRecord } from '../store.js';
+import type { AppRevisionRecord, AuditEvent, RunRecord, Store, StoredAuditEvent, TaskAttempt, TaskRecord, TaskVerdict } from '../store.js';
+import { keptAttempt, planVerdict, type VerdictBase } from '../task-verdict.js';
 import type { Queryable, TableContext } from './db.js';
 
 type RunTaskMethods = Pick<
@@ -15,6 +16,7 @@ type RunTaskMethods = Pick<
   | 'upsertTask'
   | 'setTaskState'
   | 'recordAttempt'
+  | 'finishTask'
   | 'listTasks'
   | 'listAttempts'
   | 'recordAppRevision'
@@ -162,6 +164,58 @@ export function runTaskTables(c: TableContext): RunTaskMethods {
         ]);
       });
     },
+    async finishTask(task: Task, runId: number, owner: string, verdict: TaskVerdict): Promise<void> {
+      await c.write(async (q) => {
+        // Row-locked like upsertTask: two replicas finishing one key number its attempts once.
+        const existing = (
+          await q.query<VerdictBase>(
+            'SELECT attempts, last_attempt, last_run_id, last_outcome, last_message, last_started_at, last_finished_at FROM tasks WHERE key = $1 FOR UPDATE',
+            [task.key],
+          )
+        ).rows[0];
+        const plan = planVerdict(existing, runId, verdict);
+        const last = plan.last;
+        const at = now().toISOString();
+        await w.run(
+          q,
+          `INSERT INTO tasks (key, run_id, revision, resource_id, target, owner, action, state, outcome, message, attempts, depends_on,
+             created_at, updated_at, last_attempt, last_run_id, last_outcome, last_message, last_started_at, last_finished_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18, $19)
+           ON CONFLICT (key) DO UPDATE SET run_id = excluded.run_id, state = excluded.state, outcome = excluded.outcome,
+             message = excluded.message, attempts = excluded.attempts, depends_on = excluded.depends_on, updated_at = excluded.updated_at,
+             last_attempt = excluded.last_attempt, last_run_id = excluded.last_run_id, last_outcome = excluded.last_outcome,
+             last_message = excluded.last_message, last_started_at = excluded.last_started_at, last_finished_at = excluded.last_finished_at`,
+          [
+            task.key,
+            runId,
+            task.revision,
+            task.resourceId,
+            task.target,
+            owner,
+            task.action,
+            verdict.state,
+            verdict.outcome ?? null,
+            verdict.message ?? null,
+            plan.attempts,
+            JSON.stringify(task.dependsOn),
+            at,
+            last?.attempt ?? null,
+            last?.runId ?? null,
+            last?.outcome ?? null,
+            last?.message ?? null,
+            last?.startedAt ?? null,
+            last?.finishedAt ?? null,
+          ],
+        );
+        // After the task row: a new key's attempt rows reference it.
+        for (const a of plan.rows)
+          await w.run(
+            q,
+            'INSERT INTO task_attempts (task_key, attempt, run_id, outcome, message, started_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [task.key, a.attempt, a.runId, a.outcome, a.message ?? null, a.startedAt, a.finishedAt],
+          );
+      });
+    },
     async listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): Promise<TaskRecord[]> {
       const rows = (
         await db.query<TaskRow>(
@@ -176,11 +230,19 @@ export function runTaskTables(c: TableContext): RunTaskMethods {
     async listAttempts(key: string): Promise<TaskAttempt[]> {
       type Row = { attempt: number; run_id: number; outcome: string; message: string | null; started_at: string; finished_at: string };
       const rows = (await db.query<Row>('SELECT * FROM task_attempts WHERE task_key = $1 ORDER BY attempt', [key])).rows;
-      return rows.map((r) => {
+      const list = rows.map((r) => {
         const a: TaskAttempt = { attempt: r.attempt, runId: r.run_id, outcome: r.outcome as TaskOutcome, startedAt: r.started_at, finishedAt: r.finished_at };
         if (r.message !== null) a.message = r.message;
         return a;
       });
+      const row = (
+        await db.query<VerdictBase>(
+          'SELECT attempts, last_attempt, last_run_id, last_outcome, last_message, last_started_at, last_finished_at FROM tasks WHERE key = $1',
+          [key],
+        )
+      ).rows[0];
+      const inline = row && keptAttempt(row);
+      return inline ? [...list, inline].sort((a, b) => a.attempt - b.attempt) : list;
     },
     async recordAppRevision(rec: Omit<AppRevisionRecord, 'at'>): Promise<void> {
       await c.write((q) =>

@@ -74,7 +74,27 @@ export const migrations: Migration[] = [
       { table: 'app_revisions', column: 'changed', type: 'INTEGER' },
     ]),
   },
+  {
+    version: 4,
+    name: 'the last attempt of a task on its own row',
+    // A task that succeeds at its first attempt is one row (store.finishTask): its attempt lives on
+    // the task row; task_attempts keeps the earlier attempts (retries, earlier runs). NULL when the
+    // task has no attempt on its row (cancelled before starting, or recorded before this migration).
+    sql: addColumns(lastAttemptColumns()),
+  },
 ];
+
+/** The columns of migration 4 (shared with PostgreSQL's migration 4). */
+export function lastAttemptColumns(): AddedColumn[] {
+  return [
+    { table: 'tasks', column: 'last_attempt', type: 'INTEGER' },
+    { table: 'tasks', column: 'last_run_id', type: 'INTEGER' },
+    { table: 'tasks', column: 'last_outcome', type: 'TEXT' },
+    { table: 'tasks', column: 'last_message', type: 'TEXT' },
+    { table: 'tasks', column: 'last_started_at', type: 'TEXT' },
+    { table: 'tasks', column: 'last_finished_at', type: 'TEXT' },
+  ];
+}
 
 /** One column added to an existing table (nullable, so existing rows stay valid). */
 export interface AddedColumn {

@@ -2,7 +2,9 @@
 // executor skips it, which is what makes a rerun after `kill -9` repeat no side effect.
 import type { Database } from 'better-sqlite3';
 import type { Task, TaskOutcome, TaskState } from '../../model/plan.js';
-import type { TaskAttempt, TaskRecord } from '../store.js';
+import type { TaskAttempt, TaskRecord, TaskVerdict } from '../store.js';
+import { redact } from '../../util/redact.js';
+import { keptAttempt, planVerdict } from '../task-verdict.js';
 import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
 
@@ -21,6 +23,12 @@ type TaskRow = {
   depends_on: string;
   created_at: string;
   updated_at: string;
+  last_attempt: number | null;
+  last_run_id: number | null;
+  last_outcome: string | null;
+  last_message: string | null;
+  last_started_at: string | null;
+  last_finished_at: string | null;
 };
 
 function toRecord(row: TaskRow): TaskRecord {
@@ -43,7 +51,7 @@ function toRecord(row: TaskRow): TaskRecord {
   return rec;
 }
 
-type TasksTable = Pick<SyncStore, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'listTasks' | 'listAttempts'>;
+type TasksTable = Pick<SyncStore, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'finishTask' | 'listTasks' | 'listAttempts'>;
 
 export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTable {
   const selectTask = db.prepare('SELECT * FROM tasks WHERE key = ?');
@@ -64,6 +72,15 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
     WHERE (@runId IS NULL OR run_id = @runId) AND (@revision IS NULL OR revision = @revision) AND (@state IS NULL OR state = @state)
     ORDER BY rowid`);
   const selectAttempts = db.prepare('SELECT * FROM task_attempts WHERE task_key = ? ORDER BY attempt');
+  // One statement per verdict: a new key is inserted with it, a known key (an earlier run's) re-attached.
+  const writeVerdict = db.prepare(`
+    INSERT INTO tasks (key, run_id, revision, resource_id, target, owner, action, state, outcome, message, attempts, depends_on,
+      created_at, updated_at, last_attempt, last_run_id, last_outcome, last_message, last_started_at, last_finished_at)
+    VALUES (@key, @runId, @revision, @resourceId, @target, @owner, @action, @state, @outcome, @message, @attempts, @dependsOn,
+      @at, @at, @lastAttempt, @lastRunId, @lastOutcome, @lastMessage, @lastStartedAt, @lastFinishedAt)
+    ON CONFLICT(key) DO UPDATE SET run_id = excluded.run_id, state = excluded.state, outcome = excluded.outcome,
+      message = excluded.message, attempts = excluded.attempts, depends_on = excluded.depends_on, updated_at = excluded.updated_at,
+      last_attempt = excluded.last_attempt, last_run_id = excluded.last_run_id, last_outcome = excluded.last_outcome, last_message = excluded.last_message, last_started_at = excluded.last_started_at, last_finished_at = excluded.last_finished_at`);
 
   const getTask = (key: string): TaskRecord | undefined => {
     const row = selectTask.get(key) as TaskRow | undefined;
@@ -98,17 +115,50 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
         w.run(insertAttempt, key, row.attempts, row.run_id, outcome, message ?? null, startedAt, finishedAt);
       })();
     },
+    finishTask(task: Task, runId: number, owner: string, verdict: TaskVerdict): void {
+      db.transaction(() => {
+        const existing = selectTask.get(task.key) as TaskRow | undefined;
+        const plan = planVerdict(existing, runId, verdict);
+        const last = plan.last;
+        w.run(writeVerdict, {
+          key: task.key,
+          runId,
+          revision: task.revision,
+          resourceId: task.resourceId,
+          target: task.target,
+          owner,
+          action: task.action,
+          state: verdict.state,
+          outcome: verdict.outcome ?? null,
+          message: verdict.message === undefined ? null : redact(verdict.message),
+          attempts: plan.attempts,
+          dependsOn: JSON.stringify(task.dependsOn),
+          at: now().toISOString(),
+          lastAttempt: last?.attempt ?? null,
+          lastRunId: last?.runId ?? null,
+          lastOutcome: last?.outcome ?? null,
+          lastMessage: last?.message === undefined ? null : redact(last.message),
+          lastStartedAt: last?.startedAt ?? null,
+          lastFinishedAt: last?.finishedAt ?? null,
+        });
+        // After the task row: a new key's attempt rows reference it.
+        for (const a of plan.rows) w.run(insertAttempt, task.key, a.attempt, a.runId, a.outcome, a.message ?? null, a.startedAt, a.finishedAt);
+      })();
+    },
     listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): TaskRecord[] {
       const rows = selectFiltered.all({ runId: filter.runId ?? null, revision: filter.revision ?? null, state: filter.state ?? null }) as TaskRow[];
       return rows.map(toRecord);
     },
     listAttempts(key: string): TaskAttempt[] {
       type Row = { attempt: number; run_id: number; outcome: string; message: string | null; started_at: string; finished_at: string };
-      return (selectAttempts.all(key) as Row[]).map((r) => {
+      const list = (selectAttempts.all(key) as Row[]).map((r) => {
         const a: TaskAttempt = { attempt: r.attempt, runId: r.run_id, outcome: r.outcome as TaskOutcome, startedAt: r.started_at, finishedAt: r.finished_at };
         if (r.message !== null) a.message = r.message;
         return a;
       });
+      const row = selectTask.get(key) as TaskRow | undefined;
+      const inline = row && keptAttempt(row);
+      return inline ? [...list, inline].sort((a, b) => a.attempt - b.attempt) : list;
     },
   };
 }

@@ -78,12 +78,95 @@ export function storeContract({ open, reopen }: ContractFixture): void {
     const store = await open(t);
     if (!store) return;
     const o1 = observed('local/Instance/a', { appliedHash: 'h', details: { pid: 12 }, fingerprint: 'f' });
+    // b was applied (it is in the inventory): that it is gone now is worth keeping.
+    await store.recordApplied(resource('b'), 'key-b', 'r1');
     await store.saveObserved([o1, observed('local/Instance/b', { state: 'absent', health: { status: 'Missing', level: 0, message: 'gone' } })]);
     await store.saveObserved([{ ...o1, details: { pid: 13 } }]);
     const list = await store.listObserved();
     assert.equal(list.length, 2);
     assert.deepEqual(list[0].details, { pid: 13 });
     assert.equal(list[1].health.message, 'gone');
+  });
+  test('observed: an absent resource never applied is not cached, and replaces a stale observation', async (t) => {
+    const store = await open(t);
+    if (!store) return;
+    const missing = (id: string) => observed(id, { state: 'absent', health: { status: 'Missing', level: 0 } });
+    const before = store.rowsWritten();
+    await store.saveObserved([missing('local/Instance/new-1'), missing('local/Instance/new-2')]);
+    assert.equal(store.rowsWritten() - before, 0, 'a first reconcile pays no row for "not there yet"');
+    assert.deepEqual(await store.listObserved(), []);
+    // Seen present once (adopted elsewhere, say), then gone and not in the inventory: the stale row goes.
+    await store.saveObserved([observed('local/Instance/new-1', { appliedHash: 'h' })]);
+    assert.equal((await store.listObserved()).length, 1);
+    await store.saveObserved([missing('local/Instance/new-1')]);
+    assert.deepEqual(await store.listObserved(), []);
+  });
+  test('tasks: finishTask writes a first-time success as one row carrying its attempt', async (t) => {
+    const store = await open(t);
+    if (!store) return;
+    const run1 = await store.startRun('reconcile', 'rev1');
+    const a = task('a', { dependsOn: ['key-b'] });
+    const before = store.rowsWritten();
+    await store.finishTask(a, run1, 'app', {
+      state: 'succeeded',
+      outcome: 'created',
+      message: 'made',
+      attempts: [{ outcome: 'created', message: 'made', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z' }],
+    });
+    assert.equal(store.rowsWritten() - before, 1);
+    const rec = (await store.getTask(a.key))!;
+    assert.deepEqual(
+      [rec.state, rec.outcome, rec.message, rec.attempts, rec.runId, rec.owner, rec.dependsOn],
+      ['succeeded', 'created', 'made', 1, run1, 'app', ['key-b']],
+    );
+    assert.deepEqual(await store.listAttempts(a.key), [
+      { attempt: 1, runId: run1, outcome: 'created', message: 'made', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z' },
+    ]);
+    assert.deepEqual(
+      (await store.listTasks({ runId: run1 })).map((x) => x.key),
+      [a.key],
+    );
+  });
+  test('tasks: finishTask keeps every attempt of retries and of earlier runs, numbered in order', async (t) => {
+    const store = await open(t);
+    if (!store) return;
+    const b = task('b');
+    const run1 = await store.startRun('reconcile', 'rev1');
+    await store.finishTask(b, run1, 'app', {
+      state: 'failed',
+      outcome: 'failed',
+      message: 'boom (after 2 attempts)',
+      attempts: [
+        { outcome: 'failed', message: 'boom', startedAt: 's1', finishedAt: 'f1' },
+        { outcome: 'failed', message: 'boom', startedAt: 's2', finishedAt: 'f2' },
+      ],
+    });
+    const run2 = await store.startRun('reconcile', 'rev1');
+    await store.finishTask(b, run2, 'app', {
+      state: 'succeeded',
+      outcome: 'configured',
+      attempts: [{ outcome: 'configured', startedAt: 's3', finishedAt: 'f3' }],
+    });
+    const rec = (await store.getTask(b.key))!;
+    assert.deepEqual([rec.state, rec.outcome, rec.message, rec.attempts, rec.runId], ['succeeded', 'configured', undefined, 3, run2]);
+    assert.deepEqual(
+      (await store.listAttempts(b.key)).map((x) => [x.attempt, x.runId, x.outcome, x.startedAt]),
+      [
+        [1, run1, 'failed', 's1'],
+        [2, run1, 'failed', 's2'],
+        [3, run2, 'configured', 's3'],
+      ],
+    );
+    // Cancelled before starting: the verdict is written, the attempts stay as they were.
+    const c = task('c');
+    await store.finishTask(c, run2, 'app', { state: 'cancelled', message: 'dependency failed', attempts: [] });
+    assert.deepEqual([(await store.getTask(c.key))?.state, (await store.getTask(c.key))?.attempts, await store.listAttempts(c.key)], ['cancelled', 0, []]);
+    // The legacy per-state calls interleave with it (the older rows' attempts stay numbered).
+    await store.recordAttempt(b.key, 'failed', 'late', 's4', 'f4');
+    assert.deepEqual(
+      (await store.listAttempts(b.key)).map((x) => x.attempt),
+      [1, 2, 3, 4],
+    );
   });
   test('runs: start, finish, list newest first', async (t) => {
     const store = await open(t);
