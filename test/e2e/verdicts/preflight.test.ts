@@ -78,14 +78,14 @@ test('repro 4: validate reports what cannot run; plan and reconcile refuse it an
     [
       'same-b.yaml',
       new RegExp(
-        `^same-b\\.yaml:8:\\d+: Application/same-b: spec\\.ports\\[0\\]\\.port: port "http" ${p} overlaps port "http" ${p} of Application/same-a on this machine \\(same-a\\.yaml:1\\)`,
+        `^same-b\\.yaml:8:\\d+: Application/same-b: spec\\.ports\\[name=http\\]\\.port: port "http" ${p} overlaps port "http" ${p} of Application/same-a on this machine \\(same-a\\.yaml:1\\)`,
         'm',
       ),
     ],
     [
       'slots-b.yaml',
       new RegExp(
-        `^slots-b\\.yaml:8:\\d+: Application/slots-b: spec\\.ports\\[0\\]\\.port: port "http" ${p + 4} overlaps port "http" ${p + 2}-${p + 4} \\(3 instances per machine\\) of Application/slots-a`,
+        `^slots-b\\.yaml:8:\\d+: Application/slots-b: spec\\.ports\\[name=http\\]\\.port: port "http" ${p + 4} overlaps port "http" ${p + 2}-${p + 4} \\(3 instances per machine\\) of Application/slots-a`,
         'm',
       ),
     ],
