@@ -25,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
 /** The state of the command that failed (given or defaulted), so a fault of the state file names it. */
 function stateFileOf(program: Command, command: string | undefined): string | undefined {
   const cmd = program.commands.find((c) => c.name() === command);
-  if (!cmd || !cmd.options.some((o) => o.long === '--state')) return undefined;
+  if (!cmd?.options.some((o) => o.long === '--state')) return undefined;
   try {
     return sessionFlags(cmd.opts()).state;
   } catch {

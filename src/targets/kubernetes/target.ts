@@ -4,7 +4,7 @@
 // blocked, objects another owner manages are reported as such (ownership.ts).
 import type { KubeObject } from '../../model/kube-object.js';
 import type { Task, TaskResult } from '../../model/plan.js';
-import type { DesiredResource, Health, Json, ObservedResource } from '../../model/resource.js';
+import type { DesiredResource, Health, ObservedResource } from '../../model/resource.js';
 import type { JsonObject } from '../../model/json.js';
 import { describeOwner, unknownObservation } from '../../model/resource.js';
 import { resolveKubeRefs } from '../../secrets/kube.js';

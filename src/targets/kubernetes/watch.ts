@@ -4,7 +4,6 @@
 // event is drift only when a watched object no longer holds every field Boreas applies (status
 // updates, controllers' annotations and Boreas's own writes are not), or when it was deleted.
 import type { KubeObject } from '../../model/kube-object.js';
-import type { Json } from '../../model/resource.js';
 import type { JsonObject } from '../../model/json.js';
 import type { KubeClient, Live } from './client.js';
 import { FIELD_MANAGER, MANAGED_SELECTOR } from './constants.js';
