@@ -53,8 +53,10 @@ test(`reconcile --once killed with SIGKILL ${kills} times: the rerun converges w
   const fleetApps: AppOptions[] = [...ports].map((port, i) => ({
     name: `app${String(i).padStart(2, '0')}`,
     port,
-    // Up to 0.8 s between the process starting and its port being bound: kills land in that window too.
-    env: { STARTUP_DELAY_MS: String(Math.floor(random() * 800)) },
+    // 1–3.5 s between the process starting and its port being bound: kills land in that window too,
+    // and a run (which waits for every started app's health) outlasts the 0.3–3 s kill points
+    // however fast the CLI itself is.
+    env: { STARTUP_DELAY_MS: String(1000 + Math.floor(random() * 2500)) },
   }));
   await fleet.setApps(fleetApps, 'v1 of every app');
 
