@@ -29,7 +29,10 @@ function schemaTexts(): { file: string; text: string }[] {
 async function loadValidators(): Promise<{ byKind: Map<string, ValidateFunction> } | { compile: () => Map<string, ValidateFunction> }> {
   const generated = await import('./schema-validators.generated.js').catch(() => undefined);
   if (generated && generated.generatedFromSchemas === schemasHash()) return { byKind: new Map(Object.entries(generated.validatorsByKind)) };
-  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  // ajv is CommonJS: Node's import() offers its named exports, the bundled CLI only `default`
+  // (module.exports, which is the Ajv2020 class itself).
+  const ajvModule = await import('ajv/dist/2020.js');
+  const Ajv2020 = ajvModule.Ajv2020 ?? ajvModule.default;
   return {
     compile: () => {
       const ajv = new Ajv2020(ajvOptions);

@@ -25,7 +25,9 @@ async function openSource(url: string, timeoutMs: number): Promise<Readable> {
   if (u.protocol === 'file:') return createReadStream(fileURLToPath(u));
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UserError(`artifact URL ${url}: unsupported scheme ${u.protocol} (use http, https or file)`);
   // Imported here: undici is large, and only instances with an http(s) artifact need it (start-up, issue 12).
-  const { fetch } = await import('undici');
+  // undici is CommonJS: Node's import() offers its named exports, the bundled CLI only `default`.
+  const undici = await import('undici');
+  const fetch = undici.fetch ?? undici.default.fetch;
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok || !res.body) throw new UserError(`artifact ${url}: HTTP ${res.status}`);
   return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
