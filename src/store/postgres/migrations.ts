@@ -4,7 +4,7 @@
 // schema-parity.test.ts compares both schemas and fails on a missing port). Append only: a
 // released migration is never edited. The replica tables (membership, leases, forwarded triggers, the
 // pull-agent queue) exist only here and are versioned apart in `clusterMigrations`.
-import { addColumns, lastAttemptColumns, type Migration } from '../sqlite/migrations.js';
+import { type Migration, portableMigrations } from '../sqlite/migrations.js';
 
 /** Same versions as the SQLite list. Types: TEXT for ISO timestamps and JSON, INTEGER for flags, as in SQLite. */
 export const storeMigrations: Migration[] = [
@@ -46,33 +46,8 @@ export const storeMigrations: Migration[] = [
         PRIMARY KEY (namespace, key));
     `,
   },
-  {
-    version: 2,
-    name: 'lookup indexes for status, history and run views',
-    sql: `
-      CREATE INDEX tasks_by_run ON tasks(run_id);
-      CREATE INDEX tasks_by_revision ON tasks(revision);
-      CREATE INDEX inventory_by_target ON inventory(target);
-      CREATE INDEX app_revisions_by_app ON app_revisions(application, id);
-      CREATE INDEX audit_events_by_subject ON audit_events(subject, id);
-    `,
-  },
-  {
-    version: 3,
-    name: 'commit subject, author and time of revisions; resources changed per application run',
-    // The same columns as SQLite's migration 3 (addColumns emits plain ALTER TABLE … ADD COLUMN).
-    sql: addColumns([
-      { table: 'revisions', column: 'subject', type: 'TEXT' },
-      { table: 'revisions', column: 'author', type: 'TEXT' },
-      { table: 'revisions', column: 'committed_at', type: 'TEXT' },
-      { table: 'app_revisions', column: 'changed', type: 'INTEGER' },
-    ]),
-  },
-  {
-    version: 4,
-    name: 'the last attempt of a task on its own row',
-    sql: addColumns(lastAttemptColumns()),
-  },
+  // Versions 2 and up are the same SQL in both dialects.
+  ...portableMigrations,
 ];
 
 /**

@@ -7,6 +7,7 @@ import { canonicalJson } from '../../util/hash.js';
 import { redactForStorage } from '../at-rest.js';
 import type { RevisionRecord, Store } from '../store.js';
 import type { TableContext } from './db.js';
+import { type RevisionRow, toRevisionRecord } from '../rows.js';
 
 type RecordMethods = Pick<
   Store,
@@ -24,17 +25,6 @@ type RecordMethods = Pick<
   | 'listKv'
 >;
 
-type RevisionRow = {
-  sha: string;
-  tree_hash: string;
-  source: string;
-  ref: string | null;
-  seen_at: string;
-  valid: number;
-  subject: string | null;
-  author: string | null;
-  committed_at: string | null;
-};
 type InventoryRow = { resource: string; applied_hash: string; revision: string; last_task_key: string; applied_at: string };
 
 export function recordTables(c: TableContext): RecordMethods {
@@ -59,13 +49,7 @@ export function recordTables(c: TableContext): RecordMethods {
     },
     async getRevision(sha: string): Promise<RevisionRecord | undefined> {
       const row = (await db.query<RevisionRow>('SELECT * FROM revisions WHERE sha = $1', [sha])).rows[0];
-      if (!row) return undefined;
-      const rec: RevisionRecord = { sha: row.sha, treeHash: row.tree_hash, source: row.source, seenAt: row.seen_at, valid: row.valid === 1 };
-      if (row.ref !== null) rec.ref = row.ref;
-      if (row.subject !== null) rec.subject = row.subject;
-      if (row.author !== null) rec.author = row.author;
-      if (row.committed_at !== null) rec.committedAt = row.committed_at;
-      return rec;
+      return row && toRevisionRecord(row);
     },
     async saveDesired(revision: string, resources: DesiredResource[]): Promise<void> {
       // Checked first so an unchanged revision does not even serialise 10,000 resources.

@@ -6,6 +6,7 @@ import type { Task, TaskOutcome, TaskState } from '../../model/plan.js';
 import type { AppRevisionRecord, AuditEvent, RunRecord, Store, StoredAuditEvent, TaskAttempt, TaskRecord, TaskVerdict } from '../store.js';
 import { keptAttempt, planVerdict, type VerdictBase } from '../task-verdict.js';
 import type { Queryable, TableContext } from './db.js';
+import { type AppRevisionRow, type RunRow, type TaskRow, toAppRevisionRecord, toRunRecord, toTaskRecord } from '../rows.js';
 
 type RunTaskMethods = Pick<
   Store,
@@ -25,59 +26,13 @@ type RunTaskMethods = Pick<
   | 'listAudit'
 >;
 
-type RunRow = {
-  id: number;
-  command: string;
-  revision: string;
-  started_at: string;
-  finished_at: string | null;
-  converged: number | null;
-  summary: string | null;
-};
-type TaskRow = {
-  key: string;
-  run_id: number;
-  revision: string;
-  resource_id: string;
-  target: string;
-  owner: string;
-  action: string;
-  state: string;
-  outcome: string | null;
-  message: string | null;
-  attempts: number;
-  depends_on: string;
-  created_at: string;
-  updated_at: string;
-};
-
-function toTask(row: TaskRow): TaskRecord {
-  const rec: TaskRecord = {
-    key: row.key,
-    runId: row.run_id,
-    revision: row.revision,
-    resourceId: row.resource_id,
-    target: row.target,
-    owner: row.owner,
-    action: row.action as Task['action'],
-    state: row.state as TaskState,
-    attempts: row.attempts,
-    dependsOn: JSON.parse(row.depends_on) as string[],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.outcome !== null) rec.outcome = row.outcome as TaskOutcome;
-  if (row.message !== null) rec.message = row.message;
-  return rec;
-}
-
 const taskColumns = 'key, run_id, revision, resource_id, target, owner, action, state, outcome, message, attempts, depends_on, created_at, updated_at';
 
 export function runTaskTables(c: TableContext): RunTaskMethods {
   const { db, w, now } = c;
   const getTask = async (q: Queryable, key: string) => {
     const row = (await q.query<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE key = $1`, [key])).rows[0];
-    return row && toTask(row);
+    return row && toTaskRecord(row);
   };
   return {
     async startRun(command: string, revision: string): Promise<number> {
@@ -98,13 +53,7 @@ export function runTaskTables(c: TableContext): RunTaskMethods {
     },
     async listRuns(limit = 20): Promise<RunRecord[]> {
       const rows = (await db.query<RunRow>('SELECT * FROM runs ORDER BY id DESC LIMIT $1', [limit])).rows;
-      return rows.map((row) => {
-        const rec: RunRecord = { id: row.id, command: row.command, revision: row.revision, startedAt: row.started_at };
-        if (row.finished_at !== null) rec.finishedAt = row.finished_at;
-        if (row.converged !== null) rec.converged = row.converged === 1;
-        if (row.summary !== null) rec.summary = JSON.parse(row.summary) as Json;
-        return rec;
-      });
+      return rows.map(toRunRecord);
     },
     getTask: (key) => getTask(db, key),
     async upsertTask(task: Task, runId: number, owner: string): Promise<TaskRecord> {
@@ -225,7 +174,7 @@ export function runTaskTables(c: TableContext): RunTaskMethods {
           [filter.runId ?? null, filter.revision ?? null, filter.state ?? null],
         )
       ).rows;
-      return rows.map(toTask);
+      return rows.map(toTaskRecord);
     },
     async listAttempts(key: string): Promise<TaskAttempt[]> {
       type Row = { attempt: number; run_id: number; outcome: string; message: string | null; started_at: string; finished_at: string };
@@ -258,17 +207,8 @@ export function runTaskTables(c: TableContext): RunTaskMethods {
       );
     },
     async listAppRevisions(application: string): Promise<AppRevisionRecord[]> {
-      type Row = { application: string; revision: string; run_id: number; result: string; at: string; desired_hash: string; changed: number | null };
-      const rows = (await db.query<Row>('SELECT * FROM app_revisions WHERE application = $1 ORDER BY id DESC', [application])).rows;
-      return rows.map((row) => ({
-        application: row.application,
-        revision: row.revision,
-        runId: row.run_id,
-        result: row.result,
-        at: row.at,
-        desiredHash: row.desired_hash,
-        ...(row.changed !== null ? { changed: row.changed } : {}),
-      }));
+      const rows = (await db.query<AppRevisionRow>('SELECT * FROM app_revisions WHERE application = $1 ORDER BY id DESC', [application])).rows;
+      return rows.map(toAppRevisionRecord);
     },
     async audit(event: AuditEvent): Promise<void> {
       await c.write((q) =>

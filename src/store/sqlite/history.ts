@@ -4,8 +4,7 @@ import type { Json } from '../../model/resource.js';
 import type { AppRevisionRecord, AuditEvent, StoredAuditEvent } from '../store.js';
 import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
-
-type AppRevisionRow = { application: string; revision: string; run_id: number; result: string; at: string; desired_hash: string; changed: number | null };
+import { type AppRevisionRow, toAppRevisionRecord } from '../rows.js';
 
 export function historyTables(db: Database, w: WriteCounter, now: Clock): Pick<SyncStore, 'recordAppRevision' | 'listAppRevisions' | 'audit' | 'listAudit'> {
   const insertAppRevision = db.prepare(
@@ -20,15 +19,7 @@ export function historyTables(db: Database, w: WriteCounter, now: Clock): Pick<S
       w.run(insertAppRevision, rec.application, rec.revision, rec.runId, rec.result, rec.desiredHash, now().toISOString(), rec.changed ?? null);
     },
     listAppRevisions(application: string): AppRevisionRecord[] {
-      return (selectAppRevisions.all(application) as AppRevisionRow[]).map((row) => ({
-        application: row.application,
-        revision: row.revision,
-        runId: row.run_id,
-        result: row.result,
-        at: row.at,
-        desiredHash: row.desired_hash,
-        ...(row.changed !== null ? { changed: row.changed } : {}),
-      }));
+      return (selectAppRevisions.all(application) as AppRevisionRow[]).map(toAppRevisionRecord);
     },
     audit(event: AuditEvent): void {
       w.run(insertAudit, now().toISOString(), event.type, event.subject, event.message, event.data === undefined ? null : JSON.stringify(event.data));

@@ -10,6 +10,46 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * Migrations after the first, whose SQL both SQLite and PostgreSQL run as written (indexes, added
+ * nullable columns): one list, so the two schemas cannot drift apart. Only version 1 is per dialect.
+ */
+export const portableMigrations: Migration[] = [
+  {
+    version: 2,
+    name: 'lookup indexes for status, history and run views',
+    sql: `
+      CREATE INDEX tasks_by_run ON tasks(run_id);
+      CREATE INDEX tasks_by_revision ON tasks(revision);
+      CREATE INDEX inventory_by_target ON inventory(target);
+      CREATE INDEX app_revisions_by_app ON app_revisions(application, id);
+      CREATE INDEX audit_events_by_subject ON audit_events(subject, id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'commit subject, author and time of revisions; resources changed per application run',
+    sql: addColumns([
+      // First line of the commit message, its author's name and the author time (ISO); NULL for an
+      // uncommitted working tree and for revisions recorded before this migration.
+      { table: 'revisions', column: 'subject', type: 'TEXT' },
+      { table: 'revisions', column: 'author', type: 'TEXT' },
+      { table: 'revisions', column: 'committed_at', type: 'TEXT' },
+      // Tasks of the run that changed one of the application's resources (created, configured or
+      // deleted it): a restart of a crashed instance counts. NULL for rows written before.
+      { table: 'app_revisions', column: 'changed', type: 'INTEGER' },
+    ]),
+  },
+  {
+    version: 4,
+    name: 'the last attempt of a task on its own row',
+    // A task that succeeds at its first attempt is one row (store.finishTask): its attempt lives on
+    // the task row; task_attempts keeps the earlier attempts (retries, earlier runs). NULL when the
+    // task has no attempt on its row (cancelled before starting, or recorded before this migration).
+    sql: addColumns(lastAttemptColumns()),
+  },
+];
+
 /** All migrations, in order. JSON columns are TEXT; timestamps are ISO strings. */
 export const migrations: Migration[] = [
   {
@@ -49,39 +89,7 @@ export const migrations: Migration[] = [
         PRIMARY KEY (namespace, key));
     `,
   },
-  {
-    version: 2,
-    name: 'lookup indexes for status, history and run views',
-    sql: `
-      CREATE INDEX tasks_by_run ON tasks(run_id);
-      CREATE INDEX tasks_by_revision ON tasks(revision);
-      CREATE INDEX inventory_by_target ON inventory(target);
-      CREATE INDEX app_revisions_by_app ON app_revisions(application, id);
-      CREATE INDEX audit_events_by_subject ON audit_events(subject, id);
-    `,
-  },
-  {
-    version: 3,
-    name: 'commit subject, author and time of revisions; resources changed per application run',
-    sql: addColumns([
-      // First line of the commit message, its author's name and the author time (ISO); NULL for an
-      // uncommitted working tree and for revisions recorded before this migration.
-      { table: 'revisions', column: 'subject', type: 'TEXT' },
-      { table: 'revisions', column: 'author', type: 'TEXT' },
-      { table: 'revisions', column: 'committed_at', type: 'TEXT' },
-      // Tasks of the run that changed one of the application's resources (created, configured or
-      // deleted it): a restart of a crashed instance counts. NULL for rows written before.
-      { table: 'app_revisions', column: 'changed', type: 'INTEGER' },
-    ]),
-  },
-  {
-    version: 4,
-    name: 'the last attempt of a task on its own row',
-    // A task that succeeds at its first attempt is one row (store.finishTask): its attempt lives on
-    // the task row; task_attempts keeps the earlier attempts (retries, earlier runs). NULL when the
-    // task has no attempt on its row (cancelled before starting, or recorded before this migration).
-    sql: addColumns(lastAttemptColumns()),
-  },
+  ...portableMigrations,
 ];
 
 /** The columns of migration 4 (shared with PostgreSQL's migration 4). */

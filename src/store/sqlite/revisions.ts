@@ -6,18 +6,7 @@ import type { DesiredResource } from '../../model/resource.js';
 import type { RevisionRecord } from '../store.js';
 import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
-
-type RevisionRow = {
-  sha: string;
-  tree_hash: string;
-  source: string;
-  ref: string | null;
-  seen_at: string;
-  valid: number;
-  subject: string | null;
-  author: string | null;
-  committed_at: string | null;
-};
+import { type RevisionRow, toRevisionRecord } from '../rows.js';
 
 export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<SyncStore, 'recordRevision' | 'getRevision' | 'saveDesired' | 'loadDesired'> {
   // First sight wins for seen_at; validity and tree hash are refreshed only when they differ.
@@ -53,13 +42,7 @@ export function revisionsTable(db: Database, w: WriteCounter, now: Clock): Pick<
     },
     getRevision(sha: string): RevisionRecord | undefined {
       const row = selectRevision.get(sha) as RevisionRow | undefined;
-      if (!row) return undefined;
-      const rec: RevisionRecord = { sha: row.sha, treeHash: row.tree_hash, source: row.source, seenAt: row.seen_at, valid: row.valid === 1 };
-      if (row.ref !== null) rec.ref = row.ref;
-      if (row.subject !== null) rec.subject = row.subject;
-      if (row.author !== null) rec.author = row.author;
-      if (row.committed_at !== null) rec.committedAt = row.committed_at;
-      return rec;
+      return row && toRevisionRecord(row);
     },
     saveDesired(revision: string, resources: DesiredResource[]): void {
       // Checked first so an unchanged revision does not even serialise 10,000 resources.

@@ -4,16 +4,7 @@ import type { Json } from '../../model/resource.js';
 import type { RunRecord } from '../store.js';
 import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
-
-type RunRow = {
-  id: number;
-  command: string;
-  revision: string;
-  started_at: string;
-  finished_at: string | null;
-  converged: number | null;
-  summary: string | null;
-};
+import { type RunRow, toRunRecord } from '../rows.js';
 
 export function runsTable(db: Database, w: WriteCounter, now: Clock): Pick<SyncStore, 'startRun' | 'finishRun' | 'listRuns'> {
   const insertRun = db.prepare('INSERT INTO runs (command, revision, started_at) VALUES (?, ?, ?)');
@@ -29,13 +20,7 @@ export function runsTable(db: Database, w: WriteCounter, now: Clock): Pick<SyncS
       w.run(updateRun, now().toISOString(), converged ? 1 : 0, JSON.stringify(summary), runId);
     },
     listRuns(limit = 20): RunRecord[] {
-      return (selectRuns.all(limit) as RunRow[]).map((row) => {
-        const rec: RunRecord = { id: row.id, command: row.command, revision: row.revision, startedAt: row.started_at };
-        if (row.finished_at !== null) rec.finishedAt = row.finished_at;
-        if (row.converged !== null) rec.converged = row.converged === 1;
-        if (row.summary !== null) rec.summary = JSON.parse(row.summary) as Json;
-        return rec;
-      });
+      return (selectRuns.all(limit) as RunRow[]).map(toRunRecord);
     },
   };
 }

@@ -7,49 +7,7 @@ import { redact } from '../../util/redact.js';
 import { keptAttempt, planVerdict } from '../task-verdict.js';
 import type { SyncStore } from './sync-store.js';
 import type { Clock, WriteCounter } from './write-counter.js';
-
-type TaskRow = {
-  key: string;
-  run_id: number;
-  revision: string;
-  resource_id: string;
-  target: string;
-  owner: string;
-  action: string;
-  state: string;
-  outcome: string | null;
-  message: string | null;
-  attempts: number;
-  depends_on: string;
-  created_at: string;
-  updated_at: string;
-  last_attempt: number | null;
-  last_run_id: number | null;
-  last_outcome: string | null;
-  last_message: string | null;
-  last_started_at: string | null;
-  last_finished_at: string | null;
-};
-
-function toRecord(row: TaskRow): TaskRecord {
-  const rec: TaskRecord = {
-    key: row.key,
-    runId: row.run_id,
-    revision: row.revision,
-    resourceId: row.resource_id,
-    target: row.target,
-    owner: row.owner,
-    action: row.action as Task['action'],
-    state: row.state as TaskState,
-    attempts: row.attempts,
-    dependsOn: JSON.parse(row.depends_on) as string[],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.outcome !== null) rec.outcome = row.outcome as TaskOutcome;
-  if (row.message !== null) rec.message = row.message;
-  return rec;
-}
+import { type TaskRow, toTaskRecord } from '../rows.js';
 
 type TasksTable = Pick<SyncStore, 'getTask' | 'upsertTask' | 'setTaskState' | 'recordAttempt' | 'finishTask' | 'listTasks' | 'listAttempts'>;
 
@@ -84,7 +42,7 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
 
   const getTask = (key: string): TaskRecord | undefined => {
     const row = selectTask.get(key) as TaskRow | undefined;
-    return row && toRecord(row);
+    return row && toTaskRecord(row);
   };
 
   return {
@@ -147,7 +105,7 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
     },
     listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): TaskRecord[] {
       const rows = selectFiltered.all({ runId: filter.runId ?? null, revision: filter.revision ?? null, state: filter.state ?? null }) as TaskRow[];
-      return rows.map(toRecord);
+      return rows.map(toTaskRecord);
     },
     listAttempts(key: string): TaskAttempt[] {
       type Row = { attempt: number; run_id: number; outcome: string; message: string | null; started_at: string; finished_at: string };
