@@ -147,7 +147,8 @@ async function main(): Promise<void> {
         `apiVersion: boreas.dev/v1\nkind: Node\nmetadata: {name: node-${i}, labels: {role: soak}}\nspec:\n  address: ${match[1].replace(/\/$/, '')}\n  tokenFrom: {file: ${tokenFile}}\n`;
     }),
   );
-  // 2. The repository: one pm environment over the agents, N one-instance applications (a sleeping process each).
+  // 2. The repository: one pm environment over the agents, N one-instance applications (a sleeping
+  // process each). `replicas: 1` is explicit: without it a pm application runs one instance per node.
   const repo = join(dir, 'repo');
   mkdirSync(join(repo, 'apps'), { recursive: true });
   writeFileSync(join(repo, 'nodes.yaml'), nodes.join('---\n'));
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < apps; i++) {
     writeFileSync(
       join(repo, 'apps', `app-${i}.yaml`),
-      `apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: app-${i}}\nspec:\n  environment: soak\n  runtime: process\n  version: v1\n  process: {command: /bin/sleep, args: ["100000"]}\n`,
+      `apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: app-${i}}\nspec:\n  environment: soak\n  runtime: process\n  replicas: 1\n  version: v1\n  process: {command: /bin/sleep, args: ["100000"]}\n`,
     );
   }
   git(repo, 'init', '-q', '-b', 'main');
