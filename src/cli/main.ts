@@ -61,5 +61,13 @@ function reportError(err: unknown, command: string | undefined, stateFile?: stri
   return ExitCode.Failure;
 }
 
+// A reader that stops early (`boreas plan | head`) closes the pipe: that ends the output, it is not
+// an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

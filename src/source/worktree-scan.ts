@@ -2,6 +2,7 @@
 // is not in the stat cache. A symlink is content only when it resolves inside the repository (and
 // not into .git or .boreas): one that leaves it is listed with a `problem` and never read, so a
 // pull request cannot make `plan` print /etc/shadow or a CI token from .git/config.
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { gitBlobSha } from './git-object-hash.js';
@@ -67,13 +68,15 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
       // Read what was checked (the resolved path), not the link, which could be re-pointed meanwhile.
       absPath = target = checked.target!;
     }
-    const st = await stat(absPath).catch(() => undefined); // dangling link, raced delete
+    // Synchronous stat and read: for thousands of small files the per-call cost of the promise API
+    // (a file handle, fstat, read and close through the thread pool) is most of the cold load.
+    const st = statOrUndefined(absPath); // dangling link, raced delete
     if (!st?.isFile()) return;
     const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
     let blobSha = cache.lookup(relPath, sig);
     let content: Buffer | undefined;
     if (!blobSha) {
-      content = await io.readFile(absPath);
+      content = io === defaultIo ? readFileSync(absPath) : await io.readFile(absPath);
       blobSha = gitBlobSha(content);
       cache.remember(relPath, { ...sig, blobSha });
     }
@@ -82,6 +85,14 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await cache.save(new Set(files.filter((f) => !f.problem).map((f) => f.path)), startedMs);
   return files;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Relative paths of files and symlinks below `dir`, not descending into SKIPPED_DIRS. */

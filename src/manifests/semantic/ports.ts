@@ -35,11 +35,13 @@ export function checkPorts(index: ManifestIndex): Finding[] {
   const claims: Claim[] = [];
   let instances = 0;
   let overLimit = false;
+  // Applications of one environment mostly share a placement: their machines are computed once.
+  const machinesOf = new Map<string, { machines: Set<string>; key: string }>();
   for (const doc of index.applications.values()) {
     const spec = doc.manifest.spec;
     const envType = index.environments.get(spec.environment)?.manifest.spec.type;
     if (spec.runtime === 'kubernetes' || (envType !== 'local' && envType !== 'pm')) continue;
-    const where = envType === 'local' ? { machines: new Set([LOCAL]), key: LOCAL } : pmMachines(doc.manifest, index);
+    const where = envType === 'local' ? { machines: new Set([LOCAL]), key: LOCAL } : memoized(machinesOf, doc.manifest, index);
     const replicas = spec.replicas ?? (envType === 'local' ? 1 : spec.placement?.nodes?.length || where.machines.size);
     instances += replicas;
     if (instances > MAX_INSTANCES && !overLimit) {
@@ -77,6 +79,14 @@ export function checkPorts(index: ManifestIndex): Finding[] {
   claims.push(...localEdgeClaims(index));
   out.push(...overlaps(claims));
   return out;
+}
+
+function memoized(cache: Map<string, { machines: Set<string>; key: string }>, app: Application, index: ManifestIndex): { machines: Set<string>; key: string } {
+  const p = app.spec.placement;
+  const key = JSON.stringify([app.spec.environment, p?.nodes ?? null, p?.nodeSelector ?? null]);
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = pmMachines(app, index)));
+  return found;
 }
 
 /** The nodes a pm application can be placed on: its environment's, narrowed by placement, not cordoned. */
