@@ -42,17 +42,21 @@ export async function appliedRevisions(store: Store): Promise<(app: string, newe
 
 /** A lookup of what the store knows of a revision's commit (subject, author, time), read once per SHA. */
 export function revisionFacts(store: Store): (sha: string) => Promise<RevisionInfo> {
-  const facts = new Map<string, RevisionInfo>();
-  return async (sha) => {
+  // The promise is kept, not the value: concurrent lookups of one SHA (history maps every row at
+  // once) share one read.
+  const facts = new Map<string, Promise<RevisionInfo>>();
+  return (sha) => {
     let known = facts.get(sha);
-    if (!known) {
-      const rec = await store.getRevision(sha);
-      known = { sha };
-      if (rec?.subject) known.subject = rec.subject;
-      if (rec?.author) known.author = rec.author;
-      if (rec?.committedAt) known.committedAt = rec.committedAt;
-      facts.set(sha, known);
-    }
+    if (!known) facts.set(sha, (known = readFacts(store, sha)));
     return known;
   };
+}
+
+async function readFacts(store: Store, sha: string): Promise<RevisionInfo> {
+  const rec = await store.getRevision(sha);
+  const known: RevisionInfo = { sha };
+  if (rec?.subject) known.subject = rec.subject;
+  if (rec?.author) known.author = rec.author;
+  if (rec?.committedAt) known.committedAt = rec.committedAt;
+  return known;
 }

@@ -112,8 +112,10 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
       }
       for (const c of runnable.changes) changedOwners.add(c.owner);
       const byId = new Map(last.desired.map((r) => [r.id, r]));
-      const tombstones = new Map<string, string | undefined>();
-      for (const c of runnable.changes) if (!last.inventory.has(c.id)) tombstones.set(c.id, await store.getKv(TOMBSTONES, c.id));
+      // One read of the tombstones (keys of earlier deletes) when anything is created, not one per change.
+      const inventory = last.inventory;
+      const creates = runnable.changes.some((c) => !inventory.has(c.id));
+      const tombstones = creates ? await store.listKv(TOMBSTONES) : new Map<string, string>();
       const tasks = planToTasks(runnable, {
         inventory: last.inventory,
         batchSize: (owner) => releases.get(owner)?.manifest.spec.strategy?.batchSize,
