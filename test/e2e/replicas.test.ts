@@ -21,6 +21,7 @@ import { httpApp } from '../helpers/local-fleet.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { freePort } from '../helpers/ports.js';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import type { ClusterView } from '../../src/daemon/http/api.js';
 
 const envs = ['env-1', 'env-2', 'env-3', 'env-4'];
 const nodeOf = (env: string) => (env === 'env-1' || env === 'env-3' ? 'node-a' : 'node-b');
@@ -31,8 +32,6 @@ interface Replica {
   child: ChildProcess;
   log: string;
 }
-
-type ClusterView = { self: string; replicas: Array<{ id: string; listen: string; lastHeartbeat: string; environments: string[] }> };
 
 test('three replicas share a PostgreSQL state: one owner per environment, failover, fencing, rebalance', {
   skip: postgresSkipReason(),
