@@ -5,6 +5,7 @@
 // missing or empty upstream.
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NginxNodeFacts, NginxSiteProbe } from '../../model/edge-specs.js';
 import type { Health } from '../../model/resource.js';
 
@@ -18,7 +19,26 @@ const timeoutMs = 3000;
  */
 const confirmations = 3;
 
+/**
+ * An old worker can also answer after the confirmations passed (it had not yet handled the reload's
+ * quit signal when they ran): an answer without the new marker is asked again a few times, 100 ms
+ * apart, before the site is reported as not serving it. A site that serves its marker pays nothing.
+ */
+const settleAttempts = 4;
+const settleDelayMs = 100;
+
 export async function probeNginxSite(probe: NginxSiteProbe, facts: Pick<NginxNodeFacts, 'listenAddress' | 'httpPort' | 'httpsPort'>): Promise<Health> {
+  let last: Health = { status: 'Unknown', level: 0 };
+  for (let attempt = 0; attempt < settleAttempts; attempt++) {
+    if (attempt > 0) await sleep(settleDelayMs);
+    last = await confirmed(probe, facts);
+    if (last.status !== 'Progressing') return last;
+  }
+  return last;
+}
+
+/** Healthy only when each of a few fresh connections carries the marker; else the first other answer. */
+async function confirmed(probe: NginxSiteProbe, facts: Pick<NginxNodeFacts, 'listenAddress' | 'httpPort' | 'httpsPort'>): Promise<Health> {
   let last: Health = { status: 'Unknown', level: 0 };
   for (let i = 0; i < confirmations; i++) {
     last = await probeOnce(probe, facts);
