@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { agentConfigFile } from '../src/agent/config.js';
+import { agentConfigFile } from '../src/agent/config-file.js';
 import { agentOptions } from '../src/agent/options.js';
 import { daemonConfigFile } from '../src/daemon/config.js';
 import { daemonOptions } from '../src/daemon/options.js';

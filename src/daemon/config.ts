@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
-import { type OptionValues, type RawFlags, envLayer, flagLayer, mergeOptions, readConfigFile } from '../util/options/index.js';
+import { readConfigFile } from '../util/options/config-file.js';
+import { type OptionValues, type RawFlags, envLayer, flagLayer, mergeOptions } from '../util/options/index.js';
 import { daemonOptions, parseListen } from './options.js';
 
 export { parseListen } from './options.js';

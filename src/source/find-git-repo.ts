@@ -2,7 +2,6 @@
 // (a directory, or a file `gitdir: <path>` for worktrees and submodules), or accept a bare repo.
 import fs, { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import git from 'isomorphic-git';
 
 /** A located repository: its git dir, its work tree root (absent for a bare repo) and where `dir` sits in it. */
 export interface GitRepoLocation {
@@ -55,6 +54,8 @@ export async function resolveWorktreeHead(repo: GitRepoLocation): Promise<string
   const head = readFileSync(join(repo.headGitdir, 'HEAD'), 'utf8').trim();
   const m = /^ref:\s*(.+)$/.exec(head);
   if (!m) return head;
+  // Loaded on demand: finding the repository (every local run) must not load isomorphic-git.
+  const { default: git } = await import('isomorphic-git');
   return git.resolveRef({ fs, gitdir: repo.gitdir, ref: m[1] });
 }
 

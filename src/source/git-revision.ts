@@ -10,22 +10,9 @@ import { UserError } from '../model/errors.js';
 import { revParseWithGitCli } from './rev-parse-cli.js';
 import { parseRevision, type RevisionStep } from './revision-syntax.js';
 import { hasGitCli } from './transport.js';
+import { type CommitInfo, commitFacts, type GitCache } from './commit-facts.js';
 
-/** isomorphic-git's object cache: parsed pack indexes are kept here, so pass one per repository. */
-export type GitCache = Record<string, unknown>;
-
-export interface CommitInfo {
-  oid: string;
-  subject: string;
-  /** Author name and author time (ISO), shown by history, status and the dashboard. */
-  author: string;
-  committedAt: string;
-}
-
-/** What a parsed commit says about itself: subject line, author name, author time. */
-export function commitFacts(commit: { message: string; author: { name: string; timestamp: number } }): Omit<CommitInfo, 'oid'> {
-  return { subject: commit.message.split('\n', 1)[0], author: commit.author.name, committedAt: new Date(commit.author.timestamp * 1000).toISOString() };
-}
+export { type CommitInfo, commitFacts, type GitCache } from './commit-facts.js';
 
 /** Where refs live: a local repository's own refs, or a cache clone's `refs/remotes/origin/*`. */
 export interface RefScope {

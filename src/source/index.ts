@@ -1,7 +1,6 @@
 // Entry point of the Git source: picks the kind of source from what the user passed as --repo.
 import { resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
-import { openLocalRefSource } from './local-ref-source.js';
 import type { Source, SourceOptions } from './source.js';
 import { openWorktreeSource } from './worktree-source.js';
 
@@ -37,6 +36,10 @@ export async function openSource(opts: SourceOptions): Promise<Source> {
     return openRemoteSource({ ...opts, url: repo });
   }
   const dir = resolve(repo);
-  if (opts.ref) return openLocalRefSource({ dir, ref: opts.ref, path: opts.path });
+  if (opts.ref) {
+    // Imported on demand: it loads isomorphic-git, which a working-tree run does not need.
+    const { openLocalRefSource } = await import('./local-ref-source.js');
+    return openLocalRefSource({ dir, ref: opts.ref, path: opts.path });
+  }
   return openWorktreeSource({ dir, path: opts.path, cacheDir: opts.cacheDir });
 }

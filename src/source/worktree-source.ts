@@ -5,11 +5,10 @@
 import fs from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
 import { UserError } from '../model/errors.js';
 import { findGitRepo, resolveWorktreeHead } from './find-git-repo.js';
 import { gitTreeSha } from './git-object-hash.js';
-import { commitFacts, type GitCache } from './git-revision.js';
+import { commitFacts, type GitCache } from './commit-facts.js';
 import { requireDirectory } from './local-dir.js';
 import type { ResolvedRevision, Source, SourceFile } from './source.js';
 import { normalizeSourcePath } from './source-path.js';
@@ -86,6 +85,8 @@ async function worktreeRevision(dir: string, rel: string, treeHash: string): Pro
   if (!repo?.workTree) return uncommitted;
   const cache: GitCache = {};
   try {
+    // Loaded here, not at the top: a directory outside git (or one whose HEAD cannot match) never needs it.
+    const { default: git } = await import('isomorphic-git');
     const head = await resolveWorktreeHead(repo);
     const treePath = [repo.prefix, rel].filter(Boolean).join('/');
     const { oid } = await git.readTree({ fs, gitdir: repo.gitdir, oid: head, filepath: treePath || undefined, cache });

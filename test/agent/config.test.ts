@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { readAgentConfigFile, resolveAgentConfig } from '../../src/agent/config.js';
+import { resolveAgentConfig } from '../../src/agent/config.js';
+import { readAgentConfigFile } from '../../src/agent/config-file.js';
 import { flagsToConfig } from '../../src/cli/commands/agent.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'boreas-agent-config-'));

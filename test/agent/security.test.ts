@@ -9,7 +9,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AgentProcess, agentDirs, call } from '../helpers/agent.js';
-import { readAgentConfigFile, resolveAgentConfig } from '../../src/agent/config.js';
+import { resolveAgentConfig } from '../../src/agent/config.js';
+import { readAgentConfigFile } from '../../src/agent/config-file.js';
 import { flagsToConfig } from '../../src/cli/commands/agent.js';
 
 /** Sends a request's headers one byte per `everyMs` and resolves with what the server answered before closing. */

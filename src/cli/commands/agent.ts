@@ -1,7 +1,8 @@
 // `boreas agent`: the node agent (node status API + typed tasks). Config: defaults ← --config agent.yaml
 // ← flags; every flag, key and default is declared once in src/agent/options.ts.
 import type { Command } from 'commander';
-import { readAgentConfigFile, resolveAgentConfig, type AgentConfig } from '../../agent/config.js';
+import { resolveAgentConfig, type AgentConfig } from '../../agent/config.js';
+import { readAgentConfigFile } from '../../agent/config-file.js';
 import { agentOptions } from '../../agent/options.js';
 import { startAgent } from '../../agent/server.js';
 import { envLayer, flagLayer, type RawFlags } from '../../util/options/index.js';

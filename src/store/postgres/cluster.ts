@@ -2,10 +2,11 @@
 // forwarded triggers, and the pull-agent task queue. Only statements live here; when to call them is
 // the daemon's business (daemon/cluster/). All times are the database's clock (`now()`), so replicas
 // with skewed clocks still agree on who is live and whose lease ran out.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Fence } from '../fence.js';
 import type { Queryable } from './db.js';
 import type { PostgresStore } from './index.js';
+import { pgModule } from './pg-module.js';
 import { writerLockId } from './writer-lock.js';
 
 export interface ReplicaRow {
@@ -312,6 +313,6 @@ export class ClusterTables {
 
   /** A connection of its own for LISTEN (a pooled one would be handed to others between notifications). */
   listener(url: string): pg.Client {
-    return new pg.Client({ connectionString: url, application_name: 'boreas-listen' });
+    return new (pgModule().Client)({ connectionString: url, application_name: 'boreas-listen' });
   }
 }

@@ -2,13 +2,14 @@
 // contract and schema as SQLite (test/store/contract/ runs one suite against both). Opening is lazy:
 // the pool connects and migrates on first use, so opening a session stays synchronous. The URL's
 // password is registered for redaction at once, and errors name the database without it.
-import pg from 'pg';
+import type pg from 'pg';
 import { UserError } from '../../model/errors.js';
 import { registerSecret } from '../../util/redact.js';
 import { type Fence, LeaseLost } from '../fence.js';
 import { displayUrl } from '../location.js';
 import type { Store } from '../store.js';
 import { TransactionScope } from '../tx-guard.js';
+import { pgModule } from './pg-module.js';
 import { PgWriteCounter, type Queryable, type TableContext } from './db.js';
 import { migratePostgres } from './migrate.js';
 import { recordTables } from './records.js';
@@ -41,7 +42,7 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
   const display = displayUrl(url);
   const password = passwordOf(url);
   if (password) registerSecret(password);
-  const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 10, application_name: 'boreas', connectionTimeoutMillis: 10_000 });
+  const pool = new (pgModule().Pool)({ connectionString: url, max: opts.maxConnections ?? 10, application_name: 'boreas', connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   if (opts.readOnly) pool.on('connect', (client) => void client.query('SET default_transaction_read_only = on').catch(() => undefined));

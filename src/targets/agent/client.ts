@@ -2,7 +2,7 @@
 // timeouts, and retries with exponential backoff on connection-level errors only. Retrying is safe
 // because every task carries its idempotency key and observe is read-only. The bearer token is sent
 // in a header and never appears in errors or logs.
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { UnknownCause } from '../../model/resource.js';
 
 export interface AgentClientOptions {
@@ -70,19 +70,28 @@ export function unknownCauseOf(node: string, err: unknown): UnknownCause {
 }
 
 export class AgentClient {
-  private readonly pool: Pool;
+  /** Created on the first request: undici is large, and the local target (this class's in-process
+   *  sibling) and runs without agent nodes should not load it (start-up, issue 12). */
+  private pool: Promise<Pool> | undefined;
 
   constructor(
     readonly node: string,
     readonly origin: string,
     private readonly token: string,
     private readonly opts: AgentClientOptions = {},
-  ) {
-    this.pool = new Pool(origin, {
-      connections: opts.connections ?? 4,
-      connect: { timeout: opts.connectTimeoutMs ?? 3000 },
-      keepAliveTimeout: 30_000,
+  ) {}
+
+  private connection(): Promise<Pool> {
+    this.pool ??= import('undici').then((undici) => {
+      // undici is CommonJS: Node's import() offers its named exports, the bundled CLI only `default`.
+      const PoolClass = undici.Pool ?? undici.default.Pool;
+      return new PoolClass(this.origin, {
+        connections: this.opts.connections ?? 4,
+        connect: { timeout: this.opts.connectTimeoutMs ?? 3000 },
+        keepAliveTimeout: 30_000,
+      });
     });
+    return this.pool;
   }
 
   /** GETs JSON (observe-like reads: the short read timeout). */
@@ -100,7 +109,7 @@ export class AgentClient {
     const retries = this.opts.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.pool.request({
+        const res = await (await this.connection()).request({
           method,
           path,
           headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${this.token}` },
@@ -142,6 +151,6 @@ export class AgentClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    if (this.pool) await (await this.pool).close();
   }
 }

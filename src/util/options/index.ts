@@ -18,4 +18,5 @@ export {
 } from './option.js';
 export { type OptionLayer, type RawFlags, defaultValue, envLayer, flagLayer, mergeOptions } from './resolve.js';
 export { type ConfigFileMeta, configSchema } from './json-schema.js';
-export { parseConfigFile, readConfigFile } from './config-file.js';
+// config-file.js (YAML with positions + ajv) is imported directly by the commands that read a config
+// file: through this index every command, and the local target, would load both (start-up, issue 12).
