@@ -6,8 +6,20 @@
 // moment can make an operation fail, never make it land outside the root.
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { closeSync, constants, fchownSync, fstatSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../model/errors.js';
 import { parseMode } from './atomic.js';
@@ -60,7 +72,9 @@ export function readFileBeneath(path: string, roots: string[]): ConfinedRead | u
 /**
  * Writes `content` atomically to `path` beneath one of `roots`, creating parent directories: temp
  * file in the already-opened parent, exact mode, fsync, real-path check, rename, directory fsync.
- * Returns the real path written.
+ * Returns the real path written. Synchronous system calls on purpose: a config file is small, and
+ * nine thread-pool round trips per file (open, write, chmod, fsync, close, rename, open, fsync,
+ * close) cost more than the calls themselves when a run writes hundreds of files (issue 12, hosts).
  */
 export async function writeFileBeneath(
   path: string,
@@ -75,31 +89,39 @@ export async function writeFileBeneath(
   const tmp = `.${b.name}.${randomBytes(6).toString('hex')}.tmp`;
   let created = false;
   try {
-    const fh = await open(at(dirFd, tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, fileMode);
+    const fd = openSync(at(dirFd, tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, fileMode);
     created = true;
     try {
-      await fh.writeFile(content);
-      await fh.chmod(fileMode);
-      await fh.sync();
+      writeFileSync(fd, content);
+      fchmodSync(fd, fileMode);
+      fsyncSync(fd);
       // The directory was inside the root when it was opened; make sure it still is (not moved away).
-      const where = fdPath(fh.fd);
+      const where = fdPath(fd);
       const expected = join(b.real, '..', tmp);
       if (where !== expected) throw new UserError(`path ${path}: its directory moved while writing (now ${where}); nothing written`);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
-    await rename(at(dirFd, tmp), at(dirFd, b.name));
+    renameSync(at(dirFd, tmp), at(dirFd, b.name));
     created = false;
-    await open(at(dirFd, '.'), constants.O_RDONLY | constants.O_DIRECTORY)
-      .then((dh) => dh.sync().finally(() => dh.close()))
-      .catch(() => undefined);
+    try {
+      fsyncSync(dirFd);
+    } catch {
+      // Some file systems cannot fsync a directory; the rename itself is done.
+    }
     return b.real;
   } catch (err) {
     // The opened directory was deleted under us (it can only have been inside the root).
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`path ${path}: its directory was removed while writing; nothing written`);
     throw err;
   } finally {
-    if (created) await unlink(at(dirFd, tmp)).catch(() => undefined);
+    if (created) {
+      try {
+        unlinkSync(at(dirFd, tmp));
+      } catch {
+        // already gone
+      }
+    }
     closeSync(dirFd);
   }
 }
