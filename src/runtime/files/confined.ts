@@ -12,7 +12,7 @@ import {
   fchmodSync,
   fchownSync,
   fstatSync,
-  fsyncSync,
+  fsync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -21,9 +21,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { UserError } from '../../model/errors.js';
 import { parseMode } from './atomic.js';
 import { at, fdPath, resolveBeneath } from './beneath.js';
+
+const fsyncAsync = promisify(fsync);
 
 /** Directories created on the way to a confined file: traversable by nginx workers and apps. */
 const defaultDirMode = 0o755;
@@ -72,9 +75,10 @@ export function readFileBeneath(path: string, roots: string[]): ConfinedRead | u
 /**
  * Writes `content` atomically to `path` beneath one of `roots`, creating parent directories: temp
  * file in the already-opened parent, exact mode, fsync, real-path check, rename, directory fsync.
- * Returns the real path written. Synchronous system calls on purpose: a config file is small, and
- * nine thread-pool round trips per file (open, write, chmod, fsync, close, rename, open, fsync,
- * close) cost more than the calls themselves when a run writes hundreds of files (issue 12, hosts).
+ * Returns the real path written. Only the two fsyncs go through the thread pool (they wait for the
+ * disk, and several tasks' fsyncs overlap there); the rest are synchronous calls on purpose: a config
+ * file is small, and a thread-pool round trip per call cost more than the calls themselves when a
+ * run writes hundreds of files (issue 12, hosts).
  */
 export async function writeFileBeneath(
   path: string,
@@ -94,7 +98,7 @@ export async function writeFileBeneath(
     try {
       writeFileSync(fd, content);
       fchmodSync(fd, fileMode);
-      fsyncSync(fd);
+      await fsyncAsync(fd);
       // The directory was inside the root when it was opened; make sure it still is (not moved away).
       const where = fdPath(fd);
       const expected = join(b.real, '..', tmp);
@@ -104,11 +108,8 @@ export async function writeFileBeneath(
     }
     renameSync(at(dirFd, tmp), at(dirFd, b.name));
     created = false;
-    try {
-      fsyncSync(dirFd);
-    } catch {
-      // Some file systems cannot fsync a directory; the rename itself is done.
-    }
+    // Some file systems cannot fsync a directory; the rename itself is done.
+    await fsyncAsync(dirFd).catch(() => undefined);
     return b.real;
   } catch (err) {
     // The opened directory was deleted under us (it can only have been inside the root).
