@@ -106,6 +106,9 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
         for (const a of plan.rows) w.run(insertAttempt, task.key, a.attempt, a.runId, a.outcome, a.message ?? null, a.startedAt, a.finishedAt);
         return true;
       };
+      // A new key whose verdict has at most one attempt is a single statement, atomic on its own: no
+      // savepoint (inside the executor's group commit, SAVEPOINT/RELEASE per task cost more than the insert).
+      if (verdict.attempts.length <= 1 && write(undefined, writeNewVerdict)) return;
       db.transaction(() => {
         if (!write(undefined, writeNewVerdict)) write(selectTask.get(task.key) as TaskRow | undefined, writeVerdict);
       })();
