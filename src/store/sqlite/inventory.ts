@@ -67,11 +67,9 @@ export function inventoryTable(
     lastSaved.delete(id);
   };
 
-  const stampOf = (hash: string, appliedAt: string, revision: string, taskKey: string) => `${hash}\0${appliedAt}\0${revision}\0${taskKey}`;
-
   /** The resource of a row: parsed once per stamp (every write sets a new applied_at and task key). */
   const resourceOf = (row: InventoryRow): DesiredResource => {
-    const stamp = stampOf(row.applied_hash, row.applied_at, row.revision, row.last_task_key);
+    const stamp = `${row.applied_hash}\0${row.applied_at}\0${row.revision}\0${row.last_task_key}`;
     const hit = parsed.get(row.resource_id);
     if (hit?.stamp === stamp) return hit.resource;
     // Frozen: the same object is handed to every later caller, so none may change it.
@@ -98,17 +96,17 @@ export function inventoryTable(
     },
     recordApplied(resource: DesiredResource, taskKey: string, revision: string): void {
       changedInventory(resource.id);
-      const stored = redactForStorage(resource);
-      const text = JSON.stringify(stored);
-      const at = now().toISOString();
-      w.run(upsertItem, resource.id, resource.target, resource.owner, text, resource.hash, revision, taskKey, at);
-      // The next listing hands out this object instead of parsing the row back (10,000 applies, then
-      // 10,000 JSON.parse calls): it becomes the frozen shared copy, so the desired graph and the
-      // inventory hold one object per resource, not two. Keyed by the row's stamp, it is never taken
-      // for a row this write did not produce (should the transaction roll back, the stamp stays unseen).
-      // A resource whose JSON would read back differently (undefined members, toJSON) is parsed as usual.
-      if (readsBackAlike(stored)) parsed.set(resource.id, { stamp: stampOf(resource.hash, at, revision, taskKey), resource: deepFreeze(stored) });
-      else parsed.delete(resource.id);
+      w.run(
+        upsertItem,
+        resource.id,
+        resource.target,
+        resource.owner,
+        JSON.stringify(redactForStorage(resource)),
+        resource.hash,
+        revision,
+        taskKey,
+        now().toISOString(),
+      );
     },
     removeFromInventory(resourceId: string): void {
       parsed.delete(resourceId);
@@ -149,18 +147,6 @@ export function inventoryTable(
       return (selectObserved.all() as string[]).map((text) => JSON.parse(text) as ObservedResource);
     },
   };
-}
-
-/** Whether JSON.parse(JSON.stringify(value)) is deeply equal to value: plain objects, arrays, strings, finite numbers, booleans, null. */
-function readsBackAlike(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.every(readsBackAlike);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const key in value) if (!readsBackAlike((value as Record<string, unknown>)[key])) return false;
-  return !('toJSON' in value);
 }
 
 function deepFreeze<T>(value: T): T {
