@@ -2,7 +2,9 @@
 // release batches per owner, retries and health waits, persisting each task's verdict (group-committed
 // with the verdicts that finish alongside it) so that a rerun after a crash resumes: a key that
 // already succeeded is never run again. Waiting, blocked and running are in-memory states (the
-// progress events report them); the store gets one write per task, when it ends.
+// progress events report them); the store gets one write per task, when it ends. A task waiting for
+// its group commit does not hold a concurrency slot (at most `maxUncommitted` may wait), so one
+// commit carries many verdicts; its dependents start only after it committed.
 import type { Task } from '../model/plan.js';
 import type { Store } from '../store/store.js';
 import { CommitBatch } from './commit-batch.js';
@@ -16,6 +18,8 @@ export type { ExecuteOptions, ExecutionSummary, ExecutorEvent, TaskExecution } f
 
 interface Entry {
   task: Task;
+  /** Holds one of the `concurrency` slots: from start until its verdict is queued for commit. */
+  active?: boolean;
   owner: string;
   batch?: number;
   phase: 'waiting' | 'running' | 'done';
@@ -35,6 +39,18 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   // Two signals: `opts.signal` stops new work at once; running tasks are aborted only after the grace.
   const hard = graceAfter(opts.signal, opts.graceMs ?? 10_000);
   const batch = new CommitBatch(store);
+  // A task whose verdict waits for its group commit gives its slot to the next task (so one commit
+  // carries many verdicts), but only so many may wait: bounded work applied and not yet recorded.
+  // Dependents still start only once the verdict committed (finish runs after the commit).
+  const maxUncommitted = Math.max(256, concurrency * 16);
+  let active = 0;
+  let wake: (() => void) | undefined;
+  const release = (e: Entry) => {
+    if (!e.active) return;
+    e.active = false;
+    active--;
+    wake?.();
+  };
   const runCtx = {
     store,
     runId: opts.runId,
@@ -129,7 +145,14 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
       startedBatches.add(batchId(e));
       emit({ type: 'batch-started', owner: e.owner, batch: e.batch, tasks: batchSizes.get(batchId(e))! });
     }
-    const p: Promise<void> = runTask(e.task, e.owner, runCtx)
+    e.active = true;
+    active++;
+    const commit = (fn: (tx: Store) => Promise<void>) => {
+      const committed = batch.write(fn);
+      release(e);
+      return committed;
+    };
+    const p: Promise<void> = runTask(e.task, e.owner, { ...runCtx, commit })
       .then((r) => finish(e, r))
       .catch((err: unknown) => {
         // Only the store can fail here (targets' errors are task results): stop starting work.
@@ -137,7 +160,11 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
         e.phase = 'done';
         unfinished--;
       })
-      .finally(() => running.delete(p));
+      .finally(() => {
+        release(e);
+        running.delete(p);
+        wake?.();
+      });
     running.add(p);
   };
 
@@ -151,7 +178,7 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
       });
     }
     // An index instead of shift(): a 10,000-task plan would otherwise copy the queue per start.
-    while (running.size < concurrency && readyHead < ready.length) {
+    while (active < concurrency && running.size < maxUncommitted && readyHead < ready.length) {
       const e = ready[readyHead++];
       if (e.phase === 'waiting') start(e);
     }
@@ -168,7 +195,9 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     for (;;) {
       await pump();
       if (running.size > 0) {
-        await Promise.race(running);
+        // Woken by a task that ended or freed its slot (every running task does one or the other).
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
         continue;
       }
       if (fatal) throw fatal;

@@ -20,6 +20,16 @@ function hashOfOwned(owned: DesiredResource[]): string {
 /** Task outcomes that changed something on a target. */
 const changingOutcomes = new Set(['created', 'configured', 'deleted']);
 
+/** Whether a task's result changed something on a target (it counts in its owner's history line). */
+export function changedSomething(r: { state: string; outcome?: string; skipped?: boolean }): boolean {
+  return r.state === 'succeeded' && !r.skipped && !!r.outcome && changingOutcomes.has(r.outcome);
+}
+
+/**
+ * One history line per application the run planned changes for, all in one store row.
+ * `changed`: per owner, the run's tasks that changed something (counted by the caller from the
+ * executor's results, so the run's tasks need not be read back).
+ */
 export async function recordHistory(
   store: Store,
   runId: number,
@@ -27,6 +37,7 @@ export async function recordHistory(
   desired: DesiredResource[],
   owners: Set<string>,
   result: ReconcileSummary,
+  changed: ReadonlyMap<string, number>,
 ): Promise<void> {
   // Grouped once: one scan of the desired resources, not one per application (10,000 apps).
   const byOwner = new Map<string, DesiredResource[]>();
@@ -36,22 +47,16 @@ export async function recordHistory(
     ownerOf.set(r.id, r.owner);
   }
   const failedOwners = new Set(result.failures.map((f) => ownerOf.get(f.resource)).filter(Boolean));
-  const changed = new Map<string, number>();
-  for (const t of await store.listTasks({ runId }))
-    if (t.state === 'succeeded' && t.outcome && changingOutcomes.has(t.outcome)) changed.set(t.owner, (changed.get(t.owner) ?? 0) + 1);
-  // One transaction for all of them: 10,000 applications are one commit, not 10,000.
-  await store.transaction(async (tx) => {
-    for (const owner of owners) {
-      await tx.recordAppRevision({
-        application: owner,
-        revision,
-        runId,
-        result: failedOwners.has(owner) ? 'failed' : result.converged ? 'succeeded' : 'incomplete',
-        desiredHash: hashOfOwned(byOwner.get(owner) ?? []),
-        changed: changed.get(owner) ?? 0,
-      });
-    }
-  });
+  await store.recordAppRevisions(
+    runId,
+    revision,
+    [...owners].map((owner) => ({
+      application: owner,
+      result: failedOwners.has(owner) ? 'failed' : result.converged ? 'succeeded' : 'incomplete',
+      desiredHash: hashOfOwned(byOwner.get(owner) ?? []),
+      changed: changed.get(owner) ?? 0,
+    })),
+  );
 }
 
 /** The app's history, newest first, with each revision's commit subject and author. */

@@ -10,7 +10,7 @@ import type { Plan } from '../model/plan.js';
 import type { RunResult, RunSummary as ReconcileSummary } from '../model/run-summary.js';
 import { planToTasks, TOMBSTONES } from '../plan/tasks.js';
 import { executeTasks } from './executor.js';
-import { recordHistory } from './history.js';
+import { changedSomething, recordHistory } from './history.js';
 import { type LoadedRevision, loadValidRevision } from './load-revision.js';
 import { activePins, readPins, writePins } from './pins.js';
 import { type PassResult, planRevision } from './plan-revision.js';
@@ -85,6 +85,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
   const failures: ReconcileSummary['failures'] = [];
   const rolledBack: ReconcileSummary['rolledBack'] = [];
   const changedOwners = new Set<string>();
+  const changedCount = new Map<string, number>();
   let runId: number | undefined;
   let interrupted: ReconcileSummary['interrupted'];
   let passes = 0;
@@ -145,6 +146,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
       totals.failed += summary.failed;
       totals.skipped += summary.skipped;
       totals.cancelled += summary.cancelled;
+      for (const r of summary.results) if (changedSomething(r)) changedCount.set(r.owner, (changedCount.get(r.owner) ?? 0) + 1);
       if (opts.signal?.aborted) {
         interrupted = { done: totals.succeeded, notStarted: summary.results.filter((r) => r.state === 'cancelled' && r.attempts === 0).length };
         break;
@@ -188,7 +190,7 @@ async function reconcileLocked(session: Session, opts: ReconcileOptions): Promis
       const outcome: RunResult = result?.result ?? (opts.signal?.aborted ? 'interrupted' : 'failed');
       if (result && last) {
         await store.saveDesired(revision, last.desired);
-        await recordHistory(store, runId, revision, last.desired, changedOwners, result);
+        await recordHistory(store, runId, revision, last.desired, changedOwners, result, changedCount);
       }
       await store.finishRun(runId, outcome === 'converged', summaryJson(result, outcome, revision, started));
     }

@@ -3,7 +3,7 @@
 // each to the record the store contract returns. Only the SQL differs between the two stores.
 import type { Json } from '../model/json.js';
 import type { Task, TaskOutcome, TaskState } from '../model/plan.js';
-import type { AppRevisionRecord, RevisionRecord, RunRecord, TaskRecord } from './store.js';
+import type { AppRevisionRecord, AppRunEntry, RevisionRecord, RunRecord, TaskRecord } from './store.js';
 import type { VerdictBase } from './task-verdict.js';
 
 export type RunRow = {
@@ -101,4 +101,31 @@ export function toAppRevisionRecord(row: AppRevisionRow): AppRevisionRecord {
     desiredHash: row.desired_hash,
     ...(row.changed !== null ? { changed: row.changed } : {}),
   };
+}
+
+/** One application's line inside run_applications.entries: [result, desired hash, resources changed]. */
+type RunEntryTuple = [string, string, number];
+
+/** The entries column of run_applications: one JSON object, application -> its line. */
+export function encodeRunApplications(entries: AppRunEntry[]): string {
+  const out: Record<string, RunEntryTuple> = {};
+  for (const e of entries) out[e.application] = [e.result, e.desiredHash, e.changed];
+  return JSON.stringify(out);
+}
+
+/** One application's line of a run_applications row, as the query returns it (JSON text in SQLite, parsed in PostgreSQL). */
+export type RunApplicationRow = { run_id: number; revision: string; at: string; entry: string | RunEntryTuple };
+
+/**
+ * An application's history from both places it lives: lines of run_applications (one row per run)
+ * and single app_revisions rows (written before that table existed), newest run first; lines of the
+ * same run keep their order (app_revisions by id, newest first).
+ */
+export function mergeAppRevisions(application: string, runRows: RunApplicationRow[], single: AppRevisionRow[]): AppRevisionRecord[] {
+  const fromRuns = runRows.map((row): AppRevisionRecord => {
+    const [result, desiredHash, changed] = typeof row.entry === 'string' ? (JSON.parse(row.entry) as RunEntryTuple) : row.entry;
+    return { application, revision: row.revision, runId: row.run_id, result, at: row.at, desiredHash, changed };
+  });
+  // A stable sort: ties (the same run) keep the order above.
+  return [...fromRuns, ...single.map(toAppRevisionRecord)].sort((a, b) => b.runId - a.runId);
 }

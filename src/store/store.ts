@@ -67,6 +67,9 @@ export interface AppRevisionRecord {
   changed?: number;
 }
 
+/** One application's line in a run's history (store.recordAppRevisions). */
+export type AppRunEntry = Pick<AppRevisionRecord, 'application' | 'result' | 'desiredHash'> & { changed: number };
+
 export interface AuditEvent {
   type: string;
   subject: string;
@@ -144,6 +147,12 @@ export interface Store {
 
   // --- per-application history
   recordAppRevision(rec: Omit<AppRevisionRecord, 'at'>): Promise<void>;
+  /**
+   * The history lines of one run for many applications, stored as one row (a first reconcile of
+   * 10,000 applications is one write, not 10,000); listAppRevisions returns them like single lines.
+   * At most once per run.
+   */
+  recordAppRevisions(runId: number, revision: string, entries: AppRunEntry[]): Promise<void>;
   listAppRevisions(application: string): Promise<AppRevisionRecord[]>;
 
   // --- audit log and small key/value blobs (certificates, ACME account key, pins)

@@ -82,6 +82,32 @@ test('version 3 adds commit subject/author to revisions and changed counts to hi
   );
 });
 
+test('version 5 keeps the history lines written before it: an application reads them after the lines of newer runs', async (t) => {
+  const file = join(tempDir(t), 'state.db');
+  const old = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 4) });
+  old.prepare("INSERT INTO runs (command, revision, started_at) VALUES ('reconcile', 'a1', '2026-01-01T00:00:00Z')").run();
+  old
+    .prepare("INSERT INTO app_revisions (application, revision, run_id, result, desired_hash, at, changed) VALUES ('api', 'a1', 1, 'succeeded', 'h1', 'x', 1)")
+    .run();
+  old.close();
+
+  const store = openSqliteStore(file);
+  t.after(() => store.close());
+  const runId = await store.startRun('reconcile', 'b2');
+  await store.recordAppRevisions(runId, 'b2', [{ application: 'api', result: 'succeeded', desiredHash: 'h2', changed: 2 }]);
+  assert.deepEqual(
+    (await store.listAppRevisions('api')).map((r) => [r.revision, r.runId, r.desiredHash, r.changed]),
+    [
+      ['b2', runId, 'h2', 2],
+      ['a1', 1, 'h1', 1],
+    ],
+  );
+  const db = new Database(file, { readonly: true });
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), 5);
+  assert.equal(db.prepare('SELECT COUNT(*) FROM app_revisions').pluck().get(), 1, 'the old line stays where it was');
+});
+
 test('a state file from a newer Boreas is refused with a message naming the file', (t) => {
   const file = join(tempDir(t), 'state.db');
   openSqliteStore(file).close();

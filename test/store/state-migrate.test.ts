@@ -53,6 +53,8 @@ test('state migrate copies a SQLite state into PostgreSQL and refuses a database
     await sqlite.setTaskState(`api-${i}`, 'succeeded', 'created', 'started');
     await sqlite.recordAttempt(`api-${i}`, 'created', `attempt ${i}`, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z');
     await sqlite.recordAppRevision({ application: 'app', revision: 'r1', runId: run, result: 'applied', desiredHash: `h${i}` });
+    // A run's lines for every application in one row (how reconcile records them).
+    if (i === 2) await sqlite.recordAppRevisions(run, 'r1', [{ application: 'app', result: 'succeeded', desiredHash: 'h-run', changed: 2 }]);
     await sqlite.finishRun(run, true, { n: i });
   }
   await sqlite.recordApplied(api, 'api-2', 'r1');
@@ -72,6 +74,16 @@ test('state migrate copies a SQLite state into PostgreSQL and refuses a database
   const copy = openPostgresStore(pg.url);
   t.after(() => copy.close());
   assert.deepEqual(await snapshot(copy), before);
+  assert.deepEqual(
+    before.history.map((h) => [h.runId, h.desiredHash]),
+    [
+      [3, 'h-run'],
+      [3, 'h2'],
+      [2, 'h1'],
+      [1, 'h0'],
+    ],
+    'run lines and single lines both copied',
+  );
   // Ids continue after the copied ones, and task order within a run is kept.
   assert.equal(await copy.startRun('reconcile', 'r2'), 4);
   assert.deepEqual(

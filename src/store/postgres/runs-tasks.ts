@@ -3,10 +3,19 @@
 // so an idempotency key exists once in the database whichever replica recorded it.
 import type { Json } from '../../model/json.js';
 import type { Task, TaskOutcome, TaskState } from '../../model/plan.js';
-import type { AppRevisionRecord, AuditEvent, RunRecord, Store, StoredAuditEvent, TaskAttempt, TaskRecord, TaskVerdict } from '../store.js';
+import type { AppRevisionRecord, AppRunEntry, AuditEvent, RunRecord, Store, StoredAuditEvent, TaskAttempt, TaskRecord, TaskVerdict } from '../store.js';
 import { keptAttempt, planVerdict, type VerdictBase } from '../task-verdict.js';
 import type { Queryable, TableContext } from './db.js';
-import { type AppRevisionRow, type RunRow, type TaskRow, toAppRevisionRecord, toRunRecord, toTaskRecord } from '../rows.js';
+import {
+  type AppRevisionRow,
+  encodeRunApplications,
+  mergeAppRevisions,
+  type RunApplicationRow,
+  type RunRow,
+  type TaskRow,
+  toRunRecord,
+  toTaskRecord,
+} from '../rows.js';
 
 type RunTaskMethods = Pick<
   Store,
@@ -21,6 +30,7 @@ type RunTaskMethods = Pick<
   | 'listTasks'
   | 'listAttempts'
   | 'recordAppRevision'
+  | 'recordAppRevisions'
   | 'listAppRevisions'
   | 'audit'
   | 'listAudit'
@@ -206,9 +216,27 @@ export function runTaskTables(c: TableContext): RunTaskMethods {
         ]),
       );
     },
+    async recordAppRevisions(runId: number, revision: string, entries: AppRunEntry[]): Promise<void> {
+      if (!entries.length) return;
+      await c.write((q) =>
+        w.run(q, 'INSERT INTO run_applications (run_id, revision, entries, at) VALUES ($1, $2, $3, $4)', [
+          runId,
+          revision,
+          encodeRunApplications(entries),
+          now().toISOString(),
+        ]),
+      );
+    },
     async listAppRevisions(application: string): Promise<AppRevisionRecord[]> {
+      const runs = (
+        await db.query<RunApplicationRow>(
+          `SELECT run_id, revision, at, entry FROM (SELECT run_id, revision, at, entries::jsonb -> $1 AS entry FROM run_applications) r
+           WHERE entry IS NOT NULL ORDER BY run_id DESC`,
+          [application],
+        )
+      ).rows;
       const rows = (await db.query<AppRevisionRow>('SELECT * FROM app_revisions WHERE application = $1 ORDER BY id DESC', [application])).rows;
-      return rows.map(toAppRevisionRecord);
+      return mergeAppRevisions(application, runs, rows);
     },
     async audit(event: AuditEvent): Promise<void> {
       await c.write((q) =>

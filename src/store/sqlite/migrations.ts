@@ -48,6 +48,18 @@ export const portableMigrations: Migration[] = [
     // task has no attempt on its row (cancelled before starting, or recorded before this migration).
     sql: addColumns(lastAttemptColumns()),
   },
+  {
+    version: 5,
+    name: 'per-application history of a run in one row',
+    // store.recordAppRevisions: the history lines of every application a run changed, as one JSON
+    // object (application -> [result, desired hash, resources changed]): a first reconcile of 10,000
+    // applications writes one row, not 10,000. app_revisions keeps the rows written before (and
+    // single lines); listAppRevisions reads both.
+    sql: `
+      CREATE TABLE run_applications (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id), revision TEXT NOT NULL, entries TEXT NOT NULL, at TEXT NOT NULL);
+    `,
+  },
 ];
 
 /** All migrations, in order. JSON columns are TEXT; timestamps are ISO strings. */

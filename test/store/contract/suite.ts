@@ -301,6 +301,45 @@ export function storeContract({ open, reopen }: ContractFixture): void {
     assert.ok(api[0].at);
     assert.deepEqual(await store.listAppRevisions('nope'), []);
   });
+  test('app revisions of a whole run: one row for every application, read back per application among single lines', async (t) => {
+    const store = await open(t);
+    if (!store) return;
+    const first = await store.startRun('reconcile', 'r1');
+    await store.recordAppRevision({ application: 'api', revision: 'r0', runId: first, result: 'succeeded', desiredHash: 'h0', changed: 1 });
+    const second = await store.startRun('reconcile', 'r2');
+    const apps = Array.from({ length: 500 }, (_, i) => ({ application: `app-${i}`, result: 'succeeded', desiredHash: `h${i}`, changed: i % 3 }));
+    const before = store.rowsWritten();
+    await store.recordAppRevisions(second, 'r2', [
+      ...apps,
+      { application: 'api', result: 'failed', desiredHash: 'h1', changed: 0 },
+      // Names are looked up as keys, not as JSON paths.
+      { application: 'a.b"c', result: 'incomplete', desiredHash: 'hq', changed: 2 },
+    ]);
+    assert.equal(store.rowsWritten() - before, 1, '502 applications, one row');
+    const third = await store.startRun('reconcile', 'r3');
+    const beforeEmpty = store.rowsWritten();
+    await store.recordAppRevisions(third, 'r3', []);
+    assert.equal(store.rowsWritten(), beforeEmpty, 'a run that changed no application writes no history row');
+    const api = await store.listAppRevisions('api');
+    assert.deepEqual(
+      api.map((r) => [r.revision, r.runId, r.result, r.desiredHash, r.changed]),
+      [
+        ['r2', second, 'failed', 'h1', 0],
+        ['r0', first, 'succeeded', 'h0', 1],
+      ],
+    );
+    assert.ok(api[0].at);
+    assert.deepEqual(
+      (await store.listAppRevisions('app-7')).map((r) => [r.revision, r.desiredHash, r.changed]),
+      [['r2', 'h7', 1]],
+    );
+    assert.deepEqual(
+      (await store.listAppRevisions('a.b"c')).map((r) => [r.result, r.changed]),
+      [['incomplete', 2]],
+    );
+    assert.deepEqual(await store.listAppRevisions('app'), []);
+    assert.deepEqual(await store.listAppRevisions('a.b'), []);
+  });
   test('audit events and kv', async (t) => {
     const store = await open(t);
     if (!store) return;
