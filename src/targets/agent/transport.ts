@@ -24,12 +24,13 @@ export interface PullDispatcher {
   lastSeen(node: string): { at: number; facts?: NodeFacts } | undefined;
 }
 
-export function pushTransport(client: AgentClient): AgentTransport {
+/** Push mode over `client`; `close` defaults to closing the client (a shared one passes its release). */
+export function pushTransport(client: AgentClient, close: () => Promise<void> = () => client.close()): AgentTransport {
   return {
     facts: () => client.get<NodeFacts>('/v1/facts'),
     observe: (items) => client.post('/v1/observe', { resources: items }),
     task: (task) => client.post('/v1/tasks', task),
-    close: () => client.close(),
+    close,
   };
 }
 
