@@ -5,9 +5,8 @@ import { sessionOver, type Session, type WriterLock } from '../engine/session.js
 import type { RevisionMemo } from '../engine/revision-memo.js';
 import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
-import type { AgentClient } from '../targets/agent/client.js';
 import type { SharedAgentClients } from '../targets/agent/shared-clients.js';
-import type { PullDispatcher } from '../targets/agent/transport.js';
+import type { PullDispatcher, PushNode } from '../targets/agent/transport.js';
 import type { Logger } from '../util/logger.js';
 
 /** What lives as long as the daemon: the store, its directories and the logger. */
@@ -25,7 +24,7 @@ export interface DaemonBase {
   /** Manifests and desired graphs of unchanged revisions: a no-op resync rebuilds neither. */
   memo?: RevisionMemo;
   /** Agent connections kept from one reconcile to the next (a resync does not reconnect to every node). */
-  agentClients?: SharedAgentClients<AgentClient>;
+  agentClients?: SharedAgentClients<PushNode>;
 }
 
 export function runSession(base: DaemonBase, source?: () => Promise<Source>): Session {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { AgentClient } from '../../../src/targets/agent/client.js';
+import type { PushNode } from '../../../src/targets/agent/transport.js';
 import { createAgentTargetFactory } from '../../../src/targets/agent/index.js';
 import { SharedAgentClients } from '../../../src/targets/agent/shared-clients.js';
 import { inProcessAgent } from '../../helpers/agent.js';
@@ -22,7 +22,7 @@ test('shared agent clients: one connection across registries, a new client per t
     socket.once('close', () => open--);
   });
   let now = 0;
-  const clients = new SharedAgentClients<AgentClient>(60_000, () => now);
+  const clients = new SharedAgentClients<PushNode>(60_000, () => now);
   t.after(() => clients.close());
   const factory = createAgentTargetFactory({ clients, retries: 0 });
   const scope = testScope({ nodes: [testNode('shared-1', { address: agent.url.replace('http://', ''), tokenFrom: { file: dirs.tokenFile } })] });
