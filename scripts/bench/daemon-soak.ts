@@ -7,7 +7,10 @@
 // figure every cycle would cost if a resync did nothing at all); the first reconcile's CPU is shown too.
 // A bounded soak, not part of `npm test`; everything it starts is stopped at the end.
 //
-//   node --import tsx scripts/bench/daemon-soak.ts [--apps 1000] [--agents 20] [--resync 10s] [--cycles 60]
+//   node --import tsx scripts/bench/daemon-soak.ts [--apps 1000] [--agents 20] [--resync 10s] [--cycles 60] [--cpu-prof DIR]
+//
+// --cpu-prof DIR runs the daemon under `node --cpu-prof` and leaves its .cpuprofile in DIR (written
+// when the daemon exits at the end); the soak cycles are its last `cycles × resync` of samples.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -25,6 +28,7 @@ const agents = Number(flag('agents', '20'));
 const resyncText = flag('resync', '10s');
 const resyncMs = Number.parseFloat(resyncText) * (resyncText.endsWith('ms') ? 1 : 1000);
 const cycles = Number(flag('cycles', '60'));
+const cpuProfDir = flag('cpu-prof', '');
 const cli = join(packageRoot, 'src', 'cli', 'main.ts');
 const agentMain = join(packageRoot, 'src', 'cli', 'agent-main.ts');
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -166,13 +170,17 @@ async function main(): Promise<void> {
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'soak');
 
-  // 3. The daemon.
+  // 3. The daemon, at its default log level: the end of every reconcile is one log line on stderr,
+  // which is how this bench sees a cycle end. Polling /metrics for that instead (5 scrapes a second)
+  // cost the controller more CPU than the no-op cycle it was meant to time; one scrape is priced
+  // separately below.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const state = join(dir, 'state', 'state.db');
   const daemon = spawn(
     process.execPath,
     [
+      ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
       '--import',
       'tsx',
       cli,
@@ -188,69 +196,111 @@ async function main(): Promise<void> {
       '--interval',
       '1h',
       '--log-level',
-      'error',
+      'info',
     ],
     { cwd: packageRoot, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   children.push(daemon);
-  let daemonErr = '';
-  daemon.stderr!.on('data', (c: Buffer) => {
-    daemonErr = (daemonErr + c.toString()).slice(-4000);
-  });
   const pid = daemon.pid!;
-  const t0 = Date.now();
-  const cpu0 = await waitFor('the daemon to answer', async () => ((await metric(url, 'boreas_reconcile_total')) >= 0 ? cpuMs(pid) : undefined), 120_000);
-  await waitFor('the first reconcile', async () => ((await metric(url, 'boreas_reconcile_total')) >= 1 ? true : undefined), 900_000).catch((err) => {
-    throw new Error(`${(err as Error).message}\n${daemonErr}`);
+  let daemonErr = '';
+  let partial = '';
+  // Controller CPU read the moment each reconcile's closing log line arrived, in order.
+  const ends: Array<{ seq: number; cpu: number; msg: string }> = [];
+  let onEnd: (() => void) | undefined;
+  daemon.stderr!.on('data', (c: Buffer) => {
+    const text = partial + c.toString();
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"reconcile ') && !line.includes('"revision is invalid')) {
+        if (line.includes('"level":"error"') || line.includes('"level":"warn"')) daemonErr = (daemonErr + line + '\n').slice(-4000);
+        continue;
+      }
+      let entry: { msg?: string; seq?: number };
+      try {
+        entry = JSON.parse(line) as { msg?: string; seq?: number };
+      } catch {
+        continue;
+      }
+      if (!entry.msg || entry.msg === 'reconcile started' || entry.seq === undefined) continue;
+      ends.push({ seq: entry.seq, cpu: cpuMs(pid), msg: entry.msg });
+      onEnd?.();
+    }
   });
+  /** Resolves with the n-th reconcile end (1-based), waiting for it when it has not happened yet. */
+  const reconcileEnd = (n: number, timeoutMs: number) =>
+    new Promise<{ seq: number; cpu: number; msg: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for reconcile ${n}\n${daemonErr}`)), timeoutMs);
+      const check = () => {
+        if (ends.length < n) return;
+        clearTimeout(timer);
+        onEnd = undefined;
+        resolve(ends[n - 1]);
+      };
+      onEnd = check;
+      check();
+    });
+  const t0 = Date.now();
+  const cpu0 = await waitFor('the daemon to answer', async () => ((await fetch(`${url}/v1/ready`)).status > 0 ? cpuMs(pid) : undefined), 120_000);
+  const first = await reconcileEnd(1, 900_000);
   const firstMs = Date.now() - t0;
-  const cpuFirst = cpuMs(pid) - cpu0;
+  const cpuFirst = first.cpu - cpu0;
   const drift = await metric(url, 'boreas_drift_resources');
-  console.log(`  first reconcile (starts ${apps} processes): ${firstMs} ms wall, ${Math.round(cpuFirst)} ms controller CPU; drift after it: ${drift}`);
+  console.log(
+    `  first reconcile (starts ${apps} processes): ${firstMs} ms wall, ${Math.round(cpuFirst)} ms controller CPU; drift after it: ${drift} (${first.msg})`,
+  );
 
   // 4. Baseline: the controller idle between two resyncs (started right after one ended).
-  let count = await metric(url, 'boreas_reconcile_total');
-  await waitFor('a resync', async () => ((await metric(url, 'boreas_reconcile_total')) > count ? true : undefined), resyncMs * 3 + 120_000);
-  count = await metric(url, 'boreas_reconcile_total');
+  await reconcileEnd(2, resyncMs * 3 + 120_000);
   const idleWindow = Math.min(resyncMs / 2, 2_000);
   const idle0 = cpuMs(pid);
   await new Promise((r) => setTimeout(r, idleWindow));
   const idlePerCycle = ((cpuMs(pid) - idle0) / idleWindow) * resyncMs;
 
-  // 5. The soak: CPU between consecutive resync completions.
+  // 5. The soak: CPU between consecutive resync completions (nothing else asks the daemon anything).
   const perCycle: number[] = [];
   let rssAfter1 = 0;
-  let last = cpuMs(pid);
+  let last = (await reconcileEnd(2, 0)).cpu;
+  const notConverged: string[] = [];
   for (let c = 1; c <= cycles; c++) {
-    const before = count;
-    count = await waitFor(
-      `resync cycle ${c}`,
-      async () => {
-        const n = await metric(url, 'boreas_reconcile_total');
-        return n > before ? n : undefined;
-      },
-      resyncMs * 3 + 120_000,
-    );
-    const now = cpuMs(pid);
-    perCycle.push(now - last);
-    last = now;
+    const end = await reconcileEnd(2 + c, resyncMs * 3 + 120_000);
+    perCycle.push(end.cpu - last);
+    last = end.cpu;
+    if (end.msg !== 'reconcile finished') notConverged.push(`cycle ${c}: ${end.msg}`);
     if (c === 1) rssAfter1 = rssMb(pid);
   }
   const rssAfterN = rssMb(pid);
+  // 6. What one /metrics scrape costs the controller (Prometheus scrapes every 15-60 s), priced
+  // right after a cycle: 20 scrapes in a row.
+  const scrape0 = cpuMs(pid);
+  for (let i = 0; i < 20; i++) await metric(url, 'boreas_reconcile_total');
+  const perScrape = (cpuMs(pid) - scrape0) / 20;
   const drift2 = await metric(url, 'boreas_drift_resources');
   console.log(`  baseline: controller CPU idle for one resync interval     ${idlePerCycle.toFixed(1).padStart(8)} ms`);
   console.log(
     `  controller CPU per no-op resync cycle, median            ${median(perCycle).toFixed(1).padStart(8)} ms   (max ${Math.max(...perCycle).toFixed(1)}, ${cycles} cycles)`,
   );
+  console.log(`  controller CPU per /metrics scrape (mean of 20)          ${perScrape.toFixed(1).padStart(8)} ms`);
   console.log(`  controller RSS after cycle 1                              ${String(rssAfter1).padStart(8)} MB`);
   console.log(
     `  controller RSS after cycle ${String(cycles).padEnd(4)}                          ${String(rssAfterN).padStart(8)} MB   drift at the end: ${drift2}`,
   );
+  if (notConverged.length) console.log(`  NOT CONVERGED: ${notConverged.join('; ')}`);
 }
 
 async function cleanup(): Promise<void> {
   const daemon = children.find((c) => c.spawnargs.includes('daemon'));
   daemon?.kill('SIGTERM');
+  // A profiled daemon writes its profile on exit: wait for that (bounded).
+  if (daemon && cpuProfDir && daemon.exitCode === null) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 15_000);
+      daemon.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
   await new Promise((r) => setTimeout(r, 500));
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   // The agents leave their instances running on purpose (an agent restart must not stop apps): stop them here.

@@ -17,6 +17,7 @@ import { LiveDriftWatch } from './live-drift.js';
 import { ReconcileQueue } from './queue.js';
 import type { DaemonBase } from './run-session.js';
 import { RevisionMemo } from '../engine/revision-memo.js';
+import { SharedAgentClients } from '../targets/agent/shared-clients.js';
 import { PullHub } from './agents/hub.js';
 import { agentRoutes } from './agents/routes.js';
 import { every, startPoller, startWatcher, type Stoppable } from './triggers.js';
@@ -75,6 +76,7 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
     pull: hub,
     ageIdentityFiles: cfg.ageIdentityFiles,
     memo: new RevisionMemo(),
+    agentClients: new SharedAgentClients(),
   };
   // Watches what each reconcile applied and asks for another when it drifts (Kubernetes watches);
   // it only triggers after a reconcile, when ctx exists.
@@ -172,7 +174,7 @@ export async function startDaemon(given: DaemonConfig, log: Logger = createLogge
       await replica?.stop();
       // A reconcile cut short still holds the store; closing it under the run would turn a clean
       // resume into a crash, so the store is only closed once the queue is idle.
-      if (finished) await store.close();
+      if (finished) await Promise.all([store.close(), base.agentClients?.close()]);
       log.info('daemon stopped', { clean: finished });
       return finished;
     })());

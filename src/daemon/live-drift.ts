@@ -6,7 +6,7 @@ import type { LoadedRevision } from '../engine/load-revision.js';
 import { scopeOf } from '../engine/target-scope.js';
 import type { DesiredResource } from '../model/resource.js';
 import { openRevisionSecrets } from '../secrets/index.js';
-import { hashJson } from '../util/hash.js';
+import { sha256 } from '../util/hash.js';
 import type { Logger } from '../util/logger.js';
 import { type DaemonBase, runSession } from './run-session.js';
 
@@ -24,7 +24,9 @@ export class LiveDriftWatch {
   /** Watches `desired` of `loaded` from now on (no-op when that is what is watched already). */
   async update(loaded: LoadedRevision, desired: DesiredResource[]): Promise<void> {
     if (this.closed) return;
-    const key = hashJson(desired.map((d) => [d.id, d.hash]));
+    // Ids and hashes are strings, so plain JSON is canonical already (hashJson's key sorting would
+    // only cost time on every resync).
+    const key = sha256(JSON.stringify(desired.map((d) => [d.id, d.hash])));
     if (this.running?.key === key) return;
     await this.stop();
     const session = runSession(this.base);

@@ -5,7 +5,8 @@ import { sessionOver, type Session, type WriterLock } from '../engine/session.js
 import type { RevisionMemo } from '../engine/revision-memo.js';
 import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
-import type { PullDispatcher } from '../targets/agent/transport.js';
+import type { SharedAgentClients } from '../targets/agent/shared-clients.js';
+import type { PullDispatcher, PushNode } from '../targets/agent/transport.js';
 import type { Logger } from '../util/logger.js';
 
 /** What lives as long as the daemon: the store, its directories and the logger. */
@@ -22,6 +23,8 @@ export interface DaemonBase {
   lock?: WriterLock;
   /** Manifests and desired graphs of unchanged revisions: a no-op resync rebuilds neither. */
   memo?: RevisionMemo;
+  /** Agent connections kept from one reconcile to the next (a resync does not reconnect to every node). */
+  agentClients?: SharedAgentClients<PushNode>;
 }
 
 export function runSession(base: DaemonBase, source?: () => Promise<Source>): Session {
@@ -31,7 +34,7 @@ export function runSession(base: DaemonBase, source?: () => Promise<Source>): Se
       stateDir: base.stateDir,
       cacheDir: base.cacheDir,
       log: base.log,
-      targets: { pull: base.pull },
+      targets: { pull: base.pull, ...(base.agentClients ? { agent: { clients: base.agentClients } } : {}) },
       ageIdentityFiles: base.ageIdentityFiles,
       lock: base.lock,
       memo: base.memo,

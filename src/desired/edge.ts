@@ -37,6 +37,8 @@ const markerSlot = 'boreas-config-marker-slot';
 
 /** NginxSite and CertificateFiles resources for every Ingress on every edge node that answered. */
 export function buildEdgeResources(manifests: ManifestSet, machine: DesiredResource[], ctx: EdgeContext): DesiredResource[] {
+  // No Ingress, no site: and no need to ask every instance whether it is up (each pass of every resync).
+  if (manifests.ingresses.size === 0) return [];
   const endpointsByApp = collectEndpoints(machine, ctx);
   const out = new Map<string, DesiredResource>();
   for (const [name, { manifest: ing }] of [...manifests.ingresses].sort(([a], [b]) => a.localeCompare(b))) {

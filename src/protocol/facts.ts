@@ -8,4 +8,9 @@ export interface NodeFacts {
   agentVersion: string;
   runtimes: string[];
   nginx: NginxNodeFacts;
+  /**
+   * Protocol additions this agent serves beyond the first version (absent: none), e.g.
+   * `observe-digests` (protocol/observe.ts). A controller uses one only when the agent lists it.
+   */
+  features?: string[];
 }

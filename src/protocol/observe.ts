@@ -1,6 +1,8 @@
 // `POST /v1/observe` (and the pull-mode Observe task): the controller asks about many resources in
 // one round trip; each item carries a locator computed from the desired spec, telling the agent
-// where to look when it has no record of applying the resource itself.
+// where to look when it has no record of applying the resource itself. `POST /v1/observe-digests`
+// (agents whose facts list the `observe-digests` feature) is the same question answered by digest:
+// an observation equal to the one the controller already holds comes back as its digest only.
 import type { NginxSiteProbe } from '../model/edge-specs.js';
 import type { HealthCheckSpec, InstanceSpec, Runtime } from '../model/machine-specs.js';
 import type { ObservedResource } from '../model/resource.js';
@@ -49,4 +51,32 @@ export interface ObserveResponse {
   node: string;
   facts: NodeFacts;
   observations: ObservedResource[];
+}
+
+/** The feature (NodeFacts.features) of an agent that answers `POST /v1/observe-digests`. */
+export const observeDigestsFeature = 'observe-digests';
+
+/**
+ * `POST /v1/observe-digests`: the items of `POST /v1/observe`, plus the digest of the observation
+ * the controller holds for some of them (from an earlier answer).
+ */
+export interface ObserveDigestsRequest {
+  resources: ObserveItem[];
+  /** Resource id → digest of the observation the controller holds for it. */
+  known?: Record<string, string>;
+}
+
+/**
+ * One answer per item, in request order: the digest of the observation (sha256 of its canonical
+ * JSON), and the observation itself unless its digest is the one the controller sent as known.
+ */
+export interface DigestObservation {
+  digest: string;
+  observation?: ObservedResource;
+}
+
+export interface ObserveDigestsResponse {
+  node: string;
+  facts: NodeFacts;
+  observations: DigestObservation[];
 }

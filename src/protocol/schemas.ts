@@ -146,6 +146,12 @@ export const taskSchema = obj(
 const observeItems = { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) };
 payloadSchemas.Observe = obj({ resources: observeItems }, ['resources']);
 
+/** `POST /v1/observe-digests`: the observe items plus the digests the controller holds. */
+export const observeDigestsSchema = obj(
+  { resources: observeItems, known: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
+  ['resources'],
+);
+
 export const observeSchema = obj({ resources: { type: 'array', items: obj({ id: str, kind: str, hash: str, locator: { type: 'object' } }, ['id', 'kind']) } }, [
   'resources',
 ]);

@@ -58,10 +58,22 @@ async function readSecretFile(file: string): Promise<string> {
     const st = await handle.stat();
     if (!st.isFile()) throw new SecretError(`secret file ${file} is not a regular file`);
     if (st.size > maxSecretFileBytes) throw new SecretError(`secret file ${file} is larger than ${maxSecretFileBytes} bytes`);
-    // Read at most one byte past the limit, whatever stat said (a file growing meanwhile, /proc files of size 0).
-    const buf = Buffer.alloc(maxSecretFileBytes + 1);
+    // Read at most one byte past the limit, whatever stat said (a file growing meanwhile, /proc files
+    // of size 0). The buffer starts at the stated size and grows only when the file does: a token
+    // read on every daemon resync must not allocate (and zero) a whole MiB each time.
+    const cap = maxSecretFileBytes + 1;
+    let buf = Buffer.allocUnsafe(Math.min(cap, Math.max(st.size + 1, 4096)));
     let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = (await handle.read(buf, n, buf.length - n, null)).bytesRead;
+    for (;;) {
+      const r = (await handle.read(buf, n, buf.length - n, null)).bytesRead;
+      n += r;
+      if (r === 0 || n >= cap) break;
+      if (n === buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(cap, buf.length * 2));
+        buf.copy(grown, 0, 0, n);
+        buf = grown;
+      }
+    }
     if (n > maxSecretFileBytes) throw new SecretError(`secret file ${file} is larger than ${maxSecretFileBytes} bytes`);
     return buf.toString('utf8', 0, n);
   } catch (err) {

@@ -1,6 +1,7 @@
 // age files made by the real age CLI (armored and binary) decrypt with the controller's identity
 // files; the wrong key, no key or a broken file is a SecretError naming the file, never the value.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -68,6 +69,8 @@ test('resolveSecret: controller files must be small regular files; encrypted val
   const limit = join(dir, 'limit');
   await writeFile(limit, Buffer.alloc(1024 * 1024, 'x'));
   assert.equal((await resolveSecret({ file: limit })).length, 1024 * 1024, 'exactly 1 MiB is allowed');
+  // stat() of a /proc file says 0 bytes: the whole content is read all the same.
+  assert.equal(await resolveSecret({ file: '/proc/self/cmdline' }), readFileSync('/proc/self/cmdline', 'utf8'));
   // A FIFO is refused at once, without waiting for a writer (the test would hang otherwise).
   const fifo = join(dir, 'fifo');
   execFileSync('mkfifo', [fifo]);

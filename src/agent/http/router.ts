@@ -6,14 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentContext } from '../context.js';
 import { nodeFacts } from '../facts.js';
 import { observeResources } from '../observe.js';
-import type { ObserveItem } from '../../protocol/observe.js';
+import type { ObserveDigestsRequest, ObserveItem } from '../../protocol/observe.js';
+import { byDigest } from '../observe-digests.js';
 import { v1Apply, v1Status, type V1ApplyRequest } from '../v1-api.js';
 import { handleTask } from '../tasks/handle.js';
 import type { AgentTask } from '../../protocol/tasks.js';
 import { checkBearer, type TokenHash } from '../../protocol/bearer-token.js';
 import { parseRequestTarget } from '../../util/request-url.js';
 import { HttpError, readJson } from '../../util/http-body.js';
-import { observeSchema, payloadSchemas, v1ApplySchema, taskSchema } from '../../protocol/schemas.js';
+import { observeDigestsSchema, observeSchema, payloadSchemas, v1ApplySchema, taskSchema } from '../../protocol/schemas.js';
 import { check } from './validate.js';
 
 export interface RouterOptions {
@@ -60,6 +61,14 @@ const routes: Array<{ method: string; path: RegExp; open?: boolean; handler: Han
     handler: async (ctx, req) => {
       const body = check<{ resources: ObserveItem[] }>(observeSchema, await readJson(req, ctx.config.maxBodyBytes));
       return [200, { node: ctx.config.nodeName, facts: nodeFacts(ctx), observations: await observeResources(ctx, body.resources) }];
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/observe-digests$/,
+    handler: async (ctx, req) => {
+      const body = check<ObserveDigestsRequest>(observeDigestsSchema, await readJson(req, ctx.config.maxBodyBytes));
+      return [200, { node: ctx.config.nodeName, facts: nodeFacts(ctx), observations: byDigest(await observeResources(ctx, body.resources), body.known ?? {}) }];
     },
   },
   { method: 'GET', path: /^\/v1\/facts$/, handler: async (ctx) => [200, nodeFacts(ctx)] },

@@ -10,8 +10,9 @@ import { type DesiredResource, type Health, type ObservedResource, unknownObserv
 import type { AgentTask } from '../../protocol/tasks.js';
 import type { ChallengeSink, Reachability, Target, TargetContext, TargetFactory } from '../target.js';
 import { AgentClient, type AgentClientOptions, unknownCauseOf } from './client.js';
-import { type AgentTransport, type PullDispatcher, type PullTransportOptions, pullTransport, pushTransport } from './transport.js';
+import { type AgentTransport, type PullDispatcher, type PullTransportOptions, PushNode, pullTransport, pushTransport } from './transport.js';
 import { agentTask, observeItem } from './wire.js';
+import type { SharedAgentClients } from './shared-clients.js';
 
 /** What a node agent applies. */
 export const machineKinds = ['Instance', 'File', 'NginxSite', 'CertificateFiles'] as const;
@@ -87,6 +88,8 @@ export class AgentTarget implements Target {
 export interface AgentTargetOptions extends AgentClientOptions, PullTransportOptions {
   /** Pull mode: nodes without spec.address get their tasks through this (the daemon's PullHub). */
   pull?: PullDispatcher;
+  /** Push mode: clients kept across registries (the daemon's); default one client per target, closed with it. */
+  clients?: SharedAgentClients<PushNode>;
 }
 
 /**
@@ -107,10 +110,20 @@ export function createAgentTargetFactory(opts: AgentTargetOptions = {}): TargetF
       }
       if (!spec.tokenFrom) throw new UserError(`Node/${node} has no spec.tokenFrom: the agent needs a bearer token`);
       const token = (await ctx.resolveSecret(spec.tokenFrom)).trim();
-      return new AgentTarget(key, node, pushTransport(new AgentClient(node, `http://${spec.address}`, token, opts)), ctx);
+      const origin = `http://${spec.address}`;
+      if (!opts.clients) return new AgentTarget(key, node, pushTransport(new PushNode(new AgentClient(node, origin, token, opts))), ctx);
+      const shared = opts.clients.acquire(node, origin, token, () => new PushNode(new AgentClient(node, origin, token, opts)));
+      // The shared client stays open for the next registry: closing the target only lets go of it.
+      return new AgentTarget(
+        key,
+        node,
+        pushTransport(shared.client, async () => shared.release()),
+        ctx,
+      );
     },
   };
 }
 
 export { AgentClient, AgentHttpError, AgentUnreachable, type AgentClientOptions } from './client.js';
-export type { AgentTransport, PullDispatcher } from './transport.js';
+export { type AgentTransport, type PullDispatcher, PushNode } from './transport.js';
+export { SharedAgentClients } from './shared-clients.js';

@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { defaultNginxFacts } from '../../model/edge-specs.js';
 import type { NodeFacts } from '../../protocol/facts.js';
-import type { ObserveItem, ObserveResponse } from '../../protocol/observe.js';
+import type { ObserveDigestsResponse, ObserveItem, ObserveResponse } from '../../protocol/observe.js';
 import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
-import { AgentUnreachable, type AgentClient } from './client.js';
+import { AgentHttpError, AgentUnreachable, type AgentClient } from './client.js';
+import { ObservationMemo } from './observation-memo.js';
 
 export interface AgentTransport {
   /** The node's facts; throws AgentUnreachable / AgentHttpError when it cannot answer. */
@@ -24,12 +25,55 @@ export interface PullDispatcher {
   lastSeen(node: string): { at: number; facts?: NodeFacts } | undefined;
 }
 
-export function pushTransport(client: AgentClient): AgentTransport {
+/**
+ * One pushed node: its HTTP client and what it last answered (ObservationMemo). The daemon keeps
+ * these across reconciles (SharedAgentClients); a CLI run has one per target.
+ */
+export class PushNode {
+  readonly memo = new ObservationMemo();
+  constructor(readonly client: AgentClient) {}
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+/**
+ * Push mode over `node`; `close` defaults to closing its client (a shared one passes its release).
+ * Observe goes by digest (`POST /v1/observe-digests`) when the node's facts offer it, else, and for
+ * older agents, through `POST /v1/observe`.
+ */
+export function pushTransport(node: PushNode, close: () => Promise<void> = () => node.close()): AgentTransport {
+  const { client, memo } = node;
+  const observeInFull = async (items: ObserveItem[]) => {
+    const r = await client.post<ObserveResponse>('/v1/observe', { resources: items });
+    memo.noteFacts(r.facts);
+    return r;
+  };
   return {
-    facts: () => client.get<NodeFacts>('/v1/facts'),
-    observe: (items) => client.post('/v1/observe', { resources: items }),
+    facts: async () => {
+      const facts = await client.get<NodeFacts>('/v1/facts');
+      memo.noteFacts(facts);
+      return facts;
+    },
+    async observe(items) {
+      if (!memo.digests) return observeInFull(items);
+      let r: ObserveDigestsResponse;
+      try {
+        r = await client.post<ObserveDigestsResponse>('/v1/observe-digests', { resources: items, known: memo.known(items) });
+      } catch (err) {
+        // An agent replaced by an older one since its facts were read: ask the way it understands.
+        if (err instanceof AgentHttpError && err.status === 404) {
+          memo.digests = false;
+          return observeInFull(items);
+        }
+        throw err;
+      }
+      memo.noteFacts(r.facts);
+      const observations = memo.resolve(items, r.observations);
+      return observations ? { facts: r.facts, observations } : observeInFull(items);
+    },
     task: (task) => client.post('/v1/tasks', task),
-    close: () => client.close(),
+    close,
   };
 }
 
