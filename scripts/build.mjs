@@ -30,6 +30,20 @@ function manifestsCodeHash() {
   return hash.digest('hex');
 }
 
+/** Hash of everything that decides what a command computes (src/util/code-hash.ts hashes the same
+ *  inputs when running the sources): stored outcomes (validate's) are keyed with it. */
+function codeHash() {
+  const hash = createHash('sha256');
+  for (const dir of ['src', 'schemas']) {
+    const files = readdirSync(join(root, dir), { recursive: true })
+      .filter((f) => /\.(ts|js|json)$/.test(f))
+      .sort();
+    for (const f of files) hash.update(`${dir}/${f}\0`).update(readFileSync(join(root, dir, f)));
+  }
+  for (const f of ['package.json', 'package-lock.json']) hash.update(`${f}\0`).update(readFileSync(join(root, f)));
+  return hash.digest('hex');
+}
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const started = Date.now();
 const result = await build({
@@ -47,7 +61,7 @@ const result = await build({
   external: EXTERNAL,
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire as __boreasCreateRequire } from 'node:module'; const require = __boreasCreateRequire(import.meta.url);" },
-  define: { BOREAS_MANIFESTS_CODE_HASH: JSON.stringify(manifestsCodeHash()) },
+  define: { BOREAS_MANIFESTS_CODE_HASH: JSON.stringify(manifestsCodeHash()), BOREAS_CODE_HASH: JSON.stringify(codeHash()) },
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,

@@ -8,13 +8,15 @@ import { join } from 'node:path';
 
 export interface CacheDir {
   dir: string;
+  /** True when the directory outlives the command (beside the state), false for a temporary one. */
+  persistent: boolean;
   /** Removes the directory when it was a temporary one. */
   release(): void;
 }
 
 /** The cache directory for a state directory; `create` says the command is about to create that directory anyway. */
 export function cacheDirFor(stateDir: string, create: boolean): CacheDir {
-  if (create || existsSync(stateDir)) return { dir: join(stateDir, 'cache'), release: () => undefined };
+  if (create || existsSync(stateDir)) return { dir: join(stateDir, 'cache'), persistent: true, release: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'boreas-cache-'));
-  return { dir, release: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, persistent: false, release: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -12,7 +12,12 @@ export function manifestCount(m: ManifestSet): number {
 }
 
 export function assertHasManifests(m: ManifestSet, where: string, allowEmpty: boolean | undefined): void {
-  if (allowEmpty || manifestCount(m) > 0) return;
+  assertManifestCount(manifestCount(m), where, allowEmpty);
+}
+
+/** assertHasManifests for a count already taken (validate's stored outcome keeps only the count). */
+export function assertManifestCount(count: number, where: string, allowEmpty: boolean | undefined): void {
+  if (allowEmpty || count > 0) return;
   throw new UserError(
     `no manifests found under ${where}`,
     ExitCode.Failure,

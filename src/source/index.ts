@@ -1,20 +1,12 @@
 // Entry point of the Git source: picks the kind of source from what the user passed as --repo.
 import { resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
+import { isRemoteRepo, isUnsupportedUrl } from './remote-url.js';
 import type { Source, SourceOptions } from './source.js';
 import { openWorktreeSource } from './worktree-source.js';
 
+export { isRemoteRepo } from './remote-url.js';
 export type { ResolvedRevision, Source, SourceFile, SourceOptions } from './source.js';
-
-/** True when --repo names a remote repository rather than a local directory. */
-export function isRemoteRepo(repo: string): boolean {
-  return /^https?:\/\//i.test(repo);
-}
-
-/** ssh://, git://, file:// and scp-style `git@host:org/repo.git`: recognised only to say so clearly. */
-function isUnsupportedUrl(repo: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[\w.-]+@[\w.-]+:/.test(repo);
-}
 
 /**
  * Opens `opts.repo` at `opts.ref`. `opts.repo` is an http(s) URL, or a local directory: the

@@ -3,6 +3,16 @@
 import { UserError } from '../model/errors.js';
 import { sha256 } from '../util/hash.js';
 
+/** True when --repo names a remote repository rather than a local directory. */
+export function isRemoteRepo(repo: string): boolean {
+  return /^https?:\/\//i.test(repo);
+}
+
+/** ssh://, git://, file:// and scp-style `git@host:org/repo.git`: recognised only to say so clearly. */
+export function isUnsupportedUrl(repo: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[\w.-]+@[\w.-]+:/.test(repo);
+}
+
 /** The URL without userinfo, for messages. */
 export function redactUrl(url: string): string {
   try {
