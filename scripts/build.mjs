@@ -48,7 +48,8 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 const started = Date.now();
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts', 'src/cli/agent-main.ts'],
+  // The manifest analysis worker (src/manifests/analyze-parallel.ts) is a module of its own.
+  entryPoints: ['src/cli/main.ts', 'src/cli/agent-main.ts', 'src/manifests/analyze-worker.ts'],
   outbase: 'src',
   outdir: 'dist/src',
   entryNames: '[dir]/[name]',

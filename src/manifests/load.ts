@@ -4,7 +4,8 @@
 // Bad input only ever produces diagnostics; an error diagnostic means "this revision is invalid".
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ResolvedRevision, Source, SourceFile } from '../source/source.js';
-import { analyzeFile, analyzeFileFast, type AnalyzedFile } from './analyze-file.js';
+import type { AnalyzedFile } from './analyze-file.js';
+import { type AnalysisHelper, analyzeFiles } from './analyze-parallel.js';
 import { compareDiagnostics, fieldPath, inFile } from './diag.js';
 import { classifyDocuments, kubernetesDirs, type Pending } from './classify.js';
 import { checkKubernetesObjects } from './kubernetes/check-objects.js';
@@ -19,6 +20,10 @@ import { parseYamlFile } from './yaml-file.js';
 export interface LoadOptions {
   /** Directory of the persistent parse cache; no cache when omitted. */
   cacheDir?: string;
+  /** Analyze files over two threads from this many files to parse (analyze-parallel.ts); tests lower it. */
+  parallelFrom?: number;
+  /** A worker thread started ahead (startAnalysisHelper), used when enough files need parsing and stopped otherwise. */
+  helper?: AnalysisHelper;
 }
 
 export interface LoadResult {
@@ -43,10 +48,8 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const cache = openParseCache(opts.cacheDir, schemasHash() + loaderCodeHash());
   const analyzed = files.map((f) => cache.get(f.blobSha));
   const missing = analyzed.flatMap((a, i) => (a ? [] : [i]));
-  const read = (k: number) => source.readFile(files[missing[k]].path);
-  // Parsing stays on the main thread: measured with worker threads on this 2-core machine, a 10k
-  // cold load got slower (start-up + structured clone), so the simple path is kept.
-  const fresh = await analyzeHere(missing.length, read);
+  const contents = await readAll(missing.length, (k) => source.readFile(files[missing[k]].path));
+  const fresh = await analyzeFiles(contents, { parallelFrom: opts.parallelFrom, helper: opts.helper });
   missing.forEach((i, k) => {
     analyzed[i] = fresh[k];
     cache.set(files[i].blobSha, fresh[k]);
@@ -88,19 +91,17 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   return { revision, manifests, diagnostics, stats: { files: listed.length, parsed, cached: files.length - parsed } };
 }
 
-/** Main-thread analysis with a few reads in flight, so I/O overlaps parsing. A file is parsed fast
- *  first and again with positions only when there is something to report (analyzeFileFast). */
-async function analyzeHere(count: number, read: (i: number) => Promise<Buffer>): Promise<AnalyzedFile[]> {
-  const out = new Array<AnalyzedFile>(count);
+/** The bytes of `count` files, a few reads in flight (sources that read from git are asynchronous). */
+async function readAll(count: number, read: (i: number) => Promise<Buffer>): Promise<Buffer[]> {
+  const out = new Array<Buffer>(count);
   let next = 0;
-  const worker = async () => {
+  const reader = async () => {
     while (next < count) {
       const i = next++;
-      const bytes = await read(i);
-      out[i] = analyzeFileFast(bytes) ?? analyzeFile(bytes).analyzed;
+      out[i] = await read(i);
     }
   };
-  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: READ_CONCURRENCY }, reader));
   return out;
 }
 

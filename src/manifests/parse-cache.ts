@@ -3,7 +3,7 @@
 // V8-serialized file, read and written whole: measured faster than SQLite rows for this access
 // pattern (everything is needed on every load).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdirPrivate, writeFilePrivate } from '../util/private-files.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,11 @@ export function loaderCodeHash(): string {
   const files = (readdirSync(here, { recursive: true }) as string[]).filter((f) => /\.(ts|js)$/.test(f)).sort();
   for (const f of files) hash.update(f).update(readFileSync(join(here, f)));
   return (loaderCode = hash.digest('hex'));
+}
+
+/** Whether `dir` holds a parse cache (of any age): then a load usually has few files to parse. */
+export function hasParseCache(dir: string): boolean {
+  return existsSync(join(dir, FILE));
 }
 
 /** Opens the cache in `dir` (no cache when dir is undefined); a missing or stale file is empty. */

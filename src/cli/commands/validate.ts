@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CacheDir, cacheDirFor } from '../../engine/cache-dir.js';
 import { assertManifestCount } from '../../manifests/empty.js';
+import type { LoadResult } from '../../manifests/load.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import { ExitCode } from '../../model/errors.js';
 import { isRemoteRepo, isUnsupportedUrl } from '../../source/remote-url.js';
@@ -77,13 +78,25 @@ async function validateRepository(
   const stored = key ? readOutcome(cache.dir, slot, key) : undefined;
   if (stored) return { outcome: stored, description: dir };
 
-  const [{ openSource }, { loadManifests }, { manifestCount }] = await Promise.all([
+  const [{ openSource }, { loadManifests }, { manifestCount }, { startAnalysisHelper, stopAnalysisHelper }, { hasParseCache }] = await Promise.all([
     import('../../source/index.js'),
     import('../../manifests/load.js'),
     import('../../manifests/empty.js'),
+    import('../../manifests/analyze-parallel.js'),
+    import('../../manifests/parse-cache.js'),
   ]);
-  const source = await openSource({ repo, ref, path, cacheDir: cache.dir });
-  const result = await loadManifests(source, { cacheDir: cache.dir });
+  // Many files and no parse cache yet: a second thread starts loading the parser now, while the
+  // files are listed and read (a parse cache usually leaves few files to parse).
+  const helper = startAnalysisHelper(fingerprint && !hasParseCache(cache.dir) ? fingerprint.paths.length : 0);
+  let result: LoadResult;
+  let description: string;
+  try {
+    const source = await openSource({ repo, ref, path, cacheDir: cache.dir });
+    description = source.description;
+    result = await loadManifests(source, { cacheDir: cache.dir, helper });
+  } finally {
+    stopAnalysisHelper(helper);
+  }
   const outcome: ValidateOutcome = {
     revision: result.revision,
     diagnostics: result.diagnostics,
@@ -93,7 +106,7 @@ async function validateRepository(
   // Stored under the fingerprint taken before anything was read: an edit made meanwhile changes the
   // stat, so the next run validates again. A racy fingerprint (a file just written) is not used.
   if (key && fingerprint && !fingerprint.racy) saveOutcome(cache.dir, slot, key, outcome);
-  return { outcome, description: source.description };
+  return { outcome, description };
 }
 
 function renderText(result: ValidateOutcome, valid: boolean): string {

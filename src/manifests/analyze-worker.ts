@@ -1,0 +1,22 @@
+// Worker-thread entry of the parallel file analysis (analyze-parallel.ts). Started early, it loads
+// the parser and validators while the main thread is still listing files, then waits for the files:
+// it takes them from the shared counter until none is left and posts back their analyses in one
+// message (one structured clone: serializing file by file costs several times more). A separate
+// entry point of the bundle (scripts/build.mjs).
+import { parentPort } from 'node:worker_threads';
+import type { AnalyzedFile } from './analyze-file.js';
+import { analyzeOne } from './analyze-one.js';
+import type { SharedFiles, WorkerResult } from './analyze-shared.js';
+
+parentPort?.once('message', ({ bytes, offsets, next }: SharedFiles) => {
+  const claim = new Int32Array(next);
+  const ends = new Float64Array(offsets);
+  const count = ends.length - 1;
+  const indexes: number[] = [];
+  const analyzed: AnalyzedFile[] = [];
+  for (let i = Atomics.add(claim, 0, 1); i < count; i = Atomics.add(claim, 0, 1)) {
+    indexes.push(i);
+    analyzed.push(analyzeOne(Buffer.from(bytes, ends[i], ends[i + 1] - ends[i])));
+  }
+  parentPort?.postMessage({ indexes, analyzed } satisfies WorkerResult);
+});
