@@ -6,7 +6,7 @@ import type { Source, SourceOptions } from './source.js';
 import { openWorktreeSource } from './worktree-source.js';
 
 export { isRemoteRepo } from './remote-url.js';
-export type { ResolvedRevision, Source, SourceFile, SourceOptions } from './source.js';
+export type { ListedFile, ResolvedRevision, Source, SourceFile, SourceOptions } from './source.js';
 
 /**
  * Opens `opts.repo` at `opts.ref`. `opts.repo` is an http(s) URL, or a local directory: the
@@ -33,5 +33,5 @@ export async function openSource(opts: SourceOptions): Promise<Source> {
     const { openLocalRefSource } = await import('./local-ref-source.js');
     return openLocalRefSource({ dir, ref: opts.ref, path: opts.path });
   }
-  return openWorktreeSource({ dir, path: opts.path, cacheDir: opts.cacheDir });
+  return openWorktreeSource({ dir, path: opts.path, cacheDir: opts.cacheDir, listing: opts.listing });
 }

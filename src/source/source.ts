@@ -51,4 +51,20 @@ export interface SourceOptions {
    * $BOREAS_GIT_TRANSPORT, else `git-cli` when git is installed, else `isomorphic-git`.
    */
   transport?: 'isomorphic-git' | 'git-cli';
+  /**
+   * The working tree's regular files with their stat, taken by the caller's own walk moments ago
+   * (validate's fingerprint), so a working-tree source need not walk and stat them again. Only for
+   * a tree without symlinks; ignored with a ref or a remote.
+   */
+  listing?: ListedFile[];
+}
+
+/** A working-tree file as a directory walk saw it. */
+export interface ListedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  mode: number;
 }

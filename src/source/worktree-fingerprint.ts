@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { findGitRepo } from './find-git-repo.js';
 import { RACY_WINDOW_MS } from './stat-cache.js';
 import { normalizeSourcePath } from './source-path.js';
+import type { ListedFile } from './source.js';
 import { SKIPPED_DIRS } from './worktree-scan.js';
 
 const FORMAT = 'boreas-worktree-fingerprint/1';
@@ -16,8 +17,9 @@ const FORMAT = 'boreas-worktree-fingerprint/1';
 export interface WorktreeFingerprint {
   /** sha256 over the directory, every file's (path, size, mtime, ctime, inode, mode) and HEAD. */
   hash: string;
-  /** Paths of the files below the manifests dir (forward slashes, sorted). */
-  paths: string[];
+  /** The files below the manifests dir (forward slashes, sorted) with the stat taken: the working
+   *  tree source can list them without walking and stating again (SourceOptions.listing). */
+  files: ListedFile[];
   /**
    * A file was modified within RACY_WINDOW_MS before the walk: it could change again within the
    * filesystem's timestamp granularity without its stat changing ("racy git"), so nothing may be
@@ -37,7 +39,7 @@ export function worktreeFingerprint(dir: string, path?: string): WorktreeFingerp
   try {
     const rel = normalizeSourcePath(path);
     const root = realpathSync(rel ? join(dir, rel) : dir);
-    const paths: string[] = [];
+    const files: ListedFile[] = [];
     // Stat figures in one typed array, hashed as bytes: no number-to-text per file.
     let figures = new Float64Array(5 * 1024);
     let n = 0;
@@ -61,7 +63,7 @@ export function worktreeFingerprint(dir: string, path?: string): WorktreeFingerp
           figures[n++] = st.ctimeMs;
           figures[n++] = st.ino;
           figures[n++] = st.mode;
-          paths.push(relPath);
+          files.push({ path: relPath, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, mode: st.mode });
           if (st.mtimeMs > newestMs) newestMs = st.mtimeMs;
         }
       }
@@ -69,10 +71,10 @@ export function worktreeFingerprint(dir: string, path?: string): WorktreeFingerp
     };
     if (!visit(root, '')) return undefined;
     const hash = createHash('sha256')
-      .update(`${FORMAT}\0${dir}\0${rel}\0${root}\0${headState(dir)}\0${paths.join('\0')}\0`)
+      .update(`${FORMAT}\0${dir}\0${rel}\0${root}\0${headState(dir)}\0${files.map((f) => f.path).join('\0')}\0`)
       .update(new Uint8Array(figures.buffer, 0, n * 8))
       .digest('hex');
-    return { hash, paths, racy: newestMs >= startedMs - RACY_WINDOW_MS };
+    return { hash, files, racy: newestMs >= startedMs - RACY_WINDOW_MS };
   } catch {
     return undefined;
   }

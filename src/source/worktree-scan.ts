@@ -6,6 +6,7 @@ import { readFileSync, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { gitBlobSha } from './git-object-hash.js';
+import type { ListedFile } from './source.js';
 import { StatCache } from './stat-cache.js';
 
 /** Directories never listed: git metadata, dependencies, and Boreas' own state. */
@@ -45,33 +46,15 @@ export async function symlinkProblem(absPath: string, repoRoot: string): Promise
 /**
  * Lists `dir` recursively (sorted by path). Symlinks to files are followed (the manifest is the
  * content) when they resolve inside `repoRoot` (a real path); others are listed with a problem and
- * never read. Symlinks to directories are skipped so a link cycle cannot loop.
+ * never read. Symlinks to directories are skipped so a link cycle cannot loop. With `listing` (a
+ * symlink-free walk the caller just made, with stats), those files are taken instead of walking.
  */
-export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = defaultIo, repoRoot = dir): Promise<ScannedFile[]> {
+export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = defaultIo, repoRoot = dir, listing?: ListedFile[]): Promise<ScannedFile[]> {
   const startedMs = Date.now();
   const cache = await StatCache.load(cacheDir, dir);
-  const candidates = await walk(dir);
   const files: ScannedFile[] = [];
-  // Bounded: thousands of stats/reads in flight at once only queue in libuv and inflate memory.
-  await pool(candidates, async ({ path: relPath, link }) => {
-    let absPath = join(dir, relPath);
-    let target: string | undefined;
-    if (link) {
-      const checked = await symlinkProblem(absPath, repoRoot);
-      if (!checked) return;
-      if (checked.problem) {
-        const st = await stat(absPath).catch(() => undefined);
-        if (st?.isFile())
-          files.push({ path: relPath, blobSha: gitBlobSha(Buffer.from(`boreas-refused-symlink\0${relPath}`)), executable: false, problem: checked.problem });
-        return;
-      }
-      // Read what was checked (the resolved path), not the link, which could be re-pointed meanwhile.
-      absPath = target = checked.target!;
-    }
-    // Synchronous stat and read: for thousands of small files the per-call cost of the promise API
-    // (a file handle, fstat, read and close through the thread pool) is most of the cold load.
-    const st = statOrUndefined(absPath); // dangling link, raced delete
-    if (!st?.isFile()) return;
+  // The file as stat saw it: its blob SHA from the stat cache, else read and hashed.
+  const add = async (relPath: string, absPath: string, st: Omit<ListedFile, 'path'>, target?: string) => {
     const sig = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
     let blobSha = cache.lookup(relPath, sig);
     let content: Buffer | undefined;
@@ -81,7 +64,34 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
       cache.remember(relPath, { ...sig, blobSha });
     }
     files.push({ path: relPath, blobSha, executable: (st.mode & 0o100) !== 0, ...(content ? { content } : {}), ...(target ? { target } : {}) });
-  });
+  };
+  if (listing) {
+    // Regular files only (the caller's walk refused symlinks), stated moments ago.
+    for (const f of listing) await add(f.path, join(dir, f.path), f);
+  } else {
+    const candidates = await walk(dir);
+    // Bounded: thousands of stats/reads in flight at once only queue in libuv and inflate memory.
+    await pool(candidates, async ({ path: relPath, link }) => {
+      let absPath = join(dir, relPath);
+      let target: string | undefined;
+      if (link) {
+        const checked = await symlinkProblem(absPath, repoRoot);
+        if (!checked) return;
+        if (checked.problem) {
+          const st = await stat(absPath).catch(() => undefined);
+          if (st?.isFile())
+            files.push({ path: relPath, blobSha: gitBlobSha(Buffer.from(`boreas-refused-symlink\0${relPath}`)), executable: false, problem: checked.problem });
+          return;
+        }
+        // Read what was checked (the resolved path), not the link, which could be re-pointed meanwhile.
+        absPath = target = checked.target!;
+      }
+      // Synchronous stat and read: for thousands of small files the per-call cost of the promise API
+      // (a file handle, fstat, read and close through the thread pool) is most of the cold load.
+      const st = statOrUndefined(absPath); // dangling link, raced delete
+      if (st?.isFile()) await add(relPath, absPath, st, target);
+    });
+  }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await cache.save(new Set(files.filter((f) => !f.problem).map((f) => f.path)), startedMs);
   return files;

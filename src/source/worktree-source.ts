@@ -10,7 +10,7 @@ import { findGitRepo, resolveWorktreeHead } from './find-git-repo.js';
 import { gitTreeSha } from './git-object-hash.js';
 import { commitFacts, type GitCache } from './commit-facts.js';
 import { requireDirectory } from './local-dir.js';
-import type { ResolvedRevision, Source, SourceFile } from './source.js';
+import type { ListedFile, ResolvedRevision, Source, SourceFile } from './source.js';
 import { normalizeSourcePath } from './source-path.js';
 import { scanWorktree, symlinkProblem, type ScanIo, type ScannedFile } from './worktree-scan.js';
 
@@ -22,6 +22,8 @@ export interface WorktreeSourceOptions {
   cacheDir: string;
   /** Test seam: count or fake file reads. */
   io?: ScanIo;
+  /** The files and their stats from the caller's walk (SourceOptions.listing). */
+  listing?: ListedFile[];
 }
 
 /**
@@ -48,7 +50,7 @@ export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<S
   const refused = new Map<string, string>();
   const targets = new Map<string, string>();
   const files = () =>
-    (scan ??= scanWorktree(manifestsDir, opts.cacheDir, opts.io, repoRoot).then((list) => {
+    (scan ??= scanWorktree(manifestsDir, opts.cacheDir, opts.io, repoRoot, opts.listing).then((list) => {
       for (const f of list) {
         if (f.content) scanned.set(f.path, f.content);
         if (f.problem) refused.set(f.path, f.problem);

@@ -73,7 +73,7 @@ async function validateRepository(
   const slot = `${dir}\0${path ?? ''}`;
   const fingerprint = local ? worktreeFingerprint(dir, path) : undefined;
   // A kustomization's rendering also depends on the kubectl installed: never answered from storage.
-  const storable = fingerprint && !fingerprint.paths.some((p) => /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(p));
+  const storable = fingerprint && !fingerprint.files.some(({ path: p }) => /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(p));
   const key = storable ? `${fingerprint.hash}\0${boreasCodeHash()}` : undefined;
   const stored = key ? readOutcome(cache.dir, slot, key) : undefined;
   if (stored) return { outcome: stored, description: dir };
@@ -87,11 +87,12 @@ async function validateRepository(
   ]);
   // Many files and no parse cache yet: a second thread starts loading the parser now, while the
   // files are listed and read (a parse cache usually leaves few files to parse).
-  const helper = startAnalysisHelper(fingerprint && !hasParseCache(cache.dir) ? fingerprint.paths.length : 0);
+  const helper = startAnalysisHelper(fingerprint && !hasParseCache(cache.dir) ? fingerprint.files.length : 0);
   let result: LoadResult;
   let description: string;
   try {
-    const source = await openSource({ repo, ref, path, cacheDir: cache.dir });
+    // The fingerprint's walk and stats serve as the listing: the tree is walked and stated once.
+    const source = await openSource({ repo, ref, path, cacheDir: cache.dir, listing: fingerprint?.files });
     description = source.description;
     result = await loadManifests(source, { cacheDir: cache.dir, helper });
   } finally {
