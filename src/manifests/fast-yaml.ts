@@ -29,35 +29,44 @@ const scalar = (tag: string, construct: (s: string) => unknown) =>
     construct: (s: string) => construct(s),
   });
 
+/** First characters a number of the core schema can start with (digits, sign, dot). */
+const numberStart = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
+
 /** The YAML 1.2 core schema with the `yaml` package's resolution rules (yaml/dist/schema/core); one
- *  type per tag, as js-yaml keeps only the last type given for a tag. */
+ *  type per tag, as js-yaml keeps only the last type given for a tag. Every plain scalar is offered
+ *  to each type, so each first rejects on the first character what cannot be its kind (most
+ *  scalars are names and paths) before any regular expression runs. */
 const CORE = jsYaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     new jsYaml.Type('tag:yaml.org,2002:null', {
       kind: 'scalar',
-      resolve: (s: string | null) => s === null || /^(?:~|[Nn]ull|NULL)?$/.test(s),
+      resolve: (s: string | null) => s === null || s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL',
       construct: () => null,
     }),
-    scalar('bool', (s) => (/^(?:[Tt]rue|TRUE)$/.test(s) ? true : /^(?:[Ff]alse|FALSE)$/.test(s) ? false : undefined)),
+    scalar('bool', (s) => (s === 'true' || s === 'True' || s === 'TRUE' ? true : s === 'false' || s === 'False' || s === 'FALSE' ? false : undefined)),
     scalar('int', (s) =>
-      /^0o[0-7]+$/.test(s)
-        ? parseInt(s.slice(2), 8)
-        : /^[-+]?[0-9]+$/.test(s)
-          ? parseInt(s, 10)
-          : /^0x[0-9a-fA-F]+$/.test(s)
-            ? parseInt(s.slice(2), 16)
-            : undefined,
+      !numberStart(s.charCodeAt(0))
+        ? undefined
+        : /^0o[0-7]+$/.test(s)
+          ? parseInt(s.slice(2), 8)
+          : /^[-+]?[0-9]+$/.test(s)
+            ? parseInt(s, 10)
+            : /^0x[0-9a-fA-F]+$/.test(s)
+              ? parseInt(s.slice(2), 16)
+              : undefined,
     ),
     scalar('float', (s) =>
-      /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)
-        ? s.slice(-3).toLowerCase() === 'nan'
-          ? Number.NaN
-          : s[0] === '-'
-            ? Number.NEGATIVE_INFINITY
-            : Number.POSITIVE_INFINITY
-        : /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)
-          ? parseFloat(s)
-          : undefined,
+      !numberStart(s.charCodeAt(0))
+        ? undefined
+        : /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)
+          ? s.slice(-3).toLowerCase() === 'nan'
+            ? Number.NaN
+            : s[0] === '-'
+              ? Number.NEGATIVE_INFINITY
+              : Number.POSITIVE_INFINITY
+          : /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)
+            ? parseFloat(s)
+            : undefined,
     ),
   ],
 });

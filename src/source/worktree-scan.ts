@@ -2,7 +2,7 @@
 // is not in the stat cache. A symlink is content only when it resolves inside the repository (and
 // not into .git or .boreas): one that leaves it is listed with a `problem` and never read, so a
 // pull request cannot make `plan` print /etc/shadow or a CI token from .git/config.
-import { readFileSync, type Stats, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { gitBlobSha } from './git-object-hash.js';
@@ -59,7 +59,7 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
     let blobSha = cache.lookup(relPath, sig);
     let content: Buffer | undefined;
     if (!blobSha) {
-      content = io === defaultIo ? readFileSync(absPath) : await io.readFile(absPath);
+      content = io === defaultIo ? readStated(absPath, st.size) : await io.readFile(absPath);
       blobSha = gitBlobSha(content);
       cache.remember(relPath, { ...sig, blobSha });
     }
@@ -95,6 +95,21 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await cache.save(new Set(files.filter((f) => !f.problem).map((f) => f.path)), startedMs);
   return files;
+}
+
+/** A file whose size a stat just gave: read in one buffer without another fstat (readFileSync's),
+ *  which adds up over thousands of files; one that grew since is read again whole. */
+function readStated(path: string, size: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    if (n <= size) return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+  return readFileSync(path);
 }
 
 function statOrUndefined(path: string): Stats | undefined {
