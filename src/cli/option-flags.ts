@@ -3,7 +3,7 @@
 // the docs. No commander defaults: an unset flag must fall through to the config file, the
 // environment, then the table's default (util/options/resolve.ts).
 import { type Command, Option as CommanderOption } from 'commander';
-import { type Option, type OptionTable, defaultText, flagSyntax } from '../util/options/index.js';
+import { type Option, type OptionTable, defaultText, flagSyntax } from '../util/options/option.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 

@@ -4,7 +4,9 @@
 // here. Every command that reads manifests or state takes the ones that mean something to it.
 import { type Command, Option } from 'commander';
 import { sessionOptions } from '../engine/session-options.js';
-import { type OptionValues, type RawFlags, envLayer, flagLayer, mergeOptions } from '../util/options/index.js';
+import type { OptionValues } from '../util/options/option.js';
+// From the file, not the index: the index also loads the config-file parser (ajv, yaml).
+import { type RawFlags, envLayer, flagLayer, mergeOptions } from '../util/options/resolve.js';
 import { addTableFlags } from './option-flags.js';
 
 /** The common options, as README's command table lists them once. */

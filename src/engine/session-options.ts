@@ -3,8 +3,11 @@
 // table (src/daemon/options.ts). The default state lives with the manifests of a local repository,
 // so every command given the same `--repo` finds the same state, from any working directory.
 import { join, resolve } from 'node:path';
-import { IDENTITY_ENV } from '../secrets/index.js';
-import { kinds, option } from '../util/options/index.js';
+// Imported file by file, not through the folders' index modules: those also load the secrets
+// machinery and the config-file parser (ajv, yaml), which every command's start-up would pay for.
+import { IDENTITY_ENV } from '../secrets/identities.js';
+import * as kinds from '../util/options/kinds.js';
+import { option } from '../util/options/option.js';
 
 /** URLs and scp-style addresses are kept as written (the source says which it supports). */
 const REPO_URL = /^[a-z][a-z0-9+.-]*:\/\/|^[\w.-]+@[\w.-]+:/i;

@@ -11,7 +11,7 @@ import { ExitCode } from '../../model/errors.js';
 import { isRemoteRepo, isUnsupportedUrl } from '../../source/remote-url.js';
 import { worktreeFingerprint } from '../../source/worktree-fingerprint.js';
 import { boreasCodeHash } from '../../util/code-hash.js';
-import type { RawFlags } from '../../util/options/index.js';
+import type { RawFlags } from '../../util/options/resolve.js';
 import { addCommonOptions, sessionFlags } from '../options.js';
 import type { SetExit } from './types.js';
 import { safeText, terminalJson } from '../../util/terminal-text.js';
