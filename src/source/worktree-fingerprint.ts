@@ -4,7 +4,7 @@
 // answered without reading, parsing or checking any file; any edit, touch, chmod, rename, added or
 // removed file, or a new commit gives another fingerprint.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findGitRepo } from './find-git-repo.js';
 import { RACY_WINDOW_MS } from './stat-cache.js';
@@ -44,15 +44,15 @@ export function worktreeFingerprint(dir: string, path?: string): WorktreeFingerp
     let figures = new Float64Array(5 * 1024);
     let n = 0;
     let newestMs = 0;
+    // Names and one lstat per entry: the lstat says file, directory or symlink, so no Dirent is made.
     const visit = (abs: string, prefix: string): boolean => {
-      const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const e of entries) {
-        if (e.isSymbolicLink()) return false;
-        const relPath = prefix + e.name;
-        if (e.isDirectory()) {
-          if (!SKIPPED_DIRS.has(e.name) && !visit(join(abs, e.name), `${relPath}/`)) return false;
-        } else if (e.isFile()) {
-          const st = statSync(join(abs, e.name));
+      for (const name of readdirSync(abs).sort()) {
+        const st = lstatSync(`${abs}/${name}`);
+        if (st.isSymbolicLink()) return false;
+        const relPath = prefix + name;
+        if (st.isDirectory()) {
+          if (!SKIPPED_DIRS.has(name) && !visit(`${abs}/${name}`, `${relPath}/`)) return false;
+        } else if (st.isFile()) {
           if (n + 5 > figures.length) {
             const grown = new Float64Array(figures.length * 2);
             grown.set(figures);
