@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzedFile } from './analyze-file.js';
 import { analyzeOne } from './analyze-one.js';
-import type { SharedFiles, WorkerResult } from './analyze-shared.js';
+import type { SharedFiles, WorkerResult, WorkerSerialized } from './analyze-shared.js';
 
 /**
  * Below this many files the main thread works alone: the worker's start-up (it loads the parser
@@ -45,36 +45,42 @@ export interface AnalyzeOptions {
   parallelFrom?: number;
   /** A worker started ahead; used once. */
   helper?: AnalysisHelper;
+  /** The files' parse-cache keys: the worker then also serializes its share under them (`serialized`). */
+  keys?: string[];
   /** Test seam: the main thread takes no file, so a test sees the worker's work alone. */
   workerOnly?: boolean;
-  /** Test seam: filled with how many files the worker analyzed. */
-  counts?: { byWorker: number };
 }
 
-/** Analyzes every file, in order. */
-export async function analyzeFiles(files: Buffer[], opts: AnalyzeOptions = {}): Promise<AnalyzedFile[]> {
+export interface Analyzed {
+  /** The analysis of every file, in order. */
+  analyzed: AnalyzedFile[];
+  /** How many of them the worker made. */
+  byWorker: number;
+  /** With `keys`: the worker's analyses, serialized by it for the parse cache (undefined without). */
+  serialized: Promise<WorkerSerialized | undefined>;
+}
+
+const none = Promise.resolve(undefined);
+
+/** Analyzes every file, over two threads when there are many. */
+export async function analyzeFiles(files: Buffer[], opts: AnalyzeOptions = {}): Promise<Analyzed> {
   const n = files.length;
   const parallel = n > 0 && n >= (opts.parallelFrom ?? PARALLEL_FROM);
   let worker = opts.helper?.worker;
   if (opts.helper) opts.helper.worker = undefined; // used once
-  if (!parallel) {
-    void worker?.terminate();
-    return files.map(analyzeOne);
-  }
-  worker ??= startAnalysisHelper(n, opts.parallelFrom).worker;
-  if (!worker) return files.map(analyzeOne);
-  const shared = share(files);
+  if (!parallel) void worker?.terminate();
+  else worker ??= startAnalysisHelper(n, opts.parallelFrom).worker;
+  if (!parallel || !worker) return { analyzed: files.map(analyzeOne), byWorker: 0, serialized: none };
+  const shared = { ...share(files), keys: opts.keys };
   const claim = new Int32Array(shared.next);
-  const fromWorker = resultOf(worker, shared);
+  const fromWorker = resultsOf(worker, shared);
   const analyzed = new Array<AnalyzedFile>(n);
   if (!opts.workerOnly) for (let i = Atomics.add(claim, 0, 1); i < n; i = Atomics.add(claim, 0, 1)) analyzed[i] = analyzeOne(files[i]);
-  const result = await fromWorker;
-  void worker.terminate();
+  const result = await fromWorker.result;
   if (result) result.indexes.forEach((i, k) => (analyzed[i] = result.analyzed[k]));
-  if (opts.counts) opts.counts.byWorker = result?.indexes.length ?? 0;
   // A worker that could not start or failed leaves its files to the main thread.
   for (let i = 0; i < n; i++) analyzed[i] ??= analyzeOne(files[i]);
-  return analyzed;
+  return { analyzed, byWorker: result?.indexes.length ?? 0, serialized: result ? fromWorker.serialized : none };
 }
 
 /** The files' bytes in shared memory, one after another, with their offsets and a zero counter. */
@@ -94,15 +100,35 @@ function share(files: Buffer[]): SharedFiles {
   return { bytes, offsets, next: new SharedArrayBuffer(4) };
 }
 
-/** The worker's result, or undefined when it failed (its claimed files are then analyzed here). */
-function resultOf(worker: Worker, shared: SharedFiles): Promise<WorkerResult | undefined> {
-  return new Promise((resolve) => {
-    worker.ref();
-    worker.once('message', (r: WorkerResult) => resolve(r));
-    worker.once('error', () => resolve(undefined));
-    worker.once('exit', () => resolve(undefined));
-    worker.postMessage(shared);
+/**
+ * The worker's two messages: its analyses, then (with keys) the same serialized. Each is undefined
+ * when the worker failed first; the worker is stopped after its last message.
+ */
+function resultsOf(worker: Worker, shared: SharedFiles): { result: Promise<WorkerResult | undefined>; serialized: Promise<WorkerSerialized | undefined> } {
+  let settleResult: (r: WorkerResult | undefined) => void = () => undefined;
+  let settleSerialized: (r: WorkerSerialized | undefined) => void = () => undefined;
+  const result = new Promise<WorkerResult | undefined>((resolve) => (settleResult = resolve));
+  const serialized = new Promise<WorkerSerialized | undefined>((resolve) => (settleSerialized = resolve));
+  const failed = () => {
+    settleResult(undefined);
+    settleSerialized(undefined);
+  };
+  let messages = 0;
+  worker.on('message', (m: WorkerResult | WorkerSerialized) => {
+    if (++messages === 1) settleResult(m as WorkerResult);
+    else settleSerialized(m as WorkerSerialized);
+    if (messages === 2 || !shared.keys) {
+      settleSerialized(undefined);
+      void worker.terminate();
+    }
   });
+  worker.once('error', failed);
+  worker.once('exit', failed);
+  // Referenced while a result is awaited; the serialized copy alone never keeps the process alive.
+  worker.ref();
+  void result.then(() => worker.unref());
+  worker.postMessage(shared);
+  return { result, serialized };
 }
 
 /** In the bundle this code is in a chunk (dist/src/chunks/) and the worker an entry point of its own

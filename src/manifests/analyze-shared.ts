@@ -9,10 +9,18 @@ export interface SharedFiles {
   offsets: SharedArrayBuffer;
   /** Int32Array of one element: the next file index to take (Atomics.add). */
   next: SharedArrayBuffer;
+  /** The files' parse-cache keys: when given, the worker also posts its analyses serialized under them. */
+  keys?: string[];
 }
 
 /** The worker's analyses: analyzed[k] is the analysis of file indexes[k]. */
 export interface WorkerResult {
   indexes: number[];
   analyzed: AnalyzedFile[];
+}
+
+/** The worker's second message when keys were given: its analyses as one V8-serialized Map by key. */
+export interface WorkerSerialized {
+  keys: string[];
+  bytes: Uint8Array;
 }

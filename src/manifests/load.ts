@@ -49,10 +49,14 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const analyzed = files.map((f) => cache.get(f.blobSha));
   const missing = analyzed.flatMap((a, i) => (a ? [] : [i]));
   const contents = await readAll(missing.length, (k) => source.readFile(files[missing[k]].path));
-  const fresh = await analyzeFiles(contents, { parallelFrom: opts.parallelFrom, helper: opts.helper });
+  const fresh = await analyzeFiles(contents, {
+    parallelFrom: opts.parallelFrom,
+    helper: opts.helper,
+    keys: opts.cacheDir ? missing.map((i) => files[i].blobSha) : undefined,
+  });
   missing.forEach((i, k) => {
-    analyzed[i] = fresh[k];
-    cache.set(files[i].blobSha, fresh[k]);
+    analyzed[i] = fresh.analyzed[k];
+    cache.set(files[i].blobSha, fresh.analyzed[k]);
   });
   const parsed = missing.length;
 
@@ -86,6 +90,8 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   }
   diagnostics.push(...(await locatePending(source, pending)));
   for (const f of refused) diagnostics.push(inFile(f.path, { line: 1, col: 1, field: '', message: f.problem!, severity: 'error' }));
+  const serialized = await fresh.serialized; // the worker serialized its share meanwhile
+  if (serialized) cache.addSerialized(serialized);
   cache.save(files.map((f) => f.blobSha));
   diagnostics.sort(compareDiagnostics);
   return { revision, manifests, diagnostics, stats: { files: listed.length, parsed, cached: files.length - parsed } };

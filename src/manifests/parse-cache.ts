@@ -1,7 +1,8 @@
 // Persistent parse cache: the analysis of each file (parsed documents + schema findings) keyed by its
 // git blob SHA, so an unchanged file is never read, parsed or schema-checked again. One
 // V8-serialized file, read and written whole: measured faster than SQLite rows for this access
-// pattern (everything is needed on every load).
+// pattern (everything is needed on every load). The share of a load analyzed by a worker thread is
+// stored as the worker serialized it, so the main thread does not serialize it again.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdirPrivate, writeFilePrivate } from '../util/private-files.js';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalyzedFile } from './analyze-file.js';
 
-const FORMAT = 'boreas-parse-cache/2';
+const FORMAT = 'boreas-parse-cache/3';
 const FILE = 'manifests-parse.v8';
 
 interface CacheFile {
@@ -18,11 +19,21 @@ interface CacheFile {
   /** Hash of the schemas and of this loader's code the stored findings were computed with. */
   schemas: string;
   entries: Map<string, AnalyzedFile>;
+  /** Entries serialized elsewhere (a worker thread's share of a load), each a V8-serialized Map. */
+  segments: Uint8Array[];
+}
+
+/** Entries already V8-serialized as one Map by whoever analyzed them (analyze-parallel.ts). */
+export interface SerializedEntries {
+  keys: string[];
+  bytes: Uint8Array;
 }
 
 export interface ParseCache {
   get(blobSha: string): AnalyzedFile | undefined;
   set(blobSha: string, analyzed: AnalyzedFile): void;
+  /** Entries set() already has, serialized by another thread: save() writes them as they are. */
+  addSerialized(entries: SerializedEntries): void;
   /** Writes the cache when it changed, keeping the entries `keep` names first. */
   save(keep: Iterable<string>): void;
 }
@@ -57,18 +68,23 @@ export function openParseCache(dir: string | undefined, schemasHash: string): Pa
   if (dir) {
     try {
       const stored = deserialize(readFileSync(join(dir, FILE))) as CacheFile;
-      if (stored.format === FORMAT && stored.schemas === schemasHash) entries = stored.entries;
+      if (stored.format === FORMAT && stored.schemas === schemasHash) {
+        for (const segment of stored.segments) for (const [sha, e] of deserialize(segment) as Map<string, AnalyzedFile>) stored.entries.set(sha, e);
+        entries = stored.entries;
+      }
     } catch {
       // Missing or unreadable: start empty; it is only a cache.
     }
   }
   let dirty = false;
+  const serialized: SerializedEntries[] = [];
   return {
     get: (sha) => entries.get(sha),
     set: (sha, analyzed) => {
       entries.set(sha, analyzed);
       dirty = true;
     },
+    addSerialized: (e) => serialized.push(e),
     save: (keep) => {
       if (!dir || !dirty) return;
       // Keep the current revision's files, plus older entries up to the same count again, so
@@ -83,9 +99,16 @@ export function openParseCache(dir: string | undefined, schemasHash: string): Pa
         if (kept.size >= limit) break;
         if (!kept.has(sha)) kept.set(sha, e);
       }
+      // What another thread serialized is written as it is (all of it is current: it was just parsed).
+      const segments: Uint8Array[] = [];
+      for (const s of serialized) {
+        if (!s.keys.every((k) => kept.has(k))) continue;
+        for (const k of s.keys) kept.delete(k);
+        segments.push(s.bytes);
+      }
       // Parsed repository content: private to this user (0600 in a 0700 dir).
       mkdirPrivate(dir);
-      writeFilePrivate(join(dir, FILE), serialize({ format: FORMAT, schemas: schemasHash, entries: kept } satisfies CacheFile));
+      writeFilePrivate(join(dir, FILE), serialize({ format: FORMAT, schemas: schemasHash, entries: kept, segments } satisfies CacheFile));
     },
   };
 }

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deserialize } from 'node:v8';
 import { join } from 'node:path';
 import { analyzeOne } from '../../src/manifests/analyze-one.js';
 import { analyzeFiles } from '../../src/manifests/analyze-parallel.js';
@@ -27,8 +28,10 @@ test('files analyzed over two threads give the same manifests and diagnostics as
   writeFileSync(join(dir, 'apps', 'semantic.yaml'), app('semantic').replace('environment: dev', 'environment: prod'));
   writeFileSync(join(dir, 'apps', 'anchors.yaml'), `${app('anchors', '  env: &e {A: "1"}\n')}---\n${app('anchors-2', '  env: *e\n')}`);
 
-  const load = async (parallelFrom: number) =>
-    loadManifests(await openSource({ repo: dir, cacheDir: join(dir, '.boreas', `cache-${parallelFrom}`) }), { parallelFrom });
+  const load = async (parallelFrom: number) => {
+    const cacheDir = join(dir, '.boreas', `cache-${parallelFrom}`);
+    return loadManifests(await openSource({ repo: dir, cacheDir }), { parallelFrom, cacheDir });
+  };
   const one = await load(Number.POSITIVE_INFINITY);
   const two = await load(1);
   assert.ok(one.diagnostics.length >= 4, JSON.stringify(one.diagnostics));
@@ -36,11 +39,21 @@ test('files analyzed over two threads give the same manifests and diagnostics as
   assert.deepEqual(two.stats, one.stats);
   assert.equal(manifestCount(two.manifests), manifestCount(one.manifests));
   assert.deepEqual([...two.manifests.applications.entries()], [...one.manifests.applications.entries()]);
+  // The parse cache holds the worker's share as the worker serialized it: a second load parses nothing.
+  const again = await load(1);
+  assert.deepEqual(again.stats, { ...one.stats, parsed: 0, cached: one.stats.files });
+  assert.deepEqual(again.diagnostics, one.diagnostics);
+  assert.deepEqual([...again.manifests.applications.entries()], [...one.manifests.applications.entries()]);
 
-  // The worker's own analyses (the main thread taking none) are the main thread's, file by file.
+  // The worker's own analyses (the main thread taking none) are the main thread's, file by file,
+  // and so is what it serialized for the parse cache.
   const bytes = readdirSync(join(dir, 'apps')).map((f) => readFileSync(join(dir, 'apps', f)));
-  const counts = { byWorker: 0 };
-  const byWorker = await analyzeFiles(bytes, { parallelFrom: 1, workerOnly: true, counts });
-  assert.equal(counts.byWorker, bytes.length, 'the worker analyzed every file');
-  assert.deepEqual(byWorker, bytes.map(analyzeOne));
+  const keys = bytes.map((_, i) => `key-${i}`);
+  const byWorker = await analyzeFiles(bytes, { parallelFrom: 1, workerOnly: true, keys });
+  assert.equal(byWorker.byWorker, bytes.length, 'the worker analyzed every file');
+  const expected = bytes.map(analyzeOne);
+  assert.deepEqual(byWorker.analyzed, expected);
+  const serialized = await byWorker.serialized;
+  assert.deepEqual(serialized?.keys, keys);
+  assert.deepEqual(deserialize(serialized?.bytes ?? Buffer.alloc(0)), new Map(keys.map((k, i) => [k, expected[i]])));
 });
