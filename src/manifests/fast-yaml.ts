@@ -104,6 +104,14 @@ export function parseYamlFast(bytes: Buffer): FastDoc[] | undefined {
 /** Where each document's content starts (undefined for one without content), by lines: documents
  *  are split at `---` lines; what precedes the first marker is part of the first document. */
 function documentStarts(text: string): ({ line: number; col: number } | undefined)[] {
+  // Most files have no `---` line: one document, starting at the first line with content.
+  if (!/^---/m.test(text)) {
+    const first = /^[ ]*[^ #\n]/m.exec(text);
+    if (!first) return [];
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < first.index; i = text.indexOf('\n', i + 1)) line++;
+    return [{ line, col: first[0].length }];
+  }
   const starts: ({ line: number; col: number } | undefined)[] = [undefined];
   let sawMarker = false;
   let lineNo = 0;
@@ -133,13 +141,12 @@ function flowTooDeep(text: string): boolean {
   return false;
 }
 
-function tooDeep(root: object): boolean {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= MAX_DEPTH) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+/** Whether a collection nests MAX_DEPTH deep (recursion stops there, so the stack stays small). */
+function tooDeep(node: object, depth = 0): boolean {
+  if (depth >= MAX_DEPTH) return true;
+  for (const key in node) {
+    const child = (node as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && tooDeep(child, depth + 1)) return true;
   }
   return false;
 }

@@ -2,7 +2,7 @@
 // is not in the stat cache. A symlink is content only when it resolves inside the repository (and
 // not into .git or .boreas): one that leaves it is listed with a `problem` and never read, so a
 // pull request cannot make `plan` print /etc/shadow or a CI token from .git/config.
-import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { gitBlobSha } from './git-object-hash.js';
@@ -98,18 +98,19 @@ export async function scanWorktree(dir: string, cacheDir: string, io: ScanIo = d
 }
 
 /** A file whose size a stat just gave: read in one buffer without another fstat (readFileSync's),
- *  which adds up over thousands of files; one that grew since is read again whole. */
+ *  which adds up over thousands of files. Exactly the stated bytes are taken, the file as the stat
+ *  saw it (an append since then shows in its next stat, so the stat cache and validate's stored
+ *  outcome read it again); one that shrank is taken as it is. */
 function readStated(path: string, size: number): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(size + 1);
+    const buf = Buffer.allocUnsafe(size);
     let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
-    if (n <= size) return buf.subarray(0, n);
+    for (let r = 1; r > 0 && n < size; n += r) r = readSync(fd, buf, n, size - n, null);
+    return n < size ? buf.subarray(0, n) : buf;
   } finally {
     closeSync(fd);
   }
-  return readFileSync(path);
 }
 
 function statOrUndefined(path: string): Stats | undefined {
