@@ -101,8 +101,9 @@ function share(files: Buffer[]): SharedFiles {
 }
 
 /**
- * The worker's two messages: its analyses, then (with keys) the same serialized. Each is undefined
- * when the worker failed first; the worker is stopped after its last message.
+ * The worker's messages: batches of analyses up to the last, then (with keys) the same analyses
+ * serialized. Each promise gives undefined when the worker failed first; the worker is stopped
+ * after its last message.
  */
 function resultsOf(worker: Worker, shared: SharedFiles): { result: Promise<WorkerResult | undefined>; serialized: Promise<WorkerSerialized | undefined> } {
   let settleResult: (r: WorkerResult | undefined) => void = () => undefined;
@@ -113,11 +114,16 @@ function resultsOf(worker: Worker, shared: SharedFiles): { result: Promise<Worke
     settleResult(undefined);
     settleSerialized(undefined);
   };
-  let messages = 0;
+  const all: WorkerResult = { indexes: [], analyzed: [], last: false };
+  let done = false;
   worker.on('message', (m: WorkerResult | WorkerSerialized) => {
-    if (++messages === 1) settleResult(m as WorkerResult);
-    else settleSerialized(m as WorkerSerialized);
-    if (messages === 2 || !shared.keys) {
+    if (!done && 'last' in m) {
+      for (const i of m.indexes) all.indexes.push(i);
+      for (const a of m.analyzed) all.analyzed.push(a);
+      done = m.last;
+      if (done) settleResult(all);
+    } else if ('bytes' in m) settleSerialized(m);
+    if ((done && !shared.keys) || 'bytes' in m) {
       settleSerialized(undefined);
       void worker.terminate();
     }

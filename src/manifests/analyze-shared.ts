@@ -13,10 +13,12 @@ export interface SharedFiles {
   keys?: string[];
 }
 
-/** The worker's analyses: analyzed[k] is the analysis of file indexes[k]. */
+/** A batch of the worker's analyses: analyzed[k] is the analysis of file indexes[k]. */
 export interface WorkerResult {
   indexes: number[];
   analyzed: AnalyzedFile[];
+  /** The worker's last batch: no file is left to take. */
+  last: boolean;
 }
 
 /** The worker's second message when keys were given: its analyses as one V8-serialized Map by key. */

@@ -56,4 +56,10 @@ test('files analyzed over two threads give the same manifests and diagnostics as
   const serialized = await byWorker.serialized;
   assert.deepEqual(serialized?.keys, keys);
   assert.deepEqual(deserialize(serialized?.bytes ?? Buffer.alloc(0)), new Map(keys.map((k, i) => [k, expected[i]])));
+
+  // Enough files that the worker posts them in several batches: every one arrives, in its place.
+  const many = Array.from({ length: 1300 }, (_, i) => Buffer.from(app(`many-${i}`, `  replicas: ${i % 7}\n`)));
+  const batched = await analyzeFiles(many, { parallelFrom: 1, workerOnly: true });
+  assert.equal(batched.byWorker, many.length);
+  assert.deepEqual(batched.analyzed, many.map(analyzeOne));
 });
