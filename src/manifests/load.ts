@@ -39,7 +39,6 @@ const READ_CONCURRENCY = 16;
 
 /** Loads and validates every manifest of the source's revision. */
 export async function loadManifests(source: Source, opts: LoadOptions = {}): Promise<LoadResult> {
-  const revision = await source.resolve();
   const allFiles = await source.listFiles();
   const listed = allFiles.filter((f) => /\.ya?ml$/i.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
   // Files the source refuses to read (a symlink leaving the repository) are errors, never parsed.
@@ -48,12 +47,16 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const cache = openParseCache(opts.cacheDir, schemasHash() + loaderCodeHash());
   const analyzed = files.map((f) => cache.get(f.blobSha));
   const missing = analyzed.flatMap((a, i) => (a ? [] : [i]));
+  let resolving: Promise<ResolvedRevision> | undefined;
   const contents = await readAll(missing.length, (k) => source.readFile(files[missing[k]].path));
   const fresh = await analyzeFiles(contents, {
     parallelFrom: opts.parallelFrom,
     helper: opts.helper,
     keys: opts.cacheDir ? missing.map((i) => files[i].blobSha) : undefined,
+    // For a working tree: its tree hash and whether HEAD holds it, found while the worker parses.
+    meanwhile: () => (resolving ??= source.resolve()),
   });
+  const revision = await (resolving ?? source.resolve());
   missing.forEach((i, k) => {
     analyzed[i] = fresh.analyzed[k];
     cache.set(files[i].blobSha, fresh.analyzed[k]);
