@@ -1,7 +1,11 @@
 // The analysis (parse + schema check) of many files over two threads: the main thread and one worker
 // take files from a shared counter, so neither waits for the other and the worker's start-up costs
-// nothing but its own time. The worker hands its analyses back in one message. Issue 12 (cold validation of 10,000 files): the
-// parse is most of a cold load and a machine with two cores finishes it in about half the time.
+// nothing but its own time. The worker posts its analyses back in batches. Issue 12 (cold
+// validation of 10,000 files): the parse is most of a cold load.
+// Only from MIN_CORES cores: measured on two cores (scripts/bench/validate.ts, 10,000 files), the
+// worker made the load slower, not faster: V8's parallel and concurrent garbage collection already
+// keeps the second core about half busy during a single-threaded parse, and the worker then only
+// adds its start-up, a cold JIT and the clone of its results.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzedFile } from './analyze-file.js';
@@ -14,6 +18,13 @@ import type { SharedFiles, WorkerResult, WorkerSerialized } from './analyze-shar
  */
 export const PARALLEL_FROM = 2000;
 
+/** Fewest cores (os.availableParallelism) the worker is used on; see the top of this file. */
+export const MIN_CORES = 3;
+
+/** Whether `files` files are worth a worker on this machine (`opts` override the thresholds, tests). */
+function worthAWorker(files: number, opts: { parallelFrom?: number; minCores?: number }): boolean {
+  return files > 0 && files >= (opts.parallelFrom ?? PARALLEL_FROM) && availableParallelism() >= (opts.minCores ?? MIN_CORES);
+}
 /** A worker started ahead of the files it will analyze (startAnalysisWorker), or none. */
 export interface AnalysisHelper {
   worker?: Worker;
@@ -24,8 +35,8 @@ export interface AnalysisHelper {
  * counts them in its first directory walk): it then loads while the files are being read. The
  * helper is used by one analyzeFiles call, or dropped with stopAnalysisHelper.
  */
-export function startAnalysisHelper(expectedFiles: number, parallelFrom = PARALLEL_FROM): AnalysisHelper {
-  if (expectedFiles < parallelFrom || availableParallelism() < 2) return {};
+export function startAnalysisHelper(expectedFiles: number, thresholds: { parallelFrom?: number; minCores?: number } = {}): AnalysisHelper {
+  if (!worthAWorker(expectedFiles, thresholds)) return {};
   try {
     const worker = spawnWorker();
     worker.unref(); // never keeps the process alive; a result being awaited does
@@ -41,8 +52,9 @@ export function stopAnalysisHelper(helper: AnalysisHelper): void {
 }
 
 export interface AnalyzeOptions {
-  /** Overrides PARALLEL_FROM (tests). */
+  /** Override PARALLEL_FROM and MIN_CORES (tests). */
   parallelFrom?: number;
+  minCores?: number;
   /** A worker started ahead; used once. */
   helper?: AnalysisHelper;
   /** The files' parse-cache keys: the worker then also serializes its share under them (`serialized`). */
@@ -71,11 +83,11 @@ const none = Promise.resolve(undefined);
 /** Analyzes every file, over two threads when there are many. */
 export async function analyzeFiles(files: Buffer[], opts: AnalyzeOptions = {}): Promise<Analyzed> {
   const n = files.length;
-  const parallel = n > 0 && n >= (opts.parallelFrom ?? PARALLEL_FROM);
+  const parallel = worthAWorker(n, opts);
   let worker = opts.helper?.worker;
   if (opts.helper) opts.helper.worker = undefined; // used once
   if (!parallel) void worker?.terminate();
-  else worker ??= startAnalysisHelper(n, opts.parallelFrom).worker;
+  else worker ??= startAnalysisHelper(n, opts).worker;
   if (!parallel || !worker) return { analyzed: files.map(analyzeOne), byWorker: 0, serialized: none };
   const shared = { ...share(files), keys: opts.keys };
   const claim = new Int32Array(shared.next);

@@ -20,8 +20,9 @@ import { parseYamlFile } from './yaml-file.js';
 export interface LoadOptions {
   /** Directory of the persistent parse cache; no cache when omitted. */
   cacheDir?: string;
-  /** Analyze files over two threads from this many files to parse (analyze-parallel.ts); tests lower it. */
+  /** Analyze files over two threads from this many files to parse and this many cores (analyze-parallel.ts); tests lower them. */
   parallelFrom?: number;
+  minCores?: number;
   /** A worker thread started ahead (startAnalysisHelper), used when enough files need parsing and stopped otherwise. */
   helper?: AnalysisHelper;
 }
@@ -51,6 +52,7 @@ export async function loadManifests(source: Source, opts: LoadOptions = {}): Pro
   const contents = await readAll(missing.length, (k) => source.readFile(files[missing[k]].path));
   const fresh = await analyzeFiles(contents, {
     parallelFrom: opts.parallelFrom,
+    minCores: opts.minCores,
     helper: opts.helper,
     keys: opts.cacheDir ? missing.map((i) => files[i].blobSha) : undefined,
     // For a working tree: its tree hash and whether HEAD holds it, found while the worker parses.

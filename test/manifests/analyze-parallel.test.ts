@@ -30,7 +30,7 @@ test('files analyzed over two threads give the same manifests and diagnostics as
 
   const load = async (parallelFrom: number) => {
     const cacheDir = join(dir, '.boreas', `cache-${parallelFrom}`);
-    return loadManifests(await openSource({ repo: dir, cacheDir }), { parallelFrom, cacheDir });
+    return loadManifests(await openSource({ repo: dir, cacheDir }), { parallelFrom, minCores: 1, cacheDir });
   };
   const one = await load(Number.POSITIVE_INFINITY);
   const two = await load(1);
@@ -49,7 +49,7 @@ test('files analyzed over two threads give the same manifests and diagnostics as
   // and so is what it serialized for the parse cache.
   const bytes = readdirSync(join(dir, 'apps')).map((f) => readFileSync(join(dir, 'apps', f)));
   const keys = bytes.map((_, i) => `key-${i}`);
-  const byWorker = await analyzeFiles(bytes, { parallelFrom: 1, workerOnly: true, keys });
+  const byWorker = await analyzeFiles(bytes, { parallelFrom: 1, minCores: 1, workerOnly: true, keys });
   assert.equal(byWorker.byWorker, bytes.length, 'the worker analyzed every file');
   const expected = bytes.map(analyzeOne);
   assert.deepEqual(byWorker.analyzed, expected);
@@ -59,7 +59,7 @@ test('files analyzed over two threads give the same manifests and diagnostics as
 
   // Enough files that the worker posts them in several batches: every one arrives, in its place.
   const many = Array.from({ length: 1300 }, (_, i) => Buffer.from(app(`many-${i}`, `  replicas: ${i % 7}\n`)));
-  const batched = await analyzeFiles(many, { parallelFrom: 1, workerOnly: true });
+  const batched = await analyzeFiles(many, { parallelFrom: 1, minCores: 1, workerOnly: true });
   assert.equal(batched.byWorker, many.length);
   assert.deepEqual(batched.analyzed, many.map(analyzeOne));
 });
