@@ -1,23 +1,21 @@
 // An encrypted value (`valueFrom: {age: PATH}` or `{sops: {file: PATH, key}}`) names a file of the same
 // revision: a path relative to the manifests root, without "..", that exists. Checked without
 // decrypting anything, so `validate` and PR previews need no identity.
-import { climbs, docsWithSources, walkSecretSources } from './secret-sources.js';
+import { climbs, findSecretSources, type SecretSourceAt } from './secret-sources.js';
 import { finding, type Finding, type ManifestIndex } from './types.js';
 
 /** `repoFiles`: every file path of the revision (relative to the manifests root); unchecked when absent. */
-export function checkEncryptedFiles(index: ManifestIndex, repoFiles?: ReadonlySet<string>): Finding[] {
+export function checkEncryptedFiles(index: ManifestIndex, repoFiles?: ReadonlySet<string>, sources: SecretSourceAt[] = findSecretSources(index)): Finding[] {
   const out: Finding[] = [];
-  for (const doc of docsWithSources(index)) {
-    walkSecretSources(doc.manifest, [], (path, source) => {
-      const files: Array<[(string | number)[], unknown]> = [
-        [[...path, 'age'], source.age],
-        [[...path, 'sops', 'file'], source.sops?.file],
-      ];
-      for (const [at, file] of files) {
-        const problem = typeof file === 'string' ? checkPath(file, repoFiles) : undefined;
-        if (problem) out.push(finding(doc, at, problem));
-      }
-    });
+  for (const { doc, path, source } of sources) {
+    const files: Array<[() => (string | number)[], unknown]> = [
+      [() => [...path, 'age'], source.age],
+      [() => [...path, 'sops', 'file'], source.sops?.file],
+    ];
+    for (const [at, file] of files) {
+      const problem = typeof file === 'string' ? checkPath(file, repoFiles) : undefined;
+      if (problem) out.push(finding(doc, at(), problem));
+    }
   }
   return out;
 }

@@ -1,15 +1,13 @@
 // File paths in manifests are absolute, or relative without `..`: a relative path must never climb
 // out of the directory it is relative to (the instance dir, the manifests root).
-import { climbs, docsWithSources, walkSecretSources } from './secret-sources.js';
+import { climbs, findSecretSources, type SecretSourceAt } from './secret-sources.js';
 import { finding, type Finding, type ManifestIndex } from './types.js';
 
-export function checkFilePaths(index: ManifestIndex): Finding[] {
+export function checkFilePaths(index: ManifestIndex, sources: SecretSourceAt[] = findSecretSources(index)): Finding[] {
   const out: Finding[] = [];
-  for (const doc of docsWithSources(index)) {
-    walkSecretSources(doc.manifest, [], (path, source) => {
-      if (typeof source.file === 'string' && climbs(source.file))
-        out.push(finding(doc, [...path, 'file'], `path "${source.file}" must not contain ".." segments`));
-    });
+  for (const { doc, path, source } of sources) {
+    if (typeof source.file === 'string' && climbs(source.file))
+      out.push(finding(doc, [...path, 'file'], `path "${source.file}" must not contain ".." segments`));
   }
   for (const doc of index.applications.values()) {
     const spec = doc.manifest.spec;

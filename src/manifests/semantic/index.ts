@@ -7,6 +7,7 @@ import { checkEnvironments } from './environments.js';
 import { checkEncryptedFiles } from './encrypted-files.js';
 import { checkExecInput } from './exec-input.js';
 import { checkFilePaths } from './file-paths.js';
+import { findSecretSources } from './secret-sources.js';
 import { checkIngresses } from './ingress.js';
 import { checkPorts } from './ports.js';
 import { checkReferences } from './references.js';
@@ -23,6 +24,7 @@ export type { DocRef, Finding, ManifestDoc } from './types.js';
  */
 export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: BoreasKind; name: string }[] = [], repoFiles?: ReadonlySet<string>): Finding[] {
   const { index, findings } = buildIndex(docs, invalidNames);
+  const sources = findSecretSources(index); // one walk for the checks of secret sources
   return [
     ...findings,
     ...checkReferences(index),
@@ -30,8 +32,8 @@ export function checkSemantics(docs: ManifestDoc[], invalidNames: { kind: Boreas
     ...checkDependencyCycles(index),
     ...checkReleases(index),
     ...checkRuntimes(index),
-    ...checkFilePaths(index),
-    ...checkEncryptedFiles(index, repoFiles),
+    ...checkFilePaths(index, sources),
+    ...checkEncryptedFiles(index, repoFiles, sources),
     ...checkIngresses(index),
     ...checkPorts(index),
     ...checkExecInput(index),

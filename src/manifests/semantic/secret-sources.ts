@@ -41,6 +41,21 @@ export function walkSecretSources(value: unknown, path: (string | number)[], vis
   }
 }
 
+/** One secret source of a document, with its field path. */
+export interface SecretSourceAt {
+  doc: ManifestDoc;
+  path: (string | number)[];
+  source: SourceFields;
+}
+
+/** Every secret source of the index, in document order: one walk over every manifest, shared by the
+ *  checks that look at them (checkSemantics passes it to each). */
+export function findSecretSources(index: ManifestIndex): SecretSourceAt[] {
+  const out: SecretSourceAt[] = [];
+  for (const doc of docsWithSources(index)) walkSecretSources(doc.manifest, [], (path, source) => out.push({ doc, path, source }));
+  return out;
+}
+
 /** True when a relative path climbs out of the directory it is relative to. */
 export function climbs(path: string): boolean {
   return path.split(/[\\/]+/).includes('..');
