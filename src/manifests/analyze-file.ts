@@ -3,7 +3,7 @@
 import { fileError, fieldPath, type FileDiagnostic } from './diag.js';
 import { locate } from './positions.js';
 import { describeSchemaErrors, show } from './schema-messages.js';
-import { schemaKinds, validateAgainstSchema } from './schema-validator.js';
+import { isSchemaKind, validateAgainstSchema } from './schema-validator.js';
 import { parseYamlFile, type ParsedYamlFile } from './yaml-file.js';
 import { parseYamlFast } from './fast-yaml.js';
 
@@ -35,14 +35,13 @@ export interface AnalyzedFile {
 export function analyzeFileFast(bytes: Buffer): AnalyzedFile | undefined {
   const parsed = parseYamlFast(bytes);
   if (!parsed) return undefined;
-  const boreasKinds = new Set(schemaKinds());
   const docs: AnalyzedDoc[] = [];
   for (const { docIndex, line, col, value } of parsed) {
     const kind = typeof value.kind === 'string' ? value.kind : undefined;
     const meta = value.metadata as Record<string, unknown> | undefined;
     const name = meta && typeof meta === 'object' && typeof meta.name === 'string' ? meta.name : undefined;
     const analyzedDoc: AnalyzedDoc = { docIndex, line, col, value, kind, name };
-    if (kind && boreasKinds.has(kind)) {
+    if (kind && isSchemaKind(kind)) {
       if (validateAgainstSchema(kind, value).length > 0) return undefined;
       analyzedDoc.schemaDiagnostics = [];
     }
@@ -56,7 +55,6 @@ export function analyzeFile(bytes: Buffer): { analyzed: AnalyzedFile; parsed: Pa
   const parsed = parseYamlFile(bytes);
   const diagnostics = [...parsed.diagnostics];
   const docs: AnalyzedDoc[] = [];
-  const boreasKinds = new Set(schemaKinds());
   for (const doc of parsed.docs) {
     if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
       diagnostics.push(fileError(doc, `a manifest must be a mapping with apiVersion, kind, metadata and spec (got ${show(doc.value)})`));
@@ -67,7 +65,7 @@ export function analyzeFile(bytes: Buffer): { analyzed: AnalyzedFile; parsed: Pa
     const meta = value.metadata as Record<string, unknown> | undefined;
     const name = meta && typeof meta === 'object' && typeof meta.name === 'string' ? meta.name : undefined;
     const analyzedDoc: AnalyzedDoc = { docIndex: doc.docIndex, line: doc.line, col: doc.col, value, kind, name };
-    if (kind && boreasKinds.has(kind)) {
+    if (kind && isSchemaKind(kind)) {
       const manifest = `${kind}/${name ?? '?'}`;
       analyzedDoc.schemaDiagnostics = describeSchemaErrors(kind, validateAgainstSchema(kind, value)).map((p) =>
         fileError(locate(doc.document, parsed.lineCounter, p.at), p.message, { manifest, field: fieldPath(p.path, value) }),

@@ -64,6 +64,11 @@ export function schemaKinds(): string[] {
   return [...schemas().keys()];
 }
 
+/** Whether `kind` has a schema (a Boreas kind): per document, without building a list. */
+export function isSchemaKind(kind: string): boolean {
+  return schemas().has(kind);
+}
+
 /** Identifies the schema set, for cache keys; does not compile (a fully cached load never needs ajv). */
 export function schemasHash(): string {
   if (!hash) {
