@@ -153,9 +153,8 @@ function resultsOf(worker: Worker, shared: SharedFiles): { result: Promise<Worke
   });
   worker.once('error', failed);
   worker.once('exit', failed);
-  // Referenced while a result is awaited; the serialized copy alone never keeps the process alive.
+  // Referenced until its last message (callers await the serialized copy too); then stopped.
   worker.ref();
-  void result.then(() => worker.unref());
   worker.postMessage(shared);
   return { result, serialized };
 }
