@@ -9,6 +9,9 @@
 // every file once more is not counted in Boreas' peak; and the size's process keeps only the figures
 // of each step, not its results (a plan held for printing would count as Boreas' memory).
 // Wall times on a shared machine include waiting for a core: CPU time is printed beside them.
+// The children run this file bundled by esbuild the way `npm run build` bundles the CLI (into
+// dist/src/bench/, beside the CLI's own output), so time and memory are those of the shipped code,
+// not of tsx transpiling ~400 modules at load (BOREAS_BENCH_TSX=1 runs them under tsx instead).
 //
 //   node --import tsx scripts/bench/plan.ts [sizes...]     (default: 1000 10000)
 import { spawnSync } from 'node:child_process';
@@ -28,6 +31,7 @@ import type { Task, TaskResult } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { resolveSecret } from '../../src/secrets/index.js';
 import { buildDesired } from '../../src/desired/index.js';
+import { packageRoot } from '../../src/util/paths.js';
 
 const childSize = process.argv[2] === '--child' ? Number(process.argv[3]) : undefined;
 if (process.argv[2] === '--parse-floor') {
@@ -108,16 +112,40 @@ async function cpuTimed<T>(fn: () => Promise<T>): Promise<[number, number, T]> {
   return [ms, (d.user + d.system) / 1000, v];
 }
 
-if (childSize === undefined && process.argv[2] !== '--floor' && process.argv[2] !== '--parse-floor') {
-  // The parent: one child per size, and the floor child.
+/** Node arguments that run this benchmark file again with `args`: its bundle when there is one. */
+function childArgs(...args: string[]): string[] {
   const self = new URL(import.meta.url).pathname;
-  const floor = spawnSync(process.execPath, ['--import', 'tsx', self, '--floor'], { encoding: 'utf8' });
-  console.log(`peak RSS floor (same modules loaded, nothing done): ${floor.stdout.trim()}`);
+  if (!self.endsWith('.ts')) return [self, ...args];
+  return process.env.BOREAS_BENCH_TSX === '1' ? ['--import', 'tsx', self, ...args] : [join(packageRoot, 'dist', 'src', 'bench', 'plan.js'), ...args];
+}
+
+if (childSize === undefined && process.argv[2] !== '--floor' && process.argv[2] !== '--parse-floor') {
+  // The parent: bundles this file, then one child per size, and the floor child.
+  if (process.env.BOREAS_BENCH_TSX !== '1') await bundleSelf();
+  const floor = spawnSync(process.execPath, childArgs('--floor'), { encoding: 'utf8' });
+  console.log(`peak RSS floor (same modules loaded, nothing done): ${floor.stdout.trim()}   (${process.env.BOREAS_BENCH_TSX === '1' ? 'under tsx' : 'bundled as the CLI is'})`);
   for (const n of sizes.length ? sizes : [1000, 10000]) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', String(n)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, childArgs('--child', String(n)), { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
   process.exit(0);
+}
+
+/** This file as one ES module, bundled with the options scripts/build.mjs gives the CLI. */
+async function bundleSelf(): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: packageRoot,
+    entryPoints: [new URL(import.meta.url).pathname],
+    outfile: join(packageRoot, 'dist', 'src', 'bench', 'plan.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['better-sqlite3', 'pg', 'pg-native', 'dockerode', 'ssh2', 'cpu-features', 'kubernetes-models', '@kubernetes/client-node', 'esbuild', 'tsx'],
+    banner: { js: "import { createRequire as __boreasCreateRequire } from 'node:module'; const require = __boreasCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
 }
 if (process.argv[2] === '--floor') {
   console.log(mb());
@@ -130,8 +158,7 @@ for (const n of sizes) {
     const repo = join(dir, 'repo');
     generate(repo, n);
     const files = (readdirSync(repo, { recursive: true }) as string[]).filter((f) => f.endsWith('.yaml'));
-    const self = new URL(import.meta.url).pathname;
-    const floorRun = spawnSync(process.execPath, ['--import', 'tsx', self, '--parse-floor', repo, ...files], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const floorRun = spawnSync(process.execPath, childArgs('--parse-floor', repo, ...files), { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (floorRun.status !== 0) throw new Error(`parse floor child failed: ${floorRun.stderr}`);
     const floorMs = Number(floorRun.stdout.trim());
     const target = new MemoryTarget('local');

@@ -3,18 +3,13 @@
 // same work dir): a task key seen before is answered from the record and not run again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isSameProcessAlive } from '../../src/runtime/process/proc-stat.js';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentProcess, agentDirs, call, inProcessAgent } from '../helpers/agent.js';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** Running (a zombie the agent has not reaped yet is stopped: kill(pid, 0) would still succeed on it). */
+const alive = (pid: number) => isSameProcessAlive(pid);
 
 function instanceSpec(instance: string, script: string, state: 'Running' | 'Stopped' = 'Running') {
   return {
