@@ -12,7 +12,7 @@
 // --cpu-prof DIR runs the daemon under `node --cpu-prof` and leaves its .cpuprofile in DIR (written
 // when the daemon exits at the end); the soak cycles are its last `cycles × resync` of samples.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,12 @@ const resyncText = flag('resync', '10s');
 const resyncMs = Number.parseFloat(resyncText) * (resyncText.endsWith('ms') ? 1 : 1000);
 const cycles = Number(flag('cycles', '60'));
 const cpuProfDir = flag('cpu-prof', '');
-const cli = join(packageRoot, 'src', 'cli', 'main.ts');
-const agentMain = join(packageRoot, 'src', 'cli', 'agent-main.ts');
+// The shipped bundle (`npm run build`) when there is one, as users run it; else the sources through tsx.
+const built = existsSync(join(packageRoot, 'dist', 'src', 'cli', 'main.js'));
+const cli = built ? join(packageRoot, 'dist', 'src', 'cli', 'main.js') : join(packageRoot, 'src', 'cli', 'main.ts');
+const agentMain = built ? join(packageRoot, 'dist', 'src', 'cli', 'agent-main.js') : join(packageRoot, 'src', 'cli', 'agent-main.ts');
+/** Node arguments that run `entry`: directly when bundled, through tsx when it is a source file. */
+const runArgs = (entry: string) => (entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry]);
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const children: ChildProcess[] = [];
@@ -59,9 +63,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Spawns a node child running `entry` through tsx; resolves with the first stdout match of `ready`. */
+/** Spawns a node child running `entry` (bundled, or through tsx); resolves with the first stdout match of `ready`. */
 function start(entry: string, argv: string[], ready: RegExp, what: string): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...argv], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...runArgs(entry), ...argv], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   let err = '';
@@ -115,7 +119,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const workDirs: string[] = [];
 
 async function main(): Promise<void> {
-  console.log(`daemon soak: ${apps} applications on ${agents} agents, resync ${resyncMs} ms, ${cycles} cycles`);
+  console.log(
+    `daemon soak: ${apps} applications on ${agents} agents, resync ${resyncMs} ms, ${cycles} cycles (${built ? 'the bundled CLI' : 'sources under tsx'})`,
+  );
   // 1. The agents, one per loopback address.
   const nodes: string[] = [];
   await Promise.all(
@@ -181,9 +187,7 @@ async function main(): Promise<void> {
     process.execPath,
     [
       ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
-      '--import',
-      'tsx',
-      cli,
+      ...runArgs(cli),
       'daemon',
       '--repo',
       repo,

@@ -123,7 +123,9 @@ if (childSize === undefined && process.argv[2] !== '--floor' && process.argv[2] 
   // The parent: bundles this file, then one child per size, and the floor child.
   if (process.env.BOREAS_BENCH_TSX !== '1') await bundleSelf();
   const floor = spawnSync(process.execPath, childArgs('--floor'), { encoding: 'utf8' });
-  console.log(`peak RSS floor (same modules loaded, nothing done): ${floor.stdout.trim()}   (${process.env.BOREAS_BENCH_TSX === '1' ? 'under tsx' : 'bundled as the CLI is'})`);
+  console.log(
+    `peak RSS floor (same modules loaded, nothing done): ${floor.stdout.trim()}   (${process.env.BOREAS_BENCH_TSX === '1' ? 'under tsx' : 'bundled as the CLI is'})`,
+  );
   for (const n of sizes.length ? sizes : [1000, 10000]) {
     const r = spawnSync(process.execPath, childArgs('--child', String(n)), { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
@@ -136,8 +138,12 @@ async function bundleSelf(): Promise<void> {
   const { build } = await import('esbuild');
   await build({
     absWorkingDir: packageRoot,
-    entryPoints: [new URL(import.meta.url).pathname],
-    outfile: join(packageRoot, 'dist', 'src', 'bench', 'plan.js'),
+    // Split as the CLI is (dynamic imports stay chunks loaded on use); the analysis worker sits where
+    // the chunks look for it (../manifests/ from chunks/), as in the CLI's own dist/src.
+    entryPoints: { plan: new URL(import.meta.url).pathname, 'manifests/analyze-worker': 'src/manifests/analyze-worker.ts' },
+    outdir: join(packageRoot, 'dist', 'src', 'bench'),
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     bundle: true,
     format: 'esm',
     platform: 'node',
