@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InstanceSpec } from '../../src/model/machine-specs.js';
 import { readRecord } from '../../src/runtime/state/instance-state.js';
+import { isSameProcessAlive } from '../../src/runtime/process/proc-stat.js';
 
 const cleanups = new WeakMap<TestContext, (() => unknown)[]>();
 
@@ -80,13 +81,9 @@ export function killGroup(pid: number): void {
   }
 }
 
+/** Running: a zombie not reaped yet counts as gone (kill(pid, 0) would still succeed on it). */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isSameProcessAlive(pid);
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000): Promise<T> {
