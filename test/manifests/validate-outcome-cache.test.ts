@@ -1,4 +1,4 @@
-// `boreas validate`'s stored outcome (src/cli/commands/validate-outcome-cache.ts), through the real
+// `boreas validate`'s stored outcome (src/engine/validate-outcome-cache.ts), through the real
 // CLI: an unchanged working tree is answered from it, and every change a user can make (an edit
 // keeping the size and even the modification time, a touch, an added or removed file, a commit)
 // makes the next run validate the files again. To see which path answered, a test plants a marker

@@ -15,7 +15,7 @@ import type { RawFlags } from '../../util/options/resolve.js';
 import { addCommonOptions, sessionFlags } from '../options.js';
 import type { SetExit } from './types.js';
 import { safeText, terminalJson } from '../../util/terminal-text.js';
-import { readOutcome, saveOutcome, type ValidateOutcome } from './validate-outcome-cache.js';
+import { readOutcome, saveOutcome, type ValidateOutcome } from '../../engine/validate-outcome-cache.js';
 
 export function registerValidate(program: Command, setExit: SetExit): void {
   const cmd = program

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from '../../model/diagnostic.js';
-import type { ResolvedRevision } from '../../source/source.js';
-import { mkdirPrivate, writeFilePrivate } from '../../util/private-files.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { ResolvedRevision } from '../source/source.js';
+import { mkdirPrivate, writeFilePrivate } from '../util/private-files.js';
 
 /** What validate prints, from a full load or from the cache. */
 export interface ValidateOutcome {
