@@ -39,8 +39,9 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   // Two signals: `opts.signal` stops new work at once; running tasks are aborted only after the grace.
   const hard = graceAfter(opts.signal, opts.graceMs ?? 10_000);
   const batch = new CommitBatch(store);
-  // A task whose verdict waits for its group commit gives its slot to the next task (so one commit
-  // carries many verdicts), but only so many may wait: bounded work applied and not yet recorded.
+  // A task whose successful verdict waits for its group commit gives its slot to the next task (so
+  // one commit carries many verdicts), but only so many may wait: bounded work applied and not yet
+  // recorded (after a kill -9, at most that many idempotent applies are repeated by the next run).
   // Dependents still start only once the verdict committed (finish runs after the commit).
   const maxUncommitted = Math.max(256, concurrency * 16);
   let active = 0;
@@ -54,7 +55,7 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
   const runCtx = {
     store,
     runId: opts.runId,
-    commit: (fn: (tx: Store) => Promise<void>) => batch.write(fn),
+    commit: (fn: (tx: Store) => Promise<void>, _state: TaskRunResult['state']) => batch.write(fn),
     log,
     retry: { ...defaultRetryPolicy, ...opts.retries },
     healthTimeoutMs: opts.healthTimeoutMs ?? 60_000,
@@ -147,9 +148,11 @@ export async function executeTasks(tasks: Task[], opts: ExecuteOptions): Promise
     }
     e.active = true;
     active++;
-    const commit = (fn: (tx: Store) => Promise<void>) => {
+    const commit = (fn: (tx: Store) => Promise<void>, state: TaskRunResult['state']) => {
       const committed = batch.write(fn);
-      release(e);
+      // A failure keeps its slot until finish() has counted it: a release past its failure threshold
+      // must not start another task in the meantime.
+      if (state === 'succeeded') release(e);
       return committed;
     };
     const p: Promise<void> = runTask(e.task, e.owner, { ...runCtx, commit })

@@ -28,8 +28,12 @@ export interface TaskRunContext {
   emit(ev: ExecutorEvent): void;
   /** The run the verdicts are recorded under. */
   runId: number;
-  /** Runs a verdict's writes in a transaction (the executor's group commit); default store.transaction. */
-  commit?(fn: (tx: Store) => Promise<void>): Promise<void>;
+  /**
+   * Runs a verdict's writes in a transaction (the executor's group commit); default store.transaction.
+   * `state` is the verdict's: the executor lets only a success give up its concurrency slot before
+   * the commit (a failure must be counted against a release's threshold before the next task starts).
+   */
+  commit?(fn: (tx: Store) => Promise<void>, state: TaskRunResult['state']): Promise<void>;
 }
 
 export interface TaskRunResult {
@@ -43,7 +47,7 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
   const { store } = ctx;
   const ref = { key: task.key, resourceId: task.resourceId, owner, action: task.action };
   const log = ctx.log.child({ task: task.key.slice(0, 12), resource: task.resourceId, action: task.action });
-  const commit = ctx.commit ?? ((fn: (tx: Store) => Promise<void>) => store.transaction(fn));
+  const commit = ctx.commit ?? ((fn: (tx: Store) => Promise<void>, _state: TaskRunResult['state']) => store.transaction(fn));
   const attempts: AttemptInput[] = [];
   const verdict = (tx: Store, v: Omit<TaskVerdict, 'attempts'>) => tx.finishTask(task, ctx.runId, owner, { ...v, attempts });
 
@@ -108,11 +112,14 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
         // The change reached the target: it enters the inventory so prune can still find it, and it
         // is unsettled: the next plan repairs it (an idempotent ensure plus this wait) until healthy.
         attempts.push({ outcome: 'failed', message: waited.message, startedAt, finishedAt: new Date().toISOString() });
-        await commit(async (tx) => {
-          await verdict(tx, interrupted ? { state: 'cancelled', message: waited.message } : { state: 'failed', outcome: 'failed', message: waited.message });
-          await tx.recordApplied(task.resource, task.key, task.revision);
-          await tx.setKv(UNSETTLED, task.resourceId, waited.message ?? 'not healthy');
-        });
+        await commit(
+          async (tx) => {
+            await verdict(tx, interrupted ? { state: 'cancelled', message: waited.message } : { state: 'failed', outcome: 'failed', message: waited.message });
+            await tx.recordApplied(task.resource, task.key, task.revision);
+            await tx.setKv(UNSETTLED, task.resourceId, waited.message ?? 'not healthy');
+          },
+          interrupted ? 'cancelled' : 'failed',
+        );
         return interrupted
           ? { state: 'cancelled', message: waited.message, attempts: attempt }
           : { state: 'failed', outcome: 'failed', message: waited.message, attempts: attempt };
@@ -129,7 +136,7 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
         // Tombstone: a later re-create of the same content must not reuse the first create's key.
         await tx.setKv(TOMBSTONES, task.resourceId, task.key);
       } else await tx.recordApplied(task.resource, task.key, task.revision);
-    });
+    }, 'succeeded');
     log.debug('task succeeded', { outcome, attempts: attempt });
     return { state: 'succeeded', outcome, message, attempts: attempt };
   }
@@ -137,18 +144,18 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
   async function failNow(message: string): Promise<TaskRunResult> {
     const now = new Date().toISOString();
     attempts.push({ outcome: 'failed', message, startedAt: now, finishedAt: now });
-    await commit((tx) => verdict(tx, { state: 'failed', outcome: 'failed', message }));
+    await commit((tx) => verdict(tx, { state: 'failed', outcome: 'failed', message }), 'failed');
     return { state: 'failed', outcome: 'failed', message, attempts: 1 };
   }
 
   async function fail(message: string, made: number): Promise<TaskRunResult> {
-    await commit((tx) => verdict(tx, { state: 'failed', outcome: 'failed', message }));
+    await commit((tx) => verdict(tx, { state: 'failed', outcome: 'failed', message }), 'failed');
     log.warn('task failed', { error: message, attempts: made });
     return { state: 'failed', outcome: 'failed', message, attempts: made };
   }
 
   async function cancel(message: string, made: number): Promise<TaskRunResult> {
-    await commit((tx) => verdict(tx, { state: 'cancelled', message }));
+    await commit((tx) => verdict(tx, { state: 'cancelled', message }), 'cancelled');
     return { state: 'cancelled', message, attempts: made };
   }
 }

@@ -3,7 +3,9 @@
 // Boreas code hash, so validating an unchanged repository again reads one small file instead of
 // every manifest. The file lives in the private cache dir (0600 in 0700) and is only a cache: a
 // truncated, corrupted, tampered (checksum), foreign-owned or group/world-accessible file, or one
-// of another shape, is ignored and everything is validated again; it can never skip an error.
+// of another shape, is ignored and everything is validated again; it can never skip an error. The
+// checksum catches corruption only (it is not keyed): what keeps others out is the owner and mode
+// check and a key made of inodes and change times nobody else can predict.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,11 +64,20 @@ export function readOutcome(cacheDir: string, slot: string, key: string): Valida
   }
 }
 
-/** Stores `outcome` for `slot` under `key`, replacing what was there (write-then-rename, 0600). */
+/**
+ * Stores `outcome` for `slot` under `key`, replacing what was there (write-then-rename, 0600). Best
+ * effort: a cache dir that cannot be written (read-only, full, owned by root after a `sudo` run, a
+ * file where the directory should be) only means the next run validates in full; the outcome of this
+ * run is printed all the same.
+ */
 export function saveOutcome(cacheDir: string, slot: string, key: string, outcome: ValidateOutcome): void {
   const body = JSON.stringify({ format: FORMAT, key, outcome });
-  mkdirPrivate(join(cacheDir, DIR));
-  writeFilePrivate(fileFor(cacheDir, slot), `${sha256(body)}\n${body}`);
+  try {
+    mkdirPrivate(join(cacheDir, DIR));
+    writeFilePrivate(fileFor(cacheDir, slot), `${sha256(body)}\n${body}`);
+  } catch {
+    // Only a cache (see above).
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

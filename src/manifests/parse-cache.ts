@@ -106,9 +106,14 @@ export function openParseCache(dir: string | undefined, schemasHash: string): Pa
         for (const k of s.keys) kept.delete(k);
         segments.push(s.bytes);
       }
-      // Parsed repository content: private to this user (0600 in a 0700 dir).
-      mkdirPrivate(dir);
-      writeFilePrivate(join(dir, FILE), serialize({ format: FORMAT, schemas: schemasHash, entries: kept, segments } satisfies CacheFile));
+      // Parsed repository content: private to this user (0600 in a 0700 dir). Best effort: a cache
+      // dir that cannot be written only makes the next load parse again; this load's result stands.
+      try {
+        mkdirPrivate(dir);
+        writeFilePrivate(join(dir, FILE), serialize({ format: FORMAT, schemas: schemasHash, entries: kept, segments } satisfies CacheFile));
+      } catch {
+        // Only a cache (see above).
+      }
     },
   };
 }

@@ -277,6 +277,22 @@ test('release batches run one after another; failures beyond the threshold cance
   assert.ok(events.some((e) => e.type === 'owner-stopped' && e.owner === 'api' && e.failed === 1 && e.threshold === 0));
 });
 
+test('a failure stops its release before the next task of the batch starts (its slot is kept until it is counted)', async (t) => {
+  // 400 failing tasks in one batch, threshold 0, concurrency 4: only the first wave may run. A task
+  // that gave its slot away while its failed verdict waited for the group commit let the executor
+  // start one more task per slot before the failure was counted (8 applied instead of 4).
+  const failing = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`api-${i}`, { outcome: 'failed' as const }]));
+  const { target, run } = setup(t, failing);
+  const summary = await run(
+    Array.from({ length: 400 }, (_, i) => batched('api', `api-${i}`, 0)),
+    { concurrency: 4 },
+  );
+  const applied = Array.from({ length: 400 }, (_, i) => target.callsFor(`api-${i}`).length).reduce((a, b) => a + b, 0);
+  assert.equal(applied, 4, 'only the tasks already running when the first failure came in were applied');
+  assert.deepEqual([summary.failed, summary.cancelled], [4, 396]);
+  assert.deepEqual(summary.stoppedOwners, ['api']);
+});
+
 test('failures within the threshold let the release continue', async (t) => {
   const { target, run } = setup(t, { 'api-1': { outcome: 'failed' } });
   const tasks = [batched('api', 'api-0', 0), batched('api', 'api-1', 1), batched('api', 'api-2', 2)];

@@ -142,3 +142,16 @@ test('a tampered, truncated or group-readable stored outcome is ignored', async 
   assert.ok(!(await validate()).stdout.includes('MARKER'), 'a file others may read (or write) is not trusted');
   assert.equal(statSync(file).mode & 0o777, 0o600, 'and it is written again private');
 });
+
+test('a cache dir that cannot be written does not change the verdict: valid, exit 0, no stack trace', async (t) => {
+  const { repo } = await setup(t);
+  // A file where the outcome's directory should be (as a read-only or root-owned cache dir would be).
+  mkdirSync(join(repo.dir, '.boreas', 'cache'), { mode: 0o700 });
+  writeFileSync(join(repo.dir, '.boreas', 'cache', 'validate-outcome'), 'not a directory');
+  for (let run = 0; run < 2; run++) {
+    const r = await runCli(['validate', '--repo', repo.dir, '--state', join(repo.dir, '.boreas', 'state.db')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^valid: 2 manifest\(s\) in 2 file\(s\)/m);
+    assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
+  }
+});
