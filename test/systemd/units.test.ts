@@ -37,6 +37,8 @@ function forTest(unit: string, root: string, bin: string, log: string): string {
     .replace('[Service]\n', `[Service]\nStandardOutput=append:${log}\nStandardError=append:${log}\n`);
   // A checkout under a home directory must stay readable for ExecStart (the shipped value is `yes`).
   if (/^\/(root|home|run\/user)(\/|$)/.test(packageRoot)) text = text.replace('ProtectHome=yes', 'ProtectHome=read-only');
+  // A checkout under /tmp or /var/tmp would vanish behind PrivateTmp=: bind it into the namespace, read-only.
+  if (/^\/(var\/)?tmp\//.test(packageRoot)) text = text.replace('[Service]\n', `[Service]\nBindReadOnlyPaths=${packageRoot}\n`);
   return text;
 }
 
