@@ -12,11 +12,12 @@
 // --cpu-prof DIR runs the daemon under `node --cpu-prof` and leaves its .cpuprofile in DIR (written
 // when the daemon exits at the end); the soak cycles are its last `cycles × resync` of samples.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
+import { killInstances } from '../../test/helpers/agent.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => {
@@ -308,22 +309,7 @@ async function cleanup(): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   // The agents leave their instances running on purpose (an agent restart must not stop apps): stop them here.
-  for (const w of workDirs) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(join(w, 'instances'));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      try {
-        const pid = JSON.parse(readFileSync(join(w, 'instances', n, 'state.json'), 'utf8')).pid as number | undefined;
-        if (pid) process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone already */
-      }
-    }
-  }
+  for (const w of workDirs) killInstances(w);
   rmSync(dir, { recursive: true, force: true });
 }
 

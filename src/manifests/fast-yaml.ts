@@ -12,7 +12,7 @@
 // test/manifests/fast-yaml.test.ts compares both paths on every fixture and example.
 import { isUtf8 } from 'node:buffer';
 import jsYaml from 'js-yaml';
-import { MAX_DEPTH, MAX_FILE_BYTES } from './limits.js';
+import { flowDepthOffset, MAX_DEPTH, MAX_FILE_BYTES } from './limits.js';
 
 /** One non-empty document: its index among all documents of the file and where its content starts. */
 export interface FastDoc {
@@ -81,7 +81,7 @@ export function parseYamlFast(bytes: Buffer): FastDoc[] | undefined {
   if (bytes.length > MAX_FILE_BYTES || bytes.indexOf(0) >= 0 || !isUtf8(bytes)) return undefined;
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (REFUSED.test(text) || text.includes('\r') || flowTooDeep(text)) return undefined;
+  if (REFUSED.test(text) || text.includes('\r') || flowDepthOffset(text) >= 0) return undefined;
   let values: unknown[];
   try {
     values = jsYaml.loadAll(text, undefined, { schema: CORE });
@@ -128,17 +128,6 @@ function documentStarts(text: string): ({ line: number; col: number } | undefine
   // A file without content has no document at all; a trailing marker opens an empty one.
   if (!sawMarker && starts[0] === undefined) return [];
   return starts;
-}
-
-function flowTooDeep(text: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_DEPTH) return true;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
-  }
-  return false;
 }
 
 /** Whether a collection nests MAX_DEPTH deep (recursion stops there, so the stack stays small). */

@@ -5,6 +5,20 @@
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Deepest collection nesting accepted; real manifests rarely exceed 15. */
 export const MAX_DEPTH = 64;
+/** Offset where `[`/`{` nesting first exceeds MAX_DEPTH, or -1. Both parsers run it first: the
+ *  yaml parser itself exhausts memory on a few thousand nested brackets. Brackets inside quoted
+ *  strings are counted too, which can only over-count on absurd input. */
+export function flowDepthOffset(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return -1;
+}
+
 /** Passed to yaml's toJS: alias expansions beyond this are treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
 

@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { LineCounter, parseAllDocuments, isCollection, isPair, type Document, type YAMLError } from 'yaml';
 import { fileError, type FileDiagnostic } from './diag.js';
-import { MAX_ALIAS_COUNT, MAX_DEPTH, MAX_FILE_BYTES } from './limits.js';
+import { flowDepthOffset, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_FILE_BYTES } from './limits.js';
 
 /** One non-empty, well-formed document of a file. */
 export interface YamlDoc {
@@ -118,20 +118,6 @@ function keyAt(text: string, offset: number): string {
     .split(/:(\s|$)/)[0]
     .replace(/^["']|["']$/g, '')
     .trim();
-}
-
-/** Offset where `[`/`{` nesting first exceeds MAX_DEPTH, or -1. Runs before parsing because the
- *  yaml parser itself exhausts memory on a few thousand nested brackets. Brackets inside quoted
- *  strings are counted too, which can only over-count on absurd input. */
-function flowDepthOffset(text: string): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_DEPTH) return i;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
-  }
-  return -1;
 }
 
 /** Offset of the first collection nested deeper than MAX_DEPTH (block style), iteratively. */
