@@ -4,11 +4,10 @@
 // of what it applied (hash and locator), so drift is judged against what was really written here.
 // Health is part of every observation (an instance runs its health check, a site is probed through
 // nginx), so the controller's verdict never rests on an earlier run's health.
-import { stat } from 'node:fs/promises';
 import type { HealthCheckSpec } from '../model/machine-specs.js';
 import type { Health, ObservedResource } from '../model/resource.js';
 import type { ObserveItem, ResourceLocator } from '../protocol/observe.js';
-import { fileContentHash } from '../runtime/files/index.js';
+import { fileContentHash, readWithMode } from '../runtime/files/index.js';
 import { runHealthCheck } from '../runtime/health/index.js';
 import { probeNginxSite, readServedCertificateFingerprint } from '../runtime/nginx/index.js';
 import { instanceDir } from '../runtime/paths.js';
@@ -120,15 +119,15 @@ async function observeFiles(item: ObserveItem, loc: ResourceLocator, recordedHas
   let present = 0;
   const hashes: string[] = [];
   for (const f of files) {
-    const have = await fileContentHash(f.path);
+    const have = readWithMode(f.path);
     if (have === undefined) {
       drift.push(`${f.path} is missing`);
       continue;
     }
     present++;
-    hashes.push(have.slice(0, 16));
-    if (f.contentHash && have !== f.contentHash) drift.push(`${f.path} was edited on disk`);
-    const mode = (await stat(f.path)).mode & 0o7777;
+    hashes.push(have.hash.slice(0, 16));
+    if (f.contentHash && have.hash !== f.contentHash) drift.push(`${f.path} was edited on disk`);
+    const mode = have.mode;
     if (typeof f.mode === 'number' && mode !== f.mode)
       drift.push(`${f.path} has mode ${mode.toString(8).padStart(4, '0')}, want ${f.mode.toString(8).padStart(4, '0')}`);
   }

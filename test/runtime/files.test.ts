@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assertAllowedPath, observeFile, writeFileAtomic } from '../../src/runtime/files/index.js';
+import { assertAllowedPath, ensureFileBeneath, observeFile, writeFileAtomic } from '../../src/runtime/files/index.js';
 import { tempDir } from './helpers.js';
 
 test('writeFileAtomic creates parents, applies the exact mode and leaves no temp file', async (t) => {
@@ -75,4 +75,41 @@ test('observeFile compares content hash and mode with the desired file', async (
   writeFileSync(path, '{"edited":true}');
   assert.deepEqual((await observeFile(path, { content: '{}', mode: '0640' })).drift, [`${path} was edited on disk`]);
   assert.deepEqual((await observeFile(path, { content: '{"edited":true}', mode: '0600' })).drift, [`${path} has mode 0640, want 0600`]);
+});
+
+test('ensureFileBeneath writes only what differs, and refuses a path through a symlink out of the root without creating anything', async (t) => {
+  const dir = tempDir(t);
+  const root = join(dir, 'root');
+  const outside = join(dir, 'outside');
+  mkdirSync(join(root, 'conf'), { recursive: true });
+  mkdirSync(outside);
+  const file = join(root, 'conf', 'app.conf');
+
+  assert.equal((await ensureFileBeneath(file, [root], 'a=1\n', 0o640)).found, 'absent');
+  assert.equal(readFileSync(file, 'utf8'), 'a=1\n');
+  assert.equal(statSync(file).mode & 0o7777, 0o640);
+  const ino = statSync(file).ino;
+
+  // Unchanged: not rewritten (same inode: no temp file renamed over it).
+  const same = await ensureFileBeneath(file, [root], 'a=1\n', 0o640);
+  assert.equal(same.found, 'same');
+  assert.equal(same.real, file);
+  assert.equal(statSync(file).ino, ino);
+
+  // A mode change alone, then a content change, are both written.
+  assert.equal((await ensureFileBeneath(file, [root], 'a=1\n', 0o600)).found, 'different');
+  assert.equal(statSync(file).mode & 0o7777, 0o600);
+  assert.equal((await ensureFileBeneath(file, [root], 'a=2\n', 0o600)).found, 'different');
+  assert.equal(readFileSync(file, 'utf8'), 'a=2\n');
+  assert.deepEqual(readdirSync(join(root, 'conf')), ['app.conf']);
+
+  // New directories are created for a new file.
+  assert.equal((await ensureFileBeneath(join(root, 'new', 'deep', 'x.conf'), [root], 'x', 0o644)).found, 'absent');
+  assert.equal(readFileSync(join(root, 'new', 'deep', 'x.conf'), 'utf8'), 'x');
+
+  // root/escape -> outside: refused before sub/ is created there or anywhere.
+  symlinkSync(outside, join(root, 'escape'));
+  await assert.rejects(ensureFileBeneath(join(root, 'escape', 'sub', 'y.conf'), [root], 'y', 0o644), /outside the allowed roots/);
+  assert.deepEqual(readdirSync(outside), []);
+  assert.deepEqual(readdirSync(root).sort(), ['conf', 'escape', 'new']);
 });

@@ -3,7 +3,7 @@
 // read, write, chown and removal then resolves its path again beneath the root (runtime/files
 // confined.ts), so a symlink swapped in between cannot redirect it.
 import { mkdirSync } from 'node:fs';
-import { checkBeneath, chownBeneath, parseMode, readFileBeneath, removeEmptyParents, removeFileBeneath, writeFileBeneath } from '../../runtime/files/index.js';
+import { checkBeneath, chownBeneath, ensureFileBeneath, parseMode, removeEmptyParents, removeFileBeneath } from '../../runtime/files/index.js';
 import { sha256 } from '../../util/hash.js';
 import { isAbsolute } from 'node:path';
 import { UserError } from '../../model/errors.js';
@@ -11,11 +11,10 @@ import { instanceDir, instancesRoot, resolveInstanceFilePath } from '../../runti
 import type { AgentContext } from '../context.js';
 import type { TaskHandlers } from './types.js';
 
-/** A file task's path and the roots it must stay beneath, checked (the real path returned). */
+/** A file task's path and the roots it must stay beneath. */
 interface Confined {
   path: string;
   roots: string[];
-  real: string;
 }
 
 /**
@@ -29,30 +28,31 @@ function checkedPath(ctx: AgentContext, path: string, instance: string | undefin
     const root = instancesRoot(ctx.config.workDir);
     mkdirSync(root, { recursive: true });
     const abs = resolveInstanceFilePath(ctx.config.workDir, instance, path);
-    return { path: abs, roots: [root], real: checkBeneath(abs, [root]) };
+    return { path: abs, roots: [root] };
   }
-  const roots = [...ctx.config.allowedRoots, ...extraRoots];
-  return { path, roots, real: checkBeneath(path, roots) };
+  return { path, roots: [...ctx.config.allowedRoots, ...extraRoots] };
+}
+
+/** Checks every path before the first is acted on, so a refused one leaves the node untouched. */
+function checkAll(targets: Confined[]): void {
+  for (const t of targets) checkBeneath(t.path, t.roots);
 }
 
 const applyConfigFiles: TaskHandlers['ApplyConfigFiles'] = async (ctx, { files }) => {
   const targets = files.map((f) => checkedPath(ctx, f.path, f.instance));
+  // A single file's write resolves, and so checks, its own path before it writes anything.
+  if (targets.length > 1) checkAll(targets);
   let created = 0;
   let changed = 0;
   const locators: Array<{ path: string; contentHash: string; mode: number }> = [];
   for (const [i, f] of files.entries()) {
     const { path, roots } = targets[i];
     const mode = parseMode(f.mode, 0o644);
-    const want = sha256(f.content);
-    const had = readFileBeneath(path, roots);
-    let real = targets[i].real;
-    if (!had || sha256(had.content) !== want || had.mode !== mode) {
-      real = await writeFileBeneath(path, roots, f.content, mode);
-      if (had === undefined) created++;
-      else changed++;
-    }
+    const { real, found } = await ensureFileBeneath(path, roots, f.content, mode);
+    if (found === 'absent') created++;
+    else if (found === 'different') changed++;
     if (f.owner || f.group) await chownBeneath(path, roots, f.owner, f.group);
-    locators.push({ path: real, contentHash: want, mode });
+    locators.push({ path: real, contentHash: sha256(f.content), mode });
   }
   const outcome = created + changed === 0 ? 'unchanged' : created === files.length ? 'created' : 'configured';
   return { outcome, message: `${files.length} file(s): ${created} created, ${changed} updated`, locator: { files: locators } };
@@ -60,6 +60,7 @@ const applyConfigFiles: TaskHandlers['ApplyConfigFiles'] = async (ctx, { files }
 
 const removeFiles: TaskHandlers['RemoveFiles'] = async (ctx, { paths, instance }) => {
   const targets = paths.map((p) => checkedPath(ctx, p, instance, [ctx.config.nginxConfDir, ctx.config.nginxCertDir]));
+  checkAll(targets);
   let removed = 0;
   for (const [i, t] of targets.entries()) {
     if (!removeFileBeneath(t.path, t.roots)) continue;

@@ -48,13 +48,22 @@ function outside(original: string, resolved: string, roots: string[]): UserError
 function pickRoot(abs: string, roots: string[]): { root: string; parts: string[] } | undefined {
   for (const r of roots) {
     const given = resolve(r);
-    const real = existsSync(given) ? realpathSync(given) : given;
+    const real = realOrGiven(given);
     for (const base of [given, real]) {
       if (!inside(abs, base)) continue;
       return { root: real, parts: relative(base, abs).split(sep).filter(Boolean) };
     }
   }
   return undefined;
+}
+
+/** The root's real path (one realpath(3) call, not a walk in JS); as given when it cannot be resolved (not there yet). */
+function realOrGiven(given: string): string {
+  try {
+    return realpathSync.native(given);
+  } catch {
+    return given;
+  }
 }
 
 function openDir(path: string): number {

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../model/errors.js';
 import { parseMode } from './atomic.js';
-import { at, fdPath, resolveBeneath } from './beneath.js';
+import { at, type Beneath, fdPath, resolveBeneath } from './beneath.js';
 
 const fsyncAsync = promisify(fsync);
 
@@ -87,8 +87,48 @@ export async function writeFileBeneath(
   mode: string | number = 0o644,
   opts: { dirMode?: number } = {},
 ): Promise<string> {
-  const fileMode = parseMode(mode);
   const b = resolveBeneath(path, roots, { createDirs: opts.dirMode ?? defaultDirMode });
+  try {
+    await writeIn(b, path, content, parseMode(mode));
+    return b.real;
+  } finally {
+    closeSync(b.dirFd!);
+  }
+}
+
+/** What ensureFileBeneath found before it acted. */
+export type EnsuredFile = { real: string; found: 'absent' | 'same' | 'different' };
+
+/**
+ * Makes `path` beneath one of `roots` hold `content` with `mode`: what is there is read and compared
+ * first, and written (as writeFileBeneath does) only when content or mode differ. The path is
+ * resolved once and the read, the temp file and the rename all happen in that one opened directory:
+ * a file task resolves its path once instead of once to read and again to write (issue 12, hosts).
+ */
+export async function ensureFileBeneath(path: string, roots: string[], content: string | Buffer, mode: number): Promise<EnsuredFile> {
+  // Creating missing directories on the way cannot act on a path refused later: every existing
+  // component (a symlink out of the root among them) is checked before the first one is created.
+  const b = resolveBeneath(path, roots, { createDirs: defaultDirMode });
+  try {
+    const fd = openFileIn(b.dirFd!, b.name, path);
+    let found: EnsuredFile['found'] = 'absent';
+    if (fd !== undefined) {
+      try {
+        const same = (fstatSync(fd).mode & 0o7777) === mode && readFileSync(fd).equals(typeof content === 'string' ? Buffer.from(content) : content);
+        found = same ? 'same' : 'different';
+      } finally {
+        closeSync(fd);
+      }
+    }
+    if (found !== 'same') await writeIn(b, path, content, mode);
+    return { real: b.real, found };
+  } finally {
+    closeSync(b.dirFd!);
+  }
+}
+
+/** The temp-file-and-rename write inside the directory `b` holds open (which the caller closes). */
+async function writeIn(b: Beneath, path: string, content: string | Buffer, fileMode: number): Promise<void> {
   const dirFd = b.dirFd!;
   const tmp = `.${b.name}.${randomBytes(6).toString('hex')}.tmp`;
   let created = false;
@@ -110,7 +150,6 @@ export async function writeFileBeneath(
     created = false;
     // Some file systems cannot fsync a directory; the rename itself is done.
     await fsyncAsync(dirFd).catch(() => undefined);
-    return b.real;
   } catch (err) {
     // The opened directory was deleted under us (it can only have been inside the root).
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`path ${path}: its directory was removed while writing; nothing written`);
@@ -123,7 +162,6 @@ export async function writeFileBeneath(
         // already gone
       }
     }
-    closeSync(dirFd);
   }
 }
 

@@ -2,6 +2,15 @@
 export { writeFileAtomic, parseMode } from './atomic.js';
 export { assertAllowedPath, realPathOf } from './allowed-roots.js';
 export { checkBeneath, resolveBeneath, type Beneath } from './beneath.js';
-export { chownBeneath, mkdirBeneath, readFileBeneath, removeFileBeneath, writeFileBeneath, type ConfinedRead } from './confined.js';
-export { fileContentHash, observeFile, type FileObservation } from './observe.js';
+export {
+  chownBeneath,
+  ensureFileBeneath,
+  type EnsuredFile,
+  mkdirBeneath,
+  readFileBeneath,
+  removeFileBeneath,
+  writeFileBeneath,
+  type ConfinedRead,
+} from './confined.js';
+export { fileContentHash, observeFile, readWithMode, type FileObservation } from './observe.js';
 export { removeEmptyParents } from './empty-dirs.js';

@@ -19,8 +19,8 @@ export async function fileContentHash(path: string): Promise<string | undefined>
   return readWithMode(path)?.hash;
 }
 
-/** Hash and mode from one open file (sync: config files are small, and this runs per resource per observe). */
-function readWithMode(path: string): { hash: string; mode: number } | undefined {
+/** Hash and mode from one open file (sync: config files are small, and this runs per resource per observe); undefined when absent. */
+export function readWithMode(path: string): { hash: string; mode: number } | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
