@@ -103,8 +103,16 @@ function headState(dir: string): string {
     }
   };
   const head = read(join(repo.headGitdir, 'HEAD'));
-  const ref = /^ref:\s*(\S+)/.exec(head)?.[1];
-  const loose = ref && !ref.split('/').includes('..') ? read(join(repo.gitdir, ref)) : '-';
+  // A ref may itself be symbolic (ref: refs/heads/x -> ref: refs/heads/y): each link is read, as
+  // git follows them (at most 5 deep), so a commit on the final ref changes the fingerprint too.
+  const chain: string[] = [];
+  let ref = /^ref:\s*(\S+)/.exec(head)?.[1];
+  for (let depth = 0; ref && depth < 5 && !ref.split('/').includes('..'); depth++) {
+    const loose = read(join(repo.gitdir, ref));
+    chain.push(loose);
+    ref = /^ref:\s*(\S+)/.exec(loose)?.[1];
+  }
+  const loose = chain.join('\0') || '-';
   let packed = '-';
   try {
     packed = signature(statSync(join(repo.gitdir, 'packed-refs')));

@@ -123,6 +123,23 @@ test('a new commit changes the revision reported for the same files', async (t) 
   assert.ok((await validate()).stdout.includes(`at ${second.slice(0, 12)}`));
 });
 
+test('a commit through a symbolic ref that points at another ref changes the revision reported', async (t) => {
+  const { repo, validate } = await setup(t);
+  // HEAD -> refs/heads/alias -> refs/heads/main: a commit moves main, neither HEAD nor alias changes.
+  await repo.git('symbolic-ref', 'refs/heads/alias', 'refs/heads/main');
+  await repo.git('symbolic-ref', 'HEAD', 'refs/heads/alias');
+  const first = await repo.revParse('HEAD');
+  assert.ok((await validate()).stdout.includes(`at ${first.slice(0, 12)}`));
+  plantMarker(repo.dir);
+  assert.ok((await validate()).stdout.includes('MARKER'), 'the unchanged tree is answered from the stored outcome');
+  const second = await repo.commit('nothing changed in the files');
+  assert.notEqual(second, first);
+  assert.equal(readFileSync(join(repo.dir, '.git', 'refs', 'heads', 'alias'), 'utf8').trim(), 'ref: refs/heads/main');
+  const after = await validate();
+  assert.ok(after.stdout.includes(`at ${second.slice(0, 12)}`), after.stdout);
+  assert.ok(!after.stdout.includes('MARKER'));
+});
+
 test('a tampered, truncated or group-readable stored outcome is ignored', async (t) => {
   const { repo, validate } = await setup(t);
   await validate();
