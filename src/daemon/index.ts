@@ -2,7 +2,7 @@
 // resync, API) and the HTTP server, and takes them down in order on shutdown: stop triggers, let the
 // running reconcile finish (bounded), close the server and the store.
 import { join } from 'node:path';
-import { isRemoteRepo } from '../source/index.js';
+import { isRemoteRepo, requireLocalSource } from '../source/index.js';
 import { redactUrl } from '../source/remote-url.js';
 import { openPostgresStore, openSqliteStore, stateLocation, type Store } from '../store/index.js';
 import type { PullQueue } from './agents/queue.js';
@@ -40,6 +40,8 @@ export interface RunningDaemon {
 export async function startDaemon(given: DaemonConfig, log: Logger = createLogger({ format: given.logFormat, level: given.logLevel })): Promise<RunningDaemon> {
   const location = stateLocation(given.state);
   const stateDir = location.dir;
+  // A mistyped local --repo is refused before the state directory (by default inside it) is created.
+  await requireLocalSource({ repo: given.repo });
   mkdirPrivate(stateDir);
   // The API is never open: without --api-token-file a token is generated once beside the state file.
   const generated = given.apiToken ? undefined : ensureApiToken(stateDir);

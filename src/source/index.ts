@@ -6,6 +6,7 @@ import type { Source, SourceOptions } from './source.js';
 import { openWorktreeSource } from './worktree-source.js';
 
 export { isRemoteRepo } from './remote-url.js';
+export { requireLocalSource } from './local-dir.js';
 export type { ListedFile, ResolvedRevision, Source, SourceFile, SourceOptions } from './source.js';
 
 /**

@@ -6,7 +6,7 @@ import { UserError } from '../model/errors.js';
 import { findGitRepo } from './find-git-repo.js';
 import { resolveCommit, type GitCache } from './git-revision.js';
 import { openGitTreeSource } from './git-tree-source.js';
-import { requireDirectory } from './local-dir.js';
+import { repoNotFound, requireDirectory } from './local-dir.js';
 import type { Source } from './source.js';
 import { normalizeSourcePath } from './source-path.js';
 
@@ -25,7 +25,7 @@ export interface LocalRefSourceOptions {
  */
 export async function openLocalRefSource(opts: LocalRefSourceOptions): Promise<Source> {
   const dir = resolvePath(opts.dir);
-  await requireDirectory(dir, `repository not found: ${dir}`);
+  await requireDirectory(dir, repoNotFound(dir));
   const repo = findGitRepo(dir);
   if (!repo) throw new UserError(`not a git repository: ${dir} (--ref reads a committed revision, so --repo must be inside a git repository)`);
   const cache: GitCache = {};

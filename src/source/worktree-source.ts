@@ -9,7 +9,7 @@ import { UserError } from '../model/errors.js';
 import { findGitRepo, resolveWorktreeHead } from './find-git-repo.js';
 import { gitTreeSha } from './git-object-hash.js';
 import { commitFacts, type GitCache } from './commit-facts.js';
-import { requireDirectory } from './local-dir.js';
+import { pathNotFound, repoNotFound, requireDirectory } from './local-dir.js';
 import type { ListedFile, ResolvedRevision, Source, SourceFile } from './source.js';
 import { normalizeSourcePath } from './source-path.js';
 import { scanWorktree, symlinkProblem, type ScanIo, type ScannedFile } from './worktree-scan.js';
@@ -31,12 +31,12 @@ export interface WorktreeSourceOptions {
  * listFiles() and resolve(); open a new Source to see later edits.
  */
 export async function openWorktreeSource(opts: WorktreeSourceOptions): Promise<Source> {
-  await requireDirectory(opts.dir, `repository not found: ${opts.dir}`);
+  await requireDirectory(opts.dir, repoNotFound(opts.dir));
   const repo = findGitRepo(opts.dir);
   if (repo && !repo.workTree) throw new UserError(`${opts.dir} is a bare git repository: give --ref to read a revision from it`);
   const rel = normalizeSourcePath(opts.path);
   const manifestsDir = rel ? join(opts.dir, rel) : opts.dir;
-  await requireDirectory(manifestsDir, `path not found: "${rel}" is not a directory in ${opts.dir}`);
+  await requireDirectory(manifestsDir, pathNotFound(rel, opts.dir));
   const repoRoot = await realpath(repo?.workTree ?? opts.dir);
   if (rel) {
     const leaves = await symlinkProblem(manifestsDir, repoRoot);

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { reconcile } from '../../engine/reconcile.js';
 import { openSession } from '../../engine/session.js';
+import { requireLocalSource } from '../../source/index.js';
 import { ExitCode, UserError } from '../../model/errors.js';
 import { createProgress, renderRunSummaryJson, renderRunSummaryText } from '../../report/index.js';
 import { parseDuration } from '../../util/duration.js';
@@ -47,6 +48,9 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`--concurrency must be a positive integer, got "${flags.concurrency}"`);
     const timeoutMs = parseDuration(flags.timeout);
     const graceMs = parseDuration(flags.grace);
+    const where = sessionFlags(flags);
+    // Before the state is created: a mistyped --repo or --path leaves no <repo>/.boreas/state.db behind.
+    await requireLocalSource(where);
     const interrupt = new AbortController();
     const onSignal = () => {
       if (interrupt.signal.aborted) return;
@@ -55,7 +59,7 @@ export function registerReconcile(program: Command, setExit: SetExit): void {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const session = openSession({ ...sessionFlags(flags), readOnly: !!flags.dryRun });
+    const session = openSession({ ...where, readOnly: !!flags.dryRun });
     const progress = flags.output === 'text' ? createProgress(process.stderr, useColor(flags, process.stderr)) : undefined;
     try {
       const summary = await reconcile(session, {
