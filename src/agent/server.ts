@@ -2,13 +2,13 @@
 // `boreas agent` and, in-process, by tests and the benchmark (several agents per process).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { UserError } from '../model/errors.js';
 import { ContainerRunner } from '../runtime/runners/container.js';
 import { RunnerSet } from '../runtime/runners/index.js';
 import { SystemdRunner } from '../runtime/runners/systemd.js';
 import { createLogger, type Logger } from '../util/logger.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { httpServerTimeouts } from '../util/request-url.js';
 import { parseListen, type AgentConfig } from './config.js';
 import type { AgentContext, RunnerLookup } from './context.js';
@@ -65,7 +65,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<RunningAgent>
   if (config.controllerUrl && !pullToken)
     throw new UserError('pull mode (--controller-url) needs --token-file: the agent authenticates to the controller with it');
   const log = opts.log ?? createLogger({ level: config.logLevel, format: 'json', fields: { node: config.nodeName } });
-  if (opts.stateLocation !== ':memory:') mkdirSync(join(config.workDir), { recursive: true, mode: 0o700 });
+  if (opts.stateLocation !== ':memory:') makeDirs(config.workDir, 0o700);
   const state = new AgentState(opts.stateLocation === ':memory:' ? ':memory:' : config.workDir);
   const supervision = new InstanceSupervision(log, opts.supervision);
   const runners = restrictRunners(opts.runners ?? defaultRunners(config), config);

@@ -21,6 +21,9 @@ const errnoFaults: Record<string, { what: string; todo: string }> = {
   EIO: { what: 'input/output error', todo: 'check the disk, then run again' },
   EMFILE: { what: 'too many open files', todo: 'raise the open-file limit (ulimit -n) and run again' },
   ENFILE: { what: 'too many open files on the system', todo: 'close files elsewhere or raise fs.file-max' },
+  // A path the user gave runs through a file (`--state some-file/state.db`) or names a directory.
+  ENOTDIR: { what: 'a part of the path is not a directory', todo: 'use another path' },
+  EISDIR: { what: 'a directory, not a file', todo: 'name a file' },
 };
 
 export interface FaultContext {

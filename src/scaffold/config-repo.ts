@@ -1,8 +1,9 @@
 // Writes a new config repository: the manifests of manifests-template/, a .gitignore that keeps
 // Boreas's local state (state.db, state.key, caches, logs, instance dirs) out of Git, and the JSON
 // Schemas the template's `# yaml-language-server` lines point at. Everything is safe to commit.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../util/make-dirs.js';
 import { templateDir } from '../util/paths.js';
 import { editorSchemas } from './editor-schemas.js';
 
@@ -16,7 +17,7 @@ export const GITIGNORE = `# Boreas's local state: the state file, state.key (it 
 
 /** Copies the template and writes .gitignore and the schemas into `dir` (which must be empty). */
 export function writeConfigRepo(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   cpSync(templateDir, dir, { recursive: true });
   writeFileSync(join(dir, '.gitignore'), GITIGNORE);
   writeEditorSchemas(dir);
@@ -26,7 +27,7 @@ export function writeConfigRepo(dir: string): void {
 export function writeEditorSchemas(dir: string): string[] {
   const target = join(dir, SCHEMAS_SUBDIR);
   rmSync(target, { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
+  makeDirs(target);
   const schemas = editorSchemas();
   for (const [file, text] of schemas) writeFileSync(join(target, file), text);
   return [...schemas.keys()];

@@ -3,18 +3,19 @@
 // parsed repository content and the state dir holds keys. Existing directories are not re-moded
 // (`--state /tmp/x.db` must not chmod /tmp); the files written here always are 0600.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { attachPath } from '../model/faults.js';
+import { makeDirs, makeDirsAsync } from './make-dirs.js';
 
 /** mkdir -p with 0700 for every directory it creates. */
 export function mkdirPrivate(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 0o700);
 }
 
 /** Async mkdir -p with 0700 for every directory it creates. */
 export async function mkdirPrivateAsync(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirsAsync(dir, 0o700);
 }
 
 function tmpName(path: string): string {

@@ -4,8 +4,9 @@
 // deployed through the v1 `POST /v1/apply`. Never holds resolved secrets: task payloads are
 // not stored, only results and a hash of each task's content (to refuse a different task re-sent
 // under a known idempotency key).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../../util/make-dirs.js';
 import Database from 'better-sqlite3';
 import type { ResourceLocator } from '../../protocol/observe.js';
 import type { TaskResultRecord } from '../../protocol/tasks.js';
@@ -53,7 +54,7 @@ export class AgentState {
       this.db = existsSync(file) ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(':memory:');
       if (!this.db.readonly) this.db.exec(schema);
     } else {
-      if (workDir !== ':memory:') mkdirSync(workDir, { recursive: true, mode: 0o700 });
+      if (workDir !== ':memory:') makeDirs(workDir, 0o700);
       this.db = new Database(file);
       if (workDir !== ':memory:') this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');

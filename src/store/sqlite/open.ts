@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, linkSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { StateFileUnusable, UserError } from '../../model/errors.js';
+import { EnvironmentFault, StateFileUnusable, UserError } from '../../model/errors.js';
 import { environmentFault } from '../../model/faults.js';
 import { mkdirPrivate, touchPrivate } from '../../util/private-files.js';
 import { migrate, migrations, schemaVersion, type Migration } from './migrations.js';
@@ -97,9 +97,13 @@ function openReadOnly(file: string, opts: OpenOptions): Database.Database {
 
 const sqliteMagic = Buffer.from('SQLite format 3\0', 'latin1');
 
-/** Refuses an existing file that cannot be a state file: empty, or not SQLite at all. */
+/** Refuses an existing file that cannot be a state file: a directory, empty, or not SQLite at all. */
 function checkHeader(file: string): void {
-  const size = statSync(file).size;
+  const st = statSync(file);
+  // `--state .boreas` instead of `--state .boreas/state.db`: say so, rather than fail reading it (EISDIR).
+  if (st.isDirectory())
+    throw new EnvironmentFault(`${file}: a directory, not a state file (EISDIR); name the file in it, e.g. --state ${join(file, 'state.db')}`);
+  const size = st.size;
   if (size === 0) throw new StateFileUnusable(file, 'the file is empty');
   const head = Buffer.alloc(sqliteMagic.length);
   const fd = openSync(file, 'r');
