@@ -54,9 +54,9 @@ export class AgentTarget implements Target {
     }
   }
 
-  async apply(task: Task): Promise<TaskResult> {
+  async apply(task: Task, signal?: AbortSignal): Promise<TaskResult> {
     const wire = await agentTask(task, this.ctx);
-    const r = await this.transport.task(wire);
+    const r = await this.transport.task(wire, signal);
     if (r.status === 'failed') return { outcome: 'failed', message: `node ${this.node}: ${r.errorMessage ?? r.message ?? 'task failed'}` };
     return {
       outcome: r.outcome,

@@ -14,7 +14,8 @@ export interface AgentTransport {
   /** The node's facts; throws AgentUnreachable / AgentHttpError when it cannot answer. */
   facts(): Promise<NodeFacts>;
   observe(items: ObserveItem[]): Promise<Omit<ObserveResponse, 'node'>>;
-  task(task: AgentTask): Promise<AgentTaskResult>;
+  /** Runs one task; `signal` abandons the wait for its answer (the node may still finish it). */
+  task(task: AgentTask, signal?: AbortSignal): Promise<AgentTaskResult>;
   close(): Promise<void>;
 }
 
@@ -72,7 +73,7 @@ export function pushTransport(node: PushNode, close: () => Promise<void> = () =>
       const observations = memo.resolve(items, r.observations);
       return observations ? { facts: r.facts, observations } : observeInFull(items);
     },
-    task: (task) => client.post('/v1/tasks', task),
+    task: (task, signal) => client.post('/v1/tasks', task, signal),
     close,
   };
 }

@@ -1,0 +1,73 @@
+// A node that answers, but not as it should, through the real CLI and a real agent behind a
+// fault-injecting proxy (test/helpers/fault-proxy.ts): a task whose answer never comes must not hold
+// `reconcile --once` past its --timeout or past Ctrl-C (plus --grace), and the rerun converges
+// without a second process; an observe answer that leaves resources out makes them Unknown, never
+// "missing" (which would re-create them).
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { processesWhere } from '../../helpers/procfs.js';
+import { spawnCli } from '../../helpers/cli.js';
+import { startFaultProxy } from '../../helpers/fault-proxy.js';
+import { apiApp, type Fleet, hit, startFleet } from '../../agent/e2e-helpers.js';
+import type { FaultProxy } from '../../helpers/fault-proxy.js';
+
+// One node for the whole file, reached through the proxy; each test starts from a converged run.
+let fleet: Fleet;
+let proxy: FaultProxy;
+const app = (version: string) =>
+  fleet.writeManifest('api.yaml', apiApp(fleet.server).replace('replicas: 3', 'replicas: 1').replace('version: v1', `version: ${version}`));
+const processes = () => processesWhere((env) => env.BOREAS_INSTANCE_DIR?.startsWith(fleet.dir) ?? false);
+
+before(async () => {
+  fleet = await startFleet(1, 130);
+  proxy = await startFaultProxy(fleet.agents[0].url);
+  const nodeFile = join(fleet.repo, 'node-1.yaml');
+  writeFileSync(nodeFile, readFileSync(nodeFile, 'utf8').replace(/address: \S+/, `address: ${proxy.address}`));
+  app('v1');
+  const first = await fleet.reconcile(['--timeout', '60s']);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+});
+
+after(async () => {
+  await proxy?.close();
+  await fleet?.cleanup();
+});
+
+test('a task whose answer never comes: the run ends at --timeout and at Ctrl-C, the rerun converges with one process', { timeout: 60_000 }, async () => {
+  // The agent gets the task and runs it, but its answer never reaches the controller: the run gives
+  // up at its deadline (plus the grace), not after the 120 s task timeout times its retries.
+  proxy.set('hold', /^\/v1\/tasks/);
+  app('v2');
+  const late = await fleet.reconcile(['--timeout', '2s', '--grace', '1s']);
+  assert.equal(late.code, 1, late.stdout + late.stderr);
+  assert.match(late.stdout, /^Not converged/m);
+  assert.match(late.stdout, /\/v1\/tasks abandoned: the run was interrupted or reached its --timeout/);
+  assert.doesNotMatch(late.stdout, /Converged|No changes/);
+
+  // Ctrl-C while the answer is held: exit 130 once the grace is over.
+  app('v3');
+  const child = spawnCli(['reconcile', '--once', '--repo', fleet.repo, '--state', fleet.state, '--timeout', '60s', '--grace', '1s']);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const heldBefore = proxy.hits();
+  for (let i = 0; i < 600 && proxy.hits() === heldBefore; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(proxy.hits() > heldBefore, `the task reached the proxy: ${out}`);
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('exit', (c) => resolve(c));
+    child.kill('SIGINT');
+  });
+  assert.equal(code, 130, out);
+  assert.match(out, /interrupted/i);
+
+  // The node is fine again: the rerun converges on v3 with one process, the agent's replay of the
+  // held tasks started nothing twice.
+  proxy.set(undefined);
+  const rerun = await fleet.reconcile(['--timeout', '60s']);
+  assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+  assert.match(rerun.stdout, /^(Converged|No changes)/m);
+  assert.equal(await hit(fleet.hosts[0]), `v3 api-0 ${fleet.hosts[0]}`);
+  assert.equal(processes().length, 1, JSON.stringify(processes()));
+});
