@@ -71,3 +71,17 @@ test('a task whose answer never comes: the run ends at --timeout and at Ctrl-C, 
   assert.equal(await hit(fleet.hosts[0]), `v3 api-0 ${fleet.hosts[0]}`);
   assert.equal(processes().length, 1, JSON.stringify(processes()));
 });
+
+test('an observe answer that leaves resources out: they are Unknown, neither re-created nor "No changes"', { timeout: 60_000 }, async () => {
+  proxy.set('drop-observations', /^\/v1\/observe/);
+  const plan = await fleet.cli(['plan', '--repo', fleet.repo, '--state', fleet.state, '--detailed-exitcode']);
+  assert.equal(plan.code, 1, plan.stdout + plan.stderr);
+  assert.match(plan.stdout, /\? Instance api-0 \(api, agent:node-1\)/);
+  assert.match(plan.stdout, /agent:node-1 did not report Instance api-0/);
+  assert.doesNotMatch(plan.stdout, /No changes|now missing/);
+  const blind = await fleet.reconcile(['--timeout', '20s']);
+  assert.equal(blind.code, 1, blind.stdout + blind.stderr);
+  assert.match(blind.stdout, /^Not converged: \d+ resources? unknown/m);
+  assert.match(blind.stdout, /Tasks: 0 run/);
+  assert.equal(processes().length, 1, 'nothing was started a second time');
+});
