@@ -66,6 +66,8 @@ export function unknownCauseOf(node: string, err: unknown): UnknownCause {
     return { reason: 'unauthorized', subject, message: `node ${node}: unauthorized (${err.status}): the agent rejected the token of the Node's tokenFrom` };
   }
   if (err instanceof AgentUnreachable) return { reason: err.timedOut ? 'timeout' : 'unreachable', subject, message: err.message };
+  // An AgentHttpError names its node already.
+  if (err instanceof AgentHttpError) return { reason: 'error', subject, message: err.message };
   return { reason: 'error', subject, message: `node ${node}: ${(err as Error).message}` };
 }
 
@@ -124,7 +126,7 @@ export class AgentClient {
           ...(signal ? { signal } : {}),
         });
         const text = await res.body.text();
-        if (res.statusCode >= 200 && res.statusCode < 300) return JSON.parse(text) as T;
+        if (res.statusCode >= 200 && res.statusCode < 300) return this.parse<T>(path, res.statusCode, text);
         let message = text;
         try {
           message = (JSON.parse(text) as { error?: string }).error ?? text;
@@ -154,6 +156,19 @@ export class AgentClient {
         const delay = (this.opts.backoffMs ?? 100) * 2 ** attempt * (0.75 + Math.random() * 0.5);
         await new Promise((r) => setTimeout(r, delay));
       }
+    }
+  }
+
+  /** A 2xx body as JSON; a body that is not (cut short, not the agent) is the node's error, named. */
+  private parse<T>(path: string, status: number, text: string): T {
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new AgentHttpError(
+        this.node,
+        status,
+        `node ${this.node} (${this.origin}): ${path} answered invalid JSON (${text.length} bytes): ${(err as Error).message}`,
+      );
     }
   }
 

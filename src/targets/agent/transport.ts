@@ -46,7 +46,7 @@ export class PushNode {
 export function pushTransport(node: PushNode, close: () => Promise<void> = () => node.close()): AgentTransport {
   const { client, memo } = node;
   const observeInFull = async (items: ObserveItem[]) => {
-    const r = await client.post<ObserveResponse>('/v1/observe', { resources: items });
+    const r = withObservations(client, '/v1/observe', await client.post<ObserveResponse>('/v1/observe', { resources: items }));
     memo.noteFacts(r.facts);
     return r;
   };
@@ -60,7 +60,11 @@ export function pushTransport(node: PushNode, close: () => Promise<void> = () =>
       if (!memo.digests) return observeInFull(items);
       let r: ObserveDigestsResponse;
       try {
-        r = await client.post<ObserveDigestsResponse>('/v1/observe-digests', { resources: items, known: memo.known(items) });
+        r = withObservations(
+          client,
+          '/v1/observe-digests',
+          await client.post<ObserveDigestsResponse>('/v1/observe-digests', { resources: items, known: memo.known(items) }),
+        );
       } catch (err) {
         // An agent replaced by an older one since its facts were read: ask the way it understands.
         if (err instanceof AgentHttpError && err.status === 404) {
@@ -76,6 +80,12 @@ export function pushTransport(node: PushNode, close: () => Promise<void> = () =>
     task: (task, signal) => client.post('/v1/tasks', task, signal),
     close,
   };
+}
+
+/** An observe answer with its `observations` list, or the node's error saying it had none. */
+function withObservations<R extends { observations?: unknown }>(client: AgentClient, path: string, r: R): R {
+  if (Array.isArray(r?.observations)) return r;
+  throw new AgentHttpError(client.node, 200, `node ${client.node} (${client.origin}): ${path} answered without an observations list`);
 }
 
 export interface PullTransportOptions {

@@ -85,3 +85,11 @@ test('an observe answer that leaves resources out: they are Unknown, neither re-
   assert.match(blind.stdout, /Tasks: 0 run/);
   assert.equal(processes().length, 1, 'nothing was started a second time');
 });
+
+test('an observe answer cut short: one clear line naming the node and the path, Unknown, no stack trace', { timeout: 60_000 }, async () => {
+  proxy.set('invalid-json', /^\/v1\/observe/);
+  const cut = await fleet.cli(['plan', '--repo', fleet.repo, '--state', fleet.state]);
+  assert.equal(cut.code, 1, cut.stdout + cut.stderr);
+  assert.match(cut.stdout, /node node-1 \(http:\/\/127\.0\.0\.1:\d+\): \/v1\/observe(-digests)? answered invalid JSON/);
+  assert.doesNotMatch(cut.stdout + cut.stderr, /\n\s+at |No changes/);
+});
