@@ -70,6 +70,11 @@ test('a task whose answer never comes: the run ends at --timeout and at Ctrl-C, 
   assert.match(rerun.stdout, /^(Converged|No changes)/m);
   assert.equal(await hit(fleet.hosts[0]), `v3 api-0 ${fleet.hosts[0]}`);
   assert.equal(processes().length, 1, JSON.stringify(processes()));
+  // The node ran the held tasks: the rerun found v3 in sync, and `status` agrees with it (not an
+  // older version "drifted" from a record the lost answers never updated).
+  const status = JSON.parse((await fleet.cli(['status', 'api', '--state', fleet.state, '--output', 'json'])).stdout);
+  const [instance] = status.instances;
+  assert.deepEqual([status.sync, instance.version, instance.sync], ['in-sync', 'v3', 'in-sync'], JSON.stringify(status));
 });
 
 test('an observe answer that leaves resources out: they are Unknown, neither re-created nor "No changes"', { timeout: 60_000 }, async () => {
