@@ -124,14 +124,44 @@ export function pullTransport(node: string, hub: PullDispatcher, opts: PullTrans
       if (!observations || !facts) throw new Error(`node ${node}: observe answered without observations`);
       return { observations, facts };
     },
-    async task(task) {
+    async task(task, signal) {
       connected();
+      const abandoned = () =>
+        new AgentUnreachable(node, `node ${node} (pull mode): ${task.type} abandoned: the run was interrupted or reached its --timeout`, true);
       try {
-        return await hub.dispatch(node, task, opts.taskTimeoutMs);
+        return await abandonable(hub.dispatch(node, task, opts.taskTimeoutMs), signal, abandoned);
       } catch (err) {
+        if (err instanceof AgentUnreachable) throw err;
         throw new AgentUnreachable(node, `node ${node} (pull mode): ${(err as Error).message}`);
       }
     },
     close: async () => undefined,
   };
+}
+
+/**
+ * `work`, or a rejection with `abandoned()` as soon as `signal` aborts: the run stops waiting for a
+ * report (the dispatcher keeps the task until its own timeout; the node may still run it, and its
+ * idempotency key makes a later re-dispatch a replay).
+ */
+function abandonable<T>(work: Promise<T>, signal: AbortSignal | undefined, abandoned: () => Error): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abandoned());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abandoned());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
