@@ -98,3 +98,18 @@ test('an observe answer cut short: one clear line naming the node and the path, 
   assert.match(cut.stdout, /node node-1 \(http:\/\/127\.0\.0\.1:\d+\): \/v1\/observe(-digests)? answered invalid JSON/);
   assert.doesNotMatch(cut.stdout + cut.stderr, /\n\s+at |No changes/);
 });
+
+test('down --all while the node cannot be observed: its resources are kept and reported, exit 1; the next down removes them', { timeout: 60_000 }, async () => {
+  proxy.set('invalid-json', /^\/v1\/observe/);
+  const blind = await fleet.cli(['down', '--all', '--state', fleet.state]);
+  assert.equal(blind.code, 1, blind.stdout + blind.stderr);
+  assert.match(blind.stdout, /^\? node node-1 .*answered invalid JSON.*: 1 resource\(s\) kept; run down again once it answers$/m);
+  assert.match(blind.stdout, /^Removed 0 of 1 resource\(s\)\.$/m);
+  assert.doesNotMatch(blind.stdout, /Nothing to remove/);
+  assert.equal(processes().length, 1, 'the instance still runs');
+  proxy.set(undefined);
+  const down = await fleet.cli(['down', '--all', '--state', fleet.state]);
+  assert.equal(down.code, 0, down.stdout + down.stderr);
+  assert.match(down.stdout, /^Removed 1 of 1 resource\(s\)\.$/m);
+  assert.equal(processes().length, 0);
+});
