@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
  * What the proxy does to a request whose path matches:
  * - `hold`: forwards it to the agent (the agent does the work) and never answers;
  * - `invalid-json`: forwards it and answers the first half of the agent's body;
- * - `drop-observations`: forwards it and answers with an empty `observations` list.
+ * - `drop-observations`: forwards it and answers with an empty `observations` list;
+ * - `not-a-result`: answers 200 with a JSON object that is no task result, without forwarding.
  */
-export type Fault = 'hold' | 'invalid-json' | 'drop-observations';
+export type Fault = 'hold' | 'invalid-json' | 'drop-observations' | 'not-a-result';
 
 export interface FaultProxy {
   /** `host:port` to put in a Node's `spec.address`. */
@@ -34,6 +35,11 @@ export async function startFaultProxy(agentUrl: string): Promise<FaultProxy> {
     req.on('end', async () => {
       const fault = rule?.path.test(req.url ?? '') ? rule.fault : undefined;
       if (fault) hits++;
+      if (fault === 'not-a-result') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ accepted: true }));
+        return;
+      }
       try {
         const upstream = await fetch(agentUrl + req.url, {
           method: req.method,

@@ -99,6 +99,17 @@ test('an observe answer cut short: one clear line naming the node and the path, 
   assert.doesNotMatch(cut.stdout + cut.stderr, /\n\s+at |No changes/);
 });
 
+test('a task answer that is no task result: the task failed, naming the node, never counted as applied', { timeout: 60_000 }, async () => {
+  proxy.set('not-a-result', /^\/v1\/tasks/);
+  app('v4');
+  const lied = await fleet.reconcile(['--timeout', '20s']);
+  assert.equal(lied.code, 1, lied.stdout + lied.stderr);
+  assert.match(lied.stdout, /^Tasks: 1 run, 0 succeeded, 1 failed/m);
+  assert.match(lied.stdout, /agent:node-1\/Instance\/api-0: node node-1: StartInstance answered without a valid task result/);
+  assert.equal(await hit(fleet.hosts[0]), `v3 api-0 ${fleet.hosts[0]}`, 'nothing reached the node');
+  proxy.set(undefined);
+});
+
 test('down --all while the node cannot be observed: its resources are kept and reported, exit 1; the next down removes them', { timeout: 60_000 }, async () => {
   proxy.set('invalid-json', /^\/v1\/observe/);
   const blind = await fleet.cli(['down', '--all', '--state', fleet.state]);
