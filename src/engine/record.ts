@@ -23,16 +23,24 @@ export async function recordRevisionFacts(store: Store, revision: string, manife
   await rememberApplied(store, revision, manifests);
 }
 
-/** After every pass: observations, and adoption of what is live and in sync but missing from the inventory. */
+/**
+ * After every pass: observations, and the inventory brought up to what the targets prove they run:
+ * live, in sync, but missing from the inventory or recorded there with an older spec.
+ */
 export async function recordPass(store: Store, revision: string, pass: PassResult): Promise<void> {
   await store.saveObserved([...pass.observed.values()]);
   // A crash between apply and record (or a lost state file) leaves live, in-sync resources out of the
-  // inventory: adopting them keeps prune and `down` able to find them.
+  // inventory: adopting them keeps prune and `down` able to find them. A task whose answer was lost
+  // (a node that hung past the run's deadline, an interrupt) may still have been applied: the row
+  // then holds the older spec, and `status` would call the resource drifted from it while the plan
+  // finds nothing to do. Writes happen only on such a mismatch: a no-op pass writes nothing.
   for (const d of pass.desired) {
     const o = pass.observed.get(d.id);
-    if (pass.inventory.has(d.id) || o?.state !== 'present' || o.appliedHash !== d.hash) continue;
-    await store.recordApplied(d, 'adopted', revision);
-    pass.inventory.set(d.id, { resource: d, appliedHash: d.hash, revision, lastTaskKey: 'adopted', appliedAt: new Date().toISOString() });
+    const held = pass.inventory.get(d.id);
+    if (held?.appliedHash === d.hash || o?.state !== 'present' || o.appliedHash !== d.hash) continue;
+    const lastTaskKey = held?.lastTaskKey ?? 'adopted';
+    await store.recordApplied(d, lastTaskKey, revision);
+    pass.inventory.set(d.id, { resource: d, appliedHash: d.hash, revision, lastTaskKey, appliedAt: new Date().toISOString() });
   }
 }
 

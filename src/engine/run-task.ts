@@ -88,6 +88,8 @@ export async function runTask(task: Task, owner: string, ctx: TaskRunContext): P
       attempts.push({ outcome: 'failed', message, startedAt, finishedAt: new Date().toISOString() });
       // The same input fails the same way every time (an undecryptable secret, a NUL byte, a refused path): no retry.
       if (isPermanent(err)) return await fail(message, attempt);
+      // Abandoned by the run's cancellation (interrupt or deadline): say so, not "waiting to retry".
+      if (ctx.signal?.aborted) return await cancel(message, attempt);
       if (attempt > ctx.retry.max) return await fail(`${message} (after ${attempt} attempts)`, attempt);
       const delayMs = backoffDelay(attempt, ctx.retry);
       log.warn('apply failed, retrying', { attempt, delayMs, error: message });

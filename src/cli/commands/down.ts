@@ -89,8 +89,17 @@ async function teardownFromState(state: string, all: boolean, report: DownReport
   const session = openSession({ state });
   try {
     const { plan, summary } = await teardown(session, { all });
-    if (!summary) return;
-    report.total += plan.changes.length;
+    // Resources on a target that did not answer stay where they are and in the inventory (a later
+    // `down` removes them): that is a failure to report, not "Nothing to remove".
+    report.total += plan.changes.length + plan.unknown.length;
+    for (const u of plan.unknown) report.failed.push({ resource: u.id, message: `kept: ${u.cause.message}` });
+    for (const t of plan.unknownTargets) {
+      if (t.resources > 0) report.text.push(`? ${safeText(t.cause.message)}: ${t.resources} resource(s) kept; run down again once it answers`);
+    }
+    if (!summary) {
+      if (plan.unknown.length) report.text.push(`Removed 0 of ${plan.unknown.length} resource(s).`);
+      return;
+    }
     for (const r of summary.results) {
       if (r.state === 'succeeded') {
         report.removed.push(r.resourceId);
@@ -100,7 +109,7 @@ async function teardownFromState(state: string, all: boolean, report: DownReport
         report.text.push(`! ${safeText(r.resourceId)}: ${safeText(r.message ?? r.state)}`);
       }
     }
-    report.text.push(`Removed ${summary.succeeded} of ${plan.changes.length} resource(s).`);
+    report.text.push(`Removed ${summary.succeeded} of ${plan.changes.length + plan.unknown.length} resource(s).`);
   } finally {
     await session.close();
   }

@@ -66,6 +66,8 @@ export function unknownCauseOf(node: string, err: unknown): UnknownCause {
     return { reason: 'unauthorized', subject, message: `node ${node}: unauthorized (${err.status}): the agent rejected the token of the Node's tokenFrom` };
   }
   if (err instanceof AgentUnreachable) return { reason: err.timedOut ? 'timeout' : 'unreachable', subject, message: err.message };
+  // An AgentHttpError names its node already.
+  if (err instanceof AgentHttpError) return { reason: 'error', subject, message: err.message };
   return { reason: 'error', subject, message: `node ${node}: ${(err as Error).message}` };
 }
 
@@ -99,15 +101,20 @@ export class AgentClient {
     return this.request<T>('GET', path, undefined, this.opts.readTimeoutMs ?? 15_000);
   }
 
-  /** POSTs JSON and returns the parsed 2xx body; throws AgentUnreachable or AgentHttpError. */
-  post<T>(path: string, body: unknown): Promise<T> {
+  /**
+   * POSTs JSON and returns the parsed 2xx body; throws AgentUnreachable or AgentHttpError. `signal`
+   * (the run's cancellation: Ctrl-C after its grace, or `--timeout`) abandons the request at once
+   * instead of waiting out the task timeout of a node that hangs.
+   */
+  post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
     const timeout = path === '/v1/tasks' ? (this.opts.requestTimeoutMs ?? 120_000) : (this.opts.readTimeoutMs ?? 15_000);
-    return this.request<T>('POST', path, JSON.stringify(body), timeout);
+    return this.request<T>('POST', path, JSON.stringify(body), timeout, signal);
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, payload: string | undefined, timeoutMs: number): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, payload: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T> {
     const retries = this.opts.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw this.abandoned(path);
       try {
         const res = await (await this.connection()).request({
           method,
@@ -116,9 +123,10 @@ export class AgentClient {
           body: payload,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
+          ...(signal ? { signal } : {}),
         });
         const text = await res.body.text();
-        if (res.statusCode >= 200 && res.statusCode < 300) return JSON.parse(text) as T;
+        if (res.statusCode >= 200 && res.statusCode < 300) return this.parse<T>(path, res.statusCode, text);
         let message = text;
         try {
           message = (JSON.parse(text) as { error?: string }).error ?? text;
@@ -128,6 +136,7 @@ export class AgentClient {
         throw new AgentHttpError(this.node, res.statusCode, `node ${this.node}: ${path} answered ${res.statusCode}: ${message}`);
       } catch (err) {
         if (err instanceof AgentHttpError) throw err;
+        if (signal?.aborted) throw this.abandoned(path);
         const code = (err as { code?: string }).code ?? '';
         if (timeoutErrors.has(code) && code !== 'UND_ERR_CONNECT_TIMEOUT' && code !== 'ETIMEDOUT') {
           throw new AgentUnreachable(
@@ -148,6 +157,24 @@ export class AgentClient {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /** A 2xx body as JSON; a body that is not (cut short, not the agent) is the node's error, named. */
+  private parse<T>(path: string, status: number, text: string): T {
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new AgentHttpError(
+        this.node,
+        status,
+        `node ${this.node} (${this.origin}): ${path} answered invalid JSON (${text.length} bytes): ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /** The run gave up on a request (interrupt or deadline); the node may still finish the task. */
+  private abandoned(path: string): AgentUnreachable {
+    return new AgentUnreachable(this.node, `node ${this.node} (${this.origin}): ${path} abandoned: the run was interrupted or reached its --timeout`, true);
   }
 
   async close(): Promise<void> {

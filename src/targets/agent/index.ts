@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { UserError } from '../../model/errors.js';
 import type { Task, TaskResult } from '../../model/plan.js';
 import { type DesiredResource, type Health, type ObservedResource, unknownObservation } from '../../model/resource.js';
-import type { AgentTask } from '../../protocol/tasks.js';
+import type { AgentTask, AgentTaskResult } from '../../protocol/tasks.js';
 import type { ChallengeSink, Reachability, Target, TargetContext, TargetFactory } from '../target.js';
 import { AgentClient, type AgentClientOptions, unknownCauseOf } from './client.js';
 import { type AgentTransport, type PullDispatcher, type PullTransportOptions, PushNode, pullTransport, pushTransport } from './transport.js';
@@ -54,9 +54,12 @@ export class AgentTarget implements Target {
     }
   }
 
-  async apply(task: Task): Promise<TaskResult> {
+  async apply(task: Task, signal?: AbortSignal): Promise<TaskResult> {
     const wire = await agentTask(task, this.ctx);
-    const r = await this.transport.task(wire);
+    const r = await this.transport.task(wire, signal);
+    // An answer that is no result of this task (a proxy, another service, a broken agent) is not
+    // success: counted as applied, the task would never be sent again under its key.
+    if (!isResultOf(wire, r)) throw new Error(`node ${this.node}: ${wire.type} answered without a valid task result for its key`);
     if (r.status === 'failed') return { outcome: 'failed', message: `node ${this.node}: ${r.errorMessage ?? r.message ?? 'task failed'}` };
     return {
       outcome: r.outcome,
@@ -83,6 +86,15 @@ export class AgentTarget implements Target {
     const r = await this.transport.task(task);
     if (r.status === 'failed') throw new Error(`node ${this.node}: ${task.type}: ${r.errorMessage ?? r.message ?? 'failed'}`);
   }
+}
+
+const outcomes: ReadonlySet<unknown> = new Set<TaskResult['outcome']>(['created', 'configured', 'unchanged', 'deleted', 'failed']);
+
+/** Whether `r` is the agent's result of `task`: a known status and outcome, for the task's key or id. */
+function isResultOf(task: AgentTask, r: AgentTaskResult | null | undefined): r is AgentTaskResult {
+  if (r === null || typeof r !== 'object') return false;
+  if (r.status !== 'succeeded' && r.status !== 'failed') return false;
+  return outcomes.has(r.outcome) && (r.idempotencyKey === task.idempotencyKey || r.taskId === task.taskId);
 }
 
 export interface AgentTargetOptions extends AgentClientOptions, PullTransportOptions {

@@ -14,7 +14,8 @@ export interface AgentTransport {
   /** The node's facts; throws AgentUnreachable / AgentHttpError when it cannot answer. */
   facts(): Promise<NodeFacts>;
   observe(items: ObserveItem[]): Promise<Omit<ObserveResponse, 'node'>>;
-  task(task: AgentTask): Promise<AgentTaskResult>;
+  /** Runs one task; `signal` abandons the wait for its answer (the node may still finish it). */
+  task(task: AgentTask, signal?: AbortSignal): Promise<AgentTaskResult>;
   close(): Promise<void>;
 }
 
@@ -45,7 +46,7 @@ export class PushNode {
 export function pushTransport(node: PushNode, close: () => Promise<void> = () => node.close()): AgentTransport {
   const { client, memo } = node;
   const observeInFull = async (items: ObserveItem[]) => {
-    const r = await client.post<ObserveResponse>('/v1/observe', { resources: items });
+    const r = withObservations(client, '/v1/observe', await client.post<ObserveResponse>('/v1/observe', { resources: items }));
     memo.noteFacts(r.facts);
     return r;
   };
@@ -59,7 +60,11 @@ export function pushTransport(node: PushNode, close: () => Promise<void> = () =>
       if (!memo.digests) return observeInFull(items);
       let r: ObserveDigestsResponse;
       try {
-        r = await client.post<ObserveDigestsResponse>('/v1/observe-digests', { resources: items, known: memo.known(items) });
+        r = withObservations(
+          client,
+          '/v1/observe-digests',
+          await client.post<ObserveDigestsResponse>('/v1/observe-digests', { resources: items, known: memo.known(items) }),
+        );
       } catch (err) {
         // An agent replaced by an older one since its facts were read: ask the way it understands.
         if (err instanceof AgentHttpError && err.status === 404) {
@@ -72,9 +77,15 @@ export function pushTransport(node: PushNode, close: () => Promise<void> = () =>
       const observations = memo.resolve(items, r.observations);
       return observations ? { facts: r.facts, observations } : observeInFull(items);
     },
-    task: (task) => client.post('/v1/tasks', task),
+    task: (task, signal) => client.post('/v1/tasks', task, signal),
     close,
   };
+}
+
+/** An observe answer with its `observations` list, or the node's error saying it had none. */
+function withObservations<R extends { observations?: unknown }>(client: AgentClient, path: string, r: R): R {
+  if (Array.isArray(r?.observations)) return r;
+  throw new AgentHttpError(client.node, 200, `node ${client.node} (${client.origin}): ${path} answered without an observations list`);
 }
 
 export interface PullTransportOptions {
@@ -113,14 +124,44 @@ export function pullTransport(node: string, hub: PullDispatcher, opts: PullTrans
       if (!observations || !facts) throw new Error(`node ${node}: observe answered without observations`);
       return { observations, facts };
     },
-    async task(task) {
+    async task(task, signal) {
       connected();
+      const abandoned = () =>
+        new AgentUnreachable(node, `node ${node} (pull mode): ${task.type} abandoned: the run was interrupted or reached its --timeout`, true);
       try {
-        return await hub.dispatch(node, task, opts.taskTimeoutMs);
+        return await abandonable(hub.dispatch(node, task, opts.taskTimeoutMs), signal, abandoned);
       } catch (err) {
+        if (err instanceof AgentUnreachable) throw err;
         throw new AgentUnreachable(node, `node ${node} (pull mode): ${(err as Error).message}`);
       }
     },
     close: async () => undefined,
   };
+}
+
+/**
+ * `work`, or a rejection with `abandoned()` as soon as `signal` aborts: the run stops waiting for a
+ * report (the dispatcher keeps the task until its own timeout; the node may still run it, and its
+ * idempotency key makes a later re-dispatch a replay).
+ */
+function abandonable<T>(work: Promise<T>, signal: AbortSignal | undefined, abandoned: () => Error): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abandoned());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abandoned());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
