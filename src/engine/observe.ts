@@ -1,7 +1,8 @@
 // Observe stage: read-only questions to the targets, all targets at once. First a probe of the
 // targets the desired graph depends on (which nodes answer, what their edges look like); then each
 // target is asked about its resources. A target that did not answer its probe is not asked again: its
-// resources are Unknown with the probe's cause, and so is any resource a target's answer leaves out.
+// resources are Unknown with the probe's cause, and so is any resource a target's answer leaves out;
+// what a target answers about resources it was not asked about is ignored.
 // Nothing here writes anything.
 import { type DesiredResource, type ObservedResource, type UnknownCause, unknownObservation } from '../model/resource.js';
 import type { TargetRegistry } from '../targets/registry.js';
@@ -36,12 +37,14 @@ export async function observeResources(
     [...byTarget].map(async ([key, list]) => {
       const cause = unreachable.get(key);
       const observed = cause ? list.map((r) => unknownObservation(r.id, cause)) : await (await registry.get(key)).observe(list);
-      for (const o of observed) out.set(o.id, o);
-      // A resource the target's answer left out was not observed: Unknown, not absent (absent would
-      // re-create it next to the copy that may well be running).
+      // Only what this target was asked about counts: a node cannot answer for another's resources.
+      const answered = new Map<string, ObservedResource>();
+      for (const o of observed) answered.set(o.id, o);
       for (const r of list) {
-        if (!out.has(r.id))
-          out.set(r.id, unknownObservation(r.id, { reason: 'error', subject: key, message: `${key} did not report ${r.kind} ${r.name} in its answer` }));
+        // A resource the target's answer left out was not observed: Unknown, not absent (absent would
+        // re-create it next to the copy that may well be running).
+        const o = answered.get(r.id);
+        out.set(r.id, o ?? unknownObservation(r.id, { reason: 'error', subject: key, message: `${key} did not report ${r.kind} ${r.name} in its answer` }));
       }
     }),
   );
