@@ -13,6 +13,8 @@ function sitePath(ctx: AgentContext, payload: TaskPayloads['RemoveNginxSite']): 
 }
 
 const nginxRoots = (ctx: AgentContext) => [ctx.config.nginxConfDir, ctx.config.nginxCertDir, ...ctx.config.allowedRoots];
+/** Where this node's nginx listens: a reload waits until its old workers stopped accepting there. */
+const listenPorts = (ctx: AgentContext) => [ctx.config.nginxHttpPort, ctx.config.nginxHttpsPort];
 
 const deploySite: TaskHandlers['RenderAndDeployNginx'] = async (ctx, payload) => {
   const targetPath = sitePath(ctx, payload);
@@ -24,7 +26,7 @@ const deploySite: TaskHandlers['RenderAndDeployNginx'] = async (ctx, payload) =>
       testCommand: ctx.config.nginxTestCommand,
       reloadCommand: ctx.config.nginxReloadCommand,
     },
-    { allowedRoots: [ctx.config.nginxConfDir] },
+    { allowedRoots: [ctx.config.nginxConfDir], listenPorts: listenPorts(ctx) },
   );
   return {
     outcome: r.outcome,
@@ -42,7 +44,7 @@ const removeSite: TaskHandlers['RemoveNginxSite'] = async (ctx, payload) => {
       testCommand: ctx.config.nginxTestCommand,
       reloadCommand: ctx.config.nginxReloadCommand,
     },
-    { allowedRoots: [ctx.config.nginxConfDir] },
+    { allowedRoots: [ctx.config.nginxConfDir], listenPorts: listenPorts(ctx) },
   );
   return { outcome: r.outcome, removed: true };
 };
@@ -57,7 +59,7 @@ const deployCert: TaskHandlers['DeployCertificate'] = async (ctx, payload) => {
       keyPath: payload.keyPath,
       ...(payload.reload === false ? {} : { testCommand: ctx.config.nginxTestCommand, reloadCommand: ctx.config.nginxReloadCommand }),
     },
-    { allowedRoots: nginxRoots(ctx) },
+    { allowedRoots: nginxRoots(ctx), listenPorts: listenPorts(ctx) },
   );
   return {
     outcome: r.outcome,

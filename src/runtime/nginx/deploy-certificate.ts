@@ -3,6 +3,7 @@
 // they are written to disk and never logged or echoed in results.
 import { X509Certificate } from 'node:crypto';
 import { NginxCommandError, runCommand } from './command.js';
+import { reloadNginx } from './reload.js';
 import { assertAllowed, readFileBeneath, readIfExists, sha256Hex, writeFileBeneath } from './atomic-file.js';
 
 /** The DeployCertificate task payload. */
@@ -28,7 +29,10 @@ export interface CertificateDeployResult {
 }
 
 /** Writes certificate and key when they differ from the files on disk, then reloads nginx. */
-export async function deployCertificate(payload: CertificatePayload, opts: { allowedRoots: string[] }): Promise<CertificateDeployResult> {
+export async function deployCertificate(
+  payload: CertificatePayload,
+  opts: { allowedRoots: string[]; listenPorts?: number[] },
+): Promise<CertificateDeployResult> {
   const roots = opts.allowedRoots;
   const certPath = assertAllowed(payload.certPath, roots);
   const keyPath = assertAllowed(payload.keyPath, roots);
@@ -51,7 +55,7 @@ export async function deployCertificate(payload: CertificatePayload, opts: { all
     }
   }
   if (payload.reloadCommand) {
-    const reload = await runCommand(payload.reloadCommand);
+    const reload = await reloadNginx(payload.reloadCommand, opts.listenPorts ?? []);
     if (reload.code !== 0) throw new NginxCommandError(`nginx reload failed after certificate ${payload.name}: ${reload.output.trim()}`, reload.output);
   }
   return { outcome: 'configured', fingerprint };

@@ -2,6 +2,7 @@
 // A config nginx refuses never goes live: the previous file is put back (or the new one removed)
 // and the error carries nginx's own message. Same content as on disk = nothing written, no reload.
 import { NginxCommandError, runCommand } from './command.js';
+import { reloadNginx } from './reload.js';
 import { assertAllowed, readFileBeneath, readIfExists, removeFileBeneath, sha256Hex, writeFileBeneath } from './atomic-file.js';
 
 /** The RenderAndDeployNginx task payload. */
@@ -25,6 +26,8 @@ export interface NginxDeployResult {
 export interface NginxDeployOptions {
   /** Directories the site file may be written under (the agent's nginx conf dir). */
   allowedRoots: string[];
+  /** The ports this nginx listens on: a reload returns once its old workers stopped accepting there (reload.ts). */
+  listenPorts?: number[];
 }
 
 /** Writes, tests and reloads one site; throws NginxCommandError (with nginx's text) when refused. */
@@ -42,7 +45,7 @@ export async function deployNginxSite(payload: NginxSitePayload, opts: NginxDepl
     else removeFileBeneath(path, roots);
     throw new NginxCommandError(`nginx refused site ${payload.siteName}; previous config kept: ${nginxError(test.output)}`, test.output);
   }
-  const reload = await runCommand(payload.reloadCommand);
+  const reload = await reloadNginx(payload.reloadCommand, opts.listenPorts ?? []);
   if (reload.code !== 0) {
     // The new file passed the test but did not go live; leaving it would make the next unrelated
     // reload activate it silently, so put the old one back and report.
@@ -68,7 +71,7 @@ export async function removeNginxSite(
     await writeFileBeneath(path, roots, previous, 0o644);
     throw new NginxCommandError(`nginx refused removal of site ${payload.siteName}: ${nginxError(test.output)}`, test.output);
   }
-  const reload = await runCommand(payload.reloadCommand);
+  const reload = await reloadNginx(payload.reloadCommand, opts.listenPorts ?? []);
   if (reload.code !== 0) throw new NginxCommandError(`nginx reload failed: ${reload.output.trim()}`, reload.output);
   return { outcome: 'deleted' };
 }
