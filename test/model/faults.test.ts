@@ -31,9 +31,13 @@ test('errno errors of real system calls become one line naming the path and what
   assert.ok(full instanceof EnvironmentFault);
   assert.equal(full.exitCode, 2);
   assert.equal(full.message, '/dev/full: no space left on device (ENOSPC); free space there and run again');
-  // A directory under a regular file: ENOTDIR is a usage problem, not the machine's.
+  // A directory under a regular file (`--state some-file/state.db`): a path the user got wrong, told in
+  // one line naming it (exit 2), never an internal error.
   writeFileSync(join(dir, 'file'), '');
-  assert.equal(environmentFault(thrown(() => mkdirSync(join(dir, 'file', 'sub')))), undefined);
+  const notDir = environmentFault(thrown(() => mkdirSync(join(dir, 'file', 'sub'))));
+  assert.ok(notDir instanceof EnvironmentFault);
+  assert.equal(notDir.exitCode, 2);
+  assert.equal(notDir.message, `${join(dir, 'file', 'sub')}: a part of the path is not a directory (ENOTDIR); use another path`);
   // A write on a file descriptor carries no path; the helpers that write files attach theirs.
   const bare = thrown(() => writeFileSync('/dev/full', 'x'));
   assert.equal((bare as { path?: string }).path, undefined);
