@@ -153,6 +153,17 @@ test('a process that dies at start fails ensureRunning with its stderr', async (
   await assert.rejects(runner.ensureRunning(processSpec('bad-0', { process: { command: './missing/bin' } }), 'h', {}), /cannot start .*missing\/bin: ENOENT/);
 });
 
+test('a cwd where no directory can be made (under /proc) fails the start in one line instead of spinning forever', { timeout: 30_000 }, async (t) => {
+  const base = tempDir(t);
+  const work = tempDir(t);
+  const runner = new ProcessRunner({ workDir: work, baseDir: base });
+  // Node's recursive mkdir loops forever when an existing directory answers ENOENT for a new child.
+  await assert.rejects(
+    runner.ensureRunning(processSpec('cwd-0', { process: { command: 'sleep', args: ['60'], cwd: '/proc/boreas-nowhere/x' } }), 'h', {}),
+    /\/proc\/boreas-nowhere: cannot create a directory there \(ENOENT\)/,
+  );
+});
+
 test('logs over the limit are rotated to .1 at start', async (t) => {
   const base = tempDir(t);
   const work = tempDir(t);

@@ -1,7 +1,8 @@
 // Atomic file writes: readers (the app reloading its config, nginx, a crashed CLI's rerun) see the old
 // file or the new one, never a half-written one.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
+import { makeDirsAsync } from '../../util/make-dirs.js';
 import { basename, dirname, join } from 'node:path';
 import { attachPath } from '../../model/faults.js';
 
@@ -29,7 +30,7 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
 
 async function writeThroughTemp(path: string, content: string | Buffer, fileMode: number): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  await makeDirsAsync(dir); // not mkdir's recursive mode: it spins forever under /proc or /sys
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', fileMode);
   try {

@@ -2,7 +2,8 @@
 // Ctrl-C or exit does not reach it), stdio to log files (no pipes back to a parent that will exit),
 // never a shell.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, renameSync, statSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, renameSync, statSync, readFileSync } from 'node:fs';
+import { makeDirs } from '../../util/make-dirs.js';
 import { join } from 'node:path';
 import { processStartTime } from './proc-stat.js';
 import { stderrLogName, stdoutLogName } from '../paths.js';
@@ -34,8 +35,9 @@ function rotate(path: string, limit: number): void {
 
 /** Spawns detached, resolves once the OS has started it (rejects on ENOENT/EACCES). */
 export async function spawnDetached(opts: DetachedStart): Promise<StartedProcess> {
-  mkdirSync(opts.logDir, { recursive: true });
-  mkdirSync(opts.cwd, { recursive: true });
+  // makeDirs, not mkdirSync's recursive mode: that spins forever on a cwd under /proc or /sys.
+  makeDirs(opts.logDir);
+  makeDirs(opts.cwd);
   const limit = opts.rotateBytes ?? 10 * 1024 * 1024;
   const logs = { stdout: join(opts.logDir, stdoutLogName), stderr: join(opts.logDir, stderrLogName) };
   rotate(logs.stdout, limit);
