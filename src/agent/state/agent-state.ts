@@ -10,6 +10,7 @@ import { makeDirs } from '../../util/make-dirs.js';
 import Database from 'better-sqlite3';
 import type { ResourceLocator } from '../../protocol/observe.js';
 import type { TaskResultRecord } from '../../protocol/tasks.js';
+import { redact } from '../../util/redact.js';
 
 export type { TaskResultRecord } from '../../protocol/tasks.js';
 
@@ -94,7 +95,8 @@ export class AgentState {
   }
 
   recordTask(result: TaskResultRecord, contentHash?: string): void {
-    this.stmts.putTask.run(result.idempotencyKey, JSON.stringify(result), result.finishedAt, contentHash ?? null);
+    // Redacted: a failed start's message carries the process's stderr tail (secret values it printed).
+    this.stmts.putTask.run(result.idempotencyKey, redact(JSON.stringify(result)), result.finishedAt, contentHash ?? null);
   }
 
   resource(id: string): ResourceRecord | undefined {

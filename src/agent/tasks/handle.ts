@@ -19,6 +19,8 @@ import { nodeFacts } from '../facts.js';
 import { checkTaskPolicy } from '../policy.js';
 import { HttpError } from '../../util/http-body.js';
 import { hashJson } from '../../util/hash.js';
+import { redact } from '../../util/redact.js';
+import { registerTaskSecrets } from './secret-values.js';
 
 const handlers: TaskHandlers = {
   ...fileHandlers,
@@ -66,6 +68,7 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string, hash: st
   const startedAt = new Date().toISOString();
   const log = ctx.log.child({ taskId: task.taskId, type: task.type, ...(task.traceId ? { traceId: task.traceId } : {}) });
   let record: TaskResultRecord;
+  registerTaskSecrets(task);
   try {
     checkTaskPolicy(ctx, task);
     const out = await withTimeout(runHandler(ctx, task), task.timeoutSec);
@@ -97,7 +100,8 @@ async function execute(ctx: AgentContext, task: AgentTask, key: string, hash: st
     if (out.details) record.details = out.details;
     log.info('task succeeded', { outcome: out.outcome });
   } catch (err) {
-    const message = (err as Error).message;
+    // Masked here, so the answer, the task record and the log line all carry the masked text.
+    const message = redact((err as Error).message);
     record = {
       taskId: task.taskId,
       idempotencyKey: key,
