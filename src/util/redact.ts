@@ -25,12 +25,41 @@ let pattern: RegExp | undefined;
 
 /**
  * The spellings of one string that can appear in output: raw, JSON-escaped, as Node prints it
- * (`\x00`), base64, and each escaped form escaped once more (a JSON log line quoting Node's message).
+ * (`\x00`), URL-encoded, base64, and each escaped form escaped once more (a JSON log line quoting
+ * Node's message).
  */
 function spellings(s: string): string[] {
   const json = JSON.stringify(s).slice(1, -1);
   const inspected = inspect(s).slice(1, -1).replace(/\\'/g, "'");
-  return [s, json, inspected, JSON.stringify(inspected).slice(1, -1), JSON.stringify(json).slice(1, -1), Buffer.from(s).toString('base64')];
+  return [
+    s,
+    json,
+    inspected,
+    JSON.stringify(inspected).slice(1, -1),
+    JSON.stringify(json).slice(1, -1),
+    encodeURIComponent(s),
+    Buffer.from(s).toString('base64'),
+    ...base64Inside(s),
+  ];
+}
+
+/** Base64 fragments shorter than this are not masked (they could occur in unrelated base64 text). */
+const minBase64Fragment = 8;
+
+/**
+ * The base64 characters that spell `s` wherever it sits inside a longer encoded text (`echo $TOKEN |
+ * base64` encodes a newline after it; `user:TOKEN` puts bytes before it): for each of the three byte
+ * offsets, the characters that depend on bytes of `s` only.
+ */
+function base64Inside(s: string): string[] {
+  const bytes = Buffer.from(s);
+  const out: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    const fragment = encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
+    if (fragment.length >= minBase64Fragment) out.push(fragment);
+  }
+  return out;
 }
 
 /**

@@ -90,3 +90,23 @@ test('a secret of up to 1 MiB (the file limit) is masked too, without building a
   assert.match(out, /^start \*\*\* middle "\*\*\*" \*\*\* end/);
   assert.equal(redact('quiz zoo'), 'quiz zoo');
 });
+
+test('a secret inside a longer base64 text, or URL-encoded, is masked too', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'boreas-redact-'));
+  const file = join(dir, 'secret');
+  const value = `S3CR3T/${randomBytes(6).toString('hex')}+=&?`;
+  await writeFile(file, value);
+  await resolveSecret({ file });
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  // `echo "$TOKEN" | base64` (a newline after it), basic auth (`user:TOKEN`), one and two bytes before it.
+  for (const encoded of [b64(`${value}\n`), b64(`user:${value}`), b64(`a${value}`), b64(`ab${value}xyz`)]) {
+    const out = redact(`stderr: ${encoded}`);
+    assert.ok(out.includes(REDACTED), `not masked: ${out}`);
+    // What is left around the mask decodes to none of the value: at most 2 of its bytes at each end.
+    const left = out.slice('stderr: '.length).split(REDACTED);
+    for (const part of left) assert.ok(!Buffer.from(part, 'base64').toString('latin1').includes(value.slice(2, -2)), `${part} still spells it`);
+  }
+  const url = `https://127.0.0.1/cb?token=${encodeURIComponent(value)}&x=1`;
+  assert.equal(redact(url), `https://127.0.0.1/cb?token=${REDACTED}&x=1`);
+  assert.equal(redact('plain base64 text: aGVsbG8gd29ybGQ='), 'plain base64 text: aGVsbG8gd29ybGQ=');
+});
