@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { certificatePayload, ensureCertificate, loadCertificateMaterial } from '
 import { certificatePaths, sitePath } from '../../src/desired/ingress/paths.js';
 import { renderNginxSite } from '../../src/desired/ingress/nginx-render.js';
 import { deployCertificate, deployNginxSite } from '../../src/runtime/nginx/index.js';
-import { nginxUnavailable, startNginx, type TestNginx } from '../helpers/nginx.js';
+import { freePort, nginxUnavailable, startNginx, type TestNginx } from '../helpers/nginx.js';
 import { pebbleUnavailable, startPebble } from '../helpers/pebble.js';
 
 const skip = nginxUnavailable() ?? pebbleUnavailable();
@@ -185,4 +186,40 @@ test('ACME dns-01 through the configured hook command', { skip, timeout: 120_000
     await readFile(join(dir, 'hook.log'), 'utf8'),
     'add api.dns.test _acme-challenge.api.dns.test\nremove api.dns.test _acme-challenge.api.dns.test\n',
   );
+});
+
+test('an ACME directory that refuses connections or does not speak TLS fails at once, naming the directory and the cause', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'boreas-acme-down-'));
+  const store = openSqliteStore(join(dir, 'state.db'));
+  // A plain HTTP listener where an https:// directory is expected.
+  const plain = createServer((_q, s) => s.end('not acme'));
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+  t.after(async () => {
+    plain.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const closed = await freePort();
+  const cert = (directory: string): CertificateSpec => ({
+    name: 'down-cert',
+    domains: ['down.test'],
+    renewBeforeDays: 30,
+    challengeTargets: [],
+    issuer: { acme: { directory, email: 'ops@down.test', challenge: 'http-01' } },
+  });
+  const challenges = webrootChallenges([dir]);
+  const closedUrl = `https://127.0.0.1:${closed}/dir`;
+  await assert.rejects(ensureCertificate(cert(closedUrl), { store, challenges }), (err: Error) => {
+    assert.equal(err.message, `Certificate/down-cert: ACME directory ${closedUrl} cannot be reached: connect ECONNREFUSED 127.0.0.1:${closed}`);
+    return true;
+  });
+  const plainUrl = `https://127.0.0.1:${(plain.address() as AddressInfo).port}/dir`;
+  await assert.rejects(ensureCertificate(cert(plainUrl), { store, challenges }), (err: Error) => {
+    assert.match(
+      err.message,
+      new RegExp(`^Certificate/down-cert: ACME directory ${plainUrl.replace(/[./]/g, '\\$&')} cannot be reached: .*(EPROTO|wrong version number)`),
+    );
+    return true;
+  });
+  assert.equal((await store.listKv('certificates')).size, 0, 'nothing stored');
 });
