@@ -13,7 +13,8 @@ import { secretDigest } from './digest.js';
 import { SecretError } from './errors.js';
 import { resolvedExecProblems } from './exec-preflight.js';
 import { loadIdentities, type AgeIdentity } from './identities.js';
-import { resolveSecret, type SecretContext } from './resolve.js';
+import { registerSecret } from '../util/redact.js';
+import { resolveSecret, resolveSourceValue, type SecretContext } from './resolve.js';
 import { describeSource, isRepoSource, isSecretSource, repoFileOf, sourceKey, type SecretSource } from './source.js';
 
 /** Keys under which Boreas manifests hold a secret source. */
@@ -24,7 +25,12 @@ export interface RepoSecretUse {
   source: SecretSource;
   /** `Application/api spec.env.DB_PASSWORD`. */
   where: string;
+  /** The value is public (a Certificate's `certFrom`): read like a secret, never masked. */
+  public?: boolean;
 }
+
+/** Source fields whose value is not secret (a certificate is sent to every TLS client). */
+const publicSourceFields = new Set(['certFrom']);
 
 /** Every age/SOPS source a revision uses, in manifest order (raw Kubernetes objects included). */
 export function repoSecretUses(manifests: ManifestSet): RepoSecretUse[] {
@@ -42,8 +48,9 @@ export function secretUses(manifests: ManifestSet): RepoSecretUse[] {
   for (const group of groups)
     for (const { manifest } of group.values()) {
       const unused = manifest.kind === 'Application' && manifest.spec.state === 'Stopped';
-      walk(manifest, [], (s, path) => {
-        if (!unused || isRepoSource(s)) out.push({ source: s, where: `${manifest.kind}/${manifest.metadata.name} ${path}` });
+      walk(manifest, [], (s, path, field) => {
+        if (!unused || isRepoSource(s))
+          out.push({ source: s, where: `${manifest.kind}/${manifest.metadata.name} ${path}`, ...(publicSourceFields.has(field) ? { public: true } : {}) });
       });
     }
   for (const list of manifests.kubeObjects.values())
@@ -51,11 +58,11 @@ export function secretUses(manifests: ManifestSet): RepoSecretUse[] {
   return out;
 }
 
-function walk(value: unknown, path: string[], visit: (s: SecretSource, path: string) => void): void {
+function walk(value: unknown, path: string[], visit: (s: SecretSource, path: string, field: string) => void): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...path, String(i)], visit));
   for (const [k, v] of Object.entries(value)) {
-    if (sourceFields.has(k) && isSecretSource(v)) visit(v, [...path, k].join('.'));
+    if (sourceFields.has(k) && isSecretSource(v)) visit(v, [...path, k].join('.'), k);
     else walk(v, [...path, k], visit);
   }
 }
@@ -95,9 +102,11 @@ export async function preflightSecrets(manifests: ManifestSet, ctx: SecretContex
   };
   for (const use of secretUses(manifests)) {
     const key = sourceKey(use.source);
-    if (values.has(key)) continue;
     try {
-      values.set(key, await resolveSecret(use.source, ctx));
+      // Registered for redaction unless every use so far is public; a later secret use registers it.
+      const value = values.get(key) ?? (await resolveSourceValue(use.source, ctx));
+      values.set(key, value);
+      if (!use.public) registerSecret(value);
     } catch (err) {
       if (!(err instanceof SecretError)) throw err;
       fail(err, use.where);

@@ -23,12 +23,17 @@ export const maxSecretFileBytes = 1024 * 1024;
 
 /** The value of a source. Throws SecretError (deterministic: never retried) naming the source. */
 export async function resolveSecret(source: SecretSource, ctx: SecretContext = {}): Promise<string> {
-  const value = await resolveRaw(source, ctx);
+  const value = await resolveSourceValue(source, ctx);
   registerSecret(value);
   return value;
 }
 
-async function resolveRaw(source: SecretSource, ctx: SecretContext): Promise<string> {
+/**
+ * The value of a source without registering it for redaction: only for a source whose value is
+ * public (a Certificate's `certFrom`, which nginx hands to every client). Masking a certificate
+ * would mask it where it must be kept intact: in the state store that versions it.
+ */
+export async function resolveSourceValue(source: SecretSource, ctx: SecretContext): Promise<string> {
   if (source.env !== undefined) {
     const value = process.env[source.env];
     if (value === undefined) throw new SecretError(`secret from environment variable ${source.env} is not set`);
