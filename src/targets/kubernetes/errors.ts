@@ -43,6 +43,17 @@ export function isForbidden(err: unknown): boolean {
   return err instanceof KubeApiError && err.code === 403;
 }
 
+/**
+ * An error that may not happen again: the request did not complete (connection closed, timeout), the
+ * server asked to come back later (429), failed inside (5xx), or the object changed meanwhile (409
+ * Conflict of an optimistic update). Server-side apply is idempotent, so such a write is retried
+ * (docs/design.md, Pipeline: retries with backoff for transient errors only).
+ */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof KubeTransportError) return true;
+  return err instanceof KubeApiError && (err.code === 429 || err.code >= 500 || (err.code === 409 && err.reason === 'Conflict'));
+}
+
 /** One line for users: the API server's Status message, not a dump of the response. */
 export function apiErrorMessage(err: unknown): string {
   if (err instanceof KubeApiError) return `${err.code} ${err.reason ? `${err.reason}: ` : ''}${err.message}`;

@@ -13,7 +13,7 @@ import { describeApplyError } from './apply-errors.js';
 import { type KubeClient, type Live, unknownCauseOf } from './client.js';
 import { CONCURRENCY, REPLACE_DELETE_TIMEOUT_MS, SPEC_HASH_ANNOTATION, STATE_ID_LABEL } from './constants.js';
 import { containsAll, driftPaths, liveView } from './drift.js';
-import { apiErrorMessage, NotServedError } from './errors.js';
+import { apiErrorMessage, isTransient, NotServedError } from './errors.js';
 import { type HealthRules, healthOf, missing } from './health.js';
 import { fetchLive, kindKey } from './live-objects.js';
 import { foreignOwner } from './ownership.js';
@@ -157,6 +157,8 @@ export class KubernetesTarget implements Target {
         details: writeDetails(res),
       };
     } catch (err) {
+      // Thrown, not reported: the engine retries a thrown error with backoff; a 'failed' outcome is final.
+      if (isTransient(err)) throw new Error(describeApplyError(err, obj, who));
       return { outcome: 'failed', message: describeApplyError(err, obj, who) };
     }
   }
