@@ -82,9 +82,14 @@ export class KubeHttp {
         .replace(/^\d{3} \S+ /, '')
         .replace(/^"|"$/g, ''),
     );
-    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, json, warnings };
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      // A proxy's page or a cut-off body is no answer of the API: never read as "no objects".
+      if (json === undefined && (text !== '' || method === 'GET'))
+        throw new KubeTransportError(`${method} ${url.pathname}: the answer (${res.statusCode}) is not JSON${text ? `: ${oneLine(text)}` : ''}`);
+      return { status: res.statusCode, json, warnings };
+    }
     const status = (json ?? {}) as { reason?: string; message?: string; details?: KubeApiError['details'] };
-    throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`), status.details);
+    throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (oneLine(text) || `HTTP ${res.statusCode}`), status.details);
   }
 
   /**
@@ -111,7 +116,7 @@ export class KubeHttp {
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text().catch(() => '');
       const status = (parseJson(text) ?? {}) as { reason?: string; message?: string; details?: KubeApiError['details'] };
-      throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`), status.details);
+      throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (oneLine(text) || `HTTP ${res.statusCode}`), status.details);
     }
     const chunks = res.body[Symbol.asyncIterator]();
     let rest = '';
@@ -192,6 +197,15 @@ export class KubeHttp {
     const code = e.cause?.code ?? e.code;
     return new KubeTransportError(`${where}: ${code ? `${code} ` : ''}${e.cause?.message ?? e.message}`.trim());
   }
+}
+
+/** A body that is not a Status (an HTML error page of a proxy) as one short line of its text. */
+function oneLine(text: string): string {
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
 }
 
 function parseJson(text: string): unknown {

@@ -43,7 +43,7 @@ export interface FakeKubeApiServer {
   establishCrd(name: string): void;
   /**
    * Test hook: the next `times` requests whose `METHOD path?query` matches `match` get `fault` instead
-   * of an answer: a Status with that code (and `Retry-After` when given), or the connection closed
+   * of an answer: a Status with that code (and `Retry-After` when given), a raw body, or the connection closed
    * without an answer (`reset`), as a real server, or a proxy or load balancer in front of it, does.
    */
   injectFault(match: RegExp, fault: InjectedFault, times?: number): void;
@@ -52,7 +52,11 @@ export interface FakeKubeApiServer {
   stop(): Promise<void>;
 }
 
-export type InjectedFault = 'reset' | { code: number; reason: string; message: string; retryAfter?: number };
+export type InjectedFault =
+  | 'reset'
+  | { code: number; reason: string; message: string; retryAfter?: number }
+  /** A body that is not a Status: a proxy's error page, a cut-off answer. */
+  | { code: number; body: string; contentType: string };
 
 const newCounts = (): RequestCounts => ({ total: 0, reads: 0, discovery: 0, writes: 0, dryRuns: 0, byMethod: {} });
 
@@ -151,6 +155,10 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     if (injected) {
       injected.times--;
       if (injected.fault === 'reset') return void req.socket.destroy();
+      if ('body' in injected.fault) {
+        res.writeHead(injected.fault.code, { 'content-type': injected.fault.contentType });
+        return void res.end(injected.fault.body);
+      }
       const { code, reason, message, retryAfter } = injected.fault;
       res.writeHead(code, { 'content-type': 'application/json', ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) });
       return void res.end(JSON.stringify(new StatusError(code, reason, message).body()));

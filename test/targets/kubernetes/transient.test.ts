@@ -1,7 +1,9 @@
 // Writes that fail for a reason that may not happen again (a 500, a 429 with Retry-After, a 409
 // Conflict of an object modified meanwhile, a connection closed before the answer) are retried with
 // the engine's backoff, as docs/design.md (Pipeline) promises: one such answer of the API server does
-// not fail the reconcile. Through the real CLI, against the FAKE API server.
+// not fail the reconcile. An answer that is not the API's (a proxy's HTML page, a body that is not
+// JSON) makes the cluster Unknown with one readable line. Through the real CLI, against the FAKE API
+// server.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,4 +49,45 @@ test('transient API errors during apply are retried and the reconcile converges'
     assert.ok(server.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name }), `ConfigMap ${name} applied`);
     assert.equal(server.requests.filter((r) => write(name).test(r)).length, 2, `ConfigMap ${name}: one failed write, one retry`);
   }
+});
+
+test('an answer that is not JSON, or a proxy error page, makes the cluster Unknown with one readable line', async (t) => {
+  const server = await startFakeKubeApiServer();
+  const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-garbled-'));
+  const repo = await createGitRepo();
+  t.after(async () => {
+    await server.stop();
+    await repo.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, server.kubeconfig());
+  await repo.write({
+    'environment.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
+    'apps/config.yaml':
+      'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: config}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {path: k8s/config}\n',
+    'k8s/config/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {mode: prod}\n',
+  });
+  await repo.commit('config map');
+  const plan = () => runCli(['plan', '--repo', repo.dir, '--state', join(dir, 'state.db')], { timeoutMs: 60_000 });
+  const list = /^GET \/api\/v1\/namespaces\/default\/configmaps\?/;
+
+  server.injectFault(list, { code: 200, body: '{"kind":"ConfigMapList","items":[{"metad', contentType: 'application/json' });
+  const cut = await plan();
+  assert.equal(cut.code, 1, cut.stdout + cut.stderr);
+  assert.match(
+    cut.stdout,
+    /cluster prod: unreachable: GET \/api\/v1\/namespaces\/default\/configmaps: the answer \(200\) is not JSON: \{"kind":"ConfigMapList"/,
+  );
+  assert.doesNotMatch(cut.stdout + cut.stderr, /Cannot read properties|TypeError/);
+
+  server.injectFault(list, {
+    code: 503,
+    body: '<html><body><h1>503 Service Unavailable</h1>\n<p>upstream connect error</p></body></html>',
+    contentType: 'text/html',
+  });
+  const page = await plan();
+  assert.equal(page.code, 1, page.stdout + page.stderr);
+  assert.match(page.stdout, /cluster prod: 503 503 Service Unavailable upstream connect error \(/);
+  assert.doesNotMatch(page.stdout, /<h1>|\\n/);
 });
