@@ -9,6 +9,8 @@ export class KubeApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: { causes?: { field?: string; message?: string; reason?: string }[] },
+    /** Seconds the server asked to wait before trying again (`Retry-After`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'KubeApiError';
@@ -29,7 +31,11 @@ export class NotServedError extends Error {
 
 /** A request that did not complete: timeout, cancellation, connection refused, TLS failure. */
 export class KubeTransportError extends Error {
-  constructor(message: string) {
+  /** `closed`: the connection closed before a whole answer came (a read may be asked again). */
+  constructor(
+    message: string,
+    readonly closed = false,
+  ) {
     super(message);
     this.name = 'KubeTransportError';
   }

@@ -38,7 +38,7 @@ test('transient API errors during apply are retried and the reconcile converges'
   await repo.commit('config maps');
   const write = (name: string) => new RegExp(`^PATCH /api/v1/namespaces/default/configmaps/${name}\\?(?!.*dryRun)`);
   server.injectFault(write('a'), { code: 500, reason: 'InternalError', message: 'Internal error occurred: etcdserver: request timed out' });
-  server.injectFault(write('b'), { code: 429, reason: 'TooManyRequests', message: 'too many requests', retryAfter: 1 });
+  server.injectFault(write('b'), { code: 429, reason: 'TooManyRequests', message: 'too many requests', retryAfter: 0 });
   server.injectFault(write('c'), { code: 409, reason: 'Conflict', message: 'Operation cannot be fulfilled on configmaps "c": the object has been modified' });
   server.injectFault(write('d'), 'reset');
 
@@ -90,4 +90,38 @@ test('an answer that is not JSON, or a proxy error page, makes the cluster Unkno
   assert.equal(page.code, 1, page.stdout + page.stderr);
   assert.match(page.stdout, /cluster prod: 503 503 Service Unavailable upstream connect error \(/);
   assert.doesNotMatch(page.stdout, /<h1>|\\n/);
+});
+
+test('a read the server asks to repeat (429 Retry-After) or whose connection closed is asked again; a plain 500 leaves the cluster Unknown', async (t) => {
+  const server = await startFakeKubeApiServer();
+  const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-reread-'));
+  const repo = await createGitRepo();
+  t.after(async () => {
+    await server.stop();
+    await repo.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, server.kubeconfig());
+  await repo.write({
+    'environment.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
+    'apps/config.yaml':
+      'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: config}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {path: k8s/config}\n',
+    'k8s/config/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {mode: prod}\n',
+  });
+  await repo.commit('config map');
+  const plan = () => runCli(['plan', '--repo', repo.dir, '--state', join(dir, 'state.db'), '--detailed-exitcode'], { timeoutMs: 60_000 });
+  const list = (resource: string) => new RegExp(`^GET /api/v1/(namespaces/default/)?${resource}\\?`);
+
+  server.injectFault(list('configmaps'), { code: 429, reason: 'TooManyRequests', message: 'too many requests, please try again later', retryAfter: 0 });
+  server.injectFault(list('namespaces'), 'reset');
+  const busy = await plan();
+  assert.equal(busy.code, 2, busy.stdout + busy.stderr);
+  assert.match(busy.stdout, /Plan: 1 to create, 1 to change, 0 to delete/);
+  assert.doesNotMatch(busy.stdout, /Unknown/);
+
+  server.injectFault(list('configmaps'), { code: 500, reason: 'InternalError', message: 'Internal error occurred: etcdserver: leader changed' });
+  const failing = await plan();
+  assert.equal(failing.code, 1, failing.stdout + failing.stderr);
+  assert.match(failing.stdout, /cluster prod: 500 InternalError: Internal error occurred: etcdserver: leader changed/);
 });
