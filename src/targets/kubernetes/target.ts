@@ -112,7 +112,13 @@ export class KubernetesTarget implements Target {
       if (owner) observed.ownedBy = owner;
       // A lost hash annotation (edited away) is checked too: the planner then trusts the inventory's hash.
       if (observed.appliedHash === undefined || observed.appliedHash === r.hash) {
-        const seen = await this.drift(r, obj);
+        let seen: Awaited<ReturnType<typeof this.drift>>;
+        try {
+          seen = await this.drift(r, obj);
+        } catch (err) {
+          // The dry-run could not be answered (a 5xx, a timeout): whether it drifted is not known.
+          return unknownObservation(r.id, unknownCauseOf(this.subject, err));
+        }
         if (seen.drift) {
           observed.drift = seen.drift;
           observed.appliedSpec = liveView(obj, o) ?? undefined;
@@ -222,7 +228,7 @@ export class KubernetesTarget implements Target {
     return obj;
   }
 
-  /** Drift of an object whose spec did not change, and whether repairing it needs a replace. */
+  /** Drift of an object whose spec did not change, and whether repairing it needs a replace; throws what is not the server's verdict (isTransient). */
   private async drift(r: DesiredResource, live: Live): Promise<{ drift?: string[]; replace?: string }> {
     try {
       const config = await this.prepare(r);
@@ -231,6 +237,7 @@ export class KubernetesTarget implements Target {
       const paths = driftPaths(live, dry, config);
       return paths.length ? { drift: paths.map((p) => `${p} changed on the cluster`) } : {};
     } catch (err) {
+      if (isTransient(err)) throw err;
       const fields = immutableFields(err);
       const drift = [`dry-run apply failed: ${describeApplyError(err, specOf(r), { label: labelOf(specOf(r)), origin: r.origin })}`];
       return fields && replaceAllowed(specOf(r), !!this.opts.replaceOnImmutable)

@@ -136,3 +136,29 @@ test('drift of a Deployment whose env has a valueFrom reference shows only the d
   assert.deepEqual(plan.changes[0].fields, [{ path: 'spec.replicas', before: 7, after: 2 }], 'the env item with a reference is not a change');
   assert.ok(!JSON.stringify(plan).includes('drift-db-secret-41f7'), 'no resolved value in the plan');
 });
+
+test('a drift check the server cannot answer (500 on the dry-run) makes the object Unknown, not drifted', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api', { replicas: 2 })]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(desired);
+  h.server.editAs('kubectl-edit', ref, (o: any) => {
+    o.spec.replicas = 7;
+  });
+  h.server.injectFault(/^PATCH \/apis\/apps\/v1\/namespaces\/shop\/deployments\/api\?.*dryRun=All/, {
+    code: 500,
+    reason: 'InternalError',
+    message: 'Internal error occurred: etcdserver: request timed out',
+  });
+  const plan = await h.plan(desired);
+  assert.deepEqual(plan.changes, [], 'no repair planned from a check that did not happen');
+  assert.deepEqual(
+    plan.unknown.map((u) => `${u.name}: ${u.cause.message}`),
+    ['Deployment/shop/api: cluster prod: 500 InternalError: Internal error occurred: etcdserver: request timed out'],
+  );
+  assert.deepEqual(
+    (await h.plan(desired)).changes.map((c) => `${c.action} ${c.name}`),
+    ['repair Deployment/shop/api'],
+    'answered again, the drift shows',
+  );
+});
