@@ -1,12 +1,14 @@
 // Resolves a secret source to its value where the value is used: `{env}` and `{file}` on the
 // controller, `{age}` and `{sops}` from the revision's files with the controller's identities. Every
-// value resolved is registered for redaction before it is returned; nothing here logs or stores it.
+// value resolved is registered for redaction before it is returned (a kubeconfig by its credentials,
+// kubeconfig-credentials.ts); nothing here logs or stores it.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { decryptAge } from './age-file.js';
 import { SecretError } from './errors.js';
 import type { AgeIdentity } from './identities.js';
 import { registerSecret } from '../util/redact.js';
+import { kubeconfigCredentials } from './kubeconfig-credentials.js';
 import { decryptSopsValue } from './sops.js';
 import { describeSource, type SecretSource } from './source.js';
 
@@ -24,7 +26,8 @@ export const maxSecretFileBytes = 1024 * 1024;
 /** The value of a source. Throws SecretError (deterministic: never retried) naming the source. */
 export async function resolveSecret(source: SecretSource, ctx: SecretContext = {}): Promise<string> {
   const value = await resolveSourceValue(source, ctx);
-  registerSecret(value);
+  // A kubeconfig (`kubeconfigFrom`) is registered by its credentials: its other lines are common YAML.
+  for (const secret of kubeconfigCredentials(value) ?? [value]) registerSecret(secret);
   return value;
 }
 

@@ -5,6 +5,7 @@
 // annotations Boreas orders by, and two files defining the same object.
 import type { ManifestSet, Origin, RawKubeObject } from '../model.js';
 import { didYouMean } from '../../util/suggest.js';
+import { withReferencesAsSent } from './boreas-refs.js';
 import { apiVersionProblem, DEFAULT_KUBERNETES_VERSION, minorOf } from './api-versions.js';
 import { BuiltinSchemas, type FieldProblem, isBuiltinGroup, type Path, shippedGroupVersions } from './builtin-schemas.js';
 import { CrdSchemas } from './crd-schemas.js';
@@ -72,7 +73,7 @@ export async function checkKubernetesObjects(manifests: ManifestSet): Promise<Ku
       let problems: FieldProblem[] = [];
       if (crds.has(o.apiVersion, o.kind)) problems = crds.validate(o);
       else if (isBuiltinGroup(o.apiVersion)) {
-        if (await builtins.has(o.apiVersion, o.kind)) problems = await builtins.validate(o);
+        if (await builtins.has(o.apiVersion, o.kind)) problems = await builtins.validate(withReferencesAsSent(o));
         else if (minorOf(version) <= SCHEMAS_MINOR) await unknownBuiltin(o, builtins, at);
       } else if (crds.hasGroup(groupOf(o.apiVersion))) unknownCustom(o, crds, at);
       for (const p of problems) at(p.path, describe(p, valueAt(o, p.path)));

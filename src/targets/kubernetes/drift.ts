@@ -69,9 +69,14 @@ export function liveView(live: Json | undefined, config: unknown, secret = false
   if (secret) return live === config ? live : '(sensitive)';
   if (isMap(config)) {
     if (!isObj(live)) return live;
-    if (isSecretRef(config)) return referenceView(config.valueFrom);
     const out: Obj = {};
     for (const [k, v] of Object.entries(config)) {
+      // A reference (an env item's or a Secret value's `valueFrom`) is shown as written; its siblings
+      // (the env item's `name`) are live fields like any other.
+      if (k === 'valueFrom' && isSecretRef(config)) {
+        out[k] = sourceView(config.valueFrom);
+        continue;
+      }
       const isSecretData = (k === 'data' || k === 'stringData') && isKubeSecret(config);
       const lv = live[k];
       const view = isSecretData && isMap(v) && isObj(lv) ? secretView(lv, v) : liveView(lv, v);
@@ -98,9 +103,9 @@ function secretView(live: Obj, config: Record<string, unknown>): Obj {
   return out;
 }
 
-/** A `{valueFrom: ...}` reference as plain data (its one-key source, e.g. `{env: DB_PASSWORD}`). */
-function referenceView(source: object): Json {
+/** A reference's source as plain data (`{env: DB_PASSWORD}`, `{sops: {file, key}}`). */
+function sourceView(source: object): Obj {
   const out: Obj = {};
-  for (const [k, v] of Object.entries(source)) out[k] = typeof v === 'string' ? v : isMap(v) ? referenceView(v) : null;
-  return { valueFrom: out };
+  for (const [k, v] of Object.entries(source)) out[k] = typeof v === 'string' ? v : isMap(v) ? sourceView(v) : null;
+  return out;
 }

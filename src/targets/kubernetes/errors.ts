@@ -9,6 +9,8 @@ export class KubeApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: { causes?: { field?: string; message?: string; reason?: string }[] },
+    /** Seconds the server asked to wait before trying again (`Retry-After`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'KubeApiError';
@@ -29,7 +31,11 @@ export class NotServedError extends Error {
 
 /** A request that did not complete: timeout, cancellation, connection refused, TLS failure. */
 export class KubeTransportError extends Error {
-  constructor(message: string) {
+  /** `closed`: the connection closed before a whole answer came (a read may be asked again). */
+  constructor(
+    message: string,
+    readonly closed = false,
+  ) {
     super(message);
     this.name = 'KubeTransportError';
   }
@@ -41,6 +47,17 @@ export function isNotFound(err: unknown): boolean {
 
 export function isForbidden(err: unknown): boolean {
   return err instanceof KubeApiError && err.code === 403;
+}
+
+/**
+ * An error that may not happen again: the request did not complete (connection closed, timeout), the
+ * server asked to come back later (429), failed inside (5xx), or the object changed meanwhile (409
+ * Conflict of an optimistic update). Server-side apply is idempotent, so such a write is retried
+ * (docs/design.md, Pipeline: retries with backoff for transient errors only).
+ */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof KubeTransportError) return true;
+  return err instanceof KubeApiError && (err.code === 429 || err.code >= 500 || (err.code === 409 && err.reason === 'Conflict'));
 }
 
 /** One line for users: the API server's Status message, not a dump of the response. */

@@ -3,7 +3,10 @@
 // client-node still resolves the kubeconfig (exec plugins, token files, client certificates) through
 // `applyToHTTPSOptions`; the request itself goes through undici with a timeout and the caller's
 // AbortSignal on every call. Watches are streams on their own connections, so a long watch never
-// holds a connection that a request is waiting for.
+// holds a connection that a request is waiting for. As client-go does, an answer asking to come back
+// (429, or 5xx with Retry-After) is asked again after the time it names, and a read whose connection
+// closed before the answer is read again: one blip of a busy API server must not make a whole
+// cluster Unknown (docs/design.md, Kubernetes: Wire).
 import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
@@ -47,8 +50,21 @@ export class KubeHttp {
     this.base = cluster.server.replace(/\/+$/, '');
   }
 
-  /** Sends one request; non-2xx answers throw KubeApiError with the server's Status. */
+  /** Sends one request (again, when the server asks to or a read lost its connection); non-2xx answers throw KubeApiError with the server's Status. */
   async call(method: string, path: string, o: CallOptions = {}): Promise<Answer> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.callOnce(method, path, o);
+      } catch (err) {
+        const delayMs = retryDelayMs(err, method, retry);
+        if (delayMs === undefined) throw err;
+        const signals = [...(this.opts.signal ? [this.opts.signal] : []), ...(o.signal ? [o.signal] : [])];
+        if (!(await pause(delayMs, signals.length ? AbortSignal.any(signals) : undefined))) throw err;
+      }
+    }
+  }
+
+  private async callOnce(method: string, path: string, o: CallOptions): Promise<Answer> {
     const { headers, dispatcher } = await this.credentials();
     const url = new URL(this.base + path);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
@@ -82,9 +98,21 @@ export class KubeHttp {
         .replace(/^\d{3} \S+ /, '')
         .replace(/^"|"$/g, ''),
     );
-    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, json, warnings };
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      // A proxy's page or a cut-off body is no answer of the API: never read as "no objects".
+      if (json === undefined && (text !== '' || method === 'GET'))
+        throw new KubeTransportError(`${method} ${url.pathname}: the answer (${res.statusCode}) is not JSON${text ? `: ${oneLine(text)}` : ''}`);
+      return { status: res.statusCode, json, warnings };
+    }
     const status = (json ?? {}) as { reason?: string; message?: string; details?: KubeApiError['details'] };
-    throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`), status.details);
+    const retryAfter = Number(res.headers['retry-after']);
+    throw new KubeApiError(
+      res.statusCode,
+      status.reason ?? '',
+      status.message ?? (oneLine(text) || `HTTP ${res.statusCode}`),
+      status.details,
+      Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+    );
   }
 
   /**
@@ -111,7 +139,7 @@ export class KubeHttp {
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text().catch(() => '');
       const status = (parseJson(text) ?? {}) as { reason?: string; message?: string; details?: KubeApiError['details'] };
-      throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`), status.details);
+      throw new KubeApiError(res.statusCode, status.reason ?? '', status.message ?? (oneLine(text) || `HTTP ${res.statusCode}`), status.details);
     }
     const chunks = res.body[Symbol.asyncIterator]();
     let rest = '';
@@ -190,8 +218,48 @@ export class KubeHttp {
     }
     const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
     const code = e.cause?.code ?? e.code;
-    return new KubeTransportError(`${where}: ${code ? `${code} ` : ''}${e.cause?.message ?? e.message}`.trim());
+    const closed = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+    return new KubeTransportError(`${where}: ${code ? `${code} ` : ''}${e.cause?.message ?? e.message}`.trim(), closed);
   }
+}
+
+/** Retries of one request before its error is the answer. */
+const MAX_RETRIES = 3;
+/** The longest Retry-After honoured; a longer one is waited for this long. */
+const MAX_RETRY_AFTER_MS = 10_000;
+
+/** How long to wait before asking again, or undefined when `err` is the answer. */
+function retryDelayMs(err: unknown, method: string, retry: number): number | undefined {
+  if (retry >= MAX_RETRIES) return undefined;
+  if (err instanceof KubeApiError && (err.code === 429 || (err.code >= 500 && err.retryAfter !== undefined)))
+    return Math.min(MAX_RETRY_AFTER_MS, Math.max(100, (err.retryAfter ?? 1) * 1000));
+  // A read only: a write whose connection closed may have been done (the engine decides about those).
+  if (err instanceof KubeTransportError && err.closed && method === 'GET') return 100 * 2 ** retry;
+  return undefined;
+}
+
+/** Resolves true after `ms`, false at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A body that is not a Status (an HTML error page of a proxy) as one short line of its text. */
+function oneLine(text: string): string {
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
 }
 
 function parseJson(text: string): unknown {

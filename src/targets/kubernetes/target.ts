@@ -13,7 +13,7 @@ import { describeApplyError } from './apply-errors.js';
 import { type KubeClient, type Live, unknownCauseOf } from './client.js';
 import { CONCURRENCY, REPLACE_DELETE_TIMEOUT_MS, SPEC_HASH_ANNOTATION, STATE_ID_LABEL } from './constants.js';
 import { containsAll, driftPaths, liveView } from './drift.js';
-import { apiErrorMessage, NotServedError } from './errors.js';
+import { apiErrorMessage, isTransient, NotServedError } from './errors.js';
 import { type HealthRules, healthOf, missing } from './health.js';
 import { fetchLive, kindKey } from './live-objects.js';
 import { foreignOwner } from './ownership.js';
@@ -112,7 +112,13 @@ export class KubernetesTarget implements Target {
       if (owner) observed.ownedBy = owner;
       // A lost hash annotation (edited away) is checked too: the planner then trusts the inventory's hash.
       if (observed.appliedHash === undefined || observed.appliedHash === r.hash) {
-        const seen = await this.drift(r, obj);
+        let seen: Awaited<ReturnType<typeof this.drift>>;
+        try {
+          seen = await this.drift(r, obj);
+        } catch (err) {
+          // The dry-run could not be answered (a 5xx, a timeout): whether it drifted is not known.
+          return unknownObservation(r.id, unknownCauseOf(this.subject, err));
+        }
         if (seen.drift) {
           observed.drift = seen.drift;
           observed.appliedSpec = liveView(obj, o) ?? undefined;
@@ -157,6 +163,8 @@ export class KubernetesTarget implements Target {
         details: writeDetails(res),
       };
     } catch (err) {
+      // Thrown, not reported: the engine retries a thrown error with backoff; a 'failed' outcome is final.
+      if (isTransient(err)) throw new Error(describeApplyError(err, obj, who));
       return { outcome: 'failed', message: describeApplyError(err, obj, who) };
     }
   }
@@ -220,7 +228,7 @@ export class KubernetesTarget implements Target {
     return obj;
   }
 
-  /** Drift of an object whose spec did not change, and whether repairing it needs a replace. */
+  /** Drift of an object whose spec did not change, and whether repairing it needs a replace; throws what is not the server's verdict (isTransient). */
   private async drift(r: DesiredResource, live: Live): Promise<{ drift?: string[]; replace?: string }> {
     try {
       const config = await this.prepare(r);
@@ -229,6 +237,7 @@ export class KubernetesTarget implements Target {
       const paths = driftPaths(live, dry, config);
       return paths.length ? { drift: paths.map((p) => `${p} changed on the cluster`) } : {};
     } catch (err) {
+      if (isTransient(err)) throw err;
       const fields = immutableFields(err);
       const drift = [`dry-run apply failed: ${describeApplyError(err, specOf(r), { label: labelOf(specOf(r)), origin: r.origin })}`];
       return fields && replaceAllowed(specOf(r), !!this.opts.replaceOnImmutable)

@@ -41,10 +41,22 @@ export interface FakeKubeApiServer {
   editAs(manager: string, ref: ObjectRef, mutate: (obj: Obj) => void): void;
   /** Test hook (with `establishCrds: 'manual'`): mark a CRD Established and serve its kinds. */
   establishCrd(name: string): void;
+  /**
+   * Test hook: the next `times` requests whose `METHOD path?query` matches `match` get `fault` instead
+   * of an answer: a Status with that code (and `Retry-After` when given), a raw body, or the connection closed
+   * without an answer (`reset`), as a real server, or a proxy or load balancer in front of it, does.
+   */
+  injectFault(match: RegExp, fault: InjectedFault, times?: number): void;
   /** Objects stored, for benchmarks and assertions. */
   size(): number;
   stop(): Promise<void>;
 }
+
+export type InjectedFault =
+  | 'reset'
+  | { code: number; reason: string; message: string; retryAfter?: number }
+  /** A body that is not a Status: a proxy's error page, a cut-off answer. */
+  | { code: number; body: string; contentType: string };
 
 const newCounts = (): RequestCounts => ({ total: 0, reads: 0, discovery: 0, writes: 0, dryRuns: 0, byMethod: {} });
 
@@ -56,6 +68,7 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
   const cluster = new FakeCluster(opts);
   let counts = newCounts();
   const requests: string[] = [];
+  const faults: { match: RegExp; fault: InjectedFault; times: number }[] = [];
 
   function count(method: string, url: URL): void {
     counts.total++;
@@ -138,6 +151,18 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     count(req.method ?? 'GET', url);
+    const injected = faults.find((f) => f.times > 0 && f.match.test(`${req.method} ${url.pathname}${url.search}`));
+    if (injected) {
+      injected.times--;
+      if (injected.fault === 'reset') return void req.socket.destroy();
+      if ('body' in injected.fault) {
+        res.writeHead(injected.fault.code, { 'content-type': injected.fault.contentType });
+        return void res.end(injected.fault.body);
+      }
+      const { code, reason, message, retryAfter } = injected.fault;
+      res.writeHead(code, { 'content-type': 'application/json', ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) });
+      return void res.end(JSON.stringify(new StatusError(code, reason, message).body()));
+    }
     let out: Answer;
     try {
       const body = req.method === 'GET' ? '' : await readBody(req);
@@ -226,6 +251,7 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     setStatus: (ref, status) => cluster.setStatus(ref, status),
     editAs: (manager, ref, mutate) => cluster.editAs(manager, ref, mutate),
     establishCrd: (name) => cluster.establishCrd(name),
+    injectFault: (match, fault, times = 1) => void faults.push({ match, fault, times }),
     size: () => cluster.size(),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -117,3 +117,48 @@ test('drift of a Secret never puts the live value into the plan', async (t) => {
   await h.reconcile(desired);
   assert.equal((h.server.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' }) as any).data.password, 'Z2l0LXZhbHVl');
 });
+
+test('drift of a Deployment whose env has a valueFrom reference shows only the drifted field, never the value', async (t) => {
+  process.env.BOREAS_TEST_DRIFT_DB_PASS = 'drift-db-secret-41f7';
+  t.after(() => delete process.env.BOREAS_TEST_DRIFT_DB_PASS);
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api', { replicas: 2, env: { DB_PASSWORD: { valueFrom: { env: 'BOREAS_TEST_DRIFT_DB_PASS' } }, MODE: 'prod' } })]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(desired);
+  h.server.editAs('kubectl-edit', ref, (o: any) => {
+    o.spec.replicas = 7;
+  });
+  const plan = await h.plan(desired);
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.name}`),
+    ['repair Deployment/shop/api'],
+  );
+  assert.deepEqual(plan.changes[0].fields, [{ path: 'spec.replicas', before: 7, after: 2 }], 'the env item with a reference is not a change');
+  assert.ok(!JSON.stringify(plan).includes('drift-db-secret-41f7'), 'no resolved value in the plan');
+});
+
+test('a drift check the server cannot answer (500 on the dry-run) makes the object Unknown, not drifted', async (t) => {
+  const h = await startHarness(t);
+  const set = h.manifests([containerApp('api', { replicas: 2 })]);
+  const desired = withNamespace(desiredOf(set), buildNamespaceResource(set.environments.get('prod')!));
+  await h.reconcile(desired);
+  h.server.editAs('kubectl-edit', ref, (o: any) => {
+    o.spec.replicas = 7;
+  });
+  h.server.injectFault(/^PATCH \/apis\/apps\/v1\/namespaces\/shop\/deployments\/api\?.*dryRun=All/, {
+    code: 500,
+    reason: 'InternalError',
+    message: 'Internal error occurred: etcdserver: request timed out',
+  });
+  const plan = await h.plan(desired);
+  assert.deepEqual(plan.changes, [], 'no repair planned from a check that did not happen');
+  assert.deepEqual(
+    plan.unknown.map((u) => `${u.name}: ${u.cause.message}`),
+    ['Deployment/shop/api: cluster prod: 500 InternalError: Internal error occurred: etcdserver: request timed out'],
+  );
+  assert.deepEqual(
+    (await h.plan(desired)).changes.map((c) => `${c.action} ${c.name}`),
+    ['repair Deployment/shop/api'],
+    'answered again, the drift shows',
+  );
+});

@@ -223,3 +223,37 @@ metadata:
     'k8s/guestbook/hooks.yaml:11:87: ConfigMap/b: metadata.annotations.boreas.dev/replace: must be "true" or "false" (got "yes")',
   ]);
 });
+
+test('Boreas secret references in a raw Secret and a raw container env pass; a typo beside them is still refused', async (t) => {
+  const dir = await repo(t, {
+    'boreas.yaml': env() + app('db'),
+    'k8s/db/all.yaml': `apiVersion: v1
+kind: Secret
+metadata: {name: db}
+data:
+  password: {valueFrom: {env: DB_PASSWORD}}
+stringData:
+  user: {valueFrom: {file: /etc/boreas/db-user}}
+  plain: x
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: db
+        image: registry.local/db:1
+        env:
+        - {name: DB_PASSWORD, valueFrom: {env: DB_PASSWORD}}
+        - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: TYPO, valueFrom: {secretKeyRef: {name: s, key: k}, bogus: 1}}
+`,
+  });
+  assert.deepEqual(await errorsOf(dir), [
+    'k8s/db/all.yaml:24:69: Deployment/db: spec.template.spec.containers[name=db].env[name=TYPO].valueFrom.bogus: unknown field',
+  ]);
+});
