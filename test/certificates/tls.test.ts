@@ -248,7 +248,12 @@ test('the certificates target: issuing and renewing are planned changes; observi
   await store.setKv(
     'certificates',
     'shop-cert',
-    JSON.stringify({ ...JSON.parse((await store.getKv('certificates', 'shop-cert'))!), notAfter: new Date(Date.now() + 2 * 86_400_000).toISOString() }),
+    // The 90-day certificate two days before its end.
+    JSON.stringify({
+      ...JSON.parse((await store.getKv('certificates', 'shop-cert'))!),
+      notBefore: new Date(Date.now() - 88 * 86_400_000).toISOString(),
+      notAfter: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    }),
   );
   const [sameRun] = await target.observe([shortLived]);
   assert.equal(sameRun.drift, undefined, 'not renewed twice in the run that issued it');

@@ -36,8 +36,8 @@ test('ACME http-01 through the agents of two edge nodes: issue, deploy to both, 
   const caFile = join(fleet.dir, 'pebble-listener.pem');
   await writeFile(caFile, pebble.listenerCaPem);
   const env = { BOREAS_ACME_CA_FILE: caFile };
-  const certificate = (extra = '') =>
-    `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: shop-cert}\nspec:\n  domains: [${hosts.join(', ')}]\n${extra}  issuer: {acme: {directory: "${pebble.directory}", email: ops@boreas.test, challenge: http-01}}\n`;
+  const certificate = (extra = '', email = 'ops@boreas.test') =>
+    `apiVersion: boreas.dev/v1\nkind: Certificate\nmetadata: {name: shop-cert}\nspec:\n  domains: [${hosts.join(', ')}]\n${extra}  issuer: {acme: {directory: "${pebble.directory}", email: ${email}, challenge: http-01}}\n`;
   fleet.writeManifest('cert.yaml', certificate());
   fleet.writeManifest('ingress.yaml', ingressManifest(hosts, 'shop-cert'));
   const status = async () => JSON.parse((await fleet.cli(['status', 'shop', '--state', fleet.state, '--output', 'json'])).stdout).certificates[0];
@@ -70,8 +70,9 @@ test('ACME http-01 through the agents of two edge nodes: issue, deploy to both, 
   await assertServed(v1.fingerprint);
   assert.deepEqual(await webrootTokens(), [[], []], 'challenges removed from both webroots after issuance');
 
-  // Renewal inside the window: pebble's certificates live 5 years, less than 3650 days.
-  fleet.writeManifest('cert.yaml', certificate('  renewBeforeDays: 3650\n'));
+  // A new certificate (the issuer's account changed): issued, deployed to both edges, both reloaded.
+  // renewBeforeDays 3650 outlasts pebble's 5-year certificates: their window is a third of that life.
+  fleet.writeManifest('cert.yaml', certificate('  renewBeforeDays: 3650\n', 'certs@boreas.test'));
   const reloads = await Promise.all(fleet.nginx.map((n) => n.reloads()));
   const renew = await fleet.reconcile(env);
   assert.equal(renew.code, 0, renew.out);
@@ -90,8 +91,8 @@ test('ACME http-01 through the agents of two edge nodes: issue, deploy to both, 
   );
   await assertServed(v2.fingerprint);
 
-  // Outside the window again: nothing is issued, deployed or reloaded.
-  fleet.writeManifest('cert.yaml', certificate());
+  // Outside the window (not renewed on every run although renewBeforeDays 3650 is longer than the
+  // certificate's life): nothing is issued, deployed or reloaded.
   const quiet = await fleet.reconcile(env);
   assert.equal(quiet.code, 0, quiet.out);
   assert.equal(quiet.summary?.tasks?.run, 0, quiet.out);

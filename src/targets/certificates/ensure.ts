@@ -90,13 +90,24 @@ export async function ensureCertificate(cert: CertificateSpec, deps: Certificate
   return { ...summary(rec, true), reason };
 }
 
-/** Why a stored certificate must be replaced, or undefined when it is fine. */
+/**
+ * Why a stored certificate must be replaced, or undefined when it is fine. A renewal window at
+ * least as long as the certificate's whole life (renewBeforeDays 30 with a CA's 6-day certificates,
+ * 3650 with 5-year ones) would put every new certificate inside it from birth and renew it on every
+ * run, into the CA's rate limits; such a window is a third of the life instead, as cert-manager does.
+ */
 export function renewalReason(current: CertificateRecord | undefined, issuerHash: string, renewBeforeDays: number, now: Date): string | undefined {
   if (!current) return 'not issued yet';
   if (current.issuerHash !== issuerHash) return 'domains or issuer changed';
   const left = (Date.parse(current.notAfter) - now.getTime()) / day;
-  if (left < renewBeforeDays) return `expires in ${Math.max(0, Math.floor(left))} day(s), renewBeforeDays ${renewBeforeDays}`;
-  return undefined;
+  const life = (Date.parse(current.notAfter) - Date.parse(current.notBefore)) / day;
+  const capped = life > 0 && renewBeforeDays >= life;
+  const window = capped ? life / 3 : renewBeforeDays;
+  if (left >= window) return undefined;
+  const days = Math.max(0, Math.floor(left));
+  return capped
+    ? `expires in ${days} day(s), a third of its ${Math.round(life)}-day life (renewBeforeDays ${renewBeforeDays} is not shorter than that life)`
+    : `expires in ${days} day(s), renewBeforeDays ${renewBeforeDays}`;
 }
 
 /** What a certificate was issued for: a change of issuer settings or domains means a new certificate. */
