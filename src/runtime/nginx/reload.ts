@@ -10,6 +10,7 @@
 // own confirmations remain the guard.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processStartTime } from '../process/proc-stat.js';
 import { type CommandResult, runCommand } from './command.js';
 
 /** How long a reload waits for old workers to stop accepting; past it, the probe decides. */
@@ -18,55 +19,51 @@ const pollMs = 10;
 
 /** Runs the reload command; when it succeeded, waits until the old workers stopped accepting on `ports`. */
 export async function reloadNginx(reloadCommand: string[], ports: number[]): Promise<CommandResult> {
-  const old = ports.length ? acceptingWorkers(ports) : new Set<string>();
+  const old = ports.length ? acceptingWorkers(ports) : [];
   const result = await runCommand(reloadCommand);
-  if (result.code !== 0 || old.size === 0) return result;
+  if (result.code !== 0 || old.length === 0) return result;
   const deadline = Date.now() + settleTimeoutMs;
+  // Only the old workers are looked at again: each still the same process and still holding a listener.
   while (Date.now() < deadline) {
-    const still = listenerHolders(ports);
-    if (![...old].some((w) => still.has(w))) break;
+    const inodes = listeningInodes(new Set(ports));
+    if (!old.some((w) => processStartTime(w.pid) === w.startTime && holdsOneOf(w.pid, inodes))) break;
     await sleep(pollMs);
   }
   return result;
 }
 
-/** The nginx workers (not the master) holding a listening socket on one of `ports`, as pid:start-time. */
-function acceptingWorkers(ports: number[]): Set<string> {
-  const out = new Set<string>();
-  for (const id of listenerHolders(ports)) {
-    const pid = id.slice(0, id.indexOf(':'));
-    if (!read(`/proc/${pid}/cmdline`).startsWith('nginx: master')) out.add(id);
+/** The nginx workers (not the master) holding a listening socket on one of `ports`, with their start time (pids are reused). */
+function acceptingWorkers(ports: number[]): { pid: number; startTime: string }[] {
+  const inodes = listeningInodes(new Set(ports));
+  if (inodes.size === 0) return [];
+  const out: { pid: number; startTime: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || read(`/proc/${name}/comm`).trim() !== 'nginx' || read(`/proc/${name}/cmdline`).startsWith('nginx: master')) continue;
+    const pid = Number(name);
+    const startTime = processStartTime(pid);
+    if (startTime !== undefined && holdsOneOf(pid, inodes)) out.push({ pid, startTime });
   }
   return out;
 }
 
-/** nginx processes (pid:start-time) holding a listening TCP socket on one of `ports`. */
-function listenerHolders(ports: number[]): Set<string> {
-  const inodes = listeningInodes(new Set(ports));
-  const out = new Set<string>();
-  if (inodes.size === 0) return out;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || read(`/proc/${pid}/comm`).trim() !== 'nginx') continue;
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    for (const fd of fds) {
-      let link: string;
-      try {
-        link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      if (link.startsWith('socket:[') && inodes.has(link.slice(8, -1))) {
-        out.add(`${pid}:${startTime(pid)}`);
-        break;
-      }
-    }
+/** Whether process `pid` has one of the socket `inodes` open (false when it is gone or not ours to read). */
+function holdsOneOf(pid: number, inodes: Set<string>): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
   }
-  return out;
+  for (const fd of fds) {
+    let link: string;
+    try {
+      link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (link.startsWith('socket:[') && inodes.has(link.slice(8, -1))) return true;
+  }
+  return false;
 }
 
 /** Inodes of the TCP sockets listening on one of `ports` (any address, IPv4 and IPv6). */
@@ -82,12 +79,6 @@ function listeningInodes(ports: Set<number>): Set<string> {
     }
   }
   return out;
-}
-
-/** Field 22 of /proc/<pid>/stat: the start time, so a reused pid is another process. */
-function startTime(pid: string): string {
-  const stat = read(`/proc/${pid}/stat`);
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
 }
 
 function read(path: string): string {
