@@ -16,6 +16,7 @@ import { createKubernetesTargetFactory } from '../../../src/targets/kubernetes/i
 import type { Target, TargetContext } from '../../../src/targets/target.js';
 import { createLogger } from '../../../src/util/logger.js';
 import { startFakeKubeApiServer, type FakeKubeApiServer, type FakeKubeApiServerOptions } from '../../fakes/kube-apiserver/index.js';
+import { createGitRepo, type GitRepo } from '../../helpers/git-repo.js';
 import { manifestSet } from '../../helpers/manifests.js';
 import { testScope, testTargetContext } from '../../helpers/targets.js';
 
@@ -191,4 +192,31 @@ export const namespaceObject = (name: string) => ({ apiVersion: 'v1', kind: 'Nam
  */
 export function withNamespace(desired: DesiredResource[], ns: DesiredResource): DesiredResource[] {
   return [ns, ...desired.map((d) => (d.kind === 'KubeObject' && d.spec.metadata.namespace ? { ...d, dependsOn: [...d.dependsOn, ns.id] } : d))];
+}
+
+/** For tests through the real CLI: a fake API server, a kubeconfig file for it, a git repository
+ *  whose `prod` Environment (namespace `default`) reads that kubeconfig, and a state path; all removed
+ *  after the test. The caller writes and commits the Applications. */
+export interface CliCluster {
+  server: FakeKubeApiServer;
+  repo: GitRepo;
+  dir: string;
+  state: string;
+}
+
+export async function startCliCluster(t: TestContext): Promise<CliCluster> {
+  const server = await startFakeKubeApiServer();
+  const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-cli-'));
+  const repo = await createGitRepo();
+  t.after(async () => {
+    await server.stop();
+    await repo.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, server.kubeconfig());
+  await repo.write({
+    'environment.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
+  });
+  return { server, repo, dir, state: join(dir, 'state.db') };
 }

@@ -5,27 +5,13 @@
 // JSON) makes the cluster Unknown with one readable line. Through the real CLI, against the FAKE API
 // server.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { startFakeKubeApiServer } from '../../fakes/kube-apiserver/index.js';
 import { runCli } from '../../helpers/cli.js';
-import { createGitRepo } from '../../helpers/git-repo.js';
+import { startCliCluster } from './harness.js';
 
 test('transient API errors during apply are retried and the reconcile converges', async (t) => {
-  const server = await startFakeKubeApiServer();
-  const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-transient-'));
-  const repo = await createGitRepo();
-  t.after(async () => {
-    await server.stop();
-    await repo.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, server.kubeconfig());
+  const { server, repo, state } = await startCliCluster(t);
   await repo.write({
-    'environment.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
     'apps/config.yaml':
       'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: config}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {path: k8s/config}\n',
     'k8s/config/all.yaml': [
@@ -42,7 +28,7 @@ test('transient API errors during apply are retried and the reconcile converges'
   server.injectFault(write('c'), { code: 409, reason: 'Conflict', message: 'Operation cannot be fulfilled on configmaps "c": the object has been modified' });
   server.injectFault(write('d'), 'reset');
 
-  const run = await runCli(['reconcile', '--once', '--repo', repo.dir, '--state', join(dir, 'state.db'), '--timeout', '60s'], { timeoutMs: 120_000 });
+  const run = await runCli(['reconcile', '--once', '--repo', repo.dir, '--state', state, '--timeout', '60s'], { timeoutMs: 120_000 });
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /^Converged/m);
   for (const name of ['a', 'b', 'c', 'd']) {
@@ -52,24 +38,14 @@ test('transient API errors during apply are retried and the reconcile converges'
 });
 
 test('an answer that is not JSON, or a proxy error page, makes the cluster Unknown with one readable line', async (t) => {
-  const server = await startFakeKubeApiServer();
-  const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-garbled-'));
-  const repo = await createGitRepo();
-  t.after(async () => {
-    await server.stop();
-    await repo.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, server.kubeconfig());
+  const { server, repo, state } = await startCliCluster(t);
   await repo.write({
-    'environment.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
     'apps/config.yaml':
       'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: config}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {path: k8s/config}\n',
     'k8s/config/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {mode: prod}\n',
   });
   await repo.commit('config map');
-  const plan = () => runCli(['plan', '--repo', repo.dir, '--state', join(dir, 'state.db')], { timeoutMs: 60_000 });
+  const plan = () => runCli(['plan', '--repo', repo.dir, '--state', state], { timeoutMs: 60_000 });
   const list = /^GET \/api\/v1\/namespaces\/default\/configmaps\?/;
 
   server.injectFault(list, { code: 200, body: '{"kind":"ConfigMapList","items":[{"metad', contentType: 'application/json' });
@@ -93,24 +69,14 @@ test('an answer that is not JSON, or a proxy error page, makes the cluster Unkno
 });
 
 test('a read the server asks to repeat (429 Retry-After) or whose connection closed is asked again; a plain 500 leaves the cluster Unknown', async (t) => {
-  const server = await startFakeKubeApiServer();
-  const dir = await mkdtemp(join(tmpdir(), 'boreas-k8s-reread-'));
-  const repo = await createGitRepo();
-  t.after(async () => {
-    await server.stop();
-    await repo.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, server.kubeconfig());
+  const { server, repo, state } = await startCliCluster(t);
   await repo.write({
-    'environment.yaml': `apiVersion: boreas.dev/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  type: kubernetes\n  kubernetes: {namespace: default, kubeconfigFrom: {file: ${JSON.stringify(kubeconfig)}}}\n`,
     'apps/config.yaml':
       'apiVersion: boreas.dev/v1\nkind: Application\nmetadata: {name: config}\nspec:\n  environment: prod\n  runtime: kubernetes\n  kubernetes: {path: k8s/config}\n',
     'k8s/config/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {mode: prod}\n',
   });
   await repo.commit('config map');
-  const plan = () => runCli(['plan', '--repo', repo.dir, '--state', join(dir, 'state.db'), '--detailed-exitcode'], { timeoutMs: 60_000 });
+  const plan = () => runCli(['plan', '--repo', repo.dir, '--state', state, '--detailed-exitcode'], { timeoutMs: 60_000 });
   const list = (resource: string) => new RegExp(`^GET /api/v1/(namespaces/default/)?${resource}\\?`);
 
   server.injectFault(list('configmaps'), { code: 429, reason: 'TooManyRequests', message: 'too many requests, please try again later', retryAfter: 0 });
