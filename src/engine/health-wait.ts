@@ -5,7 +5,7 @@
 import type { ChangeAction } from '../model/plan.js';
 import type { DesiredResource, Health } from '../model/resource.js';
 import type { Target } from '../targets/target.js';
-import { sleep } from './retry.js';
+import { sleep } from '../util/sleep.js';
 
 export interface HealthWaitOptions {
   timeoutMs: number;

@@ -1,4 +1,4 @@
-// Retry timing: exponential backoff with jitter, and a sleep that an AbortSignal cuts short.
+// Retry timing: exponential backoff with jitter (the abortable wait itself is util/sleep.ts).
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so max + 1 attempts in all). */
@@ -17,20 +17,4 @@ export const defaultRetryPolicy: RetryPolicy = { max: 3, baseDelayMs: 200, maxDe
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
-}
-
-/** Resolves after ms, or early (resolving false) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -12,7 +12,8 @@ import type { Target } from '../targets/target.js';
 import type { Logger } from '../util/logger.js';
 import type { ExecutorEvent } from './executor-types.js';
 import { needsHealthWait, waitHealthy } from './health-wait.js';
-import { backoffDelay, type RetryPolicy, sleep } from './retry.js';
+import { backoffDelay, type RetryPolicy } from './retry.js';
+import { sleep } from '../util/sleep.js';
 
 export interface TaskRunContext {
   store: Store;

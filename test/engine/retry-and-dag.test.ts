@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, sleep } from '../../src/engine/retry.js';
+import { backoffDelay } from '../../src/engine/retry.js';
+import { sleep } from '../../src/util/sleep.js';
 import { assertAcyclic } from '../../src/engine/dag.js';
 import { task } from '../store/fixtures.js';
 

@@ -10,6 +10,7 @@
 import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { sleep } from '../../util/sleep.js';
 import { UserError } from '../../model/errors.js';
 import { KubeApiError, KubeTransportError } from './errors.js';
 
@@ -59,7 +60,7 @@ export class KubeHttp {
         const delayMs = retryDelayMs(err, method, retry);
         if (delayMs === undefined) throw err;
         const signals = [...(this.opts.signal ? [this.opts.signal] : []), ...(o.signal ? [o.signal] : [])];
-        if (!(await pause(delayMs, signals.length ? AbortSignal.any(signals) : undefined))) throw err;
+        if (!(await sleep(delayMs, signals.length ? AbortSignal.any(signals) : undefined))) throw err;
       }
     }
   }
@@ -236,21 +237,6 @@ function retryDelayMs(err: unknown, method: string, retry: number): number | und
   // A read only: a write whose connection closed may have been done (the engine decides about those).
   if (err instanceof KubeTransportError && err.closed && method === 'GET') return 100 * 2 ** retry;
   return undefined;
-}
-
-/** Resolves true after `ms`, false at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(ok);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** A body that is not a Status (an HTML error page of a proxy) as one short line of its text. */
